@@ -1,0 +1,116 @@
+//! The reference data shipped in the binary (official unit lists) and the demo set-up.
+
+use ntm_domain::units::Level;
+use serde::Serialize;
+use time::macros::date;
+
+use crate::authz::Actor;
+use crate::units::{ImportReport, ImportStage, NewHamlet, SnapshotInput, add_hamlets, import_snapshot};
+use crate::users::{GrantInput, NewUser, add_user};
+use crate::{App, AppError};
+
+pub const UNITS_2023: &[u8] = include_bytes!("../../../data/admin-units/units-2023.csv");
+pub const UNITS_2025_06: &[u8] = include_bytes!("../../../data/admin-units/units-2025-06.csv");
+pub const UNITS_2025: &[u8] = include_bytes!("../../../data/admin-units/units-2025.csv");
+pub const MAPPING_2025: &[u8] = include_bytes!("../../../data/admin-units/mapping-2025.csv");
+pub const REGIONS_CSV: &[u8] = include_bytes!("../../../data/admin-units/regions.csv");
+
+/// The three official snapshots, in date order: GSO export of 7 May 2023, the last
+/// state before the reform (30 June 2025), and the structure from 1 July 2025 with the
+/// old→new commune table.
+pub fn reference_snapshots() -> Vec<SnapshotInput<'static>> {
+    vec![
+        SnapshotInput { source: "units-2023.csv".into(), units_csv: UNITS_2023, date: date!(2023 - 05 - 07), mapping_csv: None },
+        SnapshotInput { source: "units-2025-06.csv".into(), units_csv: UNITS_2025_06, date: date!(2025 - 06 - 30), mapping_csv: None },
+        SnapshotInput {
+            source: "units-2025.csv".into(),
+            units_csv: UNITS_2025,
+            date: date!(2025 - 07 - 01),
+            mapping_csv: Some(MAPPING_2025),
+        },
+    ]
+}
+
+/// Applies the bundled official unit lists (idempotent: already applied lists are skipped).
+pub async fn import_reference_units(
+    app: &App,
+    actor: &Actor,
+    progress: &mut dyn FnMut(&str, ImportStage),
+) -> Result<Vec<ImportReport>, AppError> {
+    let mut reports = Vec::new();
+    for input in reference_snapshots() {
+        let source = input.source.clone();
+        let r = import_snapshot(app, actor, input, &mut |s| progress(&source, s)).await?;
+        reports.push(r);
+    }
+    Ok(reports)
+}
+
+/// A demo account, printed when the demo starts.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub password: &'static str,
+    pub role: &'static str,
+    pub scope: String,
+}
+
+/// The commune used for demo hamlets and the demo commune officer: Xã Châu Thành, tỉnh
+/// Vĩnh Long (from 1 July 2025; it took in Xã Mỹ Chánh and others of old Trà Vinh).
+pub const DEMO_COMMUNE: &str = "29374";
+
+/// Demo accounts. Their passwords are public: a demo database must never face the internet.
+pub const DEMO_PASSWORD: &str = "demo-ntm-2026";
+
+fn demo_users() -> Vec<(&'static str, &'static str, &'static str)> {
+    vec![
+        ("admin", "Quản trị hệ thống (demo)", "admin"),
+        ("tinh.vinhlong", "VPĐP NTM tỉnh Vĩnh Long (demo)", "province_officer@86"),
+        ("tinh.travinh", "VPĐP NTM tỉnh Trà Vinh, trước 2025 (demo)", "province_officer@84"),
+        ("xa.chauthanh", "Cán bộ xã Châu Thành (demo)", "commune_officer@29374"),
+        ("xem", "Người xem (demo)", "viewer"),
+    ]
+}
+
+/// Loads the reference units, demo accounts and clearly labelled sample hamlets.
+/// Safe to run again: what exists is left as it is.
+pub async fn seed_demo(app: &App, progress: &mut dyn FnMut(&str, ImportStage)) -> Result<Vec<DemoAccount>, AppError> {
+    let cli = Actor::cli();
+    import_reference_units(app, &cli, progress).await?;
+    let mut accounts = Vec::new();
+    for (username, display, grant) in demo_users() {
+        let g = GrantInput::parse(grant)?;
+        if app.db.user_by_username(username).await?.is_none() {
+            add_user(
+                app,
+                &cli,
+                NewUser {
+                    username: username.into(),
+                    display_name: display.into(),
+                    password: DEMO_PASSWORD.into(),
+                    grants: vec![g.clone()],
+                },
+            )
+            .await?;
+        }
+        accounts.push(DemoAccount {
+            username,
+            password: DEMO_PASSWORD,
+            role: g.role.as_str(),
+            scope: g.scope_code.clone().unwrap_or_else(|| "*".into()),
+        });
+    }
+    // Sample hamlets, labelled as such, under the demo commune.
+    if let Some(c) = app.db.unit_on(DEMO_COMMUNE, crate::today()).await?.filter(|u| u.level == Level::Commune) {
+        let rows = (1..=3)
+            .map(|i| NewHamlet {
+                commune_code: c.code.clone(),
+                code: None,
+                name: format!("Ấp mẫu {i} (dữ liệu mẫu)"),
+                kind: "Ấp".into(),
+            })
+            .collect();
+        add_hamlets(app, &cli, rows).await?;
+    }
+    Ok(accounts)
+}

@@ -1,0 +1,69 @@
+//! Use cases of NTM Số: the one API that web pages, the REST API and the CLI call.
+//!
+//! Every function takes the [`App`] and an [`Actor`], checks permissions with
+//! [`authz::require`], then calls pure domain rules and the store. Writes carry
+//! their audit entry into the store, which writes both in one transaction.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod authz;
+pub mod demo;
+pub mod error;
+pub mod units;
+pub mod users;
+
+use std::path::PathBuf;
+
+pub use authz::Actor;
+pub use error::{AppError, FieldError};
+pub use ntm_store::Db;
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Folder for the SQLite file and stored files.
+    pub data_dir: PathBuf,
+    /// Idle lifetime of a login session.
+    pub session_ttl: time::Duration,
+    /// Failed logins allowed per account within [`AppConfig::login_window`].
+    pub login_max_failures_user: i64,
+    /// Failed logins allowed per client address within the window.
+    pub login_max_failures_origin: i64,
+    pub login_window: time::Duration,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            data_dir: PathBuf::from("ntm-data"),
+            session_ttl: time::Duration::hours(8),
+            login_max_failures_user: 5,
+            login_max_failures_origin: 20,
+            login_window: time::Duration::minutes(15),
+        }
+    }
+}
+
+/// The application: storage plus settings. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub config: AppConfig,
+}
+
+impl App {
+    pub fn new(db: Db, config: AppConfig) -> App {
+        App { db, config }
+    }
+}
+
+/// Vietnam's civil date today (UTC+7).
+pub fn today() -> time::Date {
+    now().to_offset(time::UtcOffset::from_hms(7, 0, 0).expect("valid offset")).date()
+}
+
+/// Now, truncated to microseconds (what both databases keep exactly).
+pub fn now() -> time::OffsetDateTime {
+    let t = time::OffsetDateTime::now_utc();
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+}

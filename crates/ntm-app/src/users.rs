@@ -1,0 +1,342 @@
+//! Accounts, roles, login sessions and login rate limiting.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use ntm_domain::authz::{Grant, Permission, Role};
+use ntm_store::{SessionRecord, UserRecord};
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::authz::{Actor, require};
+use crate::units::audit_entry;
+use crate::{App, AppError, FieldError, now, today};
+
+/// A user as shown to others (never the hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct UserInfo {
+    pub id: uuid::Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub active: bool,
+    pub grants: Vec<Grant>,
+}
+
+fn info(u: UserRecord, grants: Vec<Grant>) -> UserInfo {
+    UserInfo { id: u.id, username: u.username, display_name: u.display_name, active: u.active, grants }
+}
+
+/// A role to grant, on the subtree of a unit (`None`: the whole country).
+#[derive(Debug, Clone)]
+pub struct GrantInput {
+    pub role: Role,
+    pub scope_code: Option<String>,
+}
+
+impl GrantInput {
+    /// Parses `role` or `role@CODE`, e.g. `province_officer@84`.
+    pub fn parse(s: &str) -> Result<GrantInput, AppError> {
+        let (r, scope) = match s.split_once('@') {
+            Some((r, c)) => (r, Some(c.trim().to_string())),
+            None => (s, None),
+        };
+        let role = Role::parse(r).ok_or_else(|| {
+            AppError::invalid(
+                "role",
+                format!(
+                    "unknown role \"{r}\"; roles: {}",
+                    Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?;
+        Ok(GrantInput { role, scope_code: scope.filter(|c| !c.is_empty()) })
+    }
+}
+
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub grants: Vec<GrantInput>,
+}
+
+fn check_username(u: &str) -> Result<String, FieldError> {
+    let u = u.trim().to_lowercase();
+    if u.len() < 3 || u.len() > 64 {
+        return Err(FieldError::new("username", "3 to 64 characters"));
+    }
+    if !u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+        return Err(FieldError::new("username", "only letters a–z, digits and . _ - (no spaces or diacritics)"));
+    }
+    Ok(u)
+}
+
+fn check_password(p: &str) -> Result<(), FieldError> {
+    if p.chars().count() < 8 {
+        return Err(FieldError::new("password", "at least 8 characters"));
+    }
+    if p.len() > 256 {
+        return Err(FieldError::new("password", "at most 256 characters"));
+    }
+    Ok(())
+}
+
+/// Turns a scope code into a grant with its unit path. The unit valid today is used; a
+/// code that no longer exists (e.g. a province merged in 2025) resolves to its last version,
+/// so historical data stays reachable.
+async fn resolve_grant(app: &App, g: &GrantInput) -> Result<Grant, AppError> {
+    let Some(code) = &g.scope_code else {
+        return Ok(Grant { role: g.role, scope_code: None, scope_path: "/".into() });
+    };
+    let unit = match app.db.unit_on(code, today()).await? {
+        Some(u) => u,
+        None => app
+            .db
+            .unit_versions(code)
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::invalid("scope", format!("no unit has code {code}")))?,
+    };
+    Ok(Grant { role: g.role, scope_code: Some(unit.code), scope_path: unit.path })
+}
+
+/// The granter must hold, on the scope, every permission the granted role carries:
+/// nobody can hand out more than they have.
+fn require_can_grant(actor: &Actor, g: &Grant) -> Result<(), AppError> {
+    require(actor, Permission::ManageUsers, &g.scope_path)?;
+    for p in Permission::ALL {
+        if g.role.allows(p) {
+            require(actor, p, &g.scope_path)?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn hash_password(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut bytes = [0u8; 16];
+        rand::rng().fill_bytes(&mut bytes);
+        let salt = SaltString::encode_b64(&bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+async fn verify_password(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+pub async fn add_user(app: &App, actor: &Actor, new: NewUser) -> Result<UserInfo, AppError> {
+    let mut errors = Vec::new();
+    let username = check_username(&new.username).map_err(|e| errors.push(e)).ok();
+    if let Err(e) = check_password(&new.password) {
+        errors.push(e);
+    }
+    let display_name = new.display_name.trim().to_string();
+    if display_name.is_empty() || display_name.chars().count() > 120 {
+        errors.push(FieldError::new("display_name", "1 to 120 characters"));
+    }
+    if new.grants.is_empty() {
+        errors.push(FieldError::new("role", "give the user at least one role"));
+    }
+    let mut grants = Vec::new();
+    for g in &new.grants {
+        match resolve_grant(app, g).await {
+            Ok(g) => grants.push(g),
+            Err(AppError::Validation(mut e)) => errors.append(&mut e),
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    for g in &grants {
+        require_can_grant(actor, g)?;
+    }
+    let username = username.unwrap_or_default();
+    let rec = UserRecord {
+        id: uuid::Uuid::now_v7(),
+        username: username.clone(),
+        display_name,
+        password_hash: hash_password(&new.password).await?,
+        active: true,
+        created_at: now(),
+    };
+    let audit = audit_entry(
+        actor,
+        "user.add",
+        &username,
+        serde_json::json!({ "grants": grants.iter().map(|g| format!("{}@{}", g.role.as_str(), g.scope_code.as_deref().unwrap_or("*"))).collect::<Vec<_>>() }),
+    );
+    app.db.insert_user(&rec, &grants, audit).await?;
+    Ok(info(rec, grants))
+}
+
+/// Changes a password: the user themself, or someone allowed to manage users over
+/// every scope the user holds.
+pub async fn set_password(app: &App, actor: &Actor, username: &str, password: &str) -> Result<(), AppError> {
+    check_password(password).map_err(|e| AppError::Validation(vec![e]))?;
+    let user = app
+        .db
+        .user_by_username(&username.trim().to_lowercase())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no user named {username}")))?;
+    let is_self = matches!(actor, Actor::User { id, .. } if *id == user.id);
+    if !is_self {
+        let grants = app.db.grants_of(user.id).await?;
+        if grants.is_empty() {
+            require(actor, Permission::ManageUsers, "/")?;
+        }
+        for g in &grants {
+            require(actor, Permission::ManageUsers, &g.scope_path)?;
+        }
+    }
+    let hash = hash_password(password).await?;
+    let audit = audit_entry(actor, "user.passwd", &user.username, serde_json::json!({}));
+    app.db.set_password(user.id, &hash, audit).await?;
+    Ok(())
+}
+
+/// Users whose every grant lies inside the actor's user-management scope.
+pub async fn list_users(app: &App, actor: &Actor) -> Result<Vec<UserInfo>, AppError> {
+    if !matches!(actor, Actor::Cli { .. }) {
+        let managed = actor.grants().iter().any(|g| g.role.allows(Permission::ManageUsers));
+        if !managed {
+            return Err(match actor {
+                Actor::Anonymous { .. } => AppError::Unauthorized("login required".into()),
+                _ => AppError::Forbidden("managing users".into()),
+            });
+        }
+    }
+    let all = app.db.list_users().await?;
+    Ok(all
+        .into_iter()
+        .filter(|(_, grants)| {
+            matches!(actor, Actor::Cli { .. })
+                || (!grants.is_empty()
+                    && grants.iter().all(|g| require(actor, Permission::ManageUsers, &g.scope_path).is_ok()))
+        })
+        .map(|(u, g)| info(u, g))
+        .collect())
+}
+
+fn key_hash(kind: &str, value: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(kind.as_bytes());
+    h.update(b":");
+    h.update(value.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Session token kept by the browser; only its hash is stored.
+pub fn token_hash(token: &str) -> String {
+    key_hash("session", token)
+}
+
+/// A logged-in user, as resolved from a session token.
+#[derive(Debug, Clone, Serialize)]
+pub struct CurrentUser {
+    pub id: uuid::Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub grants: Vec<Grant>,
+}
+
+impl CurrentUser {
+    pub fn actor(&self, origin: &str) -> Actor {
+        Actor::User {
+            id: self.id,
+            username: self.username.clone(),
+            grants: self.grants.clone(),
+            origin: origin.to_string(),
+        }
+    }
+}
+
+/// Checks the password (with per-account and per-address limits on failures) and opens a
+/// session. Returns the secret token for the cookie.
+pub async fn login(app: &App, username: &str, password: &str, origin: &str) -> Result<(String, CurrentUser), AppError> {
+    let username = username.trim().to_lowercase();
+    let t = now();
+    let since = t - app.config.login_window;
+    let user_key = key_hash("login-user", &username);
+    let origin_key = key_hash("login-origin", origin);
+    let retry = AppError::TooManyRequests { retry_after_secs: app.config.login_window.whole_seconds() as u64 };
+    if app.db.count_login_failures(&user_key, since).await? >= app.config.login_max_failures_user
+        || app.db.count_login_failures(&origin_key, since).await? >= app.config.login_max_failures_origin
+    {
+        return Err(retry);
+    }
+    let user = app.db.user_by_username(&username).await?;
+    // Verify against a real hash even for unknown users, so timing does not reveal accounts.
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3gTEa7S8ZJKPJ4eMsFhhQJ6f7Dph2kHr2fBHLTzUlJQ";
+    let ok = verify_password(password, user.as_ref().map(|u| u.password_hash.as_str()).unwrap_or(DUMMY)).await;
+    let user = match user {
+        Some(u) if ok && u.active => u,
+        _ => {
+            app.db.record_login_failure(&user_key, t).await?;
+            app.db.record_login_failure(&origin_key, t).await?;
+            return Err(AppError::Unauthorized("wrong username or password".into()));
+        }
+    };
+    app.db.clear_login_failures(&user_key).await?;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let rec = SessionRecord {
+        token_hash: token_hash(&token),
+        user_id: user.id,
+        created_at: t,
+        expires_at: t + app.config.session_ttl,
+        last_seen_at: t,
+        origin: origin.to_string(),
+    };
+    let grants = app.db.grants_of(user.id).await?;
+    let actor = Actor::User { id: user.id, username: user.username.clone(), grants: grants.clone(), origin: origin.into() };
+    app.db.insert_session(&rec, audit_entry(&actor, "session.login", &user.username, serde_json::json!({}))).await?;
+    Ok((token, CurrentUser { id: user.id, username: user.username, display_name: user.display_name, grants }))
+}
+
+/// The user behind a session token. `Ok(None)`: no such session; `Err(Unauthorized)`:
+/// it expired (and is removed). Active sessions slide their expiry forward.
+pub async fn session_user(app: &App, token: &str) -> Result<Option<CurrentUser>, AppError> {
+    let hash = token_hash(token);
+    let Some(s) = app.db.session_by_hash(&hash).await? else {
+        return Ok(None);
+    };
+    let t = now();
+    if s.expires_at <= t {
+        app.db.delete_session(&hash, None).await?;
+        return Err(AppError::Unauthorized("session expired".into()));
+    }
+    let Some(user) = app.db.user_by_id(s.user_id).await? else {
+        return Ok(None);
+    };
+    if !user.active {
+        return Ok(None);
+    }
+    if t - s.last_seen_at > time::Duration::minutes(1) {
+        app.db.touch_session(&hash, t, t + app.config.session_ttl).await?;
+    }
+    let grants = app.db.grants_of(user.id).await?;
+    Ok(Some(CurrentUser { id: user.id, username: user.username, display_name: user.display_name, grants }))
+}
+
+pub async fn logout(app: &App, token: &str, actor: &Actor) -> Result<(), AppError> {
+    let audit = audit_entry(actor, "session.logout", &actor.audit_name(), serde_json::json!({}));
+    app.db.delete_session(&token_hash(token), Some(audit)).await?;
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! Roles scoped to a unit subtree, and the one permission check every write goes through.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    ProvinceOfficer,
+    DepartmentOfficer,
+    DistrictOfficer,
+    CommuneOfficer,
+    Producer,
+    Viewer,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 5] = [
+        Permission::ViewUnits,
+        Permission::EditHamlets,
+        Permission::ImportUnits,
+        Permission::ManageUsers,
+        Permission::ViewAudit,
+    ];
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::ProvinceOfficer,
+        Role::DepartmentOfficer,
+        Role::DistrictOfficer,
+        Role::CommuneOfficer,
+        Role::Producer,
+        Role::Viewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::ProvinceOfficer => "province_officer",
+            Role::DepartmentOfficer => "department_officer",
+            Role::DistrictOfficer => "district_officer",
+            Role::CommuneOfficer => "commune_officer",
+            Role::Producer => "producer",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        let s = s.trim().replace('-', "_");
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// What this role may do inside its scope.
+    pub fn allows(self, p: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Admin => true,
+            Role::ProvinceOfficer => matches!(p, ViewUnits | EditHamlets | ViewAudit | ManageUsers),
+            Role::DistrictOfficer => matches!(p, ViewUnits | EditHamlets),
+            Role::CommuneOfficer => matches!(p, ViewUnits | EditHamlets),
+            Role::DepartmentOfficer | Role::Producer | Role::Viewer => matches!(p, ViewUnits),
+        }
+    }
+}
+
+/// Things a user may be allowed to do; checked against a unit subtree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// See units and their data.
+    ViewUnits,
+    /// Add, rename or import hamlets (ấp/thôn) under communes.
+    EditHamlets,
+    /// Import official unit lists and lineage (country-wide reference data).
+    ImportUnits,
+    /// Create users and grant roles inside the scope.
+    ManageUsers,
+    /// Read and verify the audit log.
+    ViewAudit,
+}
+
+/// A role granted on a unit subtree. `scope_path` is the materialized path of the
+/// scope unit (`/84/`), or `/` for the whole country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    /// Code of the scope unit; `None` for the whole country.
+    pub scope_code: Option<String>,
+    pub scope_path: String,
+}
+
+/// True when some grant allows `p` on the unit at `target_path` (a unit inside the
+/// grant's subtree, the scope unit included). A country-wide target (`/`) is only
+/// reachable from a country-wide grant.
+pub fn allows(grants: &[Grant], p: Permission, target_path: &str) -> bool {
+    grants
+        .iter()
+        .any(|g| g.role.allows(p) && target_path.starts_with(g.scope_path.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn g(role: Role, path: &str) -> Grant {
+        Grant { role, scope_code: None, scope_path: path.into() }
+    }
+
+    #[test]
+    fn scope_is_a_subtree() {
+        let grants = [g(Role::CommuneOfficer, "/84/842/28756/")];
+        assert!(allows(&grants, Permission::EditHamlets, "/84/842/28756/"));
+        assert!(allows(&grants, Permission::EditHamlets, "/84/842/28756/28756-01/"));
+        assert!(!allows(&grants, Permission::EditHamlets, "/84/842/28759/"));
+        assert!(!allows(&grants, Permission::EditHamlets, "/84/"));
+        assert!(!allows(&grants, Permission::ManageUsers, "/84/842/28756/"));
+        // A path prefix must end on a segment boundary: /8/ is not a prefix of /84/.
+        assert!(!allows(&[g(Role::Admin, "/8/")], Permission::ViewUnits, "/84/"));
+        assert!(allows(&[g(Role::Admin, "/")], Permission::ImportUnits, "/"));
+        assert!(!allows(&[g(Role::ProvinceOfficer, "/84/")], Permission::ImportUnits, "/84/"));
+        assert!(!allows(&[], Permission::ViewUnits, "/84/"));
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("commune-officer"), Some(Role::CommuneOfficer));
+        assert_eq!(Role::parse("mayor"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn no_grant_reaches_outside_its_subtree(a in "[0-9]{2}", b in "[0-9]{2}", c in "[0-9]{3}") {
+            prop_assume!(a != b);
+            let grants = [g(Role::Admin, &format!("/{a}/"))];
+            let inside = format!("/{a}/{c}/");
+            let outside = format!("/{b}/{c}/");
+            prop_assert!(allows(&grants, Permission::ManageUsers, &inside));
+            prop_assert!(!allows(&grants, Permission::ViewUnits, &outside));
+            prop_assert!(!allows(&grants, Permission::ViewUnits, "/"));
+        }
+    }
+}

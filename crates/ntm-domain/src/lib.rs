@@ -1,0 +1,13 @@
+//! Pure domain of NTM Số: no IO, no async, no SQL, no HTTP.
+//!
+//! Everything here is plain data and pure functions, so it is easy to test
+//! (unit and property tests live next to the code).
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod authz;
+pub mod snapshot;
+pub mod text;
+pub mod units;
+
+pub use units::{Level, LineageKind, Region, Unit, UnitRow};

@@ -1,0 +1,486 @@
+//! Command line: `serve`, `demo`, `import`, `user`, `audit`, `migrate`.
+
+use std::fs::File;
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use ntm_app::units::{ImportReport, ImportStage, SnapshotInput};
+use ntm_app::{Actor, App, AppConfig, AppError};
+use ntm_store::Db;
+
+#[derive(Parser)]
+#[command(name = "ntm", version, about = "NTM Số — chuyển đổi số trong xây dựng nông thôn mới (New Countryside digital platform)")]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Common {
+    /// Folder for the SQLite database and stored files.
+    #[arg(long, global = true, env = "NTM_DATA_DIR", default_value = "ntm-data")]
+    data_dir: PathBuf,
+    /// Database URL (`sqlite:…` or `postgres://…`); default: SQLite file `ntm.db` in the data folder.
+    #[arg(long, global = true, env = "NTM_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Address to listen on.
+    #[arg(long, global = true, env = "NTM_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (applies database migrations first).
+    Serve(ServeArgs),
+    /// Load the official unit lists, demo accounts and labelled sample data, then serve.
+    Demo(ServeArgs),
+    /// Import data files.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Read and verify the audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Mark session cookies `Secure` (set when the server is behind HTTPS).
+    #[arg(long, env = "NTM_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Do not apply migrations at start.
+    #[arg(long)]
+    no_migrate: bool,
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Import an official unit list (CSV `code,name,level,kind,parent_code`) as a snapshot
+    /// taken on --date; units missing from it are closed at that date. Idempotent.
+    Units {
+        /// The CSV file. Omit with --reference.
+        file: Option<PathBuf>,
+        /// Date the list describes (YYYY-MM-DD or dd/mm/yyyy).
+        #[arg(long)]
+        date: Option<String>,
+        /// Old→new commune table explaining this list (as in the 2025 reform).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Import the official lists shipped with NTM Số (2023, 30/06/2025, from 01/07/2025).
+        #[arg(long, conflicts_with_all = ["file", "date", "mapping"])]
+        reference: bool,
+    },
+    /// Import hamlets (ấp/thôn) of a commune from CSV or XLSX (`code,name,kind`).
+    Hamlets {
+        file: PathBuf,
+        /// Commune code, when the file has no `commune_code` column.
+        #[arg(long)]
+        commune: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account. Without --password-stdin a random password is generated and printed.
+    Add {
+        username: String,
+        /// Full name shown in the interface.
+        #[arg(long = "name")]
+        display_name: String,
+        /// Role, optionally scoped to a unit subtree: `admin`, `province_officer@84`,
+        /// `commune_officer@29374`… (repeatable).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (read from standard input, or generated and printed).
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts and their roles.
+    List,
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Check every link of the hash chain; exits with 1 if the log was tampered with.
+    Verify,
+    /// Print entries.
+    List {
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("NTM_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// The database URL in effect, and the SQLite file behind it (if any).
+fn database_url(common: &Common) -> Result<(String, Option<PathBuf>)> {
+    if let Some(url) = &common.database_url {
+        let file = sqlite_file(url);
+        return Ok((url.clone(), file));
+    }
+    std::fs::create_dir_all(&common.data_dir)
+        .with_context(|| format!("cannot create the data folder {}", common.data_dir.display()))?;
+    let file = common.data_dir.join("ntm.db");
+    Ok((format!("sqlite://{}?mode=rwc", file.display()), Some(file)))
+}
+
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    Some(PathBuf::from(path))
+}
+
+async fn open(common: &Common, migrate: bool) -> Result<App> {
+    let (url, _) = database_url(common)?;
+    let db = Db::connect(&url).await.map_err(|e| anyhow!("{e}"))?;
+    if migrate {
+        db.migrate().await.map_err(|e| anyhow!("database migration failed: {e}"))?;
+    }
+    let config = AppConfig { data_dir: common.data_dir.clone(), ..AppConfig::default() };
+    Ok(App::new(db, config))
+}
+
+/// One server per SQLite file: a second one would fight over the same data.
+fn lock_sqlite(file: &Path) -> Result<File> {
+    let lock_path = PathBuf::from(format!("{}.lock", file.display()));
+    let f = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot create the lock file {}", lock_path.display()))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(
+            "another NTM Số server is already running on {} (lock {} is held). Stop it first, or use another --data-dir.",
+            file.display(),
+            lock_path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", lock_path.display())),
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let common = cli.common;
+    match cli.command {
+        Command::Migrate => {
+            let app = open(&common, true).await?;
+            println!("migrations applied ({:?})", app.db.backend());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve(args) => serve(&common, args, false).await,
+        Command::Demo(args) => serve(&common, args, true).await,
+        Command::Import(cmd) => import(&common, cmd).await,
+        Command::User(cmd) => user(&common, cmd).await,
+        Command::Audit(cmd) => audit(&common, cmd).await,
+    }
+}
+
+async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Result<ExitCode> {
+    let (_, file) = database_url(common)?;
+    let _lock = match &file {
+        Some(f) => Some(lock_sqlite(f)?),
+        None => None,
+    };
+    let listener = tokio::net::TcpListener::bind(&common.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", common.listen))?;
+    let app = open(common, !args.no_migrate).await?;
+    let mut accounts = Vec::new();
+    if demo {
+        eprintln!("Loading official units and demo data (first start takes a few seconds)…");
+        let bar = stage_bar();
+        accounts = ntm_app::demo::seed_demo(&app, &mut |src, stage| show_stage(&bar, src, stage))
+            .await
+            .map_err(app_err)?;
+        bar.finish_and_clear();
+    }
+    let addr = listener.local_addr()?;
+    println!("NTM Số is running at http://{addr}/  (database: {:?})", app.db.backend());
+    if demo {
+        println!("DEMO accounts (sample data — never expose a demo database to the internet):");
+        for a in &accounts {
+            println!("  {:<14} password {:<16} role {:<18} scope {}", a.username, a.password, a.role, a.scope);
+        }
+    }
+    println!("Press Ctrl+C to stop.");
+    let cfg = ntm_web::WebConfig { secure_cookies: args.secure_cookies, ..ntm_web::WebConfig::default() };
+    ntm_web::serve(listener, app.clone(), cfg, shutdown_signal()).await?;
+    app.db.close().await;
+    eprintln!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    eprintln!("shutting down (finishing open requests)…");
+}
+
+fn stage_bar() -> ProgressBar {
+    let bar = ProgressBar::new(ImportStage::COUNT);
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:20}] {pos}/{len} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+fn show_stage(bar: &ProgressBar, source: &str, stage: ImportStage) {
+    bar.set_position(stage.index().min(ImportStage::COUNT));
+    bar.set_message(format!("{source}: {}", stage.label()));
+}
+
+fn app_err(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Validation(errors) => {
+            let mut msg = format!("{} problem(s) found; nothing was changed:", errors.len());
+            for e in errors.iter().take(200) {
+                msg.push_str(&format!("\n  {}: {}", e.field, e.message));
+            }
+            if errors.len() > 200 {
+                msg.push_str(&format!("\n  … and {} more", errors.len() - 200));
+            }
+            anyhow!(msg)
+        }
+        other => anyhow!("{other}"),
+    }
+}
+
+fn print_report(r: &ImportReport, secs: f64) {
+    if r.already_applied {
+        println!("{} ({}): already applied — nothing changed", r.source, r.date);
+        return;
+    }
+    let levels: Vec<String> = r.rows_by_level.iter().map(|(l, n)| format!("{n} {}", l.as_str())).collect();
+    println!(
+        "{} ({}): {} rows ({}); opened {}, closed {}, unchanged {}, lineage {} — {:.2} s",
+        r.source,
+        r.date,
+        r.rows,
+        levels.join(", "),
+        r.opened,
+        r.closed,
+        r.unchanged,
+        r.lineage,
+        secs
+    );
+    for w in r.warnings.iter().take(20) {
+        println!("  warning: {w}");
+    }
+    if r.warnings.len() > 20 {
+        println!("  … and {} more warnings", r.warnings.len() - 20);
+    }
+}
+
+fn read_file(p: &Path) -> Result<Vec<u8>> {
+    std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))
+}
+
+async fn import(common: &Common, cmd: ImportCmd) -> Result<ExitCode> {
+    let app = open(common, true).await?;
+    let actor = Actor::cli();
+    match cmd {
+        ImportCmd::Units { reference: true, .. } => {
+            let bar = stage_bar();
+            let t = std::time::Instant::now();
+            let reports = ntm_app::demo::import_reference_units(&app, &actor, &mut |src, s| show_stage(&bar, src, s))
+                .await
+                .map_err(app_err)?;
+            bar.finish_and_clear();
+            for r in &reports {
+                print_report(r, t.elapsed().as_secs_f64());
+            }
+        }
+        ImportCmd::Units { file, date, mapping, .. } => {
+            let file = file.ok_or_else(|| anyhow!("give a CSV file, or --reference for the official lists"))?;
+            let date = date.ok_or_else(|| anyhow!("--date is required: the date the list describes (e.g. --date 2025-07-01)"))?;
+            let date = ntm_domain::text::parse_date(&date)
+                .ok_or_else(|| anyhow!("--date {date:?} is not a date (use YYYY-MM-DD or dd/mm/yyyy)"))?;
+            let bytes = read_file(&file)?;
+            let mapping_bytes = mapping.as_deref().map(read_file).transpose()?;
+            let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let bar = stage_bar();
+            let t = std::time::Instant::now();
+            let input = SnapshotInput { source: source.clone(), units_csv: &bytes, date, mapping_csv: mapping_bytes.as_deref() };
+            let r = ntm_app::units::import_snapshot(&app, &actor, input, &mut |s| show_stage(&bar, &source, s))
+                .await
+                .map_err(app_err)?;
+            bar.finish_and_clear();
+            print_report(&r, t.elapsed().as_secs_f64());
+        }
+        ImportCmd::Hamlets { file, commune } => {
+            let bytes = read_file(&file)?;
+            let name = file.to_string_lossy().into_owned();
+            let table = ntm_reports::read_table(&bytes, &name).map_err(|e| anyhow!("{name}: {e}"))?;
+            let rows = ntm_app::units::parse_hamlet_rows(table, commune.as_deref()).map_err(app_err)?;
+            let r = ntm_app::units::add_hamlets(&app, &actor, rows).await.map_err(app_err)?;
+            println!("{} hamlet(s) added, {} already present", r.added.len(), r.unchanged);
+            for u in &r.added {
+                println!("  {}  {} ({})", u.code, u.name, u.kind);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn password_from_stdin() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    let p = line.trim_end_matches(['\r', '\n']).to_string();
+    if p.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(p)
+}
+
+fn generated_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
+
+async fn user(common: &Common, cmd: UserCmd) -> Result<ExitCode> {
+    let app = open(common, true).await?;
+    let actor = Actor::cli();
+    match cmd {
+        UserCmd::Add { username, display_name, roles, password_stdin } => {
+            let grants = roles
+                .iter()
+                .map(|r| ntm_app::users::GrantInput::parse(r))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(app_err)?;
+            let (password, generated) =
+                if password_stdin { (password_from_stdin()?, false) } else { (generated_password(), true) };
+            let u = ntm_app::users::add_user(
+                &app,
+                &actor,
+                ntm_app::users::NewUser { username, display_name, password: password.clone(), grants },
+            )
+            .await
+            .map_err(app_err)?;
+            println!("user {} created", u.username);
+            if generated {
+                println!("password: {password}   (shown once; change it with `ntm user passwd {}`)", u.username);
+            }
+        }
+        UserCmd::Passwd { username, password_stdin } => {
+            let (password, generated) =
+                if password_stdin { (password_from_stdin()?, false) } else { (generated_password(), true) };
+            ntm_app::users::set_password(&app, &actor, &username, &password).await.map_err(app_err)?;
+            println!("password of {username} changed");
+            if generated {
+                println!("new password: {password}");
+            }
+        }
+        UserCmd::List => {
+            let users = ntm_app::users::list_users(&app, &actor).await.map_err(app_err)?;
+            println!("{:<20} {:<8} {:<40} roles", "username", "active", "name");
+            for u in users {
+                let roles: Vec<String> = u
+                    .grants
+                    .iter()
+                    .map(|g| format!("{}@{}", g.role.as_str(), g.scope_code.as_deref().unwrap_or("*")))
+                    .collect();
+                println!("{:<20} {:<8} {:<40} {}", u.username, if u.active { "yes" } else { "no" }, u.display_name, roles.join(", "));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn audit(common: &Common, cmd: AuditCmd) -> Result<ExitCode> {
+    let app = open(common, true).await?;
+    let actor = Actor::cli();
+    match cmd {
+        AuditCmd::Verify => {
+            let r = ntm_app::audit::verify_chain(&app, &actor).await.map_err(app_err)?;
+            if r.ok {
+                println!("audit log OK: {} entries, every link and hash verified", r.entries);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!(
+                    "AUDIT LOG TAMPERED: {} (verified up to entry {})",
+                    r.problem.unwrap_or_default(),
+                    r.entries
+                );
+                Ok(ExitCode::from(1))
+            }
+        }
+        AuditCmd::List { after, limit } => {
+            for e in ntm_app::audit::list(&app, &actor, after, limit).await.map_err(app_err)? {
+                println!("{:>6}  {}  {:<20} {:<22} {:<20} {} {}", e.seq, e.at, e.actor, e.action, e.target, e.origin, e.detail);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
