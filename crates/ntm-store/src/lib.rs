@@ -1,1 +1,18 @@
+//! Storage for NTM Số: the only crate with SQL.
+//!
+//! One [`Db`] enum over a SQLite or PostgreSQL pool; every method works on both engines.
+//! Writes that change several rows run in one transaction together with their audit entry
+//! (see [`Db::append_audit`]).
 #![forbid(unsafe_code)]
+
+mod audit;
+mod db;
+mod sessions;
+mod settings;
+mod units;
+mod users;
+
+pub use db::{Backend, Db, Result, StoreError, db_time};
+pub use sessions::SessionRecord;
+pub use units::SnapshotRecord;
+pub use users::UserRecord;

@@ -1,0 +1,23 @@
+//! Storage tests: one integration binary; every `both_backends!` test runs on SQLite and
+//! PostgreSQL (`cargo test -p ntm-store -- ::sqlite` or `::postgres` for one engine).
+
+mod audit;
+mod schema;
+mod sessions;
+mod units;
+mod users;
+
+use ntm_domain::audit::NewAuditEntry;
+use time::OffsetDateTime;
+
+/// An audit entry for `action`, stamped now (with sub-microsecond digits on purpose).
+pub fn entry(action: &str, target: &str) -> NewAuditEntry {
+    NewAuditEntry {
+        at: OffsetDateTime::now_utc(),
+        actor: "tester".into(),
+        action: action.into(),
+        target: target.into(),
+        detail: "{}".into(),
+        origin: "127.0.0.1".into(),
+    }
+}
