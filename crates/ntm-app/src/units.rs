@@ -94,7 +94,19 @@ pub async fn import_snapshot(
     let sha = digest(&input);
     let applied = app.db.snapshot_records().await?;
     progress(ImportStage::Parse);
-    let rows = snapshot::parse_units_csv(input.units_csv)?;
+    let (rows, mut parse_errors) = snapshot::parse_units_csv_partial(input.units_csv);
+    if !parse_errors.is_empty() {
+        // Check the rows that did parse too, so the operator sees every problem at once.
+        if !rows.is_empty() {
+            let open = app.db.units_open().await?;
+            let known: std::collections::HashMap<&str, Level> =
+                open.iter().map(|u| (u.code.as_str(), u.level)).collect();
+            let lookup = |c: &str| known.get(c).copied();
+            parse_errors.extend(snapshot::validate_rows(&rows, &lookup));
+            parse_errors.sort_by_key(|e| e.line);
+        }
+        return Err(parse_errors.into());
+    }
     let mapping: Option<Vec<MappingRow>> = match input.mapping_csv {
         Some(m) => Some(snapshot::parse_mapping_csv(m).map_err(|e| {
             AppError::from(e.into_iter().map(|mut r| {
@@ -354,7 +366,7 @@ pub async fn add_hamlets(app: &App, actor: &Actor, rows: Vec<NewHamlet>) -> Resu
             }
         };
         if let Some(s) = stored.iter().find(|u| u.code == code) {
-            if s.name == r.name.trim() && s.kind.eq_ignore_ascii_case(r.kind.trim()) {
+            if s.name == r.name.trim() && snapshot::canonical_kind(Level::Hamlet, &r.kind) == Some(s.kind.as_str()) {
                 unchanged += 1;
                 continue;
             }
@@ -386,7 +398,7 @@ pub async fn add_hamlets(app: &App, actor: &Actor, rows: Vec<NewHamlet>) -> Resu
                 id: uuid::Uuid::now_v7(),
                 code: r.code.clone(),
                 name: r.name.clone(),
-                kind: canonical_kind(&r.kind),
+                kind: snapshot::canonical_kind(Level::Hamlet, &r.kind).unwrap_or(r.kind.as_str()).to_string(),
                 level: Level::Hamlet,
                 parent_code: Some(commune.code.clone()),
                 path: format!("{}{}/", commune.path, r.code),
@@ -408,16 +420,6 @@ pub async fn add_hamlets(app: &App, actor: &Actor, rows: Vec<NewHamlet>) -> Resu
         app.db.insert_units(&units, audit).await?;
     }
     Ok(HamletImportReport { added: units, unchanged })
-}
-
-/// Capitalised as officials write it ("ấp" → "Ấp").
-fn canonical_kind(kind: &str) -> String {
-    let k = kind.trim();
-    let mut c = k.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase(),
-        None => String::new(),
-    }
 }
 
 /// Reads a hamlet file (CSV with `code,name,kind[,commune_code]`) for one commune.

@@ -1,6 +1,7 @@
 //! Accounts, roles, login sessions and login rate limiting.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use base64::Engine;
 use ntm_domain::authz::{Grant, Permission, Role};
@@ -113,14 +114,13 @@ fn require_can_grant(actor: &Actor, g: &Grant) -> Result<(), AppError> {
     Ok(())
 }
 
+static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 pub async fn hash_password(password: &str) -> Result<String, AppError> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
-        let mut bytes = [0u8; 16];
-        rand::rng().fill_bytes(&mut bytes);
-        let salt = SaltString::encode_b64(&bytes).map_err(|e| AppError::Internal(e.to_string()))?;
         Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
+            .hash_password(password.as_bytes())
             .map(|h| h.to_string())
             .map_err(|e| AppError::Internal(e.to_string()))
     })
@@ -282,8 +282,16 @@ pub async fn login(app: &App, username: &str, password: &str, origin: &str) -> R
     }
     let user = app.db.user_by_username(&username).await?;
     // Verify against a real hash even for unknown users, so timing does not reveal accounts.
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3gTEa7S8ZJKPJ4eMsFhhQJ6f7Dph2kHr2fBHLTzUlJQ";
-    let ok = verify_password(password, user.as_ref().map(|u| u.password_hash.as_str()).unwrap_or(DUMMY)).await;
+    let ok = match &user {
+        Some(u) => verify_password(password, &u.password_hash).await,
+        None => {
+            let dummy = DUMMY_HASH.get_or_init(|| {
+                Argon2::default().hash_password(b"no such user").map(|h| h.to_string()).unwrap_or_default()
+            });
+            verify_password(password, dummy).await;
+            false
+        }
+    };
     let user = match user {
         Some(u) if ok && u.active => u,
         _ => {

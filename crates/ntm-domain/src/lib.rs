@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod criteria;
 pub mod snapshot;
 pub mod text;
 pub mod units;

@@ -490,6 +490,13 @@ fn read_csv(
 }
 
 pub fn parse_units_csv(bytes: &[u8]) -> Result<Vec<UnitRow>, Vec<RowError>> {
+    let (rows, errors) = parse_units_csv_partial(bytes);
+    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+}
+
+/// Like [`parse_units_csv`], but also returns the rows that did parse, so that a caller
+/// can check them too and report every problem of a file at once.
+pub fn parse_units_csv_partial(bytes: &[u8]) -> (Vec<UnitRow>, Vec<RowError>) {
     let mut errors = Vec::new();
     let columns = [
         req("code"),
@@ -499,7 +506,7 @@ pub fn parse_units_csv(bytes: &[u8]) -> Result<Vec<UnitRow>, Vec<RowError>> {
         req("parent_code"),
     ];
     let Some((cols, records)) = read_csv(bytes, &columns, &mut errors) else {
-        return Err(errors);
+        return (Vec::new(), errors);
     };
     let [code_c, name_c, level_c, kind_c, parent_c] = [cols[0], cols[1], cols[2], cols[3], cols[4]];
     let mut rows = Vec::with_capacity(records.len());
@@ -537,12 +544,8 @@ pub fn parse_units_csv(bytes: &[u8]) -> Result<Vec<UnitRow>, Vec<RowError>> {
             });
         }
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        errors.sort_by_key(|e| e.line);
-        Err(errors)
-    }
+    errors.sort_by_key(|e| e.line);
+    (rows, errors)
 }
 
 pub fn parse_mapping_csv(bytes: &[u8]) -> Result<Vec<MappingRow>, Vec<RowError>> {

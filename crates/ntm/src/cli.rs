@@ -350,14 +350,15 @@ async fn import(common: &Common, cmd: ImportCmd) -> Result<ExitCode> {
     let actor = Actor::cli();
     match cmd {
         ImportCmd::Units { reference: true, .. } => {
-            let bar = stage_bar();
-            let t = std::time::Instant::now();
-            let reports = ntm_app::demo::import_reference_units(&app, &actor, &mut |src, s| show_stage(&bar, src, s))
-                .await
-                .map_err(app_err)?;
-            bar.finish_and_clear();
-            for r in &reports {
-                print_report(r, t.elapsed().as_secs_f64());
+            for input in ntm_app::demo::reference_snapshots() {
+                let source = input.source.clone();
+                let bar = stage_bar();
+                let t = std::time::Instant::now();
+                let r = ntm_app::units::import_snapshot(&app, &actor, input, &mut |s| show_stage(&bar, &source, s))
+                    .await
+                    .map_err(app_err)?;
+                bar.finish_and_clear();
+                print_report(&r, t.elapsed().as_secs_f64());
             }
         }
         ImportCmd::Units { file, date, mapping, .. } => {

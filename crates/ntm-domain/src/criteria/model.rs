@@ -414,7 +414,9 @@ impl Completeness {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
-    pub url: String,
+    /// Web address; or `doc`, a document held by the project (e.g. a seed text).
+    pub url: Option<String>,
+    pub doc: Option<String>,
     pub what: Option<String>,
     pub date: Option<String>,
 }

@@ -1,0 +1,72 @@
+//! Criteria sets as data, and the evaluation engine.
+//!
+//! - [`parse_set`] / [`parse_file`] read one YAML file (`format: ntm-criteria/1`, described in
+//!   `docs/criteria-format.md`) and report every problem as `file:line: field: message`.
+//! - [`resolve`] applies amendment chains (`amends`) and provincial sets (`extends` +
+//!   overrides), checks cross-set references and compiles each version into a
+//!   [`ResolvedSet`]; [`Catalog::set_for_year`] picks the version a year is evaluated with.
+//! - [`evaluate_unit`] evaluates one unit: per indicator [`Outcome`] (met, not met with the
+//!   gap, missing, or needs verification when the threshold is unconfirmed or missing), per
+//!   criterion, per set. Derived indicators take child results via
+//!   [`Observations::supply_children`].
+//! - [`rollup`] / [`rollup_by`] summarise many units (buckets by criteria met, averages,
+//!   blocking indicators); [`gaps`] and [`closest_to_meeting`] support gap analysis.
+//!
+//! Pure: no IO, no clock. The loader takes file contents and a file name for messages.
+
+mod eval;
+mod load;
+mod model;
+mod ocop;
+mod resolve;
+mod rollup;
+mod value;
+mod yaml;
+
+#[cfg(test)]
+mod tests;
+
+pub use eval::{
+    Caveats, ChildTally, CriterionResult, EvalError, Gap, ObsError, ObsProblem, Observations, Outcome, Status,
+    Tentative, UnitCtx, UnitEvaluation, evaluate_unit,
+};
+pub use load::{CriteriaFile, FORMAT, parse_file, parse_ocop, parse_set};
+pub use model::{
+    AddedIndicator, ChangesStatus, CommuneGroup, Completeness, CriteriaSet, Criterion, DerivedRule, ExtendsRef,
+    Indicator, Kind, LegalBasis, Measure, Op, Override, Pass, Provenance, SetError, Source, SpecialRule, Threshold,
+    ThresholdValue, ValueKind, Varying,
+};
+pub use ocop::{OcopError, OcopLevel, OcopPart, OcopScheme, StarBand};
+pub use resolve::{Catalog, LookupError, ResolvedCriterion, ResolvedSet, resolve};
+pub use rollup::{
+    Blocking, Bucket, Closeness, GapItem, Rollup, RollupAcc, bucket_edges, closest_to_meeting, gaps, rollup, rollup_by,
+};
+pub use value::{Value, ValueError};
+
+/// Provenance of an indicator's threshold, for counts and displays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ThresholdStatus {
+    /// Read in a source and not marked uncertain.
+    Confirmed,
+    /// Read in a (secondary) source but marked uncertain.
+    SourcedUncertain,
+    Recalled,
+    /// Inferred or cited second-hand.
+    Other,
+    /// No value known.
+    Missing,
+}
+
+impl Indicator {
+    /// Where the threshold stands: confirmed, sourced but uncertain, recalled, other, missing.
+    pub fn threshold_status(&self) -> ThresholdStatus {
+        let Some(p) = self.threshold_provenance() else { return ThresholdStatus::Missing };
+        let uncertain = self.threshold.as_ref().and_then(|t| t.uncertain).unwrap_or(self.uncertain);
+        match (p, uncertain) {
+            (Provenance::Sourced, false) => ThresholdStatus::Confirmed,
+            (Provenance::Sourced, true) => ThresholdStatus::SourcedUncertain,
+            (Provenance::Recalled, _) => ThresholdStatus::Recalled,
+            _ => ThresholdStatus::Other,
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! Roll-ups over many unit evaluations (a district, a province, the country), gap analysis
+//! for one unit, and the ranking of units closest to meeting a set.
+
+use std::collections::BTreeMap;
+
+use super::eval::{Caveats, Gap, Outcome, Status, Tentative, UnitEvaluation};
+use super::model::ValueKind;
+use super::resolve::{ResolvedSet, slot};
+
+/// Reporting buckets by number of criteria met, from the top: for the 19-criterion commune
+/// set `19`, `15–18`, `10–14`, `5–9`, `0–4` (the Vietnamese reports' buckets). For another
+/// number of criteria `n` the lower edges scale: `round(n·15/19)`, `round(n·10/19)`,
+/// `round(n·5/19)` (10 criteria: `10`, `8–9`, `5–7`, `3–4`, `0–2`). Empty ranges are dropped.
+pub fn bucket_edges(n: usize) -> Vec<(u16, u16)> {
+    let n = n as u16;
+    let edge = |k: u32| -> u16 { ((u32::from(n) * k * 2 + 19) / 38) as u16 };
+    let mut out = vec![(n, n)];
+    let mut hi = n;
+    for lo in [edge(15), edge(10), edge(5), 0] {
+        if hi == 0 {
+            break;
+        }
+        let lo = lo.min(hi - 1);
+        if lo <= hi - 1 && (out.last().is_none_or(|l| l.0 > lo)) {
+            out.push((lo, hi - 1));
+            hi = lo;
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bucket {
+    pub min: u16,
+    pub max: u16,
+    pub count: u32,
+}
+
+/// How often an indicator keeps units from meeting the set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blocking {
+    /// Indicator index in the set (`set.indicator(i).code`).
+    pub indicator: usize,
+    /// Units where it is not met.
+    pub not_met: u32,
+    /// Units where it is not met on a threshold still to be verified.
+    pub not_met_tentative: u32,
+    /// Units without a value.
+    pub missing: u32,
+}
+
+/// Summary of a group of units evaluated against one set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rollup {
+    pub units: u32,
+    pub met: u32,
+    pub not_met: u32,
+    pub missing: u32,
+    pub needs_verification: u32,
+    /// Met counting thresholds still to be verified (includes `met`).
+    pub met_tentative: u32,
+    /// By criteria met (confirmed), top bucket first.
+    pub buckets: Vec<Bucket>,
+    /// By criteria met counting thresholds still to be verified.
+    pub buckets_tentative: Vec<Bucket>,
+    pub avg_criteria_met: f64,
+    pub avg_criteria_met_tentative: f64,
+    /// Indicators that block the most units first (only those blocking or missing somewhere).
+    pub blocking: Vec<Blocking>,
+}
+
+/// Accumulates evaluations; `merge` combines groups (districts into a province...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollupAcc {
+    n_criteria: usize,
+    units: u32,
+    met: u32,
+    not_met: u32,
+    missing: u32,
+    nv: u32,
+    met_tentative: u32,
+    sum_met: u64,
+    sum_met_tentative: u64,
+    hist: Vec<u32>,
+    hist_tentative: Vec<u32>,
+    block: Vec<[u32; 3]>,
+}
+
+impl RollupAcc {
+    pub fn new(set: &ResolvedSet) -> RollupAcc {
+        let n = set.criteria.len();
+        RollupAcc {
+            n_criteria: n,
+            units: 0,
+            met: 0,
+            not_met: 0,
+            missing: 0,
+            nv: 0,
+            met_tentative: 0,
+            sum_met: 0,
+            sum_met_tentative: 0,
+            hist: vec![0; n + 1],
+            hist_tentative: vec![0; n + 1],
+            block: vec![[0; 3]; set.indicators.len()],
+        }
+    }
+
+    pub fn add(&mut self, e: &UnitEvaluation) {
+        self.units += 1;
+        match e.status {
+            Status::Met => self.met += 1,
+            Status::NotMet => self.not_met += 1,
+            Status::Missing => self.missing += 1,
+            Status::NeedsVerification => self.nv += 1,
+        }
+        self.met_tentative += u32::from(e.status == Status::Met || e.tentatively_met);
+        let cm = usize::from(e.criteria_met).min(self.n_criteria);
+        let cmt = usize::from(e.criteria_met_tentative).min(self.n_criteria);
+        self.sum_met += cm as u64;
+        self.sum_met_tentative += cmt as u64;
+        self.hist[cm] += 1;
+        self.hist_tentative[cmt] += 1;
+        for (b, o) in self.block.iter_mut().zip(&e.indicators) {
+            match o {
+                Outcome::NotMet { .. } => b[0] += 1,
+                Outcome::NeedsVerification { tentative: Tentative::NotMet { .. }, .. } => b[1] += 1,
+                Outcome::Missing => b[2] += 1,
+                _ => {}
+            }
+        }
+    }
+
+    pub fn merge(&mut self, o: &RollupAcc) {
+        self.units += o.units;
+        self.met += o.met;
+        self.not_met += o.not_met;
+        self.missing += o.missing;
+        self.nv += o.nv;
+        self.met_tentative += o.met_tentative;
+        self.sum_met += o.sum_met;
+        self.sum_met_tentative += o.sum_met_tentative;
+        for (a, b) in self.hist.iter_mut().zip(&o.hist) {
+            *a += b;
+        }
+        for (a, b) in self.hist_tentative.iter_mut().zip(&o.hist_tentative) {
+            *a += b;
+        }
+        for (a, b) in self.block.iter_mut().zip(&o.block) {
+            for k in 0..3 {
+                a[k] += b[k];
+            }
+        }
+    }
+
+    pub fn finish(&self) -> Rollup {
+        let edges = bucket_edges(self.n_criteria);
+        let buckets = |h: &[u32]| {
+            edges
+                .iter()
+                .map(|&(min, max)| Bucket { min, max, count: h[usize::from(min)..=usize::from(max)].iter().sum() })
+                .collect::<Vec<_>>()
+        };
+        let avg = |s: u64| if self.units == 0 { 0.0 } else { s as f64 / f64::from(self.units) };
+        let mut blocking: Vec<Blocking> = self
+            .block
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.iter().any(|&x| x > 0))
+            .map(|(i, b)| Blocking { indicator: i, not_met: b[0], not_met_tentative: b[1], missing: b[2] })
+            .collect();
+        blocking.sort_by(|a, b| {
+            (b.not_met + b.not_met_tentative)
+                .cmp(&(a.not_met + a.not_met_tentative))
+                .then(b.not_met.cmp(&a.not_met))
+                .then(b.missing.cmp(&a.missing))
+                .then(a.indicator.cmp(&b.indicator))
+        });
+        Rollup {
+            units: self.units,
+            met: self.met,
+            not_met: self.not_met,
+            missing: self.missing,
+            needs_verification: self.nv,
+            met_tentative: self.met_tentative,
+            buckets: buckets(&self.hist),
+            buckets_tentative: buckets(&self.hist_tentative),
+            avg_criteria_met: avg(self.sum_met),
+            avg_criteria_met_tentative: avg(self.sum_met_tentative),
+            blocking,
+        }
+    }
+}
+
+/// Roll-up of a group of evaluations of `set`.
+pub fn rollup<'a>(set: &ResolvedSet, evals: impl IntoIterator<Item = &'a UnitEvaluation>) -> Rollup {
+    let mut acc = RollupAcc::new(set);
+    evals.into_iter().for_each(|e| acc.add(e));
+    acc.finish()
+}
+
+/// Roll-ups of many groups in one pass: give each evaluation once per group it belongs to
+/// (its district, its province, the country).
+pub fn rollup_by<'a, K: Ord>(
+    set: &ResolvedSet,
+    items: impl IntoIterator<Item = (K, &'a UnitEvaluation)>,
+) -> BTreeMap<K, Rollup> {
+    let mut accs: BTreeMap<K, RollupAcc> = BTreeMap::new();
+    for (k, e) in items {
+        accs.entry(k).or_insert_with(|| RollupAcc::new(set)).add(e);
+    }
+    accs.into_iter().map(|(k, a)| (k, a.finish())).collect()
+}
+
+/// One thing a unit still lacks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GapItem {
+    pub indicator: usize,
+    /// Criterion index (None for a precondition).
+    pub criterion: Option<usize>,
+    pub status: Status,
+    /// How far (definitive or tentative).
+    pub gap: Option<Gap>,
+    pub caveats: Caveats,
+}
+
+/// What a unit still lacks: every indicator not met, without a value, or needing
+/// verification (tentatively not met first, then missing values, then the rest).
+pub fn gaps(set: &ResolvedSet, e: &UnitEvaluation) -> Vec<GapItem> {
+    let mut out: Vec<GapItem> = e
+        .indicators
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| !matches!(o, Outcome::Met))
+        .map(|(i, o)| GapItem {
+            indicator: i,
+            criterion: set.criterion_of(i),
+            status: o.status(),
+            gap: o.gap(),
+            caveats: o.caveats(),
+        })
+        .collect();
+    let rank = |g: &GapItem| match (g.status, g.gap) {
+        (Status::NotMet, _) => 0,
+        (_, Some(_)) => 1,
+        (Status::Missing, _) => 2,
+        _ => 3,
+    };
+    out.sort_by_key(|g| (rank(g), g.indicator));
+    out
+}
+
+/// How far a unit is from meeting a set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Closeness {
+    /// Index in the evaluations given.
+    pub unit: usize,
+    /// Criteria and preconditions not (tentatively) met.
+    pub criteria_short: u16,
+    /// Indicators not met (confirmed or tentative).
+    pub indicators_short: u16,
+    /// Indicators without a value or without a threshold.
+    pub unknown: u16,
+    /// Sum of the relative gaps (percent points / 100; other amounts / threshold; yes/no = 1).
+    pub gap_score: f64,
+}
+
+/// The `n` units closest to meeting the set, closest first. Units that already meet it
+/// (confirmed) are left out; units met only pending verification come first.
+pub fn closest_to_meeting(set: &ResolvedSet, evals: &[UnitEvaluation], n: usize) -> Vec<Closeness> {
+    let mut all: Vec<Closeness> = evals
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.status != Status::Met && e.is_for(set))
+        .map(|(u, e)| closeness(set, u, e))
+        .collect();
+    let key = |c: &Closeness| (c.criteria_short, c.indicators_short, c.unknown);
+    let cmp = |a: &Closeness, b: &Closeness| {
+        key(a).cmp(&key(b)).then(a.gap_score.total_cmp(&b.gap_score)).then(a.unit.cmp(&b.unit))
+    };
+    if n < all.len() {
+        all.select_nth_unstable_by(n, cmp);
+        all.truncate(n);
+    }
+    all.sort_by(cmp);
+    all
+}
+
+fn closeness(set: &ResolvedSet, unit: usize, e: &UnitEvaluation) -> Closeness {
+    let s = slot(e.region_used, e.ctx.group);
+    let (mut short, mut unknown, mut score) = (0u16, 0u16, 0.0);
+    for (i, o) in e.indicators.iter().enumerate() {
+        if let Some(g) = o.gap() {
+            short += 1;
+            score += match g {
+                Gap::Amount(a) => {
+                    if set.indicators[i].value_kind() == ValueKind::Percent {
+                        a / 100.0
+                    } else {
+                        a / set.eff(i, s).num.abs().max(1.0)
+                    }
+                }
+                Gap::Boolean { .. } | Gap::NotInList => 1.0,
+            };
+        } else if !o.tentatively_met() {
+            unknown += 1;
+        }
+    }
+    let pre_short = e.indicators[..set.n_preconditions].iter().filter(|o| !o.tentatively_met()).count() as u16;
+    let criteria_short = (set.criteria.len() as u16).saturating_sub(e.criteria_met_tentative) + pre_short;
+    Closeness { unit, criteria_short, indicators_short: short, unknown, gap_score: score }
+}

@@ -1,0 +1,261 @@
+//! Tests of the `ntm` binary as an operator uses it: exit codes, messages, and that bad
+//! input changes nothing.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ntm");
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn file(&self, name: &str, content: &[u8]) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, content).expect("write fixture");
+        p
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .env_remove("NTM_DATABASE_URL")
+            .env_remove("NTM_DATA_DIR")
+            .env("RUST_LOG", "warn");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("run ntm")
+    }
+
+    fn run_stdin(&self, args: &[&str], input: &str) -> Output {
+        let mut child = self
+            .cmd(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn ntm");
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child.wait_with_output().expect("wait ntm")
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn ok(o: &Output) -> String {
+    assert!(o.status.success(), "command failed: {}", text(o));
+    text(o)
+}
+
+fn failed(o: &Output) -> String {
+    assert!(!o.status.success(), "command should have failed: {}", text(o));
+    text(o)
+}
+
+const SMALL: &str = "code,name,level,kind,parent_code
+84,Tỉnh Trà Vinh,province,Tỉnh,
+844,Huyện Càng Long,district,Huyện,84
+28768,Xã Tân An,commune,Xã,844
+28771,Xã Tân Bình,commune,Xã,844
+";
+
+#[test]
+fn every_subcommand_has_help() {
+    let o = Command::new(BIN).arg("--help").output().expect("run");
+    let out = ok(&o);
+    for sub in ["serve", "demo", "import", "user", "audit", "migrate"] {
+        assert!(out.contains(sub), "--help lacks {sub}: {out}");
+        let o = Command::new(BIN).args([sub, "--help"]).output().expect("run");
+        ok(&o);
+    }
+    for flag in ["--data-dir", "--database-url", "--listen"] {
+        assert!(out.contains(flag), "--help lacks {flag}");
+    }
+}
+
+#[test]
+fn unit_import_reports_every_bad_row_and_writes_nothing() {
+    let env = Env::new();
+    let bad = env.file(
+        "bad.csv",
+        "code,name,level,kind,parent_code
+84,Tỉnh Trà Vinh,province,Tỉnh,
+844,Huyện Càng Long,district,Huyện,99
+28768,Xã Tân An,commune,Xã,844
+28768,Xã Tân An lặp,commune,Xã,844
+28771,Xã Tân Bình,village,Xã,844
+"
+        .as_bytes(),
+    );
+    let out = failed(&env.run(&["import", "units", bad.to_str().unwrap(), "--date", "2023-05-07"]));
+    assert!(out.contains("line 3"), "unknown parent on line 3 not reported: {out}");
+    assert!(out.contains("line 5"), "duplicate on line 5 not reported: {out}");
+    assert!(out.contains("line 6"), "bad level on line 6 not reported: {out}");
+    assert!(out.contains("nothing was changed"), "{out}");
+    // Nothing was written: the audit log has no import.
+    let log = ok(&env.run(&["audit", "list"]));
+    assert!(!log.contains("units.import"), "{log}");
+
+    let good = env.file("good.csv", SMALL.as_bytes());
+    let out = ok(&env.run(&["import", "units", good.to_str().unwrap(), "--date", "07/05/2023"]));
+    assert!(out.contains("opened 4"), "{out}");
+    let again = ok(&env.run(&["import", "units", good.to_str().unwrap(), "--date", "2023-05-07"]));
+    assert!(again.contains("already applied"), "{again}");
+    // Going back in time is refused with a reason.
+    let older = env.file("older.csv", SMALL.replace("Tân Bình", "Tân Bình cũ").as_bytes());
+    let out = failed(&env.run(&["import", "units", older.to_str().unwrap(), "--date", "2020-01-01"]));
+    assert!(out.contains("date order"), "{out}");
+    // A date is required, and must be a date.
+    let out = failed(&env.run(&["import", "units", good.to_str().unwrap()]));
+    assert!(out.contains("--date"), "{out}");
+    let out = failed(&env.run(&["import", "units", good.to_str().unwrap(), "--date", "hôm qua"]));
+    assert!(out.contains("not a date"), "{out}");
+    let out = failed(&env.run(&["import", "units", "/nonexistent/file.csv", "--date", "2024-01-01"]));
+    assert!(out.contains("cannot read"), "{out}");
+}
+
+#[test]
+fn users_and_the_audit_chain() {
+    let env = Env::new();
+    let good = env.file("good.csv", SMALL.as_bytes());
+    ok(&env.run(&["import", "units", good.to_str().unwrap(), "--date", "2023-05-07"]));
+    let out = ok(&env.run_stdin(
+        &["user", "add", "Tinh.TraVinh", "--name", "Nguyễn Văn A", "--role", "province_officer@84", "--password-stdin"],
+        "mat-khau-rat-dai\n",
+    ));
+    assert!(out.contains("tinh.travinh"), "{out}");
+    let out = ok(&env.run(&["user", "add", "admin2", "--name", "Admin", "--role", "admin"]));
+    assert!(out.contains("password:"), "a generated password is printed: {out}");
+    let out = failed(&env.run(&["user", "add", "x1", "--name", "X", "--role", "mayor"]));
+    assert!(out.contains("unknown role"), "{out}");
+    let out = failed(&env.run(&["user", "add", "x2", "--name", "X", "--role", "viewer@99999"]));
+    assert!(out.contains("no unit has code 99999"), "{out}");
+    let out = failed(&env.run_stdin(&["user", "add", "tinh.travinh", "--name", "B", "--role", "viewer", "--password-stdin"], "12345678\n"));
+    assert!(out.contains("already exists"), "{out}");
+    let out = failed(&env.run_stdin(&["user", "add", "short", "--name", "B", "--role", "viewer", "--password-stdin"], "123\n"));
+    assert!(out.contains("at least 8"), "{out}");
+    let out = ok(&env.run(&["user", "list"]));
+    assert!(out.contains("tinh.travinh") && out.contains("province_officer@84") && out.contains("Nguyễn Văn A"), "{out}");
+    ok(&env.run_stdin(&["user", "passwd", "tinh.travinh", "--password-stdin"], "mat-khau-moi-123\n"));
+
+    let out = ok(&env.run(&["audit", "verify"]));
+    assert!(out.contains("audit log OK"), "{out}");
+    let log = ok(&env.run(&["audit", "list"]));
+    for action in ["units.import", "user.add", "user.passwd"] {
+        assert!(log.contains(action), "{action} missing from the audit log: {log}");
+    }
+
+    // Tamper with the database behind the application's back.
+    tamper(&env.data_dir().join("ntm.db"));
+    let o = env.run(&["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("TAMPERED"), "{}", text(&o));
+}
+
+/// Rewrites one audit entry directly in SQLite (dropping the append-only triggers first,
+/// as an attacker with file access could).
+fn tamper(db: &Path) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let db = ntm_store::Db::connect(&format!("sqlite://{}", db.display())).await.expect("open db");
+        db.debug_execute_raw("DROP TRIGGER audit_log_no_update").await.expect("drop trigger");
+        let n = db.debug_execute_raw("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2").await.expect("tamper");
+        assert_eq!(n, 1);
+    });
+}
+
+#[test]
+fn the_append_only_triggers_refuse_changes() {
+    let env = Env::new();
+    ok(&env.run(&["user", "add", "admin2", "--name", "Admin", "--role", "admin"]));
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let path = env.data_dir().join("ntm.db");
+        let db = ntm_store::Db::connect(&format!("sqlite://{}", path.display())).await.expect("open db");
+        assert!(db.debug_execute_raw("UPDATE audit_log SET actor = 'x'").await.is_err());
+        assert!(db.debug_execute_raw("DELETE FROM audit_log").await.is_err());
+    });
+}
+
+#[test]
+fn hamlets_from_xlsx_and_csv() {
+    let env = Env::new();
+    let good = env.file("good.csv", SMALL.as_bytes());
+    ok(&env.run(&["import", "units", good.to_str().unwrap(), "--date", "2023-05-07"]));
+    let xlsx = ntm_reports::write_table(
+        "Ấp",
+        &["mã", "tên", "loại"],
+        &[
+            vec!["".into(), "Ấp Tân Hạnh".into(), "Ấp".into()],
+            vec!["28768-07".into(), "Ấp Phú Hòa".into(), "ấp".into()],
+        ],
+    )
+    .expect("xlsx");
+    let f = env.file("ap.xlsx", &xlsx);
+    let out = ok(&env.run(&["import", "hamlets", f.to_str().unwrap(), "--commune", "28768"]));
+    assert!(out.contains("2 hamlet(s) added"), "{out}");
+    assert!(out.contains("28768-01") && out.contains("28768-07"), "{out}");
+    let again = ok(&env.run(&["import", "hamlets", f.to_str().unwrap(), "--commune", "28768"]));
+    assert!(again.contains("0 hamlet(s) added, 2 already present"), "{again}");
+    let bad = env.file("bad.csv", "name,kind\nẤp A,Ấp\n,Ấp\nẤp C,Làng\n".as_bytes());
+    let out = failed(&env.run(&["import", "hamlets", bad.to_str().unwrap(), "--commune", "28768"]));
+    assert!(out.contains("line 3"), "empty name on line 3: {out}");
+    let out = failed(&env.run(&["import", "hamlets", f.to_str().unwrap(), "--commune", "844"]));
+    assert!(out.contains("not a commune"), "{out}");
+}
+
+#[test]
+fn database_url_errors_are_clear() {
+    let env = Env::new();
+    let out = failed(&env.run(&["migrate", "--database-url", "mysql://localhost/ntm"]));
+    assert!(out.contains("unsupported database URL scheme"), "{out}");
+    let t = std::time::Instant::now();
+    let out = failed(&env.run(&["migrate", "--database-url", "postgres://ntm@localhost/ntm?host=/nonexistent-socket-dir"]));
+    assert!(out.to_lowercase().contains("postgres"), "{out}");
+    assert!(!out.contains("password"), "{out}");
+    assert!(t.elapsed().as_secs() < 60, "an unreachable PostgreSQL must fail quickly");
+}
+
+#[test]
+fn a_second_server_on_the_same_sqlite_file_is_refused() {
+    let env = Env::new();
+    let mut first = env
+        .cmd(&["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start first server");
+    // Wait until it prints its URL.
+    let mut stdout = std::io::BufReader::new(first.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = std::io::BufRead::read_line(&mut stdout, &mut line).expect("read");
+        assert!(n > 0, "first server exited early");
+        if line.contains("running at") {
+            break;
+        }
+    }
+    let out = failed(&env.run(&["serve", "--listen", "127.0.0.1:0"]));
+    assert!(out.contains("already running"), "{out}");
+    // CLI commands still work next to the running server (SQLite WAL).
+    ok(&env.run(&["user", "list"]));
+    let _ = first.kill();
+    let _ = first.wait();
+}
