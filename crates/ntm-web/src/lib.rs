@@ -1,1 +1,85 @@
+//! The web face of NTM Số: server-rendered pages (askama), a JSON API under `/api/v1`
+//! with its OpenAPI document (utoipa), embedded assets, sessions, CSRF and i18n.
+//!
+//! Only this crate knows HTTP, HTML and JSON shapes. Every handler calls `ntm_app`
+//! use cases; nothing here talks to the database directly.
+//!
+//! Routes:
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /health` | JSON `{status, database, version}`; 503 when the database does not answer |
+//! | `GET /assets/{path}` | embedded CSS/icons, `?v=<hash>` URLs, ETag |
+//! | `GET /` | intro, unit counts and provinces on `?date=` (default today), search box |
+//! | `GET,POST /login`, `POST /logout` | session cookie `ntm_session` |
+//! | `GET /units?q=&date=` | search (diacritics optional, or by code) |
+//! | `GET /units/{code}?date=` | one unit on a date: breadcrumbs, children, lineage, versions |
+//! | `GET /units/{code}/children.xlsx?date=` | the children as XLSX |
+//! | `POST /units/{code}/hamlets` | add one hamlet (form) |
+//! | `POST /units/{code}/hamlets/import` | add hamlets from CSV/XLSX (multipart) |
+//! | `GET /api/v1/units?q=&date=&limit=` | search, or provinces on a date |
+//! | `GET /api/v1/units/{code}?date=` | one unit with ancestors, children, lineage, versions |
+//! | `POST /api/v1/units/{code}/hamlets` | add a hamlet (JSON) |
+//! | `GET /api/v1/me` | the logged-in user |
+//! | `GET /api/v1/audit/verify` | verify the audit chain |
+//! | `GET /api/v1/openapi.json`, `GET /api/v1/docs` | the OpenAPI document and its HTML page |
+//!
+//! Sessions, CSRF, language and error rendering: see [`middleware`].
 #![forbid(unsafe_code)]
+
+pub mod api;
+pub mod assets;
+pub mod ctx;
+pub mod error;
+pub mod i18n;
+pub mod middleware;
+pub mod pages;
+pub mod router;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+pub use router::router;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when the site is served over HTTPS).
+    pub secure_cookies: bool,
+    /// Largest request body accepted, except file uploads (bytes).
+    pub body_limit: usize,
+    /// Largest body accepted on file-upload routes (bytes).
+    pub upload_limit: usize,
+    /// Take the client address from the first `X-Forwarded-For` entry. Only turn this
+    /// on behind a reverse proxy that sets the header; otherwise clients could forge it.
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            body_limit: 2 * 1024 * 1024,
+            upload_limit: 20 * 1024 * 1024,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// Serves the router on `listener` until `shutdown` completes, then drains open
+/// connections (graceful shutdown). Client addresses reach handlers through
+/// `ConnectInfo<SocketAddr>`.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: ntm_app::App,
+    cfg: WebConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = router(app, cfg);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,152 @@
+//! JSON API under `/api/v1`, described by an OpenAPI document generated from the
+//! handlers themselves (utoipa-axum's `OpenApiRouter`), so the two cannot drift.
+//!
+//! Errors are RFC 9457 problem details (`application/problem+json`). Dates are ISO
+//! `YYYY-MM-DD`. Unsafe methods need the `X-CSRF-Token` header (the `ntm_csrf` cookie's
+//! value) besides the session cookie.
+
+pub mod docs;
+pub mod units;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Json;
+use ntm_app::App;
+use ntm_app::users::CurrentUser;
+use ntm_domain::authz::Grant;
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::ctx::Ctx;
+use crate::error::{Problem, WebError};
+use crate::router::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "NTM Số API",
+        description = "Administrative units of Vietnam over time, hamlets, and the audit log of NTM Số \
+                       (digital transformation of the New Countryside programme). Dates are YYYY-MM-DD. \
+                       Errors are RFC 9457 problem details. Writes need the session cookie and the \
+                       X-CSRF-Token header (value of the ntm_csrf cookie)."
+    ),
+    tags(
+        (name = "units", description = "Administrative units (đơn vị hành chính) and their lineage"),
+        (name = "account", description = "The logged-in user"),
+        (name = "audit", description = "The hash-chained audit log"),
+    ),
+    components(schemas(Problem))
+)]
+struct ApiDoc;
+
+/// The API routes with their OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    OpenApiRouter::with_openapi(doc)
+        .routes(routes!(units::list_units))
+        .routes(routes!(units::get_unit))
+        .routes(routes!(units::add_hamlet))
+        .routes(routes!(me))
+        .routes(routes!(audit_verify))
+}
+
+/// `sqlite` or `postgres`.
+pub fn db_kind(app: &App) -> &'static str {
+    app.db.backend().as_str()
+}
+
+/// A role held on a unit subtree.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantDto {
+    /// admin, province_officer, department_officer, district_officer, commune_officer, producer, viewer
+    pub role: String,
+    /// Code of the scope unit; absent for the whole country.
+    pub scope_code: Option<String>,
+}
+
+impl From<&Grant> for GrantDto {
+    fn from(g: &Grant) -> GrantDto {
+        GrantDto {
+            role: g.role.as_str().to_string(),
+            scope_code: g.scope_code.clone(),
+        }
+    }
+}
+
+/// The logged-in user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeDto {
+    pub username: String,
+    pub display_name: String,
+    pub grants: Vec<GrantDto>,
+}
+
+impl From<&CurrentUser> for MeDto {
+    fn from(u: &CurrentUser) -> MeDto {
+        MeDto {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            grants: u.grants.iter().map(GrantDto::from).collect(),
+        }
+    }
+}
+
+/// The logged-in user and their roles.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "account",
+    summary = "The logged-in user",
+    responses(
+        (status = 200, description = "The user behind the session cookie", body = MeDto),
+        (status = 401, description = "Not logged in, or the session expired", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn me(ctx: Ctx) -> Result<Json<MeDto>, WebError> {
+    let user = ctx.require_user()?;
+    Ok(Json(MeDto::from(user)))
+}
+
+/// Result of checking the audit chain.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerifyDto {
+    /// Entries checked.
+    pub entries: i64,
+    /// True when every link and hash is intact.
+    pub ok: bool,
+    /// What broke, and where.
+    pub problem: Option<String>,
+}
+
+/// Verifies the whole hash-chained audit log (needs the view-audit permission).
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/verify",
+    tag = "audit",
+    summary = "Verify the audit log chain",
+    responses(
+        (status = 200, description = "Verification result", body = VerifyDto),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to view the audit log", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn audit_verify(
+    State(st): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<VerifyDto>, WebError> {
+    ctx.require_user()?;
+    let r = ntm_app::audit::verify_chain(&st.app, &ctx.actor()).await?;
+    Ok(Json(VerifyDto {
+        entries: r.entries,
+        ok: r.ok,
+        problem: r.problem,
+    }))
+}
+
+/// `201 Created` with a JSON body.
+pub fn created<T: Serialize>(body: T) -> (StatusCode, Json<T>) {
+    (StatusCode::CREATED, Json(body))
+}

@@ -1,0 +1,198 @@
+//! What every handler and page knows about the current request: language, user,
+//! CSRF token, request id, client address. Built once by [`crate::middleware::context`].
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use ntm_app::Actor;
+use ntm_app::users::CurrentUser;
+use ntm_domain::authz::Role;
+use time::Date;
+
+use crate::error::WebError;
+use crate::i18n::Lang;
+
+/// The state of the session cookie, as resolved for this request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionState {
+    /// No session cookie, or one that matches no session.
+    None,
+    /// A valid session.
+    Active,
+    /// The cookie named a session that has expired (the cookie is being cleared).
+    Expired,
+}
+
+/// Per-request context, stored in the request extensions.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub user: Option<CurrentUser>,
+    /// The session token from the cookie, when the session is valid (for logout).
+    pub session_token: Option<String>,
+    pub session: SessionState,
+    /// The double-submit CSRF token (also in the `ntm_csrf` cookie).
+    pub csrf: String,
+    pub request_id: String,
+    /// Client address, for the audit log and login rate limits.
+    pub origin: String,
+    /// Path of the request, without the query.
+    pub path: String,
+    /// Raw query string, if any.
+    pub query: Option<String>,
+    /// Vietnam's civil date today.
+    pub today: Date,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| WebError::internal("request context missing (middleware not installed)"))
+    }
+}
+
+impl Ctx {
+    /// The actor passed to use cases.
+    pub fn actor(&self) -> Actor {
+        match &self.user {
+            Some(u) => u.actor(&self.origin),
+            None => Actor::Anonymous {
+                origin: self.origin.clone(),
+            },
+        }
+    }
+
+    /// The logged-in user, or 401 (pages turn it into a redirect to the login page).
+    pub fn require_user(&self) -> Result<&CurrentUser, WebError> {
+        self.user.as_ref().ok_or_else(WebError::login_required)
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn t1(&self, key: &str, value: &str) -> String {
+        self.lang.t1(key, value)
+    }
+
+    pub fn int(&self, n: i64) -> String {
+        self.lang.int(n)
+    }
+
+    pub fn date(&self, d: Date) -> String {
+        self.lang.date(d)
+    }
+
+    pub fn html_lang(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// Cache-busting URL of an embedded asset.
+    pub fn asset(&self, name: &str) -> String {
+        crate::assets::url(name)
+    }
+
+    /// Path and query of this request.
+    pub fn here(&self) -> String {
+        match &self.query {
+            Some(q) if !q.is_empty() => format!("{}?{q}", self.path),
+            _ => self.path.clone(),
+        }
+    }
+
+    /// This page in another language.
+    pub fn lang_url(&self, code: &str) -> String {
+        let mut pairs: Vec<&str> = self
+            .query
+            .as_deref()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+            .collect();
+        let lang = format!("lang={code}");
+        pairs.push(&lang);
+        format!("{}?{}", self.path, pairs.join("&"))
+    }
+
+    pub fn is_lang(&self, code: &str) -> bool {
+        self.lang.code() == code
+    }
+
+    /// The login page, coming back here afterwards.
+    pub fn login_url(&self) -> String {
+        if self.path == "/login" || self.path == "/" {
+            return "/login".into();
+        }
+        format!("/login?next={}", url_encode(&self.here()))
+    }
+
+    /// "Cán bộ cấp xã (29374)", joined when the user holds several roles.
+    pub fn role_text(&self) -> String {
+        let Some(u) = &self.user else {
+            return String::new();
+        };
+        u.grants
+            .iter()
+            .map(|g| {
+                let role = role_label(self.lang, g.role);
+                match &g.scope_code {
+                    Some(c) => format!("{role} · {c}"),
+                    None => format!("{role} · {}", self.t("scope-country")),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+pub fn role_label(lang: Lang, role: Role) -> String {
+    lang.t(&format!("role-{}", role.as_str().replace('_', "-")))
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `next` as a path on this site, or `None` (open-redirect guard): it must start with
+/// one `/`, and hold no backslash, control character or scheme.
+pub fn local_path(next: &str) -> Option<String> {
+    let n = next.trim();
+    let ok = n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.contains('\\')
+        && !n.chars().any(|c| c.is_control())
+        && n.len() <= 2000;
+    ok.then(|| n.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_must_be_local() {
+        assert_eq!(
+            local_path("/units/84?date=2024-01-01").as_deref(),
+            Some("/units/84?date=2024-01-01")
+        );
+        assert_eq!(local_path("//evil.example/"), None);
+        assert_eq!(local_path("https://evil.example/"), None);
+        assert_eq!(local_path("/\\evil.example"), None);
+        assert_eq!(local_path("/a\nb"), None);
+        assert_eq!(url_encode("/units/84?x=1&y"), "%2Funits%2F84%3Fx%3D1%26y");
+    }
+}

@@ -1,0 +1,176 @@
+//! A small Trà Vinh-like fixture, users of each kind, and an HTTP client on the real router.
+
+use axum_test::TestServer;
+use ntm_app::units::{SnapshotInput, import_snapshot};
+use ntm_app::users::{GrantInput, NewUser, add_user};
+use ntm_app::{Actor, App, AppConfig, Db};
+use ntm_web::{WebConfig, router};
+use time::macros::date;
+
+/// 7 May 2023: two provinces, two districts of Trà Vinh, seven communes.
+pub const UNITS_2023: &str = "\
+code,name,level,kind,parent_code
+84,Tỉnh Trà Vinh,province,Tỉnh,
+86,Tỉnh Vĩnh Long,province,Tỉnh,
+844,Huyện Càng Long,district,Huyện,84
+847,Huyện Châu Thành,district,Huyện,84
+29266,Thị trấn Càng Long,commune,Thị trấn,844
+29269,Xã Mỹ Cẩm,commune,Xã,844
+29278,Xã Huyền Hội,commune,Xã,844
+29281,Xã Tân An,commune,Xã,844
+29374,Thị trấn Châu Thành,commune,Thị trấn,847
+29377,Xã Đa Lộc,commune,Xã,847
+29410,Xã Hòa Minh,commune,Xã,847
+";
+
+/// 1 July 2025: Trà Vinh merged into Vĩnh Long, districts gone, communes merged.
+pub const UNITS_2025: &str = "\
+code,name,level,kind,parent_code
+86,Tỉnh Vĩnh Long,province,Tỉnh,
+29266,Xã Càng Long,commune,Xã,86
+29278,Xã Tân An,commune,Xã,86
+29374,Xã Châu Thành,commune,Xã,86
+29410,Xã Hòa Minh,commune,Xã,86
+";
+
+pub const MAPPING_2025: &str = "\
+old_commune_code,new_commune_code,old_commune_name,new_commune_name,old_district_code,old_province_code,new_province_code,merge_type,note_vi
+29266,29266,Thị trấn Càng Long,Xã Càng Long,844,84,86,whole,Nhập toàn bộ
+29269,29266,Xã Mỹ Cẩm,Xã Càng Long,844,84,86,whole,Nhập toàn bộ
+29278,29278,Xã Huyền Hội,Xã Tân An,844,84,86,whole,Nhập toàn bộ
+29281,29278,Xã Tân An,Xã Tân An,844,84,86,whole,Nhập toàn bộ
+29374,29374,Thị trấn Châu Thành,Xã Châu Thành,847,84,86,whole,Nhập toàn bộ
+29377,29374,Xã Đa Lộc,Xã Châu Thành,847,84,86,whole,Nhập toàn bộ
+29410,29410,Xã Hòa Minh,Xã Hòa Minh,847,84,86,unchanged,Giữ nguyên
+";
+
+pub const PASSWORD: &str = "mat-khau-thu-2026";
+
+/// The commune of the commune officer `xa.chauthanh`.
+pub const COMMUNE: &str = "29374";
+/// The commune of `xa.tanan`, another commune officer.
+pub const OTHER_COMMUNE: &str = "29278";
+
+pub async fn app_with(db: Db, config: AppConfig) -> App {
+    let app = App::new(db, config);
+    let cli = Actor::cli();
+    for (source, csv, date, mapping) in [
+        ("units-2023.csv", UNITS_2023, date!(2023 - 05 - 07), None),
+        (
+            "units-2025.csv",
+            UNITS_2025,
+            date!(2025 - 07 - 01),
+            Some(MAPPING_2025.as_bytes()),
+        ),
+    ] {
+        let input = SnapshotInput {
+            source: source.into(),
+            units_csv: csv.as_bytes(),
+            date,
+            mapping_csv: mapping,
+        };
+        import_snapshot(&app, &cli, input, &mut |_| {})
+            .await
+            .expect("fixture snapshot");
+    }
+    for (username, display, grant) in [
+        ("admin", "Quản trị viên", "admin"),
+        (
+            "xa.chauthanh",
+            "Cán bộ xã Châu Thành",
+            "commune_officer@29374",
+        ),
+        ("xa.tanan", "Cán bộ xã Tân An", "commune_officer@29278"),
+        ("xem", "Người xem", "viewer"),
+    ] {
+        let new = NewUser {
+            username: username.into(),
+            display_name: display.into(),
+            password: PASSWORD.into(),
+            grants: vec![GrantInput::parse(grant).expect("grant")],
+        };
+        add_user(&app, &cli, new).await.expect("fixture user");
+    }
+    app
+}
+
+pub async fn setup(db: Db) -> App {
+    app_with(db, AppConfig::default()).await
+}
+
+/// A client that keeps cookies, like a browser.
+pub fn browser(app: &App) -> TestServer {
+    TestServer::builder()
+        .save_cookies()
+        .build(router(app.clone(), WebConfig::default()))
+}
+
+/// The `_csrf` value of the forms on a page.
+pub fn form_token(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("page has a _csrf field") + marker.len();
+    let end = html[start..].find('"').expect("end of value");
+    html[start..start + end].to_string()
+}
+
+/// Loads the login page and returns its form token (this also sets the CSRF cookie).
+pub async fn token(server: &TestServer) -> String {
+    let page = server.get("/login").await;
+    form_token(&page.text())
+}
+
+/// Logs in through the form; returns the response to the POST.
+pub async fn login_as(
+    server: &TestServer,
+    username: &str,
+    password: &str,
+) -> axum_test::TestResponse {
+    let t = token(server).await;
+    server
+        .post("/login")
+        .form(&[
+            ("_csrf", t.as_str()),
+            ("username", username),
+            ("password", password),
+            ("next", ""),
+        ])
+        .await
+}
+
+/// Logs in and checks that it worked.
+pub async fn logged_in(app: &App, username: &str) -> TestServer {
+    let server = browser(app);
+    let res = login_as(&server, username, PASSWORD).await;
+    assert_eq!(
+        res.status_code(),
+        303,
+        "login of {username} failed: {}",
+        res.text()
+    );
+    server
+}
+
+/// Every `Set-Cookie` header of a response.
+pub fn set_cookies(res: &axum_test::TestResponse) -> Vec<String> {
+    res.iter_headers_by_name("set-cookie")
+        .map(|v| v.to_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+pub fn location(res: &axum_test::TestResponse) -> String {
+    res.header("location")
+        .to_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Children codes of a unit today, through the API.
+pub async fn children_codes(server: &TestServer, code: &str) -> Vec<String> {
+    let v: serde_json::Value = server.get(&format!("/api/v1/units/{code}")).await.json();
+    v["children"]
+        .as_array()
+        .expect("children")
+        .iter()
+        .map(|c| c["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}

@@ -1,0 +1,12 @@
+//! HTTP tests of ntm-web through the real router and a real database (each test runs on
+//! SQLite and on PostgreSQL through `ntm_testkit::both_backends!`).
+//!
+//! One integration test binary for the crate (link time on 2 cores): add modules here,
+//! not files under `tests/`.
+
+mod api;
+mod auth;
+mod hamlets;
+mod helpers;
+mod i18n;
+mod pages;
