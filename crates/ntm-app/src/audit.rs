@@ -27,7 +27,13 @@ pub async fn verify_chain(app: &App, actor: &Actor) -> Result<VerifyReport, AppE
         }
         match verify(seq, &hash, &page) {
             Ok((s, h)) => (seq, hash) = (s, h),
-            Err(e) => return Ok(VerifyReport { entries: seq, ok: false, problem: Some(e.to_string()) }),
+            Err(e) => {
+                return Ok(VerifyReport {
+                    entries: seq,
+                    ok: false,
+                    problem: Some(e.to_string()),
+                });
+            }
         }
     }
     let (head_seq, head_hash) = app.db.audit_head().await?;
@@ -40,11 +46,20 @@ pub async fn verify_chain(app: &App, actor: &Actor) -> Result<VerifyReport, AppE
             )),
         });
     }
-    Ok(VerifyReport { entries: seq, ok: true, problem: None })
+    Ok(VerifyReport {
+        entries: seq,
+        ok: true,
+        problem: None,
+    })
 }
 
 /// Entries after `after_seq`, oldest first.
-pub async fn list(app: &App, actor: &Actor, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>, AppError> {
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, AppError> {
     require(actor, Permission::ViewAudit, "/")?;
     Ok(app.db.audit_page(after_seq, limit.clamp(1, 1000)).await?)
 }

@@ -9,7 +9,12 @@ use crate::AppError;
 #[derive(Debug, Clone)]
 pub enum Actor {
     /// A logged-in user (web or API).
-    User { id: Uuid, username: String, grants: Vec<Grant>, origin: String },
+    User {
+        id: Uuid,
+        username: String,
+        grants: Vec<Grant>,
+        origin: String,
+    },
     /// Someone at the server's command line: has the machine, so has every right.
     Cli { os_user: String },
     /// Not logged in.
@@ -18,7 +23,9 @@ pub enum Actor {
 
 impl Actor {
     pub fn cli() -> Actor {
-        Actor::Cli { os_user: std::env::var("USER").unwrap_or_else(|_| "unknown".into()) }
+        Actor::Cli {
+            os_user: std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
+        }
     }
 
     /// Name written into the audit log.
@@ -70,16 +77,31 @@ mod tests {
     #[test]
     fn cli_may_anonymous_may_not() {
         assert!(require(&Actor::cli(), Permission::ImportUnits, "/").is_ok());
-        let anon = Actor::Anonymous { origin: "1.2.3.4".into() };
-        assert!(matches!(require(&anon, Permission::ViewUnits, "/84/"), Err(AppError::Unauthorized(_))));
+        let anon = Actor::Anonymous {
+            origin: "1.2.3.4".into(),
+        };
+        assert!(matches!(
+            require(&anon, Permission::ViewUnits, "/84/"),
+            Err(AppError::Unauthorized(_))
+        ));
         let u = Actor::User {
             id: Uuid::nil(),
             username: "x".into(),
-            grants: vec![Grant { role: Role::ProvinceOfficer, scope_code: Some("84".into()), scope_path: "/84/".into() }],
+            grants: vec![Grant {
+                role: Role::ProvinceOfficer,
+                scope_code: Some("84".into()),
+                scope_path: "/84/".into(),
+            }],
             origin: "o".into(),
         };
         assert!(require(&u, Permission::ManageUsers, "/84/842/").is_ok());
-        assert!(matches!(require(&u, Permission::ManageUsers, "/83/"), Err(AppError::Forbidden(_))));
-        assert!(matches!(require(&u, Permission::ImportUnits, "/"), Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            require(&u, Permission::ManageUsers, "/83/"),
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(matches!(
+            require(&u, Permission::ImportUnits, "/"),
+            Err(AppError::Forbidden(_))
+        ));
     }
 }

@@ -5,7 +5,9 @@ use serde::Serialize;
 use time::macros::date;
 
 use crate::authz::Actor;
-use crate::units::{ImportReport, ImportStage, NewHamlet, SnapshotInput, add_hamlets, import_snapshot};
+use crate::units::{
+    ImportReport, ImportStage, NewHamlet, SnapshotInput, add_hamlets, import_snapshot,
+};
 use crate::users::{GrantInput, NewUser, add_user};
 use crate::{App, AppError};
 
@@ -20,8 +22,18 @@ pub const REGIONS_CSV: &[u8] = include_bytes!("../../../data/admin-units/regions
 /// old→new commune table.
 pub fn reference_snapshots() -> Vec<SnapshotInput<'static>> {
     vec![
-        SnapshotInput { source: "units-2023.csv".into(), units_csv: UNITS_2023, date: date!(2023 - 05 - 07), mapping_csv: None },
-        SnapshotInput { source: "units-2025-06.csv".into(), units_csv: UNITS_2025_06, date: date!(2025 - 06 - 30), mapping_csv: None },
+        SnapshotInput {
+            source: "units-2023.csv".into(),
+            units_csv: UNITS_2023,
+            date: date!(2023 - 05 - 07),
+            mapping_csv: None,
+        },
+        SnapshotInput {
+            source: "units-2025-06.csv".into(),
+            units_csv: UNITS_2025_06,
+            date: date!(2025 - 06 - 30),
+            mapping_csv: None,
+        },
         SnapshotInput {
             source: "units-2025.csv".into(),
             units_csv: UNITS_2025,
@@ -65,16 +77,31 @@ pub const DEMO_PASSWORD: &str = "demo-ntm-2026";
 fn demo_users() -> Vec<(&'static str, &'static str, &'static str)> {
     vec![
         ("admin", "Quản trị hệ thống (demo)", "admin"),
-        ("tinh.vinhlong", "VPĐP NTM tỉnh Vĩnh Long (demo)", "province_officer@86"),
-        ("tinh.travinh", "VPĐP NTM tỉnh Trà Vinh, trước 2025 (demo)", "province_officer@84"),
-        ("xa.chauthanh", "Cán bộ xã Châu Thành (demo)", "commune_officer@29374"),
+        (
+            "tinh.vinhlong",
+            "VPĐP NTM tỉnh Vĩnh Long (demo)",
+            "province_officer@86",
+        ),
+        (
+            "tinh.travinh",
+            "VPĐP NTM tỉnh Trà Vinh, trước 2025 (demo)",
+            "province_officer@84",
+        ),
+        (
+            "xa.chauthanh",
+            "Cán bộ xã Châu Thành (demo)",
+            "commune_officer@29374",
+        ),
         ("xem", "Người xem (demo)", "viewer"),
     ]
 }
 
 /// Loads the reference units, demo accounts and clearly labelled sample hamlets.
 /// Safe to run again: what exists is left as it is.
-pub async fn seed_demo(app: &App, progress: &mut dyn FnMut(&str, ImportStage)) -> Result<Vec<DemoAccount>, AppError> {
+pub async fn seed_demo(
+    app: &App,
+    progress: &mut dyn FnMut(&str, ImportStage),
+) -> Result<Vec<DemoAccount>, AppError> {
     let cli = Actor::cli();
     import_reference_units(app, &cli, progress).await?;
     let mut accounts = Vec::new();
@@ -101,9 +128,15 @@ pub async fn seed_demo(app: &App, progress: &mut dyn FnMut(&str, ImportStage)) -
         });
     }
     // Sample hamlets, labelled as such, under the demo commune.
-    if let Some(c) = app.db.unit_on(DEMO_COMMUNE, crate::today()).await?.filter(|u| u.level == Level::Commune) {
+    if let Some(c) = app
+        .db
+        .unit_on(DEMO_COMMUNE, crate::today())
+        .await?
+        .filter(|u| u.level == Level::Commune)
+    {
         let rows = (1..=3)
             .map(|i| NewHamlet {
+                line: 0,
                 commune_code: c.code.clone(),
                 code: None,
                 name: format!("Ấp mẫu {i} (dữ liệu mẫu)"),

@@ -14,7 +14,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-        FieldError { field: field.into(), message: message.into() }
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -25,6 +28,9 @@ pub enum AppError {
     /// Not logged in, wrong credentials, or the session expired.
     #[error("unauthorized: {0}")]
     Unauthorized(String),
+    /// The login session expired (the user must log in again).
+    #[error("session expired")]
+    SessionExpired,
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]

@@ -57,13 +57,21 @@ impl App {
     }
 }
 
+/// Is the database answering? For health checks.
+pub async fn health(app: &App) -> Result<(), AppError> {
+    Ok(app.db.ping().await?)
+}
+
 /// Vietnam's civil date today (UTC+7).
 pub fn today() -> time::Date {
-    now().to_offset(time::UtcOffset::from_hms(7, 0, 0).expect("valid offset")).date()
+    now()
+        .to_offset(time::UtcOffset::from_hms(7, 0, 0).expect("valid offset"))
+        .date()
 }
 
 /// Now, truncated to microseconds (what both databases keep exactly).
 pub fn now() -> time::OffsetDateTime {
     let t = time::OffsetDateTime::now_utc();
-    t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000)
+        .unwrap_or(t)
 }

@@ -1,10 +1,10 @@
 //! Administrative units: importing official snapshots, hamlets, and reading the tree.
 
+use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::Permission;
 use ntm_domain::snapshot::{self, MappingRow, RegionTable, SnapshotPlan};
 use ntm_domain::text::search_key;
 use ntm_domain::units::{Level, Lineage, Unit, UnitRow};
-use ntm_domain::audit::NewAuditEntry;
 use ntm_store::SnapshotRecord;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -109,10 +109,14 @@ pub async fn import_snapshot(
     }
     let mapping: Option<Vec<MappingRow>> = match input.mapping_csv {
         Some(m) => Some(snapshot::parse_mapping_csv(m).map_err(|e| {
-            AppError::from(e.into_iter().map(|mut r| {
-                r.message = format!("mapping file: {}", r.message);
-                r
-            }).collect::<Vec<_>>())
+            AppError::from(
+                e.into_iter()
+                    .map(|mut r| {
+                        r.message = format!("mapping file: {}", r.message);
+                        r
+                    })
+                    .collect::<Vec<_>>(),
+            )
         })?),
         None => None,
     };
@@ -141,16 +145,16 @@ pub async fn import_snapshot(
         progress(ImportStage::Done);
         return Ok(report);
     }
-    if let Some(latest) = applied.iter().map(|r| r.snapshot_date).max() {
-        if input.date < latest {
-            return Err(AppError::invalid(
-                "date",
-                format!(
-                    "this list is dated {}, before the latest list already applied ({latest}); unit lists must be applied in date order",
-                    input.date
-                ),
-            ));
-        }
+    if let Some(latest) = applied.iter().map(|r| r.snapshot_date).max()
+        && input.date < latest
+    {
+        return Err(AppError::invalid(
+            "date",
+            format!(
+                "this list is dated {}, before the latest list already applied ({latest}); unit lists must be applied in date order",
+                input.date
+            ),
+        ));
     }
     progress(ImportStage::Validate);
     let current = app.db.units_open().await?;
@@ -201,7 +205,12 @@ pub async fn import_snapshot(
     Ok(report)
 }
 
-pub(crate) fn audit_entry(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
+pub(crate) fn audit_entry(
+    actor: &Actor,
+    action: &str,
+    target: &str,
+    detail: serde_json::Value,
+) -> NewAuditEntry {
     NewAuditEntry {
         at: now(),
         actor: actor.audit_name(),
@@ -247,7 +256,15 @@ pub async fn get_unit(app: &App, code: &str, date: Option<Date>) -> Result<UnitV
     let children = app.db.children_on(&unit.code, date).await?;
     let predecessors = app.db.lineage_to(unit.id).await?;
     let successors = app.db.lineage_from(unit.id).await?;
-    Ok(UnitView { date, unit, ancestors, children, predecessors, successors, versions })
+    Ok(UnitView {
+        date,
+        unit,
+        ancestors,
+        children,
+        predecessors,
+        successors,
+        versions,
+    })
 }
 
 /// "from 2025-07-01", "until 2025-07-01 (start unknown)" …
@@ -262,7 +279,10 @@ pub fn validity_text(u: &Unit) -> String {
 
 /// Top-level units (provinces) valid on a date.
 pub async fn provinces(app: &App, date: Option<Date>) -> Result<Vec<Unit>, AppError> {
-    Ok(app.db.units_on(date.unwrap_or_else(today), Some(Level::Province)).await?)
+    Ok(app
+        .db
+        .units_on(date.unwrap_or_else(today), Some(Level::Province))
+        .await?)
 }
 
 /// Counts of units per level valid on a date.
@@ -271,13 +291,21 @@ pub async fn counts_on(app: &App, date: Option<Date>) -> Result<Vec<(Level, i64)
 }
 
 /// Search by name with or without diacritics ("cang long" finds "Càng Long"), or by code.
-pub async fn search(app: &App, q: &str, date: Option<Date>, limit: i64) -> Result<Vec<Unit>, AppError> {
+pub async fn search(
+    app: &App,
+    q: &str,
+    date: Option<Date>,
+    limit: i64,
+) -> Result<Vec<Unit>, AppError> {
     let key = search_key(q);
     if key.is_empty() {
         return Err(AppError::invalid("q", "type at least one letter or digit"));
     }
     if key.len() > 100 {
-        return Err(AppError::invalid("q", "search text is too long (100 characters at most)"));
+        return Err(AppError::invalid(
+            "q",
+            "search text is too long (100 characters at most)",
+        ));
     }
     let limit = limit.clamp(1, 200);
     if key.chars().all(|c| c.is_ascii_digit()) {
@@ -292,6 +320,8 @@ pub async fn search(app: &App, q: &str, date: Option<Date>, limit: i64) -> Resul
 /// A hamlet to add under a commune.
 #[derive(Debug, Clone)]
 pub struct NewHamlet {
+    /// Line in the file it came from (0 when typed in a form): used in error messages.
+    pub line: usize,
     pub commune_code: String,
     /// Left empty: `<commune code>-NN`, the next free number.
     pub code: Option<String>,
@@ -309,7 +339,11 @@ pub struct HamletImportReport {
 
 /// Adds hamlets (one or many, e.g. from a commune's CSV/XLSX). All rows are checked
 /// first; if any is bad nothing is written and every bad row is reported.
-pub async fn add_hamlets(app: &App, actor: &Actor, rows: Vec<NewHamlet>) -> Result<HamletImportReport, AppError> {
+pub async fn add_hamlets(
+    app: &App,
+    actor: &Actor,
+    rows: Vec<NewHamlet>,
+) -> Result<HamletImportReport, AppError> {
     let date = today();
     let mut errors = Vec::new();
     let mut communes: std::collections::HashMap<String, Unit> = std::collections::HashMap::new();
@@ -339,19 +373,27 @@ pub async fn add_hamlets(app: &App, actor: &Actor, rows: Vec<NewHamlet>) -> Resu
         return Err(errors.into());
     }
     // Existing hamlets (every version) per commune, to number new codes and skip repeats.
-    let mut existing: std::collections::HashMap<String, Vec<Unit>> = std::collections::HashMap::new();
+    let mut existing: std::collections::HashMap<String, Vec<Unit>> =
+        std::collections::HashMap::new();
     for c in communes.values() {
-        let all = app.db.subtree_on(&c.path, date, Some(Level::Hamlet)).await?;
+        let all = app
+            .db
+            .subtree_on(&c.path, date, Some(Level::Hamlet))
+            .await?;
         existing.insert(c.code.clone(), all);
     }
     let mut unit_rows = Vec::new();
     let mut unchanged = 0;
     for (i, r) in rows.iter().enumerate() {
+        let line = if r.line > 0 { r.line } else { i + 1 };
         let commune = &communes[r.commune_code.trim()];
         let stored = &existing[&commune.code];
         let code = match r.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             Some(c) => c.to_string(),
-            None if stored.iter().any(|u| u.valid_to.is_none() && u.search_key == search_key(&r.name)) => {
+            None if stored
+                .iter()
+                .any(|u| u.valid_to.is_none() && u.search_key == search_key(&r.name)) =>
+            {
                 // Same name already there: importing the same file again changes nothing.
                 unchanged += 1;
                 continue;
@@ -359,25 +401,27 @@ pub async fn add_hamlets(app: &App, actor: &Actor, rows: Vec<NewHamlet>) -> Resu
             None => {
                 let taken = |n: usize| {
                     let c = format!("{}-{n:02}", commune.code);
-                    stored.iter().any(|u| u.code == c) || unit_rows.iter().any(|u: &UnitRow| u.code == c)
+                    stored.iter().any(|u| u.code == c)
+                        || unit_rows.iter().any(|u: &UnitRow| u.code == c)
                 };
                 let n = (1..).find(|n| !taken(*n)).unwrap_or(1);
                 format!("{}-{n:02}", commune.code)
             }
         };
         if let Some(s) = stored.iter().find(|u| u.code == code) {
-            if s.name == r.name.trim() && snapshot::canonical_kind(Level::Hamlet, &r.kind) == Some(s.kind.as_str()) {
+            if s.name == r.name.trim()
+                && snapshot::canonical_kind(Level::Hamlet, &r.kind) == Some(s.kind.as_str())
+            {
                 unchanged += 1;
                 continue;
             }
             return Err(AppError::Conflict(format!(
-                "row {}: hamlet code {code} already exists as \"{}\"",
-                i + 1,
+                "line {line}: hamlet code {code} already exists as \"{}\"",
                 s.name
             )));
         }
         unit_rows.push(UnitRow {
-            line: i + 1,
+            line,
             code,
             name: r.name.trim().to_string(),
             level: Level::Hamlet,
@@ -398,7 +442,9 @@ pub async fn add_hamlets(app: &App, actor: &Actor, rows: Vec<NewHamlet>) -> Resu
                 id: uuid::Uuid::now_v7(),
                 code: r.code.clone(),
                 name: r.name.clone(),
-                kind: snapshot::canonical_kind(Level::Hamlet, &r.kind).unwrap_or(r.kind.as_str()).to_string(),
+                kind: snapshot::canonical_kind(Level::Hamlet, &r.kind)
+                    .unwrap_or(r.kind.as_str())
+                    .to_string(),
                 level: Level::Hamlet,
                 parent_code: Some(commune.code.clone()),
                 path: format!("{}{}/", commune.path, r.code),
@@ -419,7 +465,10 @@ pub async fn add_hamlets(app: &App, actor: &Actor, rows: Vec<NewHamlet>) -> Resu
         );
         app.db.insert_units(&units, audit).await?;
     }
-    Ok(HamletImportReport { added: units, unchanged })
+    Ok(HamletImportReport {
+        added: units,
+        unchanged,
+    })
 }
 
 /// Reads a hamlet file (CSV with `code,name,kind[,commune_code]`) for one commune.
@@ -437,7 +486,11 @@ pub fn parse_hamlet_rows(
         .collect();
     let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
     let name_col = col(&["name", "ten"]).ok_or_else(|| {
-        AppError::invalid("file", "the header needs a column \"name\" (or \"tên\"); found: ".to_string() + &header.join(", "))
+        AppError::invalid(
+            "file",
+            "the header needs a column \"name\" (or \"tên\"); found: ".to_string()
+                + &header.join(", "),
+        )
     })?;
     let kind_col = col(&["kind", "loai"]);
     let code_col = col(&["code", "ma"]);
@@ -446,7 +499,11 @@ pub fn parse_hamlet_rows(
     let mut errors = Vec::new();
     for (i, row) in it.enumerate() {
         let line = i + 2;
-        let cell = |c: Option<usize>| c.and_then(|c| row.get(c)).map(|s| s.trim().to_string()).unwrap_or_default();
+        let cell = |c: Option<usize>| {
+            c.and_then(|c| row.get(c))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -455,7 +512,11 @@ pub fn parse_hamlet_rows(
             (c, _) if !c.is_empty() => c,
             (_, Some(c)) => c.to_string(),
             _ => {
-                errors.push(FieldErrorLine(line, "commune_code", "no commune code in the row and none given for the file".into()));
+                errors.push(FieldErrorLine(
+                    line,
+                    "commune_code",
+                    "no commune code in the row and none given for the file".into(),
+                ));
                 continue;
             }
         };
@@ -468,7 +529,13 @@ pub fn parse_hamlet_rows(
             k => k,
         };
         let code = Some(cell(code_col)).filter(|c| !c.is_empty());
-        out.push(NewHamlet { commune_code, code, name, kind });
+        out.push(NewHamlet {
+            line,
+            commune_code,
+            code,
+            name,
+            kind,
+        });
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(

@@ -1,8 +1,8 @@
 //! Accounts, roles, login sessions and login rate limiting.
 
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use base64::Engine;
 use ntm_domain::authz::{Grant, Permission, Role};
 use ntm_store::{SessionRecord, UserRecord};
@@ -25,7 +25,13 @@ pub struct UserInfo {
 }
 
 fn info(u: UserRecord, grants: Vec<Grant>) -> UserInfo {
-    UserInfo { id: u.id, username: u.username, display_name: u.display_name, active: u.active, grants }
+    UserInfo {
+        id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        active: u.active,
+        grants,
+    }
 }
 
 /// A role to grant, on the subtree of a unit (`None`: the whole country).
@@ -47,11 +53,18 @@ impl GrantInput {
                 "role",
                 format!(
                     "unknown role \"{r}\"; roles: {}",
-                    Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                    Role::ALL
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
         })?;
-        Ok(GrantInput { role, scope_code: scope.filter(|c| !c.is_empty()) })
+        Ok(GrantInput {
+            role,
+            scope_code: scope.filter(|c| !c.is_empty()),
+        })
     }
 }
 
@@ -67,8 +80,14 @@ fn check_username(u: &str) -> Result<String, FieldError> {
     if u.len() < 3 || u.len() > 64 {
         return Err(FieldError::new("username", "3 to 64 characters"));
     }
-    if !u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
-        return Err(FieldError::new("username", "only letters a–z, digits and . _ - (no spaces or diacritics)"));
+    if !u
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err(FieldError::new(
+            "username",
+            "only letters a–z, digits and . _ - (no spaces or diacritics)",
+        ));
     }
     Ok(u)
 }
@@ -88,7 +107,11 @@ fn check_password(p: &str) -> Result<(), FieldError> {
 /// so historical data stays reachable.
 async fn resolve_grant(app: &App, g: &GrantInput) -> Result<Grant, AppError> {
     let Some(code) = &g.scope_code else {
-        return Ok(Grant { role: g.role, scope_code: None, scope_path: "/".into() });
+        return Ok(Grant {
+            role: g.role,
+            scope_code: None,
+            scope_path: "/".into(),
+        });
     };
     let unit = match app.db.unit_on(code, today()).await? {
         Some(u) => u,
@@ -99,7 +122,11 @@ async fn resolve_grant(app: &App, g: &GrantInput) -> Result<Grant, AppError> {
             .pop()
             .ok_or_else(|| AppError::invalid("scope", format!("no unit has code {code}")))?,
     };
-    Ok(Grant { role: g.role, scope_code: Some(unit.code), scope_path: unit.path })
+    Ok(Grant {
+        role: g.role,
+        scope_code: Some(unit.code),
+        scope_path: unit.path,
+    })
 }
 
 /// The granter must hold, on the scope, every permission the granted role carries:
@@ -132,7 +159,11 @@ async fn verify_password(password: &str, hash: &str) -> bool {
     let (password, hash) = (password.to_string(), hash.to_string());
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -141,7 +172,9 @@ async fn verify_password(password: &str, hash: &str) -> bool {
 
 pub async fn add_user(app: &App, actor: &Actor, new: NewUser) -> Result<UserInfo, AppError> {
     let mut errors = Vec::new();
-    let username = check_username(&new.username).map_err(|e| errors.push(e)).ok();
+    let username = check_username(&new.username)
+        .map_err(|e| errors.push(e))
+        .ok();
     if let Err(e) = check_password(&new.password) {
         errors.push(e);
     }
@@ -187,7 +220,12 @@ pub async fn add_user(app: &App, actor: &Actor, new: NewUser) -> Result<UserInfo
 
 /// Changes a password: the user themself, or someone allowed to manage users over
 /// every scope the user holds.
-pub async fn set_password(app: &App, actor: &Actor, username: &str, password: &str) -> Result<(), AppError> {
+pub async fn set_password(
+    app: &App,
+    actor: &Actor,
+    username: &str,
+    password: &str,
+) -> Result<(), AppError> {
     check_password(password).map_err(|e| AppError::Validation(vec![e]))?;
     let user = app
         .db
@@ -213,7 +251,10 @@ pub async fn set_password(app: &App, actor: &Actor, username: &str, password: &s
 /// Users whose every grant lies inside the actor's user-management scope.
 pub async fn list_users(app: &App, actor: &Actor) -> Result<Vec<UserInfo>, AppError> {
     if !matches!(actor, Actor::Cli { .. }) {
-        let managed = actor.grants().iter().any(|g| g.role.allows(Permission::ManageUsers));
+        let managed = actor
+            .grants()
+            .iter()
+            .any(|g| g.role.allows(Permission::ManageUsers));
         if !managed {
             return Err(match actor {
                 Actor::Anonymous { .. } => AppError::Unauthorized("login required".into()),
@@ -227,7 +268,9 @@ pub async fn list_users(app: &App, actor: &Actor) -> Result<Vec<UserInfo>, AppEr
         .filter(|(_, grants)| {
             matches!(actor, Actor::Cli { .. })
                 || (!grants.is_empty()
-                    && grants.iter().all(|g| require(actor, Permission::ManageUsers, &g.scope_path).is_ok()))
+                    && grants
+                        .iter()
+                        .all(|g| require(actor, Permission::ManageUsers, &g.scope_path).is_ok()))
         })
         .map(|(u, g)| info(u, g))
         .collect())
@@ -268,15 +311,23 @@ impl CurrentUser {
 
 /// Checks the password (with per-account and per-address limits on failures) and opens a
 /// session. Returns the secret token for the cookie.
-pub async fn login(app: &App, username: &str, password: &str, origin: &str) -> Result<(String, CurrentUser), AppError> {
+pub async fn login(
+    app: &App,
+    username: &str,
+    password: &str,
+    origin: &str,
+) -> Result<(String, CurrentUser), AppError> {
     let username = username.trim().to_lowercase();
     let t = now();
     let since = t - app.config.login_window;
     let user_key = key_hash("login-user", &username);
     let origin_key = key_hash("login-origin", origin);
-    let retry = AppError::TooManyRequests { retry_after_secs: app.config.login_window.whole_seconds() as u64 };
+    let retry = AppError::TooManyRequests {
+        retry_after_secs: app.config.login_window.whole_seconds() as u64,
+    };
     if app.db.count_login_failures(&user_key, since).await? >= app.config.login_max_failures_user
-        || app.db.count_login_failures(&origin_key, since).await? >= app.config.login_max_failures_origin
+        || app.db.count_login_failures(&origin_key, since).await?
+            >= app.config.login_max_failures_origin
     {
         return Err(retry);
     }
@@ -286,7 +337,10 @@ pub async fn login(app: &App, username: &str, password: &str, origin: &str) -> R
         Some(u) => verify_password(password, &u.password_hash).await,
         None => {
             let dummy = DUMMY_HASH.get_or_init(|| {
-                Argon2::default().hash_password(b"no such user").map(|h| h.to_string()).unwrap_or_default()
+                Argon2::default()
+                    .hash_password(b"no such user")
+                    .map(|h| h.to_string())
+                    .unwrap_or_default()
             });
             verify_password(password, dummy).await;
             false
@@ -313,9 +367,32 @@ pub async fn login(app: &App, username: &str, password: &str, origin: &str) -> R
         origin: origin.to_string(),
     };
     let grants = app.db.grants_of(user.id).await?;
-    let actor = Actor::User { id: user.id, username: user.username.clone(), grants: grants.clone(), origin: origin.into() };
-    app.db.insert_session(&rec, audit_entry(&actor, "session.login", &user.username, serde_json::json!({}))).await?;
-    Ok((token, CurrentUser { id: user.id, username: user.username, display_name: user.display_name, grants }))
+    let actor = Actor::User {
+        id: user.id,
+        username: user.username.clone(),
+        grants: grants.clone(),
+        origin: origin.into(),
+    };
+    app.db
+        .insert_session(
+            &rec,
+            audit_entry(
+                &actor,
+                "session.login",
+                &user.username,
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
+    Ok((
+        token,
+        CurrentUser {
+            id: user.id,
+            username: user.username,
+            display_name: user.display_name,
+            grants,
+        },
+    ))
 }
 
 /// The user behind a session token. `Ok(None)`: no such session; `Err(Unauthorized)`:
@@ -328,7 +405,7 @@ pub async fn session_user(app: &App, token: &str) -> Result<Option<CurrentUser>,
     let t = now();
     if s.expires_at <= t {
         app.db.delete_session(&hash, None).await?;
-        return Err(AppError::Unauthorized("session expired".into()));
+        return Err(AppError::SessionExpired);
     }
     let Some(user) = app.db.user_by_id(s.user_id).await? else {
         return Ok(None);
@@ -337,14 +414,28 @@ pub async fn session_user(app: &App, token: &str) -> Result<Option<CurrentUser>,
         return Ok(None);
     }
     if t - s.last_seen_at > time::Duration::minutes(1) {
-        app.db.touch_session(&hash, t, t + app.config.session_ttl).await?;
+        app.db
+            .touch_session(&hash, t, t + app.config.session_ttl)
+            .await?;
     }
     let grants = app.db.grants_of(user.id).await?;
-    Ok(Some(CurrentUser { id: user.id, username: user.username, display_name: user.display_name, grants }))
+    Ok(Some(CurrentUser {
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        grants,
+    }))
 }
 
 pub async fn logout(app: &App, token: &str, actor: &Actor) -> Result<(), AppError> {
-    let audit = audit_entry(actor, "session.logout", &actor.audit_name(), serde_json::json!({}));
-    app.db.delete_session(&token_hash(token), Some(audit)).await?;
+    let audit = audit_entry(
+        actor,
+        "session.logout",
+        &actor.audit_name(),
+        serde_json::json!({}),
+    );
+    app.db
+        .delete_session(&token_hash(token), Some(audit))
+        .await?;
     Ok(())
 }

@@ -102,7 +102,10 @@ pub fn verify<'a>(
     let mut hash = prev_hash.to_string();
     for e in entries {
         if e.seq != seq + 1 {
-            return Err(ChainError::Gap { seq: e.seq, expected: seq + 1 });
+            return Err(ChainError::Gap {
+                seq: e.seq,
+                expected: seq + 1,
+            });
         }
         if e.prev_hash != hash {
             return Err(ChainError::BrokenLink { seq: e.seq });
@@ -143,7 +146,10 @@ mod tests {
     fn build(n: usize) -> Vec<AuditEntry> {
         let mut out: Vec<AuditEntry> = Vec::new();
         for i in 0..n {
-            let (s, h) = out.last().map(|e| (e.seq, e.hash.clone())).unwrap_or((0, GENESIS_HASH.into()));
+            let (s, h) = out
+                .last()
+                .map(|e| (e.seq, e.hash.clone()))
+                .unwrap_or((0, GENESIS_HASH.into()));
             out.push(chain(s, &h, new(i)));
         }
         out
@@ -162,14 +168,26 @@ mod tests {
     fn tampering_is_found() {
         let mut c = build(5);
         c[2].target = "someone else".into();
-        assert_eq!(verify(0, GENESIS_HASH, &c), Err(ChainError::Tampered { seq: 3 }));
+        assert_eq!(
+            verify(0, GENESIS_HASH, &c),
+            Err(ChainError::Tampered { seq: 3 })
+        );
         let mut c = build(5);
         c.remove(1);
-        assert_eq!(verify(0, GENESIS_HASH, &c), Err(ChainError::Gap { seq: 3, expected: 2 }));
+        assert_eq!(
+            verify(0, GENESIS_HASH, &c),
+            Err(ChainError::Gap {
+                seq: 3,
+                expected: 2
+            })
+        );
         let mut c = build(5);
         let forged = chain(1, "ff", new(9));
         c[1] = forged;
-        assert_eq!(verify(0, GENESIS_HASH, &c), Err(ChainError::BrokenLink { seq: 2 }));
+        assert_eq!(
+            verify(0, GENESIS_HASH, &c),
+            Err(ChainError::BrokenLink { seq: 2 })
+        );
     }
 
     proptest! {

@@ -106,21 +106,37 @@ mod tests {
     use proptest::prelude::*;
 
     fn g(role: Role, path: &str) -> Grant {
-        Grant { role, scope_code: None, scope_path: path.into() }
+        Grant {
+            role,
+            scope_code: None,
+            scope_path: path.into(),
+        }
     }
 
     #[test]
     fn scope_is_a_subtree() {
         let grants = [g(Role::CommuneOfficer, "/84/842/28756/")];
         assert!(allows(&grants, Permission::EditHamlets, "/84/842/28756/"));
-        assert!(allows(&grants, Permission::EditHamlets, "/84/842/28756/28756-01/"));
+        assert!(allows(
+            &grants,
+            Permission::EditHamlets,
+            "/84/842/28756/28756-01/"
+        ));
         assert!(!allows(&grants, Permission::EditHamlets, "/84/842/28759/"));
         assert!(!allows(&grants, Permission::EditHamlets, "/84/"));
         assert!(!allows(&grants, Permission::ManageUsers, "/84/842/28756/"));
         // A path prefix must end on a segment boundary: /8/ is not a prefix of /84/.
-        assert!(!allows(&[g(Role::Admin, "/8/")], Permission::ViewUnits, "/84/"));
+        assert!(!allows(
+            &[g(Role::Admin, "/8/")],
+            Permission::ViewUnits,
+            "/84/"
+        ));
         assert!(allows(&[g(Role::Admin, "/")], Permission::ImportUnits, "/"));
-        assert!(!allows(&[g(Role::ProvinceOfficer, "/84/")], Permission::ImportUnits, "/84/"));
+        assert!(!allows(
+            &[g(Role::ProvinceOfficer, "/84/")],
+            Permission::ImportUnits,
+            "/84/"
+        ));
         assert!(!allows(&[], Permission::ViewUnits, "/84/"));
     }
 

@@ -491,7 +491,11 @@ fn read_csv(
 
 pub fn parse_units_csv(bytes: &[u8]) -> Result<Vec<UnitRow>, Vec<RowError>> {
     let (rows, errors) = parse_units_csv_partial(bytes);
-    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Like [`parse_units_csv`], but also returns the rows that did parse, so that a caller

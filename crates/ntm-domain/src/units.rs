@@ -23,7 +23,12 @@ pub enum Level {
 }
 
 impl Level {
-    pub const ALL: [Level; 4] = [Level::Province, Level::District, Level::Commune, Level::Hamlet];
+    pub const ALL: [Level; 4] = [
+        Level::Province,
+        Level::District,
+        Level::Commune,
+        Level::Hamlet,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

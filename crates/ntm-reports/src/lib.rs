@@ -24,7 +24,9 @@ pub enum ReportError {
 /// Kind of a table file, by its name.
 pub fn is_spreadsheet(file_name: &str) -> bool {
     let n = file_name.to_lowercase();
-    [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"].iter().any(|e| n.ends_with(e))
+    [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"]
+        .iter()
+        .any(|e| n.ends_with(e))
 }
 
 /// Reads the first sheet of a spreadsheet, or a CSV file, into rows of cells (text).
@@ -45,7 +47,10 @@ pub fn read_table(bytes: &[u8], file_name: &str) -> Result<Vec<Vec<String>>, Rep
     } else {
         let text = std::str::from_utf8(bytes).map_err(|_| ReportError::Encoding)?;
         let text = text.trim_start_matches('\u{feff}');
-        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let mut rows = Vec::new();
         for (i, rec) in rdr.records().enumerate() {
             let rec = rec.map_err(|e| ReportError::Csv {
@@ -72,33 +77,45 @@ fn cell_text(d: &Data) -> String {
 
 /// Writes one sheet: a bold, frozen header row, then the rows as text (codes keep their
 /// leading zeros), with an autofilter and sensible column widths.
-pub fn write_table(sheet_name: &str, header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, ReportError> {
+pub fn write_table(
+    sheet_name: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, ReportError> {
     let err = |e: rust_xlsxwriter::XlsxError| ReportError::Write(e.to_string());
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name).map_err(err)?;
     let bold = Format::new().set_bold();
     for (c, h) in header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold).map_err(err)?;
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
     }
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             ws.write_string((r + 1) as u32, c as u16, v).map_err(err)?;
         }
     }
-    for c in 0..header.len() {
+    for (c, h) in header.iter().enumerate() {
         let width = rows
             .iter()
             .map(|r| r.get(c).map(|v| v.chars().count()).unwrap_or(0))
-            .chain(std::iter::once(header[c].chars().count()))
+            .chain(std::iter::once(h.chars().count()))
             .max()
             .unwrap_or(10)
             .clamp(6, 60);
-        ws.set_column_width(c as u16, width as f64 + 2.0).map_err(err)?;
+        ws.set_column_width(c as u16, width as f64 + 2.0)
+            .map_err(err)?;
     }
     ws.set_freeze_panes(1, 0).map_err(err)?;
     if !rows.is_empty() {
-        ws.autofilter(0, 0, rows.len() as u32, header.len().saturating_sub(1) as u16).map_err(err)?;
+        ws.autofilter(
+            0,
+            0,
+            rows.len() as u32,
+            header.len().saturating_sub(1) as u16,
+        )
+        .map_err(err)?;
     }
     wb.save_to_buffer().map_err(err)
 }
@@ -110,8 +127,16 @@ mod tests {
     #[test]
     fn xlsx_round_trip_keeps_codes_and_diacritics() {
         let rows = vec![
-            vec!["29374-01".to_string(), "Ấp Đầu Giồng".to_string(), "Ấp".to_string()],
-            vec!["00004".to_string(), "Phường Ba Đình".to_string(), "Phường".to_string()],
+            vec![
+                "29374-01".to_string(),
+                "Ấp Đầu Giồng".to_string(),
+                "Ấp".to_string(),
+            ],
+            vec![
+                "00004".to_string(),
+                "Phường Ba Đình".to_string(),
+                "Phường".to_string(),
+            ],
         ];
         let bytes = write_table("Đơn vị", &["code", "name", "kind"], &rows).unwrap();
         let back = read_table(&bytes, "x.xlsx").unwrap();
@@ -123,7 +148,13 @@ mod tests {
     fn csv_with_bom_and_bad_encoding() {
         let t = read_table("\u{feff}code,name\n1,Ấp A\n".as_bytes(), "a.csv").unwrap();
         assert_eq!(t, vec![vec!["code", "name"], vec!["1", "Ấp A"]]);
-        assert!(matches!(read_table(&[0xff, 0xfe, 0x41], "a.csv"), Err(ReportError::Encoding)));
-        assert!(matches!(read_table(b"not a zip", "a.xlsx"), Err(ReportError::Spreadsheet(_))));
+        assert!(matches!(
+            read_table(&[0xff, 0xfe, 0x41], "a.csv"),
+            Err(ReportError::Encoding)
+        ));
+        assert!(matches!(
+            read_table(b"not a zip", "a.xlsx"),
+            Err(ReportError::Spreadsheet(_))
+        ));
     }
 }

@@ -253,6 +253,15 @@ impl Db {
         m.iter().map(|m| m.version).collect()
     }
 
+    /// A cheap round trip to the database, for health checks.
+    pub async fn ping(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ())?,
+            Db::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ())?,
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p) => p.close().await,

@@ -173,9 +173,7 @@ impl From<AppError> for WebError {
     fn from(e: AppError) -> WebError {
         let (kind, detail) = match &e {
             AppError::NotFound(m) => (ErrorKind::NotFound, m.clone()),
-            AppError::Unauthorized(m) if m.contains("expired") => {
-                (ErrorKind::SessionExpired, m.clone())
-            }
+            AppError::SessionExpired => (ErrorKind::SessionExpired, "session expired".to_string()),
             AppError::Unauthorized(m) => (ErrorKind::Unauthorized, m.clone()),
             AppError::Forbidden(m) => (ErrorKind::Forbidden, m.clone()),
             AppError::Validation(_) => {

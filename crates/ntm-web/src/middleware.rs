@@ -353,7 +353,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                 session = SessionState::Active;
             }
             Ok(None) => clear_session = true,
-            Err(AppError::Unauthorized(_)) => {
+            Err(AppError::SessionExpired) => {
                 session = SessionState::Expired;
                 clear_session = true;
             }

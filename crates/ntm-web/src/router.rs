@@ -105,7 +105,7 @@ pub struct Health {
 
 async fn health(State(st): State<AppState>) -> Response {
     let database = crate::api::db_kind(&st.app);
-    let ok = ntm_app::units::counts_on(&st.app, None).await.is_ok();
+    let ok = ntm_app::health(&st.app).await.is_ok();
     let body = Health {
         status: if ok { "ok" } else { "unavailable" },
         database,

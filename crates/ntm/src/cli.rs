@@ -13,7 +13,11 @@ use ntm_app::{Actor, App, AppConfig, AppError};
 use ntm_store::Db;
 
 #[derive(Parser)]
-#[command(name = "ntm", version, about = "NTM Số — chuyển đổi số trong xây dựng nông thôn mới (New Countryside digital platform)")]
+#[command(
+    name = "ntm",
+    version,
+    about = "NTM Số — chuyển đổi số trong xây dựng nông thôn mới (New Countryside digital platform)"
+)]
 struct Cli {
     #[command(flatten)]
     common: Common,
@@ -30,7 +34,12 @@ struct Common {
     #[arg(long, global = true, env = "NTM_DATABASE_URL")]
     database_url: Option<String>,
     /// Address to listen on.
-    #[arg(long, global = true, env = "NTM_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        global = true,
+        env = "NTM_LISTEN",
+        default_value = "127.0.0.1:8080"
+    )]
     listen: String,
 }
 
@@ -131,7 +140,10 @@ enum AuditCmd {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -149,8 +161,11 @@ pub fn main() -> ExitCode {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if std::env::var("NTM_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
     } else {
@@ -164,8 +179,12 @@ fn database_url(common: &Common) -> Result<(String, Option<PathBuf>)> {
         let file = sqlite_file(url);
         return Ok((url.clone(), file));
     }
-    std::fs::create_dir_all(&common.data_dir)
-        .with_context(|| format!("cannot create the data folder {}", common.data_dir.display()))?;
+    std::fs::create_dir_all(&common.data_dir).with_context(|| {
+        format!(
+            "cannot create the data folder {}",
+            common.data_dir.display()
+        )
+    })?;
     let file = common.data_dir.join("ntm.db");
     Ok((format!("sqlite://{}?mode=rwc", file.display()), Some(file)))
 }
@@ -184,9 +203,14 @@ async fn open(common: &Common, migrate: bool) -> Result<App> {
     let (url, _) = database_url(common)?;
     let db = Db::connect(&url).await.map_err(|e| anyhow!("{e}"))?;
     if migrate {
-        db.migrate().await.map_err(|e| anyhow!("database migration failed: {e}"))?;
+        db.migrate()
+            .await
+            .map_err(|e| anyhow!("database migration failed: {e}"))?;
     }
-    let config = AppConfig { data_dir: common.data_dir.clone(), ..AppConfig::default() };
+    let config = AppConfig {
+        data_dir: common.data_dir.clone(),
+        ..AppConfig::default()
+    };
     Ok(App::new(db, config))
 }
 
@@ -206,7 +230,9 @@ fn lock_sqlite(file: &Path) -> Result<File> {
             file.display(),
             lock_path.display()
         ),
-        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", lock_path.display())),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", lock_path.display()))
+        }
     }
 }
 
@@ -246,15 +272,24 @@ async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Result<ExitCode>
         bar.finish_and_clear();
     }
     let addr = listener.local_addr()?;
-    println!("NTM Số is running at http://{addr}/  (database: {:?})", app.db.backend());
+    println!(
+        "NTM Số is running at http://{addr}/  (database: {:?})",
+        app.db.backend()
+    );
     if demo {
         println!("DEMO accounts (sample data — never expose a demo database to the internet):");
         for a in &accounts {
-            println!("  {:<14} password {:<16} role {:<18} scope {}", a.username, a.password, a.role, a.scope);
+            println!(
+                "  {:<14} password {:<16} role {:<18} scope {}",
+                a.username, a.password, a.role, a.scope
+            );
         }
     }
     println!("Press Ctrl+C to stop.");
-    let cfg = ntm_web::WebConfig { secure_cookies: args.secure_cookies, ..ntm_web::WebConfig::default() };
+    let cfg = ntm_web::WebConfig {
+        secure_cookies: args.secure_cookies,
+        ..ntm_web::WebConfig::default()
+    };
     ntm_web::serve(listener, app.clone(), cfg, shutdown_signal()).await?;
     app.db.close().await;
     eprintln!("stopped");
@@ -317,10 +352,17 @@ fn app_err(e: AppError) -> anyhow::Error {
 
 fn print_report(r: &ImportReport, secs: f64) {
     if r.already_applied {
-        println!("{} ({}): already applied — nothing changed", r.source, r.date);
+        println!(
+            "{} ({}): already applied — nothing changed",
+            r.source, r.date
+        );
         return;
     }
-    let levels: Vec<String> = r.rows_by_level.iter().map(|(l, n)| format!("{n} {}", l.as_str())).collect();
+    let levels: Vec<String> = r
+        .rows_by_level
+        .iter()
+        .map(|(l, n)| format!("{n} {}", l.as_str()))
+        .collect();
     println!(
         "{} ({}): {} rows ({}); opened {}, closed {}, unchanged {}, lineage {} — {:.2} s",
         r.source,
@@ -349,42 +391,73 @@ async fn import(common: &Common, cmd: ImportCmd) -> Result<ExitCode> {
     let app = open(common, true).await?;
     let actor = Actor::cli();
     match cmd {
-        ImportCmd::Units { reference: true, .. } => {
+        ImportCmd::Units {
+            reference: true, ..
+        } => {
             for input in ntm_app::demo::reference_snapshots() {
                 let source = input.source.clone();
                 let bar = stage_bar();
                 let t = std::time::Instant::now();
-                let r = ntm_app::units::import_snapshot(&app, &actor, input, &mut |s| show_stage(&bar, &source, s))
-                    .await
-                    .map_err(app_err)?;
+                let r = ntm_app::units::import_snapshot(&app, &actor, input, &mut |s| {
+                    show_stage(&bar, &source, s)
+                })
+                .await
+                .map_err(app_err)?;
                 bar.finish_and_clear();
                 print_report(&r, t.elapsed().as_secs_f64());
             }
         }
-        ImportCmd::Units { file, date, mapping, .. } => {
-            let file = file.ok_or_else(|| anyhow!("give a CSV file, or --reference for the official lists"))?;
-            let date = date.ok_or_else(|| anyhow!("--date is required: the date the list describes (e.g. --date 2025-07-01)"))?;
-            let date = ntm_domain::text::parse_date(&date)
-                .ok_or_else(|| anyhow!("--date {date:?} is not a date (use YYYY-MM-DD or dd/mm/yyyy)"))?;
+        ImportCmd::Units {
+            file,
+            date,
+            mapping,
+            ..
+        } => {
+            let file = file
+                .ok_or_else(|| anyhow!("give a CSV file, or --reference for the official lists"))?;
+            let date = date.ok_or_else(|| {
+                anyhow!("--date is required: the date the list describes (e.g. --date 2025-07-01)")
+            })?;
+            let date = ntm_domain::text::parse_date(&date).ok_or_else(|| {
+                anyhow!("--date {date:?} is not a date (use YYYY-MM-DD or dd/mm/yyyy)")
+            })?;
             let bytes = read_file(&file)?;
             let mapping_bytes = mapping.as_deref().map(read_file).transpose()?;
-            let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let source = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let bar = stage_bar();
             let t = std::time::Instant::now();
-            let input = SnapshotInput { source: source.clone(), units_csv: &bytes, date, mapping_csv: mapping_bytes.as_deref() };
-            let r = ntm_app::units::import_snapshot(&app, &actor, input, &mut |s| show_stage(&bar, &source, s))
-                .await
-                .map_err(app_err)?;
+            let input = SnapshotInput {
+                source: source.clone(),
+                units_csv: &bytes,
+                date,
+                mapping_csv: mapping_bytes.as_deref(),
+            };
+            let r = ntm_app::units::import_snapshot(&app, &actor, input, &mut |s| {
+                show_stage(&bar, &source, s)
+            })
+            .await
+            .map_err(app_err)?;
             bar.finish_and_clear();
             print_report(&r, t.elapsed().as_secs_f64());
         }
         ImportCmd::Hamlets { file, commune } => {
             let bytes = read_file(&file)?;
             let name = file.to_string_lossy().into_owned();
-            let table = ntm_reports::read_table(&bytes, &name).map_err(|e| anyhow!("{name}: {e}"))?;
-            let rows = ntm_app::units::parse_hamlet_rows(table, commune.as_deref()).map_err(app_err)?;
-            let r = ntm_app::units::add_hamlets(&app, &actor, rows).await.map_err(app_err)?;
-            println!("{} hamlet(s) added, {} already present", r.added.len(), r.unchanged);
+            let table =
+                ntm_reports::read_table(&bytes, &name).map_err(|e| anyhow!("{name}: {e}"))?;
+            let rows =
+                ntm_app::units::parse_hamlet_rows(table, commune.as_deref()).map_err(app_err)?;
+            let r = ntm_app::units::add_hamlets(&app, &actor, rows)
+                .await
+                .map_err(app_err)?;
+            println!(
+                "{} hamlet(s) added, {} already present",
+                r.added.len(),
+                r.unchanged
+            );
             for u in &r.added {
                 println!("  {}  {} ({})", u.code, u.name, u.kind);
             }
@@ -395,7 +468,10 @@ async fn import(common: &Common, cmd: ImportCmd) -> Result<ExitCode> {
 
 fn password_from_stdin() -> Result<String> {
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
     let p = line.trim_end_matches(['\r', '\n']).to_string();
     if p.is_empty() {
         bail!("no password on standard input");
@@ -407,52 +483,92 @@ fn generated_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    (0..16)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 async fn user(common: &Common, cmd: UserCmd) -> Result<ExitCode> {
     let app = open(common, true).await?;
     let actor = Actor::cli();
     match cmd {
-        UserCmd::Add { username, display_name, roles, password_stdin } => {
+        UserCmd::Add {
+            username,
+            display_name,
+            roles,
+            password_stdin,
+        } => {
             let grants = roles
                 .iter()
                 .map(|r| ntm_app::users::GrantInput::parse(r))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(app_err)?;
-            let (password, generated) =
-                if password_stdin { (password_from_stdin()?, false) } else { (generated_password(), true) };
+            let (password, generated) = if password_stdin {
+                (password_from_stdin()?, false)
+            } else {
+                (generated_password(), true)
+            };
             let u = ntm_app::users::add_user(
                 &app,
                 &actor,
-                ntm_app::users::NewUser { username, display_name, password: password.clone(), grants },
+                ntm_app::users::NewUser {
+                    username,
+                    display_name,
+                    password: password.clone(),
+                    grants,
+                },
             )
             .await
             .map_err(app_err)?;
             println!("user {} created", u.username);
             if generated {
-                println!("password: {password}   (shown once; change it with `ntm user passwd {}`)", u.username);
+                println!(
+                    "password: {password}   (shown once; change it with `ntm user passwd {}`)",
+                    u.username
+                );
             }
         }
-        UserCmd::Passwd { username, password_stdin } => {
-            let (password, generated) =
-                if password_stdin { (password_from_stdin()?, false) } else { (generated_password(), true) };
-            ntm_app::users::set_password(&app, &actor, &username, &password).await.map_err(app_err)?;
+        UserCmd::Passwd {
+            username,
+            password_stdin,
+        } => {
+            let (password, generated) = if password_stdin {
+                (password_from_stdin()?, false)
+            } else {
+                (generated_password(), true)
+            };
+            ntm_app::users::set_password(&app, &actor, &username, &password)
+                .await
+                .map_err(app_err)?;
             println!("password of {username} changed");
             if generated {
                 println!("new password: {password}");
             }
         }
         UserCmd::List => {
-            let users = ntm_app::users::list_users(&app, &actor).await.map_err(app_err)?;
+            let users = ntm_app::users::list_users(&app, &actor)
+                .await
+                .map_err(app_err)?;
             println!("{:<20} {:<8} {:<40} roles", "username", "active", "name");
             for u in users {
                 let roles: Vec<String> = u
                     .grants
                     .iter()
-                    .map(|g| format!("{}@{}", g.role.as_str(), g.scope_code.as_deref().unwrap_or("*")))
+                    .map(|g| {
+                        format!(
+                            "{}@{}",
+                            g.role.as_str(),
+                            g.scope_code.as_deref().unwrap_or("*")
+                        )
+                    })
                     .collect();
-                println!("{:<20} {:<8} {:<40} {}", u.username, if u.active { "yes" } else { "no" }, u.display_name, roles.join(", "));
+                println!(
+                    "{:<20} {:<8} {:<40} {}",
+                    u.username,
+                    if u.active { "yes" } else { "no" },
+                    u.display_name,
+                    roles.join(", ")
+                );
             }
         }
     }
@@ -464,9 +580,14 @@ async fn audit(common: &Common, cmd: AuditCmd) -> Result<ExitCode> {
     let actor = Actor::cli();
     match cmd {
         AuditCmd::Verify => {
-            let r = ntm_app::audit::verify_chain(&app, &actor).await.map_err(app_err)?;
+            let r = ntm_app::audit::verify_chain(&app, &actor)
+                .await
+                .map_err(app_err)?;
             if r.ok {
-                println!("audit log OK: {} entries, every link and hash verified", r.entries);
+                println!(
+                    "audit log OK: {} entries, every link and hash verified",
+                    r.entries
+                );
                 Ok(ExitCode::SUCCESS)
             } else {
                 println!(
@@ -478,8 +599,14 @@ async fn audit(common: &Common, cmd: AuditCmd) -> Result<ExitCode> {
             }
         }
         AuditCmd::List { after, limit } => {
-            for e in ntm_app::audit::list(&app, &actor, after, limit).await.map_err(app_err)? {
-                println!("{:>6}  {}  {:<20} {:<22} {:<20} {} {}", e.seq, e.at, e.actor, e.action, e.target, e.origin, e.detail);
+            for e in ntm_app::audit::list(&app, &actor, after, limit)
+                .await
+                .map_err(app_err)?
+            {
+                println!(
+                    "{:>6}  {}  {:<20} {:<22} {:<20} {} {}",
+                    e.seq, e.at, e.actor, e.action, e.target, e.origin, e.detail
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

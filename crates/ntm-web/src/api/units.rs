@@ -288,6 +288,7 @@ pub async fn add_hamlet(
         return Err(ntm_app::AppError::Validation(errors).into());
     }
     let row = NewHamlet {
+        line: 0,
         commune_code: code,
         code: body
             .code

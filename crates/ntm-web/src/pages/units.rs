@@ -450,6 +450,7 @@ pub async fn add_hamlet(
         return Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY));
     }
     let row = NewHamlet {
+        line: 0,
         commune_code: code.clone(),
         code: Some(form.code.clone()).filter(|c| !c.is_empty()),
         name: form.name.clone(),
@@ -469,49 +470,6 @@ pub async fn add_hamlet(
             }
             None => Err(e.into()),
         },
-    }
-}
-
-/// File line (1-based, header = line 1) of each data row `parse_hamlet_rows` keeps
-/// (it skips blank rows).
-fn data_lines(table: &[Vec<String>]) -> Vec<usize> {
-    table
-        .iter()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, row)| !row.iter().all(|c| c.trim().is_empty()))
-        .map(|(i, _)| i + 1)
-        .collect()
-}
-
-/// `add_hamlets` numbers rows by their position in the list it was given ("line 2" is the
-/// second hamlet); turn those into lines of the uploaded file.
-fn remap_lines(e: AppError, file_lines: &[usize]) -> AppError {
-    let to_file = |n: usize| n.checked_sub(1).and_then(|i| file_lines.get(i)).copied();
-    match e {
-        AppError::Validation(fields) => AppError::Validation(
-            fields
-                .into_iter()
-                .map(|mut f| {
-                    if let Some(rest) = f.field.strip_prefix("line ") {
-                        let (n, tail) = rest.split_once(' ').unwrap_or((rest, ""));
-                        if let Some(line) = n.parse().ok().and_then(to_file) {
-                            f.field = format!("line {line} {tail}").trim_end().to_string();
-                        }
-                    }
-                    f
-                })
-                .collect(),
-        ),
-        AppError::Conflict(m) => {
-            let mapped = m.strip_prefix("row ").and_then(|rest| {
-                let (n, tail) = rest.split_once(':')?;
-                let line = to_file(n.parse().ok()?)?;
-                Some(format!("line {line}:{tail}"))
-            });
-            AppError::Conflict(mapped.unwrap_or(m))
-        }
-        e => e,
     }
 }
 
@@ -569,7 +527,6 @@ pub async fn import_hamlets(
             );
         }
     };
-    let file_lines = data_lines(&table);
     let rows = match ntm_app::units::parse_hamlet_rows(table, Some(&code)) {
         Ok(r) => r,
         Err(e) => {
@@ -599,15 +556,12 @@ pub async fn import_hamlets(
             r.unchanged
         ))
         .into_response()),
-        Err(e) => {
-            let e = remap_lines(e, &file_lines);
-            match app_errors(lang, &e) {
-                Some((status, errors)) => {
-                    page.import_errors = errors;
-                    Ok(render(&page, status))
-                }
-                None => Err(e.into()),
+        Err(e) => match app_errors(lang, &e) {
+            Some((status, errors)) => {
+                page.import_errors = errors;
+                Ok(render(&page, status))
             }
-        }
+            None => Err(e.into()),
+        },
     }
 }

@@ -13,7 +13,9 @@ struct Env {
 
 impl Env {
     fn new() -> Env {
-        Env { dir: tempfile::tempdir().expect("temp dir") }
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     fn data_dir(&self) -> PathBuf {
@@ -49,13 +51,22 @@ impl Env {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn ntm");
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
         child.wait_with_output().expect("wait ntm")
     }
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn ok(o: &Output) -> String {
@@ -64,7 +75,11 @@ fn ok(o: &Output) -> String {
 }
 
 fn failed(o: &Output) -> String {
-    assert!(!o.status.success(), "command should have failed: {}", text(o));
+    assert!(
+        !o.status.success(),
+        "command should have failed: {}",
+        text(o)
+    );
     text(o)
 }
 
@@ -81,7 +96,10 @@ fn every_subcommand_has_help() {
     let out = ok(&o);
     for sub in ["serve", "demo", "import", "user", "audit", "migrate"] {
         assert!(out.contains(sub), "--help lacks {sub}: {out}");
-        let o = Command::new(BIN).args([sub, "--help"]).output().expect("run");
+        let o = Command::new(BIN)
+            .args([sub, "--help"])
+            .output()
+            .expect("run");
         ok(&o);
     }
     for flag in ["--data-dir", "--database-url", "--listen"] {
@@ -103,30 +121,78 @@ fn unit_import_reports_every_bad_row_and_writes_nothing() {
 "
         .as_bytes(),
     );
-    let out = failed(&env.run(&["import", "units", bad.to_str().unwrap(), "--date", "2023-05-07"]));
-    assert!(out.contains("line 3"), "unknown parent on line 3 not reported: {out}");
-    assert!(out.contains("line 5"), "duplicate on line 5 not reported: {out}");
-    assert!(out.contains("line 6"), "bad level on line 6 not reported: {out}");
+    let out = failed(&env.run(&[
+        "import",
+        "units",
+        bad.to_str().unwrap(),
+        "--date",
+        "2023-05-07",
+    ]));
+    assert!(
+        out.contains("line 3"),
+        "unknown parent on line 3 not reported: {out}"
+    );
+    assert!(
+        out.contains("line 5"),
+        "duplicate on line 5 not reported: {out}"
+    );
+    assert!(
+        out.contains("line 6"),
+        "bad level on line 6 not reported: {out}"
+    );
     assert!(out.contains("nothing was changed"), "{out}");
     // Nothing was written: the audit log has no import.
     let log = ok(&env.run(&["audit", "list"]));
     assert!(!log.contains("units.import"), "{log}");
 
     let good = env.file("good.csv", SMALL.as_bytes());
-    let out = ok(&env.run(&["import", "units", good.to_str().unwrap(), "--date", "07/05/2023"]));
+    let out = ok(&env.run(&[
+        "import",
+        "units",
+        good.to_str().unwrap(),
+        "--date",
+        "07/05/2023",
+    ]));
     assert!(out.contains("opened 4"), "{out}");
-    let again = ok(&env.run(&["import", "units", good.to_str().unwrap(), "--date", "2023-05-07"]));
+    let again = ok(&env.run(&[
+        "import",
+        "units",
+        good.to_str().unwrap(),
+        "--date",
+        "2023-05-07",
+    ]));
     assert!(again.contains("already applied"), "{again}");
     // Going back in time is refused with a reason.
-    let older = env.file("older.csv", SMALL.replace("Tân Bình", "Tân Bình cũ").as_bytes());
-    let out = failed(&env.run(&["import", "units", older.to_str().unwrap(), "--date", "2020-01-01"]));
+    let older = env.file(
+        "older.csv",
+        SMALL.replace("Tân Bình", "Tân Bình cũ").as_bytes(),
+    );
+    let out = failed(&env.run(&[
+        "import",
+        "units",
+        older.to_str().unwrap(),
+        "--date",
+        "2020-01-01",
+    ]));
     assert!(out.contains("date order"), "{out}");
     // A date is required, and must be a date.
     let out = failed(&env.run(&["import", "units", good.to_str().unwrap()]));
     assert!(out.contains("--date"), "{out}");
-    let out = failed(&env.run(&["import", "units", good.to_str().unwrap(), "--date", "hôm qua"]));
+    let out = failed(&env.run(&[
+        "import",
+        "units",
+        good.to_str().unwrap(),
+        "--date",
+        "hôm qua",
+    ]));
     assert!(out.contains("not a date"), "{out}");
-    let out = failed(&env.run(&["import", "units", "/nonexistent/file.csv", "--date", "2024-01-01"]));
+    let out = failed(&env.run(&[
+        "import",
+        "units",
+        "/nonexistent/file.csv",
+        "--date",
+        "2024-01-01",
+    ]));
     assert!(out.contains("cannot read"), "{out}");
 }
 
@@ -134,31 +200,86 @@ fn unit_import_reports_every_bad_row_and_writes_nothing() {
 fn users_and_the_audit_chain() {
     let env = Env::new();
     let good = env.file("good.csv", SMALL.as_bytes());
-    ok(&env.run(&["import", "units", good.to_str().unwrap(), "--date", "2023-05-07"]));
+    ok(&env.run(&[
+        "import",
+        "units",
+        good.to_str().unwrap(),
+        "--date",
+        "2023-05-07",
+    ]));
     let out = ok(&env.run_stdin(
-        &["user", "add", "Tinh.TraVinh", "--name", "Nguyễn Văn A", "--role", "province_officer@84", "--password-stdin"],
+        &[
+            "user",
+            "add",
+            "Tinh.TraVinh",
+            "--name",
+            "Nguyễn Văn A",
+            "--role",
+            "province_officer@84",
+            "--password-stdin",
+        ],
         "mat-khau-rat-dai\n",
     ));
     assert!(out.contains("tinh.travinh"), "{out}");
-    let out = ok(&env.run(&["user", "add", "admin2", "--name", "Admin", "--role", "admin"]));
-    assert!(out.contains("password:"), "a generated password is printed: {out}");
+    let out = ok(&env.run(&[
+        "user", "add", "admin2", "--name", "Admin", "--role", "admin",
+    ]));
+    assert!(
+        out.contains("password:"),
+        "a generated password is printed: {out}"
+    );
     let out = failed(&env.run(&["user", "add", "x1", "--name", "X", "--role", "mayor"]));
     assert!(out.contains("unknown role"), "{out}");
     let out = failed(&env.run(&["user", "add", "x2", "--name", "X", "--role", "viewer@99999"]));
     assert!(out.contains("no unit has code 99999"), "{out}");
-    let out = failed(&env.run_stdin(&["user", "add", "tinh.travinh", "--name", "B", "--role", "viewer", "--password-stdin"], "12345678\n"));
+    let out = failed(&env.run_stdin(
+        &[
+            "user",
+            "add",
+            "tinh.travinh",
+            "--name",
+            "B",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        "12345678\n",
+    ));
     assert!(out.contains("already exists"), "{out}");
-    let out = failed(&env.run_stdin(&["user", "add", "short", "--name", "B", "--role", "viewer", "--password-stdin"], "123\n"));
+    let out = failed(&env.run_stdin(
+        &[
+            "user",
+            "add",
+            "short",
+            "--name",
+            "B",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        "123\n",
+    ));
     assert!(out.contains("at least 8"), "{out}");
     let out = ok(&env.run(&["user", "list"]));
-    assert!(out.contains("tinh.travinh") && out.contains("province_officer@84") && out.contains("Nguyễn Văn A"), "{out}");
-    ok(&env.run_stdin(&["user", "passwd", "tinh.travinh", "--password-stdin"], "mat-khau-moi-123\n"));
+    assert!(
+        out.contains("tinh.travinh")
+            && out.contains("province_officer@84")
+            && out.contains("Nguyễn Văn A"),
+        "{out}"
+    );
+    ok(&env.run_stdin(
+        &["user", "passwd", "tinh.travinh", "--password-stdin"],
+        "mat-khau-moi-123\n",
+    ));
 
     let out = ok(&env.run(&["audit", "verify"]));
     assert!(out.contains("audit log OK"), "{out}");
     let log = ok(&env.run(&["audit", "list"]));
     for action in ["units.import", "user.add", "user.passwd"] {
-        assert!(log.contains(action), "{action} missing from the audit log: {log}");
+        assert!(
+            log.contains(action),
+            "{action} missing from the audit log: {log}"
+        );
     }
 
     // Tamper with the database behind the application's back.
@@ -173,9 +294,16 @@ fn users_and_the_audit_chain() {
 fn tamper(db: &Path) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let db = ntm_store::Db::connect(&format!("sqlite://{}", db.display())).await.expect("open db");
-        db.debug_execute_raw("DROP TRIGGER audit_log_no_update").await.expect("drop trigger");
-        let n = db.debug_execute_raw("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2").await.expect("tamper");
+        let db = ntm_store::Db::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .expect("open db");
+        db.debug_execute_raw("DROP TRIGGER audit_log_no_update")
+            .await
+            .expect("drop trigger");
+        let n = db
+            .debug_execute_raw("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+            .await
+            .expect("tamper");
         assert_eq!(n, 1);
     });
 }
@@ -183,12 +311,20 @@ fn tamper(db: &Path) {
 #[test]
 fn the_append_only_triggers_refuse_changes() {
     let env = Env::new();
-    ok(&env.run(&["user", "add", "admin2", "--name", "Admin", "--role", "admin"]));
+    ok(&env.run(&[
+        "user", "add", "admin2", "--name", "Admin", "--role", "admin",
+    ]));
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let path = env.data_dir().join("ntm.db");
-        let db = ntm_store::Db::connect(&format!("sqlite://{}", path.display())).await.expect("open db");
-        assert!(db.debug_execute_raw("UPDATE audit_log SET actor = 'x'").await.is_err());
+        let db = ntm_store::Db::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("open db");
+        assert!(
+            db.debug_execute_raw("UPDATE audit_log SET actor = 'x'")
+                .await
+                .is_err()
+        );
         assert!(db.debug_execute_raw("DELETE FROM audit_log").await.is_err());
     });
 }
@@ -197,7 +333,13 @@ fn the_append_only_triggers_refuse_changes() {
 fn hamlets_from_xlsx_and_csv() {
     let env = Env::new();
     let good = env.file("good.csv", SMALL.as_bytes());
-    ok(&env.run(&["import", "units", good.to_str().unwrap(), "--date", "2023-05-07"]));
+    ok(&env.run(&[
+        "import",
+        "units",
+        good.to_str().unwrap(),
+        "--date",
+        "2023-05-07",
+    ]));
     let xlsx = ntm_reports::write_table(
         "Ấp",
         &["mã", "tên", "loại"],
@@ -208,13 +350,37 @@ fn hamlets_from_xlsx_and_csv() {
     )
     .expect("xlsx");
     let f = env.file("ap.xlsx", &xlsx);
-    let out = ok(&env.run(&["import", "hamlets", f.to_str().unwrap(), "--commune", "28768"]));
+    let out = ok(&env.run(&[
+        "import",
+        "hamlets",
+        f.to_str().unwrap(),
+        "--commune",
+        "28768",
+    ]));
     assert!(out.contains("2 hamlet(s) added"), "{out}");
-    assert!(out.contains("28768-01") && out.contains("28768-07"), "{out}");
-    let again = ok(&env.run(&["import", "hamlets", f.to_str().unwrap(), "--commune", "28768"]));
-    assert!(again.contains("0 hamlet(s) added, 2 already present"), "{again}");
+    assert!(
+        out.contains("28768-01") && out.contains("28768-07"),
+        "{out}"
+    );
+    let again = ok(&env.run(&[
+        "import",
+        "hamlets",
+        f.to_str().unwrap(),
+        "--commune",
+        "28768",
+    ]));
+    assert!(
+        again.contains("0 hamlet(s) added, 2 already present"),
+        "{again}"
+    );
     let bad = env.file("bad.csv", "name,kind\nẤp A,Ấp\n,Ấp\nẤp C,Làng\n".as_bytes());
-    let out = failed(&env.run(&["import", "hamlets", bad.to_str().unwrap(), "--commune", "28768"]));
+    let out = failed(&env.run(&[
+        "import",
+        "hamlets",
+        bad.to_str().unwrap(),
+        "--commune",
+        "28768",
+    ]));
     assert!(out.contains("line 3"), "empty name on line 3: {out}");
     let out = failed(&env.run(&["import", "hamlets", f.to_str().unwrap(), "--commune", "844"]));
     assert!(out.contains("not a commune"), "{out}");
@@ -226,10 +392,17 @@ fn database_url_errors_are_clear() {
     let out = failed(&env.run(&["migrate", "--database-url", "mysql://localhost/ntm"]));
     assert!(out.contains("unsupported database URL scheme"), "{out}");
     let t = std::time::Instant::now();
-    let out = failed(&env.run(&["migrate", "--database-url", "postgres://ntm@localhost/ntm?host=/nonexistent-socket-dir"]));
+    let out = failed(&env.run(&[
+        "migrate",
+        "--database-url",
+        "postgres://ntm@localhost/ntm?host=/nonexistent-socket-dir",
+    ]));
     assert!(out.to_lowercase().contains("postgres"), "{out}");
     assert!(!out.contains("password"), "{out}");
-    assert!(t.elapsed().as_secs() < 60, "an unreachable PostgreSQL must fail quickly");
+    assert!(
+        t.elapsed().as_secs() < 60,
+        "an unreachable PostgreSQL must fail quickly"
+    );
 }
 
 #[test]
