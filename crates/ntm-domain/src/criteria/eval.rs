@@ -79,7 +79,10 @@ impl Caveats {
 
     /// Stable codes of the reasons (for translation keys and APIs).
     pub fn codes(self) -> impl Iterator<Item = &'static str> {
-        Caveats::NAMES.into_iter().filter(move |(c, _)| self.contains(*c)).map(|(_, n)| n)
+        Caveats::NAMES
+            .into_iter()
+            .filter(move |(c, _)| self.contains(*c))
+            .map(|(_, n)| n)
     }
 }
 
@@ -94,7 +97,8 @@ impl fmt::Display for Caveats {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Gap {
     /// Distance in the indicator's unit (≥ 0): how much to raise (≥) or lower (≤).
-    Amount(f64),
+    /// Single precision keeps an outcome at 12 bytes (10,600 communes × 55 indicators).
+    Amount(f32),
     /// A yes/no indicator that must become `expected`.
     Boolean { expected: bool },
     /// The value is not one of the allowed values.
@@ -105,7 +109,9 @@ pub enum Gap {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Tentative {
     Met,
-    NotMet { gap: Gap },
+    NotMet {
+        gap: Gap,
+    },
     /// No threshold to compare with.
     Unknown,
 }
@@ -114,11 +120,16 @@ pub enum Tentative {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Outcome {
     Met,
-    NotMet { gap: Gap },
+    NotMet {
+        gap: Gap,
+    },
     /// No value observed.
     Missing,
     /// "Cần xác minh": the threshold (or an input) is not confirmed.
-    NeedsVerification { caveats: Caveats, tentative: Tentative },
+    NeedsVerification {
+        caveats: Caveats,
+        tentative: Tentative,
+    },
 }
 
 impl Outcome {
@@ -133,19 +144,36 @@ impl Outcome {
 
     /// Met, or met on a threshold still to be verified.
     pub fn tentatively_met(&self) -> bool {
-        matches!(self, Outcome::Met | Outcome::NeedsVerification { tentative: Tentative::Met, .. })
+        matches!(
+            self,
+            Outcome::Met
+                | Outcome::NeedsVerification {
+                    tentative: Tentative::Met,
+                    ..
+                }
+        )
     }
 
     /// Not met, or not met on a threshold still to be verified.
     pub fn tentatively_not_met(&self) -> bool {
-        matches!(self, Outcome::NotMet { .. } | Outcome::NeedsVerification { tentative: Tentative::NotMet { .. }, .. })
+        matches!(
+            self,
+            Outcome::NotMet { .. }
+                | Outcome::NeedsVerification {
+                    tentative: Tentative::NotMet { .. },
+                    ..
+                }
+        )
     }
 
     /// The gap, definitive or tentative.
     pub fn gap(&self) -> Option<Gap> {
         match self {
             Outcome::NotMet { gap } => Some(*gap),
-            Outcome::NeedsVerification { tentative: Tentative::NotMet { gap }, .. } => Some(*gap),
+            Outcome::NeedsVerification {
+                tentative: Tentative::NotMet { gap },
+                ..
+            } => Some(*gap),
             _ => None,
         }
     }
@@ -202,7 +230,12 @@ pub struct UnitCtx {
 
 impl UnitCtx {
     pub fn commune(region: Option<Region>) -> UnitCtx {
-        UnitCtx { level: Level::Commune, region, group: None, disadvantaged: false }
+        UnitCtx {
+            level: Level::Commune,
+            region,
+            group: None,
+            disadvantaged: false,
+        }
     }
 }
 
@@ -248,8 +281,18 @@ impl UnitEvaluation {
 /// Why a unit could not be evaluated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EvalError {
-    YearOutsideValidity { id: String, version: String, year: i32, from: i32, to: Option<i32> },
-    LevelMismatch { id: String, expected: Level, found: Level },
+    YearOutsideValidity {
+        id: String,
+        version: String,
+        year: i32,
+        from: i32,
+        to: Option<i32>,
+    },
+    LevelMismatch {
+        id: String,
+        expected: Level,
+        found: Level,
+    },
     /// The observations were built for another set.
     ObservationsForAnotherSet { id: String },
 }
@@ -257,15 +300,30 @@ pub enum EvalError {
 impl fmt::Display for EvalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EvalError::YearOutsideValidity { id, version, year, from, to } => {
+            EvalError::YearOutsideValidity {
+                id,
+                version,
+                year,
+                from,
+                to,
+            } => {
                 write!(f, "{id} (version {version}) is in force from {from}")?;
                 if let Some(to) = to {
                     write!(f, " to {to}")?;
                 }
                 write!(f, ", not in {year}")
             }
-            EvalError::LevelMismatch { id, expected, found } => {
-                write!(f, "{id} evaluates {} units, not {} units", expected.as_str(), found.as_str())
+            EvalError::LevelMismatch {
+                id,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "{id} evaluates {} units, not {} units",
+                    expected.as_str(),
+                    found.as_str()
+                )
             }
             EvalError::ObservationsForAnotherSet { id } => {
                 write!(f, "these observations were not built for {id}")
@@ -287,8 +345,13 @@ pub struct ObsError {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObsProblem {
-    UnknownIndicator { suggestion: Option<String> },
-    WrongKind { expected: ValueKind, found: ValueKind },
+    UnknownIndicator {
+        suggestion: Option<String>,
+    },
+    WrongKind {
+        expected: ValueKind,
+        found: ValueKind,
+    },
     Invalid(ValueError),
     /// A derived indicator is computed from other evaluations, not entered.
     Computed,
@@ -301,12 +364,21 @@ impl fmt::Display for ObsError {
         }
         write!(f, "indicator {}: ", self.code)?;
         match &self.problem {
-            ObsProblem::UnknownIndicator { suggestion: Some(s) } => {
+            ObsProblem::UnknownIndicator {
+                suggestion: Some(s),
+            } => {
                 write!(f, "unknown indicator code (did you mean {s}?)")
             }
-            ObsProblem::UnknownIndicator { suggestion: None } => write!(f, "unknown indicator code"),
+            ObsProblem::UnknownIndicator { suggestion: None } => {
+                write!(f, "unknown indicator code")
+            }
             ObsProblem::WrongKind { expected, found } => {
-                write!(f, "expected a {} value, got a {} value", expected.as_str(), found.as_str())
+                write!(
+                    f,
+                    "expected a {} value, got a {} value",
+                    expected.as_str(),
+                    found.as_str()
+                )
             }
             ObsProblem::Invalid(e) => write!(f, "{e}"),
             ObsProblem::Computed => write!(f, "this indicator is computed from other evaluations"),
@@ -321,7 +393,11 @@ enum Slot {
     Empty,
     Value(Value),
     /// A derived value known to lie in `lo..=hi`; `point` counts tentative results.
-    Range { lo: f64, hi: f64, point: f64 },
+    Range {
+        lo: f64,
+        hi: f64,
+        point: f64,
+    },
 }
 
 /// Values of one unit for one set, by indicator index (no string lookups when evaluating).
@@ -363,7 +439,10 @@ impl ChildTally {
 
 impl Observations {
     pub fn new(set: &ResolvedSet) -> Observations {
-        Observations { uid: set.uid, slots: vec![Slot::Empty; set.indicators.len()] }
+        Observations {
+            uid: set.uid,
+            slots: vec![Slot::Empty; set.indicators.len()],
+        }
     }
 
     /// Empties every value (to reuse the buffer for the next unit).
@@ -391,19 +470,28 @@ impl Observations {
 
     /// Records a value by indicator code, checking its kind and range.
     pub fn set(&mut self, set: &ResolvedSet, code: &str, value: Value) -> Result<(), ObsError> {
-        let idx = set.indicator_index(code).ok_or_else(|| Self::unknown(set, code))?;
+        let idx = set
+            .indicator_index(code)
+            .ok_or_else(|| Self::unknown(set, code))?;
         self.set_at(set, idx, value)
     }
 
     /// Records a value by indicator index (resolve codes once, then use this in loops).
     pub fn set_at(&mut self, set: &ResolvedSet, idx: usize, value: Value) -> Result<(), ObsError> {
         let ind = &set.indicators[idx];
-        let fail = |problem| ObsError { row: None, code: ind.code.clone(), problem };
+        let fail = |problem| ObsError {
+            row: None,
+            code: ind.code.clone(),
+            problem,
+        };
         if ind.derived.is_some() {
             return Err(fail(ObsProblem::Computed));
         }
         if value.kind() != ind.value_kind() {
-            return Err(fail(ObsProblem::WrongKind { expected: ind.value_kind(), found: value.kind() }));
+            return Err(fail(ObsProblem::WrongKind {
+                expected: ind.value_kind(),
+                found: value.kind(),
+            }));
         }
         value.check().map_err(|e| fail(ObsProblem::Invalid(e)))?;
         self.slots[idx] = Slot::Value(value);
@@ -412,13 +500,22 @@ impl Observations {
 
     /// Records a value typed as text (`"85 %"`, `"Đạt"`).
     pub fn set_text(&mut self, set: &ResolvedSet, code: &str, text: &str) -> Result<(), ObsError> {
-        let idx = set.indicator_index(code).ok_or_else(|| Self::unknown(set, code))?;
+        let idx = set
+            .indicator_index(code)
+            .ok_or_else(|| Self::unknown(set, code))?;
         let ind = &set.indicators[idx];
         if ind.derived.is_some() {
-            return Err(ObsError { row: None, code: code.to_string(), problem: ObsProblem::Computed });
+            return Err(ObsError {
+                row: None,
+                code: code.to_string(),
+                problem: ObsProblem::Computed,
+            });
         }
-        let v = Value::parse(ind.value_kind(), text)
-            .map_err(|e| ObsError { row: None, code: code.to_string(), problem: ObsProblem::Invalid(e) })?;
+        let v = Value::parse(ind.value_kind(), text).map_err(|e| ObsError {
+            row: None,
+            code: code.to_string(),
+            problem: ObsProblem::Invalid(e),
+        })?;
         self.set_at(set, idx, v)
     }
 
@@ -435,12 +532,21 @@ impl Observations {
                 errors.push(e);
             }
         }
-        if errors.is_empty() { Ok(obs) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(obs)
+        } else {
+            Err(errors)
+        }
     }
 
     /// Supplies the results of child units for `child_set`: fills every derived indicator of
     /// this set that counts children meeting it. Returns how many indicators were filled.
-    pub fn supply_children(&mut self, set: &ResolvedSet, child_set: &str, tally: &ChildTally) -> usize {
+    pub fn supply_children(
+        &mut self,
+        set: &ResolvedSet,
+        child_set: &str,
+        tally: &ChildTally,
+    ) -> usize {
         let mut n = 0;
         for (i, ind) in set.indicators.iter().enumerate() {
             let Some(d) = &ind.derived else { continue };
@@ -455,9 +561,11 @@ impl Observations {
             );
             self.slots[i] = match d.measure {
                 Measure::ShareOfChildrenMeeting if tally.total == 0 => Slot::Empty,
-                Measure::ShareOfChildrenMeeting => {
-                    Slot::Range { lo: lo * 100.0 / total, hi: hi * 100.0 / total, point: point * 100.0 / total }
-                }
+                Measure::ShareOfChildrenMeeting => Slot::Range {
+                    lo: lo * 100.0 / total,
+                    hi: hi * 100.0 / total,
+                    point: point * 100.0 / total,
+                },
                 Measure::CountOfChildrenMeeting => Slot::Range { lo, hi, point },
                 _ => continue,
             };
@@ -467,18 +575,32 @@ impl Observations {
     }
 
     /// Supplies the unit's own result in `other_set` for `meets_set` indicators.
-    pub fn supply_own(&mut self, set: &ResolvedSet, other_set: &str, eval: &UnitEvaluation) -> usize {
+    pub fn supply_own(
+        &mut self,
+        set: &ResolvedSet,
+        other_set: &str,
+        eval: &UnitEvaluation,
+    ) -> usize {
         let mut n = 0;
         for (i, ind) in set.indicators.iter().enumerate() {
             let Some(d) = &ind.derived else { continue };
             if d.measure != Measure::MeetsSet || d.set.as_deref() != Some(other_set) {
                 continue;
             }
-            let point = if eval.status == Status::Met || eval.tentatively_met { 1.0 } else { 0.0 };
+            let point = if eval.status == Status::Met || eval.tentatively_met {
+                1.0
+            } else {
+                0.0
+            };
             self.slots[i] = match eval.status {
                 Status::Met => Slot::Value(Value::Boolean(true)),
                 Status::NotMet => Slot::Value(Value::Boolean(false)),
-                _ => Slot::Range { lo: 0.0, hi: 1.0, point },
+                Status::Missing => Slot::Empty,
+                Status::NeedsVerification => Slot::Range {
+                    lo: 0.0,
+                    hi: 1.0,
+                    point,
+                },
             };
             n += 1;
         }
@@ -490,12 +612,18 @@ impl Observations {
 fn decide(e: &Eff, lists: &[Vec<f64>], x: f64) -> Option<Gap> {
     if e.is_bool {
         let v = x != 0.0;
-        return if v == e.bool_value { None } else { Some(Gap::Boolean { expected: e.bool_value }) };
+        return if v == e.bool_value {
+            None
+        } else {
+            Some(Gap::Boolean {
+                expected: e.bool_value,
+            })
+        };
     }
     match e.op {
-        Op::Ge => (x < e.num).then(|| Gap::Amount(e.num - x)),
-        Op::Le => (x > e.num).then(|| Gap::Amount(x - e.num)),
-        Op::Eq => ((x - e.num).abs() > 1e-9).then(|| Gap::Amount((x - e.num).abs())),
+        Op::Ge => (x < e.num).then_some(Gap::Amount((e.num - x) as f32)),
+        Op::Le => (x > e.num).then_some(Gap::Amount((x - e.num) as f32)),
+        Op::Eq => ((x - e.num).abs() > 1e-9).then_some(Gap::Amount((x - e.num).abs() as f32)),
         Op::In => {
             let l = lists.get(e.list as usize).map(Vec::as_slice).unwrap_or(&[]);
             (!l.iter().any(|v| (v - x).abs() <= 1e-9)).then_some(Gap::NotInList)
@@ -508,14 +636,21 @@ fn outcome(e: &Eff, lists: &[Vec<f64>], slot: Slot) -> Outcome {
     let (tentative, extra) = match slot {
         Slot::Empty => return Outcome::Missing,
         _ if !e.present => {
-            return Outcome::NeedsVerification { caveats: e.caveats, tentative: Tentative::Unknown };
+            return Outcome::NeedsVerification {
+                caveats: e.caveats,
+                tentative: Tentative::Unknown,
+            };
         }
         Slot::Value(v) => (to_tentative(decide(e, lists, v.as_f64())), Caveats::NONE),
         Slot::Range { lo, hi, point } => {
             let a = decide(e, lists, lo).is_none();
             let b = decide(e, lists, hi).is_none();
             let t = to_tentative(decide(e, lists, point));
-            if a == b { (t, Caveats::NONE) } else { (t, Caveats::UNDETERMINED_INPUT) }
+            if a == b {
+                (t, Caveats::NONE)
+            } else {
+                (t, Caveats::UNDETERMINED_INPUT)
+            }
         }
     };
     let caveats = e.caveats.union(extra);
@@ -581,7 +716,14 @@ fn combine(outcomes: &[Outcome], pass: Pass) -> CriterionResult {
             }
         }
     };
-    CriterionResult { status, tentatively_met, met, not_met, missing, needs_verification: nv }
+    CriterionResult {
+        status,
+        tentatively_met,
+        met,
+        not_met,
+        missing,
+        needs_verification: nv,
+    }
 }
 
 /// Evaluates one unit against a set for a year.
@@ -602,31 +744,40 @@ pub fn evaluate_unit(
         });
     }
     if ctx.level != set.level {
-        return Err(EvalError::LevelMismatch { id: set.id.clone(), expected: set.level, found: ctx.level });
+        return Err(EvalError::LevelMismatch {
+            id: set.id.clone(),
+            expected: set.level,
+            found: ctx.level,
+        });
     }
     if obs.uid != set.uid || obs.slots.len() != set.indicators.len() {
         return Err(EvalError::ObservationsForAnotherSet { id: set.id.clone() });
     }
-    let region = if ctx.disadvantaged { set.special_region.or(ctx.region) } else { ctx.region };
+    let region = if ctx.disadvantaged {
+        set.special_region.or(ctx.region)
+    } else {
+        ctx.region
+    };
     let s = slot(region, ctx.group);
-    let n = set.indicators.len();
-    let mut indicators = Vec::with_capacity(n);
+    let table = set.slot_table(s);
+    let mut indicators = Vec::with_capacity(table.len());
     let mut caveats = Caveats::NONE;
-    let mut self_refs = false;
-    for i in 0..n {
-        if set.indicators[i].derived.as_ref().is_some_and(|d| d.measure == Measure::AllCriteriaMet) {
-            self_refs = true;
-            indicators.push(Outcome::Missing);
-            continue;
-        }
-        let o = outcome(set.eff(i, s), &set.lists, obs.slots[i]);
+    for (e, v) in table.iter().zip(&obs.slots) {
+        let o = outcome(e, &set.lists, *v);
         caveats = caveats.union(o.caveats());
         indicators.push(o);
     }
     let mut criteria = Vec::with_capacity(set.criteria.len());
     let mut criteria_met = 0u16;
     let mut criteria_met_tentative = 0u16;
-    let mut all = CriterionResult { status: Status::Met, tentatively_met: true, met: 0, not_met: 0, missing: 0, needs_verification: 0 };
+    let mut all = CriterionResult {
+        status: Status::Met,
+        tentatively_met: true,
+        met: 0,
+        not_met: 0,
+        missing: 0,
+        needs_verification: 0,
+    };
     for c in &set.criteria {
         let r = combine(&indicators[c.first..c.first + c.len], c.pass);
         if c.len == 0 {
@@ -641,21 +792,23 @@ pub fn evaluate_unit(
         all.status = Status::NeedsVerification;
         all.tentatively_met = false;
     }
-    if self_refs {
+    if !set.self_refs.is_empty() {
         // `all_criteria_met` preconditions take the combined result of the criteria.
         let point = if all.tentatively_met { 1.0 } else { 0.0 };
         let slot_value = match all.status {
             Status::Met => Slot::Value(Value::Boolean(true)),
             Status::NotMet => Slot::Value(Value::Boolean(false)),
             Status::Missing => Slot::Empty,
-            Status::NeedsVerification => Slot::Range { lo: 0.0, hi: 1.0, point },
+            Status::NeedsVerification => Slot::Range {
+                lo: 0.0,
+                hi: 1.0,
+                point,
+            },
         };
-        for i in 0..set.n_preconditions {
-            if set.indicators[i].derived.as_ref().is_some_and(|d| d.measure == Measure::AllCriteriaMet) {
-                let o = outcome(set.eff(i, s), &set.lists, slot_value);
-                caveats = caveats.union(o.caveats());
-                indicators[i] = o;
-            }
+        for &i in &set.self_refs {
+            let o = outcome(&table[i], &set.lists, slot_value);
+            caveats = caveats.union(o.caveats());
+            indicators[i] = o;
         }
     }
     let preconditions = combine(&indicators[..set.n_preconditions], Pass::All);
@@ -691,7 +844,9 @@ fn fold(acc: &mut CriterionResult, r: &CriterionResult) {
     acc.status = match (acc.status, r.status) {
         (Status::NotMet, _) | (_, Status::NotMet) => Status::NotMet,
         (Status::Missing, _) | (_, Status::Missing) => Status::Missing,
-        (Status::NeedsVerification, _) | (_, Status::NeedsVerification) => Status::NeedsVerification,
+        (Status::NeedsVerification, _) | (_, Status::NeedsVerification) => {
+            Status::NeedsVerification
+        }
         _ => Status::Met,
     };
     acc.tentatively_met &= r.tentatively_met;

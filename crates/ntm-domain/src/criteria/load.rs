@@ -7,7 +7,9 @@ use crate::units::{Level, Region};
 
 use super::model::*;
 use super::ocop::{OcopScheme, parse_ocop_doc};
-use super::yaml::{self, Cx, Node, Obj, as_bool, as_f64, as_i64, as_seq, as_str, describe, is_null, line, obj};
+use super::yaml::{
+    self, Cx, Node, Obj, as_bool, as_f64, as_i64, as_seq, as_str, describe, is_null, line, obj,
+};
 
 /// The format tag every file starts with.
 pub const FORMAT: &str = "ntm-criteria/1";
@@ -23,11 +25,20 @@ pub enum CriteriaFile {
 /// Parses a criteria file of either kind.
 pub fn parse_file(file_name: &str, text: &str) -> Result<CriteriaFile, Vec<SetError>> {
     let mut cx = Cx::new(file_name);
-    let Some(doc) = single_doc(&mut cx, text) else { return Err(cx.errors) };
+    let Some(doc) = single_doc(&mut cx, text) else {
+        return Err(cx.errors);
+    };
     let kind = match &doc.data {
         saphyr::YamlData::Mapping(_) => header_kind(&mut cx, &doc),
         _ => {
-            cx.err(line(&doc), "", format!("expected a mapping at the top of the file, found {}", describe(&doc)));
+            cx.err(
+                line(&doc),
+                "",
+                format!(
+                    "expected a mapping at the top of the file, found {}",
+                    describe(&doc)
+                ),
+            );
             None
         }
     };
@@ -82,7 +93,11 @@ fn single_doc(cx: &mut Cx<'_>, text: &str) -> Option<Node<'static>> {
         }
         1 => docs.pop(),
         _ => {
-            cx.err(line(&docs[1]), "", "one criteria set per file: found a second YAML document");
+            cx.err(
+                line(&docs[1]),
+                "",
+                "one criteria set per file: found a second YAML document",
+            );
             None
         }
     }
@@ -90,16 +105,30 @@ fn single_doc(cx: &mut Cx<'_>, text: &str) -> Option<Node<'static>> {
 
 /// Checks `format` and returns `kind`.
 fn header_kind(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<String> {
-    let saphyr::YamlData::Mapping(m) = &doc.data else { return None };
-    let get = |k: &str| m.iter().find(|(key, _)| as_str(key) == Some(k)).map(|(key, v)| (line(key), v));
+    let saphyr::YamlData::Mapping(m) = &doc.data else {
+        return None;
+    };
+    let get = |k: &str| {
+        m.iter()
+            .find(|(key, _)| as_str(key) == Some(k))
+            .map(|(key, v)| (line(key), v))
+    };
     match get("format") {
         Some((_, v)) if as_str(v) == Some(FORMAT) => {}
         Some((l, v)) => {
-            cx.err(l, "format", format!("expected \"{FORMAT}\", found {}", describe(v)));
+            cx.err(
+                l,
+                "format",
+                format!("expected \"{FORMAT}\", found {}", describe(v)),
+            );
             return None;
         }
         None => {
-            cx.err(line(doc), "format", format!("missing required field (write `format: {FORMAT}` first)"));
+            cx.err(
+                line(doc),
+                "format",
+                format!("missing required field (write `format: {FORMAT}` first)"),
+            );
             return None;
         }
     }
@@ -107,12 +136,23 @@ fn header_kind(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<String> {
         Some((l, v)) => match as_str(v) {
             Some(k @ ("criteria_set" | "ocop_scheme")) => Some(k.to_string()),
             _ => {
-                cx.err(l, "kind", format!("expected criteria_set or ocop_scheme, found {}", describe(v)));
+                cx.err(
+                    l,
+                    "kind",
+                    format!(
+                        "expected criteria_set or ocop_scheme, found {}",
+                        describe(v)
+                    ),
+                );
                 None
             }
         },
         None => {
-            cx.err(line(doc), "kind", "missing required field (criteria_set or ocop_scheme)");
+            cx.err(
+                line(doc),
+                "kind",
+                "missing required field (criteria_set or ocop_scheme)",
+            );
             None
         }
     }
@@ -176,12 +216,18 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
     let mut refs = Refs::default();
     let start_errors = cx.errors.len();
 
-    let id = o.req_str(cx, "id").and_then(|s| check_id(cx, &s, o.key_line("id"), "id").then_some(s));
+    let id = o
+        .req_str(cx, "id")
+        .and_then(|s| check_id(cx, &s, o.key_line("id"), "id").then_some(s));
     let version = o.req_str(cx, "version");
     let level = o.req_str(cx, "level").and_then(|s| {
         let l = Level::parse(&s);
         if l.is_none() {
-            cx.err(o.key_line("level"), "level", format!("unknown level `{s}` (expected commune, district, province or hamlet)"));
+            cx.err(
+                o.key_line("level"),
+                "level",
+                format!("unknown level `{s}` (expected commune, district, province or hamlet)"),
+            );
         }
         l
     });
@@ -190,7 +236,11 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
     if let Some(c) = &category
         && !CATEGORIES.contains(&c.as_str())
     {
-        cx.err(o.key_line("category"), "category", unknown_msg("category", c, CATEGORIES));
+        cx.err(
+            o.key_line("category"),
+            "category",
+            unknown_msg("category", c, CATEGORIES),
+        );
     }
     let recognition_label = o.opt_str(cx, "recognition_label");
     if let Some(p) = o.opt("period")
@@ -200,45 +250,85 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
             if let Some(v) = po.req(cx, k)
                 && as_i64(v).is_none()
             {
-                cx.err(line(v), &po.field(k), format!("expected a year, found {}", describe(v)));
+                cx.err(
+                    line(v),
+                    &po.field(k),
+                    format!("expected a year, found {}", describe(v)),
+                );
             }
         }
     }
-    let valid_from = o.req(cx, "valid_from").and_then(|v| year_or_date(cx, v, "valid_from", false));
-    let valid_to = o.opt("valid_to").and_then(|v| year_or_date(cx, v, "valid_to", true));
+    let valid_from = o
+        .req(cx, "valid_from")
+        .and_then(|v| year_or_date(cx, v, "valid_from", false));
+    let valid_to = o
+        .opt("valid_to")
+        .and_then(|v| year_or_date(cx, v, "valid_to", true));
     if let (Some(f), Some(t)) = (valid_from, valid_to)
         && t < f
     {
-        cx.err(o.key_line("valid_to"), "valid_to", format!("ends ({t}) before valid_from ({f})"));
+        cx.err(
+            o.key_line("valid_to"),
+            "valid_to",
+            format!("ends ({t}) before valid_from ({f})"),
+        );
     }
 
     let extends = o.opt("extends").and_then(|v| parse_extends(cx, v));
     let amends = o.opt_str(cx, "amends");
     let amends_line = o.key_line("amends");
     if extends.is_some() && amends.is_some() {
-        cx.err(amends_line, "amends", "a file either `extends` another set or `amends` a version of its own set, not both");
+        cx.err(
+            amends_line,
+            "amends",
+            "a file either `extends` another set or `amends` a version of its own set, not both",
+        );
     }
     let changes_status = o.opt_str(cx, "changes_status").and_then(|s| {
         let c = ChangesStatus::parse(&s);
         if c.is_none() {
-            cx.err(o.key_line("changes_status"), "changes_status", unknown_msg("changes_status", &s, &["complete", "partial", "not_retrieved"]));
+            cx.err(
+                o.key_line("changes_status"),
+                "changes_status",
+                unknown_msg(
+                    "changes_status",
+                    &s,
+                    &["complete", "partial", "not_retrieved"],
+                ),
+            );
         }
         c
     });
     if amends.is_some() && changes_status.is_none() && o.get("changes_status").is_none() {
-        cx.err(o.line, "changes_status", "missing required field for an amendment (complete, partial or not_retrieved)");
+        cx.err(
+            o.line,
+            "changes_status",
+            "missing required field for an amendment (complete, partial or not_retrieved)",
+        );
     }
     if amends.is_none() && o.has("changes_status") {
-        cx.err(o.key_line("changes_status"), "changes_status", "only an amendment (`amends`) has changes_status");
+        cx.err(
+            o.key_line("changes_status"),
+            "changes_status",
+            "only an amendment (`amends`) has changes_status",
+        );
     }
     let completeness = match o.opt_str(cx, "completeness") {
         Some(s) => Completeness::parse(&s).or_else(|| {
             let all: Vec<&str> = Completeness::ALL.iter().map(|c| c.as_str()).collect();
-            cx.err(o.key_line("completeness"), "completeness", unknown_msg("completeness", &s, &all));
+            cx.err(
+                o.key_line("completeness"),
+                "completeness",
+                unknown_msg("completeness", &s, &all),
+            );
             None
         }),
         None => {
-            cx.err(o.line, "completeness", "missing required field (complete, partial, skeleton or not_retrieved)");
+            cx.err(
+                o.line,
+                "completeness",
+                "missing required field (complete, partial, skeleton or not_retrieved)",
+            );
             None
         }
     };
@@ -250,7 +340,12 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
     let _ = o.opt_str(cx, "prerequisites_note");
     for (i, r) in o.seq(cx, "replaces").iter().enumerate() {
         let path = format!("replaces[{i}]");
-        if let Some(ro) = obj(cx, r, &path, &["id", "doc", "note", "provenance", "uncertain"]) {
+        if let Some(ro) = obj(
+            cx,
+            r,
+            &path,
+            &["id", "doc", "note", "provenance", "uncertain"],
+        ) {
             let _ = ro.opt_str(cx, "id");
             let _ = ro.req_str(cx, "doc");
             let _ = ro.opt_str(cx, "note");
@@ -258,7 +353,12 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
             let _ = ro.opt_bool(cx, "uncertain");
         }
     }
-    for k in ["replaces_note", "groups_note", "unit_groups_note", "region_note"] {
+    for k in [
+        "replaces_note",
+        "groups_note",
+        "unit_groups_note",
+        "region_note",
+    ] {
         let _ = o.opt_str(cx, k);
     }
 
@@ -268,7 +368,10 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
         .enumerate()
         .filter_map(|(i, n)| parse_legal_basis(cx, n, &format!("legal_basis[{i}]"), &mut refs))
         .collect();
-    let sources = o.opt("sources").map(|n| parse_sources(cx, n, "sources")).unwrap_or_default();
+    let sources = o
+        .opt("sources")
+        .map(|n| parse_sources(cx, n, "sources"))
+        .unwrap_or_default();
     let special_rules = o
         .seq(cx, "special_rules")
         .iter()
@@ -282,7 +385,11 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
     if let Some(a) = o.get("annex")
         && !matches!(a.data, saphyr::YamlData::Mapping(_))
     {
-        cx.err(line(a), "annex", format!("expected a mapping, found {}", describe(a)));
+        cx.err(
+            line(a),
+            "annex",
+            format!("expected a mapping, found {}", describe(a)),
+        );
     }
 
     let preconditions: Vec<Indicator> = o
@@ -306,11 +413,20 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
     let mut add_indicators = Vec::new();
     for (i, n) in o.seq(cx, "add_indicators").iter().enumerate() {
         let path = format!("add_indicators[{i}]");
-        let Some(ao) = obj(cx, n, &path, &["criterion", "indicator"]) else { continue };
-        let crit = ao.req(cx, "criterion").and_then(|v| criterion_number(cx, v, &ao.field("criterion")));
-        let ind = ao.req(cx, "indicator").and_then(|v| parse_indicator(cx, v, &ao.field("indicator"), &mut refs));
+        let Some(ao) = obj(cx, n, &path, &["criterion", "indicator"]) else {
+            continue;
+        };
+        let crit = ao
+            .req(cx, "criterion")
+            .and_then(|v| criterion_number(cx, v, &ao.field("criterion")));
+        let ind = ao
+            .req(cx, "indicator")
+            .and_then(|v| parse_indicator(cx, v, &ao.field("indicator"), &mut refs));
         if let (Some(criterion), Some(indicator)) = (crit, ind) {
-            add_indicators.push(AddedIndicator { criterion, indicator });
+            add_indicators.push(AddedIndicator {
+                criterion,
+                indicator,
+            });
         }
     }
     let mut remove_indicators = Vec::new();
@@ -323,7 +439,11 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
     if !inherits {
         for k in ["overrides", "add_indicators", "remove_indicators"] {
             if o.has(k) {
-                cx.err(o.key_line(k), k, "only a set that `extends` another or `amends` a version can have this");
+                cx.err(
+                    o.key_line(k),
+                    k,
+                    "only a set that `extends` another or `amends` a version can have this",
+                );
             }
         }
     }
@@ -340,7 +460,21 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
     let mut group_codes = Vec::new();
     for (i, g) in o.seq(cx, "groups").iter().enumerate() {
         let path = format!("groups[{i}]");
-        let Some(go) = obj(cx, g, &path, &["code", "name_vi", "criteria", "provenance", "sources", "note"]) else { continue };
+        let Some(go) = obj(
+            cx,
+            g,
+            &path,
+            &[
+                "code",
+                "name_vi",
+                "criteria",
+                "provenance",
+                "sources",
+                "note",
+            ],
+        ) else {
+            continue;
+        };
         if let Some(code) = go.req_str(cx, "code") {
             group_codes.push(code);
         }
@@ -354,7 +488,11 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
                 && extends.is_none()
                 && !numbers.contains(&num)
             {
-                cx.err(line(n), &format!("{path}.criteria[{j}]"), format!("no criterion number {num} in this set"));
+                cx.err(
+                    line(n),
+                    &format!("{path}.criteria[{j}]"),
+                    format!("no criterion number {num} in this set"),
+                );
             }
         }
     }
@@ -363,16 +501,43 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
             && !group_codes.contains(g)
             && !group_codes.is_empty()
         {
-            cx.err(c.line, "group", format!("criterion {}: unknown group `{g}` (groups: {})", c.number, group_codes.join(", ")));
+            cx.err(
+                c.line,
+                "group",
+                format!(
+                    "criterion {}: unknown group `{g}` (groups: {})",
+                    c.number,
+                    group_codes.join(", ")
+                ),
+            );
         }
     }
     for (i, g) in o.seq(cx, "unit_groups").iter().enumerate() {
         let path = format!("unit_groups[{i}]");
-        let Some(go) = obj(cx, g, &path, &["id", "name_vi", "definition_vi", "tests", "provenance", "sources", "note"]) else { continue };
+        let Some(go) = obj(
+            cx,
+            g,
+            &path,
+            &[
+                "id",
+                "name_vi",
+                "definition_vi",
+                "tests",
+                "provenance",
+                "sources",
+                "note",
+            ],
+        ) else {
+            continue;
+        };
         if let Some(id) = go.req_str(cx, "id")
             && CommuneGroup::parse(&id).is_none()
         {
-            cx.err(go.key_line("id"), &go.field("id"), unknown_msg("commune group", &id, &["nhom-1", "nhom-2", "nhom-3"]));
+            cx.err(
+                go.key_line("id"),
+                &go.field("id"),
+                unknown_msg("commune group", &id, &["nhom-1", "nhom-2", "nhom-3"]),
+            );
         }
         let _ = go.req_str(cx, "name_vi");
         let _ = go.req_str(cx, "definition_vi");
@@ -386,7 +551,14 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
     let mut seen_numbers: HashMap<u16, usize> = HashMap::new();
     for c in &criteria {
         if let Some(first) = seen_numbers.insert(c.number, c.line) {
-            cx.err(c.line, "number", format!("criterion number {} appears twice (first on line {first})", c.number));
+            cx.err(
+                c.line,
+                "number",
+                format!(
+                    "criterion number {} appears twice (first on line {first})",
+                    c.number
+                ),
+            );
         }
     }
     let mut seen_codes: HashMap<&str, usize> = HashMap::new();
@@ -396,17 +568,42 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
         .chain(add_indicators.iter().map(|a| &a.indicator));
     for ind in all {
         if let Some(first) = seen_codes.insert(ind.code.as_str(), ind.line) {
-            cx.err(ind.line, "code", format!("duplicate indicator code \"{}\" (first on line {first})", ind.code));
+            cx.err(
+                ind.line,
+                "code",
+                format!(
+                    "duplicate indicator code \"{}\" (first on line {first})",
+                    ind.code
+                ),
+            );
         }
     }
     for ind in &preconditions {
-        if ind.derived.as_ref().is_some_and(|d| d.measure == Measure::AllCriteriaMet) && criteria.is_empty() && !inherits {
-            cx.err(ind.line, "derived", "all_criteria_met in a set without criteria");
+        if ind
+            .derived
+            .as_ref()
+            .is_some_and(|d| d.measure == Measure::AllCriteriaMet)
+            && criteria.is_empty()
+            && !inherits
+        {
+            cx.err(
+                ind.line,
+                "derived",
+                "all_criteria_met in a set without criteria",
+            );
         }
     }
     for ind in criteria.iter().flat_map(|c| c.indicators.iter()) {
-        if ind.derived.as_ref().is_some_and(|d| d.measure == Measure::AllCriteriaMet) {
-            cx.err(ind.line, "derived.measure", "all_criteria_met can only be a precondition");
+        if ind
+            .derived
+            .as_ref()
+            .is_some_and(|d| d.measure == Measure::AllCriteriaMet)
+        {
+            cx.err(
+                ind.line,
+                "derived.measure",
+                "all_criteria_met can only be a precondition",
+            );
         }
     }
 
@@ -463,21 +660,41 @@ pub(crate) fn unknown_msg(what: &str, found: &str, allowed: &[&str]) -> String {
 
 pub(crate) fn check_id(cx: &mut Cx<'_>, s: &str, l: usize, field: &str) -> bool {
     let ok = !s.is_empty()
-        && s.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        && s.split('-').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
     if !ok {
-        cx.err(l, field, format!("`{s}` is not a valid id (lower-case letters and digits separated by '-')"));
+        cx.err(
+            l,
+            field,
+            format!("`{s}` is not a valid id (lower-case letters and digits separated by '-')"),
+        );
     }
     ok
 }
 
-pub(crate) fn year_or_date(cx: &mut Cx<'_>, v: &Node<'_>, field: &str, end: bool) -> Option<time::Date> {
+pub(crate) fn year_or_date(
+    cx: &mut Cx<'_>,
+    v: &Node<'_>,
+    field: &str,
+    end: bool,
+) -> Option<time::Date> {
     let s = match (&v.data, as_i64(v)) {
         (_, Some(i)) => i.to_string(),
         _ => as_str(v).unwrap_or("").to_string(),
     };
     let d = parse_year_or_date(&s, end);
     if d.is_none() {
-        cx.err(line(v), field, format!("expected a year (2024) or a date (2024-03-01), found {}", describe(v)));
+        cx.err(
+            line(v),
+            field,
+            format!(
+                "expected a year (2024) or a date (2024-03-01), found {}",
+                describe(v)
+            ),
+        );
     }
     d
 }
@@ -485,17 +702,27 @@ pub(crate) fn year_or_date(cx: &mut Cx<'_>, v: &Node<'_>, field: &str, end: bool
 fn parse_extends(cx: &mut Cx<'_>, v: &Node<'_>) -> Option<ExtendsRef> {
     if let Some(s) = as_str(v) {
         check_id(cx, s, line(v), "extends");
-        return Some(ExtendsRef { id: s.to_string(), version: None, line: line(v) });
+        return Some(ExtendsRef {
+            id: s.to_string(),
+            version: None,
+            line: line(v),
+        });
     }
     let eo = obj(cx, v, "extends", &["id", "version"])?;
     let id = eo.req_str(cx, "id")?;
     check_id(cx, &id, eo.key_line("id"), "extends.id");
-    Some(ExtendsRef { id, version: eo.opt_str(cx, "version"), line: eo.line })
+    Some(ExtendsRef {
+        id,
+        version: eo.opt_str(cx, "version"),
+        line: eo.line,
+    })
 }
 
 fn parse_sources(cx: &mut Cx<'_>, n: &Node<'_>, path: &str) -> BTreeMap<String, Source> {
     let mut out = BTreeMap::new();
-    let Some(entries) = yaml::map_entries(cx, n, path) else { return out };
+    let Some(entries) = yaml::map_entries(cx, n, path) else {
+        return out;
+    };
     for (id, l, v) in entries {
         let field = yaml::join(path, id);
         if let Some(s) = parse_source(cx, v, l, &field) {
@@ -509,7 +736,12 @@ fn parse_sources(cx: &mut Cx<'_>, n: &Node<'_>, path: &str) -> BTreeMap<String, 
 pub(crate) fn parse_source(cx: &mut Cx<'_>, v: &Node<'_>, l: usize, field: &str) -> Option<Source> {
     if let Some(url) = as_str(v) {
         check_url(cx, url, l, field);
-        return Some(Source { url: Some(url.to_string()), doc: None, what: None, date: None });
+        return Some(Source {
+            url: Some(url.to_string()),
+            doc: None,
+            what: None,
+            date: None,
+        });
     }
     let so = obj(cx, v, field, &["url", "doc", "what", "date"])?;
     let url = so.opt_str(cx, "url");
@@ -521,18 +753,40 @@ pub(crate) fn parse_source(cx: &mut Cx<'_>, v: &Node<'_>, l: usize, field: &str)
         cx.err(so.line, field, "a source needs a `url` or a `doc`");
         return None;
     }
-    Some(Source { url, doc, what: so.opt_str(cx, "what"), date: so.opt_str(cx, "date") })
+    Some(Source {
+        url,
+        doc,
+        what: so.opt_str(cx, "what"),
+        date: so.opt_str(cx, "date"),
+    })
 }
 
 pub(crate) fn check_url(cx: &mut Cx<'_>, url: &str, l: usize, field: &str) {
     if !(url.starts_with("http://") || url.starts_with("https://")) {
-        cx.err(l, field, format!("`{url}` is not a web address (http:// or https://)"));
+        cx.err(
+            l,
+            field,
+            format!("`{url}` is not a web address (http:// or https://)"),
+        );
     }
 }
 
-const LEGAL_ROLES: &[&str] = &["issues", "amends", "guides", "procedure", "basis", "programme", "related"];
+const LEGAL_ROLES: &[&str] = &[
+    "issues",
+    "amends",
+    "guides",
+    "procedure",
+    "basis",
+    "programme",
+    "related",
+];
 
-fn parse_legal_basis(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &mut Refs) -> Option<LegalBasis> {
+fn parse_legal_basis(
+    cx: &mut Cx<'_>,
+    n: &Node<'_>,
+    path: &str,
+    refs: &mut Refs,
+) -> Option<LegalBasis> {
     let lo = obj(
         cx,
         n,
@@ -561,13 +815,21 @@ fn parse_legal_basis(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &mut Refs)
     if let Some(r) = &role
         && !LEGAL_ROLES.contains(&r.as_str())
     {
-        cx.err(lo.key_line("role"), &lo.field("role"), unknown_msg("role", r, LEGAL_ROLES));
+        cx.err(
+            lo.key_line("role"),
+            &lo.field("role"),
+            unknown_msg("role", r, LEGAL_ROLES),
+        );
     }
     let date = lo.opt_str(cx, "date");
     if let Some(d) = &date
         && crate::text::parse_date(d).is_none()
     {
-        cx.err(lo.key_line("date"), &lo.field("date"), format!("expected a date YYYY-MM-DD, found \"{d}\""));
+        cx.err(
+            lo.key_line("date"),
+            &lo.field("date"),
+            format!("expected a date YYYY-MM-DD, found \"{d}\""),
+        );
     }
     let url = lo.opt_str(cx, "url");
     if let Some(u) = &url {
@@ -580,7 +842,12 @@ fn parse_legal_basis(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &mut Refs)
     verified_flag(cx, &lo, "verified");
     opt_provenance(cx, &lo);
     for (i, a) in lo.seq(cx, "appendices").iter().enumerate() {
-        if let Some(ao) = obj(cx, a, &format!("{path}.appendices[{i}]"), &["id", "content", "file"]) {
+        if let Some(ao) = obj(
+            cx,
+            a,
+            &format!("{path}.appendices[{i}]"),
+            &["id", "content", "file"],
+        ) {
             let _ = ao.req_str(cx, "id");
             let _ = ao.req_str(cx, "content");
             let _ = ao.opt_str(cx, "file");
@@ -605,7 +872,11 @@ fn verified_flag(cx: &mut Cx<'_>, o: &Obj<'_, '_>, key: &str) {
     let field = o.field(key);
     let check = |cx: &mut Cx<'_>, v: &Node<'_>, f: &str| {
         if as_bool(v).is_none() && as_str(v) != Some("partial") {
-            cx.err(line(v), f, format!("expected true, false or \"partial\", found {}", describe(v)));
+            cx.err(
+                line(v),
+                f,
+                format!("expected true, false or \"partial\", found {}", describe(v)),
+            );
         }
     };
     if matches!(v.data, saphyr::YamlData::Mapping(_)) {
@@ -622,7 +893,21 @@ fn verified_flag(cx: &mut Cx<'_>, o: &Obj<'_, '_>, key: &str) {
 }
 
 fn parse_fact(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &mut Refs) {
-    let Some(fo) = obj(cx, n, path, &["text", "provenance", "uncertain", "sources", "source", "note"]) else { return };
+    let Some(fo) = obj(
+        cx,
+        n,
+        path,
+        &[
+            "text",
+            "provenance",
+            "uncertain",
+            "sources",
+            "source",
+            "note",
+        ],
+    ) else {
+        return;
+    };
     let _ = fo.req_str(cx, "text");
     req_provenance(cx, &fo);
     let _ = fo.opt_bool(cx, "uncertain");
@@ -631,26 +916,59 @@ fn parse_fact(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &mut Refs) {
     let _ = fo.opt_str(cx, "note");
 }
 
-fn parse_special_rule(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &mut Refs) -> Option<SpecialRule> {
-    let so = obj(cx, n, path, &["id", "text_vi", "applies_when", "effect", "applies_to_sets", "provenance", "sources"])?;
+fn parse_special_rule(
+    cx: &mut Cx<'_>,
+    n: &Node<'_>,
+    path: &str,
+    refs: &mut Refs,
+) -> Option<SpecialRule> {
+    let so = obj(
+        cx,
+        n,
+        path,
+        &[
+            "id",
+            "text_vi",
+            "applies_when",
+            "effect",
+            "applies_to_sets",
+            "provenance",
+            "sources",
+        ],
+    )?;
     let id = so.req_str(cx, "id");
     let text_vi = so.req_str(cx, "text_vi");
     if let Some(w) = so.req_str(cx, "applies_when")
         && w != "disadvantaged_commune"
     {
-        cx.err(so.key_line("applies_when"), &so.field("applies_when"), unknown_msg("condition", &w, &["disadvantaged_commune"]));
+        cx.err(
+            so.key_line("applies_when"),
+            &so.field("applies_when"),
+            unknown_msg("condition", &w, &["disadvantaged_commune"]),
+        );
     }
     let mut region = None;
     if let Some(e) = so.req(cx, "effect")
         && let Some(eo) = obj(cx, e, &so.field("effect"), &["evaluate_with_region"])
         && let Some(r) = eo.req_str(cx, "evaluate_with_region")
     {
-        region = parse_region(cx, &r, eo.key_line("evaluate_with_region"), &eo.field("evaluate_with_region"));
+        region = parse_region(
+            cx,
+            &r,
+            eo.key_line("evaluate_with_region"),
+            &eo.field("evaluate_with_region"),
+        );
     }
     let _ = so.str_list(cx, "applies_to_sets");
     let provenance = req_provenance(cx, &so);
     let sources = source_refs(cx, &so, refs);
-    Some(SpecialRule { id: id?, text_vi: text_vi?, evaluate_with_region: region, provenance: provenance?, sources })
+    Some(SpecialRule {
+        id: id?,
+        text_vi: text_vi?,
+        evaluate_with_region: region,
+        provenance: provenance?,
+        sources,
+    })
 }
 
 pub(crate) fn parse_region(cx: &mut Cx<'_>, s: &str, l: usize, field: &str) -> Option<Region> {
@@ -664,7 +982,11 @@ pub(crate) fn parse_region(cx: &mut Cx<'_>, s: &str, l: usize, field: &str) -> O
 
 fn req_provenance(cx: &mut Cx<'_>, o: &Obj<'_, '_>) -> Option<Provenance> {
     if !o.has("provenance") {
-        cx.err(o.line, &o.field("provenance"), "missing required field (sourced, recalled, inferred or secondary)");
+        cx.err(
+            o.line,
+            &o.field("provenance"),
+            "missing required field (sourced, recalled, inferred or secondary)",
+        );
         return None;
     }
     opt_provenance(cx, o)
@@ -675,7 +997,11 @@ fn opt_provenance(cx: &mut Cx<'_>, o: &Obj<'_, '_>) -> Option<Provenance> {
     let p = Provenance::parse(&s);
     if p.is_none() {
         let all: Vec<&str> = Provenance::ALL.iter().map(|p| p.as_str()).collect();
-        cx.err(o.key_line("provenance"), &o.field("provenance"), unknown_msg("provenance", &s, &all));
+        cx.err(
+            o.key_line("provenance"),
+            &o.field("provenance"),
+            unknown_msg("provenance", &s, &all),
+        );
     }
     p
 }
@@ -701,7 +1027,14 @@ fn criterion_number(cx: &mut Cx<'_>, v: &Node<'_>, field: &str) -> Option<u16> {
     match as_i64(v) {
         Some(n) if (0..=999).contains(&n) => Some(n as u16),
         _ => {
-            cx.err(line(v), field, format!("expected a criterion number (an integer), found {}", describe(v)));
+            cx.err(
+                line(v),
+                field,
+                format!(
+                    "expected a criterion number (an integer), found {}",
+                    describe(v)
+                ),
+            );
             None
         }
     }
@@ -731,16 +1064,27 @@ const CRITERION_KEYS: &[&str] = &[
     "annex",
 ];
 
-fn parse_criterion(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &mut Refs) -> Option<Criterion> {
+fn parse_criterion(
+    cx: &mut Cx<'_>,
+    n: &Node<'_>,
+    path: &str,
+    refs: &mut Refs,
+) -> Option<Criterion> {
     let co = obj(cx, n, path, CRITERION_KEYS)?;
-    let number = co.req(cx, "number").and_then(|v| criterion_number(cx, v, &co.field("number")));
+    let number = co
+        .req(cx, "number")
+        .and_then(|v| criterion_number(cx, v, &co.field("number")));
     let name_vi = co.opt_str(cx, "name_vi");
     let group = co.opt_str(cx, "group");
     let pass = match co.opt_str(cx, "pass").as_deref() {
         None | Some("all") => Pass::All,
         Some("any") => Pass::Any,
         Some(other) => {
-            cx.err(co.key_line("pass"), &co.field("pass"), unknown_msg("pass rule", other, &["all", "any"]));
+            cx.err(
+                co.key_line("pass"),
+                &co.field("pass"),
+                unknown_msg("pass rule", other, &["all", "any"]),
+            );
             Pass::All
         }
     };
@@ -751,7 +1095,15 @@ fn parse_criterion(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &mut Refs) -
     if let Some(p) = co.opt_str(cx, "name_provenance")
         && Provenance::parse(&p).is_none()
     {
-        cx.err(co.key_line("name_provenance"), &co.field("name_provenance"), unknown_msg("provenance", &p, &["sourced", "recalled", "inferred", "secondary"]));
+        cx.err(
+            co.key_line("name_provenance"),
+            &co.field("name_provenance"),
+            unknown_msg(
+                "provenance",
+                &p,
+                &["sourced", "recalled", "inferred", "secondary"],
+            ),
+        );
     }
     verified_flag(cx, &co, "verified");
     let sources = source_refs(cx, &co, refs);
@@ -763,12 +1115,20 @@ fn parse_criterion(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &mut Refs) -
     if let Some(v) = co.opt("indicator_count")
         && as_i64(v).is_none_or(|n| n < 0)
     {
-        cx.err(line(v), &co.field("indicator_count"), format!("expected a count or null, found {}", describe(v)));
+        cx.err(
+            line(v),
+            &co.field("indicator_count"),
+            format!("expected a count or null, found {}", describe(v)),
+        );
     }
     let _ = co.opt_bool(cx, "critical_for_revocation");
     let _ = co.opt_bool(cx, "digital_transformation");
     if !co.has("indicators") {
-        cx.err(co.line, &co.field("indicators"), "missing required field (write `indicators: []` when none are captured yet)");
+        cx.err(
+            co.line,
+            &co.field("indicators"),
+            "missing required field (write `indicators: []` when none are captured yet)",
+        );
     }
     let indicators: Vec<Indicator> = co
         .seq(cx, "indicators")
@@ -803,7 +1163,11 @@ fn parse_criterion(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &mut Refs) -
 fn confidence(cx: &mut Cx<'_>, o: &Obj<'_, '_>) -> Option<String> {
     let c = o.opt_str(cx, "confidence")?;
     if !["high", "medium", "low"].contains(&c.as_str()) {
-        cx.err(o.key_line("confidence"), &o.field("confidence"), unknown_msg("confidence", &c, &["high", "medium", "low"]));
+        cx.err(
+            o.key_line("confidence"),
+            &o.field("confidence"),
+            unknown_msg("confidence", &c, &["high", "medium", "low"]),
+        );
     }
     Some(c)
 }
@@ -839,37 +1203,67 @@ const INDICATOR_KEYS: &[&str] = &[
     "annex",
 ];
 
-pub(crate) fn parse_indicator(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &mut Refs) -> Option<Indicator> {
+pub(crate) fn parse_indicator(
+    cx: &mut Cx<'_>,
+    n: &Node<'_>,
+    path: &str,
+    refs: &mut Refs,
+) -> Option<Indicator> {
     let io = obj(cx, n, path, INDICATOR_KEYS)?;
     let before = cx.errors.len();
     let code = io.req_str(cx, "code");
     if let Some(c) = &code
         && (c.is_empty() || c.chars().any(char::is_whitespace))
     {
-        cx.err(io.key_line("code"), &io.field("code"), format!("\"{c}\" is not a valid indicator code (no spaces)"));
+        cx.err(
+            io.key_line("code"),
+            &io.field("code"),
+            format!("\"{c}\" is not a valid indicator code (no spaces)"),
+        );
     }
     let name_vi = if io.has("name_vi") {
         io.opt_str(cx, "name_vi")
     } else {
-        cx.err(io.line, &io.field("name_vi"), "missing required field (null when the wording was not retrieved)");
+        cx.err(
+            io.line,
+            &io.field("name_vi"),
+            "missing required field (null when the wording was not retrieved)",
+        );
         None
     };
     let kind = io.req_str(cx, "kind").and_then(|k| {
         let kd = Kind::parse(&k);
         if kd.is_none() {
             let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-            cx.err(io.key_line("kind"), &io.field("kind"), unknown_msg("kind", &k, &all));
+            cx.err(
+                io.key_line("kind"),
+                &io.field("kind"),
+                unknown_msg("kind", &k, &all),
+            );
         }
         kd
     });
     let unit = io.opt_str(cx, "unit");
-    let derived = io.opt("derived").and_then(|d| parse_derived(cx, d, &io.field("derived")));
+    let derived = io
+        .opt("derived")
+        .and_then(|d| parse_derived(cx, d, &io.field("derived")));
     match (kind, &derived) {
         (Some(Kind::Derived), None) => {
-            cx.err(io.line, &io.field("derived"), "a derived indicator needs `derived: {measure, set}`");
+            cx.err(
+                io.line,
+                &io.field("derived"),
+                "a derived indicator needs `derived: {measure, set}`",
+            );
         }
         (Some(k), Some(_)) if k != Kind::Derived => {
-            cx.err(io.key_line("derived"), &io.field("derived"), format!("only `kind: derived` has a derived rule (kind is {})", k.as_str()));
+            cx.err(
+                io.key_line("derived"),
+                &io.field("derived"),
+                format!(
+                    "only `kind: derived` has a derived rule (kind is {})",
+                    k.as_str()
+                ),
+            );
         }
         _ => {}
     }
@@ -883,9 +1277,15 @@ pub(crate) fn parse_indicator(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &
         _ => None,
     };
     if !io.has("threshold") {
-        cx.err(io.line, &io.field("threshold"), "missing required field (null when the value is not known)");
+        cx.err(
+            io.line,
+            &io.field("threshold"),
+            "missing required field (null when the value is not known)",
+        );
     }
-    let threshold = io.opt("threshold").and_then(|t| parse_threshold(cx, t, &io.field("threshold"), value_kind, refs));
+    let threshold = io
+        .opt("threshold")
+        .and_then(|t| parse_threshold(cx, t, &io.field("threshold"), value_kind, refs));
     let by_region = parse_by_region(cx, &io, value_kind, refs);
     let by_group = parse_by_group(cx, &io, value_kind, refs);
     let provenance = req_provenance(cx, &io);
@@ -909,7 +1309,11 @@ pub(crate) fn parse_indicator(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &
     }
     let note = io.opt_str(cx, "note");
     let measured_as = io.opt_str(cx, "measured_as");
-    for k in ["digital_transformation", "year_dependent", "delegated_to_province"] {
+    for k in [
+        "digital_transformation",
+        "year_dependent",
+        "delegated_to_province",
+    ] {
         let _ = io.opt_bool(cx, k);
     }
     for k in ["pillar", "frequency", "tracked_by", "scope", "defined_by"] {
@@ -918,7 +1322,11 @@ pub(crate) fn parse_indicator(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &
     if let Some(a) = io.get("annex")
         && !matches!(a.data, saphyr::YamlData::Mapping(_))
     {
-        cx.err(line(a), &io.field("annex"), format!("expected a mapping, found {}", describe(a)));
+        cx.err(
+            line(a),
+            &io.field("annex"),
+            format!("expected a mapping, found {}", describe(a)),
+        );
     }
     if cx.errors.len() > before {
         return None;
@@ -951,16 +1359,28 @@ fn parse_derived(cx: &mut Cx<'_>, n: &Node<'_>, path: &str) -> Option<DerivedRul
         let ms = Measure::parse(&m);
         if ms.is_none() {
             let all: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
-            cx.err(d.key_line("measure"), &d.field("measure"), unknown_msg("measure", &m, &all));
+            cx.err(
+                d.key_line("measure"),
+                &d.field("measure"),
+                unknown_msg("measure", &m, &all),
+            );
         }
         ms
     })?;
     let set = d.opt_str(cx, "set");
     if measure.needs_set() && set.is_none() {
-        cx.err(d.line, &d.field("set"), format!("missing required field for {}", measure.as_str()));
+        cx.err(
+            d.line,
+            &d.field("set"),
+            format!("missing required field for {}", measure.as_str()),
+        );
     }
     if !measure.needs_set() && set.is_some() {
-        cx.err(d.key_line("set"), &d.field("set"), "all_criteria_met is about this set: remove `set`");
+        cx.err(
+            d.key_line("set"),
+            &d.field("set"),
+            "all_criteria_met is about this set: remove `set`",
+        );
     }
     if let Some(s) = &set {
         check_id(cx, s, d.key_line("set"), &d.field("set"));
@@ -968,11 +1388,20 @@ fn parse_derived(cx: &mut Cx<'_>, n: &Node<'_>, path: &str) -> Option<DerivedRul
     let child_level = d.opt_str(cx, "child_level").and_then(|s| {
         let l = Level::parse(&s);
         if l.is_none() {
-            cx.err(d.key_line("child_level"), &d.field("child_level"), format!("unknown level `{s}`"));
+            cx.err(
+                d.key_line("child_level"),
+                &d.field("child_level"),
+                format!("unknown level `{s}`"),
+            );
         }
         l
     });
-    Some(DerivedRule { measure, set, child_level, line: d.line })
+    Some(DerivedRule {
+        measure,
+        set,
+        child_level,
+        line: d.line,
+    })
 }
 
 const THRESHOLD_KEYS: &[&str] = &[
@@ -1000,13 +1429,19 @@ pub(crate) fn parse_threshold(
     let op = to.req_str(cx, "op").and_then(|s| {
         let op = Op::parse(&s);
         if op.is_none() {
-            cx.err(to.key_line("op"), &to.field("op"), format!("unknown op `{s}` (expected \">=\", \"<=\", \"==\" or \"in\")"));
+            cx.err(
+                to.key_line("op"),
+                &to.field("op"),
+                format!("unknown op `{s}` (expected \">=\", \"<=\", \"==\" or \"in\")"),
+            );
         }
         op
     });
     let text = to.opt_str(cx, "text");
     let value = match (to.req(cx, "value"), op, kind) {
-        (Some(v), Some(op), Some(kind)) => threshold_value(cx, v, &to.field("value"), op, kind, text.as_deref()),
+        (Some(v), Some(op), Some(kind)) => {
+            threshold_value(cx, v, &to.field("value"), op, kind, text.as_deref())
+        }
         _ => None,
     };
     let provenance = opt_provenance(cx, &to);
@@ -1045,11 +1480,26 @@ fn threshold_value(
 ) -> Option<ThresholdValue> {
     let l = line(v);
     let mismatch = |cx: &mut Cx<'_>, expected: &str| {
-        cx.err(l, field, format!("threshold kind mismatch: a {} indicator needs {expected}, found {}", kind.as_str(), describe(v)));
+        cx.err(
+            l,
+            field,
+            format!(
+                "threshold kind mismatch: a {} indicator needs {expected}, found {}",
+                kind.as_str(),
+                describe(v)
+            ),
+        );
     };
     if kind == ValueKind::Boolean {
         if op != Op::Eq {
-            cx.err(l, field, format!("threshold kind mismatch: a boolean indicator takes op \"==\", not \"{}\"", op.as_str()));
+            cx.err(
+                l,
+                field,
+                format!(
+                    "threshold kind mismatch: a boolean indicator takes op \"==\", not \"{}\"",
+                    op.as_str()
+                ),
+            );
             return None;
         }
         return match as_bool(v) {
@@ -1076,7 +1526,14 @@ fn threshold_value(
                 ValueKind::Percent => format!("a percentage between 0 and 100, found {x}"),
                 _ => format!("a whole number ≥ 0, found {x}"),
             };
-            cx.err(l, field, format!("threshold kind mismatch: a {} indicator needs {need}", kind.as_str()));
+            cx.err(
+                l,
+                field,
+                format!(
+                    "threshold kind mismatch: a {} indicator needs {need}",
+                    kind.as_str()
+                ),
+            );
         }
         ok
     };
@@ -1112,8 +1569,15 @@ fn threshold_value(
     }
 }
 
-fn parse_by_region(cx: &mut Cx<'_>, io: &Obj<'_, '_>, kind: Option<ValueKind>, refs: &mut Refs) -> Varying<Region> {
-    let Some(v) = io.get("by_region") else { return Varying::same_everywhere() };
+fn parse_by_region(
+    cx: &mut Cx<'_>,
+    io: &Obj<'_, '_>,
+    kind: Option<ValueKind>,
+    refs: &mut Refs,
+) -> Varying<Region> {
+    let Some(v) = io.get("by_region") else {
+        return Varying::same_everywhere();
+    };
     if is_null(v) {
         return Varying::Unknown;
     }
@@ -1121,15 +1585,28 @@ fn parse_by_region(cx: &mut Cx<'_>, io: &Obj<'_, '_>, kind: Option<ValueKind>, r
     let mut out = BTreeMap::new();
     for (key, l, tv) in yaml::map_entries(cx, v, &field).unwrap_or_default() {
         let f = yaml::join(&field, key);
-        let Some(r) = parse_region(cx, key, l, &f) else { continue };
-        let th = if is_null(tv) { None } else { parse_threshold(cx, tv, &f, kind, refs) };
+        let Some(r) = parse_region(cx, key, l, &f) else {
+            continue;
+        };
+        let th = if is_null(tv) {
+            None
+        } else {
+            parse_threshold(cx, tv, &f, kind, refs)
+        };
         out.insert(r, th);
     }
     Varying::Known(out)
 }
 
-fn parse_by_group(cx: &mut Cx<'_>, io: &Obj<'_, '_>, kind: Option<ValueKind>, refs: &mut Refs) -> Varying<CommuneGroup> {
-    let Some(v) = io.get("by_group") else { return Varying::same_everywhere() };
+fn parse_by_group(
+    cx: &mut Cx<'_>,
+    io: &Obj<'_, '_>,
+    kind: Option<ValueKind>,
+    refs: &mut Refs,
+) -> Varying<CommuneGroup> {
+    let Some(v) = io.get("by_group") else {
+        return Varying::same_everywhere();
+    };
     if is_null(v) {
         return Varying::Unknown;
     }
@@ -1138,10 +1615,18 @@ fn parse_by_group(cx: &mut Cx<'_>, io: &Obj<'_, '_>, kind: Option<ValueKind>, re
     for (key, l, tv) in yaml::map_entries(cx, v, &field).unwrap_or_default() {
         let f = yaml::join(&field, key);
         let Some(g) = CommuneGroup::parse(key) else {
-            cx.err(l, &f, unknown_msg("commune group", key, &["nhom-1", "nhom-2", "nhom-3"]));
+            cx.err(
+                l,
+                &f,
+                unknown_msg("commune group", key, &["nhom-1", "nhom-2", "nhom-3"]),
+            );
             continue;
         };
-        let th = if is_null(tv) { None } else { parse_threshold(cx, tv, &f, kind, refs) };
+        let th = if is_null(tv) {
+            None
+        } else {
+            parse_threshold(cx, tv, &f, kind, refs)
+        };
         out.insert(g, th);
     }
     Varying::Known(out)
@@ -1169,24 +1654,41 @@ fn parse_override(cx: &mut Cx<'_>, n: &Node<'_>, path: &str, refs: &mut Refs) ->
     let code = oo.req_str(cx, "code");
     let name_vi = oo.opt_str(cx, "name_vi");
     let guess = |t: &Node<'_>| -> Option<ValueKind> {
-        let YamlData::Mapping(m) = &t.data else { return None };
-        let v = m.iter().find(|(k, _)| as_str(k) == Some("value")).map(|(_, v)| v)?;
-        Some(if as_bool(v).is_some() { ValueKind::Boolean } else { ValueKind::Number })
+        let YamlData::Mapping(m) = &t.data else {
+            return None;
+        };
+        let v = m
+            .iter()
+            .find(|(k, _)| as_str(k) == Some("value"))
+            .map(|(_, v)| v)?;
+        Some(if as_bool(v).is_some() {
+            ValueKind::Boolean
+        } else {
+            ValueKind::Number
+        })
     };
     use saphyr::YamlData;
     let threshold = oo.get("threshold").map(|t| {
-        if is_null(t) { None } else { parse_threshold(cx, t, &oo.field("threshold"), guess(t), refs) }
+        if is_null(t) {
+            None
+        } else {
+            parse_threshold(cx, t, &oo.field("threshold"), guess(t), refs)
+        }
     });
     let region_kind = oo.get("by_region").and_then(|m| match &m.data {
         YamlData::Mapping(mm) => mm.iter().find_map(|(_, v)| guess(v)),
         _ => None,
     });
-    let by_region = oo.has("by_region").then(|| parse_by_region(cx, &oo, region_kind.or(Some(ValueKind::Number)), refs));
+    let by_region = oo
+        .has("by_region")
+        .then(|| parse_by_region(cx, &oo, region_kind.or(Some(ValueKind::Number)), refs));
     let group_kind = oo.get("by_group").and_then(|m| match &m.data {
         YamlData::Mapping(mm) => mm.iter().find_map(|(_, v)| guess(v)),
         _ => None,
     });
-    let by_group = oo.has("by_group").then(|| parse_by_group(cx, &oo, group_kind.or(Some(ValueKind::Number)), refs));
+    let by_group = oo
+        .has("by_group")
+        .then(|| parse_by_group(cx, &oo, group_kind.or(Some(ValueKind::Number)), refs));
     let provenance = req_provenance(cx, &oo);
     let uncertain = oo.opt_bool(cx, "uncertain");
     let source = inline_source(cx, &oo);

@@ -219,7 +219,11 @@ pub enum CommuneGroup {
 }
 
 impl CommuneGroup {
-    pub const ALL: [CommuneGroup; 3] = [CommuneGroup::Nhom1, CommuneGroup::Nhom2, CommuneGroup::Nhom3];
+    pub const ALL: [CommuneGroup; 3] = [
+        CommuneGroup::Nhom1,
+        CommuneGroup::Nhom2,
+        CommuneGroup::Nhom3,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -337,7 +341,8 @@ impl Indicator {
 
     /// Whether some threshold value is known (general, by region or by group).
     pub fn has_any_threshold(&self) -> bool {
-        let any = |v: &Varying<_>| matches!(v, Varying::Known(m) if m.values().any(Option::is_some));
+        let any =
+            |v: &Varying<_>| matches!(v, Varying::Known(m) if m.values().any(Option::is_some));
         self.threshold.is_some() || any(&self.by_region) || {
             matches!(&self.by_group, Varying::Known(m) if m.values().any(Option::is_some))
         }
@@ -496,9 +501,13 @@ impl ChangesStatus {
     }
 
     pub fn parse(s: &str) -> Option<ChangesStatus> {
-        [ChangesStatus::Complete, ChangesStatus::Partial, ChangesStatus::NotRetrieved]
-            .into_iter()
-            .find(|c| c.as_str() == s)
+        [
+            ChangesStatus::Complete,
+            ChangesStatus::Partial,
+            ChangesStatus::NotRetrieved,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
     }
 }
 

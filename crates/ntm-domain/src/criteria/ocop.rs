@@ -104,7 +104,11 @@ impl OcopScheme {
                 return Err(OcopError::MissingPart(p.code.clone()));
             };
             if !(0.0..=p.max_points).contains(pts) {
-                return Err(OcopError::OutOfRange { part: p.code.clone(), points: *pts, max: p.max_points });
+                return Err(OcopError::OutOfRange {
+                    part: p.code.clone(),
+                    points: *pts,
+                    max: p.max_points,
+                });
             }
             total += pts;
         }
@@ -115,7 +119,8 @@ impl OcopScheme {
     pub fn certificate_valid_until(&self, issued: Date) -> Date {
         let months = issued.month() as i32 - 1 + self.certificate_months as i32;
         let year = issued.year() + months.div_euclid(12);
-        let month = time::Month::try_from((months.rem_euclid(12) + 1) as u8).unwrap_or(time::Month::January);
+        let month = time::Month::try_from((months.rem_euclid(12) + 1) as u8)
+            .unwrap_or(time::Month::January);
         let last = time::util::days_in_month(month, year);
         let day = issued.day().min(last);
         Date::from_calendar_date(year, month, day)
@@ -150,16 +155,26 @@ const OCOP_KEYS: &[&str] = &[
 pub(crate) fn parse_ocop_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<OcopScheme> {
     let o = obj(cx, doc, "", OCOP_KEYS)?;
     let before = cx.errors.len();
-    let id = o.req_str(cx, "id").and_then(|s| check_id(cx, &s, o.key_line("id"), "id").then_some(s));
+    let id = o
+        .req_str(cx, "id")
+        .and_then(|s| check_id(cx, &s, o.key_line("id"), "id").then_some(s));
     let version = o.req_str(cx, "version");
     let title_vi = o.req_str(cx, "title_vi");
     if let Some(l) = o.opt_str(cx, "level")
         && l != "product"
     {
-        cx.err(o.key_line("level"), "level", format!("an OCOP scheme rates products: expected `product`, found `{l}`"));
+        cx.err(
+            o.key_line("level"),
+            "level",
+            format!("an OCOP scheme rates products: expected `product`, found `{l}`"),
+        );
     }
-    let valid_from = o.req(cx, "valid_from").and_then(|v| year_or_date(cx, v, "valid_from", false));
-    let valid_to = o.opt("valid_to").and_then(|v| year_or_date(cx, v, "valid_to", true));
+    let valid_from = o
+        .req(cx, "valid_from")
+        .and_then(|v| year_or_date(cx, v, "valid_from", false));
+    let valid_to = o
+        .opt("valid_to")
+        .and_then(|v| year_or_date(cx, v, "valid_to", true));
     for (i, n) in o.seq(cx, "legal_basis").iter().enumerate() {
         let path = format!("legal_basis[{i}]");
         if let Some(lo) = obj(cx, n, &path, &["doc", "date", "role", "title", "note"]) {
@@ -193,7 +208,19 @@ pub(crate) fn parse_ocop_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<OcopSche
     // Product groups.
     let mut product_groups = Vec::new();
     if let Some(pg) = o.req(cx, "product_groups")
-        && let Some(po) = obj(cx, pg, "product_groups", &["count", "note", "items", "source", "subgroup_count", "subgroup_note"])
+        && let Some(po) = obj(
+            cx,
+            pg,
+            "product_groups",
+            &[
+                "count",
+                "note",
+                "items",
+                "source",
+                "subgroup_count",
+                "subgroup_note",
+            ],
+        )
     {
         let count = po.req(cx, "count").and_then(as_i64);
         let _ = po.opt_str(cx, "note");
@@ -213,7 +240,11 @@ pub(crate) fn parse_ocop_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<OcopSche
         if let Some(c) = count
             && c as usize != product_groups.len()
         {
-            cx.err(po.key_line("count"), "product_groups.count", format!("says {c} groups but {} are listed", product_groups.len()));
+            cx.err(
+                po.key_line("count"),
+                "product_groups.count",
+                format!("says {c} groups but {} are listed", product_groups.len()),
+            );
         }
     }
 
@@ -221,7 +252,18 @@ pub(crate) fn parse_ocop_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<OcopSche
     let mut parts = Vec::new();
     let mut max_total = 0.0;
     if let Some(sp) = o.req(cx, "score_parts")
-        && let Some(so) = obj(cx, sp, "score_parts", &["max_total", "parts", "per_group_sheets", "minimum_requirements_per_star", "source"])
+        && let Some(so) = obj(
+            cx,
+            sp,
+            "score_parts",
+            &[
+                "max_total",
+                "parts",
+                "per_group_sheets",
+                "minimum_requirements_per_star",
+                "source",
+            ],
+        )
     {
         max_total = num(cx, &so, "max_total").unwrap_or(0.0);
         let _ = so.opt_str(cx, "per_group_sheets");
@@ -235,13 +277,22 @@ pub(crate) fn parse_ocop_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<OcopSche
                 let max_points = num(cx, &po, "max_points");
                 let contents = po.str_list(cx, "contents");
                 if let (Some(code), Some(name_vi), Some(max_points)) = (code, name_vi, max_points) {
-                    parts.push(OcopPart { code, name_vi, max_points, contents });
+                    parts.push(OcopPart {
+                        code,
+                        name_vi,
+                        max_points,
+                        contents,
+                    });
                 }
             }
         }
         let sum: f64 = parts.iter().map(|p| p.max_points).sum();
         if (sum - max_total).abs() > 1e-9 {
-            cx.err(so.key_line("parts"), "score_parts.parts", format!("the parts add up to {sum} points, not max_total {max_total}"));
+            cx.err(
+                so.key_line("parts"),
+                "score_parts.parts",
+                format!("the parts add up to {sum} points, not max_total {max_total}"),
+            );
         }
     }
 
@@ -249,27 +300,49 @@ pub(crate) fn parse_ocop_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<OcopSche
     let mut bands: Vec<StarBand> = Vec::new();
     let mut certified_stars = Vec::new();
     if let Some(sb) = o.req(cx, "star_bands")
-        && let Some(bo) = obj(cx, sb, "star_bands", &["rule", "bands", "certified_stars", "note", "source"])
+        && let Some(bo) = obj(
+            cx,
+            sb,
+            "star_bands",
+            &["rule", "bands", "certified_stars", "note", "source"],
+        )
     {
         let _ = bo.opt_str(cx, "rule");
         let _ = bo.opt_str(cx, "note");
         src(cx, &bo, "source");
         for (i, b) in bo.seq(cx, "bands").iter().enumerate() {
             let path = format!("star_bands.bands[{i}]");
-            let Some(bb) = obj(cx, b, &path, &["stars", "min", "max_exclusive", "max_inclusive", "meaning"]) else { continue };
+            let Some(bb) = obj(
+                cx,
+                b,
+                &path,
+                &["stars", "min", "max_exclusive", "max_inclusive", "meaning"],
+            ) else {
+                continue;
+            };
             let stars = bb.req(cx, "stars").and_then(as_i64);
             let min = num(cx, &bb, "min");
             let (max, incl) = match (bb.opt("max_exclusive"), bb.opt("max_inclusive")) {
                 (Some(v), None) => (as_f64(v), false),
                 (None, Some(v)) => (as_f64(v), true),
                 _ => {
-                    cx.err(bb.line, &path, "give exactly one of max_exclusive and max_inclusive");
+                    cx.err(
+                        bb.line,
+                        &path,
+                        "give exactly one of max_exclusive and max_inclusive",
+                    );
                     (None, false)
                 }
             };
             let meaning_vi = bb.opt_str(cx, "meaning");
             if let (Some(s), Some(min), Some(max)) = (stars, min, max) {
-                bands.push(StarBand { stars: s as u8, min, max, max_inclusive: incl, meaning_vi });
+                bands.push(StarBand {
+                    stars: s as u8,
+                    min,
+                    max,
+                    max_inclusive: incl,
+                    meaning_vi,
+                });
             }
         }
         for (i, w) in bands.windows(2).enumerate() {
@@ -280,28 +353,51 @@ pub(crate) fn parse_ocop_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<OcopSche
         if let Some(first) = bands.first()
             && first.min != 0.0
         {
-            cx.err(bo.key_line("bands"), "star_bands.bands[0].min", "the first band must start at 0");
+            cx.err(
+                bo.key_line("bands"),
+                "star_bands.bands[0].min",
+                "the first band must start at 0",
+            );
         }
         if let Some(last) = bands.last()
             && (!last.max_inclusive || (last.max - max_total).abs() > 1e-9)
         {
-            cx.err(bo.key_line("bands"), "star_bands.bands", format!("the last band must end at max_inclusive: {max_total}"));
+            cx.err(
+                bo.key_line("bands"),
+                "star_bands.bands",
+                format!("the last band must end at max_inclusive: {max_total}"),
+            );
         }
         for (i, s) in bo.seq(cx, "certified_stars").iter().enumerate() {
             match as_i64(s) {
-                Some(x) if bands.iter().any(|b| i64::from(b.stars) == x) => certified_stars.push(x as u8),
-                _ => cx.err(line(s), &format!("star_bands.certified_stars[{i}]"), format!("not a star rank of the bands: {}", describe(s))),
+                Some(x) if bands.iter().any(|b| i64::from(b.stars) == x) => {
+                    certified_stars.push(x as u8)
+                }
+                _ => cx.err(
+                    line(s),
+                    &format!("star_bands.certified_stars[{i}]"),
+                    format!("not a star rank of the bands: {}", describe(s)),
+                ),
             }
         }
     }
 
     let mut certificate_months = 0;
     if let Some(cv) = o.req(cx, "certificate_validity")
-        && let Some(co) = obj(cx, cv, "certificate_validity", &["months", "from", "renewal", "source", "also_source"])
+        && let Some(co) = obj(
+            cx,
+            cv,
+            "certificate_validity",
+            &["months", "from", "renewal", "source", "also_source"],
+        )
     {
         match co.req(cx, "months").and_then(as_i64) {
             Some(m) if m > 0 => certificate_months = m as u32,
-            _ => cx.err(co.key_line("months"), "certificate_validity.months", "expected a positive number of months"),
+            _ => cx.err(
+                co.key_line("months"),
+                "certificate_validity.months",
+                "expected a positive number of months",
+            ),
         }
         let _ = co.opt_str(cx, "from");
         let _ = co.opt_str(cx, "renewal");
@@ -316,7 +412,17 @@ pub(crate) fn parse_ocop_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<OcopSche
             cx,
             l,
             &path,
-            &["level", "council", "recognises_stars", "issues", "forwards", "note", "uncertain", "source", "also_source"],
+            &[
+                "level",
+                "council",
+                "recognises_stars",
+                "issues",
+                "forwards",
+                "note",
+                "uncertain",
+                "source",
+                "also_source",
+            ],
         ) else {
             continue;
         };
@@ -324,13 +430,21 @@ pub(crate) fn parse_ocop_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<OcopSche
         if let Some(lv) = &level
             && !["district", "province", "central"].contains(&lv.as_str())
         {
-            cx.err(lo.key_line("level"), &lo.field("level"), unknown_msg("level", lv, &["district", "province", "central"]));
+            cx.err(
+                lo.key_line("level"),
+                &lo.field("level"),
+                unknown_msg("level", lv, &["district", "province", "central"]),
+            );
         }
         let mut stars = Vec::new();
         for (j, s) in lo.seq(cx, "recognises_stars").iter().enumerate() {
             match as_i64(s) {
                 Some(x) if bands.iter().any(|b| i64::from(b.stars) == x) => stars.push(x as u8),
-                _ => cx.err(line(s), &format!("{path}.recognises_stars[{j}]"), format!("not a star rank: {}", describe(s))),
+                _ => cx.err(
+                    line(s),
+                    &format!("{path}.recognises_stars[{j}]"),
+                    format!("not a star rank: {}", describe(s)),
+                ),
             }
         }
         for k in ["issues", "forwards", "note"] {
@@ -351,7 +465,11 @@ pub(crate) fn parse_ocop_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<OcopSche
     if let Some(a) = o.get("annex")
         && !matches!(a.data, saphyr::YamlData::Mapping(_))
     {
-        cx.err(line(a), "annex", format!("expected a mapping, found {}", describe(a)));
+        cx.err(
+            line(a),
+            "annex",
+            format!("expected a mapping, found {}", describe(a)),
+        );
     }
 
     if cx.errors.len() > before {
@@ -379,7 +497,11 @@ fn num(cx: &mut Cx<'_>, o: &Obj<'_, '_>, key: &str) -> Option<f64> {
     let v = o.req(cx, key)?;
     let x = as_f64(v);
     if x.is_none() {
-        cx.err(line(v), &o.field(key), format!("expected a number, found {}", describe(v)));
+        cx.err(
+            line(v),
+            &o.field(key),
+            format!("expected a number, found {}", describe(v)),
+        );
     }
     x
 }

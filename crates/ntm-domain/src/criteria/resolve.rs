@@ -48,6 +48,8 @@ pub struct ResolvedSet {
     pub(crate) index: HashMap<String, u32>,
     pub(crate) uid: u64,
     pub(crate) special_region: Option<Region>,
+    /// Indicators computed from this set's own criteria (`all_criteria_met`).
+    pub(crate) self_refs: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -103,12 +105,17 @@ impl ResolvedSet {
 
     /// Criterion index of an indicator (None for a precondition).
     pub fn criterion_of(&self, idx: usize) -> Option<usize> {
-        self.criteria.iter().position(|c| (c.first..c.first + c.len).contains(&idx))
+        self.criteria
+            .iter()
+            .position(|c| (c.first..c.first + c.len).contains(&idx))
     }
 
     /// First and last year in force.
     pub fn years(&self) -> (i32, Option<i32>) {
-        (self.valid_from.year(), self.in_force_until.map(|d| d.year()))
+        (
+            self.valid_from.year(),
+            self.in_force_until.map(|d| d.year()),
+        )
     }
 
     pub fn in_force_on(&self, d: Date) -> bool {
@@ -128,20 +135,33 @@ impl ResolvedSet {
         group: Option<CommuneGroup>,
     ) -> (Option<&Threshold>, Caveats) {
         let (t, c) = select(&self.indicators[idx], region, group);
-        let e = self.table[idx * SLOTS + slot(region, group)];
+        let e = self.eff(idx, slot(region, group));
         (t, c.union(e.caveats))
     }
 
+    /// Thresholds of every indicator for one slot, by indicator index.
+    pub(crate) fn slot_table(&self, slot: usize) -> &[Eff] {
+        let n = self.indicators.len();
+        &self.table[slot * n..(slot + 1) * n]
+    }
+
     pub(crate) fn eff(&self, idx: usize, slot: usize) -> &Eff {
-        &self.table[idx * SLOTS + slot]
+        &self.table[slot * self.indicators.len() + idx]
     }
 }
 
 /// Why a set could not be found for a year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LookupError {
-    UnknownSet { id: String },
-    YearOutsideValidity { id: String, year: i32, from: i32, to: Option<i32> },
+    UnknownSet {
+        id: String,
+    },
+    YearOutsideValidity {
+        id: String,
+        year: i32,
+        from: i32,
+        to: Option<i32>,
+    },
 }
 
 impl fmt::Display for LookupError {
@@ -170,7 +190,9 @@ impl Catalog {
     }
 
     pub fn get(&self, id: &str, version: &str) -> Option<&ResolvedSet> {
-        self.sets.iter().find(|s| s.id == id && s.version == version)
+        self.sets
+            .iter()
+            .find(|s| s.id == id && s.version == version)
     }
 
     /// Versions of a set, oldest first.
@@ -201,7 +223,9 @@ impl Catalog {
 
     fn outside(&self, id: &str, year: i32) -> LookupError {
         let mut it = self.versions(id);
-        let Some(first) = it.next() else { return LookupError::UnknownSet { id: id.to_string() } };
+        let Some(first) = it.next() else {
+            return LookupError::UnknownSet { id: id.to_string() };
+        };
         let mut from = first.valid_from.year();
         let mut to = first.in_force_until.map(|d| d.year());
         for s in self.versions(id) {
@@ -211,7 +235,12 @@ impl Catalog {
                 _ => None,
             };
         }
-        LookupError::YearOutsideValidity { id: id.to_string(), year, from, to }
+        LookupError::YearOutsideValidity {
+            id: id.to_string(),
+            year,
+            from,
+            to,
+        }
     }
 }
 
@@ -242,14 +271,25 @@ pub fn resolve(sets: Vec<CriteriaSet>) -> Result<Catalog, Vec<SetError>> {
     let mut errors = Vec::new();
     let mut keep = Vec::with_capacity(sets.len());
     for s in sets {
-        if keep.iter().any(|k: &CriteriaSet| k.id == s.id && k.version == s.version) {
-            let other = keep.iter().find(|k: &&CriteriaSet| k.id == s.id && k.version == s.version).map(|k| k.file.clone());
-            errors.push(err(&s.file, 0, "version", format!(
-                "{} version \"{}\" is defined twice (also in {})",
-                s.id,
-                s.version,
-                other.unwrap_or_default()
-            )));
+        if keep
+            .iter()
+            .any(|k: &CriteriaSet| k.id == s.id && k.version == s.version)
+        {
+            let other = keep
+                .iter()
+                .find(|k: &&CriteriaSet| k.id == s.id && k.version == s.version)
+                .map(|k| k.file.clone());
+            errors.push(err(
+                &s.file,
+                0,
+                "version",
+                format!(
+                    "{} version \"{}\" is defined twice (also in {})",
+                    s.id,
+                    s.version,
+                    other.unwrap_or_default()
+                ),
+            ));
             continue;
         }
         keep.push(s);
@@ -263,21 +303,35 @@ pub fn resolve(sets: Vec<CriteriaSet>) -> Result<Catalog, Vec<SetError>> {
     // Periods in force per id.
     let mut resolved: Vec<ResolvedSet> = Vec::new();
     for (i, s) in sets.iter().enumerate() {
-        let State::Done(Some(b)) = &states[i] else { continue };
+        let State::Done(Some(b)) = &states[i] else {
+            continue;
+        };
         resolved.push(compile(s, b, &mut errors));
     }
     resolved.sort_by(|a, b| a.id.cmp(&b.id).then(a.valid_from.cmp(&b.valid_from)));
     for i in 0..resolved.len() {
-        let next = resolved.get(i + 1).filter(|n| n.id == resolved[i].id).map(|n| (n.valid_from, n.file.clone()));
+        let next = resolved
+            .get(i + 1)
+            .filter(|n| n.id == resolved[i].id)
+            .map(|n| (n.valid_from, n.file.clone()));
         if let Some((nf, nfile)) = next {
             if nf == resolved[i].valid_from {
-                errors.push(err(&nfile, 0, "valid_from", format!(
-                    "two versions of {} take effect on the same day ({nf}; also {})",
-                    resolved[i].id, resolved[i].file
-                )));
+                errors.push(err(
+                    &nfile,
+                    0,
+                    "valid_from",
+                    format!(
+                        "two versions of {} take effect on the same day ({nf}; also {})",
+                        resolved[i].id, resolved[i].file
+                    ),
+                ));
             }
             let day_before = nf.previous_day().unwrap_or(nf);
-            resolved[i].in_force_until = Some(resolved[i].valid_to.map_or(day_before, |t| t.min(day_before)));
+            resolved[i].in_force_until = Some(
+                resolved[i]
+                    .valid_to
+                    .map_or(day_before, |t| t.min(day_before)),
+            );
         } else {
             resolved[i].in_force_until = resolved[i].valid_to;
         }
@@ -286,17 +340,30 @@ pub fn resolve(sets: Vec<CriteriaSet>) -> Result<Catalog, Vec<SetError>> {
     // Cross-set references: derived rules and prerequisites must name known sets.
     let ids: Vec<&str> = resolved.iter().map(|s| s.id.as_str()).collect();
     for s in &sets {
-        for ind in s.indicators().chain(s.add_indicators.iter().map(|a| &a.indicator)) {
+        for ind in s
+            .indicators()
+            .chain(s.add_indicators.iter().map(|a| &a.indicator))
+        {
             if let Some(d) = &ind.derived
                 && let Some(target) = &d.set
                 && !ids.contains(&target.as_str())
             {
-                errors.push(err(&s.file, d.line, "derived.set", unknown_set_msg(target, &ids)));
+                errors.push(err(
+                    &s.file,
+                    d.line,
+                    "derived.set",
+                    unknown_set_msg(target, &ids),
+                ));
             }
         }
         for p in &s.prerequisites {
             if !ids.contains(&p.as_str()) {
-                errors.push(err(&s.file, s.prerequisites_line, "prerequisites", unknown_set_msg(p, &ids)));
+                errors.push(err(
+                    &s.file,
+                    s.prerequisites_line,
+                    "prerequisites",
+                    unknown_set_msg(p, &ids),
+                ));
             }
         }
     }
@@ -318,15 +385,33 @@ fn unknown_set_msg(id: &str, ids: &[&str]) -> String {
 }
 
 fn err(file: &str, line: usize, field: &str, message: String) -> SetError {
-    SetError { file: file.to_string(), line, field: field.to_string(), message }
+    SetError {
+        file: file.to_string(),
+        line,
+        field: field.to_string(),
+        message,
+    }
 }
 
-fn build(i: usize, sets: &[CriteriaSet], states: &mut [State], errors: &mut Vec<SetError>) -> Option<Box<Built>> {
+fn build(
+    i: usize,
+    sets: &[CriteriaSet],
+    states: &mut [State],
+    errors: &mut Vec<SetError>,
+) -> Option<Box<Built>> {
     match &states[i] {
         State::Done(b) => return b.clone(),
         State::InProgress => {
             let s = &sets[i];
-            errors.push(err(&s.file, 0, "extends", format!("{} version {} depends on itself (a cycle of extends/amends)", s.id, s.version)));
+            errors.push(err(
+                &s.file,
+                0,
+                "extends",
+                format!(
+                    "{} version {} depends on itself (a cycle of extends/amends)",
+                    s.id, s.version
+                ),
+            ));
             return None;
         }
         State::Todo => {}
@@ -336,21 +421,41 @@ fn build(i: usize, sets: &[CriteriaSet], states: &mut [State], errors: &mut Vec<
     let out = if let Some(v) = &s.amends {
         match sets.iter().position(|o| o.id == s.id && &o.version == v) {
             None => {
-                let known: Vec<&str> = sets.iter().filter(|o| o.id == s.id && o.amends.is_none()).map(|o| o.version.as_str()).collect();
-                errors.push(err(&s.file, s.amends_line, "amends", format!(
-                    "no version \"{v}\" of {} to amend (known: {})",
-                    s.id,
-                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
-                )));
+                let known: Vec<&str> = sets
+                    .iter()
+                    .filter(|o| o.id == s.id && o.amends.is_none())
+                    .map(|o| o.version.as_str())
+                    .collect();
+                errors.push(err(
+                    &s.file,
+                    s.amends_line,
+                    "amends",
+                    format!(
+                        "no version \"{v}\" of {} to amend (known: {})",
+                        s.id,
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                ));
                 None
             }
-            Some(j) => build(j, sets, states, errors).and_then(|base| inherit(s, *base, false, errors)),
+            Some(j) => {
+                build(j, sets, states, errors).and_then(|base| inherit(s, *base, false, errors))
+            }
         }
     } else if let Some(ext) = &s.extends {
         let candidates: Vec<usize> = (0..sets.len()).filter(|&j| sets[j].id == ext.id).collect();
         if candidates.is_empty() {
             let ids: Vec<&str> = sets.iter().map(|o| o.id.as_str()).collect();
-            errors.push(err(&s.file, ext.line, "extends", unknown_set_msg(&ext.id, &ids)));
+            errors.push(err(
+                &s.file,
+                ext.line,
+                "extends",
+                unknown_set_msg(&ext.id, &ids),
+            ));
             None
         } else {
             let pick = match &ext.version {
@@ -365,7 +470,10 @@ fn build(i: usize, sets: &[CriteriaSet], states: &mut [State], errors: &mut Vec<
                 None => {
                     let what = match &ext.version {
                         Some(v) => format!("no version \"{v}\" of {}", ext.id),
-                        None => format!("no version of {} is in force on {} (valid_from of this set)", ext.id, s.valid_from),
+                        None => format!(
+                            "no version of {} is in force on {} (valid_from of this set)",
+                            ext.id, s.valid_from
+                        ),
                     };
                     errors.push(err(&s.file, ext.line, "extends", what));
                     None
@@ -396,17 +504,39 @@ fn build(i: usize, sets: &[CriteriaSet], states: &mut [State], errors: &mut Vec<
 }
 
 /// Applies an amending or extending file to the content of its base.
-fn inherit(s: &CriteriaSet, mut b: Built, extending: bool, errors: &mut Vec<SetError>) -> Option<Box<Built>> {
+fn inherit(
+    s: &CriteriaSet,
+    mut b: Built,
+    extending: bool,
+    errors: &mut Vec<SetError>,
+) -> Option<Box<Built>> {
     let before = errors.len();
     if s.level != b.level {
-        errors.push(err(&s.file, 0, "level", format!("level {} differs from the base set's level {}", s.level.as_str(), b.level.as_str())));
+        errors.push(err(
+            &s.file,
+            0,
+            "level",
+            format!(
+                "level {} differs from the base set's level {}",
+                s.level.as_str(),
+                b.level.as_str()
+            ),
+        ));
     }
     for (id, src) in &s.sources {
         match b.sources.get(id) {
-            Some(old) if old.url != src.url || old.doc != src.doc => errors.push(err(&s.file, 0, &format!("sources.{id}"), format!(
-                "source id `{id}` is already used by the base set for {}",
-                old.url.as_deref().or(old.doc.as_deref()).unwrap_or("another source")
-            ))),
+            Some(old) if old.url != src.url || old.doc != src.doc => errors.push(err(
+                &s.file,
+                0,
+                &format!("sources.{id}"),
+                format!(
+                    "source id `{id}` is already used by the base set for {}",
+                    old.url
+                        .as_deref()
+                        .or(old.doc.as_deref())
+                        .unwrap_or("another source")
+                ),
+            )),
             _ => {
                 b.sources.insert(id.clone(), src.clone());
             }
@@ -442,7 +572,12 @@ fn inherit(s: &CriteriaSet, mut b: Built, extending: bool, errors: &mut Vec<SetE
         b.preconditions.retain(|i| &i.code != code);
         found |= b.preconditions.len() != n;
         if !found {
-            errors.push(err(&s.file, *line, "remove_indicators", format!("no indicator \"{code}\" in the base set")));
+            errors.push(err(
+                &s.file,
+                *line,
+                "remove_indicators",
+                format!("no indicator \"{code}\" in the base set"),
+            ));
         }
     }
     // Overrides.
@@ -455,13 +590,17 @@ fn inherit(s: &CriteriaSet, mut b: Built, extending: bool, errors: &mut Vec<SetE
             .chain(b.preconditions.iter_mut())
             .find(|i| i.code == ov.code);
         let Some(ind) = target else {
-            errors.push(err(&s.file, ov.line, &format!("{field}.code"), format!("no indicator \"{}\" in the base set", ov.code)));
+            errors.push(err(
+                &s.file,
+                ov.line,
+                &format!("{field}.code"),
+                format!("no indicator \"{}\" in the base set", ov.code),
+            ));
             continue;
         };
         let old = ind.clone();
         apply_override(ind, ov);
-        check_kinds(&s.file, &field, ind, errors);
-        if extending {
+        if check_kinds(&s.file, &field, ind, errors) && extending {
             check_stricter(&s.file, &field, ov.line, &old, ind, errors);
         }
     }
@@ -469,7 +608,12 @@ fn inherit(s: &CriteriaSet, mut b: Built, extending: bool, errors: &mut Vec<SetE
     for a in &s.add_indicators {
         match b.criteria.iter_mut().find(|c| c.number == a.criterion) {
             Some(c) => c.indicators.push(a.indicator.clone()),
-            None => errors.push(err(&s.file, a.indicator.line, "add_indicators", format!("no criterion {} in the base set", a.criterion))),
+            None => errors.push(err(
+                &s.file,
+                a.indicator.line,
+                "add_indicators",
+                format!("no criterion {} in the base set", a.criterion),
+            )),
         }
     }
     for c in &s.criteria {
@@ -484,9 +628,21 @@ fn inherit(s: &CriteriaSet, mut b: Built, extending: bool, errors: &mut Vec<SetE
     }
     b.preconditions.extend(s.preconditions.iter().cloned());
     let mut seen: HashMap<&str, ()> = HashMap::new();
-    for ind in b.preconditions.iter().chain(b.criteria.iter().flat_map(|c| c.indicators.iter())) {
+    for ind in b
+        .preconditions
+        .iter()
+        .chain(b.criteria.iter().flat_map(|c| c.indicators.iter()))
+    {
         if seen.insert(ind.code.as_str(), ()).is_some() {
-            errors.push(err(&s.file, ind.line, "code", format!("duplicate indicator code \"{}\" (also in the base set)", ind.code)));
+            errors.push(err(
+                &s.file,
+                ind.line,
+                "code",
+                format!(
+                    "duplicate indicator code \"{}\" (also in the base set)",
+                    ind.code
+                ),
+            ));
         }
     }
     if errors.len() > before {
@@ -540,7 +696,7 @@ fn apply_override(ind: &mut Indicator, ov: &Override) {
 }
 
 /// An override's values must fit the inherited indicator's kind.
-fn check_kinds(file: &str, field: &str, ind: &Indicator, errors: &mut Vec<SetError>) {
+fn check_kinds(file: &str, field: &str, ind: &Indicator, errors: &mut Vec<SetError>) -> bool {
     let kind = ind.value_kind();
     let mut all: Vec<&Threshold> = ind.threshold.iter().collect();
     if let Varying::Known(m) = &ind.by_region {
@@ -549,6 +705,7 @@ fn check_kinds(file: &str, field: &str, ind: &Indicator, errors: &mut Vec<SetErr
     if let Varying::Known(m) = &ind.by_group {
         all.extend(m.values().flatten());
     }
+    let before = errors.len();
     for t in all {
         let bad = match (&t.value, kind) {
             (ThresholdValue::Bool(_), ValueKind::Boolean) => None,
@@ -557,28 +714,50 @@ fn check_kinds(file: &str, field: &str, ind: &Indicator, errors: &mut Vec<SetErr
             (ThresholdValue::Num(x), ValueKind::Percent) if !(0.0..=100.0).contains(x) => {
                 Some(format!("a percentage between 0 and 100, found {x}"))
             }
-            (ThresholdValue::Num(x), ValueKind::Count | ValueKind::Level) if *x < 0.0 || x.fract() != 0.0 => {
+            (ThresholdValue::Num(x), ValueKind::Count | ValueKind::Level)
+                if *x < 0.0 || x.fract() != 0.0 =>
+            {
                 Some(format!("a whole number ≥ 0, found {x}"))
             }
             _ => None,
         };
         if let Some(need) = bad {
-            errors.push(err(file, t.line, &format!("{field}.threshold"), format!(
-                "threshold kind mismatch: indicator {} is {} and needs {need}",
-                ind.code,
-                kind.as_str()
-            )));
+            errors.push(err(
+                file,
+                t.line,
+                &format!("{field}.threshold"),
+                format!(
+                    "threshold kind mismatch: indicator {} is {} and needs {need}",
+                    ind.code,
+                    kind.as_str()
+                ),
+            ));
         }
     }
+    errors.len() == before
 }
 
 /// A provincial set may only make a known national threshold stricter.
-fn check_stricter(file: &str, field: &str, line: usize, old: &Indicator, new: &Indicator, errors: &mut Vec<SetError>) {
+fn check_stricter(
+    file: &str,
+    field: &str,
+    line: usize,
+    old: &Indicator,
+    new: &Indicator,
+    errors: &mut Vec<SetError>,
+) {
     for r in Region::ALL.into_iter().map(Some).chain([None]) {
         for g in CommuneGroup::ALL.into_iter().map(Some).chain([None]) {
-            let (Some(a), _) = select(old, r, g) else { continue };
+            let (Some(a), _) = select(old, r, g) else {
+                continue;
+            };
             let (Some(b), _) = select(new, r, g) else {
-                errors.push(err(file, line, field, format!("removes the national threshold of {}", old.code)));
+                errors.push(err(
+                    file,
+                    line,
+                    field,
+                    format!("removes the national threshold of {}", old.code),
+                ));
                 return;
             };
             let ok = match (a.op, b.op, &a.value, &b.value) {
@@ -611,7 +790,11 @@ fn show(v: &ThresholdValue) -> String {
 
 /// The threshold that applies in one (region, group) slot, with the caveats of the choice
 /// itself (missing value, region or group not known, variation not known).
-pub(crate) fn select(ind: &Indicator, region: Option<Region>, group: Option<CommuneGroup>) -> (Option<&Threshold>, Caveats) {
+pub(crate) fn select(
+    ind: &Indicator,
+    region: Option<Region>,
+    group: Option<CommuneGroup>,
+) -> (Option<&Threshold>, Caveats) {
     let general = ind.threshold.as_ref();
     let missing = |c: Caveats| c.union(Caveats::THRESHOLD_MISSING);
     match &ind.by_group {
@@ -678,9 +861,20 @@ fn compile(s: &CriteriaSet, b: &Built, _errors: &mut [SetError]) -> ResolvedSet 
             len: c.indicators.len(),
         });
     }
-    let mut table = Vec::with_capacity(indicators.len() * SLOTS);
+    let n = indicators.len();
+    let blank = Eff {
+        present: false,
+        op: Op::Eq,
+        num: 0.0,
+        is_bool: false,
+        bool_value: false,
+        list: u32::MAX,
+        caveats: Caveats::NONE,
+    };
+    // Slot-major: the thresholds one unit needs are contiguous.
+    let mut table = vec![blank; n * SLOTS];
     let mut lists = Vec::new();
-    for ind in &indicators {
+    for (idx, ind) in indicators.iter().enumerate() {
         let mut base = Caveats::NONE;
         if ind.placeholder {
             base = base.union(Caveats::PLACEHOLDER);
@@ -727,10 +921,24 @@ fn compile(s: &CriteriaSet, b: &Built, _errors: &mut [SetError]) -> ResolvedSet 
                     e.caveats = e.caveats.union(Caveats::UNCERTAIN);
                 }
             }
-            table.push(e);
+            table[si * n + idx] = e;
         }
     }
-    let index = indicators.iter().enumerate().map(|(i, ind)| (ind.code.clone(), i as u32)).collect();
+    let self_refs = indicators
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| {
+            i.derived
+                .as_ref()
+                .is_some_and(|d| d.measure == Measure::AllCriteriaMet)
+        })
+        .map(|(k, _)| k)
+        .collect();
+    let index = indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| (ind.code.clone(), i as u32))
+        .collect();
     let special_region = b.special_rules.iter().find_map(|r| r.evaluate_with_region);
     ResolvedSet {
         id: s.id.clone(),
@@ -760,6 +968,7 @@ fn compile(s: &CriteriaSet, b: &Built, _errors: &mut [SetError]) -> ResolvedSet 
         index,
         uid: uid(&s.id, &s.version),
         special_region,
+        self_refs,
     }
 }
 

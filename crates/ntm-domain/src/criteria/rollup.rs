@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::eval::{Caveats, Gap, Outcome, Status, Tentative, UnitEvaluation};
 use super::model::ValueKind;
-use super::resolve::{ResolvedSet, slot};
+use super::resolve::{ResolvedSet, SLOTS, slot};
 
 /// Reporting buckets by number of criteria met, from the top: for the 19-criterion commune
 /// set `19`, `15–18`, `10–14`, `5–9`, `0–4` (the Vietnamese reports' buckets). For another
@@ -20,8 +20,7 @@ pub fn bucket_edges(n: usize) -> Vec<(u16, u16)> {
         if hi == 0 {
             break;
         }
-        let lo = lo.min(hi - 1);
-        if lo <= hi - 1 && (out.last().is_none_or(|l| l.0 > lo)) {
+        if lo < hi {
             out.push((lo, hi - 1));
             hi = lo;
         }
@@ -123,7 +122,10 @@ impl RollupAcc {
         for (b, o) in self.block.iter_mut().zip(&e.indicators) {
             match o {
                 Outcome::NotMet { .. } => b[0] += 1,
-                Outcome::NeedsVerification { tentative: Tentative::NotMet { .. }, .. } => b[1] += 1,
+                Outcome::NeedsVerification {
+                    tentative: Tentative::NotMet { .. },
+                    ..
+                } => b[1] += 1,
                 Outcome::Missing => b[2] += 1,
                 _ => {}
             }
@@ -157,16 +159,31 @@ impl RollupAcc {
         let buckets = |h: &[u32]| {
             edges
                 .iter()
-                .map(|&(min, max)| Bucket { min, max, count: h[usize::from(min)..=usize::from(max)].iter().sum() })
+                .map(|&(min, max)| Bucket {
+                    min,
+                    max,
+                    count: h[usize::from(min)..=usize::from(max)].iter().sum(),
+                })
                 .collect::<Vec<_>>()
         };
-        let avg = |s: u64| if self.units == 0 { 0.0 } else { s as f64 / f64::from(self.units) };
+        let avg = |s: u64| {
+            if self.units == 0 {
+                0.0
+            } else {
+                s as f64 / f64::from(self.units)
+            }
+        };
         let mut blocking: Vec<Blocking> = self
             .block
             .iter()
             .enumerate()
             .filter(|(_, b)| b.iter().any(|&x| x > 0))
-            .map(|(i, b)| Blocking { indicator: i, not_met: b[0], not_met_tentative: b[1], missing: b[2] })
+            .map(|(i, b)| Blocking {
+                indicator: i,
+                not_met: b[0],
+                not_met_tentative: b[1],
+                missing: b[2],
+            })
             .collect();
         blocking.sort_by(|a, b| {
             (b.not_met + b.not_met_tentative)
@@ -192,14 +209,18 @@ impl RollupAcc {
 }
 
 /// Roll-up of a group of evaluations of `set`.
-pub fn rollup<'a>(set: &ResolvedSet, evals: impl IntoIterator<Item = &'a UnitEvaluation>) -> Rollup {
+pub fn rollup<'a>(
+    set: &ResolvedSet,
+    evals: impl IntoIterator<Item = &'a UnitEvaluation>,
+) -> Rollup {
     let mut acc = RollupAcc::new(set);
     evals.into_iter().for_each(|e| acc.add(e));
     acc.finish()
 }
 
-/// Roll-ups of many groups in one pass: give each evaluation once per group it belongs to
-/// (its district, its province, the country).
+/// Roll-ups of many groups in one pass: give each evaluation once per group it belongs to.
+/// For nested groups (district → province → country) it is cheaper to accumulate the lowest
+/// level with [`RollupAcc`] and [`RollupAcc::merge`] upwards.
 pub fn rollup_by<'a, K: Ord>(
     set: &ResolvedSet,
     items: impl IntoIterator<Item = (K, &'a UnitEvaluation)>,
@@ -267,15 +288,34 @@ pub struct Closeness {
 /// The `n` units closest to meeting the set, closest first. Units that already meet it
 /// (confirmed) are left out; units met only pending verification come first.
 pub fn closest_to_meeting(set: &ResolvedSet, evals: &[UnitEvaluation], n: usize) -> Vec<Closeness> {
+    // What one unit of gap weighs, per slot and indicator: percent points / 100, other amounts
+    // relative to the threshold.
+    let ni = set.indicators.len();
+    let mut scale = vec![1.0f64; SLOTS * ni];
+    for s in 0..SLOTS {
+        for (i, ind) in set.indicators.iter().enumerate() {
+            scale[s * ni + i] = if ind.value_kind() == ValueKind::Percent {
+                0.01
+            } else {
+                1.0 / set.eff(i, s).num.abs().max(1.0)
+            };
+        }
+    }
     let mut all: Vec<Closeness> = evals
         .iter()
         .enumerate()
         .filter(|(_, e)| e.status != Status::Met && e.is_for(set))
-        .map(|(u, e)| closeness(set, u, e))
+        .map(|(u, e)| {
+            let s = slot(e.region_used, e.ctx.group);
+            closeness(set, &scale[s * ni..(s + 1) * ni], u, e)
+        })
         .collect();
     let key = |c: &Closeness| (c.criteria_short, c.indicators_short, c.unknown);
     let cmp = |a: &Closeness, b: &Closeness| {
-        key(a).cmp(&key(b)).then(a.gap_score.total_cmp(&b.gap_score)).then(a.unit.cmp(&b.unit))
+        key(a)
+            .cmp(&key(b))
+            .then(a.gap_score.total_cmp(&b.gap_score))
+            .then(a.unit.cmp(&b.unit))
     };
     if n < all.len() {
         all.select_nth_unstable_by(n, cmp);
@@ -285,27 +325,30 @@ pub fn closest_to_meeting(set: &ResolvedSet, evals: &[UnitEvaluation], n: usize)
     all
 }
 
-fn closeness(set: &ResolvedSet, unit: usize, e: &UnitEvaluation) -> Closeness {
-    let s = slot(e.region_used, e.ctx.group);
+fn closeness(set: &ResolvedSet, scale: &[f64], unit: usize, e: &UnitEvaluation) -> Closeness {
     let (mut short, mut unknown, mut score) = (0u16, 0u16, 0.0);
-    for (i, o) in e.indicators.iter().enumerate() {
+    for (o, w) in e.indicators.iter().zip(scale) {
         if let Some(g) = o.gap() {
             short += 1;
             score += match g {
-                Gap::Amount(a) => {
-                    if set.indicators[i].value_kind() == ValueKind::Percent {
-                        a / 100.0
-                    } else {
-                        a / set.eff(i, s).num.abs().max(1.0)
-                    }
-                }
+                Gap::Amount(a) => f64::from(a) * w,
                 Gap::Boolean { .. } | Gap::NotInList => 1.0,
             };
         } else if !o.tentatively_met() {
             unknown += 1;
         }
     }
-    let pre_short = e.indicators[..set.n_preconditions].iter().filter(|o| !o.tentatively_met()).count() as u16;
-    let criteria_short = (set.criteria.len() as u16).saturating_sub(e.criteria_met_tentative) + pre_short;
-    Closeness { unit, criteria_short, indicators_short: short, unknown, gap_score: score }
+    let pre_short = e.indicators[..set.n_preconditions]
+        .iter()
+        .filter(|o| !o.tentatively_met())
+        .count() as u16;
+    let criteria_short =
+        (set.criteria.len() as u16).saturating_sub(e.criteria_met_tentative) + pre_short;
+    Closeness {
+        unit,
+        criteria_short,
+        indicators_short: short,
+        unknown,
+        gap_score: score,
+    }
 }

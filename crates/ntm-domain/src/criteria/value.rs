@@ -63,26 +63,36 @@ impl Value {
             ValueKind::Boolean => parse_bool(t).map(Value::Boolean),
             ValueKind::Percent => {
                 let body = t.strip_suffix('%').unwrap_or(t).trim_end();
-                let x = parse_number(body).ok_or_else(|| ValueError::NotANumber { text: t.to_string() })?;
+                let x = parse_number(body).ok_or_else(|| ValueError::NotANumber {
+                    text: t.to_string(),
+                })?;
                 let v = Value::Percent(x);
                 v.check()?;
                 Ok(v)
             }
             ValueKind::Number => {
-                let x = parse_number(t).ok_or_else(|| ValueError::NotANumber { text: t.to_string() })?;
+                let x = parse_number(t).ok_or_else(|| ValueError::NotANumber {
+                    text: t.to_string(),
+                })?;
                 let v = Value::Number(x);
                 v.check()?;
                 Ok(v)
             }
             ValueKind::Count | ValueKind::Level => {
-                let x = parse_number(t).ok_or_else(|| ValueError::NotANumber { text: t.to_string() })?;
+                let x = parse_number(t).ok_or_else(|| ValueError::NotANumber {
+                    text: t.to_string(),
+                })?;
                 if x < 0.0 {
                     return Err(ValueError::Negative { value: x });
                 }
                 if x.fract() != 0.0 || x > u32::MAX as f64 {
                     return Err(ValueError::NotAWholeNumber { value: x });
                 }
-                Ok(if kind == ValueKind::Count { Value::Count(x as u64) } else { Value::Level(x as u32) })
+                Ok(if kind == ValueKind::Count {
+                    Value::Count(x as u64)
+                } else {
+                    Value::Level(x as u32)
+                })
             }
         }
     }
@@ -106,7 +116,10 @@ impl fmt::Display for ValueError {
             ValueError::Empty => write!(f, "no value"),
             ValueError::NotANumber { text } => write!(f, "\"{text}\" is not a number"),
             ValueError::NotABoolean { text } => {
-                write!(f, "\"{text}\" is not a yes/no answer (Đạt/Không đạt, Có/Không)")
+                write!(
+                    f,
+                    "\"{text}\" is not a yes/no answer (Đạt/Không đạt, Có/Không)"
+                )
             }
             ValueError::PercentOver100 { value } => write!(f, "{value} % is more than 100 %"),
             ValueError::Negative { value } => write!(f, "{value} is negative"),
@@ -123,7 +136,9 @@ fn parse_bool(t: &str) -> Result<bool, ValueError> {
     match key.as_str() {
         "dat" | "co" | "true" | "yes" | "x" | "1" | "✓" => Ok(true),
         "khong dat" | "chua dat" | "khong" | "false" | "no" | "0" => Ok(false),
-        _ => Err(ValueError::NotABoolean { text: t.to_string() }),
+        _ => Err(ValueError::NotABoolean {
+            text: t.to_string(),
+        }),
     }
 }
 
@@ -131,7 +146,10 @@ fn parse_bool(t: &str) -> Result<bool, ValueError> {
 /// Without a comma, a dot is a decimal mark unless the text is grouped in threes twice or more
 /// (`1.234.567`).
 pub(crate) fn parse_number(t: &str) -> Option<f64> {
-    let t: String = t.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
+    let t: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .collect();
     if t.is_empty() {
         return None;
     }
@@ -151,7 +169,10 @@ pub(crate) fn parse_number(t: &str) -> Option<f64> {
     } else {
         t
     };
-    if !normalized.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+') {
+    if !normalized
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
+    {
         return None;
     }
     normalized.parse::<f64>().ok().filter(|x| x.is_finite())

@@ -16,7 +16,10 @@ pub(crate) struct Cx<'f> {
 
 impl<'f> Cx<'f> {
     pub fn new(file: &'f str) -> Self {
-        Cx { file, errors: Vec::new() }
+        Cx {
+            file,
+            errors: Vec::new(),
+        }
     }
 
     pub fn err(&mut self, line: usize, field: &str, message: impl Into<String>) {
@@ -35,7 +38,18 @@ pub(crate) fn load(cx: &mut Cx<'_>, text: &str) -> Option<Vec<Node<'static>>> {
     match <MarkedYaml<'static> as LoadableYamlNode<'static>>::load_from_str(text) {
         Ok(docs) => Some(docs),
         Err(e) => {
-            cx.err(e.marker().line(), "", format!("YAML syntax: {}", e.info()));
+            let line = e.marker().line();
+            let mut msg = format!("YAML syntax: {}", e.info());
+            if e.info().contains("duplicated key")
+                && let Some(key) = text
+                    .lines()
+                    .nth(line.saturating_sub(1))
+                    .and_then(|l| l.split(':').next())
+            {
+                let key = key.trim().trim_start_matches("- ");
+                msg = format!("YAML syntax: the key `{key}` appears twice in the same mapping");
+            }
+            cx.err(line, "", msg);
             None
         }
     }
@@ -114,13 +128,21 @@ pub(crate) fn obj<'n, 'a>(
     allowed: &[&str],
 ) -> Option<Obj<'n, 'a>> {
     let YamlData::Mapping(m) = &n.data else {
-        cx.err(line(n), path, format!("expected a mapping, found {}", describe(n)));
+        cx.err(
+            line(n),
+            path,
+            format!("expected a mapping, found {}", describe(n)),
+        );
         return None;
     };
     let mut entries = Vec::with_capacity(m.len());
     for (k, v) in m.iter() {
         let Some(key) = as_str(k) else {
-            cx.err(line(k), path, format!("field names must be text, found {}", describe(k)));
+            cx.err(
+                line(k),
+                path,
+                format!("field names must be text, found {}", describe(k)),
+            );
             continue;
         };
         if !allowed.contains(&key) {
@@ -134,7 +156,11 @@ pub(crate) fn obj<'n, 'a>(
         }
         entries.push((key, k, v));
     }
-    Some(Obj { line: line(n), path: path.to_string(), entries })
+    Some(Obj {
+        line: line(n),
+        path: path.to_string(),
+        entries,
+    })
 }
 
 /// Opens a mapping whose keys are free (ids, region codes...): returns (key, key line, value).
@@ -144,26 +170,41 @@ pub(crate) fn map_entries<'n, 'a>(
     path: &str,
 ) -> Option<Vec<(&'n str, usize, &'n Node<'a>)>> {
     let YamlData::Mapping(m) = &n.data else {
-        cx.err(line(n), path, format!("expected a mapping, found {}", describe(n)));
+        cx.err(
+            line(n),
+            path,
+            format!("expected a mapping, found {}", describe(n)),
+        );
         return None;
     };
     let mut out = Vec::with_capacity(m.len());
     for (k, v) in m.iter() {
         match as_str(k) {
             Some(key) => out.push((key, line(k), v)),
-            None => cx.err(line(k), path, format!("keys must be text, found {}", describe(k))),
+            None => cx.err(
+                line(k),
+                path,
+                format!("keys must be text, found {}", describe(k)),
+            ),
         }
     }
     Some(out)
 }
 
 pub(crate) fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 impl<'n, 'a> Obj<'n, 'a> {
     pub fn get(&self, key: &str) -> Option<&'n Node<'a>> {
-        self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, _, v)| *v)
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| *v)
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -218,7 +259,11 @@ impl<'n, 'a> Obj<'n, 'a> {
         match as_bool(v) {
             Some(b) => Some(b),
             None => {
-                cx.err(line(v), &self.field(key), format!("expected true or false, found {}", describe(v)));
+                cx.err(
+                    line(v),
+                    &self.field(key),
+                    format!("expected true or false, found {}", describe(v)),
+                );
                 None
             }
         }
@@ -226,7 +271,9 @@ impl<'n, 'a> Obj<'n, 'a> {
 
     /// A list of texts (a single text is accepted as a one-element list).
     pub fn str_list(&self, cx: &mut Cx<'_>, key: &str) -> Vec<String> {
-        let Some(v) = self.opt(key) else { return Vec::new() };
+        let Some(v) = self.opt(key) else {
+            return Vec::new();
+        };
         let field = self.field(key);
         if let Some(items) = as_seq(v) {
             let mut out = Vec::with_capacity(items.len());
@@ -247,7 +294,11 @@ impl<'n, 'a> Obj<'n, 'a> {
         match as_seq(v) {
             Some(items) => items,
             None => {
-                cx.err(line(v), &self.field(key), format!("expected a list, found {}", describe(v)));
+                cx.err(
+                    line(v),
+                    &self.field(key),
+                    format!("expected a list, found {}", describe(v)),
+                );
                 &[]
             }
         }
@@ -261,7 +312,11 @@ pub(crate) fn text_of(cx: &mut Cx<'_>, v: &Node<'_>, field: &str) -> Option<Stri
         YamlData::Value(Scalar::Integer(i)) => Some(i.to_string()),
         YamlData::Value(Scalar::FloatingPoint(f)) => Some(f.into_inner().to_string()),
         _ => {
-            cx.err(line(v), field, format!("expected text, found {}", describe(v)));
+            cx.err(
+                line(v),
+                field,
+                format!("expected text, found {}", describe(v)),
+            );
             None
         }
     }
