@@ -264,3 +264,5 @@ docs-yes = Yes
 docs-no = No
 docs-body = Request body
 docs-responses = Responses
+unit-region-unverified = not yet checked against a source
+unit-region-unverified-title = The province-to-region assignment follows the statistics office regions and has not yet been checked against a cited legal text

@@ -234,3 +234,5 @@ docs-yes = Có
 docs-no = Không
 docs-body = Nội dung gửi lên
 docs-responses = Kết quả trả về
+unit-region-unverified = chưa đối chiếu nguồn
+unit-region-unverified-title = Việc xếp tỉnh vào vùng kinh tế - xã hội theo cách chia vùng của Tổng cục Thống kê, chưa đối chiếu với văn bản được trích dẫn
