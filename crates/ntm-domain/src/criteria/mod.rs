@@ -12,9 +12,12 @@
 //!   [`Observations::supply_children`].
 //! - [`rollup`] / [`rollup_by`] summarise many units (buckets by criteria met, averages,
 //!   blocking indicators); [`gaps`] and [`closest_to_meeting`] support gap analysis.
+//! - [`demo`] writes deterministic, labelled sample observations for the demo (Trà Vinh
+//!   2021–2024) that reproduce the province's published results.
 //!
 //! Pure: no IO, no clock. The loader takes file contents and a file name for messages.
 
+pub mod demo;
 mod eval;
 mod load;
 mod model;
