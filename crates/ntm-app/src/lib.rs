@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod criteria;
 pub mod demo;
 pub mod error;
 pub mod units;
@@ -49,11 +50,17 @@ impl Default for AppConfig {
 pub struct App {
     pub db: Db,
     pub config: AppConfig,
+    /// The criteria sets embedded in the binary, resolved once per process.
+    pub catalog: &'static ntm_domain::criteria::Catalog,
 }
 
 impl App {
     pub fn new(db: Db, config: AppConfig) -> App {
-        App { db, config }
+        App {
+            db,
+            config,
+            catalog: criteria::catalog(),
+        }
     }
 }
 

@@ -15,12 +15,14 @@ pub enum Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 5] = [
+    pub const ALL: [Permission; 7] = [
         Permission::ViewUnits,
         Permission::EditHamlets,
         Permission::ImportUnits,
         Permission::ManageUsers,
         Permission::ViewAudit,
+        Permission::EnterObservations,
+        Permission::VerifyObservations,
     ];
 }
 
@@ -57,10 +59,24 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::ProvinceOfficer => matches!(p, ViewUnits | EditHamlets | ViewAudit | ManageUsers),
-            Role::DistrictOfficer => matches!(p, ViewUnits | EditHamlets),
-            Role::CommuneOfficer => matches!(p, ViewUnits | EditHamlets),
-            Role::DepartmentOfficer | Role::Producer | Role::Viewer => matches!(p, ViewUnits),
+            // A province officer also enters values: it grants commune and district roles,
+            // and nobody can hand out a permission they lack.
+            Role::ProvinceOfficer => matches!(
+                p,
+                ViewUnits
+                    | EditHamlets
+                    | ViewAudit
+                    | ManageUsers
+                    | EnterObservations
+                    | VerifyObservations
+            ),
+            Role::DistrictOfficer => matches!(
+                p,
+                ViewUnits | EditHamlets | EnterObservations | VerifyObservations
+            ),
+            Role::CommuneOfficer => matches!(p, ViewUnits | EditHamlets | EnterObservations),
+            Role::DepartmentOfficer => matches!(p, ViewUnits | VerifyObservations),
+            Role::Producer | Role::Viewer => matches!(p, ViewUnits),
         }
     }
 }
@@ -79,6 +95,10 @@ pub enum Permission {
     ManageUsers,
     /// Read and verify the audit log.
     ViewAudit,
+    /// Enter indicator values (observations) and submit them.
+    EnterObservations,
+    /// Mark submitted indicator values as verified.
+    VerifyObservations,
 }
 
 /// A role granted on a unit subtree. `scope_path` is the materialized path of the
@@ -138,6 +158,62 @@ mod tests {
             "/84/"
         ));
         assert!(!allows(&[], Permission::ViewUnits, "/84/"));
+    }
+
+    #[test]
+    fn observation_permissions_by_role() {
+        let commune = [g(Role::CommuneOfficer, "/84/842/28756/")];
+        assert!(allows(
+            &commune,
+            Permission::EnterObservations,
+            "/84/842/28756/"
+        ));
+        assert!(!allows(
+            &commune,
+            Permission::EnterObservations,
+            "/84/842/28759/"
+        ));
+        assert!(!allows(
+            &commune,
+            Permission::VerifyObservations,
+            "/84/842/28756/"
+        ));
+        let district = [g(Role::DistrictOfficer, "/84/842/")];
+        assert!(allows(
+            &district,
+            Permission::EnterObservations,
+            "/84/842/28756/"
+        ));
+        assert!(allows(
+            &district,
+            Permission::VerifyObservations,
+            "/84/842/28756/"
+        ));
+        for r in [Role::ProvinceOfficer, Role::DepartmentOfficer] {
+            let grants = [g(r, "/84/")];
+            assert!(allows(
+                &grants,
+                Permission::VerifyObservations,
+                "/84/842/28756/"
+            ));
+            assert!(!allows(&grants, Permission::VerifyObservations, "/83/"));
+        }
+        let dept = [g(Role::DepartmentOfficer, "/84/")];
+        assert!(!allows(
+            &dept,
+            Permission::EnterObservations,
+            "/84/842/28756/"
+        ));
+        for r in [Role::Viewer, Role::Producer] {
+            let grants = [g(r, "/")];
+            assert!(!allows(&grants, Permission::EnterObservations, "/84/"));
+            assert!(!allows(&grants, Permission::VerifyObservations, "/84/"));
+        }
+        assert!(allows(
+            &[g(Role::Admin, "/")],
+            Permission::VerifyObservations,
+            "/84/"
+        ));
     }
 
     #[test]

@@ -7,6 +7,8 @@
 pub mod audit;
 pub mod authz;
 pub mod criteria;
+pub mod dossier;
+pub mod observation;
 pub mod snapshot;
 pub mod text;
 pub mod units;

@@ -7,12 +7,14 @@
 
 mod audit;
 mod db;
+mod observations;
 mod sessions;
 mod settings;
 mod units;
 mod users;
 
 pub use db::{Backend, Db, Result, StoreError, db_time};
+pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitSelection};
 pub use sessions::SessionRecord;
 pub use units::SnapshotRecord;
 pub use users::UserRecord;

@@ -1,4 +1,5 @@
-//! Command line: `serve`, `demo`, `import`, `user`, `audit`, `migrate`.
+//! Command line: `serve`, `demo`, `import`, `user`, `audit`, `migrate`, `criteria`,
+//! `evaluate`, `observe`.
 
 use std::fs::File;
 use std::io::{BufRead, IsTerminal};
@@ -60,6 +61,59 @@ enum Command {
     Audit(AuditCmd),
     /// Apply database migrations and exit.
     Migrate,
+    /// Criteria sets (bộ tiêu chí) shipped with NTM Số.
+    #[command(subcommand)]
+    Criteria(CriteriaCmd),
+    /// Evaluate a unit against a criteria set for a year (a parent unit: also the roll-up
+    /// of its units of the set's level).
+    Evaluate(EvaluateArgs),
+    /// Record indicator values of a unit (new draft versions; nothing is written if any
+    /// value is bad).
+    Observe(ObserveArgs),
+}
+
+#[derive(Subcommand)]
+enum CriteriaCmd {
+    /// List every set and version with its validity.
+    List,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OutputFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Args)]
+struct EvaluateArgs {
+    /// Set id, e.g. `xa-ntm-2021-2025` (see `ntm criteria list`).
+    #[arg(long)]
+    set: String,
+    /// Unit code, e.g. `29374`.
+    #[arg(long)]
+    unit: String,
+    #[arg(long)]
+    year: i32,
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+}
+
+#[derive(Args)]
+struct ObserveArgs {
+    #[arg(long)]
+    set: String,
+    #[arg(long)]
+    unit: String,
+    #[arg(long)]
+    year: i32,
+    /// Note kept with the values (evidence, who measured).
+    #[arg(long, default_value = "")]
+    note: String,
+    /// `CODE=VALUE` pairs, e.g. `1.1=Đạt 2.1="85 %"`. A value already recorded is replaced by
+    /// a new version.
+    #[arg(required = true)]
+    values: Vec<String>,
 }
 
 #[derive(Args)]
@@ -88,6 +142,20 @@ enum ImportCmd {
         /// Import the official lists shipped with NTM Số (2023, 30/06/2025, from 01/07/2025).
         #[arg(long, conflicts_with_all = ["file", "date", "mapping"])]
         reference: bool,
+    },
+    /// Import indicator values of many units from CSV or XLSX (`unit_code,indicator,value`)
+    /// for one set and year, in one transaction: if any row is bad nothing is written and
+    /// every bad row is listed.
+    Observations {
+        file: PathBuf,
+        /// Criteria set id, e.g. `xa-ntm-2021-2025`.
+        #[arg(long)]
+        set: String,
+        #[arg(long)]
+        year: i32,
+        /// Note kept with every value (source document…).
+        #[arg(long, default_value = "")]
+        note: String,
     },
     /// Import hamlets (ấp/thôn) of a commune from CSV or XLSX (`code,name,kind`).
     Hamlets {
@@ -249,6 +317,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(cmd) => import(&common, cmd).await,
         Command::User(cmd) => user(&common, cmd).await,
         Command::Audit(cmd) => audit(&common, cmd).await,
+        Command::Criteria(CriteriaCmd::List) => criteria_list(&common).await,
+        Command::Evaluate(args) => evaluate(&common, args).await,
+        Command::Observe(args) => observe(&common, args).await,
     }
 }
 
@@ -443,6 +514,25 @@ async fn import(common: &Common, cmd: ImportCmd) -> Result<ExitCode> {
             bar.finish_and_clear();
             print_report(&r, t.elapsed().as_secs_f64());
         }
+        ImportCmd::Observations {
+            file,
+            set,
+            year,
+            note,
+        } => {
+            let bytes = read_file(&file)?;
+            let name = file.to_string_lossy().into_owned();
+            let table =
+                ntm_reports::read_table(&bytes, &name).map_err(|e| anyhow!("{name}: {e}"))?;
+            let rows = ntm_app::criteria::parse_observation_rows(table).map_err(app_err)?;
+            let r = ntm_app::criteria::import_observations(&app, &actor, &set, year, rows, &note)
+                .await
+                .map_err(app_err)?;
+            println!(
+                "{} value(s) of {} unit(s) imported for {set} {year}",
+                r.rows, r.units
+            );
+        }
         ImportCmd::Hamlets { file, commune } => {
             let bytes = read_file(&file)?;
             let name = file.to_string_lossy().into_owned();
@@ -611,4 +701,213 @@ async fn audit(common: &Common, cmd: AuditCmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn criteria_list(common: &Common) -> Result<ExitCode> {
+    let app = open(common, true).await?;
+    println!(
+        "{:<38} {:<8} {:<9} {:<23} {:>9} {:>9}  title",
+        "id", "version", "level", "in force", "criteria", "indicators"
+    );
+    for s in ntm_app::criteria::list_sets(&app) {
+        let until = s
+            .in_force_until
+            .map(ntm_domain::text::format_date_vi)
+            .unwrap_or_default();
+        println!(
+            "{:<38} {:<8} {:<9} {:<23} {:>9} {:>9}  {}",
+            s.id,
+            s.version,
+            s.level.as_str(),
+            format!(
+                "{} – {}",
+                ntm_domain::text::format_date_vi(s.valid_from),
+                until
+            ),
+            s.criteria,
+            s.indicators,
+            s.title_vi
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Vietnamese status words for terminal output.
+fn status_vi(s: ntm_domain::criteria::Status) -> &'static str {
+    use ntm_domain::criteria::Status;
+    match s {
+        Status::Met => "đạt",
+        Status::NotMet => "chưa đạt",
+        Status::Missing => "thiếu số liệu",
+        Status::NeedsVerification => "cần xác minh",
+    }
+}
+
+fn level_vi(l: ntm_domain::units::Level) -> &'static str {
+    use ntm_domain::units::Level;
+    match l {
+        Level::Province => "tỉnh",
+        Level::District => "huyện",
+        Level::Commune => "xã",
+        Level::Hamlet => "thôn/ấp",
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+async fn evaluate(common: &Common, args: EvaluateArgs) -> Result<ExitCode> {
+    use ntm_domain::text::{format_date_vi, format_number_vi};
+    let app = open(common, true).await?;
+    let e = ntm_app::criteria::evaluate(&app, &args.unit, &args.set, args.year)
+        .await
+        .map_err(app_err)?;
+    match args.format {
+        OutputFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(&e)?);
+        }
+        OutputFormat::Csv => {
+            if let Some(r) = &e.result {
+                println!("unit,criterion,indicator,status,value,value_status,version,gap");
+                for i in &r.indicators {
+                    println!(
+                        "{},{},{},{},{},{},{},{}",
+                        csv_field(&e.unit_code),
+                        i.criterion.map(|c| c.to_string()).unwrap_or_default(),
+                        csv_field(&i.code),
+                        i.status.as_str(),
+                        csv_field(i.value.as_deref().unwrap_or("")),
+                        i.value_status.map(|s| s.as_str()).unwrap_or(""),
+                        i.version.map(|v| v.to_string()).unwrap_or_default(),
+                        i.gap.map(|g| g.to_string()).unwrap_or_default()
+                    );
+                }
+            }
+            if let Some(r) = &e.rollup {
+                println!("unit,name,status,criteria_met");
+                for c in &r.children {
+                    println!(
+                        "{},{},{},{}",
+                        csv_field(&c.code),
+                        csv_field(&c.name),
+                        c.status.as_str(),
+                        c.criteria_met
+                    );
+                }
+            }
+        }
+        OutputFormat::Table => {
+            println!("{} ({})", e.unit_name, e.unit_code);
+            println!(
+                "Bộ tiêu chí: {} ({}, phiên bản {})",
+                e.set.title_vi, e.set.id, e.set.version
+            );
+            println!(
+                "Năm {}: đơn vị hành chính theo ngày {}",
+                e.year,
+                format_date_vi(e.units_on)
+            );
+            if let Some(r) = &e.result {
+                println!(
+                    "Kết quả: {} — {}/{} tiêu chí đạt",
+                    status_vi(r.status).to_uppercase(),
+                    r.criteria_met,
+                    r.criteria_total
+                );
+                println!();
+                println!(
+                    "{:<10} {:<15} {:<20} {:<18} còn thiếu",
+                    "chỉ tiêu", "trạng thái", "giá trị", "số liệu"
+                );
+                for i in &r.indicators {
+                    println!(
+                        "{:<10} {:<15} {:<20} {:<18} {}",
+                        i.code,
+                        status_vi(i.status),
+                        i.value.as_deref().unwrap_or("—"),
+                        i.value_status.map(|s| s.label_vi()).unwrap_or("—"),
+                        i.gap.map(|g| format_number_vi(g, 2)).unwrap_or_default()
+                    );
+                }
+                println!();
+                println!("{:<4} {:<15} tiêu chí", "số", "trạng thái");
+                for c in &r.criteria {
+                    println!("{:<4} {:<15} {}", c.number, status_vi(c.status), c.name_vi);
+                }
+            }
+            if let Some(r) = &e.rollup {
+                println!(
+                    "Tổng hợp {} đơn vị cấp {}: {} đạt, {} chưa đạt, {} thiếu số liệu, {} cần xác minh; bình quân {} tiêu chí đạt",
+                    r.units,
+                    level_vi(r.level),
+                    r.met,
+                    r.not_met,
+                    r.missing,
+                    r.needs_verification,
+                    format_number_vi(r.avg_criteria_met, 1)
+                );
+                for b in &r.buckets {
+                    println!("  {}–{} tiêu chí: {}", b.min, b.max, b.count);
+                }
+                println!();
+                println!("{:<8} {:<15} {:>8}  tên", "mã", "trạng thái", "tiêu chí");
+                for c in &r.children {
+                    println!(
+                        "{:<8} {:<15} {:>8}  {}",
+                        c.code,
+                        status_vi(c.status),
+                        c.criteria_met,
+                        c.name
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn observe(common: &Common, args: ObserveArgs) -> Result<ExitCode> {
+    let app = open(common, true).await?;
+    let mut values = Vec::new();
+    for (i, v) in args.values.iter().enumerate() {
+        let Some((code, text)) = v.split_once('=') else {
+            bail!("value {} ({v:?}) is not CODE=VALUE", i + 1);
+        };
+        values.push((code.trim().to_string(), text.to_string()));
+    }
+    // The command line replaces whatever is current (it has every right).
+    let current = ntm_app::criteria::current_versions(&app, &args.unit, &args.set, args.year)
+        .await
+        .map_err(app_err)?;
+    let values = values
+        .into_iter()
+        .map(|(code, text)| ntm_app::criteria::ValueInput {
+            expected_version: current.get(&code).copied(),
+            code,
+            text,
+        })
+        .collect();
+    let batch = ntm_app::criteria::ValueBatch {
+        set_id: args.set.clone(),
+        year: args.year,
+        values,
+        note: args.note.clone(),
+        source: ntm_domain::observation::ObsSource::Manual,
+    };
+    let w = ntm_app::criteria::put_observations(&app, &Actor::cli(), &args.unit, batch)
+        .await
+        .map_err(app_err)?;
+    println!("{} value(s) recorded", w.len());
+    for o in &w {
+        println!(
+            "  {} = {}  (version {})",
+            o.indicator_code, o.value_text, o.version
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,7 @@
 //! Use cases on both databases, with the real national unit lists.
 
+mod criteria;
+
 use ntm_app::units::{NewHamlet, add_hamlets, get_unit, search};
 use ntm_app::users::{
     GrantInput, NewUser, add_user, list_users, login, session_user, set_password,

@@ -24,6 +24,8 @@ ntm_testkit::both_backends!(migrations_are_idempotent, |db: Db| async move {
         "audit_log",
         "audit_head",
         "settings",
+        "observations",
+        "observation_files",
     ] {
         assert!(tables.contains(t), "missing table {t}: {tables:?}");
     }

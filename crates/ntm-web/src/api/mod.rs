@@ -5,6 +5,7 @@
 //! `YYYY-MM-DD`. Unsafe methods need the `X-CSRF-Token` header (the `ntm_csrf` cookie's
 //! value) besides the session cookie.
 
+pub mod criteria;
 pub mod docs;
 pub mod units;
 
@@ -36,6 +37,7 @@ use crate::router::AppState;
         (name = "units", description = "Administrative units (đơn vị hành chính) and their lineage"),
         (name = "account", description = "The logged-in user"),
         (name = "audit", description = "The hash-chained audit log"),
+        (name = "criteria", description = "Criteria sets (bộ tiêu chí), indicator values and evaluations"),
     ),
     components(schemas(Problem))
 )]
@@ -49,6 +51,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(units::list_units))
         .routes(routes!(units::get_unit))
         .routes(routes!(units::add_hamlet))
+        .routes(routes!(criteria::list_sets))
+        .routes(routes!(criteria::evaluation))
+        .routes(routes!(criteria::gaps))
+        .routes(routes!(criteria::put_observations))
+        .routes(routes!(criteria::change_status))
         .routes(routes!(me))
         .routes(routes!(audit_verify))
 }

@@ -6,6 +6,7 @@
 
 mod api;
 mod auth;
+mod criteria;
 mod hamlets;
 mod helpers;
 mod i18n;

@@ -94,7 +94,9 @@ const SMALL: &str = "code,name,level,kind,parent_code
 fn every_subcommand_has_help() {
     let o = Command::new(BIN).arg("--help").output().expect("run");
     let out = ok(&o);
-    for sub in ["serve", "demo", "import", "user", "audit", "migrate"] {
+    for sub in [
+        "serve", "demo", "import", "user", "audit", "migrate", "criteria", "evaluate", "observe",
+    ] {
         assert!(out.contains(sub), "--help lacks {sub}: {out}");
         let o = Command::new(BIN)
             .args([sub, "--help"])
@@ -431,4 +433,198 @@ fn a_second_server_on_the_same_sqlite_file_is_refused() {
     ok(&env.run(&["user", "list"]));
     let _ = first.kill();
     let _ = first.wait();
+}
+
+#[test]
+fn observe_and_evaluate() {
+    let env = Env::new();
+    let small = env.file("small.csv", SMALL.as_bytes());
+    ok(&env.run(&[
+        "import",
+        "units",
+        small.to_str().unwrap(),
+        "--date",
+        "2023-05-07",
+    ]));
+    let out = ok(&env.run(&["criteria", "list"]));
+    assert!(
+        out.contains("xa-ntm-2021-2025") && out.contains("08/03/2022"),
+        "{out}"
+    );
+
+    let base = [
+        "observe",
+        "--set",
+        "xa-ntm-2021-2025",
+        "--unit",
+        "28768",
+        "--year",
+        "2024",
+    ];
+    let with = |extra: &[&str]| -> Vec<String> {
+        base.iter().chain(extra).map(|s| s.to_string()).collect()
+    };
+    let args = with(&["1.1=Đạt", "2.1=abc", "2.2=140 %", "99.1=1"]);
+    let out = failed(&env.run(&args.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert!(
+        out.contains("values[1] (2.1)")
+            && out.contains("values[2] (2.2)")
+            && out.contains("values[3] (99.1)")
+            && out.contains("nothing was changed"),
+        "{out}"
+    );
+    let args = with(&["1.1=Đạt", "2.1=85 %"]);
+    let out = ok(&env.run(&args.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert!(out.contains("2 value(s) recorded"), "{out}");
+    let args = with(&["2.1=90"]);
+    let out = ok(&env.run(&args.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert!(out.contains("version 2"), "{out}");
+
+    let eval = |unit: &str, format: &str| {
+        env.run(&[
+            "evaluate",
+            "--set",
+            "xa-ntm-2021-2025",
+            "--unit",
+            unit,
+            "--year",
+            "2024",
+            "--format",
+            format,
+        ])
+    };
+    let out = ok(&eval("28768", "table"));
+    assert!(
+        out.contains("Xã Tân An (28768)")
+            && out.contains("thiếu số liệu")
+            && out.contains("31/12/2024")
+            && out.contains("/19 tiêu chí đạt"),
+        "{out}"
+    );
+    let o = eval("28768", "json");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json output");
+    let ind = json["result"]["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "2.1")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (ind["value"].as_str(), ind["version"].as_i64()),
+        (Some("90"), Some(2))
+    );
+    assert_eq!(json["units_on"], "2024-12-31");
+    let out = ok(&eval("28768", "csv"));
+    assert!(
+        out.starts_with("unit,criterion,indicator,status") && out.contains("28768,2,2.1,"),
+        "{out}"
+    );
+    let out = ok(&eval("844", "table"));
+    assert!(out.contains("Tổng hợp 2 đơn vị cấp xã"), "{out}");
+    assert!(out.contains("28771"), "{out}");
+
+    let out = failed(&env.run(&[
+        "evaluate",
+        "--set",
+        "xa-ntm-2021-2025",
+        "--unit",
+        "28768",
+        "--year",
+        "2031",
+    ]));
+    assert!(out.contains("year") && out.contains("2031"), "{out}");
+    let out = failed(&env.run(&[
+        "evaluate", "--set", "khong-co", "--unit", "28768", "--year", "2024",
+    ]));
+    assert!(out.contains("khong-co"), "{out}");
+    ok(&env.run(&["audit", "verify"]));
+}
+
+#[test]
+fn observation_import_reports_every_bad_row_and_writes_nothing() {
+    let env = Env::new();
+    let small = env.file("small.csv", SMALL.as_bytes());
+    ok(&env.run(&[
+        "import",
+        "units",
+        small.to_str().unwrap(),
+        "--date",
+        "2023-05-07",
+    ]));
+    let bad = env.file(
+        "bad.csv",
+        "unit_code,indicator,value
+28768,1.1,Đạt
+28768,2.1,140 %
+99999,1.1,Đạt
+844,1.1,Đạt
+28771,7.7,1
+28768,1.1,Không
+28771,2.1,nhiều
+"
+        .as_bytes(),
+    );
+    let import = |f: &Path| {
+        env.run(&[
+            "import",
+            "observations",
+            f.to_str().unwrap(),
+            "--set",
+            "xa-ntm-2021-2025",
+            "--year",
+            "2024",
+        ])
+    };
+    let out = failed(&import(&bad));
+    for line in ["line 3", "line 4", "line 5", "line 6", "line 7", "line 8"] {
+        assert!(out.contains(line), "{line} not reported: {out}");
+    }
+    assert!(!out.contains("line 2 "), "{out}");
+    assert!(out.contains("nothing was changed"), "{out}");
+    let o = env.run(&[
+        "evaluate",
+        "--set",
+        "xa-ntm-2021-2025",
+        "--unit",
+        "28768",
+        "--year",
+        "2024",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(
+        json["result"]["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["value"].is_null()),
+        "nothing may be written"
+    );
+
+    let good = env.file(
+        "good.csv",
+        "unit_code,indicator,value\n28768,1.1,Đạt\n28768,2.1,85 %\n28771,2.1,70\n\n".as_bytes(),
+    );
+    let out = ok(&import(&good));
+    assert!(out.contains("3 value(s) of 2 unit(s)"), "{out}");
+    // Importing again adds versions.
+    ok(&import(&good));
+    let out = ok(&env.run(&[
+        "evaluate",
+        "--set",
+        "xa-ntm-2021-2025",
+        "--unit",
+        "28768",
+        "--year",
+        "2024",
+        "--format",
+        "csv",
+    ]));
+    assert!(
+        out.contains("28768,2,2.1,needs_verification,85 %,draft,2,"),
+        "{out}"
+    );
+    ok(&env.run(&["audit", "verify"]));
 }

@@ -1,0 +1,1209 @@
+//! Criteria sets, observed indicator values and evaluations.
+//!
+//! The sets are the YAML files of `data/criteria`, embedded in the binary and resolved once
+//! per process ([`catalog`]). Values are stored per unit record, set id and year as text,
+//! append-only (a change is a new version; see `ntm_store::observations`).
+//!
+//! **Which units a year is evaluated on.** A year is evaluated on the units valid on
+//! [`evaluation_date`]: 31 December of the year, or the last day the set version is in force
+//! if that comes earlier (a 2021–2025 set evaluated for 2025 uses 30 June 2025, the last
+//! day of the pre-reform units: districts were abolished on 1 July 2025).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use ntm_domain::audit::NewAuditEntry;
+use ntm_domain::authz::Permission;
+use ntm_domain::criteria::{
+    self, Catalog, ChildTally, Gap, Measure, Observations, ResolvedSet, RollupAcc, Status, UnitCtx,
+    UnitEvaluation, evaluate_unit,
+};
+use ntm_domain::observation::{ObsSource, ObsStatus};
+use ntm_domain::units::{Level, Unit};
+use ntm_store::{NewObservation, UnitSelection};
+pub use ntm_store::{ObservationFile, ObservationRecord};
+use serde::Serialize;
+use time::{Date, Month};
+use uuid::Uuid;
+
+use crate::authz::require;
+use crate::{Actor, App, AppError, FieldError, now};
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        /// `(file name, contents)` of every criteria file shipped with the binary.
+        pub const EMBEDDED: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!("../../../data/criteria/", $name)))),*
+        ];
+    };
+}
+
+embedded!(
+    "ap-thong-minh-tra-vinh-2023.yaml",
+    "huyen-ntm-2021-2025.yaml",
+    "huyen-ntm-2021-2025@2024.yaml",
+    "huyen-ntm-dac-thu-2021-2025.yaml",
+    "huyen-ntm-nang-cao-2021-2025.yaml",
+    "huyen-ntm-nang-cao-2021-2025@2024.yaml",
+    "ocop-2023.yaml",
+    "thon-thong-minh-lao-cai-2023.yaml",
+    "tinh-hoan-thanh-2026-2030.yaml",
+    "tinh-hoan-thanh-ntm-2021-2025.yaml",
+    "xa-ntm-2021-2025.yaml",
+    "xa-ntm-2021-2025@2024.yaml",
+    "xa-ntm-2026-2030.yaml",
+    "xa-ntm-hien-dai-2026-2030.yaml",
+    "xa-ntm-kieu-mau-2021-2025.yaml",
+    "xa-ntm-nang-cao-2021-2025.yaml",
+    "xa-ntm-nang-cao-2021-2025@2024.yaml",
+    "xa-ntm-thong-minh-tra-vinh-2023.yaml",
+);
+
+static CATALOG: OnceLock<Catalog> = OnceLock::new();
+
+/// The resolved sets of the embedded files, built on first use. The files are checked by
+/// tests, so a failure here is a build defect (start-up panics with every problem).
+pub fn catalog() -> &'static Catalog {
+    CATALOG.get_or_init(|| match criteria::load_all(EMBEDDED.iter().copied()) {
+        Ok(l) => l.catalog,
+        Err(errors) => {
+            let msgs: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+            panic!("embedded criteria files are invalid:\n{}", msgs.join("\n"))
+        }
+    })
+}
+
+/// One version of a set, for lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetSummary {
+    pub id: String,
+    pub version: String,
+    pub title_vi: String,
+    pub level: Level,
+    #[serde(serialize_with = "ser_date")]
+    pub valid_from: Date,
+    /// Last day in force, when known.
+    #[serde(serialize_with = "ser_opt_date")]
+    pub in_force_until: Option<Date>,
+    pub completeness: &'static str,
+    pub criteria: usize,
+    pub indicators: usize,
+}
+
+impl SetSummary {
+    fn of(s: &ResolvedSet) -> SetSummary {
+        SetSummary {
+            id: s.id.clone(),
+            version: s.version.clone(),
+            title_vi: s.title_vi.clone(),
+            level: s.level,
+            valid_from: s.valid_from,
+            in_force_until: s.in_force_until,
+            completeness: s.completeness.as_str(),
+            criteria: s.criteria.len(),
+            indicators: s.indicators.len(),
+        }
+    }
+}
+
+/// Every version of every set, by id then validity. Public reference data.
+pub fn list_sets(app: &App) -> Vec<SetSummary> {
+    app.catalog.sets().iter().map(SetSummary::of).collect()
+}
+
+/// The day whose units a year is evaluated on (see the module documentation).
+pub fn evaluation_date(set: &ResolvedSet, year: i32) -> Date {
+    let dec31 = Date::from_calendar_date(year, Month::December, 31).unwrap_or(Date::MAX);
+    match set.in_force_until {
+        Some(end) if end < dec31 && end.year() == year => end,
+        _ => {
+            // A pre-reform set (in force before 1 July 2025) evaluates 2025 on the last
+            // day of the old units.
+            let reform = Date::from_calendar_date(2025, Month::July, 1).unwrap_or(Date::MAX);
+            if year == 2025
+                && set.valid_from < reform
+                && set.in_force_until.is_none_or(|e| e.year() <= 2025)
+            {
+                reform.previous_day().unwrap_or(reform)
+            } else {
+                dec31
+            }
+        }
+    }
+}
+
+fn lookup_set<'a>(app: &'a App, set_id: &str, year: i32) -> Result<&'a ResolvedSet, AppError> {
+    app.catalog.set_for_year(set_id, year).map_err(|e| match e {
+        criteria::LookupError::UnknownSet { .. } => AppError::invalid("set", e.to_string()),
+        criteria::LookupError::YearOutsideValidity { .. } => {
+            AppError::invalid("year", e.to_string())
+        }
+    })
+}
+
+async fn unit_in_year(app: &App, code: &str, date: Date) -> Result<Unit, AppError> {
+    app.db
+        .unit_on(code, date)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unit {code} on {date}")))
+}
+
+/// Checks `p` on the unit record of the year; a grant on the record of the same code
+/// valid today also counts (an officer of commune 29374 since the 2025 reform keeps the
+/// commune's earlier years, when its path ran through a district).
+async fn require_on_unit(
+    app: &App,
+    actor: &Actor,
+    p: Permission,
+    unit: &Unit,
+) -> Result<(), AppError> {
+    let first = require(actor, p, &unit.path);
+    if first.is_ok() || !matches!(actor, Actor::User { .. }) {
+        return first;
+    }
+    match app.db.unit_on(&unit.code, crate::today()).await? {
+        Some(now) if now.level == unit.level && now.path != unit.path => {
+            require(actor, p, &now.path).or(first)
+        }
+        _ => first,
+    }
+}
+
+fn audit(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
+    NewAuditEntry {
+        at: now(),
+        actor: actor.audit_name(),
+        action: action.to_string(),
+        target: target.to_string(),
+        detail: detail.to_string(),
+        origin: actor.origin(),
+    }
+}
+
+/// One value to record: indicator code, the text typed, and the version it replaces
+/// (`None` for a first value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueInput {
+    pub code: String,
+    pub text: String,
+    pub expected_version: Option<i64>,
+}
+
+/// Values of one unit for a set and year, with their note and source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueBatch {
+    pub set_id: String,
+    pub year: i32,
+    pub values: Vec<ValueInput>,
+    /// Evidence or remark kept with every value.
+    pub note: String,
+    pub source: ObsSource,
+}
+
+/// Records values of one unit for a set and year as new draft versions. Every row is
+/// checked (unknown code, value of the wrong kind or out of range, computed indicator,
+/// repeated code); if any is bad nothing is written and every bad row is reported, as
+/// `values[i] (CODE)`. A row whose `expected_version` is not the current one (someone else
+/// changed it) gives `Conflict`.
+pub async fn put_observations(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    batch: ValueBatch,
+) -> Result<Vec<ObservationRecord>, AppError> {
+    let ValueBatch {
+        set_id,
+        year,
+        values,
+        note,
+        source,
+    } = batch;
+    let set_id = set_id.as_str();
+    let note = note.as_str();
+    let set = lookup_set(app, set_id, year)?;
+    let unit = unit_in_year(app, unit_code, evaluation_date(set, year)).await?;
+    require_on_unit(app, actor, Permission::EnterObservations, &unit).await?;
+    if unit.level != set.level {
+        return Err(AppError::invalid(
+            "unit",
+            format!(
+                "{set_id} evaluates {} units; {unit_code} is a {} unit",
+                set.level.as_str(),
+                unit.level.as_str()
+            ),
+        ));
+    }
+    if values.is_empty() {
+        return Err(AppError::invalid("values", "no values given"));
+    }
+    let mut errors = Vec::new();
+    let mut scratch = Observations::new(set);
+    let mut seen = HashMap::new();
+    for (i, v) in values.iter().enumerate() {
+        let field = format!("values[{i}] ({})", v.code);
+        if let Some(first) = seen.insert(v.code.trim().to_string(), i) {
+            errors.push(FieldError::new(
+                field,
+                format!("indicator {} is also given in values[{first}]", v.code),
+            ));
+            continue;
+        }
+        if let Err(e) = scratch.set_text(set, v.code.trim(), &v.text) {
+            errors.push(FieldError::new(field, e.to_string()));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let current: HashMap<String, i64> = app
+        .db
+        .current_observations(unit.id, set_id, year)
+        .await?
+        .into_iter()
+        .map(|o| (o.indicator_code, o.version))
+        .collect();
+    let stale: Vec<String> = values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| current.get(v.code.trim()).copied() != v.expected_version)
+        .map(|(i, v)| {
+            format!(
+                "values[{i}] ({}): current version is {}, not {}",
+                v.code,
+                current
+                    .get(v.code.trim())
+                    .map_or("none".to_string(), |n| n.to_string()),
+                v.expected_version
+                    .map_or("none".to_string(), |n| n.to_string())
+            )
+        })
+        .collect();
+    if !stale.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "changed by someone else meanwhile; reload and try again: {}",
+            stale.join("; ")
+        )));
+    }
+    let at = now();
+    let rows: Vec<NewObservation> = values
+        .iter()
+        .map(|v| NewObservation {
+            record: ObservationRecord {
+                id: Uuid::now_v7(),
+                province_code: unit.province_code.clone(),
+                unit_id: unit.id,
+                unit_code: unit.code.clone(),
+                set_id: set_id.to_string(),
+                indicator_code: v.code.trim().to_string(),
+                year,
+                value_text: v.text.trim().to_string(),
+                status: ObsStatus::Draft,
+                note: note.to_string(),
+                source,
+                version: v.expected_version.unwrap_or(0) + 1,
+                created_by: actor.audit_name(),
+                created_at: at,
+            },
+            expected_version: v.expected_version,
+            files: vec![],
+        })
+        .collect();
+    let codes: Vec<&str> = values.iter().map(|v| v.code.trim()).collect();
+    let entry = audit(
+        actor,
+        "observations.put",
+        &unit.code,
+        serde_json::json!({"set": set_id, "year": year, "indicators": codes, "source": source.as_str()}),
+    );
+    Ok(app.db.insert_observations(&rows, entry).await?)
+}
+
+/// One row of an observation file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    /// Line in the file (the header is line 1).
+    pub line: usize,
+    pub unit_code: String,
+    pub indicator_code: String,
+    pub value: String,
+}
+
+/// Reads a table with the columns `unit_code` (or `ma_don_vi`), `indicator` (or
+/// `indicator_code`, `chi_tieu`) and `value` (or `gia_tri`); empty rows are skipped.
+pub fn parse_observation_rows(table: Vec<Vec<String>>) -> Result<Vec<ImportRow>, AppError> {
+    let mut it = table.into_iter();
+    let header: Vec<String> = it
+        .next()
+        .ok_or_else(|| AppError::invalid("file", "the file is empty"))?
+        .into_iter()
+        .map(|h| ntm_domain::text::search_key(h.trim_start_matches('\u{feff}')).replace(' ', "_"))
+        .collect();
+    let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
+    let missing = |what: &str| {
+        AppError::invalid(
+            "file",
+            format!(
+                "the header needs a column {what}; found: {}",
+                header.join(", ")
+            ),
+        )
+    };
+    let unit_col = col(&["unit_code", "unit", "ma_don_vi", "ma_xa"])
+        .ok_or_else(|| missing("\"unit_code\" (or \"mã đơn vị\")"))?;
+    let ind_col = col(&["indicator", "indicator_code", "chi_tieu", "ma_chi_tieu"])
+        .ok_or_else(|| missing("\"indicator\" (or \"chỉ tiêu\")"))?;
+    let value_col =
+        col(&["value", "gia_tri"]).ok_or_else(|| missing("\"value\" (or \"giá trị\")"))?;
+    let rows: Vec<ImportRow> = it
+        .enumerate()
+        .filter(|(_, r)| !r.iter().all(|c| c.trim().is_empty()))
+        .map(|(i, r)| {
+            let cell = |c: usize| r.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
+            ImportRow {
+                line: i + 2,
+                unit_code: cell(unit_col),
+                indicator_code: cell(ind_col),
+                value: cell(value_col),
+            }
+        })
+        .collect();
+    if rows.is_empty() {
+        return Err(AppError::invalid("file", "no rows in the file"));
+    }
+    Ok(rows)
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportObsReport {
+    pub rows: usize,
+    pub units: usize,
+}
+
+/// Imports values of many units for a set and year in one transaction (source `import`).
+/// Every row is checked (unknown unit, unit of another level, unknown indicator, value of the
+/// wrong kind or out of range, repeated unit + indicator); if any is bad nothing is written
+/// and every bad row is reported as `line N (column)`. An imported value replaces the current
+/// one (a new version).
+pub async fn import_observations(
+    app: &App,
+    actor: &Actor,
+    set_id: &str,
+    year: i32,
+    rows: Vec<ImportRow>,
+    note: &str,
+) -> Result<ImportObsReport, AppError> {
+    let set = lookup_set(app, set_id, year)?;
+    let date = evaluation_date(set, year);
+    let mut units: BTreeMap<String, Option<Unit>> = BTreeMap::new();
+    for r in &rows {
+        if !units.contains_key(&r.unit_code) && !r.unit_code.is_empty() {
+            let u = app.db.unit_on(&r.unit_code, date).await?;
+            if let Some(u) = &u {
+                require_on_unit(app, actor, Permission::EnterObservations, u).await?;
+            }
+            units.insert(r.unit_code.clone(), u);
+        }
+    }
+    let mut errors = Vec::new();
+    let mut scratch = Observations::new(set);
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    for r in &rows {
+        let at = |col: &str| format!("line {} ({col})", r.line);
+        let unit = match units.get(&r.unit_code) {
+            Some(Some(u)) => u,
+            _ if r.unit_code.is_empty() => {
+                errors.push(FieldError::new(at("unit_code"), "no unit code"));
+                continue;
+            }
+            _ => {
+                errors.push(FieldError::new(
+                    at("unit_code"),
+                    format!("no unit {} on {date}", r.unit_code),
+                ));
+                continue;
+            }
+        };
+        if unit.level != set.level {
+            errors.push(FieldError::new(
+                at("unit_code"),
+                format!(
+                    "{} is a {} unit; {set_id} evaluates {} units",
+                    r.unit_code,
+                    unit.level.as_str(),
+                    set.level.as_str()
+                ),
+            ));
+            continue;
+        }
+        if let Some(first) = seen.insert((r.unit_code.clone(), r.indicator_code.clone()), r.line) {
+            errors.push(FieldError::new(
+                at("indicator"),
+                format!(
+                    "{} {} is also on line {first}",
+                    r.unit_code, r.indicator_code
+                ),
+            ));
+            continue;
+        }
+        if let Err(e) = scratch.set_text(set, &r.indicator_code, &r.value) {
+            errors.push(FieldError::new(at(&r.indicator_code), e.to_string()));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let ids: Vec<Uuid> = units.values().flatten().map(|u| u.id).collect();
+    let current: HashMap<(Uuid, String), i64> = app
+        .db
+        .current_observations_of_units(UnitSelection::Ids(&ids), set_id, year)
+        .await?
+        .into_iter()
+        .map(|o| ((o.unit_id, o.indicator_code), o.version))
+        .collect();
+    let at = now();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let Some(Some(u)) = units.get(&r.unit_code) else {
+            continue;
+        };
+        let expected = current.get(&(u.id, r.indicator_code.clone())).copied();
+        out.push(NewObservation {
+            record: ObservationRecord {
+                id: Uuid::now_v7(),
+                province_code: u.province_code.clone(),
+                unit_id: u.id,
+                unit_code: u.code.clone(),
+                set_id: set_id.to_string(),
+                indicator_code: r.indicator_code.clone(),
+                year,
+                value_text: r.value.clone(),
+                status: ObsStatus::Draft,
+                note: note.to_string(),
+                source: ObsSource::Import,
+                version: expected.unwrap_or(0) + 1,
+                created_by: actor.audit_name(),
+                created_at: at,
+            },
+            expected_version: expected,
+            files: vec![],
+        });
+    }
+    let entry = audit(
+        actor,
+        "observations.import",
+        set_id,
+        serde_json::json!({"set": set_id, "year": year, "rows": out.len(), "units": ids.len()}),
+    );
+    let n = out.len();
+    app.db.insert_observations(&out, entry).await?;
+    Ok(ImportObsReport {
+        rows: n,
+        units: ids.len(),
+    })
+}
+
+/// Largest evidence file accepted (20 MB).
+pub const MAX_EVIDENCE_BYTES: usize = 20 * 1024 * 1024;
+
+/// One indicator value of a unit: unit, set, year, indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueRef {
+    pub unit_code: String,
+    pub set_id: String,
+    pub year: i32,
+    pub indicator_code: String,
+}
+
+/// A file attached as evidence of a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceInput {
+    /// The name shown to people (never used as a path).
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Attaches evidence files to the current value of one indicator, as a new version (same
+/// value and status) that names the version it replaces. The bytes are stored on disk under
+/// `<data_dir>/evidence/<first two hex digits>/<sha256>` (content-addressed: the same file
+/// is stored once); the database keeps name, size, hash and path.
+pub async fn attach_evidence(
+    app: &App,
+    actor: &Actor,
+    value: &ValueRef,
+    expected_version: i64,
+    files: Vec<EvidenceInput>,
+) -> Result<ObservationRecord, AppError> {
+    let ValueRef {
+        unit_code,
+        set_id,
+        year,
+        indicator_code,
+    } = value;
+    let (unit_code, set_id, year, indicator_code) = (
+        unit_code.as_str(),
+        set_id.as_str(),
+        *year,
+        indicator_code.as_str(),
+    );
+    let set = lookup_set(app, set_id, year)?;
+    let unit = unit_in_year(app, unit_code, evaluation_date(set, year)).await?;
+    require_on_unit(app, actor, Permission::EnterObservations, &unit).await?;
+    let mut errors = Vec::new();
+    if files.is_empty() {
+        errors.push(FieldError::new("files", "no file given"));
+    }
+    for (i, f) in files.iter().enumerate() {
+        let field = format!("files[{i}] ({})", f.file_name);
+        if f.file_name.trim().is_empty() || f.file_name.chars().count() > 255 {
+            errors.push(FieldError::new(
+                field,
+                "the file name must have 1 to 255 characters",
+            ));
+        } else if f.bytes.is_empty() {
+            errors.push(FieldError::new(field, "the file is empty"));
+        } else if f.bytes.len() > MAX_EVIDENCE_BYTES {
+            errors.push(FieldError::new(field, "the file is larger than 20 MB"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let current = app
+        .db
+        .current_observations(unit.id, set_id, year)
+        .await?
+        .into_iter()
+        .find(|o| o.indicator_code == indicator_code)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "indicator",
+                format!("no value of {indicator_code} is recorded for {year}"),
+            )
+        })?;
+    if current.version != expected_version {
+        return Err(AppError::Conflict(format!(
+            "{indicator_code}: current version is {}, not {expected_version}",
+            current.version
+        )));
+    }
+    let at = now();
+    let id = Uuid::now_v7();
+    let mut stored = Vec::with_capacity(files.len());
+    for f in files {
+        use sha2::Digest;
+        let sha = hex::encode(sha2::Sha256::digest(&f.bytes));
+        let rel = format!("evidence/{}/{sha}", &sha[..2]);
+        let path = app.config.data_dir.join(&rel);
+        let bytes = f.bytes;
+        let size = bytes.len() as i64;
+        tokio::task::spawn_blocking(move || store_file(&path, &bytes))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(format!("cannot store evidence file: {e}")))?;
+        stored.push(ObservationFile {
+            id: Uuid::now_v7(),
+            observation_id: id,
+            file_name: f.file_name.trim().to_string(),
+            sha256: sha,
+            size,
+            stored_path: rel,
+            created_at: at,
+        });
+    }
+    let names: Vec<&str> = stored.iter().map(|f| f.file_name.as_str()).collect();
+    let entry = audit(
+        actor,
+        "observations.evidence",
+        &unit.code,
+        serde_json::json!({"set": set_id, "year": year, "indicator": indicator_code, "files": names}),
+    );
+    let row = NewObservation {
+        record: ObservationRecord {
+            id,
+            version: current.version + 1,
+            created_by: actor.audit_name(),
+            created_at: at,
+            ..current
+        },
+        expected_version: Some(expected_version),
+        files: stored,
+    };
+    let mut w = app.db.insert_observations(&[row], entry).await?;
+    w.pop()
+        .ok_or_else(|| AppError::Internal("no version written".into()))
+}
+
+/// Writes a content-addressed file atomically (a temporary file, then a rename); an
+/// existing file with the same hash is kept.
+fn store_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp-{}", Uuid::now_v7()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Every version of one value, oldest first, each with its evidence files (public, like
+/// evaluations).
+pub async fn history(
+    app: &App,
+    value: &ValueRef,
+) -> Result<Vec<(ObservationRecord, Vec<ObservationFile>)>, AppError> {
+    let set = lookup_set(app, &value.set_id, value.year)?;
+    let unit = unit_in_year(app, &value.unit_code, evaluation_date(set, value.year)).await?;
+    let mut out = Vec::new();
+    for o in app
+        .db
+        .observation_history(unit.id, &value.set_id, &value.indicator_code, value.year)
+        .await?
+    {
+        let files = app.db.observation_files(o.id).await?;
+        out.push((o, files));
+    }
+    Ok(out)
+}
+
+/// Current version of each recorded indicator of a unit (to name in the next change).
+pub async fn current_versions(
+    app: &App,
+    unit_code: &str,
+    set_id: &str,
+    year: i32,
+) -> Result<HashMap<String, i64>, AppError> {
+    let set = lookup_set(app, set_id, year)?;
+    let unit = unit_in_year(app, unit_code, evaluation_date(set, year)).await?;
+    Ok(app
+        .db
+        .current_observations(unit.id, set_id, year)
+        .await?
+        .into_iter()
+        .map(|o| (o.indicator_code, o.version))
+        .collect())
+}
+
+/// Moves current values of a unit to `to` (submitted by those who enter values, verified by
+/// those who verify), as new versions. `codes` empty: every current value in the state
+/// before. Draft → submitted → verified; other moves are refused naming the indicators.
+pub async fn change_status(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    set_id: &str,
+    year: i32,
+    codes: &[String],
+    to: ObsStatus,
+) -> Result<Vec<ObservationRecord>, AppError> {
+    let set = lookup_set(app, set_id, year)?;
+    let unit = unit_in_year(app, unit_code, evaluation_date(set, year)).await?;
+    let (perm, from) = match to {
+        ObsStatus::Submitted => (Permission::EnterObservations, ObsStatus::Draft),
+        ObsStatus::Verified => (Permission::VerifyObservations, ObsStatus::Submitted),
+        ObsStatus::Draft => {
+            return Err(AppError::invalid(
+                "status",
+                "values go back to draft by changing them",
+            ));
+        }
+    };
+    require_on_unit(app, actor, perm, &unit).await?;
+    let current = app.db.current_observations(unit.id, set_id, year).await?;
+    let chosen: Vec<&ObservationRecord> = if codes.is_empty() {
+        current.iter().filter(|o| o.status == from).collect()
+    } else {
+        let mut errors = Vec::new();
+        let mut out = Vec::new();
+        for (i, c) in codes.iter().enumerate() {
+            match current.iter().find(|o| &o.indicator_code == c) {
+                None => errors.push(FieldError::new(
+                    format!("codes[{i}] ({c})"),
+                    "no value recorded for this indicator",
+                )),
+                Some(o) if o.status != from => errors.push(FieldError::new(
+                    format!("codes[{i}] ({c})"),
+                    format!("is {}, must be {} first", o.status.as_str(), from.as_str()),
+                )),
+                Some(o) => out.push(o),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        out
+    };
+    if chosen.is_empty() {
+        return Err(AppError::invalid(
+            "codes",
+            format!("no value is {}", from.as_str()),
+        ));
+    }
+    let at = now();
+    let rows: Vec<NewObservation> = chosen
+        .iter()
+        .map(|o| NewObservation {
+            record: ObservationRecord {
+                id: Uuid::now_v7(),
+                status: to,
+                version: o.version + 1,
+                created_by: actor.audit_name(),
+                created_at: at,
+                ..(*o).clone()
+            },
+            expected_version: Some(o.version),
+            files: vec![],
+        })
+        .collect();
+    let codes: Vec<&str> = chosen.iter().map(|o| o.indicator_code.as_str()).collect();
+    let entry = audit(
+        actor,
+        &format!("observations.{}", to.as_str()),
+        &unit.code,
+        serde_json::json!({"set": set_id, "year": year, "indicators": codes}),
+    );
+    Ok(app.db.insert_observations(&rows, entry).await?)
+}
+
+/// Dates as `YYYY-MM-DD`.
+fn ser_date<S: serde::Serializer>(d: &Date, ser: S) -> Result<S::Ok, S::Error> {
+    ser.collect_str(d)
+}
+
+fn ser_opt_date<S: serde::Serializer>(d: &Option<Date>, ser: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => ser.collect_str(d),
+        None => ser.serialize_none(),
+    }
+}
+
+fn ser_status<S: serde::Serializer>(s: &Status, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(s.as_str())
+}
+
+/// Result of one indicator for one unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorView {
+    pub code: String,
+    pub name_vi: String,
+    /// Criterion number (`None` for a precondition).
+    pub criterion: Option<u16>,
+    #[serde(serialize_with = "ser_status")]
+    pub status: Status,
+    /// The value as entered, when there is one.
+    pub value: Option<String>,
+    pub value_status: Option<ObsStatus>,
+    pub version: Option<i64>,
+    /// How far from the threshold (in the indicator's unit), when not met.
+    pub gap: Option<f64>,
+    pub caveats: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionView {
+    pub number: u16,
+    pub name_vi: String,
+    #[serde(serialize_with = "ser_status")]
+    pub status: Status,
+    pub met: u16,
+    pub not_met: u16,
+    pub missing: u16,
+    pub needs_verification: u16,
+}
+
+/// One unit against one set.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitResult {
+    #[serde(serialize_with = "ser_status")]
+    pub status: Status,
+    pub tentatively_met: bool,
+    pub criteria_met: u16,
+    pub criteria_total: usize,
+    pub criteria: Vec<CriterionView>,
+    pub indicators: Vec<IndicatorView>,
+    pub caveats: Vec<&'static str>,
+}
+
+/// One child in a roll-up.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildResult {
+    pub code: String,
+    pub name: String,
+    #[serde(serialize_with = "ser_status")]
+    pub status: Status,
+    pub criteria_met: u16,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BucketView {
+    pub min: u16,
+    pub max: u16,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockingView {
+    pub code: String,
+    pub not_met: u32,
+    pub missing: u32,
+}
+
+/// The units of the set's level inside a parent unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct RollupView {
+    pub level: Level,
+    pub units: u32,
+    pub met: u32,
+    pub not_met: u32,
+    pub missing: u32,
+    pub needs_verification: u32,
+    pub met_tentative: u32,
+    pub avg_criteria_met: f64,
+    pub buckets: Vec<BucketView>,
+    pub blocking: Vec<BlockingView>,
+    pub children: Vec<ChildResult>,
+}
+
+/// What `evaluate` returns: the unit's own result when it is of the set's level, the
+/// roll-up of its units of that level when it is above.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub unit_level: Level,
+    pub set: SetSummary,
+    pub year: i32,
+    /// The day whose units were used.
+    #[serde(serialize_with = "ser_date")]
+    pub units_on: Date,
+    pub result: Option<UnitResult>,
+    pub rollup: Option<RollupView>,
+}
+
+fn ctx_of(u: &Unit, region: Option<ntm_domain::Region>) -> UnitCtx {
+    UnitCtx {
+        level: u.level,
+        region: u.region.or(region),
+        group: None,
+        disadvantaged: false,
+    }
+}
+
+/// Evaluates units of `set`'s level with their stored values (one query for all of them);
+/// derived "share of children meeting" indicators are filled from their own children.
+async fn evaluate_units(
+    app: &App,
+    set: &ResolvedSet,
+    units: &[Unit],
+    year: i32,
+    date: Date,
+    region: Option<ntm_domain::Region>,
+) -> Result<Vec<(UnitEvaluation, Vec<ObservationRecord>)>, AppError> {
+    let ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
+    let mut by_unit: HashMap<Uuid, Vec<ObservationRecord>> = HashMap::new();
+    for o in app
+        .db
+        .current_observations_of_units(UnitSelection::Ids(&ids), &set.id, year)
+        .await?
+    {
+        by_unit.entry(o.unit_id).or_default().push(o);
+    }
+    // Child sets of derived indicators (share/count of children meeting another set).
+    let child_sets: Vec<&str> = set
+        .indicators
+        .iter()
+        .filter_map(|i| i.derived.as_ref())
+        .filter(|d| {
+            matches!(
+                d.measure,
+                Measure::ShareOfChildrenMeeting | Measure::CountOfChildrenMeeting
+            )
+        })
+        .filter_map(|d| d.set.as_deref())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut out = Vec::with_capacity(units.len());
+    let mut obs = Observations::new(set);
+    for u in units {
+        obs.clear();
+        let recs = by_unit.remove(&u.id).unwrap_or_default();
+        for r in &recs {
+            if let Err(e) = obs.set_text(set, &r.indicator_code, &r.value_text) {
+                tracing::warn!(unit = %u.code, set = %set.id, "stored value ignored: {e}");
+            }
+        }
+        for child_id in &child_sets {
+            let Ok(child_set) = app.catalog.set_for_year(child_id, year) else {
+                continue;
+            };
+            let children = app
+                .db
+                .subtree_on(&u.path, date, Some(child_set.level))
+                .await?;
+            let evals = Box::pin(evaluate_plain(app, child_set, &children, year, region)).await?;
+            obs.supply_children(set, child_id, &ChildTally::from_evals(evals.iter()));
+        }
+        let e = evaluate_unit(set, &ctx_of(u, region), &obs, year)
+            .map_err(|e| AppError::invalid("set", e.to_string()))?;
+        out.push((e, recs));
+    }
+    Ok(out)
+}
+
+/// Evaluates units with their own values only (no derived inputs).
+async fn evaluate_plain(
+    app: &App,
+    set: &ResolvedSet,
+    units: &[Unit],
+    year: i32,
+    region: Option<ntm_domain::Region>,
+) -> Result<Vec<UnitEvaluation>, AppError> {
+    let ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
+    let mut by_unit: HashMap<Uuid, Vec<ObservationRecord>> = HashMap::new();
+    for o in app
+        .db
+        .current_observations_of_units(UnitSelection::Ids(&ids), &set.id, year)
+        .await?
+    {
+        by_unit.entry(o.unit_id).or_default().push(o);
+    }
+    let mut obs = Observations::new(set);
+    let mut out = Vec::with_capacity(units.len());
+    for u in units {
+        obs.clear();
+        for r in by_unit.remove(&u.id).unwrap_or_default() {
+            let _ = obs.set_text(set, &r.indicator_code, &r.value_text);
+        }
+        out.push(
+            evaluate_unit(set, &ctx_of(u, region), &obs, year)
+                .map_err(|e| AppError::invalid("set", e.to_string()))?,
+        );
+    }
+    Ok(out)
+}
+
+fn unit_result(set: &ResolvedSet, e: &UnitEvaluation, recs: &[ObservationRecord]) -> UnitResult {
+    let by_code: BTreeMap<&str, &ObservationRecord> = recs
+        .iter()
+        .map(|r| (r.indicator_code.as_str(), r))
+        .collect();
+    let indicators = set
+        .indicators
+        .iter()
+        .zip(&e.indicators)
+        .enumerate()
+        .map(|(i, (ind, o))| {
+            let rec = by_code.get(ind.code.as_str());
+            IndicatorView {
+                code: ind.code.clone(),
+                name_vi: ind.name_vi.clone().unwrap_or_default(),
+                criterion: set.criterion_of(i).map(|c| set.criteria[c].number),
+                status: o.status(),
+                value: rec.map(|r| r.value_text.clone()),
+                value_status: rec.map(|r| r.status),
+                version: rec.map(|r| r.version),
+                gap: match o.gap() {
+                    Some(Gap::Amount(a)) => Some(f64::from(a)),
+                    _ => None,
+                },
+                caveats: o.caveats().codes().collect(),
+            }
+        })
+        .collect();
+    let criteria = set
+        .criteria
+        .iter()
+        .zip(&e.criteria)
+        .map(|(c, r)| CriterionView {
+            number: c.number,
+            name_vi: c.name_vi.clone(),
+            status: r.status,
+            met: r.met,
+            not_met: r.not_met,
+            missing: r.missing,
+            needs_verification: r.needs_verification,
+        })
+        .collect();
+    UnitResult {
+        status: e.status,
+        tentatively_met: e.tentatively_met,
+        criteria_met: e.criteria_met,
+        criteria_total: set.criteria.len(),
+        criteria,
+        indicators,
+        caveats: e.caveats.codes().collect(),
+    }
+}
+
+async fn province_region(
+    app: &App,
+    u: &Unit,
+    date: Date,
+) -> Result<Option<ntm_domain::Region>, AppError> {
+    if u.region.is_some() {
+        return Ok(u.region);
+    }
+    Ok(app
+        .db
+        .unit_on(&u.province_code, date)
+        .await?
+        .and_then(|p| p.region))
+}
+
+/// Evaluates a unit for a set and year (public, like the units themselves): its own result
+/// when the unit is of the set's level, and the roll-up of its units of that level valid
+/// in that year when it is above (a province for a commune set).
+pub async fn evaluate(
+    app: &App,
+    unit_code: &str,
+    set_id: &str,
+    year: i32,
+) -> Result<Evaluation, AppError> {
+    let set = lookup_set(app, set_id, year)?;
+    let date = evaluation_date(set, year);
+    let unit = unit_in_year(app, unit_code, date).await?;
+    let region = province_region(app, &unit, date).await?;
+    let mut result = None;
+    let mut rollup = None;
+    if unit.level == set.level {
+        let mut v =
+            evaluate_units(app, set, std::slice::from_ref(&unit), year, date, region).await?;
+        if let Some((e, recs)) = v.pop() {
+            result = Some(unit_result(set, &e, &recs));
+        }
+    } else if unit.level < set.level {
+        let children = app.db.subtree_on(&unit.path, date, Some(set.level)).await?;
+        let evals = evaluate_units(app, set, &children, year, date, region).await?;
+        let mut acc = RollupAcc::new(set);
+        for (e, _) in &evals {
+            acc.add(e);
+        }
+        let r = acc.finish();
+        rollup = Some(RollupView {
+            level: set.level,
+            units: r.units,
+            met: r.met,
+            not_met: r.not_met,
+            missing: r.missing,
+            needs_verification: r.needs_verification,
+            met_tentative: r.met_tentative,
+            avg_criteria_met: r.avg_criteria_met,
+            buckets: r
+                .buckets
+                .iter()
+                .map(|b| BucketView {
+                    min: b.min,
+                    max: b.max,
+                    count: b.count,
+                })
+                .collect(),
+            blocking: r
+                .blocking
+                .iter()
+                .map(|b| BlockingView {
+                    code: set.indicator(b.indicator).code.clone(),
+                    not_met: b.not_met,
+                    missing: b.missing,
+                })
+                .collect(),
+            children: children
+                .iter()
+                .zip(&evals)
+                .map(|(u, (e, _))| ChildResult {
+                    code: u.code.clone(),
+                    name: u.name.clone(),
+                    status: e.status,
+                    criteria_met: e.criteria_met,
+                })
+                .collect(),
+        });
+    } else {
+        return Err(AppError::invalid(
+            "unit",
+            format!(
+                "{set_id} evaluates {} units; {unit_code} is a {} unit below that level",
+                set.level.as_str(),
+                unit.level.as_str()
+            ),
+        ));
+    }
+    Ok(Evaluation {
+        unit_code: unit.code.clone(),
+        unit_name: unit.name.clone(),
+        unit_level: unit.level,
+        set: SetSummary::of(set),
+        year,
+        units_on: date,
+        result,
+        rollup,
+    })
+}
+
+/// What a unit still lacks: indicators not met (with the gap), missing or to verify.
+pub async fn gaps(
+    app: &App,
+    unit_code: &str,
+    set_id: &str,
+    year: i32,
+) -> Result<Vec<IndicatorView>, AppError> {
+    let e = evaluate(app, unit_code, set_id, year).await?;
+    let Some(r) = e.result else {
+        return Err(AppError::invalid(
+            "unit",
+            format!("{unit_code} is not a unit of the level {set_id} evaluates"),
+        ));
+    };
+    Ok(r.indicators
+        .into_iter()
+        .filter(|i| i.status != Status::Met)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_files_are_the_folder() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/criteria");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yaml"))
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<String> = EMBEDDED.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(
+            embedded, on_disk,
+            "update EMBEDDED in crates/ntm-app/src/criteria.rs"
+        );
+        for (name, text) in EMBEDDED {
+            let path = format!("{dir}/{name}");
+            assert_eq!(*text, std::fs::read_to_string(&path).unwrap(), "{name}");
+        }
+    }
+
+    #[test]
+    fn catalog_resolves_and_dates_follow_the_reform() {
+        let c = catalog();
+        assert!(c.contains("xa-ntm-2021-2025"));
+        let s = c.set_for_year("xa-ntm-2021-2025", 2025).unwrap();
+        assert_eq!(
+            evaluation_date(s, 2025),
+            Date::from_calendar_date(2025, Month::June, 30).unwrap()
+        );
+        let s = c.set_for_year("xa-ntm-2021-2025", 2023).unwrap();
+        assert_eq!(
+            evaluation_date(s, 2023),
+            Date::from_calendar_date(2023, Month::December, 31).unwrap()
+        );
+        let s = c.set_for_year("xa-ntm-2026-2030", 2026).unwrap();
+        assert_eq!(
+            evaluation_date(s, 2026),
+            Date::from_calendar_date(2026, Month::December, 31).unwrap()
+        );
+    }
+}
