@@ -648,14 +648,15 @@ fn store_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// Every version of one value, oldest first, each with its evidence files (public, like
-/// evaluations).
+/// Every version of one value, oldest first, each with its evidence files.
 pub async fn history(
     app: &App,
+    actor: &Actor,
     value: &ValueRef,
 ) -> Result<Vec<(ObservationRecord, Vec<ObservationFile>)>, AppError> {
     let set = lookup_set(app, &value.set_id, value.year)?;
     let unit = unit_in_year(app, &value.unit_code, evaluation_date(set, value.year)).await?;
+    require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
     let mut out = Vec::new();
     for o in app
         .db
@@ -671,12 +672,14 @@ pub async fn history(
 /// Current version of each recorded indicator of a unit (to name in the next change).
 pub async fn current_versions(
     app: &App,
+    actor: &Actor,
     unit_code: &str,
     set_id: &str,
     year: i32,
 ) -> Result<HashMap<String, i64>, AppError> {
     let set = lookup_set(app, set_id, year)?;
     let unit = unit_in_year(app, unit_code, evaluation_date(set, year)).await?;
+    require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
     Ok(app
         .db
         .current_observations(unit.id, set_id, year)
@@ -1053,11 +1056,12 @@ async fn province_region(
         .and_then(|p| p.region))
 }
 
-/// Evaluates a unit for a set and year (public, like the units themselves): its own result
+/// Evaluates a unit for a set and year (for users whose scope covers it): its own result
 /// when the unit is of the set's level, and the roll-up of its units of that level valid
 /// in that year when it is above (a province for a commune set).
 pub async fn evaluate(
     app: &App,
+    actor: &Actor,
     unit_code: &str,
     set_id: &str,
     year: i32,
@@ -1065,6 +1069,8 @@ pub async fn evaluate(
     let set = lookup_set(app, set_id, year)?;
     let date = evaluation_date(set, year);
     let unit = unit_in_year(app, unit_code, date).await?;
+    // Values include drafts: readable by logged-in users whose scope covers the unit.
+    require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
     let region = province_region(app, &unit, date).await?;
     let mut result = None;
     let mut rollup = None;
@@ -1145,11 +1151,12 @@ pub async fn evaluate(
 /// What a unit still lacks: indicators not met (with the gap), missing or to verify.
 pub async fn gaps(
     app: &App,
+    actor: &Actor,
     unit_code: &str,
     set_id: &str,
     year: i32,
 ) -> Result<Vec<IndicatorView>, AppError> {
-    let e = evaluate(app, unit_code, set_id, year).await?;
+    let e = evaluate(app, actor, unit_code, set_id, year).await?;
     let Some(r) = e.result else {
         return Err(AppError::invalid(
             "unit",

@@ -764,7 +764,7 @@ fn csv_field(s: &str) -> String {
 async fn evaluate(common: &Common, args: EvaluateArgs) -> Result<ExitCode> {
     use ntm_domain::text::{format_date_vi, format_number_vi};
     let app = open(common, true).await?;
-    let e = ntm_app::criteria::evaluate(&app, &args.unit, &args.set, args.year)
+    let e = ntm_app::criteria::evaluate(&app, &Actor::cli(), &args.unit, &args.set, args.year)
         .await
         .map_err(app_err)?;
     match args.format {
@@ -881,9 +881,10 @@ async fn observe(common: &Common, args: ObserveArgs) -> Result<ExitCode> {
         values.push((code.trim().to_string(), text.to_string()));
     }
     // The command line replaces whatever is current (it has every right).
-    let current = ntm_app::criteria::current_versions(&app, &args.unit, &args.set, args.year)
-        .await
-        .map_err(app_err)?;
+    let current =
+        ntm_app::criteria::current_versions(&app, &Actor::cli(), &args.unit, &args.set, args.year)
+            .await
+            .map_err(app_err)?;
     let values = values
         .into_iter()
         .map(|(code, text)| ntm_app::criteria::ValueInput {

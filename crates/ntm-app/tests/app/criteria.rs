@@ -54,7 +54,7 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
     let good = || vec![v("1.1", "Đạt", None), v("2.1", "85 %", None)];
 
     // Permissions.
-    for (actor, want_unauth) in [(anon, true), (viewer, false), (other, false)] {
+    for (actor, want_unauth) in [(anon, true), (viewer.clone(), false), (other.clone(), false)] {
         let r = put(actor, good(), 2024).await;
         match (want_unauth, &r) {
             (true, Err(AppError::Unauthorized(_))) | (false, Err(AppError::Forbidden(_))) => {}
@@ -126,18 +126,42 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
     );
 
     // The commune's evaluation and the district's roll-up.
-    let e = evaluate(&app, "29374", SET, 2024).await.unwrap();
+    let anon = Actor::Anonymous {
+        origin: "1.2.3.4".into(),
+    };
+    assert!(matches!(
+        evaluate(&app, &anon, "29374", SET, 2024).await,
+        Err(AppError::Unauthorized(_))
+    ));
+    assert!(matches!(
+        evaluate(&app, &other, "29374", SET, 2024).await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(evaluate(&app, &commune, "29374", SET, 2024).await.is_ok());
+    assert!(evaluate(&app, &viewer, "29374", SET, 2024).await.is_ok());
+    let e = evaluate(&app, &Actor::cli(), "29374", SET, 2024)
+        .await
+        .unwrap();
     let r = e.result.expect("own result");
     assert_eq!(r.criteria_total, 19);
     let i21 = r.indicators.iter().find(|i| i.code == "2.1").unwrap();
     assert_eq!((i21.value.as_deref(), i21.version), (Some("90"), Some(2)));
-    assert!(!gaps(&app, "29374", SET, 2024).await.unwrap().is_empty());
+    assert!(
+        !gaps(&app, &Actor::cli(), "29374", SET, 2024)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let district = unit.parent_code.clone().unwrap();
-    let d = evaluate(&app, &district, SET, 2024).await.unwrap();
+    let d = evaluate(&app, &Actor::cli(), &district, SET, 2024)
+        .await
+        .unwrap();
     let roll = d.rollup.expect("roll-up");
     assert!(roll.units >= 1 && roll.children.iter().any(|c| c.code == "29374"));
     assert_eq!(roll.units as usize, roll.children.len());
-    let p = evaluate(&app, "86", SET, 2025).await.unwrap();
+    let p = evaluate(&app, &Actor::cli(), "86", SET, 2025)
+        .await
+        .unwrap();
     assert_eq!(p.units_on, date!(2025 - 06 - 30));
     assert!(p.rollup.unwrap().units > 50);
 
@@ -200,7 +224,7 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
         (w.version, w.status, w.value_text.as_str()),
         (5, ObsStatus::Verified, "90")
     );
-    let h = history(&app, &r21).await.unwrap();
+    let h = history(&app, &Actor::cli(), &r21).await.unwrap();
     assert_eq!(h.len(), 5);
     let (last, files) = h.last().unwrap();
     assert_eq!(last.version, 5);
@@ -241,7 +265,9 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
         .await
         .unwrap();
     assert_eq!((r.rows, r.units), (2, 2));
-    let e = evaluate(&app, &district, SET, 2024).await.unwrap();
+    let e = evaluate(&app, &Actor::cli(), &district, SET, 2024)
+        .await
+        .unwrap();
     assert!(e.rollup.unwrap().children.len() >= 2);
     let cur = app
         .db

@@ -279,16 +279,19 @@ impl From<&Evaluation> for EvaluationDto {
     params(("code" = String, Path, description = "Official unit code"), EvalParams),
     responses(
         (status = 200, description = "The evaluation", body = EvaluationDto),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The unit is outside the user's scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No unit with this code in that year", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown set, year outside the set's validity, or a unit below the set's level", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn evaluation(
     State(st): State<AppState>,
+    ctx: Ctx,
     Path(code): Path<String>,
     Query(p): Query<EvalParams>,
 ) -> Result<Json<EvaluationDto>, WebError> {
-    let e = ntm_app::criteria::evaluate(&st.app, &code, &p.set, p.year).await?;
+    let e = ntm_app::criteria::evaluate(&st.app, &ctx.actor(), &code, &p.set, p.year).await?;
     Ok(Json(EvaluationDto::from(&e)))
 }
 
@@ -307,16 +310,19 @@ pub struct GapsDto {
     params(("code" = String, Path, description = "Official unit code"), EvalParams),
     responses(
         (status = 200, description = "The gaps", body = GapsDto),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The unit is outside the user's scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No unit with this code in that year", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown set, year outside its validity, or a unit not of the set's level", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn gaps(
     State(st): State<AppState>,
+    ctx: Ctx,
     Path(code): Path<String>,
     Query(p): Query<EvalParams>,
 ) -> Result<Json<GapsDto>, WebError> {
-    let g = ntm_app::criteria::gaps(&st.app, &code, &p.set, p.year).await?;
+    let g = ntm_app::criteria::gaps(&st.app, &ctx.actor(), &code, &p.set, p.year).await?;
     Ok(Json(GapsDto {
         indicators: g.iter().map(IndicatorDto::from).collect(),
     }))

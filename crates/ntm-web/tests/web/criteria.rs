@@ -135,8 +135,19 @@ ntm_testkit::both_backends!(observations_need_the_right_officer, |db: Db| async 
     let res = status(&logged_in(&app, "admin").await, "verified").await;
     assert_eq!(res.status_code(), 200, "{}", res.text());
 
-    // Evaluation of the commune, and the district's roll-up (public).
-    let anon = browser(&app);
+    // Evaluation of the commune, and the district's roll-up: for logged-in users whose
+    // scope covers the unit (values include drafts), not for anonymous visitors.
+    let res = browser(&app)
+        .get(&format!(
+            "/api/v1/units/{COMMUNE}/evaluation?set={SET}&year=2024"
+        ))
+        .await;
+    assert_eq!(res.status_code(), 401, "{}", res.text());
+    let res = browser(&app)
+        .get(&format!("/api/v1/units/{COMMUNE}/gaps?set={SET}&year=2024"))
+        .await;
+    assert_eq!(res.status_code(), 401, "{}", res.text());
+    let anon = logged_in(&app, "xem").await;
     let res = anon
         .get(&format!(
             "/api/v1/units/{COMMUNE}/evaluation?set={SET}&year=2024"
