@@ -5,11 +5,13 @@ use serde::Serialize;
 use time::macros::date;
 
 use crate::authz::Actor;
+use crate::criteria::{ImportRow, import_observations};
 use crate::units::{
     ImportReport, ImportStage, NewHamlet, SnapshotInput, add_hamlets, import_snapshot,
 };
 use crate::users::{GrantInput, NewUser, add_user};
 use crate::{App, AppError};
+use ntm_domain::criteria::demo as criteria_demo;
 
 pub const UNITS_2023: &[u8] = include_bytes!("../../../data/admin-units/units-2023.csv");
 pub const UNITS_2025_06: &[u8] = include_bytes!("../../../data/admin-units/units-2025-06.csv");
@@ -145,5 +147,44 @@ pub async fn seed_demo(
             .collect();
         add_hamlets(app, &cli, rows).await?;
     }
+    seed_sample_observations(app, &cli).await?;
     Ok(accounts)
+}
+
+/// Sample indicator values for the 85 xã of Trà Vinh, 2022–2024, generated
+/// deterministically so that the engine reproduces the province's published counts
+/// (`ntm_domain::criteria::demo`). Every value carries the note "Dữ liệu mẫu (demo) — không
+/// phải số liệu chính thức". 2021 is not loaded: the 2021–2025 sets took effect in 2022, and
+/// 2021 was assessed under the 2016–2020 set, which NTM Số does not carry. Loaded once.
+pub async fn seed_sample_observations(app: &App, actor: &Actor) -> Result<usize, AppError> {
+    const DONE: &str = "demo.sample_observations";
+    if app.db.get_setting(DONE).await?.is_some() {
+        return Ok(0);
+    }
+    let rows = ntm_domain::snapshot::parse_units_csv(UNITS_2023).map_err(AppError::from)?;
+    let region = crate::units::bundled_regions().region_of("84", "Tỉnh Trà Vinh");
+    let communes = criteria_demo::tra_vinh_communes(&rows, region);
+    let mut written = 0;
+    for year in 2022..=2024 {
+        let sample = criteria_demo::tra_vinh_sample(&app.catalog, &communes, year)
+            .map_err(|e| AppError::Internal(format!("demo data: {e}")))?;
+        let mut by_set: std::collections::BTreeMap<&str, Vec<ImportRow>> = Default::default();
+        for (i, o) in sample.iter().enumerate() {
+            by_set.entry(o.set_id).or_default().push(ImportRow {
+                line: i + 2,
+                unit_code: o.unit_code.clone(),
+                indicator_code: o.indicator_code.clone(),
+                value: o.value_text.clone(),
+            });
+        }
+        for (set_id, rows) in by_set {
+            let n = rows.len();
+            import_observations(app, actor, set_id, year, rows, criteria_demo::SAMPLE_NOTE).await?;
+            written += n;
+        }
+    }
+    app.db
+        .set_setting_if_absent(DONE, &written.to_string())
+        .await?;
+    Ok(written)
 }

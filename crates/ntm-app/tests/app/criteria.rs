@@ -54,7 +54,11 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
     let good = || vec![v("1.1", "Đạt", None), v("2.1", "85 %", None)];
 
     // Permissions.
-    for (actor, want_unauth) in [(anon, true), (viewer.clone(), false), (other.clone(), false)] {
+    for (actor, want_unauth) in [
+        (anon, true),
+        (viewer.clone(), false),
+        (other.clone(), false),
+    ] {
         let r = put(actor, good(), 2024).await;
         match (want_unauth, &r) {
             (true, Err(AppError::Unauthorized(_))) | (false, Err(AppError::Forbidden(_))) => {}
