@@ -166,7 +166,7 @@ pub async fn seed_sample_observations(app: &App, actor: &Actor) -> Result<usize,
     let communes = criteria_demo::tra_vinh_communes(&rows, region);
     let mut written = 0;
     for year in 2022..=2024 {
-        let sample = criteria_demo::tra_vinh_sample(&app.catalog, &communes, year)
+        let sample = criteria_demo::tra_vinh_sample(app.catalog, &communes, year)
             .map_err(|e| AppError::Internal(format!("demo data: {e}")))?;
         let mut by_set: std::collections::BTreeMap<&str, Vec<ImportRow>> = Default::default();
         for (i, o) in sample.iter().enumerate() {
