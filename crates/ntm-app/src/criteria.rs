@@ -91,7 +91,7 @@ pub struct SetSummary {
 }
 
 impl SetSummary {
-    fn of(s: &ResolvedSet) -> SetSummary {
+    pub(crate) fn of(s: &ResolvedSet) -> SetSummary {
         SetSummary {
             id: s.id.clone(),
             version: s.version.clone(),
@@ -151,7 +151,7 @@ async fn unit_in_year(app: &App, code: &str, date: Date) -> Result<Unit, AppErro
 /// Checks `p` on the unit record of the year; a grant on the record of the same code
 /// valid today also counts (an officer of commune 29374 since the 2025 reform keeps the
 /// commune's earlier years, when its path ran through a district).
-async fn require_on_unit(
+pub(crate) async fn require_on_unit(
     app: &App,
     actor: &Actor,
     p: Permission,
@@ -883,6 +883,9 @@ pub struct Evaluation {
     pub units_on: Date,
     pub result: Option<UnitResult>,
     pub rollup: Option<RollupView>,
+    /// Set when the unit's province has its own set extending the requested one and that
+    /// set was used (see `crate::provincial`); `set` stays the national set requested.
+    pub provincial: Option<crate::provincial::ProvincialUse>,
 }
 
 fn ctx_of(u: &Unit, region: Option<ntm_domain::Region>) -> UnitCtx {
@@ -899,6 +902,7 @@ fn ctx_of(u: &Unit, region: Option<ntm_domain::Region>) -> UnitCtx {
 async fn evaluate_units(
     app: &App,
     set: &ResolvedSet,
+    obs_set_id: &str,
     units: &[Unit],
     year: i32,
     date: Date,
@@ -908,7 +912,7 @@ async fn evaluate_units(
     let mut by_unit: HashMap<Uuid, Vec<ObservationRecord>> = HashMap::new();
     for o in app
         .db
-        .current_observations_of_units(UnitSelection::Ids(&ids), &set.id, year)
+        .current_observations_of_units(UnitSelection::Ids(&ids), obs_set_id, year)
         .await?
     {
         by_unit.entry(o.unit_id).or_default().push(o);
@@ -1072,17 +1076,29 @@ pub async fn evaluate(
     // Values include drafts: readable by logged-in users whose scope covers the unit.
     require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
     let region = province_region(app, &unit, date).await?;
+    // A provincial set extending `set_id` replaces it for units of its province.
+    let national = set;
+    let provincial = crate::provincial::set_for_unit(app, &unit, set_id, year).await?;
+    let set = provincial.as_ref().map_or(national, |p| &p.set);
     let mut result = None;
     let mut rollup = None;
     if unit.level == set.level {
-        let mut v =
-            evaluate_units(app, set, std::slice::from_ref(&unit), year, date, region).await?;
+        let mut v = evaluate_units(
+            app,
+            set,
+            set_id,
+            std::slice::from_ref(&unit),
+            year,
+            date,
+            region,
+        )
+        .await?;
         if let Some((e, recs)) = v.pop() {
             result = Some(unit_result(set, &e, &recs));
         }
     } else if unit.level < set.level {
         let children = app.db.subtree_on(&unit.path, date, Some(set.level)).await?;
-        let evals = evaluate_units(app, set, &children, year, date, region).await?;
+        let evals = evaluate_units(app, set, set_id, &children, year, date, region).await?;
         let mut acc = RollupAcc::new(set);
         for (e, _) in &evals {
             acc.add(e);
@@ -1140,11 +1156,12 @@ pub async fn evaluate(
         unit_code: unit.code.clone(),
         unit_name: unit.name.clone(),
         unit_level: unit.level,
-        set: SetSummary::of(set),
+        set: SetSummary::of(national),
         year,
         units_on: date,
         result,
         rollup,
+        provincial: provincial.map(|p| p.info),
     })
 }
 

@@ -10,8 +10,10 @@ pub mod authz;
 pub mod criteria;
 pub mod demo;
 pub mod error;
+pub mod provincial;
 pub mod units;
 pub mod users;
+pub mod workbook;
 
 use std::path::PathBuf;
 

@@ -15,7 +15,7 @@ pub enum Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Permission::ViewUnits,
         Permission::EditHamlets,
         Permission::ImportUnits,
@@ -23,6 +23,7 @@ impl Permission {
         Permission::ViewAudit,
         Permission::EnterObservations,
         Permission::VerifyObservations,
+        Permission::ManageCriteria,
     ];
 }
 
@@ -69,6 +70,7 @@ impl Role {
                     | ManageUsers
                     | EnterObservations
                     | VerifyObservations
+                    | ManageCriteria
             ),
             Role::DistrictOfficer => matches!(
                 p,
@@ -99,6 +101,8 @@ pub enum Permission {
     EnterObservations,
     /// Mark submitted indicator values as verified.
     VerifyObservations,
+    /// Upload the province's criteria sets (stricter thresholds extending a national set).
+    ManageCriteria,
 }
 
 /// A role granted on a unit subtree. `scope_path` is the materialized path of the
@@ -158,6 +162,22 @@ mod tests {
             "/84/"
         ));
         assert!(!allows(&[], Permission::ViewUnits, "/84/"));
+    }
+
+    #[test]
+    fn criteria_sets_are_managed_by_admins_and_province_officers() {
+        let p = Permission::ManageCriteria;
+        assert!(allows(&[g(Role::Admin, "/")], p, "/86/"));
+        assert!(allows(&[g(Role::ProvinceOfficer, "/86/")], p, "/86/"));
+        assert!(!allows(&[g(Role::ProvinceOfficer, "/92/")], p, "/86/"));
+        for role in [
+            Role::DistrictOfficer,
+            Role::CommuneOfficer,
+            Role::DepartmentOfficer,
+            Role::Viewer,
+        ] {
+            assert!(!allows(&[g(role, "/86/")], p, "/86/"), "{role:?}");
+        }
     }
 
     #[test]

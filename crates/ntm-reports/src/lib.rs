@@ -7,6 +7,8 @@ use std::io::Cursor;
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use rust_xlsxwriter::{Format, Workbook};
 
+pub mod wide;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     #[error("cannot read the spreadsheet: {0}")]
@@ -75,6 +77,14 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
+/// One sheet of a workbook written by [`write_sheets`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSheet {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
 /// Writes one sheet: a bold, frozen header row, then the rows as text (codes keep their
 /// leading zeros), with an autofilter and sensible column widths.
 pub fn write_table(
@@ -82,40 +92,55 @@ pub fn write_table(
     header: &[&str],
     rows: &[Vec<String>],
 ) -> Result<Vec<u8>, ReportError> {
+    write_sheets(&[TableSheet {
+        name: sheet_name.to_string(),
+        header: header.iter().map(|h| h.to_string()).collect(),
+        rows: rows.to_vec(),
+    }])
+}
+
+/// Writes several sheets laid out as [`write_table`] does.
+pub fn write_sheets(sheets: &[TableSheet]) -> Result<Vec<u8>, ReportError> {
     let err = |e: rust_xlsxwriter::XlsxError| ReportError::Write(e.to_string());
     let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(sheet_name).map_err(err)?;
     let bold = Format::new().set_bold();
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)
+    for s in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(&s.name).map_err(err)?;
+        for (c, h) in s.header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(err)?;
+        }
+        for (r, row) in s.rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string((r + 1) as u32, c as u16, v).map_err(err)?;
+            }
+        }
+        for (c, h) in s.header.iter().enumerate() {
+            let width = s
+                .rows
+                .iter()
+                .map(|r| r.get(c).map(|v| v.chars().count()).unwrap_or(0))
+                .chain(std::iter::once(h.chars().count()))
+                .max()
+                .unwrap_or(10)
+                .clamp(6, 60);
+            ws.set_column_width(c as u16, width as f64 + 2.0)
+                .map_err(err)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(err)?;
+        if !s.rows.is_empty() {
+            ws.autofilter(
+                0,
+                0,
+                s.rows.len() as u32,
+                s.header.len().saturating_sub(1) as u16,
+            )
             .map_err(err)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string((r + 1) as u32, c as u16, v).map_err(err)?;
         }
     }
-    for (c, h) in header.iter().enumerate() {
-        let width = rows
-            .iter()
-            .map(|r| r.get(c).map(|v| v.chars().count()).unwrap_or(0))
-            .chain(std::iter::once(h.chars().count()))
-            .max()
-            .unwrap_or(10)
-            .clamp(6, 60);
-        ws.set_column_width(c as u16, width as f64 + 2.0)
-            .map_err(err)?;
-    }
-    ws.set_freeze_panes(1, 0).map_err(err)?;
-    if !rows.is_empty() {
-        ws.autofilter(
-            0,
-            0,
-            rows.len() as u32,
-            header.len().saturating_sub(1) as u16,
-        )
-        .map_err(err)?;
+    if sheets.is_empty() {
+        wb.add_worksheet();
     }
     wb.save_to_buffer().map_err(err)
 }

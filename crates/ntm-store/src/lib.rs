@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod audit;
+mod criteria_sets;
 mod db;
 mod observations;
 mod sessions;
@@ -13,6 +14,7 @@ mod settings;
 mod units;
 mod users;
 
+pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
 pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitSelection};
 pub use sessions::SessionRecord;

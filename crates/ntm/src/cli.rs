@@ -70,6 +70,10 @@ enum Command {
     /// Record indicator values of a unit (new draft versions; nothing is written if any
     /// value is bad).
     Observe(ObserveArgs),
+    /// Excel templates of indicator values (a row per unit, a column per indicator), their
+    /// import, and evaluation results as XLSX.
+    #[command(subcommand)]
+    Observations(ObservationsCmd),
 }
 
 #[derive(Subcommand)]
@@ -320,6 +324,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Criteria(CriteriaCmd::List) => criteria_list(&common).await,
         Command::Evaluate(args) => evaluate(&common, args).await,
         Command::Observe(args) => observe(&common, args).await,
+        Command::Observations(cmd) => observations(&common, cmd).await,
     }
 }
 
@@ -909,6 +914,120 @@ async fn observe(common: &Common, args: ObserveArgs) -> Result<ExitCode> {
             "  {} = {}  (version {})",
             o.indicator_code, o.value_text, o.version
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+enum ObservationsCmd {
+    /// Write the Excel template officials fill in: one row per unit of the set's level
+    /// under --unit (valid in --year), one column per indicator, thresholds shown, current
+    /// values filled in.
+    Template {
+        /// Criteria set id, e.g. `xa-ntm-2021-2025` (see `ntm criteria list`).
+        #[arg(long)]
+        set: String,
+        /// Unit code: a unit of the set's level, or a parent (district, province).
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: i32,
+        /// Output file (default `mau-<set>-<unit>-<year>.xlsx`).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Import a filled template (XLSX, or CSV with the same layout). If any cell is bad
+    /// nothing is written and every bad cell is listed.
+    Import {
+        file: PathBuf,
+        /// Write the valid cells and list the bad ones (skipped).
+        #[arg(long)]
+        apply_valid: bool,
+    },
+    /// Write the evaluation of a unit (or the roll-up of its units) as XLSX.
+    Export {
+        #[arg(long)]
+        set: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: i32,
+        /// Output file (default `ket-qua-<set>-<unit>-<year>.xlsx`).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+async fn observations(common: &Common, cmd: ObservationsCmd) -> Result<ExitCode> {
+    let app = open(common, true).await?;
+    let actor = Actor::cli();
+    match cmd {
+        ObservationsCmd::Template {
+            set,
+            unit,
+            year,
+            output,
+        } => {
+            let bytes = ntm_app::workbook::template(&app, &actor, &set, &unit, year)
+                .await
+                .map_err(app_err)?;
+            let path =
+                output.unwrap_or_else(|| PathBuf::from(format!("mau-{set}-{unit}-{year}.xlsx")));
+            write_output(&path, &bytes)?;
+            println!(
+                "template for {set} {year} ({unit}) written to {}",
+                path.display()
+            );
+        }
+        ObservationsCmd::Import { file, apply_valid } => {
+            let bytes = read_file(&file)?;
+            let name = file.to_string_lossy().into_owned();
+            let r = match ntm_app::workbook::import(&app, &actor, &bytes, &name, apply_valid).await
+            {
+                Ok(r) => r,
+                Err(AppError::Validation(errs))
+                    if !apply_valid && errs.iter().any(|e| e.field.starts_with("line ")) =>
+                {
+                    let e = AppError::Validation(errs);
+                    return Err(anyhow!(
+                        "{}\n(use --apply-valid to write the valid cells and skip the bad ones)",
+                        app_err(e)
+                    ));
+                }
+                Err(e) => return Err(app_err(e)),
+            };
+            println!(
+                "{} value(s) of {} unit(s) imported for {} {}",
+                r.rows, r.units, r.set_id, r.year
+            );
+            if !r.bad.is_empty() {
+                println!("{} bad cell(s) skipped:", r.bad.len());
+                for e in &r.bad {
+                    println!("  {}: {}", e.field, e.message);
+                }
+            }
+        }
+        ObservationsCmd::Export {
+            set,
+            unit,
+            year,
+            output,
+        } => {
+            let bytes = ntm_app::workbook::export_results(&app, &actor, &unit, &set, year)
+                .await
+                .map_err(app_err)?;
+            let path = output
+                .unwrap_or_else(|| PathBuf::from(format!("ket-qua-{set}-{unit}-{year}.xlsx")));
+            write_output(&path, &bytes)?;
+            println!(
+                "results of {unit} for {set} {year} written to {}",
+                path.display()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

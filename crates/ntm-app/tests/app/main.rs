@@ -1,6 +1,8 @@
 //! Use cases on both databases, with the real national unit lists.
 
 mod criteria;
+mod provincial;
+mod workbook;
 
 use ntm_app::units::{NewHamlet, add_hamlets, get_unit, search};
 use ntm_app::users::{

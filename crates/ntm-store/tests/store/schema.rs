@@ -26,6 +26,7 @@ ntm_testkit::both_backends!(migrations_are_idempotent, |db: Db| async move {
         "settings",
         "observations",
         "observation_files",
+        "criteria_set_files",
     ] {
         assert!(tables.contains(t), "missing table {t}: {tables:?}");
     }

@@ -195,6 +195,8 @@ pub struct EvaluationDto {
     pub result: Option<UnitResultDto>,
     /// When the unit is above the set's level.
     pub rollup: Option<RollupDto>,
+    /// When the unit's province has its own set extending the one requested, and it was used.
+    pub provincial: Option<crate::api::provincial::ProvincialUseDto>,
 }
 
 impl From<&Evaluation> for EvaluationDto {
@@ -265,6 +267,10 @@ impl From<&Evaluation> for EvaluationDto {
                     })
                     .collect(),
             }),
+            provincial: e
+                .provincial
+                .as_ref()
+                .map(crate::api::provincial::ProvincialUseDto::from),
         }
     }
 }

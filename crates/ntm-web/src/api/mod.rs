@@ -7,6 +7,7 @@
 
 pub mod criteria;
 pub mod docs;
+pub mod provincial;
 pub mod units;
 
 use axum::extract::State;
@@ -56,6 +57,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(criteria::gaps))
         .routes(routes!(criteria::put_observations))
         .routes(routes!(criteria::change_status))
+        .routes(routes!(
+            provincial::list_province_sets,
+            provincial::put_province_set
+        ))
         .routes(routes!(me))
         .routes(routes!(audit_verify))
 }

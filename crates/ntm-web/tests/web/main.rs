@@ -11,3 +11,4 @@ mod hamlets;
 mod helpers;
 mod i18n;
 mod pages;
+mod provincial;

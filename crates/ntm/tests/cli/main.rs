@@ -95,7 +95,16 @@ fn every_subcommand_has_help() {
     let o = Command::new(BIN).arg("--help").output().expect("run");
     let out = ok(&o);
     for sub in [
-        "serve", "demo", "import", "user", "audit", "migrate", "criteria", "evaluate", "observe",
+        "serve",
+        "demo",
+        "import",
+        "user",
+        "audit",
+        "migrate",
+        "criteria",
+        "evaluate",
+        "observe",
+        "observations",
     ] {
         assert!(out.contains(sub), "--help lacks {sub}: {out}");
         let o = Command::new(BIN)
@@ -627,4 +636,155 @@ fn observation_import_reports_every_bad_row_and_writes_nothing() {
         "{out}"
     );
     ok(&env.run(&["audit", "verify"]));
+}
+
+#[test]
+fn observation_template_import_and_export() {
+    use ntm_reports::wide::{WideColumn, WideRow, WideSheet, read_wide, write_wide};
+    let env = Env::new();
+    let small = env.file("small.csv", SMALL.as_bytes());
+    ok(&env.run(&[
+        "import",
+        "units",
+        small.to_str().unwrap(),
+        "--date",
+        "2023-05-07",
+    ]));
+    let mau = env.dir.path().join("mau.xlsx");
+    let out = ok(&env.run(&[
+        "observations",
+        "template",
+        "--set",
+        "xa-ntm-2021-2025",
+        "--unit",
+        "844",
+        "--year",
+        "2024",
+        "-o",
+        mau.to_str().unwrap(),
+    ]));
+    assert!(out.contains("mau.xlsx"), "{out}");
+    let bytes = std::fs::read(&mau).unwrap();
+    let sheet = read_wide(&bytes, "mau.xlsx").unwrap().remove(0);
+    assert_eq!(
+        (sheet.set_id.as_str(), sheet.year),
+        ("xa-ntm-2021-2025", 2024)
+    );
+    let table = ntm_reports::read_table(&bytes, "mau.xlsx").unwrap();
+    let units: Vec<&str> = table[6..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(units, ["28768", "28771"]);
+
+    // Filled in with two bad cells: both listed, nothing written.
+    let col = |code: &str| WideColumn {
+        code: code.into(),
+        name: String::new(),
+        threshold: String::new(),
+        boolean: false,
+    };
+    let row = |unit: &str, v: [&str; 2]| WideRow {
+        unit_code: unit.into(),
+        unit_name: String::new(),
+        values: v.iter().map(|s| s.to_string()).collect(),
+    };
+    let filled = write_wide(&[WideSheet {
+        columns: vec![col("1.1"), col("2.1")],
+        rows: vec![
+            row("28768", ["Đạt", "140 %"]),
+            row("28771", ["Không đạt", "70"]),
+            row("99999", ["Đạt", ""]),
+        ],
+        ..sheet_of(&sheet)
+    }])
+    .unwrap();
+    let f = env.file("filled.xlsx", &filled);
+    let import = |extra: &[&str]| {
+        let mut args = vec!["observations", "import", f.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        env.run(&args)
+    };
+    let out = failed(&import(&[]));
+    assert!(
+        out.contains("line 7 (2.1)") && out.contains("line 9 (unit_code)"),
+        "{out}"
+    );
+    assert!(!out.contains("line 8"), "{out}");
+    assert!(
+        out.contains("nothing was changed") && out.contains("--apply-valid"),
+        "{out}"
+    );
+    let o = env.run(&[
+        "evaluate",
+        "--set",
+        "xa-ntm-2021-2025",
+        "--unit",
+        "28771",
+        "--year",
+        "2024",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(
+        json["result"]["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["value"].is_null()),
+        "nothing may be written"
+    );
+
+    // --apply-valid writes the three good cells and lists the bad ones.
+    let out = ok(&import(&["--apply-valid"]));
+    assert!(out.contains("3 value(s) of 2 unit(s)"), "{out}");
+    assert!(
+        out.contains("2 bad cell(s) skipped") && out.contains("line 7 (2.1)"),
+        "{out}"
+    );
+    let out = ok(&env.run(&[
+        "evaluate",
+        "--set",
+        "xa-ntm-2021-2025",
+        "--unit",
+        "28771",
+        "--year",
+        "2024",
+        "--format",
+        "csv",
+    ]));
+    assert!(
+        out.contains(",2.1,") && out.contains(",70,draft,1,"),
+        "{out}"
+    );
+
+    // Results of the district as XLSX.
+    let kq = env.dir.path().join("kq.xlsx");
+    ok(&env.run(&[
+        "observations",
+        "export",
+        "--set",
+        "xa-ntm-2021-2025",
+        "--unit",
+        "844",
+        "--year",
+        "2024",
+        "-o",
+        kq.to_str().unwrap(),
+    ]));
+    let t = ntm_reports::read_table(&std::fs::read(&kq).unwrap(), "kq.xlsx").unwrap();
+    let codes: Vec<&str> = t[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(codes, ["28768", "28771"]);
+    ok(&env.run(&["audit", "verify"]));
+}
+
+fn sheet_of(d: &ntm_reports::wide::WideData) -> ntm_reports::wide::WideSheet {
+    ntm_reports::wide::WideSheet {
+        sheet_name: d.set_id.clone(),
+        set_id: d.set_id.clone(),
+        version: d.version.clone().unwrap_or_default(),
+        year: d.year,
+        title: String::new(),
+        note: String::new(),
+        columns: vec![],
+        rows: vec![],
+    }
 }
