@@ -80,6 +80,15 @@ enum Command {
 enum CriteriaCmd {
     /// List every set and version with its validity.
     List,
+    /// Upload a provincial set (YAML) that `extends` a national one with stricter
+    /// thresholds; validated (every problem with file:line), audited, used by evaluations
+    /// of that province's units.
+    Upload {
+        /// Province code the set applies to (e.g. 86).
+        #[arg(long)]
+        province: String,
+        file: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -322,6 +331,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(cmd) => user(&common, cmd).await,
         Command::Audit(cmd) => audit(&common, cmd).await,
         Command::Criteria(CriteriaCmd::List) => criteria_list(&common).await,
+        Command::Criteria(CriteriaCmd::Upload { province, file }) => {
+            criteria_upload(&common, &province, &file).await
+        }
         Command::Evaluate(args) => evaluate(&common, args).await,
         Command::Observe(args) => observe(&common, args).await,
         Command::Observations(cmd) => observations(&common, cmd).await,
@@ -1028,6 +1040,35 @@ async fn observations(common: &Common, cmd: ObservationsCmd) -> Result<ExitCode>
                 path.display()
             );
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn criteria_upload(common: &Common, province: &str, file: &Path) -> Result<ExitCode> {
+    let app = open(common, true).await?;
+    let text = String::from_utf8(read_file(file)?)
+        .map_err(|_| anyhow!("{} is not UTF-8 text", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let s = ntm_app::provincial::upload_set(&app, &Actor::cli(), province, &name, &text)
+        .await
+        .map_err(app_err)?;
+    println!(
+        "provincial set {} (version {}) for province {} stored; it extends {} and is now active",
+        s.set_id, s.version, s.province_code, s.extends
+    );
+    for t in &s.thresholds {
+        println!(
+            "  {}  {}",
+            t.code,
+            if t.confirmed {
+                "sourced"
+            } else {
+                "not sourced: evaluations show \"cần xác minh\""
+            }
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

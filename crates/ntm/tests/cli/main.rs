@@ -788,3 +788,67 @@ fn sheet_of(d: &ntm_reports::wide::WideData) -> ntm_reports::wide::WideSheet {
         rows: vec![],
     }
 }
+
+#[test]
+fn provincial_set_upload() {
+    let env = Env::new();
+    ok(&env.run(&["import", "units", "--reference"]));
+    let yaml = |value: u32, field: &str| {
+        format!(
+            r#"format: ntm-criteria/1
+kind: criteria_set
+id: xa-ntm-vinh-long-2021-2025
+version: "2022"
+extends: xa-ntm-2021-2025
+level: commune
+category: provincial_set
+title_vi: "Bộ tiêu chí xã nông thôn mới tỉnh Vĩnh Long giai đoạn 2021 - 2025"
+valid_from: "2022-07-01"
+{field}: 2025
+completeness: partial
+sources:
+  QD_VL: {{doc: "Quyết định của UBND tỉnh Vĩnh Long (ví dụ kiểm thử)", what: "tiêu chí 3"}}
+overrides:
+  - code: "3.1"
+    threshold: {{op: ">=", value: {value}, text: "≥{value}%"}}
+    provenance: sourced
+    sources: [QD_VL]
+"#
+        )
+    };
+    let typo = env.file("typo.yaml", yaml(90, "valid_too").as_bytes());
+    let out = failed(&env.run(&[
+        "criteria",
+        "upload",
+        "--province",
+        "86",
+        typo.to_str().unwrap(),
+    ]));
+    assert!(out.contains("typo.yaml:10"), "{out}");
+    let looser = env.file("looser.yaml", yaml(70, "valid_to").as_bytes());
+    let out = failed(&env.run(&[
+        "criteria",
+        "upload",
+        "--province",
+        "86",
+        looser.to_str().unwrap(),
+    ]));
+    assert!(
+        out.contains("nothing was changed") || out.contains("3.1"),
+        "{out}"
+    );
+    let good = env.file("vinh-long.yaml", yaml(90, "valid_to").as_bytes());
+    let out = ok(&env.run(&[
+        "criteria",
+        "upload",
+        "--province",
+        "86",
+        good.to_str().unwrap(),
+    ]));
+    assert!(
+        out.contains("xa-ntm-vinh-long-2021-2025") && out.contains("3.1  sourced"),
+        "{out}"
+    );
+    let log = ok(&env.run(&["audit", "list"]));
+    assert!(log.contains("criteria_set.upload"), "{log}");
+}
