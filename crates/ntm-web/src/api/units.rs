@@ -39,6 +39,10 @@ pub struct UnitDto {
     pub region: Option<String>,
     /// Vietnamese name of the region.
     pub region_name: Option<String>,
+    /// Whether the province → region assignment is confirmed by a cited source. Today it
+    /// is not (statistics-office regions, recalled): regional thresholds resting on it
+    /// stay to be verified.
+    pub region_confirmed: bool,
     /// First day of validity (absent: unknown).
     #[schema(format = Date, example = "2025-07-01")]
     pub valid_from: Option<String>,
@@ -60,6 +64,7 @@ impl From<&Unit> for UnitDto {
             province_code: u.province_code.clone(),
             region: u.region.map(|r| r.code().to_string()),
             region_name: u.region.map(|r| r.name_vi().to_string()),
+            region_confirmed: false,
             valid_from: u.valid_from.map(|d| d.to_string()),
             valid_to: u.valid_to.map(|d| d.to_string()),
         }

@@ -18,6 +18,10 @@ ntm_testkit::both_backends!(api_unit_on_dates_with_parent_chain, |db: Db| async 
     assert_eq!(v["unit"]["name"], "Xã Tân An");
     assert_eq!(v["unit"]["level"], "commune");
     assert_eq!(v["unit"]["valid_to"], "2025-07-01");
+    assert_eq!(
+        v["unit"]["region_confirmed"], false,
+        "the region table is not yet sourced"
+    );
     assert_eq!(v["unit"]["region"], "DBSCL");
     let chain: Vec<&str> = v["ancestors"]
         .as_array()
