@@ -3,23 +3,56 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Where a value is in its review: entered, submitted by the commune, verified above.
+/// Where a value is in its review: entered, submitted by the commune, verified above, or
+/// returned to the commune with a comment.
+///
+/// Moves: draft or returned → submitted (by those who enter values); submitted → verified
+/// or returned (by those who verify; returning needs a comment). Changing a value makes a
+/// new draft, whatever its status was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ObsStatus {
     Draft,
     Submitted,
     Verified,
+    /// Sent back by a verifier with a comment; the commune corrects and submits again.
+    Returned,
 }
 
 impl ObsStatus {
-    pub const ALL: [ObsStatus; 3] = [ObsStatus::Draft, ObsStatus::Submitted, ObsStatus::Verified];
+    pub const ALL: [ObsStatus; 4] = [
+        ObsStatus::Draft,
+        ObsStatus::Submitted,
+        ObsStatus::Verified,
+        ObsStatus::Returned,
+    ];
+
+    /// The statuses a value may be moved to `self` from by a status change (`Draft` is
+    /// reached only by changing the value, so it has none).
+    pub fn allowed_from(self) -> &'static [ObsStatus] {
+        match self {
+            ObsStatus::Draft => &[],
+            ObsStatus::Submitted => &[ObsStatus::Draft, ObsStatus::Returned],
+            ObsStatus::Verified | ObsStatus::Returned => &[ObsStatus::Submitted],
+        }
+    }
+
+    /// Whether a status change may move a value from `from` to `self`.
+    pub fn can_follow(self, from: ObsStatus) -> bool {
+        self.allowed_from().contains(&from)
+    }
+
+    /// Whether moving to this status needs a comment (returning does).
+    pub fn needs_comment(self) -> bool {
+        self == ObsStatus::Returned
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
             ObsStatus::Draft => "draft",
             ObsStatus::Submitted => "submitted",
             ObsStatus::Verified => "verified",
+            ObsStatus::Returned => "returned",
         }
     }
 
@@ -32,6 +65,7 @@ impl ObsStatus {
             ObsStatus::Draft => "Nháp",
             ObsStatus::Submitted => "Đã gửi",
             ObsStatus::Verified => "Đã xác minh",
+            ObsStatus::Returned => "Bị trả lại",
         }
     }
 }
@@ -75,5 +109,25 @@ mod tests {
             assert_eq!(ObsSource::parse(s.as_str()), Some(s));
         }
         assert_eq!(ObsStatus::parse("approved"), None);
+    }
+
+    #[test]
+    fn review_moves() {
+        use ObsStatus::*;
+        assert!(Submitted.can_follow(Draft));
+        assert!(Submitted.can_follow(Returned));
+        assert!(!Submitted.can_follow(Verified));
+        assert!(!Submitted.can_follow(Submitted));
+        assert!(Verified.can_follow(Submitted));
+        assert!(!Verified.can_follow(Draft));
+        assert!(!Verified.can_follow(Returned));
+        assert!(Returned.can_follow(Submitted));
+        assert!(!Returned.can_follow(Draft));
+        assert!(!Returned.can_follow(Verified));
+        for s in ObsStatus::ALL {
+            assert!(!Draft.can_follow(s), "draft is reached by editing only");
+        }
+        assert!(Returned.needs_comment());
+        assert!(!Verified.needs_comment() && !Submitted.needs_comment());
     }
 }

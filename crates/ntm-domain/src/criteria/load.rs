@@ -174,6 +174,7 @@ const TOP_KEYS: &[&str] = &[
     "amends",
     "changes_status",
     "completeness",
+    "evidence_required",
     "prerequisites",
     "prerequisites_note",
     "replaces",
@@ -332,6 +333,7 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
             None
         }
     };
+    let evidence_required = o.opt_bool(cx, "evidence_required");
     let prerequisites = o.str_list(cx, "prerequisites");
     let prerequisites_line = o.key_line("prerequisites");
     for p in &prerequisites {
@@ -637,6 +639,7 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
         amends_line,
         changes_status,
         completeness: completeness?,
+        evidence_required,
         prerequisites,
         prerequisites_line,
         legal_basis,
@@ -1186,6 +1189,7 @@ const INDICATOR_KEYS: &[&str] = &[
     "uncertain",
     "confidence",
     "verified",
+    "evidence_required",
     "placeholder",
     "source",
     "source_date",
@@ -1292,6 +1296,7 @@ pub(crate) fn parse_indicator(
     let uncertain = io.opt_bool(cx, "uncertain").unwrap_or(false);
     let confidence = confidence(cx, &io);
     verified_flag(cx, &io, "verified");
+    let evidence_required = io.opt_bool(cx, "evidence_required");
     let placeholder = io.opt_bool(cx, "placeholder").unwrap_or(false);
     let source = inline_source(cx, &io);
     let source_date = io.opt_str(cx, "source_date");
@@ -1345,6 +1350,7 @@ pub(crate) fn parse_indicator(
         uncertain,
         confidence,
         placeholder,
+        evidence_required,
         source,
         source_date,
         sources,

@@ -315,6 +315,9 @@ pub struct Indicator {
     pub confidence: Option<String>,
     /// Code or row standing for indicators not captured yet ("6.x", "9.1-9.4").
     pub placeholder: bool,
+    /// Whether a value needs evidence (a note or a file) before it is submitted; `None`:
+    /// the set's `evidence_required` applies. A product policy, not legal text.
+    pub evidence_required: Option<bool>,
     pub source: Option<String>,
     pub source_date: Option<String>,
     pub sources: Vec<String>,
@@ -530,6 +533,9 @@ pub struct CriteriaSet {
     pub amends_line: usize,
     pub changes_status: Option<ChangesStatus>,
     pub completeness: Completeness,
+    /// Default for the set's indicators: values need evidence (a note or a file) before
+    /// they are submitted. `None`: not said (an amending or extending file inherits).
+    pub evidence_required: Option<bool>,
     pub prerequisites: Vec<String>,
     pub prerequisites_line: usize,
     pub legal_basis: Vec<LegalBasis>,

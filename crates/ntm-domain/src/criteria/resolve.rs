@@ -29,6 +29,9 @@ pub struct ResolvedSet {
     /// Last day this version is in force (the day before a later version takes effect).
     pub in_force_until: Option<Date>,
     pub completeness: Completeness,
+    /// Values need evidence (a note or a file) before they are submitted, unless an
+    /// indicator says otherwise (see [`ResolvedSet::requires_evidence`]).
+    pub evidence_required: bool,
     /// Some amendment in force for this version was not (fully) retrieved.
     pub amendment_pending: bool,
     /// `(id, version)` of the set this one extends.
@@ -101,6 +104,14 @@ impl ResolvedSet {
 
     pub fn criteria_count(&self) -> usize {
         self.criteria.len()
+    }
+
+    /// Whether a value of indicator `idx` needs evidence (a note or a file) before it is
+    /// submitted: the indicator's `evidence_required`, else the set's. Computed indicators
+    /// never do (nobody enters them).
+    pub fn requires_evidence(&self, idx: usize) -> bool {
+        let ind = &self.indicators[idx];
+        ind.derived.is_none() && ind.evidence_required.unwrap_or(self.evidence_required)
     }
 
     /// Criterion index of an indicator (None for a precondition).
@@ -257,6 +268,7 @@ struct Built {
     amendment_pending: bool,
     valid_to: Option<Date>,
     extends: Option<(String, String)>,
+    evidence_required: bool,
 }
 
 #[derive(Clone)]
@@ -497,6 +509,7 @@ fn build(
             amendment_pending: false,
             valid_to: s.valid_to,
             extends: None,
+            evidence_required: s.evidence_required.unwrap_or(false),
         }))
     };
     states[i] = State::Done(out.clone());
@@ -541,6 +554,9 @@ fn inherit(
                 b.sources.insert(id.clone(), src.clone());
             }
         }
+    }
+    if let Some(e) = s.evidence_required {
+        b.evidence_required = e;
     }
     b.legal_basis.extend(s.legal_basis.iter().cloned());
     b.special_rules.extend(s.special_rules.iter().cloned());
@@ -952,6 +968,7 @@ fn compile(s: &CriteriaSet, b: &Built, _errors: &mut [SetError]) -> ResolvedSet 
         valid_to: b.valid_to,
         in_force_until: b.valid_to,
         completeness: s.completeness,
+        evidence_required: b.evidence_required,
         amendment_pending: b.amendment_pending,
         extends: b.extends.clone(),
         amends: s.amends.clone(),

@@ -1763,3 +1763,61 @@ fn ten_thousand_communes_with_rollups() {
     let (evals, country) = kept.expect("ran");
     assert_eq!(country, rollup(set, &evals));
 }
+
+// ------------------------------------------------------------------ evidence policy
+
+#[test]
+fn evidence_required_at_set_level_with_indicator_overrides() {
+    let with = MINI
+        .replace(
+            "completeness: complete\n",
+            "completeness: complete\nevidence_required: true\n",
+        )
+        .replace(
+            "        kind: count\n",
+            "        kind: count\n        evidence_required: false\n",
+        );
+    let cat = resolve_texts(&[("mini.yaml", &with)]).expect("loads");
+    let s = cat.set_for_year("mini", 2023).expect("in force");
+    assert!(s.evidence_required);
+    let idx = |c: &str| s.indicator_index(c).expect("indicator");
+    assert!(s.requires_evidence(idx("1.1")));
+    assert!(!s.requires_evidence(idx("2.2")), "indicator override");
+    // Absent: false; an amendment inherits the base's setting.
+    let plain = mini();
+    let p = plain.set_for_year("mini", 2023).expect("in force");
+    assert!(!p.evidence_required && !p.requires_evidence(0));
+    let cat = resolve_texts(&[("mini.yaml", &with), ("mini@2.yaml", AMENDED)]).expect("loads");
+    assert!(
+        cat.set_for_year("mini", 2024)
+            .expect("amended")
+            .evidence_required
+    );
+    // A typo or a wrong type still fails validation.
+    let typo = MINI.replace(
+        "completeness: complete\n",
+        "completeness: complete\nevidence_requried: true\n",
+    );
+    let e = errors_of("bad.yaml", &typo);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("unknown field `evidence_requried` (did you mean `evidence_required`?)"),
+        "{e:?}"
+    );
+    let wrong = MINI.replace(
+        "completeness: complete\n",
+        "completeness: complete\nevidence_required: yes please\n",
+    );
+    let e = errors_of("bad.yaml", &wrong);
+    assert!(
+        e.len() == 1 && e[0].contains("evidence_required: expected true or false"),
+        "{e:?}"
+    );
+    // The commune sets shipped require evidence (product policy).
+    let real = catalog();
+    assert!(
+        real.set_for_year("xa-ntm-2021-2025", 2024)
+            .expect("set")
+            .evidence_required
+    );
+}
