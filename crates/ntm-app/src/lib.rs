@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod authz;
 pub mod criteria;
+pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod provincial;
