@@ -303,6 +303,7 @@ pub async fn put_observations(
                 version: v.expected_version.unwrap_or(0) + 1,
                 created_by: actor.audit_name(),
                 created_at: at,
+                comment: None,
             },
             expected_version: v.expected_version,
             files: vec![],
@@ -484,6 +485,7 @@ pub async fn import_observations(
                 version: expected.unwrap_or(0) + 1,
                 created_by: actor.audit_name(),
                 created_at: at,
+                comment: None,
             },
             expected_version: expected,
             files: vec![],
@@ -692,6 +694,7 @@ pub async fn current_versions(
 /// Moves current values of a unit to `to` (submitted by those who enter values, verified by
 /// those who verify), as new versions. `codes` empty: every current value in the state
 /// before. Draft → submitted → verified; other moves are refused naming the indicators.
+/// Returning values needs a comment: use [`review`].
 pub async fn change_status(
     app: &App,
     actor: &Actor,
@@ -701,11 +704,58 @@ pub async fn change_status(
     codes: &[String],
     to: ObsStatus,
 ) -> Result<Vec<ObservationRecord>, AppError> {
+    let change = StatusChange {
+        set_id: set_id.to_string(),
+        year,
+        codes: codes.to_vec(),
+        to,
+        comment: String::new(),
+    };
+    review(app, actor, unit_code, change).await
+}
+
+/// A status change of current values of one unit (see [`review`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    pub set_id: String,
+    pub year: i32,
+    /// Indicator codes; empty: every current value in a state `to` may follow.
+    pub codes: Vec<String>,
+    pub to: ObsStatus,
+    /// Why values are returned (required for `Returned`, kept on the new versions).
+    pub comment: String,
+}
+
+/// Longest review comment accepted.
+pub const MAX_COMMENT_CHARS: usize = 2000;
+
+/// Field name of the "no evidence" errors of a submission: `evidence (CODE)`.
+pub const EVIDENCE_FIELD: &str = "evidence";
+
+/// Moves current values of a unit along the review (see [`ObsStatus`]): draft or returned →
+/// submitted by those who enter values; submitted → verified, or → returned with a
+/// comment, by those who verify. Each move is a new version. Submitting refuses values of
+/// indicators that require evidence (`evidence_required` of the set) and have neither a note
+/// nor an attached file, naming each as `evidence (CODE)`; nothing is written then.
+pub async fn review(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    change: StatusChange,
+) -> Result<Vec<ObservationRecord>, AppError> {
+    let StatusChange {
+        set_id,
+        year,
+        codes,
+        to,
+        comment,
+    } = change;
+    let set_id = set_id.as_str();
     let set = lookup_set(app, set_id, year)?;
     let unit = unit_in_year(app, unit_code, evaluation_date(set, year)).await?;
-    let (perm, from) = match to {
-        ObsStatus::Submitted => (Permission::EnterObservations, ObsStatus::Draft),
-        ObsStatus::Verified => (Permission::VerifyObservations, ObsStatus::Submitted),
+    let perm = match to {
+        ObsStatus::Submitted => Permission::EnterObservations,
+        ObsStatus::Verified | ObsStatus::Returned => Permission::VerifyObservations,
         ObsStatus::Draft => {
             return Err(AppError::invalid(
                 "status",
@@ -714,9 +764,31 @@ pub async fn change_status(
         }
     };
     require_on_unit(app, actor, perm, &unit).await?;
+    let comment = comment.trim();
+    if to.needs_comment() && comment.is_empty() {
+        return Err(AppError::invalid(
+            "comment",
+            "say why the values are returned (a comment is required)",
+        ));
+    }
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        return Err(AppError::invalid(
+            "comment",
+            format!("the comment is longer than {MAX_COMMENT_CHARS} characters"),
+        ));
+    }
+    let from = to.allowed_from();
+    let from_text = from
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" or ");
     let current = app.db.current_observations(unit.id, set_id, year).await?;
     let chosen: Vec<&ObservationRecord> = if codes.is_empty() {
-        current.iter().filter(|o| o.status == from).collect()
+        current
+            .iter()
+            .filter(|o| from.contains(&o.status))
+            .collect()
     } else {
         let mut errors = Vec::new();
         let mut out = Vec::new();
@@ -726,9 +798,9 @@ pub async fn change_status(
                     format!("codes[{i}] ({c})"),
                     "no value recorded for this indicator",
                 )),
-                Some(o) if o.status != from => errors.push(FieldError::new(
+                Some(o) if !from.contains(&o.status) => errors.push(FieldError::new(
                     format!("codes[{i}] ({c})"),
-                    format!("is {}, must be {} first", o.status.as_str(), from.as_str()),
+                    format!("is {}, must be {from_text} first", o.status.as_str()),
                 )),
                 Some(o) => out.push(o),
             }
@@ -741,9 +813,37 @@ pub async fn change_status(
     if chosen.is_empty() {
         return Err(AppError::invalid(
             "codes",
-            format!("no value is {}", from.as_str()),
+            format!("no value is {from_text}"),
         ));
     }
+    if to == ObsStatus::Submitted {
+        let with_files: std::collections::HashSet<String> = app
+            .db
+            .observation_files_of_unit(unit.id, set_id, year)
+            .await?
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect();
+        let errors: Vec<FieldError> = chosen
+            .iter()
+            .filter(|o| {
+                set.indicator_index(&o.indicator_code)
+                    .is_some_and(|i| set.requires_evidence(i))
+                    && o.note.trim().is_empty()
+                    && !with_files.contains(&o.indicator_code)
+            })
+            .map(|o| {
+                FieldError::new(
+                    format!("{EVIDENCE_FIELD} ({})", o.indicator_code),
+                    "evidence is required: add a note or attach a file before submitting",
+                )
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+    }
+    let comment = (to == ObsStatus::Returned).then(|| comment.to_string());
     let at = now();
     let rows: Vec<NewObservation> = chosen
         .iter()
@@ -754,6 +854,7 @@ pub async fn change_status(
                 version: o.version + 1,
                 created_by: actor.audit_name(),
                 created_at: at,
+                comment: comment.clone(),
                 ..(*o).clone()
             },
             expected_version: Some(o.version),
@@ -761,11 +862,15 @@ pub async fn change_status(
         })
         .collect();
     let codes: Vec<&str> = chosen.iter().map(|o| o.indicator_code.as_str()).collect();
+    let mut detail = serde_json::json!({"set": set_id, "year": year, "indicators": codes});
+    if let Some(c) = &comment {
+        detail["comment"] = serde_json::Value::from(c.as_str());
+    }
     let entry = audit(
         actor,
         &format!("observations.{}", to.as_str()),
         &unit.code,
-        serde_json::json!({"set": set_id, "year": year, "indicators": codes}),
+        detail,
     );
     Ok(app.db.insert_observations(&rows, entry).await?)
 }
@@ -802,6 +907,106 @@ pub struct IndicatorView {
     /// How far from the threshold (in the indicator's unit), when not met.
     pub gap: Option<f64>,
     pub caveats: Vec<&'static str>,
+    /// The threshold that applies to this unit (its region and group).
+    pub threshold: ThresholdView,
+    /// boolean, percent, number, count or level (the kind of the value).
+    pub kind: &'static str,
+    /// Unit of the value ("%", "km"…), when the set gives one.
+    pub unit: Option<String>,
+    /// Computed from other evaluations (not entered by people).
+    pub computed: bool,
+    /// A value needs evidence (a note or a file) before it is submitted.
+    pub evidence_required: bool,
+}
+
+/// The threshold that applies to one unit, as officials read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThresholdView {
+    /// "≥ 70%", "Đạt", the wording of the legal table; `None` when no value is known.
+    pub text: Option<String>,
+    /// Why it is not confirmed (`recalled`, `uncertain`, `threshold_missing`,
+    /// `region_unknown`…); empty when it was read in a source.
+    pub caveats: Vec<&'static str>,
+    /// sourced, recalled, inferred or secondary (of the threshold, else the indicator).
+    pub provenance: Option<&'static str>,
+    /// The page it was read in, when the file names one.
+    pub source: Option<String>,
+    /// The value comes from the unit's region's column of the table.
+    pub regional: bool,
+}
+
+impl ThresholdView {
+    /// Whether officials must check the threshold against the legal text.
+    pub fn needs_verification(&self) -> bool {
+        !self.caveats.is_empty()
+    }
+}
+
+fn number_text(x: f64) -> String {
+    if x.fract() == 0.0 {
+        ntm_domain::text::format_number_vi(x, 0)
+    } else {
+        ntm_domain::text::format_number_vi(x, 2)
+            .trim_end_matches('0')
+            .trim_end_matches(',')
+            .to_string()
+    }
+}
+
+fn threshold_words(ind: &criteria::Indicator, t: &criteria::Threshold) -> String {
+    if let Some(text) = t.text.as_deref().filter(|s| !s.trim().is_empty()) {
+        return text.trim().to_string();
+    }
+    let pct = if ind.kind == criteria::Kind::Percent {
+        "%"
+    } else {
+        ""
+    };
+    match &t.value {
+        criteria::ThresholdValue::Bool(true) => "Đạt".to_string(),
+        criteria::ThresholdValue::Bool(false) => "Không".to_string(),
+        criteria::ThresholdValue::Num(x) => {
+            let op = match t.op {
+                criteria::Op::Ge => "≥ ",
+                criteria::Op::Le => "≤ ",
+                _ => "",
+            };
+            format!("{op}{}{pct}", number_text(*x))
+        }
+        criteria::ThresholdValue::List(l) => l
+            .iter()
+            .map(|x| number_text(*x))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// The threshold of indicator `idx` for a unit of `region` (see [`ThresholdView`]).
+pub fn threshold_view(
+    set: &ResolvedSet,
+    idx: usize,
+    region: Option<ntm_domain::Region>,
+) -> ThresholdView {
+    let ind = set.indicator(idx);
+    let (t, cav) = set.threshold_for(idx, region, None);
+    let regional = match (&ind.by_region, region, t) {
+        (criteria::Varying::Known(m), Some(r), Some(t)) => {
+            m.get(&r).and_then(|e| e.as_ref()).is_some_and(|e| e == t)
+        }
+        _ => false,
+    };
+    ThresholdView {
+        text: t.map(|t| threshold_words(ind, t)),
+        caveats: cav.codes().collect(),
+        provenance: t
+            .and_then(|t| t.provenance)
+            .or_else(|| ind.has_any_threshold().then_some(ind.provenance))
+            .map(|p| p.as_str()),
+        source: t
+            .and_then(|t| t.source.clone())
+            .or_else(|| ind.source.clone()),
+        regional,
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -992,7 +1197,12 @@ async fn evaluate_plain(
     Ok(out)
 }
 
-fn unit_result(set: &ResolvedSet, e: &UnitEvaluation, recs: &[ObservationRecord]) -> UnitResult {
+fn unit_result(
+    set: &ResolvedSet,
+    e: &UnitEvaluation,
+    recs: &[ObservationRecord],
+    region: Option<ntm_domain::Region>,
+) -> UnitResult {
     let by_code: BTreeMap<&str, &ObservationRecord> = recs
         .iter()
         .map(|r| (r.indicator_code.as_str(), r))
@@ -1017,6 +1227,11 @@ fn unit_result(set: &ResolvedSet, e: &UnitEvaluation, recs: &[ObservationRecord]
                     _ => None,
                 },
                 caveats: o.caveats().codes().collect(),
+                threshold: threshold_view(set, i, e.region_used.or(region)),
+                kind: ind.value_kind().as_str(),
+                unit: ind.unit.clone(),
+                computed: ind.derived.is_some(),
+                evidence_required: set.requires_evidence(i),
             }
         })
         .collect();
@@ -1094,7 +1309,7 @@ pub async fn evaluate(
         )
         .await?;
         if let Some((e, recs)) = v.pop() {
-            result = Some(unit_result(set, &e, &recs));
+            result = Some(unit_result(set, &e, &recs, region));
         }
     } else if unit.level < set.level {
         let children = app.db.subtree_on(&unit.path, date, Some(set.level)).await?;
@@ -1184,6 +1399,180 @@ pub async fn gaps(
         .into_iter()
         .filter(|i| i.status != Status::Met)
         .collect())
+}
+
+/// Everything the commune scorecard shows for one unit of a set's level.
+#[derive(Debug, Clone)]
+pub struct Scorecard {
+    pub evaluation: Evaluation,
+    /// Current version of each recorded value, by indicator code.
+    pub values: HashMap<String, ObservationRecord>,
+    /// Evidence files of every version of each value, by indicator code.
+    pub files: HashMap<String, Vec<ObservationFile>>,
+    /// The actor may enter values and attach evidence, and submit them.
+    pub can_enter: bool,
+    /// The actor may verify or return submitted values.
+    pub can_verify: bool,
+}
+
+/// The scorecard of a unit of the set's level (needs the right to view the unit; values
+/// include drafts). A unit above the set's level gets `Validation` on `unit` (use
+/// [`evaluate`] for its roll-up).
+pub async fn scorecard(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    set_id: &str,
+    year: i32,
+) -> Result<Scorecard, AppError> {
+    let evaluation = evaluate(app, actor, unit_code, set_id, year).await?;
+    if evaluation.result.is_none() {
+        return Err(AppError::invalid(
+            "unit",
+            format!("{unit_code} is above the level {set_id} evaluates"),
+        ));
+    }
+    let set = lookup_set(app, set_id, year)?;
+    let unit = unit_in_year(app, unit_code, evaluation_date(set, year)).await?;
+    let can_enter = require_on_unit(app, actor, Permission::EnterObservations, &unit)
+        .await
+        .is_ok();
+    let can_verify = require_on_unit(app, actor, Permission::VerifyObservations, &unit)
+        .await
+        .is_ok();
+    let values = app
+        .db
+        .current_observations(unit.id, set_id, year)
+        .await?
+        .into_iter()
+        .map(|o| (o.indicator_code.clone(), o))
+        .collect();
+    let mut files: HashMap<String, Vec<ObservationFile>> = HashMap::new();
+    for (code, f) in app
+        .db
+        .observation_files_of_unit(unit.id, set_id, year)
+        .await?
+    {
+        files.entry(code).or_default().push(f);
+    }
+    Ok(Scorecard {
+        evaluation,
+        values,
+        files,
+        can_enter,
+        can_verify,
+    })
+}
+
+/// The sets evaluating units of `level` that are in force during `year`, national sets
+/// first, then by id (one entry per id).
+pub fn sets_for_level(app: &App, level: Level, year: i32) -> Vec<SetSummary> {
+    let mut out: Vec<SetSummary> = Vec::new();
+    for s in app.catalog.sets() {
+        if s.level != level || !s.in_force_during(year) || out.iter().any(|o| o.id == s.id) {
+            continue;
+        }
+        if let Ok(v) = app.catalog.set_for_year(&s.id, year) {
+            out.push(SetSummary::of(v));
+        }
+    }
+    let national = |id: &str| {
+        app.catalog
+            .versions(id)
+            .next()
+            .and_then(|s| s.category.as_deref())
+            != Some("national_set")
+    };
+    out.sort_by(|a, b| (national(&a.id), &a.id).cmp(&(national(&b.id), &b.id)));
+    out
+}
+
+/// First and last year any version of a set is in force (`None`: open-ended).
+pub fn set_years(app: &App, set_id: &str) -> Option<(i32, Option<i32>)> {
+    let mut it = app.catalog.versions(set_id);
+    let first = it.next()?;
+    let (mut from, mut to) = first.years();
+    for v in app.catalog.versions(set_id) {
+        let (f, t) = v.years();
+        from = from.min(f);
+        to = match (to, t) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            _ => None,
+        };
+    }
+    Some((from, to))
+}
+
+/// A sensible year to show a unit's values of a set in: the latest year up to `this_year`
+/// in which the unit has values, else the latest year of the set up to `this_year` (its
+/// first year when it starts later). Needs the right to view the unit.
+pub async fn default_year(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    set_id: &str,
+    this_year: i32,
+) -> Result<i32, AppError> {
+    let (from, to) =
+        set_years(app, set_id).ok_or_else(|| AppError::invalid("set", "unknown set"))?;
+    let last = to.map_or(this_year, |t| t.min(this_year)).max(from);
+    let mut year = last;
+    while year >= from {
+        if let Ok(set) = app.catalog.set_for_year(set_id, year)
+            && let Some(unit) = app
+                .db
+                .unit_on(unit_code, evaluation_date(set, year))
+                .await?
+        {
+            require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
+            if !app
+                .db
+                .current_observations(unit.id, set_id, year)
+                .await?
+                .is_empty()
+            {
+                return Ok(year);
+            }
+        }
+        year -= 1;
+    }
+    Ok(last)
+}
+
+/// One evidence file and its bytes, for a user who may view the value's unit. The file is
+/// found by its id; the path comes from the database, never from the request.
+pub async fn evidence_file(
+    app: &App,
+    actor: &Actor,
+    file_id: Uuid,
+) -> Result<(ObservationFile, Vec<u8>), AppError> {
+    let not_found = || AppError::NotFound(format!("evidence file {file_id}"));
+    let (file, obs) = app
+        .db
+        .observation_file(file_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let unit = app
+        .db
+        .unit_by_id(obs.unit_id)
+        .await?
+        .ok_or_else(not_found)?;
+    require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
+    let rel = std::path::Path::new(&file.stored_path);
+    let safe = rel.starts_with("evidence")
+        && rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !safe {
+        return Err(AppError::Internal(format!(
+            "evidence file {file_id} has an unexpected stored path"
+        )));
+    }
+    let path = app.config.data_dir.join(rel);
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| AppError::Internal(format!("cannot read evidence file {file_id}: {e}")))?;
+    Ok((file, bytes))
 }
 
 #[cfg(test)]

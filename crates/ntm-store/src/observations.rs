@@ -33,6 +33,8 @@ pub struct ObservationRecord {
     pub version: i64,
     pub created_by: String,
     pub created_at: OffsetDateTime,
+    /// Review comment of this version (why a verifier returned the value); `None` otherwise.
+    pub comment: Option<String>,
 }
 
 /// Evidence attached to one observation version (the bytes are stored elsewhere, at
@@ -74,6 +76,7 @@ struct ObsRow {
     version: i64,
     created_by: String,
     created_at: OffsetDateTime,
+    comment: Option<String>,
 }
 
 impl TryFrom<ObsRow> for ObservationRecord {
@@ -98,6 +101,7 @@ impl TryFrom<ObsRow> for ObservationRecord {
             version: r.version,
             created_by: r.created_by,
             created_at: r.created_at,
+            comment: r.comment,
         })
     }
 }
@@ -109,7 +113,7 @@ fn to_records(rows: Vec<ObsRow>) -> Result<Vec<ObservationRecord>> {
 macro_rules! obs_cols {
     () => {
         "o.id, o.province_code, o.unit_id, o.unit_code, o.set_id, o.indicator_code, o.year, \
-         o.value_text, o.status, o.note, o.source, o.version, o.created_by, o.created_at"
+         o.value_text, o.status, o.note, o.source, o.version, o.created_by, o.created_at, o.comment"
     };
 }
 
@@ -192,7 +196,8 @@ impl Db {
             tx.execute(sql!(
                 "INSERT INTO observations (id, province_code, unit_id, unit_code, set_id, \
                  indicator_code, year, value_text, status, note, source, version, created_by, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                 created_at, comment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+                 $13, $14, $15)",
                 r.id,
                 r.province_code.as_str(),
                 r.unit_id,
@@ -207,6 +212,7 @@ impl Db {
                 r.version,
                 r.created_by.as_str(),
                 r.created_at,
+                r.comment.as_deref(),
             ))
             .await
             .map_err(|e| {
@@ -331,4 +337,87 @@ impl Db {
         ))
         .await
     }
+
+    /// Evidence files of every version of every value of one unit record for a set and
+    /// year, with the indicator code they belong to, by indicator then attachment order.
+    pub async fn observation_files_of_unit(
+        &self,
+        unit_id: Uuid,
+        set_id: &str,
+        year: i32,
+    ) -> Result<Vec<(String, ObservationFile)>> {
+        let rows: Vec<FileOfUnitRow> = self
+            .fetch_all(sql!(
+                "SELECT o.indicator_code, f.id, f.observation_id, f.file_name, f.sha256, f.size, \
+                 f.stored_path, f.created_at FROM observation_files f JOIN observations o \
+                 ON o.id = f.observation_id WHERE o.unit_id = $1 AND o.set_id = $2 \
+                 AND o.year = $3 ORDER BY o.indicator_code, f.created_at, f.id",
+                unit_id,
+                set_id,
+                year,
+            ))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r.indicator_code,
+                    ObservationFile {
+                        id: r.id,
+                        observation_id: r.observation_id,
+                        file_name: r.file_name,
+                        sha256: r.sha256,
+                        size: r.size,
+                        stored_path: r.stored_path,
+                        created_at: r.created_at,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// One evidence file by its id, with the observation version it was attached to.
+    pub async fn observation_file(
+        &self,
+        file_id: Uuid,
+    ) -> Result<Option<(ObservationFile, ObservationRecord)>> {
+        let file: Option<ObservationFile> = self
+            .fetch_optional(sql!(
+                "SELECT id, observation_id, file_name, sha256, size, stored_path, created_at \
+                 FROM observation_files WHERE id = $1",
+                file_id
+            ))
+            .await?;
+        let Some(file) = file else {
+            return Ok(None);
+        };
+        let row: Option<ObsRow> = self
+            .fetch_optional(sql!(
+                concat!(
+                    "SELECT ",
+                    obs_cols!(),
+                    " FROM observations o WHERE o.id = $1"
+                ),
+                file.observation_id
+            ))
+            .await?;
+        match row {
+            Some(r) => Ok(Some((file, ObservationRecord::try_from(r)?))),
+            None => Err(StoreError::Integrity(format!(
+                "evidence file {file_id} names a missing observation"
+            ))),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct FileOfUnitRow {
+    indicator_code: String,
+    id: Uuid,
+    observation_id: Uuid,
+    file_name: String,
+    sha256: String,
+    size: i64,
+    stored_path: String,
+    created_at: OffsetDateTime,
 }

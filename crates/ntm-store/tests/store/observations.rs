@@ -45,6 +45,7 @@ fn obs(u: &Unit, code: &str, value: &str, version: i64) -> NewObservation {
             version,
             created_by: "tester".into(),
             created_at: OffsetDateTime::now_utc(),
+            comment: None,
         },
         expected_version: (version > 1).then_some(version - 1),
         files: vec![],
@@ -234,3 +235,75 @@ ntm_testkit::both_backends!(concurrent_writers_conflict, |db: Db| async move {
     assert_eq!(h.len(), 2);
     assert_eq!(db.audit_count().await.unwrap(), 3);
 });
+
+ntm_testkit::both_backends!(
+    returned_with_comment_and_files_of_unit,
+    |db: Db| async move {
+        let p = unit("86", Level::Province, None, "/86/");
+        let a = unit("29374", Level::Commune, Some("86"), "/86/29374/");
+        db.insert_units(&[p, a.clone()], entry("units", "x"))
+            .await
+            .unwrap();
+        let mut first = obs(&a, "2.1", "80", 1);
+        let file_id = Uuid::now_v7();
+        first.files.push(ObservationFile {
+            id: file_id,
+            observation_id: first.record.id,
+            file_name: "bien-ban.pdf".into(),
+            sha256: "ab".repeat(32),
+            size: 10,
+            stored_path: "evidence/ab/abab".into(),
+            created_at: first.record.created_at,
+        });
+        db.insert_observations(&[first.clone(), obs(&a, "1.1", "Đạt", 1)], entry("p", "a"))
+            .await
+            .unwrap();
+        // A returned version carries the verifier's comment; the next version has none.
+        let mut ret = obs(&a, "2.1", "80", 2);
+        ret.record.status = ObsStatus::Returned;
+        ret.record.comment = Some("Thiếu biên bản kiểm tra".into());
+        db.insert_observations(&[ret], entry("observations.returned", "a"))
+            .await
+            .unwrap();
+        let cur = db
+            .current_observations(a.id, "xa-ntm-2021-2025", 2024)
+            .await
+            .unwrap();
+        let r = cur.iter().find(|o| o.indicator_code == "2.1").unwrap();
+        assert_eq!(r.status, ObsStatus::Returned);
+        assert_eq!(r.comment.as_deref(), Some("Thiếu biên bản kiểm tra"));
+        assert_eq!(
+            cur.iter()
+                .find(|o| o.indicator_code == "1.1")
+                .unwrap()
+                .comment,
+            None
+        );
+        let h = db
+            .observation_history(a.id, "xa-ntm-2021-2025", "2.1", 2024)
+            .await
+            .unwrap();
+        assert_eq!(h[0].comment, None);
+        assert_eq!(h[1].comment.as_deref(), Some("Thiếu biên bản kiểm tra"));
+
+        // Files of every version of the unit's values, with their indicator.
+        let files = db
+            .observation_files_of_unit(a.id, "xa-ntm-2021-2025", 2024)
+            .await
+            .unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].0, "2.1");
+        assert_eq!(files[0].1.id, file_id);
+        assert!(
+            db.observation_files_of_unit(a.id, "xa-ntm-2021-2025", 2023)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // One file by id, with the version it belongs to.
+        let (f, o) = db.observation_file(file_id).await.unwrap().unwrap();
+        assert_eq!(f.file_name, "bien-ban.pdf");
+        assert_eq!((o.id, o.unit_id), (first.record.id, a.id));
+        assert!(db.observation_file(Uuid::now_v7()).await.unwrap().is_none());
+    }
+);
