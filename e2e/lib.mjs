@@ -60,3 +60,24 @@ export async function launchBrowser() {
 export async function shot(page, name) {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
 }
+
+const axeSource = join(here, 'node_modules', 'axe-core', 'axe.min.js');
+
+/**
+ * Runs axe-core (WCAG 2.1 A/AA rules) on the page and returns the violations of impact
+ * "serious" or "critical". The page's context must be created with `bypassCSP: true`:
+ * our Content-Security-Policy forbids the injected script, as it should.
+ */
+export async function axeSerious(page) {
+  await page.addScriptTag({ path: axeSource });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    return await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+}

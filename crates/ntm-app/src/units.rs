@@ -267,6 +267,45 @@ pub async fn get_unit(app: &App, code: &str, date: Option<Date>) -> Result<UnitV
     })
 }
 
+/// The units users' grants point at, by code, for the page header: the version valid
+/// `date`, else the latest stored one (a province abolished on 1 July 2025 keeps its name).
+/// Codes that match no unit are left out.
+pub async fn scope_units(app: &App, codes: &[String], date: Date) -> Result<Vec<Unit>, AppError> {
+    let mut out = Vec::with_capacity(codes.len());
+    for code in codes {
+        if let Some(u) = app.db.unit_on(code, date).await? {
+            out.push(u);
+        } else if let Some(u) = app.db.unit_versions(code).await?.pop() {
+            out.push(u);
+        }
+    }
+    Ok(out)
+}
+
+/// A unit in the unit tree on a date: the unit, its ancestors (province first) and children.
+#[derive(Debug, Clone)]
+pub struct TreeNode {
+    pub unit: Unit,
+    pub ancestors: Vec<Unit>,
+    pub children: Vec<Unit>,
+}
+
+/// A unit with its ancestors and children on a date, for the unit tree. Public, like every
+/// unit.
+pub async fn tree_node(app: &App, code: &str, date: Date) -> Result<TreeNode, AppError> {
+    let code = code.trim();
+    let Some(unit) = app.db.unit_on(code, date).await? else {
+        return Err(AppError::NotFound(format!("no unit {code} on {date}")));
+    };
+    let children = app.db.children_on(&unit.code, date).await?;
+    let ancestors = app.db.ancestors_on(&unit, date).await?;
+    Ok(TreeNode {
+        unit,
+        ancestors,
+        children,
+    })
+}
+
 /// "from 2025-07-01", "until 2025-07-01 (start unknown)" …
 pub fn validity_text(u: &Unit) -> String {
     match (u.valid_from, u.valid_to) {

@@ -41,6 +41,18 @@ pub struct Ctx {
     pub query: Option<String>,
     /// Vietnam's civil date today.
     pub today: Date,
+    /// The units the user's grants are scoped to (for the header), resolved once.
+    pub scope_units: Vec<ScopeUnit>,
+}
+
+/// A unit a user's role is scoped to, as shown in the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeUnit {
+    pub code: String,
+    pub name: String,
+    pub href: String,
+    /// Communes and hamlets have a scorecard; units above them a dashboard.
+    pub has_scorecard: bool,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {

@@ -372,6 +372,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                     path: path.clone(),
                     query,
                     today: ntm_app::today(),
+                    scope_units: Vec::new(),
                 };
                 return if is_api {
                     problem_response(&info, &path, &request_id)
@@ -382,6 +383,31 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         }
     }
 
+    let today = ntm_app::today();
+    let mut scope_units = Vec::new();
+    if !is_api && let Some(u) = &user {
+        let codes: Vec<String> = u
+            .grants
+            .iter()
+            .filter_map(|g| g.scope_code.clone())
+            .collect();
+        match ntm_app::units::scope_units(&st.app, &codes, today).await {
+            Ok(units) => {
+                scope_units = units
+                    .iter()
+                    .map(|x| crate::ctx::ScopeUnit {
+                        code: x.code.clone(),
+                        name: x.name.clone(),
+                        href: crate::pages::unit_href(x, today, today),
+                        has_scorecard: x.level >= ntm_domain::units::Level::Commune,
+                    })
+                    .collect();
+            }
+            Err(e) => {
+                tracing::warn!(request_id = %request_id, error = %e, "cannot name the user's units")
+            }
+        }
+    }
     let ctx = Ctx {
         lang,
         user,
@@ -392,7 +418,8 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         origin,
         path: path.clone(),
         query,
-        today: ntm_app::today(),
+        today,
+        scope_units,
     };
     req.extensions_mut().insert(ctx.clone());
     let headers = req.headers().clone();

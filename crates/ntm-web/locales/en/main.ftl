@@ -266,3 +266,16 @@ docs-body = Request body
 docs-responses = Responses
 unit-region-unverified = not yet checked against a source
 unit-region-unverified-title = The province-to-region assignment follows the statistics office regions and has not yet been checked against a cited legal text
+
+## Navigation and the unit tree
+nav-main = Main navigation
+nav-scorecard = Criteria scorecard
+nav-dashboard = Dashboard
+nav-workbook = Excel import and export
+unit-work = New Countryside evaluation
+tree-heading = Unit tree
+tree-hint = Open a unit to see the units under it; click a name to open the unit's page.
+tree-none = No unit is assigned to this account.
+tree-title = Units under { $value }
+tree-crumb = Unit tree
+tree-open-children = See the units under { $value }

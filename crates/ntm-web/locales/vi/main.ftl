@@ -236,3 +236,16 @@ docs-body = Nội dung gửi lên
 docs-responses = Kết quả trả về
 unit-region-unverified = chưa đối chiếu nguồn
 unit-region-unverified-title = Việc xếp tỉnh vào vùng kinh tế - xã hội theo cách chia vùng của Tổng cục Thống kê, chưa đối chiếu với văn bản được trích dẫn
+
+## Navigation and the unit tree
+nav-main = Điều hướng chính
+nav-scorecard = Bảng đánh giá tiêu chí
+nav-dashboard = Bảng tổng hợp
+nav-workbook = Nhập, xuất Excel
+unit-work = Đánh giá nông thôn mới
+tree-heading = Cây đơn vị
+tree-hint = Mở một đơn vị để xem các đơn vị trực thuộc; bấm tên để mở trang của đơn vị.
+tree-none = Tài khoản chưa được giao đơn vị nào.
+tree-title = Đơn vị trực thuộc { $value }
+tree-crumb = Cây đơn vị
+tree-open-children = Xem các đơn vị trực thuộc { $value }

@@ -29,6 +29,9 @@ pub struct HomePage {
     pub provinces: Vec<UnitRowView>,
     /// `?date=…` for links, or empty for today.
     pub date_q: String,
+    /// Roots of the unit tree for a logged-in user: the units of their grants, or the
+    /// provinces for a country-wide role.
+    pub nodes: Vec<super::tree::TreeNode>,
 }
 
 pub async fn home(
@@ -46,6 +49,24 @@ pub async fn home(
         .filter(|(_, n)| *n > 0)
         .map(|(level, n)| lang.t_count(&format!("count-{}", level.as_str()), *n))
         .collect();
+    let mut nodes = Vec::new();
+    if let Some(user) = &ctx.user {
+        let codes: Vec<String> = user
+            .grants
+            .iter()
+            .filter_map(|g| g.scope_code.clone())
+            .collect();
+        let roots = if codes.len() < user.grants.len() {
+            provinces.clone()
+        } else {
+            ntm_app::units::scope_units(&st.app, &codes, date).await?
+        };
+        nodes = roots
+            .iter()
+            .filter(|u| u.is_valid_on(date))
+            .map(|u| super::tree::TreeNode::new(&ctx, u, date))
+            .collect();
+    }
     let provinces = provinces
         .iter()
         .map(|u| UnitRowView::new(&ctx, u, date))
@@ -57,6 +78,7 @@ pub async fn home(
         counts,
         provinces,
         date_q: date_query(chosen.filter(|d| *d != ctx.today)),
+        nodes,
         ctx,
     };
     html(&page)

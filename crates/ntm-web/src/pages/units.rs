@@ -117,6 +117,13 @@ pub struct VersionView {
     pub current: bool,
 }
 
+#[derive(Debug, Clone)]
+pub struct WorkLinks {
+    pub scorecard: Option<String>,
+    pub dashboard: Option<String>,
+    pub workbook: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct HamletFormView {
     pub name: String,
@@ -153,7 +160,12 @@ pub struct UnitPage {
     pub successors: Vec<LinkView>,
     pub versions: Vec<VersionView>,
     pub xlsx_href: String,
+    /// `?date=…` for links, or empty for today.
+    pub date_q: String,
     pub is_commune: bool,
+    /// Links to the evaluation pages: a scorecard (commune, hamlet) or a dashboard (above),
+    /// the Excel round trip and the tree; for users who may view the unit's data.
+    pub work_links: Option<WorkLinks>,
     pub can_edit: bool,
     pub form: HamletFormView,
     pub kinds: Vec<KindOption>,
@@ -245,6 +257,21 @@ fn build_unit_page(ctx: Ctx, view: UnitView, chosen: Option<Date>) -> UnitPage {
             .as_ref()
             .is_some_and(|user| allows(&user.grants, Permission::EditHamlets, &u.path));
     let date_q = date_query(chosen.filter(|d| *d != today));
+    let year_q = match chosen.filter(|d| *d != today) {
+        Some(d) => format!("?year={}", d.year()),
+        None => String::new(),
+    };
+    let work_links = ctx
+        .user
+        .as_ref()
+        .filter(|user| allows(&user.grants, Permission::ViewUnits, &u.path))
+        .map(|_| WorkLinks {
+            scorecard: (u.level >= Level::Commune)
+                .then(|| format!("/units/{}/scorecard{year_q}", u.code)),
+            dashboard: (u.level < Level::Commune)
+                .then(|| format!("/units/{}/dashboard{year_q}", u.code)),
+            workbook: format!("/units/{}/workbook{year_q}", u.code),
+        });
     UnitPage {
         date_value: date.to_string(),
         date_text: lang.date(date),
@@ -263,7 +290,9 @@ fn build_unit_page(ctx: Ctx, view: UnitView, chosen: Option<Date>) -> UnitPage {
         successors,
         versions,
         xlsx_href: format!("/units/{}/children.xlsx{date_q}", u.code),
+        date_q: date_q.clone(),
         is_commune,
+        work_links,
         can_edit,
         form: HamletFormView {
             kind: "Ấp".into(),
