@@ -29,6 +29,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod charts;
 pub mod ctx;
 pub mod error;
 pub mod i18n;

@@ -2,6 +2,7 @@
 //! without JavaScript: plain links, GET forms for searching, POST forms that redirect.
 
 pub mod auth;
+pub mod dashboard;
 pub mod home;
 pub mod units;
 
@@ -27,6 +28,8 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/units", get(units::search_page))
         .route("/units/{code}", get(units::unit_page))
         .route("/units/{code}/children.xlsx", get(units::children_xlsx))
+        .route("/units/{code}/dashboard", get(dashboard::dashboard_page))
+        .route("/units/{code}/dashboard.xlsx", get(dashboard::dashboard_xlsx))
         .route("/units/{code}/hamlets", post(units::add_hamlet))
         .route(
             "/units/{code}/hamlets/import",

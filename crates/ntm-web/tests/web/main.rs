@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod criteria;
+mod dashboard;
 mod hamlets;
 mod helpers;
 mod i18n;

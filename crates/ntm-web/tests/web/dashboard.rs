@@ -1,0 +1,439 @@
+//! District and province dashboards: figures equal to `ntm_app::criteria::evaluate`, sorting,
+//! XLSX downloads, the trend, errors and authorization.
+
+use ntm_app::criteria::{Evaluation, ValueBatch, ValueInput, evaluate, put_observations};
+use ntm_app::users::{GrantInput, NewUser, add_user};
+use ntm_app::{Actor, App, Db};
+use ntm_domain::observation::ObsSource;
+use ntm_web::charts::number;
+use ntm_web::i18n::Lang;
+
+use crate::helpers::{PASSWORD, browser, location, logged_in, setup};
+
+const SET: &str = "xa-ntm-2021-2025";
+const URL: &str = "/units/84/dashboard?set=xa-ntm-2021-2025&year=2023";
+
+async fn put(app: &App, code: &str, year: i32, values: &[(&str, &str)]) {
+    put_observations(
+        app,
+        &Actor::cli(),
+        code,
+        ValueBatch {
+            set_id: SET.into(),
+            year,
+            values: values
+                .iter()
+                .map(|(c, v)| ValueInput {
+                    code: c.to_string(),
+                    text: v.to_string(),
+                    expected_version: None,
+                })
+                .collect(),
+            note: "thử nghiệm".into(),
+            source: ObsSource::Manual,
+        },
+    )
+    .await
+    .expect("values");
+}
+
+/// The fixture with a few communes' values for 2022 and 2023 and officers of 84, 86, 844.
+async fn seeded(db: Db) -> App {
+    let app = setup(db).await;
+    for (username, grant) in [
+        ("tinh.travinh", "province_officer@84"),
+        ("tinh.vinhlong", "province_officer@86"),
+        ("huyen.canglong", "district_officer@844"),
+    ] {
+        add_user(
+            &app,
+            &Actor::cli(),
+            NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                password: PASSWORD.into(),
+                grants: vec![GrantInput::parse(grant).expect("grant")],
+            },
+        )
+        .await
+        .expect("user");
+    }
+    put(
+        &app,
+        "29266",
+        2023,
+        &[("1.1", "Đạt"), ("2.1", "100 %"), ("2.2", "90 %")],
+    )
+    .await;
+    put(
+        &app,
+        "29269",
+        2023,
+        &[("1.1", "Không đạt"), ("2.1", "40 %")],
+    )
+    .await;
+    put(&app, "29374", 2023, &[("2.1", "100 %"), ("2.3", "95 %")]).await;
+    put(&app, "29266", 2022, &[("2.1", "80 %")]).await;
+    app
+}
+
+async fn eval(app: &App, code: &str, year: i32) -> Evaluation {
+    evaluate(app, &Actor::cli(), code, SET, year)
+        .await
+        .expect("evaluate")
+}
+
+/// The page's HTML with `&` in attributes unescaped (askama writes `&#38;`).
+fn text(res: &axum_test::TestResponse) -> String {
+    res.text().replace("&#38;", "&")
+}
+
+fn count_rows(html: &str, year: i32) -> usize {
+    html.matches(&format!("<tr><th scope=\"row\">{year}</th>"))
+        .count()
+}
+
+/// Codes of the commune rows, in page order.
+fn commune_order(html: &str) -> Vec<String> {
+    html.split("<tr data-code=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect()
+}
+
+ntm_testkit::both_backends!(
+    dashboard_figures_equal_the_evaluation,
+    |db: Db| async move {
+        let app = seeded(db).await;
+        let server = logged_in(&app, "tinh.travinh").await;
+        let res = server.get(URL).await;
+        assert_eq!(res.status_code(), 200, "{}", res.text());
+        let html = text(&res);
+        assert!(!html.contains("style=\""), "no inline style");
+
+        let e = eval(&app, "84", 2023).await;
+        let r = e.rollup.as_ref().expect("roll-up");
+        assert_eq!(r.units, 7);
+        // Key figures.
+        assert!(
+            html.contains(&format!("<dd>{} / {} <small>", r.met, r.units)),
+            "{html}"
+        );
+        assert!(html.contains(&format!(
+            "<span id=\"dash-avg\">{}</span>",
+            number(Lang::Vi, r.avg_criteria_met, 1)
+        )));
+        assert!(html.contains(&format!(
+            "{}: <strong>{}</strong> · Cần xác minh: <strong>{}</strong>",
+            "Tạm đạt", r.met_tentative, r.needs_verification
+        )));
+        // Buckets: the roll-up's bounds (19, 15–18, 10–14, 5–9, 0–4) and counts, chart and table.
+        assert_eq!(r.buckets.len(), 5);
+        let mut total = 0;
+        for b in &r.buckets {
+            let label = if b.min == b.max {
+                b.min.to_string()
+            } else {
+                format!("{}–{}", b.min, b.max)
+            };
+            assert!(
+                html.contains(&format!(
+                    "<tr><th scope=\"row\">{label}</th><td class=\"num\">{}</td></tr>",
+                    b.count
+                )),
+                "bucket {label}"
+            );
+            total += b.count;
+        }
+        assert_eq!(total, 7);
+        assert!(html.contains("<svg class=\"chart\""));
+        assert!(html.contains("role=\"img\""));
+        // Blocking indicators, most first.
+        assert!(!r.blocking.is_empty());
+        for b in r.blocking.iter().take(15) {
+            assert!(
+                html.contains(&format!("<td class=\"code\">{}</td><td>", b.code))
+                    && html.contains(&format!(
+                        "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                        b.not_met, b.missing
+                    )),
+                "blocking {}",
+                b.code
+            );
+        }
+        // Districts: counts of their communes in the province's roll-up; and per district
+        // dashboards agree.
+        for d in ["844", "847"] {
+            let de = eval(&app, d, 2023).await;
+            let dr = de.rollup.as_ref().unwrap();
+            assert!(
+                html.contains(&format!(
+                    "<a href=\"/units/{d}/dashboard?set=xa-ntm-2021-2025&year=2023\">"
+                )),
+                "{d}"
+            );
+            let row = html
+                .split(&format!("<span class=\"code muted\">{d}</span></th>"))
+                .nth(1)
+                .unwrap();
+            assert!(
+                row.starts_with(&format!(
+                    "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                    dr.met, dr.units
+                )),
+                "{d}: {}",
+                &row[..200]
+            );
+        }
+        // Communes: all seven, linking to their scorecards, with criteria met.
+        assert_eq!(commune_order(&html).len(), 7);
+        for c in &r.children {
+            assert!(html.contains(&format!(
+                "<a href=\"/units/{}/scorecard?set=xa-ntm-2021-2025&year=2023\">{}</a>",
+                c.code, c.name
+            )));
+        }
+        // Summary strip: every commune-level set of 2023, each linking to its dashboard.
+        for id in [
+            "xa-ntm-2021-2025",
+            "xa-ntm-nang-cao-2021-2025",
+            "xa-ntm-kieu-mau-2021-2025",
+        ] {
+            assert!(
+                html.contains(&format!("href=\"/units/84/dashboard?set={id}&year=2023\"")),
+                "{id}"
+            );
+        }
+        // Trend: one row per year of the set up to 2023.
+        assert_eq!(count_rows(&html, 2022), 1);
+        assert_eq!(count_rows(&html, 2023), 1);
+        let e22 = eval(&app, "84", 2022).await;
+        let r22 = e22.rollup.as_ref().unwrap();
+        assert!(html.contains(&format!(
+            "<tr><th scope=\"row\">2022</th><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            r22.met, r22.units
+        )));
+
+        // The district dashboard: its four communes, no district table.
+        let res = server
+            .get("/units/844/dashboard?set=xa-ntm-2021-2025&year=2023")
+            .await;
+        assert_eq!(res.status_code(), 200, "{}", res.text());
+        let dh = text(&res);
+        assert_eq!(commune_order(&dh).len(), 4);
+        assert!(!dh.contains("id=\"districts\""));
+        let de = eval(&app, "844", 2023).await;
+        let dr = de.rollup.as_ref().unwrap();
+        assert!(dh.contains(&format!(
+            "<span id=\"dash-avg\">{}</span>",
+            number(Lang::Vi, dr.avg_criteria_met, 1)
+        )));
+
+        // Defaults: the NTM set and the latest year with values.
+        let res = server.get("/units/84/dashboard").await;
+        assert_eq!(res.status_code(), 200);
+        let html = text(&res);
+        assert!(
+            html.contains("<option value=\"2023\" selected>"),
+            "latest year with data"
+        );
+        assert!(html.contains("<option value=\"xa-ntm-2021-2025\" selected>"));
+
+        // English.
+        let res = server.get(&format!("{URL}&lang=en")).await;
+        assert_eq!(res.status_code(), 200);
+        let html = text(&res);
+        assert!(html.contains("<html lang=\"en\">"));
+        assert!(html.contains("Communes by number of criteria met"));
+        assert!(html.contains("Download table (Excel)"));
+    }
+);
+
+ntm_testkit::both_backends!(dashboard_tables_sort_by_links, |db: Db| async move {
+    let app = seeded(db).await;
+    let server = logged_in(&app, "tinh.travinh").await;
+    let asc = text(&server.get(&format!("{URL}&sort=name&dir=asc")).await);
+    let desc = text(&server.get(&format!("{URL}&sort=name&dir=desc")).await);
+    let a = commune_order(&asc);
+    let mut d = commune_order(&desc);
+    assert_eq!(a.len(), 7);
+    assert_ne!(a, d, "order changes");
+    d.reverse();
+    assert_eq!(a, d);
+    assert!(asc.contains("aria-sort=\"ascending\""));
+    assert!(desc.contains("aria-sort=\"descending\""));
+    // The header link toggles the direction.
+    assert!(asc.contains("&sort=name&dir=desc#communes"));
+
+    // By criteria met, most first.
+    let e = eval(&app, "84", 2023).await;
+    let r = e.rollup.unwrap();
+    let html = text(&server.get(&format!("{URL}&sort=criteria&dir=desc")).await);
+    let order = commune_order(&html);
+    let met: Vec<u16> = order
+        .iter()
+        .map(|c| {
+            r.children
+                .iter()
+                .find(|x| &x.code == c)
+                .unwrap()
+                .criteria_met
+        })
+        .collect();
+    assert!(met.windows(2).all(|w| w[0] >= w[1]), "{met:?}");
+    // By status: accepted.
+    let res = server.get(&format!("{URL}&sort=status")).await;
+    assert_eq!(res.status_code(), 200);
+    // A bad sort: 400.
+    let res = server.get(&format!("{URL}&sort=evil")).await;
+    assert_eq!(res.status_code(), 400);
+});
+
+ntm_testkit::both_backends!(dashboard_xlsx_holds_the_same_numbers, |db: Db| async move {
+    let app = seeded(db).await;
+    let server = logged_in(&app, "tinh.travinh").await;
+    let e = eval(&app, "84", 2023).await;
+    let r = e.rollup.as_ref().unwrap();
+
+    let page = text(&server.get(URL).await);
+    let xlsx = "/units/84/dashboard.xlsx?set=xa-ntm-2021-2025&year=2023";
+    for t in [
+        "summary", "buckets", "blocking", "units", "communes", "trend",
+    ] {
+        assert!(page.contains(&format!("{xlsx}&table={t}")), "link to {t}");
+    }
+
+    // The whole workbook opens; its first sheet is the summary.
+    let res = server.get(xlsx).await;
+    assert_eq!(res.status_code(), 200);
+    assert_eq!(
+        res.header("content-type"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let rows = ntm_reports::read_table(res.as_bytes(), "d.xlsx").expect("xlsx opens");
+    assert_eq!(rows[0][0], "Mã bộ tiêu chí");
+    let ntm = rows.iter().find(|row| row[0] == SET).expect("NTM row");
+    assert_eq!(ntm[2], r.met.to_string());
+    assert_eq!(ntm[3], r.units.to_string());
+    assert_eq!(ntm[5], r.met_tentative.to_string());
+    assert_eq!(ntm[6], r.needs_verification.to_string());
+
+    let sheet = |t: &'static str| {
+        let server = &server;
+        async move {
+            let res = server.get(&format!("{xlsx}&table={t}")).await;
+            assert_eq!(res.status_code(), 200, "{t}");
+            ntm_reports::read_table(res.as_bytes(), "d.xlsx").expect("xlsx opens")
+        }
+    };
+    let buckets = sheet("buckets").await;
+    assert_eq!(buckets[0], ["Số tiêu chí đạt", "Số xã"]);
+    for (row, b) in buckets[1..].iter().zip(&r.buckets) {
+        assert_eq!(row[1], b.count.to_string());
+    }
+    assert_eq!(
+        buckets.last().unwrap()[1],
+        number(Lang::Vi, r.avg_criteria_met, 1)
+    );
+    let blocking = sheet("blocking").await;
+    assert_eq!(blocking.len(), r.blocking.len() + 1);
+    for (row, b) in blocking[1..].iter().zip(&r.blocking) {
+        assert_eq!(
+            (&row[0], &row[2], &row[3]),
+            (&b.code, &b.not_met.to_string(), &b.missing.to_string())
+        );
+    }
+    let communes = sheet("communes").await;
+    assert_eq!(communes.len(), 8);
+    for c in &r.children {
+        let row = communes.iter().find(|row| row[0] == c.code).expect("row");
+        assert_eq!(row[4], c.criteria_met.to_string());
+    }
+    let units = sheet("units").await;
+    assert_eq!(units.len(), 3, "two districts");
+    let trend = sheet("trend").await;
+    assert_eq!(trend.len(), 3, "2022 and 2023");
+    assert_eq!(trend[2][1], r.met.to_string());
+
+    let res = server.get(&format!("{xlsx}&table=nope")).await;
+    assert_eq!(res.status_code(), 400);
+    assert_eq!(browser(&app).get(xlsx).await.status_code(), 303);
+});
+
+ntm_testkit::both_backends!(
+    dashboard_needs_a_scope_and_good_input,
+    |db: Db| async move {
+        let app = seeded(db).await;
+
+        // Anonymous: to the login page.
+        let res = browser(&app).get(URL).await;
+        assert_eq!(res.status_code(), 303);
+        assert!(
+            location(&res).starts_with("/login?next="),
+            "{}",
+            location(&res)
+        );
+
+        // Another province's officer, a commune officer: refused.
+        for who in ["tinh.vinhlong", "xa.chauthanh"] {
+            let res = logged_in(&app, who).await.get(URL).await;
+            assert_eq!(res.status_code(), 403, "{who}");
+        }
+        // A district officer: own district yes, the province and the other district no.
+        let huyen = logged_in(&app, "huyen.canglong").await;
+        assert_eq!(
+            huyen
+                .get("/units/844/dashboard?set=xa-ntm-2021-2025&year=2023")
+                .await
+                .status_code(),
+            200
+        );
+        assert_eq!(huyen.get(URL).await.status_code(), 403);
+        assert_eq!(
+            huyen
+                .get("/units/847/dashboard?set=xa-ntm-2021-2025&year=2023")
+                .await
+                .status_code(),
+            403
+        );
+        // A viewer (whole country) may look.
+        assert_eq!(
+            logged_in(&app, "xem").await.get(URL).await.status_code(),
+            200
+        );
+
+        let server = logged_in(&app, "tinh.travinh").await;
+        // Bad set, set of another level, year outside the set, unit not existing that year,
+        // not a year: 400 with a clear message.
+        for (url, needle) in [
+            ("/units/84/dashboard?set=khong-co&year=2023", "khong-co"),
+            (
+                "/units/84/dashboard?set=huyen-ntm-2021-2025&year=2023",
+                "huyen-ntm-2021-2025",
+            ),
+            ("/units/84/dashboard?set=xa-ntm-2021-2025&year=2031", "2031"),
+            ("/units/84/dashboard?year=2027", "2027"),
+            ("/units/84/dashboard?year=abc", "abc"),
+        ] {
+            let res = server.get(url).await;
+            assert_eq!(res.status_code(), 400, "{url}: {}", res.text());
+            let html = text(&res);
+            assert!(html.contains(needle), "{url}: {html}");
+            assert!(html.contains("Yêu cầu không hợp lệ"), "{url}");
+        }
+        // Unknown unit: 404.
+        let res = server
+            .get("/units/99999/dashboard?set=xa-ntm-2021-2025&year=2023")
+            .await;
+        assert_eq!(res.status_code(), 404);
+        // A commune has a scorecard instead.
+        let res = server
+            .get("/units/29266/dashboard?set=xa-ntm-2021-2025&year=2023")
+            .await;
+        assert_eq!(res.status_code(), 303);
+        assert_eq!(
+            location(&res),
+            "/units/29266/scorecard?set=xa-ntm-2021-2025&year=2023"
+        );
+    }
+);
