@@ -5,15 +5,20 @@
 
 use std::collections::HashMap;
 
+use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::Permission;
 use ntm_domain::criteria::{
-    self, Indicator, Kind, ResolvedSet, Threshold, ThresholdStatus, ThresholdValue, Varying,
+    self, Indicator, Kind, ObsProblem, ResolvedSet, Threshold, ThresholdStatus, ThresholdValue,
+    ValueError, ValueKind, Varying,
 };
+use ntm_domain::observation::{ObsSource, ObsStatus};
 use ntm_domain::text::format_number_vi;
 use ntm_domain::units::{Level, Unit};
 use ntm_reports::wide::{WideCell, WideColumn, WideRow, WideSheet};
 use ntm_reports::{ReportError, TableSheet};
-use ntm_store::UnitSelection;
+use ntm_store::{NewObservation, ObservationRecord, UnitSelection};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::criteria::{ImportRow, evaluate, evaluation_date, import_observations, require_on_unit};
@@ -573,6 +578,1047 @@ fn level_vi(l: Level) -> &'static str {
         Level::Commune => "xã",
         Level::Hamlet => "thôn/ấp",
     }
+}
+
+// ---------------------------------------------------------------- upload, preview, apply
+
+/// How long an uploaded workbook can be applied after its preview.
+pub const UPLOAD_TTL: time::Duration = time::Duration::hours(2);
+
+/// File name endings accepted for an upload (what [`ntm_reports::wide::read_wide`] reads).
+pub const UPLOAD_EXTENSIONS: [&str; 5] = [".xlsx", ".xlsm", ".xls", ".ods", ".csv"];
+
+/// Why one cell of an uploaded workbook cannot be applied.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellProblem {
+    /// A row with values but no unit code.
+    NoUnitCode,
+    /// No unit with this code in the year.
+    UnknownUnit,
+    /// The unit is not of the set's level.
+    WrongLevel {
+        level: Level,
+    },
+    /// The unit is not under the unit the file was uploaded on.
+    OutsideUnit,
+    /// The user may not enter values of this unit.
+    OutsideScope,
+    /// The same unit and indicator are also given in `first` (a cell reference).
+    Repeated {
+        first: String,
+    },
+    UnknownIndicator {
+        suggestion: Option<String>,
+    },
+    /// A computed indicator (not entered by people).
+    Computed,
+    /// A value of another kind than the indicator's.
+    WrongKind {
+        expected: ValueKind,
+    },
+    /// Not a number, not a yes/no answer, 140 %, negative…
+    Value(ValueError),
+}
+
+/// One bad cell of an uploaded workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadCell {
+    /// Cell reference as the spreadsheet shows it (`F7`).
+    pub cell: String,
+    pub unit_code: String,
+    pub indicator_code: String,
+    pub value: String,
+    pub problem: CellProblem,
+    /// The problem in English (logs, API); pages translate `problem`.
+    pub message: String,
+}
+
+/// One value an upload changes or adds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellChange {
+    pub cell: String,
+    pub indicator_code: String,
+    pub indicator_name: String,
+    /// Current value (`None`: a new value).
+    pub current: Option<String>,
+    /// Who recorded the current value.
+    pub current_by: Option<String>,
+    pub new_value: String,
+}
+
+/// The changes of one unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitChanges {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub changes: Vec<CellChange>,
+}
+
+/// What applying an upload would do. Nothing is written by a preview.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkbookPreview {
+    /// Id of the stored upload, to name when applying.
+    pub upload_id: Uuid,
+    pub file_name: String,
+    pub set_id: String,
+    pub set_title: String,
+    pub version: String,
+    pub year: i32,
+    pub set_level: Level,
+    /// The unit the file was uploaded on.
+    pub unit_code: String,
+    pub unit_name: String,
+    pub unit_level: Level,
+    /// Units with changes, in the order of the file.
+    pub units: Vec<UnitChanges>,
+    /// Values replaced by another value.
+    pub changed: usize,
+    /// Values given where none was recorded.
+    pub new_values: usize,
+    /// Cells equal to the current value (not written again).
+    pub unchanged: usize,
+    pub bad: Vec<BadCell>,
+    pub expires_at: OffsetDateTime,
+}
+
+/// A value shown in a preview that someone changed before it was applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaleValue {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub indicator_code: String,
+    pub indicator_name: String,
+    /// The value now (`None`: none recorded).
+    pub value_now: Option<String>,
+    pub changed_by: Option<String>,
+    pub changed_at: Option<OffsetDateTime>,
+}
+
+/// What applying an upload wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppliedUpload {
+    pub upload_id: String,
+    pub set_id: String,
+    pub year: i32,
+    pub unit_code: String,
+    /// Level of the set (`commune`…): a unit above it has a dashboard, one at it a scorecard.
+    pub set_level: Level,
+    pub unit_level: Level,
+    /// Unix time.
+    pub applied_at: i64,
+    pub applied_by: String,
+    /// Values written (changed + new).
+    pub written: usize,
+    pub changed: usize,
+    pub new_values: usize,
+    pub unchanged: usize,
+    /// Bad cells skipped (only with "apply the valid rows").
+    pub skipped: usize,
+    /// Units that got a value.
+    pub units: usize,
+}
+
+/// A file that cannot be previewed at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileProblem {
+    /// Not an Excel/CSV file name.
+    NotSpreadsheet,
+    Empty,
+    /// Not a readable spreadsheet or CSV, or not a template (technical detail).
+    Unreadable(String),
+    /// Several template sheets (one set per file).
+    SeveralSets(Vec<String>),
+    UnknownSet(String),
+    /// The set is not in force that year.
+    YearOutside {
+        set_id: String,
+        year: i32,
+    },
+    /// A template of another version of the set.
+    OtherVersion {
+        set_id: String,
+        found: String,
+        current: String,
+    },
+    /// No value filled in.
+    NoValues,
+    /// The page's unit is below the set's level.
+    UnitBelowLevel {
+        set_level: Level,
+        unit_level: Level,
+    },
+}
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileProblem::NotSpreadsheet => write!(f, "not an XLSX or CSV file"),
+            FileProblem::Empty => write!(f, "the file is empty"),
+            FileProblem::Unreadable(m) => write!(f, "cannot read the file: {m}"),
+            FileProblem::SeveralSets(s) => write!(
+                f,
+                "import one criteria set per file; sheets found: {}",
+                s.join(", ")
+            ),
+            FileProblem::UnknownSet(s) => write!(f, "unknown criteria set {s}"),
+            FileProblem::YearOutside { set_id, year } => {
+                write!(f, "{set_id} is not in force in {year}")
+            }
+            FileProblem::OtherVersion {
+                set_id,
+                found,
+                current,
+            } => write!(
+                f,
+                "the template is for version {found} of {set_id}, which is now evaluated with version {current}"
+            ),
+            FileProblem::NoValues => write!(f, "no value is filled in"),
+            FileProblem::UnitBelowLevel {
+                set_level,
+                unit_level,
+            } => write!(
+                f,
+                "the set evaluates {} units; this is a {} unit",
+                set_level.as_str(),
+                unit_level.as_str()
+            ),
+        }
+    }
+}
+
+/// Why an upload was not previewed or applied.
+#[derive(Debug)]
+pub enum UploadError {
+    App(AppError),
+    File(FileProblem),
+    /// No such upload (a wrong id, or removed long after it expired).
+    Unknown,
+    Expired {
+        expired_at: OffsetDateTime,
+    },
+    /// Someone else uploaded it.
+    NotYours,
+    /// The upload was made on another unit's page.
+    OtherUnit {
+        unit_code: String,
+    },
+    AlreadyApplied(AppliedUpload),
+    /// Bad cells and not asked to apply only the valid ones; nothing written.
+    BadCells(Vec<BadCell>),
+    /// Values shown in the preview changed since; nothing written.
+    Stale(Vec<StaleValue>),
+}
+
+impl std::fmt::Display for UploadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UploadError::App(e) => write!(f, "{e}"),
+            UploadError::File(p) => write!(f, "{p}"),
+            UploadError::Unknown => write!(f, "no such upload"),
+            UploadError::Expired { expired_at } => write!(f, "the upload expired at {expired_at}"),
+            UploadError::NotYours => {
+                write!(f, "only the person who uploaded the file can apply it")
+            }
+            UploadError::OtherUnit { unit_code } => {
+                write!(f, "the file was uploaded on unit {unit_code}")
+            }
+            UploadError::AlreadyApplied(a) => write!(f, "already applied by {}", a.applied_by),
+            UploadError::BadCells(b) => write!(f, "{} bad cells; nothing applied", b.len()),
+            UploadError::Stale(s) => write!(
+                f,
+                "{} values changed since the preview; nothing applied",
+                s.len()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for UploadError {}
+
+impl From<AppError> for UploadError {
+    fn from(e: AppError) -> UploadError {
+        UploadError::App(e)
+    }
+}
+
+impl From<ntm_store::StoreError> for UploadError {
+    fn from(e: ntm_store::StoreError) -> UploadError {
+        UploadError::App(e.into())
+    }
+}
+
+/// The record kept next to an uploaded file (`<id>.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct UploadRecord {
+    id: String,
+    user_id: String,
+    username: String,
+    unit_code: String,
+    file_name: String,
+    size: usize,
+    sha256: String,
+    /// Unix time.
+    uploaded_at: i64,
+    expires_at: i64,
+    set_id: String,
+    version: String,
+    year: i32,
+    /// Every valid cell with the version of the value shown in the preview.
+    values: Vec<SeenValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct SeenValue {
+    unit: String,
+    indicator: String,
+    /// Version of the current value at the preview (`None`: no value).
+    version: Option<i64>,
+}
+
+/// One valid cell, against the current value.
+struct OkCell {
+    cell: String,
+    unit: Unit,
+    indicator_code: String,
+    value: String,
+    current: Option<ObservationRecord>,
+    unchanged: bool,
+}
+
+struct Analysis<'a> {
+    set: &'a ResolvedSet,
+    year: i32,
+    page: Unit,
+    ok: Vec<OkCell>,
+    bad: Vec<BadCell>,
+}
+
+fn uploads_dir(app: &App) -> std::path::PathBuf {
+    app.config.data_dir.join("uploads")
+}
+
+fn unix(t: OffsetDateTime) -> i64 {
+    t.unix_timestamp()
+}
+
+fn from_unix(t: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(t).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+fn io_err(what: &str, e: std::io::Error) -> UploadError {
+    UploadError::App(AppError::Internal(format!("{what}: {e}")))
+}
+
+fn is_upload_name(file_name: &str) -> bool {
+    let n = file_name.to_lowercase();
+    UPLOAD_EXTENSIONS.iter().any(|e| n.ends_with(e))
+}
+
+fn indicator_name(set: &ResolvedSet, code: &str) -> String {
+    set.indicator_index(code)
+        .and_then(|i| set.indicator(i).name_vi.clone())
+        .unwrap_or_default()
+}
+
+fn same_value(ind: Option<&Indicator>, old: &str, new: &str) -> bool {
+    if old.trim() == new.trim() {
+        return true;
+    }
+    let Some(ind) = ind else { return false };
+    let kind = ind.value_kind();
+    match (
+        criteria::Value::parse(kind, old),
+        criteria::Value::parse(kind, new),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn cell_problem(e: &ObsProblem) -> CellProblem {
+    match e {
+        ObsProblem::UnknownIndicator { suggestion } => CellProblem::UnknownIndicator {
+            suggestion: suggestion.clone(),
+        },
+        ObsProblem::WrongKind { expected, .. } => CellProblem::WrongKind {
+            expected: *expected,
+        },
+        ObsProblem::Invalid(v) => CellProblem::Value(v.clone()),
+        ObsProblem::Computed => CellProblem::Computed,
+    }
+}
+
+fn problem_message(p: &CellProblem, unit: &str, code: &str, year: i32) -> String {
+    match p {
+        CellProblem::NoUnitCode => "no unit code in this row".into(),
+        CellProblem::UnknownUnit => format!("no unit {unit} in {year}"),
+        CellProblem::WrongLevel { level } => format!("{unit} is a {} unit", level.as_str()),
+        CellProblem::OutsideUnit => format!("{unit} is not under the unit of this page"),
+        CellProblem::OutsideScope => format!("you may not enter values of unit {unit}"),
+        CellProblem::Repeated { first } => {
+            format!("unit {unit} indicator {code} is also given in cell {first}")
+        }
+        CellProblem::UnknownIndicator {
+            suggestion: Some(s),
+        } => format!("unknown indicator {code} (did you mean {s}?)"),
+        CellProblem::UnknownIndicator { suggestion: None } => {
+            format!("unknown indicator {code}")
+        }
+        CellProblem::Computed => format!("{code} is computed, not entered"),
+        CellProblem::WrongKind { expected } => {
+            format!("{code} takes a {} value", expected.as_str())
+        }
+        CellProblem::Value(v) => v.to_string(),
+    }
+}
+
+/// Reads an uploaded file and compares every cell with the current values, checking that
+/// `actor` may enter values on `unit_code` and on every unit of the file.
+async fn analyse<'a>(
+    app: &'a App,
+    actor: &Actor,
+    unit_code: &str,
+    bytes: &[u8],
+    file_name: &str,
+) -> Result<Analysis<'a>, UploadError> {
+    // The right to enter values somewhere, before reading anything (the unit is checked
+    // once the file says which year, hence which unit record, it is about).
+    match actor {
+        Actor::Anonymous { .. } => {
+            return Err(AppError::Unauthorized("login required".into()).into());
+        }
+        Actor::User { grants, .. }
+            if !grants.iter().any(|g| {
+                ntm_domain::authz::allows(
+                    std::slice::from_ref(g),
+                    Permission::EnterObservations,
+                    &g.scope_path,
+                )
+            }) =>
+        {
+            return Err(AppError::Forbidden("you may not enter indicator values".into()).into());
+        }
+        _ => {}
+    }
+    if !is_upload_name(file_name) {
+        return Err(UploadError::File(FileProblem::NotSpreadsheet));
+    }
+    if bytes.is_empty() {
+        return Err(UploadError::File(FileProblem::Empty));
+    }
+    let mut sheets = ntm_reports::wide::read_wide(bytes, file_name)
+        .map_err(|e| UploadError::File(FileProblem::Unreadable(e.to_string())))?;
+    if sheets.len() > 1 {
+        return Err(UploadError::File(FileProblem::SeveralSets(
+            sheets.iter().map(|s| s.sheet_name.clone()).collect(),
+        )));
+    }
+    let Some(sheet) = sheets.pop() else {
+        return Err(UploadError::File(FileProblem::Unreadable(
+            "no sheet".into(),
+        )));
+    };
+    let set = app
+        .catalog
+        .set_for_year(&sheet.set_id, sheet.year)
+        .map_err(|e| match e {
+            criteria::LookupError::UnknownSet { .. } => {
+                UploadError::File(FileProblem::UnknownSet(sheet.set_id.clone()))
+            }
+            criteria::LookupError::YearOutsideValidity { .. } => {
+                UploadError::File(FileProblem::YearOutside {
+                    set_id: sheet.set_id.clone(),
+                    year: sheet.year,
+                })
+            }
+        })?;
+    if let Some(v) = sheet.version.as_deref()
+        && v != set.version
+    {
+        return Err(UploadError::File(FileProblem::OtherVersion {
+            set_id: set.id.clone(),
+            found: v.to_string(),
+            current: set.version.clone(),
+        }));
+    }
+    if sheet.cells.is_empty() {
+        return Err(UploadError::File(FileProblem::NoValues));
+    }
+    let year = sheet.year;
+    let date = evaluation_date(set, year);
+    let page = app
+        .db
+        .unit_on(unit_code, date)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unit {unit_code} on {date}")))?;
+    require_on_unit(app, actor, Permission::EnterObservations, &page).await?;
+    if page.level > set.level {
+        return Err(UploadError::File(FileProblem::UnitBelowLevel {
+            set_level: set.level,
+            unit_level: page.level,
+        }));
+    }
+    // Units of the file: found, of the set's level, under the page's unit, in scope.
+    let mut units: HashMap<String, Result<Unit, CellProblem>> = HashMap::new();
+    for c in &sheet.cells {
+        if c.unit_code.is_empty() || units.contains_key(&c.unit_code) {
+            continue;
+        }
+        let found = match app.db.unit_on(&c.unit_code, date).await? {
+            None => Err(CellProblem::UnknownUnit),
+            Some(u) if u.level != set.level => Err(CellProblem::WrongLevel { level: u.level }),
+            Some(u) if !u.path.starts_with(&page.path) => Err(CellProblem::OutsideUnit),
+            Some(u) => match require_on_unit(app, actor, Permission::EnterObservations, &u).await {
+                Ok(()) => Ok(u),
+                Err(AppError::Forbidden(_)) => Err(CellProblem::OutsideScope),
+                Err(e) => return Err(e.into()),
+            },
+        };
+        units.insert(c.unit_code.clone(), found);
+    }
+    let ids: Vec<Uuid> = units
+        .values()
+        .filter_map(|u| u.as_ref().ok().map(|u| u.id))
+        .collect();
+    let mut current: HashMap<(Uuid, String), ObservationRecord> = HashMap::new();
+    for o in app
+        .db
+        .current_observations_of_units(UnitSelection::Ids(&ids), &set.id, year)
+        .await?
+    {
+        current.insert((o.unit_id, o.indicator_code.clone()), o);
+    }
+    let mut scratch = criteria::Observations::new(set);
+    let mut seen: HashMap<(String, String), String> = HashMap::new();
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for c in sheet.cells {
+        let cell = format!("{}{}", c.column, c.line);
+        let problem = if c.unit_code.is_empty() {
+            Some(CellProblem::NoUnitCode)
+        } else {
+            match units.get(&c.unit_code) {
+                Some(Err(p)) => Some(p.clone()),
+                None => Some(CellProblem::UnknownUnit),
+                Some(Ok(_)) => match seen.entry((c.unit_code.clone(), c.indicator_code.clone())) {
+                    std::collections::hash_map::Entry::Occupied(first) => {
+                        Some(CellProblem::Repeated {
+                            first: first.get().clone(),
+                        })
+                    }
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(cell.clone());
+                        scratch
+                            .set_text(set, &c.indicator_code, &c.value)
+                            .err()
+                            .map(|e| cell_problem(&e.problem))
+                    }
+                },
+            }
+        };
+        if let Some(problem) = problem {
+            let message = problem_message(&problem, &c.unit_code, &c.indicator_code, year);
+            bad.push(BadCell {
+                cell,
+                unit_code: c.unit_code,
+                indicator_code: c.indicator_code,
+                value: c.value,
+                problem,
+                message,
+            });
+            continue;
+        }
+        let Some(Ok(unit)) = units.get(&c.unit_code) else {
+            continue;
+        };
+        let cur = current.remove(&(unit.id, c.indicator_code.clone()));
+        let ind = set
+            .indicator_index(&c.indicator_code)
+            .map(|i| set.indicator(i));
+        let unchanged = cur
+            .as_ref()
+            .is_some_and(|o| same_value(ind, &o.value_text, &c.value));
+        ok.push(OkCell {
+            cell,
+            unit: unit.clone(),
+            indicator_code: c.indicator_code,
+            value: c.value.trim().to_string(),
+            current: cur,
+            unchanged,
+        });
+    }
+    // One message per row for a unit problem (every value cell of the row repeats it).
+    let mut rows_seen = std::collections::HashSet::new();
+    bad.retain(|b| {
+        let unit_problem = matches!(
+            b.problem,
+            CellProblem::NoUnitCode
+                | CellProblem::UnknownUnit
+                | CellProblem::WrongLevel { .. }
+                | CellProblem::OutsideUnit
+                | CellProblem::OutsideScope
+        );
+        let row: String = b.cell.chars().filter(char::is_ascii_digit).collect();
+        !unit_problem || rows_seen.insert(row)
+    });
+    Ok(Analysis {
+        set,
+        year,
+        page,
+        ok,
+        bad,
+    })
+}
+
+fn preview_of(
+    a: &Analysis<'_>,
+    id: Uuid,
+    file_name: &str,
+    expires_at: OffsetDateTime,
+) -> WorkbookPreview {
+    let year = a.year;
+    let mut units: Vec<UnitChanges> = Vec::new();
+    let (mut changed, mut new_values, mut unchanged) = (0, 0, 0);
+    for c in &a.ok {
+        if c.unchanged {
+            unchanged += 1;
+            continue;
+        }
+        if c.current.is_some() {
+            changed += 1;
+        } else {
+            new_values += 1;
+        }
+        let change = CellChange {
+            cell: c.cell.clone(),
+            indicator_code: c.indicator_code.clone(),
+            indicator_name: indicator_name(a.set, &c.indicator_code),
+            current: c.current.as_ref().map(|o| o.value_text.clone()),
+            current_by: c.current.as_ref().map(|o| o.created_by.clone()),
+            new_value: c.value.clone(),
+        };
+        match units.iter_mut().find(|u| u.unit_code == c.unit.code) {
+            Some(u) => u.changes.push(change),
+            None => units.push(UnitChanges {
+                unit_code: c.unit.code.clone(),
+                unit_name: c.unit.name.clone(),
+                changes: vec![change],
+            }),
+        }
+    }
+    WorkbookPreview {
+        upload_id: id,
+        file_name: file_name.to_string(),
+        set_id: a.set.id.clone(),
+        set_title: a.set.title_vi.clone(),
+        version: a.set.version.clone(),
+        year,
+        set_level: a.set.level,
+        unit_code: a.page.code.clone(),
+        unit_name: a.page.name.clone(),
+        unit_level: a.page.level,
+        units,
+        changed,
+        new_values,
+        unchanged,
+        bad: a.bad.clone(),
+        expires_at,
+    }
+}
+
+fn base_name(file_name: &str) -> String {
+    let n = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(file_name)
+        .trim();
+    let n: String = n.chars().filter(|c| !c.is_control()).take(200).collect();
+    if n.is_empty() { "upload".into() } else { n }
+}
+
+/// Writes a file atomically (a temporary file, then a rename).
+fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", Uuid::now_v7()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Removes uploads that expired more than a day before `now`.
+fn sweep(dir: &std::path::Path, now: OffsetDateTime) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let limit = unix(now - time::Duration::days(1));
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.extension().and_then(|x| x.to_str()) != Some("json") {
+            continue;
+        }
+        let Ok(text) = std::fs::read(&path) else {
+            continue;
+        };
+        let Ok(r) = serde_json::from_slice::<UploadRecord>(&text) else {
+            continue;
+        };
+        if r.expires_at < limit {
+            for suffix in ["", ".json", ".applied"] {
+                let _ = std::fs::remove_file(dir.join(format!("{}{suffix}", r.id)));
+            }
+        }
+    }
+}
+
+/// Reads an uploaded workbook (XLSX, or CSV with the template's layout) for `unit_code` and
+/// shows, without writing any value, what applying it would change: every changed or new
+/// value grouped by unit, the unchanged cells, and every bad cell with its reference. The
+/// bytes are kept under `<data_dir>/uploads/<id>` with a record of who uploaded them, when,
+/// their SHA-256 and the versions of the values the preview compared against; only the
+/// uploader can apply them, until `now + UPLOAD_TTL`.
+pub async fn stage_upload(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+    now: OffsetDateTime,
+) -> Result<WorkbookPreview, UploadError> {
+    let Actor::User { id: user_id, .. } = actor else {
+        return Err(AppError::Unauthorized("login required".into()).into());
+    };
+    let file_name = base_name(file_name);
+    let a = analyse(app, actor, unit_code, &bytes, &file_name).await?;
+    let year = a.year;
+    let id = Uuid::now_v7();
+    let expires_at = now + UPLOAD_TTL;
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    let record = UploadRecord {
+        id: id.to_string(),
+        user_id: user_id.to_string(),
+        username: actor.audit_name(),
+        unit_code: a.page.code.clone(),
+        file_name: file_name.clone(),
+        size: bytes.len(),
+        sha256: sha,
+        uploaded_at: unix(now),
+        expires_at: unix(expires_at),
+        set_id: a.set.id.clone(),
+        version: a.set.version.clone(),
+        year,
+        values: a
+            .ok
+            .iter()
+            .map(|c| SeenValue {
+                unit: c.unit.code.clone(),
+                indicator: c.indicator_code.clone(),
+                version: c.current.as_ref().map(|o| o.version),
+            })
+            .collect(),
+    };
+    let preview = preview_of(&a, id, &file_name, expires_at);
+    let json = serde_json::to_vec_pretty(&record)
+        .map_err(|e| AppError::Internal(format!("upload record: {e}")))?;
+    let dir = uploads_dir(app);
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        sweep(&dir, now);
+        write_atomic(&dir.join(id.to_string()), &bytes)?;
+        write_atomic(&dir.join(format!("{id}.json")), &json)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| io_err("cannot keep the uploaded file", e))?;
+    Ok(preview)
+}
+
+/// The stored record and bytes of an upload, after checking who may use it.
+async fn load_upload(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    upload_id: &str,
+) -> Result<(UploadRecord, Option<AppliedUpload>, Vec<u8>), UploadError> {
+    let Actor::User { id: user_id, .. } = actor else {
+        return Err(AppError::Unauthorized("login required".into()).into());
+    };
+    let id = Uuid::parse_str(upload_id.trim()).map_err(|_| UploadError::Unknown)?;
+    let dir = uploads_dir(app);
+    let (record, applied, bytes) = tokio::task::spawn_blocking(move || {
+        let read = |name: String| match std::fs::read(dir.join(name)) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        };
+        Ok::<_, std::io::Error>((
+            read(format!("{id}.json"))?,
+            read(format!("{id}.applied"))?,
+            read(id.to_string())?,
+        ))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| io_err("cannot read the uploaded file", e))?;
+    let record: UploadRecord = record
+        .and_then(|r| serde_json::from_slice(&r).ok())
+        .ok_or(UploadError::Unknown)?;
+    if record.user_id != user_id.to_string() {
+        return Err(UploadError::NotYours);
+    }
+    if record.unit_code != unit_code {
+        return Err(UploadError::OtherUnit {
+            unit_code: record.unit_code,
+        });
+    }
+    let applied = applied.and_then(|a| serde_json::from_slice::<AppliedUpload>(&a).ok());
+    let bytes = bytes.ok_or(UploadError::Unknown)?;
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    if sha != record.sha256 {
+        return Err(AppError::Internal(format!("upload {id}: the stored file was altered")).into());
+    }
+    Ok((record, applied, bytes))
+}
+
+/// Previews a stored upload again (for "preview again" after a conflict): a new upload of
+/// the same bytes, compared with the values now.
+pub async fn restage_upload(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    upload_id: &str,
+    now: OffsetDateTime,
+) -> Result<WorkbookPreview, UploadError> {
+    let (record, _, bytes) = load_upload(app, actor, unit_code, upload_id).await?;
+    stage_upload(app, actor, unit_code, &record.file_name, bytes, now).await
+}
+
+/// What an applied upload wrote, for the uploader (`None`: not applied).
+pub async fn applied_upload(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    upload_id: &str,
+) -> Result<Option<AppliedUpload>, UploadError> {
+    Ok(load_upload(app, actor, unit_code, upload_id).await?.1)
+}
+
+/// Applies a previewed upload, all or nothing: refused when any cell is bad (unless
+/// `apply_valid`: then only the valid cells are written), when it expired, when someone
+/// else uploaded it, when it was already applied, and — optimistic concurrency — when any
+/// value the preview compared against was changed since (`Stale`, naming them). Writes the
+/// changed and new values as new draft versions (source `import`) with one audit entry
+/// saying they came from a workbook upload.
+pub async fn apply_upload(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    upload_id: &str,
+    apply_valid: bool,
+    now: OffsetDateTime,
+) -> Result<AppliedUpload, UploadError> {
+    let (record, applied, bytes) = load_upload(app, actor, unit_code, upload_id).await?;
+    if let Some(a) = applied {
+        return Err(UploadError::AlreadyApplied(a));
+    }
+    if unix(now) > record.expires_at {
+        return Err(UploadError::Expired {
+            expired_at: from_unix(record.expires_at),
+        });
+    }
+    let a = analyse(app, actor, unit_code, &bytes, &record.file_name).await?;
+    if !a.bad.is_empty() && !apply_valid {
+        return Err(UploadError::BadCells(a.bad));
+    }
+    // Optimistic concurrency: every value compared in the preview must be unchanged.
+    let seen: HashMap<(&str, &str), Option<i64>> = record
+        .values
+        .iter()
+        .map(|v| ((v.unit.as_str(), v.indicator.as_str()), v.version))
+        .collect();
+    let mut stale = Vec::new();
+    for c in &a.ok {
+        let now_version = c.current.as_ref().map(|o| o.version);
+        if seen.get(&(c.unit.code.as_str(), c.indicator_code.as_str())) != Some(&now_version) {
+            stale.push(StaleValue {
+                unit_code: c.unit.code.clone(),
+                unit_name: c.unit.name.clone(),
+                indicator_code: c.indicator_code.clone(),
+                indicator_name: indicator_name(a.set, &c.indicator_code),
+                value_now: c.current.as_ref().map(|o| o.value_text.clone()),
+                changed_by: c.current.as_ref().map(|o| o.created_by.clone()),
+                changed_at: c.current.as_ref().map(|o| o.created_at),
+            });
+        }
+    }
+    if !stale.is_empty() {
+        return Err(UploadError::Stale(stale));
+    }
+    let at = crate::now();
+    let note = format!("nhập từ tệp {} (tải lên trên web)", record.file_name);
+    let writes: Vec<NewObservation> =
+        a.ok.iter()
+            .filter(|c| !c.unchanged)
+            .map(|c| {
+                let expected = c.current.as_ref().map(|o| o.version);
+                NewObservation {
+                    record: ObservationRecord {
+                        id: Uuid::now_v7(),
+                        province_code: c.unit.province_code.clone(),
+                        unit_id: c.unit.id,
+                        unit_code: c.unit.code.clone(),
+                        set_id: a.set.id.clone(),
+                        indicator_code: c.indicator_code.clone(),
+                        year: record.year,
+                        value_text: c.value.clone(),
+                        status: ObsStatus::Draft,
+                        note: note.clone(),
+                        source: ObsSource::Import,
+                        version: expected.unwrap_or(0) + 1,
+                        created_by: actor.audit_name(),
+                        created_at: at,
+                        comment: None,
+                    },
+                    expected_version: expected,
+                    files: vec![],
+                }
+            })
+            .collect();
+    let changed =
+        a.ok.iter()
+            .filter(|c| !c.unchanged && c.current.is_some())
+            .count();
+    let units: std::collections::BTreeSet<&str> =
+        writes.iter().map(|w| w.record.unit_code.as_str()).collect();
+    let result = AppliedUpload {
+        upload_id: record.id.clone(),
+        set_id: a.set.id.clone(),
+        year: record.year,
+        unit_code: a.page.code.clone(),
+        set_level: a.set.level,
+        unit_level: a.page.level,
+        applied_at: unix(at),
+        applied_by: actor.audit_name(),
+        written: writes.len(),
+        changed,
+        new_values: writes.len() - changed,
+        unchanged: a.ok.iter().filter(|c| c.unchanged).count(),
+        skipped: a.bad.len(),
+        units: units.len(),
+    };
+    if !writes.is_empty() {
+        let entry = NewAuditEntry {
+            at,
+            actor: actor.audit_name(),
+            action: "observations.import".into(),
+            target: a.page.code.clone(),
+            detail: serde_json::json!({
+                "set": a.set.id,
+                "year": record.year,
+                "rows": writes.len(),
+                "units": units.len(),
+                "source": "workbook-upload",
+                "upload": record.id,
+                "file": record.file_name,
+                "sha256": record.sha256,
+                "skipped_bad_cells": a.bad.len(),
+            })
+            .to_string(),
+            origin: actor.origin(),
+        };
+        match app.db.insert_observations(&writes, entry).await {
+            Ok(_) => {}
+            // Someone wrote between the check above and this write (the store checks the
+            // versions again inside the transaction): nothing was written.
+            Err(ntm_store::StoreError::Conflict(_)) => {
+                return Err(UploadError::Stale(
+                    a.ok.iter()
+                        .filter(|c| !c.unchanged)
+                        .map(|c| StaleValue {
+                            unit_code: c.unit.code.clone(),
+                            unit_name: c.unit.name.clone(),
+                            indicator_code: c.indicator_code.clone(),
+                            indicator_name: indicator_name(a.set, &c.indicator_code),
+                            value_now: None,
+                            changed_by: None,
+                            changed_at: None,
+                        })
+                        .collect(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let json = serde_json::to_vec_pretty(&result)
+        .map_err(|e| AppError::Internal(format!("upload record: {e}")))?;
+    let path = uploads_dir(app).join(format!("{}.applied", record.id));
+    tokio::task::spawn_blocking(move || write_atomic(&path, &json))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| io_err("cannot mark the upload as applied", e))?;
+    Ok(result)
+}
+
+/// Sets with a version in force in `year` evaluating units of one of `levels`: id, title
+/// and level, in catalog order.
+pub fn sets_for(app: &App, year: i32, levels: &[Level]) -> Vec<(String, String, Level)> {
+    let mut out: Vec<(String, String, Level)> = Vec::new();
+    for s in app.catalog.sets() {
+        if !levels.contains(&s.level) || out.iter().any(|(id, _, _)| *id == s.id) {
+            continue;
+        }
+        if let Ok(v) = app.catalog.set_for_year(&s.id, year) {
+            out.push((v.id.clone(), v.title_vi.clone(), v.level));
+        }
+    }
+    out
+}
+
+/// The unit of a workbook page, the year shown and whether the user may upload there: the
+/// unit record of the year (on the evaluation date of the set when it is in force that
+/// year), checked with `ViewUnits`; `can_upload` when the user may also enter values. With
+/// no year, last year, or the last year of a unit that no longer exists.
+pub async fn page_unit(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    set_id: Option<&str>,
+    year: Option<i32>,
+) -> Result<(Unit, bool, i32), AppError> {
+    let dec31 = |y: i32| {
+        time::Date::from_calendar_date(y, time::Month::December, 31)
+            .map_err(|_| AppError::invalid("year", format!("{y} is not a valid year")))
+    };
+    let mut y = year.unwrap_or(crate::today().year() - 1);
+    let date = set_id
+        .and_then(|s| app.catalog.set_for_year(s, y).ok())
+        .map_or(dec31(y)?, |s| evaluation_date(s, y));
+    let unit = match app.db.unit_on(unit_code, date).await? {
+        Some(u) => u,
+        None => {
+            let last = app
+                .db
+                .unit_versions(unit_code)
+                .await?
+                .into_iter()
+                .max_by_key(|u| u.valid_from)
+                .ok_or_else(|| AppError::NotFound(format!("unit {unit_code}")))?;
+            if year.is_none()
+                && let Some(end) = last.valid_to.and_then(|t| t.previous_day())
+            {
+                y = end.year();
+            }
+            last
+        }
+    };
+    require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
+    let can_upload = require_on_unit(app, actor, Permission::EnterObservations, &unit)
+        .await
+        .is_ok();
+    Ok((unit, can_upload, y))
 }
 
 #[cfg(test)]

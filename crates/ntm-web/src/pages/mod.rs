@@ -5,6 +5,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod home;
 pub mod units;
+pub mod workbook;
 
 use askama::Template;
 use axum::Router;
@@ -35,6 +36,20 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             "/units/{code}/hamlets/import",
             post(units::import_hamlets).layer(DefaultBodyLimit::max(upload_limit)),
         )
+        .route("/units/{code}/workbook", get(workbook::workbook_page))
+        .route(
+            "/units/{code}/workbook/template.xlsx",
+            get(workbook::template_xlsx),
+        )
+        .route(
+            "/units/{code}/workbook/results.xlsx",
+            get(workbook::results_xlsx),
+        )
+        .route(
+            "/units/{code}/workbook/preview",
+            post(workbook::preview).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/units/{code}/workbook/apply", post(workbook::apply))
 }
 
 /// Renders a template as an HTML response with `status`.

@@ -13,3 +13,4 @@ mod helpers;
 mod i18n;
 mod pages;
 mod provincial;
+mod workbook;
