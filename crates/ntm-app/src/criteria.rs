@@ -1539,6 +1539,95 @@ pub async fn default_year(
     Ok(last)
 }
 
+/// The set and year a scorecard request resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScorecardChoice {
+    pub set_id: String,
+    pub year: i32,
+    /// The unit is above the set's level (show its roll-up, not a scorecard).
+    pub above: bool,
+}
+
+/// Resolves the set and year of a scorecard: the given ones; a set without a year gets the
+/// latest year with values ([`default_year`]); without a set, the most recent year (the given
+/// one, else from this year back to 2021) in which the unit has values of a set of its level
+/// (national sets first), else the first set in force. `Validation` on `set` when no set
+/// evaluates the unit's level.
+pub async fn choose_scorecard(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    set_id: Option<&str>,
+    year: Option<i32>,
+    this_year: i32,
+) -> Result<ScorecardChoice, AppError> {
+    let versions = app.db.unit_versions(unit_code.trim()).await?;
+    let Some(latest) = versions.last() else {
+        return Err(AppError::NotFound(format!("no unit has code {unit_code}")));
+    };
+    let level = latest.level;
+    let (set_id, year) = match (set_id, year) {
+        (Some(s), Some(y)) => (s.to_string(), y),
+        (Some(s), None) => {
+            let y = default_year(app, actor, unit_code, s, this_year).await?;
+            (s.to_string(), y)
+        }
+        (None, given) => {
+            // The most recent year (the given one, else this year and back to 2021) in which
+            // the unit has values of a set of its level; else the first set in force.
+            let years: Vec<i32> = match given {
+                Some(y) => vec![y],
+                None => (2021..=this_year.max(2021)).rev().collect(),
+            };
+            let mut found = None;
+            let mut fallback = None;
+            'years: for &y in &years {
+                for s in sets_for_level(app, level, y) {
+                    let Ok(set) = app.catalog.set_for_year(&s.id, y) else {
+                        continue;
+                    };
+                    if fallback.is_none() {
+                        fallback = Some((s.id.clone(), y));
+                    }
+                    let Some(unit) = app.db.unit_on(unit_code, evaluation_date(set, y)).await?
+                    else {
+                        continue;
+                    };
+                    require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
+                    if !app
+                        .db
+                        .current_observations(unit.id, &s.id, y)
+                        .await?
+                        .is_empty()
+                    {
+                        found = Some((s.id, y));
+                        break 'years;
+                    }
+                }
+            }
+            match found.or(fallback) {
+                Some(v) => v,
+                None => {
+                    return Err(AppError::invalid(
+                        "set",
+                        format!("no criteria set evaluates {} units", level.as_str()),
+                    ));
+                }
+            }
+        }
+    };
+    let set = lookup_set(app, &set_id, year)?;
+    let above = matches!(
+        app.db.unit_on(unit_code, evaluation_date(set, year)).await?,
+        Some(u) if u.level < set.level
+    );
+    Ok(ScorecardChoice {
+        set_id,
+        year,
+        above,
+    })
+}
+
 /// One evidence file and its bytes, for a user who may view the value's unit. The file is
 /// found by its id; the path comes from the database, never from the request.
 pub async fn evidence_file(

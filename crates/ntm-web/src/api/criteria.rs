@@ -92,7 +92,7 @@ pub struct IndicatorDto {
     pub status: String,
     /// The value as entered.
     pub value: Option<String>,
-    /// draft, submitted or verified.
+    /// draft, submitted, verified or returned.
     pub value_status: Option<String>,
     /// Version of the value (name it as `expected_version` when changing it).
     pub version: Option<i64>,
@@ -367,13 +367,16 @@ pub struct PutObservationsDto {
 pub struct ObservationDto {
     pub indicator_code: String,
     pub value: String,
-    /// draft, submitted or verified.
+    /// draft, submitted, verified or returned.
     pub status: String,
     pub version: i64,
     pub source: String,
     pub note: String,
     pub created_by: String,
     pub created_at: String,
+    /// Why a verifier returned the value (status `returned`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 impl From<&ObservationRecord> for ObservationDto {
@@ -390,6 +393,7 @@ impl From<&ObservationRecord> for ObservationDto {
                 .created_at
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
+            comment: o.comment.clone(),
         }
     }
 }
@@ -467,21 +471,27 @@ pub struct StatusChangeDto {
     pub set: String,
     #[schema(example = 2024)]
     pub year: i32,
-    /// `submitted` (by those who enter values) or `verified` (by those who verify).
+    /// `submitted` (by those who enter values; from draft or returned), `verified` or
+    /// `returned` (by those who verify; from submitted).
     #[schema(example = "submitted")]
     pub status: String,
     /// Indicator codes; empty or absent: every value in the state before.
     #[serde(default)]
     pub codes: Vec<String>,
+    /// Why the values are returned: required with `returned`, ignored otherwise.
+    #[serde(default)]
+    pub comment: String,
 }
 
-/// Submits (draft → submitted) or verifies (submitted → verified) current values of a unit,
-/// as new versions.
+/// Submits (draft or returned → submitted), verifies (submitted → verified) or returns with
+/// a comment (submitted → returned) current values of a unit, as new versions. Submitting
+/// refuses values that need evidence (the set's `evidence_required`) and have neither a note
+/// nor a file, listing each as `evidence (CODE)`.
 #[utoipa::path(
     post,
     path = "/api/v1/units/{code}/observations/status",
     tag = "criteria",
-    summary = "Submit or verify indicator values",
+    summary = "Submit, verify or return indicator values",
     params(
         ("code" = String, Path, description = "Official unit code"),
         ("X-CSRF-Token" = String, Header, description = "Value of the ntm_csrf cookie"),
@@ -493,7 +503,7 @@ pub struct StatusChangeDto {
         (status = 403, description = "Not allowed on this unit, or bad CSRF token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No unit with this code in that year", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A value was changed by someone else meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown status, or values not in the state before", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown status, values not in the state before, values without the evidence they need, or `returned` without a comment", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn change_status(
@@ -504,27 +514,25 @@ pub async fn change_status(
 ) -> Result<Json<ObservationsDto>, WebError> {
     ctx.require_user()?;
     let to = match ObsStatus::parse(&body.status) {
-        Some(s @ (ObsStatus::Submitted | ObsStatus::Verified)) => s,
+        Some(s @ (ObsStatus::Submitted | ObsStatus::Verified | ObsStatus::Returned)) => s,
         _ => {
             return Err(WebError::invalid(
                 "status",
                 format!(
-                    "unknown status {:?}: use submitted or verified",
+                    "unknown status {:?}: use submitted, verified or returned",
                     body.status
                 ),
             ));
         }
     };
-    let written = ntm_app::criteria::change_status(
-        &st.app,
-        &ctx.actor(),
-        &code,
-        &body.set,
-        body.year,
-        &body.codes,
+    let change = ntm_app::criteria::StatusChange {
+        set_id: body.set,
+        year: body.year,
+        codes: body.codes,
         to,
-    )
-    .await?;
+        comment: body.comment,
+    };
+    let written = ntm_app::criteria::review(&st.app, &ctx.actor(), &code, change).await?;
     Ok(Json(ObservationsDto {
         observations: written.iter().map(ObservationDto::from).collect(),
     }))
