@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod dashboard;
 pub mod home;
+pub mod scorecard;
 pub mod units;
 pub mod workbook;
 
@@ -31,6 +32,26 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/units/{code}/children.xlsx", get(units::children_xlsx))
         .route("/units/{code}/dashboard", get(dashboard::dashboard_page))
         .route("/units/{code}/dashboard.xlsx", get(dashboard::dashboard_xlsx))
+        .route("/units/{code}/scorecard", get(scorecard::scorecard_page))
+        .route(
+            "/units/{code}/scorecard/history",
+            get(scorecard::history_page),
+        )
+        .route(
+            "/units/{code}/scorecard/values",
+            post(scorecard::post_value),
+        )
+        .route(
+            "/units/{code}/scorecard/status",
+            post(scorecard::post_review),
+        )
+        .route(
+            "/units/{code}/scorecard/evidence",
+            post(scorecard::post_evidence).layer(DefaultBodyLimit::max(
+                ntm_app::criteria::MAX_EVIDENCE_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/evidence/{id}", get(scorecard::download_evidence))
         .route("/units/{code}/hamlets", post(units::add_hamlet))
         .route(
             "/units/{code}/hamlets/import",

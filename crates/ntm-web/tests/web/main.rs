@@ -13,4 +13,5 @@ mod helpers;
 mod i18n;
 mod pages;
 mod provincial;
+mod scorecard;
 mod workbook;
