@@ -1406,6 +1406,31 @@ pub async fn applied_upload(
     Ok(load_upload(app, actor, unit_code, upload_id).await?.1)
 }
 
+/// Values compared in the preview (`record`) whose version is not the current one now
+/// (`a`), and cells valid now that the preview did not compare.
+fn stale_values(record: &UploadRecord, a: &Analysis<'_>) -> Vec<StaleValue> {
+    let seen: HashMap<(&str, &str), Option<i64>> = record
+        .values
+        .iter()
+        .map(|v| ((v.unit.as_str(), v.indicator.as_str()), v.version))
+        .collect();
+    a.ok.iter()
+        .filter(|c| {
+            let now_version = c.current.as_ref().map(|o| o.version);
+            seen.get(&(c.unit.code.as_str(), c.indicator_code.as_str())) != Some(&now_version)
+        })
+        .map(|c| StaleValue {
+            unit_code: c.unit.code.clone(),
+            unit_name: c.unit.name.clone(),
+            indicator_code: c.indicator_code.clone(),
+            indicator_name: indicator_name(a.set, &c.indicator_code),
+            value_now: c.current.as_ref().map(|o| o.value_text.clone()),
+            changed_by: c.current.as_ref().map(|o| o.created_by.clone()),
+            changed_at: c.current.as_ref().map(|o| o.created_at),
+        })
+        .collect()
+}
+
 /// Applies a previewed upload, all or nothing: refused when any cell is bad (unless
 /// `apply_valid`: then only the valid cells are written), when it expired, when someone
 /// else uploaded it, when it was already applied, and — optimistic concurrency — when any
@@ -1434,26 +1459,7 @@ pub async fn apply_upload(
         return Err(UploadError::BadCells(a.bad));
     }
     // Optimistic concurrency: every value compared in the preview must be unchanged.
-    let seen: HashMap<(&str, &str), Option<i64>> = record
-        .values
-        .iter()
-        .map(|v| ((v.unit.as_str(), v.indicator.as_str()), v.version))
-        .collect();
-    let mut stale = Vec::new();
-    for c in &a.ok {
-        let now_version = c.current.as_ref().map(|o| o.version);
-        if seen.get(&(c.unit.code.as_str(), c.indicator_code.as_str())) != Some(&now_version) {
-            stale.push(StaleValue {
-                unit_code: c.unit.code.clone(),
-                unit_name: c.unit.name.clone(),
-                indicator_code: c.indicator_code.clone(),
-                indicator_name: indicator_name(a.set, &c.indicator_code),
-                value_now: c.current.as_ref().map(|o| o.value_text.clone()),
-                changed_by: c.current.as_ref().map(|o| o.created_by.clone()),
-                changed_at: c.current.as_ref().map(|o| o.created_at),
-            });
-        }
-    }
+    let stale = stale_values(&record, &a);
     if !stale.is_empty() {
         return Err(UploadError::Stale(stale));
     }
@@ -1533,21 +1539,19 @@ pub async fn apply_upload(
             Ok(_) => {}
             // Someone wrote between the check above and this write (the store checks the
             // versions again inside the transaction): nothing was written.
-            Err(ntm_store::StoreError::Conflict(_)) => {
-                return Err(UploadError::Stale(
-                    a.ok.iter()
-                        .filter(|c| !c.unchanged)
-                        .map(|c| StaleValue {
-                            unit_code: c.unit.code.clone(),
-                            unit_name: c.unit.name.clone(),
-                            indicator_code: c.indicator_code.clone(),
-                            indicator_name: indicator_name(a.set, &c.indicator_code),
-                            value_now: None,
-                            changed_by: None,
-                            changed_at: None,
-                        })
-                        .collect(),
-                ));
+            Err(ntm_store::StoreError::Conflict(m)) => {
+                // Another apply of this upload, or another change, got in first.
+                let (_, applied, _) = load_upload(app, actor, unit_code, upload_id).await?;
+                if let Some(done) = applied {
+                    return Err(UploadError::AlreadyApplied(done));
+                }
+                let again = analyse(app, actor, unit_code, &bytes, &record.file_name).await?;
+                let stale = stale_values(&record, &again);
+                return Err(if stale.is_empty() {
+                    UploadError::App(AppError::Conflict(m))
+                } else {
+                    UploadError::Stale(stale)
+                });
             }
             Err(e) => return Err(e.into()),
         }
@@ -1659,5 +1663,65 @@ mod tests {
         assert!(out[0].message.starts_with("D7: "), "{out:?}");
         assert!(out[2].message.contains("cell C7"), "{out:?}");
         assert_eq!(bad.into_iter().collect::<Vec<_>>(), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn upload_names_and_same_values() {
+        assert!(is_upload_name("Mau.XLSX") && is_upload_name("x.csv"));
+        assert!(!is_upload_name("mau.pdf") && !is_upload_name("xlsx"));
+        assert_eq!(base_name("C:\\Users\\a\\mau.xlsx"), "mau.xlsx");
+        assert_eq!(base_name("../../x.csv"), "x.csv");
+        assert_eq!(base_name(""), "upload");
+        let set = crate::criteria::catalog()
+            .set_for_year("xa-ntm-2021-2025", 2024)
+            .unwrap();
+        let pct = set
+            .indicators
+            .iter()
+            .find(|i| i.kind == Kind::Percent)
+            .unwrap();
+        assert!(same_value(Some(pct), "85", "85,0 %"));
+        assert!(!same_value(Some(pct), "85", "86"));
+        let yes = set
+            .indicators
+            .iter()
+            .find(|i| i.kind == Kind::Boolean)
+            .unwrap();
+        assert!(same_value(Some(yes), "Đạt", "đạt"));
+        assert!(!same_value(None, "a", "b"));
+    }
+
+    #[test]
+    fn old_uploads_are_swept() {
+        let dir = std::env::temp_dir().join(format!("ntm-sweep-{}", Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let now = OffsetDateTime::now_utc();
+        for (id, expires) in [("old", now - time::Duration::days(2)), ("new", now)] {
+            let r = UploadRecord {
+                id: id.into(),
+                user_id: String::new(),
+                username: String::new(),
+                unit_code: String::new(),
+                file_name: String::new(),
+                size: 0,
+                sha256: String::new(),
+                uploaded_at: 0,
+                expires_at: unix(expires),
+                set_id: String::new(),
+                version: String::new(),
+                year: 2024,
+                values: vec![],
+            };
+            std::fs::write(dir.join(id), b"x").unwrap();
+            std::fs::write(
+                dir.join(format!("{id}.json")),
+                serde_json::to_vec(&r).unwrap(),
+            )
+            .unwrap();
+        }
+        sweep(&dir, now);
+        assert!(!dir.join("old").exists() && !dir.join("old.json").exists());
+        assert!(dir.join("new").exists() && dir.join("new.json").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
