@@ -437,3 +437,31 @@ ntm_testkit::both_backends!(
         );
     }
 );
+
+ntm_testkit::both_backends!(
+    dashboard_after_the_reform_has_no_districts,
+    |db: Db| async move {
+        let app = seeded(db).await;
+        let server = logged_in(&app, "tinh.vinhlong").await;
+        // Vĩnh Long in 2026: communes directly under the province; the 2026 set has 10 criteria,
+        // so the buckets are 10, 8–9, 5–7, 3–4, 0–2.
+        let res = server.get("/units/86/dashboard?year=2026").await;
+        assert_eq!(res.status_code(), 200, "{}", res.text());
+        let html = text(&res);
+        assert!(html.contains("<option value=\"xa-ntm-2026-2030\" selected>"));
+        assert!(!html.contains("id=\"districts\""));
+        assert_eq!(commune_order(&html).len(), 4);
+        for label in ["10", "8–9", "5–7", "3–4", "0–2"] {
+            assert!(
+                html.contains(&format!(
+                    "<tr><th scope=\"row\">{label}</th><td class=\"num\">"
+                )),
+                "{label}"
+            );
+        }
+        assert!(
+            html.contains("href=\"/units/86/dashboard?set=xa-ntm-hien-dai-2026-2030&year=2026\"")
+        );
+        assert_eq!(count_rows(&html, 2026), 1);
+    }
+);
