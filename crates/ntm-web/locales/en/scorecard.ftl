@@ -102,3 +102,7 @@ scorecard-flash-attached = Evidence attached.
 scorecard-flash-submitted = { $count } values submitted for verification.
 scorecard-flash-verified = { $count } values verified.
 scorecard-flash-returned = { $count } values returned.
+scorecard-attach-link = Attach an evidence file
+scorecard-files = Attached files
+scorecard-evidence-needs-value = Indicator { $value } has no value yet: enter the value first, then attach evidence.
+scorecard-amendment-pending = An amendment of the set in force is not fully captured: every threshold needs checking again.

@@ -102,3 +102,7 @@ scorecard-flash-attached = Đã đính kèm minh chứng.
 scorecard-flash-submitted = Đã gửi xác minh { $count } giá trị.
 scorecard-flash-verified = Đã xác minh { $count } giá trị.
 scorecard-flash-returned = Đã trả lại { $count } giá trị.
+scorecard-attach-link = Đính kèm tệp minh chứng
+scorecard-files = Tệp đính kèm
+scorecard-evidence-needs-value = Chỉ tiêu { $value } chưa có giá trị: nhập giá trị trước rồi đính kèm minh chứng.
+scorecard-amendment-pending = Văn bản sửa đổi bộ tiêu chí đang có hiệu lực chưa được nhập đầy đủ: mọi ngưỡng cần xác minh lại.

@@ -47,9 +47,11 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         )
         .route(
             "/units/{code}/scorecard/evidence",
-            post(scorecard::post_evidence).layer(DefaultBodyLimit::max(
-                ntm_app::criteria::MAX_EVIDENCE_BYTES + 64 * 1024,
-            )),
+            get(scorecard::evidence_page)
+                .post(scorecard::post_evidence)
+                .layer(DefaultBodyLimit::max(
+                    ntm_app::criteria::MAX_EVIDENCE_BYTES + 64 * 1024,
+                )),
         )
         .route("/evidence/{id}", get(scorecard::download_evidence))
         .route("/units/{code}/hamlets", post(units::add_hamlet))

@@ -138,6 +138,8 @@ pub struct ScorecardPage {
     pub summary: String,
     pub tentative: bool,
     pub incomplete: bool,
+    /// An amendment in force is not captured: thresholds may have changed.
+    pub amendment_pending: bool,
     pub preconditions: Vec<IndicatorRow>,
     pub criteria: Vec<CriterionBlock>,
     pub review_counts: String,
@@ -188,6 +190,20 @@ pub struct HistoryPage {
     pub indicator_name: String,
     pub back_href: String,
     pub rows: Vec<HistoryRow>,
+}
+
+/// The evidence of one indicator, with the upload form.
+#[derive(Template)]
+#[template(path = "scorecard_evidence.html")]
+pub struct EvidencePage {
+    pub ctx: Ctx,
+    pub code: String,
+    pub unit_name: String,
+    pub set_id: String,
+    pub year: i32,
+    pub back_href: String,
+    pub max_upload: String,
+    pub r: IndicatorRow,
 }
 
 // ---------------------------------------------------------------- formatting
@@ -288,12 +304,16 @@ fn page_href(code: &str, set: &str, year: i32) -> String {
     )
 }
 
+/// Caveats that hold for every indicator of the set (shown once on the page).
+const SET_WIDE: [&str; 2] = ["amendment_pending", "set_incomplete"];
+
 fn threshold_why(lang: Lang, i: &IndicatorView) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(p) = i.threshold.provenance {
         parts.push(lang.t(&format!("scorecard-prov-{p}")));
     }
-    for c in &i.threshold.caveats {
+    // Set-wide reasons are said once, above the criteria.
+    for c in i.threshold.caveats.iter().filter(|c| !SET_WIDE.contains(c)) {
         let key = format!("scorecard-caveat-{}", c.replace('_', "-"));
         let t = lang.t(&key);
         if t != key && !parts.contains(&t) {
@@ -574,6 +594,10 @@ async fn build_page(
         summary,
         tentative: result.tentatively_met,
         incomplete: e.set.completeness != "complete",
+        amendment_pending: result
+            .indicators
+            .iter()
+            .any(|i| i.threshold.caveats.contains(&"amendment_pending")),
         preconditions,
         criteria,
         review_counts,
@@ -965,6 +989,71 @@ pub async fn post_value(
 
 // ---------------------------------------------------------------- evidence
 
+#[derive(Debug, Deserialize)]
+pub struct EvidenceParams {
+    pub set: String,
+    pub year: i32,
+    pub indicator: String,
+}
+
+/// The evidence page of one indicator (`error`: a message about the last upload).
+async fn evidence_view(
+    st: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    set_id: &str,
+    year: i32,
+    indicator: &str,
+    error: Option<String>,
+) -> Result<EvidencePage, WebError> {
+    let page = build_page(st, ctx, code, set_id, year, Extra::none()).await?;
+    if !page.can_enter {
+        return Err(WebError::from(AppError::Forbidden(
+            "you may not attach evidence for this unit".into(),
+        )));
+    }
+    let row = page
+        .preconditions
+        .iter()
+        .chain(page.criteria.iter().flat_map(|c| c.rows.iter()))
+        .find(|r| r.code == indicator)
+        .cloned();
+    let Some(mut r) = row else {
+        return Err(WebError::not_found(format!(
+            "no indicator {indicator} in {set_id}"
+        )));
+    };
+    if r.value.is_none() {
+        return Err(WebError::invalid(
+            "indicator",
+            format!("no value of {indicator} is recorded for {year}"),
+        )
+        .with_message("scorecard-evidence-needs-value", indicator));
+    }
+    r.evidence_error = error;
+    Ok(EvidencePage {
+        code: code.to_string(),
+        unit_name: page.unit_name.clone(),
+        set_id: set_id.to_string(),
+        year,
+        back_href: format!("{}#{}", page_href(code, set_id, year), anchor(indicator)),
+        max_upload: page.max_upload.clone(),
+        r,
+        ctx: ctx.clone(),
+    })
+}
+
+pub async fn evidence_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(p): Query<EvidenceParams>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let page = evidence_view(&st, &ctx, &code, &p.set, p.year, &p.indicator, None).await?;
+    html(&page)
+}
+
 pub async fn post_evidence(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -1036,17 +1125,8 @@ pub async fn post_evidence(
         indicator_code: indicator.clone(),
     };
     let outcome = match problem {
-        Some(p) => {
-            // Permission first, then the message.
-            let sc =
-                ntm_app::criteria::scorecard(&st.app, &ctx.actor(), &code, &set_id, year).await?;
-            if !sc.can_enter {
-                return Err(WebError::from(AppError::Forbidden(
-                    "you may not attach evidence for this unit".into(),
-                )));
-            }
-            Err(p)
-        }
+        // evidence_view checks the permission before showing the message.
+        Some(p) => Err(p),
         None => {
             match ntm_app::criteria::attach_evidence(&st.app, &ctx.actor(), &value, expected, files)
                 .await
@@ -1070,23 +1150,9 @@ pub async fn post_evidence(
         ))
         .into_response()),
         Err(msg) => {
-            respond_row(
-                &st,
-                &ctx,
-                Target {
-                    code: &code,
-                    set_id: &set_id,
-                    year,
-                    indicator: &indicator,
-                },
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                move |r| {
-                    r.evidence_error = Some(msg);
-                    r.open = true;
-                },
-            )
-            .await
+            let page =
+                evidence_view(&st, &ctx, &code, &set_id, year, &indicator, Some(msg)).await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
     }
 }
