@@ -594,7 +594,9 @@ pub enum CellProblem {
     /// A row with values but no unit code.
     NoUnitCode,
     /// No unit with this code in the year.
-    UnknownUnit,
+    UnknownUnit {
+        year: i32,
+    },
     /// The unit is not of the set's level.
     WrongLevel {
         level: Level,
@@ -948,10 +950,10 @@ fn cell_problem(e: &ObsProblem) -> CellProblem {
     }
 }
 
-fn problem_message(p: &CellProblem, unit: &str, code: &str, year: i32) -> String {
+fn problem_message(p: &CellProblem, unit: &str, code: &str) -> String {
     match p {
         CellProblem::NoUnitCode => "no unit code in this row".into(),
-        CellProblem::UnknownUnit => format!("no unit {unit} in {year}"),
+        CellProblem::UnknownUnit { year } => format!("no unit {unit} in {year}"),
         CellProblem::WrongLevel { level } => format!("{unit} is a {} unit", level.as_str()),
         CellProblem::OutsideUnit => format!("{unit} is not under the unit of this page"),
         CellProblem::OutsideScope => format!("you may not enter values of unit {unit}"),
@@ -1065,7 +1067,7 @@ async fn analyse<'a>(
             continue;
         }
         let found = match app.db.unit_on(&c.unit_code, date).await? {
-            None => Err(CellProblem::UnknownUnit),
+            None => Err(CellProblem::UnknownUnit { year }),
             Some(u) if u.level != set.level => Err(CellProblem::WrongLevel { level: u.level }),
             Some(u) if !u.path.starts_with(&page.path) => Err(CellProblem::OutsideUnit),
             Some(u) => match require_on_unit(app, actor, Permission::EnterObservations, &u).await {
@@ -1099,7 +1101,7 @@ async fn analyse<'a>(
         } else {
             match units.get(&c.unit_code) {
                 Some(Err(p)) => Some(p.clone()),
-                None => Some(CellProblem::UnknownUnit),
+                None => Some(CellProblem::UnknownUnit { year }),
                 Some(Ok(_)) => match seen.entry((c.unit_code.clone(), c.indicator_code.clone())) {
                     std::collections::hash_map::Entry::Occupied(first) => {
                         Some(CellProblem::Repeated {
@@ -1117,7 +1119,7 @@ async fn analyse<'a>(
             }
         };
         if let Some(problem) = problem {
-            let message = problem_message(&problem, &c.unit_code, &c.indicator_code, year);
+            let message = problem_message(&problem, &c.unit_code, &c.indicator_code);
             bad.push(BadCell {
                 cell,
                 unit_code: c.unit_code,
@@ -1153,7 +1155,7 @@ async fn analyse<'a>(
         let unit_problem = matches!(
             b.problem,
             CellProblem::NoUnitCode
-                | CellProblem::UnknownUnit
+                | CellProblem::UnknownUnit { .. }
                 | CellProblem::WrongLevel { .. }
                 | CellProblem::OutsideUnit
                 | CellProblem::OutsideScope

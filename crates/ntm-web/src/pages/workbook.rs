@@ -182,13 +182,13 @@ fn args(lang: Lang, key: &str, list: &[(&str, String)]) -> String {
     lang.t_args(key, &a)
 }
 
-pub fn problem_text(lang: Lang, b: &BadCell, year: i32) -> String {
+pub fn problem_text(lang: Lang, b: &BadCell) -> String {
     let unit = b.unit_code.clone();
     let code = b.indicator_code.clone();
     let value = b.value.clone();
     match &b.problem {
         CellProblem::NoUnitCode => lang.t("workbook-bad-no-unit"),
-        CellProblem::UnknownUnit => args(
+        CellProblem::UnknownUnit { year } => args(
             lang,
             "workbook-bad-unknown-unit",
             &[("unit", unit), ("year", year.to_string())],
@@ -240,14 +240,14 @@ pub fn problem_text(lang: Lang, b: &BadCell, year: i32) -> String {
     }
 }
 
-fn bad_views(lang: Lang, bad: &[BadCell], year: i32) -> Vec<BadView> {
+fn bad_views(lang: Lang, bad: &[BadCell]) -> Vec<BadView> {
     bad.iter()
         .map(|b| BadView {
             cell: b.cell.clone(),
             unit: b.unit_code.clone(),
             indicator: b.indicator_code.clone(),
             value: b.value.clone(),
-            message: problem_text(lang, b, year),
+            message: problem_text(lang, b),
         })
         .collect()
 }
@@ -507,7 +507,7 @@ fn preview_page(ctx: &Ctx, p: WorkbookPreview) -> PreviewPage {
         new_values: count(lang, p.new_values),
         unchanged: count(lang, p.unchanged),
         bad_count: count(lang, p.bad.len()),
-        bad: bad_views(lang, &p.bad, p.year),
+        bad: bad_views(lang, &p.bad),
         has_changes: p.changed + p.new_values > 0,
         expires: time_text(lang, p.expires_at),
         back_href: page_href(&p.unit_code, &p.set_id, p.year),
@@ -753,7 +753,7 @@ async fn outcome(
         ),
         UploadError::BadCells(b) => (
             vec![],
-            bad_views(lang, &b, 0),
+            bad_views(lang, &b),
             None,
             None,
             format!("/units/{}/workbook", url_encode(code)),
