@@ -112,7 +112,7 @@ ntm_testkit::both_backends!(observations_need_the_right_officer, |db: Db| async 
     assert_eq!(res.status_code(), 409, "{}", res.text());
     let res = put(
         &officer,
-        json!({"set": SET, "year": 2024, "values": [{"code": "2.1", "value": "90", "expected_version": 1}]}),
+        json!({"set": SET, "year": 2024, "note": "Biên bản kiểm tra", "values": [{"code": "2.1", "value": "90", "expected_version": 1}]}),
     )
     .await;
     assert_eq!(res.status_code(), 200, "{}", res.text());
