@@ -153,6 +153,8 @@ pub struct ScorecardPage {
     pub comment_input: String,
     pub max_upload: String,
     pub unit_href: String,
+    /// Always false on the page (the summary is swapped out of band in fragments).
+    pub oob: bool,
 }
 
 /// Just one indicator (the htmx response to a value form).
@@ -165,6 +167,18 @@ pub struct RowFragment {
     pub year: i32,
     pub max_upload: String,
     pub r: IndicatorRow,
+    /// Also send the page summary, swapped out of band (after a value changed).
+    pub oob: bool,
+    pub result: Light,
+    pub summary: String,
+    pub tentative: bool,
+    pub incomplete: bool,
+    pub amendment_pending: bool,
+    pub review_counts: String,
+    pub can_submit: bool,
+    pub has_submitted: bool,
+    pub return_open: bool,
+    pub comment_input: String,
 }
 
 #[derive(Debug, Clone)]
@@ -611,6 +625,7 @@ async fn build_page(
         comment_input: extra.comment_input,
         max_upload: format_int_vi((MAX_EVIDENCE_BYTES / 1024 / 1024) as i64),
         unit_href: format!("/units/{code}"),
+        oob: false,
         ctx: ctx.clone(),
     })
 }
@@ -794,6 +809,17 @@ async fn respond_row(
             year,
             max_upload: page.max_upload.clone(),
             r: row,
+            oob: status == StatusCode::OK,
+            result: page.result.clone(),
+            summary: page.summary.clone(),
+            tentative: page.tentative,
+            incomplete: page.incomplete,
+            amendment_pending: page.amendment_pending,
+            review_counts: page.review_counts.clone(),
+            can_submit: page.can_submit,
+            has_submitted: page.has_submitted,
+            return_open: false,
+            comment_input: String::new(),
         };
         return Ok(render(&frag, StatusCode::OK));
     }

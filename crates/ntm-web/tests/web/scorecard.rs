@@ -307,6 +307,10 @@ ntm_testkit::both_backends!(
             "fragment only"
         );
         assert!(frag.contains("96 %"));
+        assert!(
+            frag.contains("id=\"sc-summary\" aria-labelledby=\"sc-result\" hx-swap-oob=\"true\""),
+            "the summary is updated out of band"
+        );
         let res = post_value(&officer, "2.1", "abc", "", "4", true).await;
         assert_eq!(res.status_code(), 200);
         let frag = res.text();
@@ -315,6 +319,7 @@ ntm_testkit::both_backends!(
             "{frag}"
         );
         assert!(frag.contains("value=\"abc\""));
+        assert!(!frag.contains("hx-swap-oob"), "nothing changed, no summary");
 
         // Officers of another commune, viewers and anonymous users cannot write.
         for who in ["xa.tanan", "xem"] {
