@@ -106,3 +106,4 @@ scorecard-attach-link = Attach an evidence file
 scorecard-files = Attached files
 scorecard-evidence-needs-value = Indicator { $value } has no value yet: enter the value first, then attach evidence.
 scorecard-amendment-pending = An amendment of the set in force is not fully captured: every threshold needs checking again.
+scorecard-unit-not-in-year = This unit is not among the units year { $value } is evaluated on (it may have been created later). Choose another year or criteria set.

@@ -664,7 +664,15 @@ pub async fn scorecard_page(
     }
     let mut extra = Extra::none();
     extra.flash = flash_text(ctx.lang, p.flash.as_deref(), p.n);
-    let page = build_page(&st, &ctx, &code, &set_id, year, extra).await?;
+    let page = match build_page(&st, &ctx, &code, &set_id, year, extra).await {
+        Ok(p) => p,
+        // The unit has no record in the units the year is evaluated on (a hamlet added
+        // after the set ended, a commune created by the 2025 reform for a 2024 set…).
+        Err(e) if e.kind() == crate::error::ErrorKind::NotFound => {
+            return Err(e.with_message("scorecard-unit-not-in-year", year.to_string()));
+        }
+        Err(e) => return Err(e),
+    };
     html(&page)
 }
 

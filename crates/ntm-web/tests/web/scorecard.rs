@@ -578,6 +578,14 @@ ntm_testkit::both_backends!(scorecard_submit_verify_return, |db: Db| async move 
     assert_eq!(v["observations"][0]["comment"], "Sai số liệu");
 });
 
+/// Xã Mỹ Cẩm (29269) was merged away on 1 July 2025: it has no record for a 2026 set.
+async fn admin_get_missing(app: &App) -> axum_test::TestResponse {
+    let admin = logged_in(app, "admin").await;
+    admin
+        .get("/units/29269/scorecard?set=xa-ntm-2026-2030&year=2026")
+        .await
+}
+
 ntm_testkit::both_backends!(
     scorecard_of_a_hamlet_with_the_smart_hamlet_set,
     |db: Db| async move {
@@ -621,6 +629,17 @@ ntm_testkit::both_backends!(
         assert!(
             html.contains("/units/29374-01/scorecard/values"),
             "editable by the commune"
+        );
+        // A unit that did not exist in the year evaluated: a clear message.
+        let res = officer
+            .get("/units/29374/scorecard?set=xa-ntm-2026-2030&year=2026")
+            .await;
+        assert_eq!(res.status_code(), 200, "the new commune exists in 2026");
+        let res = admin_get_missing(&app).await;
+        assert_eq!(res.status_code(), 404);
+        assert!(
+            res.text()
+                .contains("không có trong danh sách đơn vị dùng để đánh giá năm 2026")
         );
         // Without a set: a set of the hamlet level.
         let res = officer.get("/units/29374-01/scorecard").await;
