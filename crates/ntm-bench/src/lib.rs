@@ -25,7 +25,8 @@ pub use ntm_domain::criteria::Rollup;
 pub const SET_ID: &str = "xa-ntm-2021-2025";
 pub const YEARS: std::ops::RangeInclusive<i32> = 2021..=2025;
 
-const UNITS_CSV: &str = include_str!("../../../data/admin-units/units-2023.csv");
+/// The official unit list of 7 May 2023 (63 provinces, 705 districts, 10,598 communes).
+pub const UNITS_CSV: &str = include_str!("../../../data/admin-units/units-2023.csv");
 const REGIONS_CSV: &str = include_str!("../../../data/admin-units/regions.csv");
 const SET_FILES: &[(&str, &str)] = &[
     (

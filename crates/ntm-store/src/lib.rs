@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod audit;
+mod bulk;
 mod criteria_sets;
 mod db;
 mod observations;

@@ -2,6 +2,7 @@
 //! PostgreSQL (`cargo test -p ntm-store -- ::sqlite` or `::postgres` for one engine).
 
 mod audit;
+mod bulk;
 mod criteria_sets;
 mod observations;
 mod schema;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod home;
 pub mod scorecard;
+pub mod tree;
 pub mod units;
 pub mod workbook;
 
@@ -31,7 +32,11 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/units/{code}", get(units::unit_page))
         .route("/units/{code}/children.xlsx", get(units::children_xlsx))
         .route("/units/{code}/dashboard", get(dashboard::dashboard_page))
-        .route("/units/{code}/dashboard.xlsx", get(dashboard::dashboard_xlsx))
+        .route(
+            "/units/{code}/dashboard.xlsx",
+            get(dashboard::dashboard_xlsx),
+        )
+        .route("/units/{code}/tree", get(tree::tree))
         .route("/units/{code}/scorecard", get(scorecard::scorecard_page))
         .route(
             "/units/{code}/scorecard/history",

@@ -7,7 +7,9 @@ use crate::helpers::*;
 
 /// Every key of every `.ftl` file of one language (each module has its own file).
 fn keys_of(lang: &str) -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("locales")
+        .join(lang);
     let mut keys = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

@@ -14,4 +14,5 @@ mod i18n;
 mod pages;
 mod provincial;
 mod scorecard;
+mod tree;
 mod workbook;

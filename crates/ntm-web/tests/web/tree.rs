@@ -102,9 +102,9 @@ ntm_testkit::both_backends!(
         // The same officer sees no work links on a commune outside their scope.
         let html = officer.get(&format!("/units/{OTHER_COMMUNE}")).await.text();
         assert!(
-        !html.contains(&format!("/units/{OTHER_COMMUNE}/scorecard")),
-        "{html}"
-    );
+            !html.contains(&format!("/units/{OTHER_COMMUNE}/scorecard")),
+            "{html}"
+        );
         // The administrator gets the province dashboard; a past date carries its year.
         let admin = logged_in(&app, "admin").await;
         let html = admin
