@@ -465,3 +465,32 @@ ntm_testkit::both_backends!(
         assert_eq!(count_rows(&html, 2026), 1);
     }
 );
+
+ntm_testkit::both_backends!(dashboard_follows_new_values, |db: Db| async move {
+    let app = seeded(db).await;
+    let server = logged_in(&app, "tinh.travinh").await;
+    let xlsx = "/units/84/dashboard.xlsx?set=xa-ntm-2021-2025&year=2023&table=blocking";
+    let missing_31 = |rows: Vec<Vec<String>>| {
+        rows.into_iter()
+            .find(|r| r[0] == "3.1")
+            .map(|r| r[3].clone())
+            .unwrap_or_default()
+    };
+    let before = server.get(xlsx).await;
+    let before = missing_31(ntm_reports::read_table(before.as_bytes(), "b.xlsx").unwrap());
+    assert_eq!(before, "7");
+    // Seen once (and kept); a new value must show at once.
+    put(&app, "29266", 2023, &[("3.1", "90 %")]).await;
+    let after = server.get(xlsx).await;
+    let after = missing_31(ntm_reports::read_table(after.as_bytes(), "b.xlsx").unwrap());
+    assert_eq!(after, "6");
+    let e = eval(&app, "84", 2023).await;
+    let b = e
+        .rollup
+        .unwrap()
+        .blocking
+        .into_iter()
+        .find(|b| b.code == "3.1")
+        .unwrap();
+    assert_eq!(b.missing, 6);
+});

@@ -1,0 +1,164 @@
+//! `cargo run -p ntm-bench --release --bin dashboard-latency -- [N] [URL]`
+//!
+//! Server-side render time of the province dashboard on the demo data (issue 4,
+//! "Performance"): seeds the demo (official unit lists, demo accounts, the labelled Trà Vinh
+//! sample values 2022–2024) into a temporary SQLite database, builds the real router
+//! (`ntm_web::router`, every middleware included: session lookup, CSRF cookie, CSP…), logs in
+//! as `tinh.travinh` (province officer of 84) and requests `URL` (default
+//! `/units/84/dashboard?set=xa-ntm-2021-2025&year=2023`) `N` times (default 200) in process
+//! through `tower::ServiceExt::oneshot`, after 10 warm-up requests, twice: **cold** (the
+//! dashboard's evaluation cache emptied before each request, as after any write) and **warm**
+//! (data unchanged). Prints p50, p95, p99, max and the mean of the whole request (middleware,
+//! handler, evaluations, SQL, template) — no network. `NTM_DASHBOARD_PROFILE=1` first times
+//! `ntm_app::criteria::evaluate` of 84 for each commune set (best of 10).
+//! `NTM_DASHBOARD_HTML=FILE` also writes the page to FILE.
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use ntm_app::{App, AppConfig, Db};
+use tower::ServiceExt;
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("dashboard-latency: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Res<()> {
+    let mut args = std::env::args().skip(1);
+    let n: usize = match args.next() {
+        Some(a) => a.parse()?,
+        None => 200,
+    };
+    let url = args
+        .next()
+        .unwrap_or_else(|| "/units/84/dashboard?set=xa-ntm-2021-2025&year=2023".into());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(measure(n, &url))
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn measure(n: usize, url: &str) -> Res<()> {
+    let dir = tempfile::Builder::new().prefix("ntm-dash-").tempdir()?;
+    let db_url = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let db = Db::connect(&db_url).await?;
+    db.migrate().await?;
+    let config = AppConfig {
+        data_dir: dir.path().to_path_buf(),
+        ..AppConfig::default()
+    };
+    let app = App::new(db, config);
+    let t = Instant::now();
+    ntm_app::demo::seed_demo(&app, &mut |_, _| {}).await?;
+    eprintln!("demo seeded in {:.1} s", t.elapsed().as_secs_f64());
+    let (token, _) = ntm_app::users::login(
+        &app,
+        "tinh.travinh",
+        ntm_app::demo::DEMO_PASSWORD,
+        "127.0.0.1",
+    )
+    .await?;
+    if std::env::var_os("NTM_DASHBOARD_PROFILE").is_some() {
+        let cli = ntm_app::Actor::cli();
+        for set in [
+            "xa-ntm-2021-2025",
+            "xa-ntm-nang-cao-2021-2025",
+            "xa-ntm-kieu-mau-2021-2025",
+            "xa-ntm-thong-minh-tra-vinh-2023",
+        ] {
+            for year in [2022, 2023] {
+                let mut best = Duration::MAX;
+                for _ in 0..10 {
+                    let t = Instant::now();
+                    let r = ntm_app::criteria::evaluate(&app, &cli, "84", set, year).await;
+                    best = best.min(t.elapsed());
+                    if let Err(e) = r {
+                        eprintln!("{set} {year}: {e}");
+                        break;
+                    }
+                }
+                eprintln!("evaluate 84 {set} {year}: best of 10 {}", ms(best));
+            }
+        }
+    }
+    let router = ntm_web::router(app.clone(), ntm_web::WebConfig::default());
+    let cookie = format!("ntm_session={token}");
+    let request = || {
+        Request::builder()
+            .uri(url)
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+    };
+    // Check once, and show what the page says.
+    let res = router.clone().oneshot(request()?).await?;
+    let status = res.status();
+    let body = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024).await?;
+    if status != StatusCode::OK {
+        return Err(format!(
+            "GET {url}: {status}\n{}",
+            String::from_utf8_lossy(&body[..body.len().min(2000)])
+        )
+        .into());
+    }
+    eprintln!("GET {url}: {status}, {} bytes", body.len());
+    // To look at the page: NTM_DASHBOARD_HTML=/tmp/dashboard.html
+    if let Some(path) = std::env::var_os("NTM_DASHBOARD_HTML") {
+        std::fs::write(path, &body)?;
+    }
+    for _ in 0..10 {
+        let res = router.clone().oneshot(request()?).await?;
+        axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024).await?;
+    }
+    // Cold: the evaluation cache emptied before each request (as after any write);
+    // warm: data unchanged since the previous request.
+    for cold in [true, false] {
+        let mut times = Vec::with_capacity(n);
+        for _ in 0..n {
+            if cold {
+                ntm_app::dashboard::clear_cache();
+            }
+            let t = Instant::now();
+            let res = router.clone().oneshot(request()?).await?;
+            let status = res.status();
+            axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024).await?;
+            times.push(t.elapsed());
+            if status != StatusCode::OK {
+                return Err(format!("GET {url}: {status}").into());
+            }
+        }
+        times.sort();
+        let mean = times.iter().sum::<Duration>() / times.len().max(1) as u32;
+        println!(
+            "{n} requests of {url} ({}): p50 {}, p95 {}, p99 {}, max {}, mean {}",
+            if cold {
+                "cold: evaluation cache cleared before each"
+            } else {
+                "warm: data unchanged"
+            },
+            ms(percentile(&times, 0.50)),
+            ms(percentile(&times, 0.95)),
+            ms(percentile(&times, 0.99)),
+            ms(*times.last().unwrap_or(&Duration::ZERO)),
+            ms(mean)
+        );
+    }
+    Ok(())
+}
