@@ -39,6 +39,9 @@ pub struct DashboardParams {
     pub dir: Option<String>,
     /// XLSX: one table only (`summary`, `buckets`, `blocking`, `units`, `communes`, `trend`).
     pub table: Option<String>,
+    /// `form` when sent by the page's form: a set not in force in the chosen year then
+    /// gives way to the commune NTM set of that year instead of an error.
+    pub from: Option<String>,
 }
 
 /// Column the unit tables are sorted by.
@@ -141,7 +144,14 @@ async fn load(
 ) -> Result<Result<Box<Dashboard>, Response>, WebError> {
     ctx.require_user()?;
     let year = parse_year(p.year.as_deref())?;
-    let set = p.set.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let mut set = p.set.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let (Some(s), Some(y), Some("form")) = (set, year, p.from.as_deref())
+        && !ntm_app::dashboard::commune_sets(&st.app, y)
+            .iter()
+            .any(|x| x.id == s)
+    {
+        set = None;
+    }
     match ntm_app::dashboard::dashboard(&st.app, &ctx.actor(), code, set, year).await {
         Ok(DashboardTarget::Dashboard(d)) => Ok(Ok(d)),
         Ok(DashboardTarget::Scorecard { code, set_id, year }) => Ok(Err(Redirect::to(&format!(

@@ -494,3 +494,22 @@ ntm_testkit::both_backends!(dashboard_follows_new_values, |db: Db| async move {
         .unwrap();
     assert_eq!(b.missing, 6);
 });
+
+ntm_testkit::both_backends!(
+    dashboard_form_switches_to_the_set_of_the_year,
+    |db: Db| async move {
+        let app = seeded(db).await;
+        let server = logged_in(&app, "tinh.vinhlong").await;
+        // From the form, a 2021–2025 set with the year 2026 gives the 2026 set...
+        let res = server
+            .get("/units/86/dashboard?set=xa-ntm-2021-2025&year=2026&from=form")
+            .await;
+        assert_eq!(res.status_code(), 200, "{}", res.text());
+        assert!(text(&res).contains("<option value=\"xa-ntm-2026-2030\" selected>"));
+        // ...typed as a link it is an error.
+        let res = server
+            .get("/units/86/dashboard?set=xa-ntm-2021-2025&year=2026")
+            .await;
+        assert_eq!(res.status_code(), 400);
+    }
+);
