@@ -58,7 +58,8 @@ export async function launchBrowser() {
 
 /** Saves a screenshot under e2e/screenshots/NAME.png. */
 export async function shot(page, name) {
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+  // caret: 'initial' — hiding the caret injects a style element, which our CSP rightly blocks.
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true, caret: 'initial' });
 }
 
 const axeSource = join(here, 'node_modules', 'axe-core', 'axe.min.js');

@@ -279,3 +279,4 @@ tree-none = No unit is assigned to this account.
 tree-title = Units under { $value }
 tree-crumb = Unit tree
 tree-open-children = See the units under { $value }
+tree-open-page = Open the page of { $value }

@@ -249,3 +249,4 @@ tree-none = Tài khoản chưa được giao đơn vị nào.
 tree-title = Đơn vị trực thuộc { $value }
 tree-crumb = Cây đơn vị
 tree-open-children = Xem các đơn vị trực thuộc { $value }
+tree-open-page = Mở trang { $value }

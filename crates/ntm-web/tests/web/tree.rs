@@ -49,7 +49,7 @@ ntm_testkit::both_backends!(
         assert!(html.contains("<html"), "a full page");
         assert!(html.contains("Đơn vị trực thuộc Tỉnh Vĩnh Long"), "{html}");
         assert!(
-            html.contains("href=\"/units/29374\">Xã Châu Thành</a>"),
+            html.contains("href=\"/units/29374\">Mở trang Xã Châu Thành</a>"),
             "{html}"
         );
 
