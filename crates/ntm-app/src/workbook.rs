@@ -403,6 +403,65 @@ pub async fn import(
     })
 }
 
+/// What a long-format import (`unit_code,indicator,value`) did with `apply_valid`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LongImport {
+    /// Values written.
+    pub rows: usize,
+    pub units: usize,
+    /// The bad rows, skipped (empty when every row was good).
+    pub bad: Vec<FieldError>,
+}
+
+/// Imports a long table of values through [`import_observations`]. Without `apply_valid` it
+/// is all or nothing: any bad row gives `Validation` with every bad row. With `apply_valid`
+/// the rows named in the errors (`line N (…)`) are left out and the rest written in one
+/// transaction; the bad rows are returned. Errors that name no line (no permission, unknown
+/// set…) are returned as they are.
+pub async fn import_long(
+    app: &App,
+    actor: &Actor,
+    set_id: &str,
+    year: i32,
+    rows: Vec<ImportRow>,
+    note: &str,
+    apply_valid: bool,
+) -> Result<LongImport, AppError> {
+    let errors = match import_observations(app, actor, set_id, year, rows.clone(), note).await {
+        Ok(r) => {
+            return Ok(LongImport {
+                rows: r.rows,
+                units: r.units,
+                bad: vec![],
+            });
+        }
+        Err(AppError::Validation(errors)) if apply_valid => errors,
+        Err(e) => return Err(e),
+    };
+    let bad_lines: std::collections::BTreeSet<usize> =
+        errors.iter().filter_map(|e| field_line(&e.field)).collect();
+    if bad_lines.is_empty() || errors.iter().any(|e| field_line(&e.field).is_none()) {
+        return Err(AppError::Validation(errors));
+    }
+    let good: Vec<ImportRow> = rows
+        .into_iter()
+        .filter(|r| !bad_lines.contains(&r.line))
+        .collect();
+    if good.is_empty() {
+        return Ok(LongImport {
+            rows: 0,
+            units: 0,
+            bad: errors,
+        });
+    }
+    let r = import_observations(app, actor, set_id, year, good, note).await?;
+    Ok(LongImport {
+        rows: r.rows,
+        units: r.units,
+        bad: errors,
+    })
+}
+
 fn status_vi(s: criteria::Status) -> &'static str {
     s.label_vi()
 }

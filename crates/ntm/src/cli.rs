@@ -158,7 +158,7 @@ enum ImportCmd {
     },
     /// Import indicator values of many units from CSV or XLSX (`unit_code,indicator,value`)
     /// for one set and year, in one transaction: if any row is bad nothing is written and
-    /// every bad row is listed.
+    /// every bad row is listed (unless `--apply-valid`).
     Observations {
         file: PathBuf,
         /// Criteria set id, e.g. `xa-ntm-2021-2025`.
@@ -169,6 +169,9 @@ enum ImportCmd {
         /// Note kept with every value (source document…).
         #[arg(long, default_value = "")]
         note: String,
+        /// Write the valid rows and list the bad ones, instead of writing nothing.
+        #[arg(long)]
+        apply_valid: bool,
     },
     /// Import hamlets (ấp/thôn) of a commune from CSV or XLSX (`code,name,kind`).
     Hamlets {
@@ -536,19 +539,27 @@ async fn import(common: &Common, cmd: ImportCmd) -> Result<ExitCode> {
             set,
             year,
             note,
+            apply_valid,
         } => {
             let bytes = read_file(&file)?;
             let name = file.to_string_lossy().into_owned();
             let table =
                 ntm_reports::read_table(&bytes, &name).map_err(|e| anyhow!("{name}: {e}"))?;
             let rows = ntm_app::criteria::parse_observation_rows(table).map_err(app_err)?;
-            let r = ntm_app::criteria::import_observations(&app, &actor, &set, year, rows, &note)
-                .await
-                .map_err(app_err)?;
+            let r =
+                ntm_app::workbook::import_long(&app, &actor, &set, year, rows, &note, apply_valid)
+                    .await
+                    .map_err(app_err)?;
             println!(
                 "{} value(s) of {} unit(s) imported for {set} {year}",
                 r.rows, r.units
             );
+            if !r.bad.is_empty() {
+                println!("{} bad row(s) skipped:", r.bad.len());
+                for e in &r.bad {
+                    println!("  {}: {}", e.field, e.message);
+                }
+            }
         }
         ImportCmd::Hamlets { file, commune } => {
             let bytes = read_file(&file)?;

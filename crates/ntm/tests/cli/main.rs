@@ -612,6 +612,23 @@ fn observation_import_reports_every_bad_row_and_writes_nothing() {
         "nothing may be written"
     );
 
+    // --apply-valid writes the one good row (line 2) and lists the six bad ones.
+    let out = ok(&env.run(&[
+        "import",
+        "observations",
+        bad.to_str().unwrap(),
+        "--set",
+        "xa-ntm-2021-2025",
+        "--year",
+        "2024",
+        "--apply-valid",
+    ]));
+    assert!(out.contains("1 value(s) of 1 unit(s)"), "{out}");
+    assert!(out.contains("6 bad row(s) skipped"), "{out}");
+    for line in ["line 3", "line 4", "line 5", "line 6", "line 7", "line 8"] {
+        assert!(out.contains(line), "{line} not listed: {out}");
+    }
+
     let good = env.file(
         "good.csv",
         "unit_code,indicator,value\n28768,1.1,Đạt\n28768,2.1,85 %\n28771,2.1,70\n\n".as_bytes(),
