@@ -991,6 +991,16 @@ mod tests {
             assert_eq!(missing, 0);
             // Never "met" outright: the set is partial and its thresholds unconfirmed.
             assert_eq!(e.status, Status::NeedsVerification);
+            // The engine's "no known shortfall" is the demo rule on this set (no prerequisites).
+            assert_eq!(e.no_known_shortfall, s.ntm, "{}", c.code);
+            assert_eq!(
+                e.no_known_shortfall,
+                usize::from(e.criteria_no_known_shortfall) == set.criteria.len(),
+                "{}",
+                c.code
+            );
+            assert!(e.criteria_no_known_shortfall >= e.criteria_met_tentative);
+            assert!(e.criteria_met_tentative >= e.criteria_met);
             if s.ntm {
                 assert_eq!(short, 0, "{}", c.code);
             } else {

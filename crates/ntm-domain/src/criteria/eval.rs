@@ -166,6 +166,21 @@ impl Outcome {
         )
     }
 
+    /// No known shortfall ("không phát hiện chưa đạt"): met, or needing verification with a
+    /// tentative pass or with no threshold to compare with (`Tentative::Unknown`). Not met
+    /// (even tentatively) and missing values are shortfalls. This is the acceptance of
+    /// [`super::demo::counts_as_meeting`] for one indicator; it is **not** a pass.
+    pub fn no_known_shortfall(&self) -> bool {
+        matches!(
+            self,
+            Outcome::Met
+                | Outcome::NeedsVerification {
+                    tentative: Tentative::Met | Tentative::Unknown,
+                    ..
+                }
+        )
+    }
+
     /// The gap, definitive or tentative.
     pub fn gap(&self) -> Option<Gap> {
         match self {
@@ -244,6 +259,10 @@ impl UnitCtx {
 pub struct CriterionResult {
     pub status: Status,
     pub tentatively_met: bool,
+    /// No indicator not met (even tentatively) or missing, thresholds still to verify or
+    /// absent accepted (`Tentative::Unknown`): see [`Outcome::no_known_shortfall`]. Wider than
+    /// `tentatively_met`, which requires a tentative pass on every unconfirmed indicator.
+    pub no_known_shortfall: bool,
     pub met: u16,
     pub not_met: u16,
     pub missing: u16,
@@ -266,8 +285,22 @@ pub struct UnitEvaluation {
     pub status: Status,
     /// Met on the recorded thresholds, counting those still to be verified.
     pub tentatively_met: bool,
+    /// Criteria met (confirmed): `Status::Met` only.
     pub criteria_met: u16,
+    /// Criteria met on the recorded thresholds counting those still to verify; a criterion
+    /// with an indicator whose threshold is absent (`Tentative::Unknown`) does not count.
     pub criteria_met_tentative: u16,
+    /// Criteria with no known shortfall ([`CriterionResult::no_known_shortfall`]): nothing not
+    /// met (even tentatively), nothing missing, absent thresholds accepted. Never fewer than
+    /// `criteria_met_tentative`. Shown as "tạm tính", never as met.
+    pub criteria_no_known_shortfall: u16,
+    /// The unit as a whole has no known shortfall ("không phát hiện chỉ tiêu chưa đạt"):
+    /// status neither not met nor missing, every criterion and the preconditions with
+    /// [`CriterionResult::no_known_shortfall`]. On sets whose criteria all need every indicator
+    /// this is the demo's rule [`super::demo::counts_as_meeting`] without the set's
+    /// prerequisites and `meets_set` indicators; a `pass: any` criterion only needs one
+    /// alternative without shortfall. Not a confirmed result.
+    pub no_known_shortfall: bool,
     /// Union of the reasons found anywhere in this evaluation.
     pub caveats: Caveats,
 }
@@ -676,6 +709,7 @@ fn to_tentative(g: Option<Gap>) -> Tentative {
 /// Combines outcomes under a pass rule.
 fn combine(outcomes: &[Outcome], pass: Pass) -> CriterionResult {
     let (mut met, mut not_met, mut missing, mut nv, mut t_met) = (0u16, 0u16, 0u16, 0u16, 0u16);
+    let mut ok = 0u16;
     for o in outcomes {
         match o {
             Outcome::Met => met += 1,
@@ -684,10 +718,11 @@ fn combine(outcomes: &[Outcome], pass: Pass) -> CriterionResult {
             Outcome::NeedsVerification { .. } => nv += 1,
         }
         t_met += u16::from(o.tentatively_met());
+        ok += u16::from(o.no_known_shortfall());
     }
     let n = outcomes.len() as u16;
-    let (status, tentatively_met) = if n == 0 {
-        (Status::NeedsVerification, false)
+    let (status, tentatively_met, no_known_shortfall) = if n == 0 {
+        (Status::NeedsVerification, false, false)
     } else {
         match pass {
             Pass::All => {
@@ -700,7 +735,7 @@ fn combine(outcomes: &[Outcome], pass: Pass) -> CriterionResult {
                 } else {
                     Status::Met
                 };
-                (s, t_met == n)
+                (s, t_met == n, ok == n)
             }
             Pass::Any => {
                 let s = if met > 0 {
@@ -712,13 +747,14 @@ fn combine(outcomes: &[Outcome], pass: Pass) -> CriterionResult {
                 } else {
                     Status::NotMet
                 };
-                (s, t_met > 0)
+                (s, t_met > 0, ok > 0)
             }
         }
     };
     CriterionResult {
         status,
         tentatively_met,
+        no_known_shortfall,
         met,
         not_met,
         missing,
@@ -770,9 +806,11 @@ pub fn evaluate_unit(
     let mut criteria = Vec::with_capacity(set.criteria.len());
     let mut criteria_met = 0u16;
     let mut criteria_met_tentative = 0u16;
+    let mut criteria_no_known_shortfall = 0u16;
     let mut all = CriterionResult {
         status: Status::Met,
         tentatively_met: true,
+        no_known_shortfall: true,
         met: 0,
         not_met: 0,
         missing: 0,
@@ -785,12 +823,14 @@ pub fn evaluate_unit(
         }
         criteria_met += u16::from(r.status == Status::Met);
         criteria_met_tentative += u16::from(r.tentatively_met);
+        criteria_no_known_shortfall += u16::from(r.no_known_shortfall);
         fold(&mut all, &r);
         criteria.push(r);
     }
     if set.criteria.is_empty() {
         all.status = Status::NeedsVerification;
         all.tentatively_met = false;
+        all.no_known_shortfall = false;
     }
     if !set.self_refs.is_empty() {
         // `all_criteria_met` preconditions take the combined result of the criteria.
@@ -823,6 +863,8 @@ pub fn evaluate_unit(
     } else if set.completeness != Completeness::Complete {
         caveats = caveats.union(Caveats::SET_INCOMPLETE);
     }
+    let no_known_shortfall =
+        status != Status::NotMet && status != Status::Missing && total.no_known_shortfall;
     Ok(UnitEvaluation {
         set_uid: set.uid,
         year,
@@ -835,6 +877,8 @@ pub fn evaluate_unit(
         tentatively_met: total.tentatively_met,
         criteria_met,
         criteria_met_tentative,
+        criteria_no_known_shortfall,
+        no_known_shortfall,
         caveats,
     })
 }
@@ -850,6 +894,7 @@ fn fold(acc: &mut CriterionResult, r: &CriterionResult) {
         _ => Status::Met,
     };
     acc.tentatively_met &= r.tentatively_met;
+    acc.no_known_shortfall &= r.no_known_shortfall;
     acc.met += u16::from(r.status == Status::Met);
     acc.not_met += u16::from(r.status == Status::NotMet);
     acc.missing += u16::from(r.status == Status::Missing);

@@ -64,6 +64,12 @@ pub struct Rollup {
     pub buckets_tentative: Vec<Bucket>,
     pub avg_criteria_met: f64,
     pub avg_criteria_met_tentative: f64,
+    /// Units with no known shortfall ([`UnitEvaluation::no_known_shortfall`]): not a pass,
+    /// shown as "chờ xác nhận ngưỡng". Includes `met`.
+    pub no_known_shortfall: u32,
+    /// By criteria with no known shortfall ([`UnitEvaluation::criteria_no_known_shortfall`]).
+    pub buckets_no_known_shortfall: Vec<Bucket>,
+    pub avg_criteria_no_known_shortfall: f64,
     /// Indicators that block the most units first (only those blocking or missing somewhere).
     pub blocking: Vec<Blocking>,
 }
@@ -80,8 +86,11 @@ pub struct RollupAcc {
     met_tentative: u32,
     sum_met: u64,
     sum_met_tentative: u64,
+    nks: u32,
+    sum_nks: u64,
     hist: Vec<u32>,
     hist_tentative: Vec<u32>,
+    hist_nks: Vec<u32>,
     block: Vec<[u32; 3]>,
 }
 
@@ -98,8 +107,11 @@ impl RollupAcc {
             met_tentative: 0,
             sum_met: 0,
             sum_met_tentative: 0,
+            nks: 0,
+            sum_nks: 0,
             hist: vec![0; n + 1],
             hist_tentative: vec![0; n + 1],
+            hist_nks: vec![0; n + 1],
             block: vec![[0; 3]; set.indicators.len()],
         }
     }
@@ -119,6 +131,10 @@ impl RollupAcc {
         self.sum_met_tentative += cmt as u64;
         self.hist[cm] += 1;
         self.hist_tentative[cmt] += 1;
+        let nks = usize::from(e.criteria_no_known_shortfall).min(self.n_criteria);
+        self.nks += u32::from(e.no_known_shortfall);
+        self.sum_nks += nks as u64;
+        self.hist_nks[nks] += 1;
         for (b, o) in self.block.iter_mut().zip(&e.indicators) {
             match o {
                 Outcome::NotMet { .. } => b[0] += 1,
@@ -141,6 +157,11 @@ impl RollupAcc {
         self.met_tentative += o.met_tentative;
         self.sum_met += o.sum_met;
         self.sum_met_tentative += o.sum_met_tentative;
+        self.nks += o.nks;
+        self.sum_nks += o.sum_nks;
+        for (a, b) in self.hist_nks.iter_mut().zip(&o.hist_nks) {
+            *a += b;
+        }
         for (a, b) in self.hist.iter_mut().zip(&o.hist) {
             *a += b;
         }
@@ -203,6 +224,9 @@ impl RollupAcc {
             buckets_tentative: buckets(&self.hist_tentative),
             avg_criteria_met: avg(self.sum_met),
             avg_criteria_met_tentative: avg(self.sum_met_tentative),
+            no_known_shortfall: self.nks,
+            buckets_no_known_shortfall: buckets(&self.hist_nks),
+            avg_criteria_no_known_shortfall: avg(self.sum_nks),
             blocking,
         }
     }

@@ -1096,6 +1096,21 @@ fn needs_verification_for_uncertain_and_missing_thresholds() {
         !e.criteria[1].tentatively_met,
         "a missing threshold is never a tentative pass"
     );
+    assert!(
+        e.criteria[1].no_known_shortfall,
+        "but it is no known shortfall (tạm tính)"
+    );
+    assert_eq!(e.criteria_no_known_shortfall, 3);
+    assert!(e.no_known_shortfall);
+    // A tentative fail on the uncertain threshold is a known shortfall.
+    let mut short = obs(set, &vals);
+    short.set_text(set, "2.1", "30").expect("value");
+    let e2 = evaluate_unit(set, &commune(Some(Region::BTB)), &short, 2023).expect("eval");
+    assert!(!e2.criteria[1].no_known_shortfall && !e2.no_known_shortfall);
+    assert_eq!(e2.criteria_no_known_shortfall, 2);
+    let r = rollup(set, [&e, &e2]);
+    assert_eq!((r.met, r.met_tentative, r.no_known_shortfall), (0, 0, 1));
+    assert!((r.avg_criteria_no_known_shortfall - 2.5).abs() < 1e-9);
     assert_eq!(e.status, Status::NeedsVerification);
     assert_eq!(e.criteria_met, 2);
     assert_eq!(e.criteria_met_tentative, 2);
@@ -1587,6 +1602,9 @@ proptest! {
             let e = evaluate_unit(set, &commune(region), &o, 2024).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert_eq!(e.status, Status::Met);
             prop_assert_eq!(usize::from(e.criteria_met), spec.len());
+            prop_assert_eq!(e.criteria_met_tentative, e.criteria_met);
+            prop_assert_eq!(e.criteria_no_known_shortfall, e.criteria_met);
+            prop_assert!(e.no_known_shortfall && e.tentatively_met);
             prop_assert!(e.indicators.iter().all(|x| *x == Outcome::Met));
             prop_assert!(gaps(set, &e).is_empty());
         }
@@ -1659,6 +1677,27 @@ proptest! {
             prop_assert_eq!(b.not_met as usize, n);
         }
         // Ranking: never lists a unit that meets the set, and is sorted.
+        // Tentative figures: never below the confirmed ones; the roll-up sums the units.
+        for e in &evals {
+            prop_assert!(e.criteria_no_known_shortfall >= e.criteria_met_tentative);
+            prop_assert!(e.criteria_met_tentative >= e.criteria_met);
+            prop_assert!(!e.no_known_shortfall || !matches!(e.status, Status::NotMet | Status::Missing));
+            prop_assert!(e.status != Status::Met || e.no_known_shortfall);
+        }
+        prop_assert_eq!(r.no_known_shortfall as usize, evals.iter().filter(|e| e.no_known_shortfall).count());
+        prop_assert!(r.no_known_shortfall >= r.met);
+        prop_assert_eq!(r.buckets_no_known_shortfall.iter().map(|b| b.count).sum::<u32>() as usize, evals.len());
+        let sum_nks: u32 = evals.iter().map(|e| u32::from(e.criteria_no_known_shortfall)).sum();
+        prop_assert!((r.avg_criteria_no_known_shortfall * evals.len() as f64 - f64::from(sum_nks)).abs() < 1e-6);
+        prop_assert!(r.avg_criteria_no_known_shortfall >= r.avg_criteria_met_tentative - 1e-9);
+        // Merging two halves gives the roll-up of the whole.
+        let (a, b) = evals.split_at(evals.len() / 2);
+        let mut acc = RollupAcc::new(set);
+        a.iter().for_each(|e| acc.add(e));
+        let mut acc_b = RollupAcc::new(set);
+        b.iter().for_each(|e| acc_b.add(e));
+        acc.merge(&acc_b);
+        prop_assert_eq!(acc.finish(), r.clone());
         let close = closest_to_meeting(set, &evals, 5);
         prop_assert!(close.iter().all(|c| evals[c.unit].status != Status::Met));
         prop_assert!(close.windows(2).all(|w| (w[0].criteria_short, w[0].indicators_short) <= (w[1].criteria_short, w[1].indicators_short)));
