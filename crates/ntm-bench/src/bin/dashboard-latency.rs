@@ -22,6 +22,21 @@ use tower::ServiceExt;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
+/// The database folder: removed at the end, or kept.
+enum KeptDir {
+    Temp(tempfile::TempDir),
+    Kept(std::path::PathBuf),
+}
+
+impl KeptDir {
+    fn path(&self) -> &std::path::Path {
+        match self {
+            KeptDir::Temp(t) => t.path(),
+            KeptDir::Kept(p) => p,
+        }
+    }
+}
+
 fn main() {
     if let Err(e) = run() {
         eprintln!("dashboard-latency: {e}");
@@ -58,6 +73,14 @@ fn ms(d: Duration) -> String {
 
 async fn measure(n: usize, url: &str) -> Res<()> {
     let dir = tempfile::Builder::new().prefix("ntm-dash-").tempdir()?;
+    // NTM_DASHBOARD_KEEP=1: keep the database (its path is printed) to inspect it.
+    let dir = if std::env::var_os("NTM_DASHBOARD_KEEP").is_some() {
+        let kept = dir.keep();
+        eprintln!("database kept in {}", kept.display());
+        KeptDir::Kept(kept)
+    } else {
+        KeptDir::Temp(dir)
+    };
     let db_url = format!("sqlite://{}", dir.path().join("demo.db").display());
     let db = Db::connect(&db_url).await?;
     db.migrate().await?;
