@@ -269,17 +269,44 @@ fn lookup(app: &App, set_id: &str, year: i32) -> Result<&'static ResolvedSet, Ap
     Ok(set)
 }
 
-/// Does the subtree of `unit` hold values of `set_id` for `year`?
-async fn has_data(app: &App, unit: &Unit, set_id: &str, year: i32) -> Result<bool, AppError> {
-    Ok(!app
-        .db
-        .current_observations_of_units(
-            ntm_store::UnitSelection::PathPrefix(&unit.path),
-            set_id,
-            year,
-        )
+/// Does the unit (or its subtree) hold values of `set_id` for `year`? Answered from the
+/// evaluation, which the dashboard then reuses from the cache (reading the values once).
+async fn has_data(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    set: &ResolvedSet,
+    year: i32,
+) -> Result<bool, AppError> {
+    let e = match evaluate_all(app, actor, code, &[(set.id.clone(), year)])
         .await?
-        .is_empty())
+        .pop()
+    {
+        Some(Ok(e)) => e,
+        Some(Err(AppError::Internal(m))) => return Err(AppError::Internal(m)),
+        _ => return Ok(false),
+    };
+    if let Some(r) = &e.result {
+        return Ok(r.indicators.iter().any(|i| i.value.is_some()));
+    }
+    let Some(r) = &e.rollup else {
+        return Ok(false);
+    };
+    if r.units == 0 {
+        return Ok(false);
+    }
+    // No values at all: every indicator typed in (not computed) is missing everywhere.
+    let missing_everywhere: std::collections::HashSet<&str> = r
+        .blocking
+        .iter()
+        .filter(|b| b.missing == r.units)
+        .map(|b| b.code.as_str())
+        .collect();
+    Ok(set
+        .indicators
+        .iter()
+        .filter(|i| i.derived.is_none())
+        .any(|i| !missing_everywhere.contains(i.code.as_str())))
 }
 
 /// The set and year when not given: the year given, or the latest year (up to this year)
@@ -287,6 +314,7 @@ async fn has_data(app: &App, unit: &Unit, set_id: &str, year: i32) -> Result<boo
 /// NTM set in force that year unless a set is given.
 async fn choose(
     app: &App,
+    actor: &Actor,
     code: &str,
     set_id: Option<&str>,
     year: Option<i32>,
@@ -318,11 +346,14 @@ async fn choose(
         let Ok(set) = app.catalog.set_for_year(s, *y) else {
             continue;
         };
-        let Some(u) = unit_on(app, code, evaluation_date(set, *y)).await? else {
+        if unit_on(app, code, evaluation_date(set, *y))
+            .await?
+            .is_none()
+        {
             continue;
-        };
+        }
         fallback.get_or_insert((s.clone(), *y));
-        if has_data(app, &u, s, *y).await? {
+        if has_data(app, actor, code, set, *y).await? {
             return Ok((s.clone(), *y));
         }
     }
@@ -464,7 +495,7 @@ pub async fn dashboard(
     }
     allowed?;
 
-    let (set_id, year) = choose(app, code, set_id, year).await?;
+    let (set_id, year) = choose(app, actor, code, set_id, year).await?;
     let set = lookup(app, &set_id, year)?;
     let (unit, date) = unit_for(app, code, set, year).await?;
     if unit.level == set.level {
