@@ -1015,6 +1015,9 @@ pub struct CriterionView {
     pub name_vi: String,
     #[serde(serialize_with = "ser_status")]
     pub status: Status,
+    /// Nothing not met (even tentatively), nothing missing; thresholds still to verify or
+    /// absent accepted. "Tạm tính", never a pass.
+    pub no_known_shortfall: bool,
     pub met: u16,
     pub not_met: u16,
     pub missing: u16,
@@ -1027,7 +1030,16 @@ pub struct UnitResult {
     #[serde(serialize_with = "ser_status")]
     pub status: Status,
     pub tentatively_met: bool,
+    /// Criteria met (confirmed thresholds only).
     pub criteria_met: u16,
+    /// Criteria met on the recorded thresholds counting those still to verify (absent
+    /// thresholds not accepted).
+    pub criteria_met_tentative: u16,
+    /// Criteria with no known shortfall (absent thresholds accepted): "tạm tính".
+    pub criteria_no_known_shortfall: u16,
+    /// No known shortfall in the whole unit ("không phát hiện chỉ tiêu chưa đạt", pending
+    /// confirmation of thresholds); not a pass.
+    pub no_known_shortfall: bool,
     pub criteria_total: usize,
     pub criteria: Vec<CriterionView>,
     pub indicators: Vec<IndicatorView>,
@@ -1042,6 +1054,9 @@ pub struct ChildResult {
     #[serde(serialize_with = "ser_status")]
     pub status: Status,
     pub criteria_met: u16,
+    pub criteria_met_tentative: u16,
+    pub criteria_no_known_shortfall: u16,
+    pub no_known_shortfall: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1068,8 +1083,14 @@ pub struct RollupView {
     pub missing: u32,
     pub needs_verification: u32,
     pub met_tentative: u32,
+    /// Units with no known shortfall, pending confirmation of thresholds (includes `met`).
+    pub no_known_shortfall: u32,
     pub avg_criteria_met: f64,
+    pub avg_criteria_met_tentative: f64,
+    pub avg_criteria_no_known_shortfall: f64,
     pub buckets: Vec<BucketView>,
+    /// Same buckets by criteria with no known shortfall ("tạm tính").
+    pub buckets_no_known_shortfall: Vec<BucketView>,
     pub blocking: Vec<BlockingView>,
     pub children: Vec<ChildResult>,
 }
@@ -1114,13 +1135,29 @@ async fn evaluate_units(
     region: Option<ntm_domain::Region>,
 ) -> Result<Vec<(UnitEvaluation, Vec<ObservationRecord>)>, AppError> {
     let ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
+    // One unit: its full records (the scorecard shows who, when, status). Many units (a
+    // roll-up): only the values, which decodes several times faster (docs/perf.md).
     let mut by_unit: HashMap<Uuid, Vec<ObservationRecord>> = HashMap::new();
-    for o in app
-        .db
-        .current_observations_of_units(UnitSelection::Ids(&ids), obs_set_id, year)
-        .await?
-    {
-        by_unit.entry(o.unit_id).or_default().push(o);
+    let mut values: HashMap<Uuid, Vec<(String, String)>> = HashMap::new();
+    if units.len() == 1 {
+        for o in app
+            .db
+            .current_observations_of_units(UnitSelection::Ids(&ids), obs_set_id, year)
+            .await?
+        {
+            by_unit.entry(o.unit_id).or_default().push(o);
+        }
+    } else {
+        for v in app
+            .db
+            .current_values_of_units(&ids, obs_set_id, year)
+            .await?
+        {
+            values
+                .entry(v.unit_id)
+                .or_default()
+                .push((v.indicator_code, v.value_text));
+        }
     }
     // Child sets of derived indicators (share/count of children meeting another set).
     let child_sets: Vec<&str> = set
@@ -1142,8 +1179,13 @@ async fn evaluate_units(
     for u in units {
         obs.clear();
         let recs = by_unit.remove(&u.id).unwrap_or_default();
-        for r in &recs {
-            if let Err(e) = obs.set_text(set, &r.indicator_code, &r.value_text) {
+        let slim = values.remove(&u.id).unwrap_or_default();
+        let texts = recs
+            .iter()
+            .map(|r| (r.indicator_code.as_str(), r.value_text.as_str()))
+            .chain(slim.iter().map(|(c, v)| (c.as_str(), v.as_str())));
+        for (code, text) in texts {
+            if let Err(e) = obs.set_text(set, code, text) {
                 tracing::warn!(unit = %u.code, set = %set.id, "stored value ignored: {e}");
             }
         }
@@ -1174,20 +1216,19 @@ async fn evaluate_plain(
     region: Option<ntm_domain::Region>,
 ) -> Result<Vec<UnitEvaluation>, AppError> {
     let ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
-    let mut by_unit: HashMap<Uuid, Vec<ObservationRecord>> = HashMap::new();
-    for o in app
-        .db
-        .current_observations_of_units(UnitSelection::Ids(&ids), &set.id, year)
-        .await?
-    {
-        by_unit.entry(o.unit_id).or_default().push(o);
+    let mut by_unit: HashMap<Uuid, Vec<(String, String)>> = HashMap::new();
+    for v in app.db.current_values_of_units(&ids, &set.id, year).await? {
+        by_unit
+            .entry(v.unit_id)
+            .or_default()
+            .push((v.indicator_code, v.value_text));
     }
     let mut obs = Observations::new(set);
     let mut out = Vec::with_capacity(units.len());
     for u in units {
         obs.clear();
-        for r in by_unit.remove(&u.id).unwrap_or_default() {
-            let _ = obs.set_text(set, &r.indicator_code, &r.value_text);
+        for (code, text) in by_unit.remove(&u.id).unwrap_or_default() {
+            let _ = obs.set_text(set, &code, &text);
         }
         out.push(
             evaluate_unit(set, &ctx_of(u, region), &obs, year)
@@ -1243,6 +1284,7 @@ fn unit_result(
             number: c.number,
             name_vi: c.name_vi.clone(),
             status: r.status,
+            no_known_shortfall: r.no_known_shortfall,
             met: r.met,
             not_met: r.not_met,
             missing: r.missing,
@@ -1253,11 +1295,24 @@ fn unit_result(
         status: e.status,
         tentatively_met: e.tentatively_met,
         criteria_met: e.criteria_met,
+        criteria_met_tentative: e.criteria_met_tentative,
+        criteria_no_known_shortfall: e.criteria_no_known_shortfall,
+        no_known_shortfall: e.no_known_shortfall,
         criteria_total: set.criteria.len(),
         criteria,
         indicators,
         caveats: e.caveats.codes().collect(),
     }
+}
+
+fn bucket_views(b: &[ntm_domain::criteria::Bucket]) -> Vec<BucketView> {
+    b.iter()
+        .map(|b| BucketView {
+            min: b.min,
+            max: b.max,
+            count: b.count,
+        })
+        .collect()
 }
 
 async fn province_region(
@@ -1327,16 +1382,12 @@ pub async fn evaluate(
             missing: r.missing,
             needs_verification: r.needs_verification,
             met_tentative: r.met_tentative,
+            no_known_shortfall: r.no_known_shortfall,
             avg_criteria_met: r.avg_criteria_met,
-            buckets: r
-                .buckets
-                .iter()
-                .map(|b| BucketView {
-                    min: b.min,
-                    max: b.max,
-                    count: b.count,
-                })
-                .collect(),
+            avg_criteria_met_tentative: r.avg_criteria_met_tentative,
+            avg_criteria_no_known_shortfall: r.avg_criteria_no_known_shortfall,
+            buckets: bucket_views(&r.buckets),
+            buckets_no_known_shortfall: bucket_views(&r.buckets_no_known_shortfall),
             blocking: r
                 .blocking
                 .iter()
@@ -1354,6 +1405,9 @@ pub async fn evaluate(
                     name: u.name.clone(),
                     status: e.status,
                     criteria_met: e.criteria_met,
+                    criteria_met_tentative: e.criteria_met_tentative,
+                    criteria_no_known_shortfall: e.criteria_no_known_shortfall,
+                    no_known_shortfall: e.no_known_shortfall,
                 })
                 .collect(),
         });

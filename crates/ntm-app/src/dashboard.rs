@@ -102,6 +102,11 @@ pub struct Tally {
     pub missing: u32,
     pub needs_verification: u32,
     pub avg_criteria_met: f64,
+    /// Communes with no known shortfall, pending confirmation of thresholds ("không phát hiện
+    /// chỉ tiêu chưa đạt"; includes `met`). Never a pass.
+    pub no_known_shortfall: u32,
+    /// Average of criteria with no known shortfall ("tạm tính").
+    pub avg_criteria_no_known_shortfall: f64,
 }
 
 impl Tally {
@@ -114,6 +119,8 @@ impl Tally {
             missing: r.missing,
             needs_verification: r.needs_verification,
             avg_criteria_met: r.avg_criteria_met,
+            no_known_shortfall: r.no_known_shortfall,
+            avg_criteria_no_known_shortfall: r.avg_criteria_no_known_shortfall,
         }
     }
 
@@ -158,6 +165,9 @@ pub struct DistrictRow {
     pub units: u32,
     pub met: u32,
     pub avg_criteria_met: f64,
+    /// Communes with no known shortfall (pending confirmation of thresholds).
+    pub no_known_shortfall: u32,
+    pub avg_criteria_no_known_shortfall: f64,
 }
 
 impl DistrictRow {
@@ -175,6 +185,10 @@ pub struct CommuneRow {
     pub district_name: Option<String>,
     pub status: Status,
     pub criteria_met: u16,
+    /// Criteria with no known shortfall ("tạm tính").
+    pub criteria_no_known_shortfall: u16,
+    /// No known shortfall in the commune (pending confirmation of thresholds).
+    pub no_known_shortfall: bool,
 }
 
 /// Communes meeting the set in one year.
@@ -623,6 +637,8 @@ pub async fn dashboard(
                 units: 0,
                 met: 0,
                 avg_criteria_met: 0.0,
+                no_known_shortfall: 0,
+                avg_criteria_no_known_shortfall: 0.0,
             });
         }
     }
@@ -636,7 +652,9 @@ pub async fn dashboard(
             .map(|u| (u.code, u.parent_code))
             .collect()
     };
-    let mut sums: HashMap<String, (u32, u32, u64)> = HashMap::new();
+    // Per district: communes, met, sum of criteria met, no known shortfall, sum of criteria
+    // with no known shortfall.
+    let mut sums: HashMap<String, (u32, u32, u64, u32, u64)> = HashMap::new();
     let communes: Vec<CommuneRow> = rollup
         .children
         .iter()
@@ -651,6 +669,8 @@ pub async fn dashboard(
                 s.0 += 1;
                 s.1 += u32::from(c.status == Status::Met);
                 s.2 += u64::from(c.criteria_met);
+                s.3 += u32::from(c.no_known_shortfall);
+                s.4 += u64::from(c.criteria_no_known_shortfall);
             }
             CommuneRow {
                 code: c.code.clone(),
@@ -661,18 +681,19 @@ pub async fn dashboard(
                 district_code,
                 status: c.status,
                 criteria_met: c.criteria_met,
+                criteria_no_known_shortfall: c.criteria_no_known_shortfall,
+                no_known_shortfall: c.no_known_shortfall,
             }
         })
         .collect();
     for d in &mut districts {
-        if let Some(&(n, met, sum)) = sums.get(&d.code) {
+        if let Some(&(n, met, sum, nks, sum_nks)) = sums.get(&d.code) {
+            let avg = |s: u64| if n == 0 { 0.0 } else { s as f64 / f64::from(n) };
             d.units = n;
             d.met = met;
-            d.avg_criteria_met = if n == 0 {
-                0.0
-            } else {
-                sum as f64 / f64::from(n)
-            };
+            d.avg_criteria_met = avg(sum);
+            d.no_known_shortfall = nks;
+            d.avg_criteria_no_known_shortfall = avg(sum_nks);
         }
     }
 

@@ -2,6 +2,7 @@
 
 mod criteria;
 mod provincial;
+mod tentative;
 mod workbook;
 
 use ntm_app::units::{NewHamlet, add_hamlets, get_unit, search};

@@ -55,3 +55,15 @@ dashboard-error-bad-year = “{ $value }” is not a valid year.
 dashboard-error-unit = Unit { $value } is below the level this criteria set evaluates.
 dashboard-error-sort = The sort order “{ $value }” is not valid.
 dashboard-error-table = There is no table “{ $value }”.
+# Provisional figures: thresholds not yet confirmed against the legal text; never "met".
+dashboard-no-shortfall = No indicator found short (pending confirmation of thresholds)
+dashboard-no-shortfall-short = no indicator found short
+dashboard-no-shortfall-hint = “No indicator found short”: no indicator is below its threshold (even one not yet confirmed) and no value is missing; thresholds absent from the data are set aside. This is a provisional figure, not a pass.
+dashboard-provisional = provisional
+dashboard-kpi-avg-provisional = Average criteria per commune (provisional)
+dashboard-col-communes-provisional = Communes (provisional)
+dashboard-col-no-shortfall = None found short (provisional)
+dashboard-buckets-provisional-title = Communes by number of criteria (provisional)
+dashboard-buckets-provisional-desc = Horizontal bar chart: communes by number of criteria with no indicator found short (provisional, thresholds not yet confirmed; out of { $value } criteria). Confirmed and provisional counts are in the table below.
+dashboard-trend-provisional-title = Communes with no indicator found short, by year (provisional)
+dashboard-trend-provisional-desc = Column chart: communes with no indicator found short for { $value }, by year (provisional, pending confirmation of thresholds). Communes meeting it (confirmed) are in the table beside it.

@@ -55,3 +55,15 @@ dashboard-error-bad-year = “{ $value }” không phải là năm hợp lệ.
 dashboard-error-unit = Đơn vị { $value } thấp hơn cấp được đánh giá theo bộ tiêu chí này.
 dashboard-error-sort = Cách sắp xếp “{ $value }” không hợp lệ.
 dashboard-error-table = Không có bảng “{ $value }”.
+# Con số tạm tính: ngưỡng chưa xác nhận với văn bản gốc; không bao giờ là "đạt".
+dashboard-no-shortfall = Không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng)
+dashboard-no-shortfall-short = không phát hiện chỉ tiêu chưa đạt
+dashboard-no-shortfall-hint = “Không phát hiện chỉ tiêu chưa đạt”: không có chỉ tiêu nào chưa đạt (kể cả theo ngưỡng chưa xác nhận) và không thiếu số liệu; các ngưỡng chưa có trong dữ liệu được bỏ qua. Đây là con số tạm tính, chưa phải kết quả đạt chuẩn.
+dashboard-provisional = tạm tính
+dashboard-kpi-avg-provisional = Bình quân tiêu chí tạm tính/xã
+dashboard-col-communes-provisional = Số xã (tạm tính)
+dashboard-col-no-shortfall = Không phát hiện chưa đạt (tạm tính)
+dashboard-buckets-provisional-title = Số xã theo số tiêu chí (tạm tính)
+dashboard-buckets-provisional-desc = Biểu đồ thanh ngang: số xã theo số tiêu chí không phát hiện chỉ tiêu chưa đạt (tạm tính, ngưỡng chưa xác nhận; trên tổng { $value } tiêu chí). Số tiêu chí đạt chính thức và tạm tính có trong bảng bên dưới.
+dashboard-trend-provisional-title = Số xã không phát hiện chỉ tiêu chưa đạt qua các năm (tạm tính)
+dashboard-trend-provisional-desc = Biểu đồ cột: số xã không phát hiện chỉ tiêu chưa đạt của { $value } theo từng năm (tạm tính, chờ xác nhận ngưỡng). Số xã đạt chính thức có trong bảng bên cạnh.

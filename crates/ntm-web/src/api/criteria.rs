@@ -123,6 +123,10 @@ pub struct CriterionDto {
     pub number: u16,
     pub name_vi: String,
     pub status: String,
+    /// No known shortfall: nothing not met (even tentatively on a threshold still to verify),
+    /// nothing missing; thresholds still to verify or absent accepted. Provisional ("tạm
+    /// tính"), never a pass.
+    pub no_known_shortfall: bool,
     pub met: u16,
     pub not_met: u16,
     pub missing: u16,
@@ -134,7 +138,17 @@ pub struct CriterionDto {
 pub struct UnitResultDto {
     pub status: String,
     pub tentatively_met: bool,
+    /// Criteria met on confirmed thresholds.
     pub criteria_met: u16,
+    /// Criteria met on the recorded thresholds counting those still to verify (a criterion
+    /// with an absent threshold does not count).
+    pub criteria_met_tentative: u16,
+    /// Criteria with no known shortfall (absent thresholds accepted; provisional).
+    pub criteria_no_known_shortfall: u16,
+    /// No known shortfall: nothing not met (even tentatively on a threshold still to verify),
+    /// nothing missing; thresholds still to verify or absent accepted. Provisional ("tạm
+    /// tính"), never a pass.
+    pub no_known_shortfall: bool,
     pub criteria_total: usize,
     pub criteria: Vec<CriterionDto>,
     pub indicators: Vec<IndicatorDto>,
@@ -147,6 +161,11 @@ pub struct ChildDto {
     pub name: String,
     pub status: String,
     pub criteria_met: u16,
+    pub criteria_met_tentative: u16,
+    /// Criteria with no known shortfall (provisional).
+    pub criteria_no_known_shortfall: u16,
+    /// No known shortfall in the unit (provisional, not a pass).
+    pub no_known_shortfall: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -154,6 +173,16 @@ pub struct BucketDto {
     pub min: u16,
     pub max: u16,
     pub count: u32,
+}
+
+impl From<&ntm_app::criteria::BucketView> for BucketDto {
+    fn from(b: &ntm_app::criteria::BucketView) -> BucketDto {
+        BucketDto {
+            min: b.min,
+            max: b.max,
+            count: b.count,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -173,8 +202,16 @@ pub struct RollupDto {
     pub missing: u32,
     pub needs_verification: u32,
     pub met_tentative: u32,
+    /// Units with no known shortfall, pending confirmation of thresholds (includes `met`).
+    pub no_known_shortfall: u32,
     pub avg_criteria_met: f64,
+    pub avg_criteria_met_tentative: f64,
+    /// Average number of criteria with no known shortfall (provisional).
+    pub avg_criteria_no_known_shortfall: f64,
+    /// By criteria met (confirmed), top bucket first.
     pub buckets: Vec<BucketDto>,
+    /// The same buckets by criteria with no known shortfall (provisional).
+    pub buckets_no_known_shortfall: Vec<BucketDto>,
     /// Indicators that block the most units first.
     pub blocking: Vec<BlockingDto>,
     pub children: Vec<ChildDto>,
@@ -212,6 +249,9 @@ impl From<&Evaluation> for EvaluationDto {
                 status: r.status.as_str().to_string(),
                 tentatively_met: r.tentatively_met,
                 criteria_met: r.criteria_met,
+                criteria_met_tentative: r.criteria_met_tentative,
+                criteria_no_known_shortfall: r.criteria_no_known_shortfall,
+                no_known_shortfall: r.no_known_shortfall,
                 criteria_total: r.criteria_total,
                 criteria: r
                     .criteria
@@ -220,6 +260,7 @@ impl From<&Evaluation> for EvaluationDto {
                         number: c.number,
                         name_vi: c.name_vi.clone(),
                         status: c.status.as_str().to_string(),
+                        no_known_shortfall: c.no_known_shortfall,
                         met: c.met,
                         not_met: c.not_met,
                         missing: c.missing,
@@ -237,15 +278,15 @@ impl From<&Evaluation> for EvaluationDto {
                 missing: r.missing,
                 needs_verification: r.needs_verification,
                 met_tentative: r.met_tentative,
+                no_known_shortfall: r.no_known_shortfall,
                 avg_criteria_met: r.avg_criteria_met,
-                buckets: r
-                    .buckets
+                avg_criteria_met_tentative: r.avg_criteria_met_tentative,
+                avg_criteria_no_known_shortfall: r.avg_criteria_no_known_shortfall,
+                buckets: r.buckets.iter().map(BucketDto::from).collect(),
+                buckets_no_known_shortfall: r
+                    .buckets_no_known_shortfall
                     .iter()
-                    .map(|b| BucketDto {
-                        min: b.min,
-                        max: b.max,
-                        count: b.count,
-                    })
+                    .map(BucketDto::from)
                     .collect(),
                 blocking: r
                     .blocking
@@ -264,6 +305,9 @@ impl From<&Evaluation> for EvaluationDto {
                         name: c.name.clone(),
                         status: c.status.as_str().to_string(),
                         criteria_met: c.criteria_met,
+                        criteria_met_tentative: c.criteria_met_tentative,
+                        criteria_no_known_shortfall: c.criteria_no_known_shortfall,
+                        no_known_shortfall: c.no_known_shortfall,
                     })
                     .collect(),
             }),

@@ -177,6 +177,8 @@ pub struct SummaryView {
     pub pct: String,
     pub tentative: String,
     pub needs_verification: String,
+    /// Communes with no known shortfall (pending confirmation of thresholds).
+    pub no_shortfall: String,
     pub error: Option<String>,
 }
 
@@ -184,6 +186,8 @@ pub struct SummaryView {
 pub struct CountRow {
     pub label: String,
     pub count: String,
+    /// Communes in the bucket by criteria with no known shortfall ("tạm tính").
+    pub provisional: String,
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +207,8 @@ pub struct DistrictView {
     pub units: String,
     pub pct: String,
     pub avg: String,
+    pub no_shortfall: String,
+    pub avg_provisional: String,
 }
 
 #[derive(Debug, Clone)]
@@ -214,6 +220,9 @@ pub struct CommuneView {
     pub status: String,
     pub status_class: &'static str,
     pub criteria: String,
+    /// Criteria with no known shortfall, shown beside the confirmed count when larger.
+    pub provisional: Option<String>,
+    pub no_shortfall: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -222,6 +231,7 @@ pub struct TrendView {
     pub available: bool,
     pub met: String,
     pub tentative: String,
+    pub no_shortfall: String,
     pub units: String,
     pub pct: String,
 }
@@ -266,6 +276,10 @@ pub struct DashboardPage {
     pub not_met: String,
     pub missing: String,
     pub avg: String,
+    /// Communes with no known shortfall, pending confirmation of thresholds.
+    pub no_shortfall: String,
+    /// Average of criteria with no known shortfall ("tạm tính").
+    pub avg_provisional: String,
     pub criteria_total: String,
     pub buckets: Vec<CountRow>,
     pub bucket_chart: String,
@@ -348,10 +362,18 @@ pub fn sort_communes(rows: &mut [CommuneRow], key: SortKey, desc: bool) {
             SortKey::Name => ntm_domain::text::search_key(&a.name)
                 .cmp(&ntm_domain::text::search_key(&b.name))
                 .then(a.name.cmp(&b.name)),
-            SortKey::Criteria => a.criteria_met.cmp(&b.criteria_met),
+            SortKey::Criteria => a.criteria_met.cmp(&b.criteria_met).then(
+                a.criteria_no_known_shortfall
+                    .cmp(&b.criteria_no_known_shortfall),
+            ),
             SortKey::Status => status_rank(a.status)
                 .cmp(&status_rank(b.status))
-                .then(b.criteria_met.cmp(&a.criteria_met)),
+                .then(b.no_known_shortfall.cmp(&a.no_known_shortfall))
+                .then(b.criteria_met.cmp(&a.criteria_met))
+                .then(
+                    b.criteria_no_known_shortfall
+                        .cmp(&a.criteria_no_known_shortfall),
+                ),
         };
         let o = if desc { o.reverse() } else { o };
         o.then(a.code.cmp(&b.code))
@@ -366,7 +388,10 @@ pub fn sort_districts(rows: &mut [DistrictRow], key: SortKey, desc: bool) {
             SortKey::Name => {
                 ntm_domain::text::search_key(&a.name).cmp(&ntm_domain::text::search_key(&b.name))
             }
-            SortKey::Criteria => a.avg_criteria_met.total_cmp(&b.avg_criteria_met),
+            SortKey::Criteria => a.avg_criteria_met.total_cmp(&b.avg_criteria_met).then(
+                a.avg_criteria_no_known_shortfall
+                    .total_cmp(&b.avg_criteria_no_known_shortfall),
+            ),
             // Best first when ascending, as for communes.
             SortKey::Status => b.met_pct().total_cmp(&a.met_pct()),
         };
@@ -431,13 +456,16 @@ fn sort_params(p: &DashboardParams) -> Result<(SortKey, bool), WebError> {
     Ok((key, desc))
 }
 
-fn tally_view(lang: Lang, t: &Tally) -> (String, String, String, String, String) {
+type TallyTexts = (String, String, String, String, String, String);
+
+fn tally_view(lang: Lang, t: &Tally) -> TallyTexts {
     (
         lang.int(i64::from(t.met)),
         lang.int(i64::from(t.units)),
         pct_text(lang, t.met, t.units),
         lang.int(i64::from(t.met_tentative)),
         lang.int(i64::from(t.needs_verification)),
+        lang.int(i64::from(t.no_known_shortfall)),
     )
 }
 
@@ -448,6 +476,7 @@ fn trend_view(lang: Lang, p: &TrendPoint) -> TrendView {
             available: true,
             met: lang.int(i64::from(t.met)),
             tentative: lang.int(i64::from(t.met_tentative)),
+            no_shortfall: lang.int(i64::from(t.no_known_shortfall)),
             units: lang.int(i64::from(t.units)),
             pct: pct_text(lang, t.met, t.units),
         },
@@ -456,6 +485,7 @@ fn trend_view(lang: Lang, p: &TrendPoint) -> TrendView {
             available: false,
             met: "—".into(),
             tentative: "—".into(),
+            no_shortfall: "—".into(),
             units: "—".into(),
             pct: "—".into(),
         },
@@ -474,13 +504,13 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
         .summaries
         .iter()
         .map(|s| {
-            let (met, units, pct, tentative, nv) = s
+            let (met, units, pct, tentative, nv, no_shortfall) = s
                 .tally
                 .as_ref()
                 .map(|t| tally_view(lang, t))
                 .unwrap_or_else(|| {
                     let dash = || "—".to_string();
-                    (dash(), dash(), dash(), dash(), dash())
+                    (dash(), dash(), dash(), dash(), dash(), dash())
                 });
             SummaryView {
                 id: s.set.id.clone(),
@@ -496,6 +526,7 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
                 pct,
                 tentative,
                 needs_verification: nv,
+                no_shortfall,
                 error: s.error.clone(),
             }
         })
@@ -505,20 +536,27 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
     let buckets: Vec<CountRow> = r
         .buckets
         .iter()
-        .map(|b| CountRow {
+        .zip(&r.buckets_no_known_shortfall)
+        .map(|(b, p)| CountRow {
             label: bucket_label(b.min, b.max),
             count: lang.int(i64::from(b.count)),
+            provisional: lang.int(i64::from(p.count)),
         })
         .collect();
+    // The chart draws the provisional counts ("tạm tính"): with thresholds still to confirm
+    // the confirmed ones sit in the lowest bucket; the table gives both.
     let bucket_bars: Vec<Bar> = r
-        .buckets
+        .buckets_no_known_shortfall
         .iter()
         .map(|b| Bar::count(lang, bucket_label(b.min, b.max), b.count))
         .collect();
     let bucket_chart = hbar_chart(
         "chart-buckets",
-        &lang.t("dashboard-buckets-title"),
-        &lang.t1("dashboard-buckets-desc", lang.int(d.criteria_total as i64)),
+        &lang.t("dashboard-buckets-provisional-title"),
+        &lang.t1(
+            "dashboard-buckets-provisional-desc",
+            lang.int(d.criteria_total as i64),
+        ),
         &bucket_bars,
         &lang.t("dashboard-no-data"),
     );
@@ -568,6 +606,8 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
             units: lang.int(i64::from(x.units)),
             pct: pct_text(lang, x.met, x.units),
             avg: number(lang, x.avg_criteria_met, 1),
+            no_shortfall: lang.int(i64::from(x.no_known_shortfall)),
+            avg_provisional: number(lang, x.avg_criteria_no_known_shortfall, 1),
         })
         .collect();
     sort_communes(&mut d.communes, key, desc);
@@ -582,6 +622,9 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
             status: status_label(lang, c.status),
             status_class: status_class(c.status),
             criteria: lang.int(i64::from(c.criteria_met)),
+            provisional: (c.criteria_no_known_shortfall > c.criteria_met)
+                .then(|| lang.int(i64::from(c.criteria_no_known_shortfall))),
+            no_shortfall: c.no_known_shortfall && c.status != Status::Met,
         })
         .collect();
     let district_headers = headers(
@@ -614,14 +657,18 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
         .trend
         .iter()
         .map(|p| match &p.tally {
-            Some(t) => Bar::count(lang, p.year.to_string(), t.met),
+            // Provisional counts: the confirmed ones are in the table beside the chart.
+            Some(t) => Bar::count(lang, p.year.to_string(), t.no_known_shortfall),
             None => Bar::new(p.year.to_string(), 0.0, "—"),
         })
         .collect();
     let trend_chart = vbar_chart(
         "chart-trend",
-        &lang.t("dashboard-trend-title"),
-        &lang.t1("dashboard-trend-desc", d.evaluation.set.title_vi.clone()),
+        &lang.t("dashboard-trend-provisional-title"),
+        &lang.t1(
+            "dashboard-trend-provisional-desc",
+            d.evaluation.set.title_vi.clone(),
+        ),
         &trend_bars,
         &lang.t("dashboard-no-data"),
     );
@@ -646,7 +693,7 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
         .collect();
 
     let t = &d.tally;
-    let (met, units, pct, tentative, nv) = tally_view(lang, t);
+    let (met, units, pct, tentative, nv, no_shortfall) = tally_view(lang, t);
     let unit_date = d.units_on;
     DashboardPage {
         code: d.unit.code.clone(),
@@ -668,6 +715,8 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
         not_met: lang.int(i64::from(t.not_met)),
         missing: lang.int(i64::from(t.missing)),
         avg: number(lang, t.avg_criteria_met, 1),
+        no_shortfall,
+        avg_provisional: number(lang, t.avg_criteria_no_known_shortfall, 1),
         criteria_total: lang.int(d.criteria_total as i64),
         buckets,
         bucket_chart,
@@ -742,6 +791,7 @@ pub fn sheets(d: &Dashboard) -> Vec<TableSheet> {
             "Tỷ lệ đạt (%)",
             "Số xã tạm đạt",
             "Số xã cần xác minh",
+            "Số xã không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng)",
             "Ghi chú",
         ]),
         rows: d
@@ -756,11 +806,13 @@ pub fn sheets(d: &Dashboard) -> Vec<TableSheet> {
                     pct_vi(t.met, t.units),
                     int(t.met_tentative),
                     int(t.needs_verification),
+                    int(t.no_known_shortfall),
                     String::new(),
                 ],
                 None => vec![
                     x.set.id.clone(),
                     x.set.title_vi.clone(),
+                    String::new(),
                     String::new(),
                     String::new(),
                     String::new(),
@@ -773,15 +825,21 @@ pub fn sheets(d: &Dashboard) -> Vec<TableSheet> {
     };
     let buckets = TableSheet {
         name: TABLES[1].1.into(),
-        header: s(&["Số tiêu chí đạt", "Số xã"]),
+        header: s(&[
+            "Số tiêu chí đạt",
+            "Số xã",
+            "Số xã (tạm tính, ngưỡng chưa xác nhận)",
+        ]),
         rows: d
             .rollup
             .buckets
             .iter()
-            .map(|b| vec![bucket_label(b.min, b.max), int(b.count)])
+            .zip(&d.rollup.buckets_no_known_shortfall)
+            .map(|(b, p)| vec![bucket_label(b.min, b.max), int(b.count), int(p.count)])
             .chain(std::iter::once(vec![
                 "Bình quân tiêu chí đạt/xã".to_string(),
                 vi_num(d.tally.avg_criteria_met),
+                vi_num(d.tally.avg_criteria_no_known_shortfall),
             ]))
             .collect(),
     };
@@ -815,6 +873,8 @@ pub fn sheets(d: &Dashboard) -> Vec<TableSheet> {
             "Số xã đánh giá",
             "Tỷ lệ đạt (%)",
             "Bình quân tiêu chí đạt/xã",
+            "Số xã không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng)",
+            "Bình quân tiêu chí tạm tính/xã",
         ]),
         rows: d
             .districts
@@ -827,6 +887,8 @@ pub fn sheets(d: &Dashboard) -> Vec<TableSheet> {
                     int(x.units),
                     pct_vi(x.met, x.units),
                     vi_num(x.avg_criteria_met),
+                    int(x.no_known_shortfall),
+                    vi_num(x.avg_criteria_no_known_shortfall),
                 ]
             })
             .collect(),
@@ -840,6 +902,8 @@ pub fn sheets(d: &Dashboard) -> Vec<TableSheet> {
             "Kết quả",
             "Số tiêu chí đạt",
             "Tổng số tiêu chí",
+            "Số tiêu chí tạm tính (ngưỡng chưa xác nhận)",
+            "Không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng)",
         ]),
         rows: d
             .communes
@@ -852,6 +916,13 @@ pub fn sheets(d: &Dashboard) -> Vec<TableSheet> {
                     status_label(Lang::Vi, c.status),
                     c.criteria_met.to_string(),
                     d.criteria_total.to_string(),
+                    c.criteria_no_known_shortfall.to_string(),
+                    if c.no_known_shortfall {
+                        "Có"
+                    } else {
+                        "Không"
+                    }
+                    .to_string(),
                 ]
             })
             .collect(),
@@ -864,6 +935,7 @@ pub fn sheets(d: &Dashboard) -> Vec<TableSheet> {
             "Số xã đánh giá",
             "Tỷ lệ đạt (%)",
             "Số xã tạm đạt",
+            "Số xã không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng)",
         ]),
         rows: d
             .trend
@@ -875,9 +947,11 @@ pub fn sheets(d: &Dashboard) -> Vec<TableSheet> {
                     int(t.units),
                     pct_vi(t.met, t.units),
                     int(t.met_tentative),
+                    int(t.no_known_shortfall),
                 ],
                 None => vec![
                     p.year.to_string(),
+                    String::new(),
                     String::new(),
                     String::new(),
                     String::new(),
@@ -973,6 +1047,8 @@ mod tests {
             district_name: None,
             status,
             criteria_met,
+            criteria_no_known_shortfall: criteria_met,
+            no_known_shortfall: status == Status::Met,
         }
     }
 

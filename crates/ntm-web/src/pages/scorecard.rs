@@ -588,13 +588,33 @@ async fn build_page(
         }
         None => vec![year],
     };
-    let summary = lang.t_args(
-        "scorecard-summary",
-        &[
-            ("met", result.criteria_met.to_string().into()),
-            ("total", result.criteria_total.to_string().into()),
-        ],
-    );
+    // Confirmed count first; the provisional count (no known shortfall, thresholds still to
+    // confirm) only beside it, labelled as such.
+    let mut summary = if result.criteria_no_known_shortfall > result.criteria_met {
+        lang.t_args(
+            "scorecard-summary-provisional",
+            &[
+                ("met", result.criteria_met.to_string().into()),
+                ("total", result.criteria_total.to_string().into()),
+                (
+                    "provisional",
+                    result.criteria_no_known_shortfall.to_string().into(),
+                ),
+            ],
+        )
+    } else {
+        lang.t_args(
+            "scorecard-summary",
+            &[
+                ("met", result.criteria_met.to_string().into()),
+                ("total", result.criteria_total.to_string().into()),
+            ],
+        )
+    };
+    if result.no_known_shortfall && result.status != Status::Met {
+        summary.push(' ');
+        summary.push_str(&lang.t("scorecard-no-known-shortfall"));
+    }
     Ok(ScorecardPage {
         code: code.to_string(),
         unit_name: e.unit_name.clone(),

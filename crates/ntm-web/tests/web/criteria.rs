@@ -157,6 +157,13 @@ ntm_testkit::both_backends!(observations_need_the_right_officer, |db: Db| async 
     let e: Value = res.json();
     assert_eq!(e["units_on"], "2024-12-31");
     assert_eq!(e["result"]["criteria_total"], 19);
+    // Provisional counts beside the confirmed ones.
+    let met = e["result"]["criteria_met"].as_u64().unwrap();
+    let t = e["result"]["criteria_met_tentative"].as_u64().unwrap();
+    let nks = e["result"]["criteria_no_known_shortfall"].as_u64().unwrap();
+    assert!(nks >= t && t >= met, "{e}");
+    assert!(e["result"]["no_known_shortfall"].is_boolean());
+    assert!(e["result"]["criteria"][0]["no_known_shortfall"].is_boolean());
     let i = e["result"]["indicators"]
         .as_array()
         .unwrap()
@@ -173,6 +180,16 @@ ntm_testkit::both_backends!(observations_need_the_right_officer, |db: Db| async 
     assert!(e["result"].is_null());
     assert_eq!(e["rollup"]["units"], 3, "{e}");
     assert_eq!(e["rollup"]["children"][0]["code"], COMMUNE);
+    assert!(e["rollup"]["no_known_shortfall"].as_u64().unwrap() <= 3);
+    assert!(e["rollup"]["avg_criteria_no_known_shortfall"].is_number());
+    assert_eq!(
+        e["rollup"]["buckets_no_known_shortfall"]
+            .as_array()
+            .unwrap()
+            .len(),
+        e["rollup"]["buckets"].as_array().unwrap().len()
+    );
+    assert!(e["rollup"]["children"][0]["criteria_no_known_shortfall"].is_number());
     let res = anon
         .get(&format!("/api/v1/units/{COMMUNE}/gaps?set={SET}&year=2024"))
         .await;
@@ -195,6 +212,9 @@ ntm_testkit::both_backends!(observations_need_the_right_officer, |db: Db| async 
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths["/api/v1/criteria-sets"]["get"].is_object());
     assert!(paths["/api/v1/units/{code}/evaluation"]["get"].is_object());
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["RollupDto"]["properties"]["no_known_shortfall"].is_object());
+    assert!(schemas["UnitResultDto"]["properties"]["criteria_no_known_shortfall"].is_object());
     assert!(paths["/api/v1/units/{code}/observations"]["put"].is_object());
     assert!(paths["/api/v1/units/{code}/gaps"]["get"].is_object());
     assert!(paths["/api/v1/units/{code}/observations/status"]["post"].is_object());

@@ -130,7 +130,7 @@ ntm_testkit::both_backends!(
         // Buckets: the roll-up's bounds (19, 15–18, 10–14, 5–9, 0–4) and counts, chart and table.
         assert_eq!(r.buckets.len(), 5);
         let mut total = 0;
-        for b in &r.buckets {
+        for (b, p) in r.buckets.iter().zip(&r.buckets_no_known_shortfall) {
             let label = if b.min == b.max {
                 b.min.to_string()
             } else {
@@ -138,14 +138,52 @@ ntm_testkit::both_backends!(
             };
             assert!(
                 html.contains(&format!(
-                    "<tr><th scope=\"row\">{label}</th><td class=\"num\">{}</td></tr>",
-                    b.count
+                    "<tr><th scope=\"row\">{label}</th><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                    b.count, p.count
                 )),
                 "bucket {label}"
             );
             total += b.count;
         }
         assert_eq!(total, 7);
+        assert_eq!(
+            r.buckets_no_known_shortfall
+                .iter()
+                .map(|b| b.count)
+                .sum::<u32>(),
+            7
+        );
+        // Provisional figures beside the confirmed ones, labelled as such.
+        assert!(html.contains(&format!(
+            "Không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng)</dt><dd><span id=\"dash-no-shortfall\">{}</span> / {}</dd>",
+            r.no_known_shortfall, r.units
+        )));
+        assert!(html.contains(&format!(
+            "<span id=\"dash-avg-provisional\">{}</span>",
+            number(Lang::Vi, r.avg_criteria_no_known_shortfall, 1)
+        )));
+        assert!(r.avg_criteria_no_known_shortfall >= r.avg_criteria_met);
+        assert!(r.no_known_shortfall >= r.met);
+        assert!(html.contains("Số xã theo số tiêu chí (tạm tính)"));
+        for c in &r.children {
+            assert!(c.criteria_no_known_shortfall >= c.criteria_met);
+            let row = html
+                .split(&format!("<tr data-code=\"{}\">", c.code))
+                .nth(1)
+                .unwrap();
+            let row = &row[..row.find("</tr>").unwrap()];
+            if c.criteria_no_known_shortfall > c.criteria_met {
+                assert!(
+                    row.contains(&format!(
+                        "{} / 19 <small class=\"muted\">(tạm tính {})</small>",
+                        c.criteria_met, c.criteria_no_known_shortfall
+                    )),
+                    "{row}"
+                );
+            } else {
+                assert!(!row.contains("tạm tính"), "{row}");
+            }
+        }
         assert!(html.contains("<svg class=\"chart\""));
         assert!(html.contains("role=\"img\""));
         // Blocking indicators, most first.
@@ -317,6 +355,7 @@ ntm_testkit::both_backends!(dashboard_xlsx_holds_the_same_numbers, |db: Db| asyn
     assert_eq!(ntm[3], r.units.to_string());
     assert_eq!(ntm[5], r.met_tentative.to_string());
     assert_eq!(ntm[6], r.needs_verification.to_string());
+    assert_eq!(ntm[7], r.no_known_shortfall.to_string());
 
     let sheet = |t: &'static str| {
         let server = &server;
@@ -327,13 +366,29 @@ ntm_testkit::both_backends!(dashboard_xlsx_holds_the_same_numbers, |db: Db| asyn
         }
     };
     let buckets = sheet("buckets").await;
-    assert_eq!(buckets[0], ["Số tiêu chí đạt", "Số xã"]);
-    for (row, b) in buckets[1..].iter().zip(&r.buckets) {
+    assert_eq!(
+        buckets[0],
+        [
+            "Số tiêu chí đạt",
+            "Số xã",
+            "Số xã (tạm tính, ngưỡng chưa xác nhận)"
+        ]
+    );
+    for ((row, b), p) in buckets[1..]
+        .iter()
+        .zip(&r.buckets)
+        .zip(&r.buckets_no_known_shortfall)
+    {
         assert_eq!(row[1], b.count.to_string());
+        assert_eq!(row[2], p.count.to_string());
     }
     assert_eq!(
         buckets.last().unwrap()[1],
         number(Lang::Vi, r.avg_criteria_met, 1)
+    );
+    assert_eq!(
+        buckets.last().unwrap()[2],
+        number(Lang::Vi, r.avg_criteria_no_known_shortfall, 1)
     );
     let blocking = sheet("blocking").await;
     assert_eq!(blocking.len(), r.blocking.len() + 1);
@@ -348,12 +403,22 @@ ntm_testkit::both_backends!(dashboard_xlsx_holds_the_same_numbers, |db: Db| asyn
     for c in &r.children {
         let row = communes.iter().find(|row| row[0] == c.code).expect("row");
         assert_eq!(row[4], c.criteria_met.to_string());
+        assert_eq!(row[6], c.criteria_no_known_shortfall.to_string());
+        assert_eq!(
+            row[7],
+            if c.no_known_shortfall {
+                "Có"
+            } else {
+                "Không"
+            }
+        );
     }
     let units = sheet("units").await;
     assert_eq!(units.len(), 3, "two districts");
     let trend = sheet("trend").await;
     assert_eq!(trend.len(), 3, "2022 and 2023");
     assert_eq!(trend[2][1], r.met.to_string());
+    assert_eq!(trend[2][5], r.no_known_shortfall.to_string());
 
     let res = server.get(&format!("{xlsx}&table=nope")).await;
     assert_eq!(res.status_code(), 400);

@@ -191,6 +191,26 @@ ntm_testkit::both_backends!(
         );
         assert!(html.contains("Gửi xác minh"), "the officer may submit");
         assert!(!html.contains("value=\"verify\""), "but not verify");
+        // Summary: confirmed count, and the provisional one beside it, labelled.
+        let e = ntm_app::criteria::evaluate(&app, &Actor::cli(), "29374", SET, 2024)
+            .await
+            .expect("evaluate");
+        let r = e.result.as_ref().expect("own result");
+        assert!(r.criteria_no_known_shortfall >= r.criteria_met);
+        let confirmed = format!("Đạt {} trên {} tiêu chí.", r.criteria_met, r.criteria_total);
+        let provisional = format!(
+            "{}/{} tiêu chí đạt; {}/{} tạm đạt theo ngưỡng chưa xác nhận.",
+            r.criteria_met, r.criteria_total, r.criteria_no_known_shortfall, r.criteria_total
+        );
+        if r.criteria_no_known_shortfall > r.criteria_met {
+            assert!(html.contains(&provisional), "{provisional}");
+        } else {
+            assert!(html.contains(&confirmed), "{confirmed}");
+        }
+        assert_eq!(
+            html.contains("Không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng)."),
+            r.no_known_shortfall
+        );
         // Page weight: the HTML of a full commune scorecard.
         let size = html.len();
         println!("scorecard HTML for {n} filled indicators: {size} bytes");
