@@ -14,6 +14,7 @@ mod sessions;
 mod settings;
 mod units;
 mod users;
+mod values;
 
 pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
@@ -21,3 +22,4 @@ pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitS
 pub use sessions::SessionRecord;
 pub use units::SnapshotRecord;
 pub use users::UserRecord;
+pub use values::CurrentValue;

@@ -78,6 +78,61 @@ ntm_testkit::both_backends!(bulk_load_is_all_or_nothing, |db: Db| async move {
     assert_eq!(one.status, ObsStatus::Verified);
     assert_eq!(one.version, 1);
 
+    // The narrow read used by roll-ups gives the same current values.
+    let slim = db
+        .current_values_of_units(&ids, "xa-ntm-2021-2025", 2023)
+        .await
+        .unwrap();
+    assert_eq!(slim.len(), 1200);
+    let mut full: Vec<(Uuid, String, String)> = cur
+        .iter()
+        .map(|o| (o.unit_id, o.indicator_code.clone(), o.value_text.clone()))
+        .collect();
+    full.sort();
+    let mut narrow: Vec<(Uuid, String, String)> = slim
+        .into_iter()
+        .map(|v| (v.unit_id, v.indicator_code, v.value_text))
+        .collect();
+    narrow.sort();
+    assert_eq!(narrow, full);
+    // A new version replaces the value in both reads; other years and sets stay out.
+    let mut v2 = rows[3 * 40 + 14].clone();
+    v2.id = Uuid::now_v7();
+    v2.version = 2;
+    v2.value_text = "99,5".into();
+    db.insert_observations(
+        &[ntm_store::NewObservation {
+            record: v2.clone(),
+            expected_version: Some(1),
+            files: vec![],
+        }],
+        entry("observations.put", "29003"),
+    )
+    .await
+    .unwrap();
+    let slim = db
+        .current_values_of_units(&ids[3..4], "xa-ntm-2021-2025", 2023)
+        .await
+        .unwrap();
+    assert_eq!(slim.len(), 40);
+    let changed = slim
+        .iter()
+        .find(|v| v.indicator_code == v2.indicator_code)
+        .unwrap();
+    assert_eq!(changed.value_text, "99,5");
+    assert!(
+        db.current_values_of_units(&ids, "xa-ntm-2021-2025", 2024)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        db.current_values_of_units(&ids, "xa-ntm-2026-2030", 2023)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     // Loading again collides with what is stored: nothing of the second load is written,
     // not even its new rows, and no audit entry is added.
     let extra = commune("29999");
