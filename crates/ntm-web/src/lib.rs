@@ -17,6 +17,19 @@
 //! | `GET /units/{code}/children.xlsx?date=` | the children as XLSX |
 //! | `POST /units/{code}/hamlets` | add one hamlet (form) |
 //! | `POST /units/{code}/hamlets/import` | add hamlets from CSV/XLSX (multipart) |
+//! | `GET /units/{code}/tree?date=` | children as tree nodes (page; fragment with `HX-Request`) |
+//! | `GET /units/{code}/scorecard?set=&year=` | commune/hamlet scorecard (dashboard redirect above) |
+//! | `GET /units/{code}/scorecard/history?set=&year=&indicator=` | every version of one value |
+//! | `POST /units/{code}/scorecard/values` | save one value (inline errors, stale-edit conflict) |
+//! | `GET,POST /units/{code}/scorecard/evidence?…` | attach evidence files to a value |
+//! | `POST /units/{code}/scorecard/status` | submit, verify, or return with a comment |
+//! | `GET /evidence/{id}` | download an evidence file (needs the right to view the unit) |
+//! | `GET /units/{code}/dashboard?set=&year=&sort=&dir=` | district/province dashboard |
+//! | `GET /units/{code}/dashboard.xlsx?set=&year=&table=` | the dashboard's tables as XLSX |
+//! | `GET /units/{code}/workbook?set=&year=` | Excel round trip: downloads and upload form |
+//! | `GET /units/{code}/workbook/template.xlsx`, `…/results.xlsx` | template, results |
+//! | `POST /units/{code}/workbook/preview` | stage an upload, preview changes and bad cells |
+//! | `POST /units/{code}/workbook/apply` | apply a previewed upload (once, versions checked) |
 //! | `GET /api/v1/units?q=&date=&limit=` | search, or provinces on a date |
 //! | `GET /api/v1/units/{code}?date=` | one unit with ancestors, children, lineage, versions |
 //! | `POST /api/v1/units/{code}/hamlets` | add a hamlet (JSON) |
