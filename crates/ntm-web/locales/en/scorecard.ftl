@@ -18,6 +18,7 @@ scorecard-values = Values:
 scorecard-legend = ✓ Met · ✗ Not met · – Missing data · ? Needs verification. Thresholds marked ⚠ are not yet checked against the legal text.
 scorecard-criterion = Criterion { $n }: { $name }
 scorecard-criterion-counts = ({ $met }/{ $total } indicators met)
+scorecard-criterion-provisional = provisionally met on thresholds not yet confirmed
 scorecard-preconditions = General conditions
 scorecard-no-indicators = No indicator of this criterion is captured yet.
 scorecard-value = Value

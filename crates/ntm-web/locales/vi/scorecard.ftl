@@ -18,6 +18,7 @@ scorecard-values = Số liệu:
 scorecard-legend = ✓ Đạt · ✗ Chưa đạt · – Thiếu số liệu · ? Cần xác minh. Ngưỡng đánh dấu ⚠ chưa được đối chiếu với văn bản gốc.
 scorecard-criterion = Tiêu chí { $n }: { $name }
 scorecard-criterion-counts = ({ $met }/{ $total } chỉ tiêu đạt)
+scorecard-criterion-provisional = tạm đạt theo ngưỡng chưa xác nhận
 scorecard-preconditions = Điều kiện chung
 scorecard-no-indicators = Chưa có chỉ tiêu nào của tiêu chí này trong dữ liệu.
 scorecard-value = Giá trị

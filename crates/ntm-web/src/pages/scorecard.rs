@@ -540,18 +540,26 @@ async fn build_page(
                 ],
             ),
             light: light(lang, c.status),
-            counts: lang.t_args(
-                "scorecard-criterion-counts",
-                &[
-                    ("met", c.met.to_string().into()),
-                    (
-                        "total",
-                        (c.met + c.not_met + c.missing + c.needs_verification)
-                            .to_string()
-                            .into(),
-                    ),
-                ],
-            ),
+            counts: {
+                let mut s = lang.t_args(
+                    "scorecard-criterion-counts",
+                    &[
+                        ("met", c.met.to_string().into()),
+                        (
+                            "total",
+                            (c.met + c.not_met + c.missing + c.needs_verification)
+                                .to_string()
+                                .into(),
+                        ),
+                    ],
+                );
+                // Not a pass: no indicator found short on thresholds still to confirm.
+                if c.no_known_shortfall && c.status != Status::Met {
+                    s.push_str(" · ");
+                    s.push_str(&lang.t("scorecard-criterion-provisional"));
+                }
+                s
+            },
             rows: by_criterion.remove(&c.number).unwrap_or_default(),
         })
         .collect();

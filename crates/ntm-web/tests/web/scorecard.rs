@@ -211,6 +211,15 @@ ntm_testkit::both_backends!(
             html.contains("Không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng)."),
             r.no_known_shortfall
         );
+        let provisional_criteria = r
+            .criteria
+            .iter()
+            .filter(|c| c.no_known_shortfall && c.status != ntm_domain::criteria::Status::Met)
+            .count();
+        assert_eq!(
+            html.matches("· tạm đạt theo ngưỡng chưa xác nhận").count(),
+            provisional_criteria
+        );
         // Page weight: the HTML of a full commune scorecard.
         let size = html.len();
         println!("scorecard HTML for {n} filled indicators: {size} bytes");
