@@ -578,3 +578,55 @@ ntm_testkit::both_backends!(
         assert_eq!(res.status_code(), 400);
     }
 );
+
+ntm_testkit::both_backends!(
+    dashboard_shows_provisional_figures_of_the_demo_sample,
+    |db: Db| async move {
+        // The real unit lists and the demo's sample values for Trà Vinh (84).
+        let app = App::new(db, ntm_app::AppConfig::default());
+        ntm_app::demo::import_reference_units(&app, &Actor::cli(), &mut |_, _| {})
+            .await
+            .expect("reference units");
+        ntm_app::demo::seed_sample_observations(&app, &Actor::cli())
+            .await
+            .expect("sample");
+        add_user(
+            &app,
+            &Actor::cli(),
+            NewUser {
+                username: "tinh.travinh".into(),
+                display_name: "tinh.travinh".into(),
+                password: PASSWORD.into(),
+                grants: vec![GrantInput::parse("province_officer@84").expect("grant")],
+            },
+        )
+        .await
+        .expect("user");
+        let server = logged_in(&app, "tinh.travinh").await;
+        for year in [2022, 2023, 2024] {
+            let res = server
+                .get(&format!(
+                    "/units/84/dashboard?set=xa-ntm-2021-2025&year={year}"
+                ))
+                .await;
+            assert_eq!(res.status_code(), 200, "{}", res.text());
+            let html = text(&res);
+            let e = eval(&app, "84", year).await;
+            let r = e.rollup.as_ref().expect("roll-up");
+            // Published: 85 xã NTM of 85 (2024 carries 2023 forward); 106 commune-level units.
+            assert_eq!((r.units, r.no_known_shortfall), (106, 85), "{year}");
+            assert!(
+                html.contains("<span id=\"dash-no-shortfall\">85</span> / 106"),
+                "{year}"
+            );
+            // The confirmed figure stays what the engine can confirm, shown first.
+            assert!(
+                html.contains(&format!("<dd>{} / 106 <small>", r.met)),
+                "{year}"
+            );
+            assert!(html.contains(
+                "Không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng): <strong>85</strong> / 106"
+            ));
+        }
+    }
+);
