@@ -5,8 +5,8 @@
 //! bulk-loads every value of the 5 years (2,911,600 rows), then evaluates YEAR (default
 //! 2023) with all roll-ups reading the values from the database, two ways:
 //!
-//! 1. **national**: the current values of every commune for the year (one query per
-//!    province), parsed and evaluated, then roll-ups per district, province and the country
+//! 1. **national**: the current values of every commune for the year (the narrow read
+//!    `Db::current_values_of_units`, one query per province), parsed and evaluated, then roll-ups per district, province and the country
 //!    and the 50 communes closest to meeting the set — the in-memory benchmark plus the read;
 //! 2. **per province through the app**: `ntm_app::criteria::evaluate` on each of the 63
 //!    provinces, as the province dashboard does (unit lookup, permission check, query,
@@ -26,7 +26,7 @@ use ntm_domain::criteria::{Observations, UnitCtx, Value};
 use ntm_domain::observation::{ObsSource, ObsStatus};
 use ntm_domain::text::format_number_vi;
 use ntm_domain::units::Level;
-use ntm_store::{ObservationRecord, UnitSelection};
+use ntm_store::ObservationRecord;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -164,12 +164,17 @@ async fn measure(backend: &str, year: i32) -> Res<()> {
     // 1. National: read, parse, evaluate, roll up.
     let set = set_for(&cat, year)?;
     let ctxs: Vec<UnitCtx> = ds.contexts();
-    let index: HashMap<&str, usize> = ds
-        .communes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.code.as_str(), i))
-        .collect();
+    // Commune index in the dataset by unit id, and the ids of each province's communes.
+    let mut index: HashMap<Uuid, usize> = HashMap::new();
+    let mut by_province: std::collections::BTreeMap<&str, Vec<Uuid>> = Default::default();
+    for (i, c) in ds.communes.iter().enumerate() {
+        let (id, province) = by_code
+            .get(c.code.as_str())
+            .copied()
+            .ok_or_else(|| format!("commune {} not imported", c.code))?;
+        index.insert(id, i);
+        by_province.entry(province).or_default().push(id);
+    }
     let mut best = [Duration::MAX; 3];
     let mut meeting = 0;
     for _ in 0..5 {
@@ -177,14 +182,10 @@ async fn measure(backend: &str, year: i32) -> Res<()> {
         let mut obs: Vec<Observations> = (0..ds.communes.len())
             .map(|_| Observations::new(set))
             .collect();
-        for p in &ds.provinces {
-            let prefix = format!("/{p}/");
-            for r in db
-                .current_observations_of_units(UnitSelection::PathPrefix(&prefix), SET_ID, year)
-                .await?
-            {
-                if let Some(&i) = index.get(r.unit_code.as_str()) {
-                    obs[i].set_text(set, &r.indicator_code, &r.value_text)?;
+        for ids in by_province.values() {
+            for v in db.current_values_of_units(ids, SET_ID, year).await? {
+                if let Some(&i) = index.get(&v.unit_id) {
+                    obs[i].set_text(set, &v.indicator_code, &v.value_text)?;
                 }
             }
         }
