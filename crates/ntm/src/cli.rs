@@ -879,17 +879,31 @@ async fn evaluate(common: &Common, args: EvaluateArgs) -> Result<ExitCode> {
                     r.needs_verification,
                     format_number_vi(r.avg_criteria_met, 1)
                 );
-                for b in &r.buckets {
-                    println!("  {}–{} tiêu chí: {}", b.min, b.max, b.count);
+                println!(
+                    "Tạm tính (ngưỡng chưa xác nhận): {} tạm đạt; {} không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng); bình quân {} tiêu chí không phát hiện chưa đạt",
+                    r.met_tentative,
+                    r.no_known_shortfall,
+                    format_number_vi(r.avg_criteria_no_known_shortfall, 1)
+                );
+                println!("  số tiêu chí   đạt  tạm tính");
+                for (b, t) in r.buckets.iter().zip(&r.buckets_no_known_shortfall) {
+                    println!(
+                        "  {:>2}–{:<2}     {:>5}  {:>8}",
+                        b.min, b.max, b.count, t.count
+                    );
                 }
                 println!();
-                println!("{:<8} {:<15} {:>8}  tên", "mã", "trạng thái", "tiêu chí");
+                println!(
+                    "{:<8} {:<15} {:>8} {:>9}  tên",
+                    "mã", "trạng thái", "tiêu chí", "tạm tính"
+                );
                 for c in &r.children {
                     println!(
-                        "{:<8} {:<15} {:>8}  {}",
+                        "{:<8} {:<15} {:>8} {:>9}  {}",
                         c.code,
                         status_vi(c.status),
                         c.criteria_met,
+                        c.criteria_no_known_shortfall,
                         c.name
                     );
                 }

@@ -532,6 +532,12 @@ fn observe_and_evaluate() {
     let out = ok(&eval("844", "table"));
     assert!(out.contains("Tổng hợp 2 đơn vị cấp xã"), "{out}");
     assert!(out.contains("28771"), "{out}");
+    // The provisional figures come after the confirmed ones, never mixed with them.
+    assert!(
+        out.contains("không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng)")
+            && out.contains("tạm tính"),
+        "{out}"
+    );
 
     let out = failed(&env.run(&[
         "evaluate",
