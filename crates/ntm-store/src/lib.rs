@@ -9,6 +9,7 @@ mod audit;
 mod bulk;
 mod criteria_sets;
 mod db;
+mod dossiers;
 mod observations;
 mod sessions;
 mod settings;
@@ -18,6 +19,7 @@ mod values;
 
 pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
+pub use dossiers::{DossierEventRecord, DossierRecord};
 pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitSelection};
 pub use sessions::SessionRecord;
 pub use units::SnapshotRecord;

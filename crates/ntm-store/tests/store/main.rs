@@ -4,6 +4,7 @@
 mod audit;
 mod bulk;
 mod criteria_sets;
+mod dossiers;
 mod observations;
 mod schema;
 mod sessions;
