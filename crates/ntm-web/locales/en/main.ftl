@@ -269,7 +269,7 @@ unit-region-unverified-title = The province-to-region assignment follows the sta
 
 ## Navigation and the unit tree
 nav-main = Main navigation
-nav-scorecard = Criteria scorecard
+nav-scorecard = Scorecard
 nav-dashboard = Dashboard
 nav-workbook = Excel import and export
 unit-work = New Countryside evaluation

@@ -239,7 +239,7 @@ unit-region-unverified-title = Việc xếp tỉnh vào vùng kinh tế - xã h�
 
 ## Navigation and the unit tree
 nav-main = Điều hướng chính
-nav-scorecard = Bảng đánh giá tiêu chí
+nav-scorecard = Bảng điểm
 nav-dashboard = Bảng tổng hợp
 nav-workbook = Nhập, xuất Excel
 unit-work = Đánh giá nông thôn mới
