@@ -10,6 +10,7 @@ pub mod authz;
 pub mod criteria;
 pub mod dashboard;
 pub mod demo;
+pub mod dossiers;
 pub mod error;
 pub mod provincial;
 pub mod units;

@@ -7,6 +7,7 @@
 
 pub mod criteria;
 pub mod docs;
+pub mod dossiers;
 pub mod provincial;
 pub mod units;
 
@@ -61,6 +62,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             provincial::list_province_sets,
             provincial::put_province_set
         ))
+        .routes(routes!(dossiers::create_dossier, dossiers::list_dossiers))
+        .routes(routes!(dossiers::get_dossier))
+        .routes(routes!(dossiers::act_on_dossier))
         .routes(routes!(me))
         .routes(routes!(audit_verify))
 }

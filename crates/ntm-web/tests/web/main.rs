@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod criteria;
 mod dashboard;
+mod dossiers;
 mod hamlets;
 mod helpers;
 mod i18n;

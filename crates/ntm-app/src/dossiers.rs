@@ -1,0 +1,521 @@
+//! Recognition dossiers (hồ sơ xét, công nhận): open, act, read, list.
+//!
+//! The rules are the domain's (`ntm_domain::dossier`): this module finds who acts and with
+//! which role, gathers the [`Facts`] the step needs, applies the action and stores the new
+//! dossier with its event and audit entry in one transaction (`Db::append_dossier_event`),
+//! naming the version the actor saw so two officers acting at once cannot both win.
+//!
+//! Who may act: the step's platform role (`Step::role`), held on the dossier's unit, plus the
+//! permission that role uses for the data behind the step (commune officer:
+//! `EnterObservations`; district and province officers: `VerifyObservations`), checked with
+//! `authz::require`. `Admin` does not stand in for an official (the domain's rule).
+//!
+//! Facts: documents are *declared* by the actor (`documents` in the action; no upload yet) and
+//! accumulate over the dossier's events; "every criterion met on verified data" comes from
+//! [`crate::criteria::evaluate`]: confirmed status `met` and every entered indicator
+//! `verified`, never the tentative figures; the satisfaction rate is `None` until survey
+//! campaigns exist, so recognition is refused for now (as the domain requires).
+
+use std::collections::BTreeSet;
+
+use ntm_domain::audit::NewAuditEntry;
+use ntm_domain::authz::{Grant, Permission, Role};
+use ntm_domain::criteria::Status;
+use ntm_domain::dossier::{
+    self, Action, ActionKind, Deadline, DocumentKind, Dossier, DossierKind, DossierState, Facts,
+    HolidayCalendar, NationalDayExtra, Period, StepKind, WorkflowError,
+};
+use ntm_domain::observation::ObsStatus;
+use ntm_domain::units::Unit;
+use ntm_store::{DossierEventRecord, DossierRecord};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::authz::{Actor, require};
+use crate::criteria::require_on_unit;
+use crate::{App, AppError, now, today};
+
+/// What opening a dossier needs.
+#[derive(Debug, Clone)]
+pub struct NewDossier {
+    pub unit_code: String,
+    pub set_id: String,
+    pub year: i32,
+    pub kind: DossierKind,
+    /// The dossier's date (picks the period); today when `None`. Not after today.
+    pub date: Option<Date>,
+}
+
+/// One action on a dossier.
+#[derive(Debug, Clone)]
+pub struct ActInput {
+    pub action: Action,
+    /// The dossier's version (seq of its last event) the actor saw.
+    pub expected_seq: i64,
+    /// The day of the act; today when `None`. Not after today.
+    pub date: Option<Date>,
+    /// Documents the actor declares attached (added to those declared before).
+    pub documents: Vec<DocumentKind>,
+}
+
+/// One transition, as stored.
+#[derive(Debug, Clone)]
+pub struct EventView {
+    pub seq: i64,
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub role: String,
+    pub actor: String,
+    pub date: String,
+    pub note: Option<String>,
+    pub documents: Vec<DocumentKind>,
+    pub recorded_at: OffsetDateTime,
+}
+
+/// A dossier with what a reader needs.
+#[derive(Debug, Clone)]
+pub struct DossierView {
+    pub id: Uuid,
+    pub unit_code: String,
+    pub province_code: String,
+    pub set_id: String,
+    pub year: i32,
+    pub period: Period,
+    pub version: i64,
+    pub dossier: Dossier,
+    pub created_by: String,
+    pub created_at: OffsetDateTime,
+    /// The pending step's limit (`due` is `None` when the limit is unknown).
+    pub deadline: Option<Deadline>,
+    /// Past a known maximum limit today.
+    pub overdue: bool,
+    /// Documents declared so far.
+    pub documents: Vec<DocumentKind>,
+    /// Filled by [`get`] only.
+    pub events: Vec<EventView>,
+}
+
+fn audit(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
+    NewAuditEntry {
+        at: now(),
+        actor: actor.audit_name(),
+        action: action.to_string(),
+        target: target.to_string(),
+        detail: detail.to_string(),
+        origin: actor.origin(),
+    }
+}
+
+fn workflow(e: WorkflowError) -> AppError {
+    match e {
+        WorkflowError::WrongRole { .. } => AppError::Forbidden(e.to_string()),
+        other => AppError::invalid("action", other.to_string()),
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("dossier data: {e}"))
+}
+
+/// The permission the step's role uses, checked with `authz::require` besides the role.
+fn permission_of(role: Role) -> Permission {
+    match role {
+        Role::CommuneOfficer => Permission::EnterObservations,
+        _ => Permission::VerifyObservations,
+    }
+}
+
+/// Checks that `actor` acts on `unit` in `role`: a grant of that very role covering the
+/// unit (or its record valid today) and the role's permission, through `authz::require`.
+async fn require_role(app: &App, actor: &Actor, role: Role, unit: &Unit) -> Result<(), AppError> {
+    let perm = permission_of(role);
+    match actor {
+        Actor::Cli { .. } => Ok(()),
+        Actor::Anonymous { .. } => require(actor, perm, &unit.path),
+        Actor::User {
+            id,
+            username,
+            grants,
+            origin,
+        } => {
+            let in_role: Vec<Grant> = grants.iter().filter(|g| g.role == role).cloned().collect();
+            let narrowed = Actor::User {
+                id: *id,
+                username: username.clone(),
+                grants: in_role,
+                origin: origin.clone(),
+            };
+            require_on_unit(app, &narrowed, perm, unit)
+                .await
+                .map_err(|e| match e {
+                    AppError::Forbidden(_) => AppError::Forbidden(format!(
+                        "this step is done by a {} of {}",
+                        role.as_str(),
+                        unit.code
+                    )),
+                    other => other,
+                })
+        }
+    }
+}
+
+fn parse_kind(s: &str) -> Result<DossierKind, AppError> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(internal)
+}
+
+/// `until_june_2025` or `from_july_2025` (stored and shown in the API).
+pub fn period_str(p: Period) -> &'static str {
+    match p {
+        Period::UntilJune2025 => "until_june_2025",
+        Period::FromJuly2025 => "from_july_2025",
+    }
+}
+
+fn kind_str(k: DossierKind) -> Result<String, AppError> {
+    match serde_json::to_value(k).map_err(internal)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(internal(other)),
+    }
+}
+
+fn action_str(k: ActionKind) -> Result<String, AppError> {
+    match serde_json::to_value(k).map_err(internal)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(internal(other)),
+    }
+}
+
+/// Fixed-date public holidays around `today` (lunar holidays are not configured yet).
+fn calendar(today: Date) -> HolidayCalendar {
+    HolidayCalendar::new(
+        (today.year() - 2..=today.year() + 1)
+            .flat_map(|y| dossier::fixed_date_holidays(y, NationalDayExtra::After)),
+    )
+}
+
+fn check_not_future(date: Date) -> Result<Date, AppError> {
+    if date > today() {
+        return Err(AppError::invalid(
+            "date",
+            format!("ngày {date} ở tương lai (the date is in the future)"),
+        ));
+    }
+    Ok(date)
+}
+
+async fn unit_of(app: &App, code: &str, date: Date) -> Result<Unit, AppError> {
+    app.db
+        .unit_on(code, date)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unit {code} on {date}")))
+}
+
+fn event_view(e: &DossierEventRecord) -> EventView {
+    let payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
+    EventView {
+        seq: e.seq,
+        action: e.action.clone(),
+        from_state: e.from_state.clone(),
+        to_state: e.to_state.clone(),
+        role: e.role.clone(),
+        actor: e.actor.clone(),
+        date: e.event_date.clone(),
+        note: payload
+            .get("note")
+            .and_then(|n| n.as_str())
+            .map(str::to_owned),
+        documents: payload
+            .get("documents")
+            .and_then(|d| serde_json::from_value(d.clone()).ok())
+            .unwrap_or_default(),
+        recorded_at: e.created_at,
+    }
+}
+
+fn view(
+    r: &DossierRecord,
+    events: &[DossierEventRecord],
+    with_events: bool,
+) -> Result<DossierView, AppError> {
+    let d: Dossier = serde_json::from_str(&r.data).map_err(internal)?;
+    let today = today();
+    let cal = calendar(today);
+    let (deadline, overdue) = match d.procedure() {
+        Ok(p) => (
+            dossier::deadline(&p, &cal, &d),
+            dossier::is_overdue(&p, &cal, &d, today),
+        ),
+        Err(_) => (None, false),
+    };
+    let evs: Vec<EventView> = events.iter().map(event_view).collect();
+    let documents: BTreeSet<DocumentKind> = evs
+        .iter()
+        .flat_map(|e| e.documents.iter().copied())
+        .collect();
+    Ok(DossierView {
+        id: r.id,
+        unit_code: r.unit_code.clone(),
+        province_code: r.province_code.clone(),
+        set_id: r.set_id.clone(),
+        year: r.year,
+        period: d.period(),
+        version: r.version,
+        dossier: d,
+        created_by: r.created_by.clone(),
+        created_at: r.created_at,
+        deadline,
+        overdue,
+        documents: documents.into_iter().collect(),
+        events: if with_events { evs } else { Vec::new() },
+    })
+}
+
+/// Opens a dossier for a unit, a criteria set and a year (by the unit's own officer: the
+/// role of the procedure's preparation step). Starts in `Preparing`.
+pub async fn create(app: &App, actor: &Actor, input: NewDossier) -> Result<DossierView, AppError> {
+    let date = check_not_future(input.date.unwrap_or_else(today))?;
+    let unit = unit_of(app, &input.unit_code, date).await?;
+    require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
+    let set = app
+        .catalog
+        .set_for_year(&input.set_id, input.year)
+        .map_err(|e| AppError::invalid("set", e.to_string()))?;
+    if set.level != unit.level || input.kind.level() != unit.level {
+        return Err(AppError::invalid(
+            "kind",
+            format!(
+                "{} is a {} unit; the set evaluates {} units and the dossier kind is for {} units",
+                unit.code,
+                unit.level.as_str(),
+                set.level.as_str(),
+                input.kind.level().as_str()
+            ),
+        ));
+    }
+    let id = Uuid::now_v7();
+    let d = Dossier::new(id, &unit.code, input.kind, input.year, date).map_err(workflow)?;
+    let procedure = d.procedure().map_err(|e| workflow(e.into()))?;
+    let role = procedure
+        .step(StepKind::Preparation)
+        .map(|s| s.role)
+        .ok_or_else(|| workflow(WorkflowError::StepNotInProcedure(StepKind::Preparation)))?;
+    require_role(app, actor, role, &unit).await?;
+    let at = now();
+    let rec = DossierRecord {
+        id,
+        unit_id: unit.id,
+        unit_code: unit.code.clone(),
+        province_code: unit.province_code.clone(),
+        set_id: input.set_id.clone(),
+        year: input.year,
+        kind: kind_str(input.kind)?,
+        period: period_str(d.period()).to_owned(),
+        state: d.state.as_str().to_owned(),
+        data: serde_json::to_string(&d).map_err(internal)?,
+        version: 0,
+        created_by: actor.audit_name(),
+        created_at: at,
+        updated_at: at,
+    };
+    let entry = audit(
+        actor,
+        "dossier.create",
+        &format!("dossier:{id}"),
+        serde_json::json!({
+            "unit": unit.code, "set": input.set_id, "year": input.year,
+            "kind": rec.kind, "period": rec.period, "date": date.to_string(),
+        }),
+    );
+    let stored = app.db.insert_dossier(&rec, entry).await?;
+    view(&stored, &[], true)
+}
+
+async fn load(app: &App, id: Uuid) -> Result<(DossierRecord, Unit), AppError> {
+    let r = app
+        .db
+        .dossier(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("dossier {id}")))?;
+    let u = app
+        .db
+        .unit_by_id(r.unit_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unit of dossier {id}")))?;
+    Ok((r, u))
+}
+
+/// One dossier with its history (for users whose scope covers its unit).
+pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<DossierView, AppError> {
+    if let Actor::Anonymous { .. } = actor {
+        return Err(AppError::Unauthorized("login required".into()));
+    }
+    let (r, u) = load(app, id).await?;
+    require_on_unit(app, actor, Permission::ViewUnits, &u).await?;
+    let events = app.db.dossier_events(id).await?;
+    view(&r, &events, true)
+}
+
+/// Dossiers of the units under `unit_code` (the unit included), or of every unit in the
+/// actor's scope when `None`; newest first, each with its deadline and overdue flag.
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    unit_code: Option<&str>,
+) -> Result<Vec<DossierView>, AppError> {
+    let prefixes: Vec<String> = match (unit_code, actor) {
+        (_, Actor::Anonymous { .. }) => {
+            return Err(AppError::Unauthorized("login required".into()));
+        }
+        (Some(code), _) => {
+            let u = unit_of(app, code, today()).await?;
+            require_on_unit(app, actor, Permission::ViewUnits, &u).await?;
+            vec![u.path]
+        }
+        (None, Actor::Cli { .. }) => vec!["/".to_owned()],
+        (None, Actor::User { grants, .. }) => {
+            let mut p: Vec<String> = grants
+                .iter()
+                .filter(|g| g.role.allows(Permission::ViewUnits))
+                .map(|g| g.scope_path.clone())
+                .collect();
+            p.sort();
+            // Drop scopes inside another scope of the list.
+            let mut out: Vec<String> = Vec::new();
+            for s in p {
+                if !out.iter().any(|o| s.starts_with(o.as_str())) {
+                    out.push(s);
+                }
+            }
+            out
+        }
+    };
+    let mut out = Vec::new();
+    for prefix in prefixes {
+        for r in app.db.dossiers_in_subtree(&prefix).await? {
+            let events = app.db.dossier_events(r.id).await?;
+            out.push(view(&r, &events, false)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Every criterion met (confirmed thresholds) on verified values for the dossier's set and
+/// year: the evaluation's confirmed status, and every indicator entered by people verified.
+async fn criteria_met_on_verified(
+    app: &App,
+    actor: &Actor,
+    r: &DossierRecord,
+) -> Result<bool, AppError> {
+    let ev = crate::criteria::evaluate(app, actor, &r.unit_code, &r.set_id, r.year).await?;
+    Ok(ev.result.is_some_and(|res| {
+        res.status == Status::Met
+            && res
+                .indicators
+                .iter()
+                .all(|i| i.computed || i.value_status == Some(ObsStatus::Verified))
+    }))
+}
+
+/// Applies one action to a dossier, as the step's role, on `input.date` (today by default).
+/// Out-of-order actions and unmet conditions are refused with the domain's reason as a
+/// `Validation` error on `action` and nothing is written; a stale `expected_seq` (someone
+/// acted meanwhile) gives `Conflict`.
+pub async fn act(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    input: ActInput,
+) -> Result<DossierView, AppError> {
+    if let Actor::Anonymous { .. } = actor {
+        return Err(AppError::Unauthorized("login required".into()));
+    }
+    let date = check_not_future(input.date.unwrap_or_else(today))?;
+    let (r, unit) = load(app, id).await?;
+    require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
+    let d: Dossier = serde_json::from_str(&r.data).map_err(internal)?;
+    if parse_kind(&r.kind)? != d.kind {
+        return Err(internal("kind column and data disagree"));
+    }
+    let procedure = d.procedure().map_err(|e| workflow(e.into()))?;
+    let step = input.action.step();
+    let role = procedure
+        .step(step)
+        .map(|s| s.role)
+        .ok_or_else(|| workflow(WorkflowError::StepNotInProcedure(step)))?;
+    require_role(app, actor, role, &unit).await?;
+    if input.expected_seq != r.version {
+        return Err(AppError::Conflict(format!(
+            "hồ sơ đã thay đổi (bước {} thay vì {}): tải lại rồi thực hiện lại \
+             (the dossier changed meanwhile)",
+            r.version, input.expected_seq
+        )));
+    }
+    let events = app.db.dossier_events(id).await?;
+    let mut documents: BTreeSet<DocumentKind> = events
+        .iter()
+        .flat_map(|e| event_view(e).documents)
+        .collect();
+    documents.extend(input.documents.iter().copied());
+    let needs_recognition = matches!(
+        input.action.kind(),
+        ActionKind::AppraisePass | ActionKind::Decide
+    ) && matches!(
+        d.state,
+        DossierState::Submitted | DossierState::Reviewed | DossierState::Appraised
+    );
+    let criteria_met = if needs_recognition {
+        criteria_met_on_verified(app, actor, &r).await?
+    } else {
+        false
+    };
+    let facts = Facts {
+        year: r.year,
+        all_criteria_met_on_verified_data: criteria_met,
+        // No survey campaigns yet: recognition is refused until a result flows in.
+        satisfaction: None,
+        min_commune_content_satisfaction: None,
+        documents,
+    };
+    let action_json = serde_json::to_value(&input.action).map_err(internal)?;
+    let t =
+        dossier::apply_with(&procedure, &d, input.action, role, date, &facts).map_err(workflow)?;
+    let seq = r.version + 1;
+    let action = action_str(t.event.action)?;
+    let payload = serde_json::json!({
+        "action": action_json,
+        "note": t.event.note,
+        "documents": input.documents,
+        "criteria_met_on_verified_data": needs_recognition.then_some(criteria_met),
+    });
+    let ev = DossierEventRecord {
+        id: Uuid::now_v7(),
+        dossier_id: id,
+        seq,
+        action: action.clone(),
+        from_state: t.event.from.as_str().to_owned(),
+        to_state: t.event.to.as_str().to_owned(),
+        role: role.as_str().to_owned(),
+        actor: actor.audit_name(),
+        event_date: date.to_string(),
+        payload: payload.to_string(),
+        created_at: now(),
+    };
+    let entry = audit(
+        actor,
+        &format!("dossier.{action}"),
+        &format!("dossier:{id}"),
+        serde_json::json!({
+            "unit": r.unit_code, "seq": seq, "from": ev.from_state, "to": ev.to_state,
+            "date": ev.event_date, "note": t.event.note,
+        }),
+    );
+    let data = serde_json::to_string(&t.dossier).map_err(internal)?;
+    let stored = app
+        .db
+        .append_dossier_event(r.version, t.dossier.state.as_str(), &data, &ev, entry)
+        .await?;
+    let mut all = events;
+    all.push(ev);
+    view(&stored, &all, true)
+}
