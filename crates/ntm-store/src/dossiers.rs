@@ -130,17 +130,22 @@ impl Db {
         .await
     }
 
-    /// Dossiers of units whose path starts with `path_prefix` (a subtree, `/` for all),
-    /// newest first.
+    /// Dossiers of units in a subtree (`path_prefix`, `/` for all), newest first. A dossier
+    /// counts when its unit record's path is in the subtree, or the path of the open record
+    /// of the same code and level is (a commune of Trà Vinh in 2024, under Vĩnh Long today).
     pub async fn dossiers_in_subtree(&self, path_prefix: &str) -> Result<Vec<DossierRecord>> {
+        let pattern = format!("{}%", like_escape(path_prefix));
         self.fetch_all(sql!(
             concat!(
                 "SELECT ",
                 dossier_cols!(),
                 " FROM dossiers d JOIN units u ON u.id = d.unit_id \
-                 WHERE u.path LIKE $1 ESCAPE '\\' ORDER BY d.created_at DESC, d.id"
+                 WHERE u.path LIKE $1 ESCAPE '\\' OR EXISTS (SELECT 1 FROM units c \
+                 WHERE c.code = u.code AND c.level = u.level AND c.valid_to IS NULL \
+                 AND c.path LIKE $2 ESCAPE '\\') ORDER BY d.created_at DESC, d.id"
             ),
-            format!("{}%", like_escape(path_prefix)),
+            pattern.clone(),
+            pattern,
         ))
         .await
     }

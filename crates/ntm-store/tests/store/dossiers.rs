@@ -214,3 +214,46 @@ ntm_testkit::both_backends!(dossiers_listed_by_subtree, |db: Db| async move {
     assert_eq!(db.dossiers_in_subtree("/").await.unwrap().len(), 3);
     assert!(db.dossiers_in_subtree("/9%/").await.unwrap().is_empty());
 });
+
+ntm_testkit::both_backends!(
+    dossiers_of_earlier_records_follow_the_unit,
+    |db: Db| async move {
+        let boundary = time::macros::date!(2025 - 07 - 01);
+        let p84 = Unit {
+            valid_to: Some(boundary),
+            ..unit("84", Level::Province, None, "/84/")
+        };
+        let d847 = Unit {
+            valid_to: Some(boundary),
+            ..unit("847", Level::District, Some("84"), "/84/847/")
+        };
+        let old = Unit {
+            valid_to: Some(boundary),
+            ..unit("29374", Level::Commune, Some("847"), "/84/847/29374/")
+        };
+        let p86 = unit("86", Level::Province, None, "/86/");
+        let new = Unit {
+            valid_from: Some(boundary),
+            ..unit("29374", Level::Commune, Some("86"), "/86/29374/")
+        };
+        db.insert_units(
+            &[p84, d847, old.clone(), p86, new.clone()],
+            entry("units", "x"),
+        )
+        .await
+        .unwrap();
+        // A 2024 dossier on the earlier record, a 2026 one on today's.
+        let (d_old, d_new) = (dossier(&old), dossier(&new));
+        for d in [&d_old, &d_new] {
+            db.insert_dossier(d, entry("dossier.create", "d"))
+                .await
+                .unwrap();
+        }
+        let n = |v: Vec<DossierRecord>| v.len();
+        assert_eq!(n(db.dossiers_in_subtree("/86/").await.unwrap()), 2);
+        assert_eq!(n(db.dossiers_in_subtree("/86/29374/").await.unwrap()), 2);
+        let old_only = db.dossiers_in_subtree("/84/847/").await.unwrap();
+        assert_eq!(old_only.len(), 1);
+        assert_eq!(old_only[0].id, d_old.id);
+    }
+);

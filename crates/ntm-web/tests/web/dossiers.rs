@@ -316,3 +316,109 @@ ntm_testkit::both_backends!(
         assert_eq!(res.status_code(), 200, "{}", res.text());
     }
 );
+
+ntm_testkit::both_backends!(
+    dossier_pre_2025_chain_and_the_boundary,
+    |db: Db| async move {
+        let app = with_province_officer(db).await;
+        add_user(
+            &app,
+            &Actor::cli(),
+            NewUser {
+                username: "huyen.chauthanh".into(),
+                display_name: "Cán bộ huyện Châu Thành".into(),
+                password: PASSWORD.into(),
+                grants: vec![GrantInput::parse("district_officer@847").unwrap()],
+            },
+        )
+        .await
+        .unwrap();
+        let xa = logged_in(&app, "xa.chauthanh").await;
+        let huyen = logged_in(&app, "huyen.chauthanh").await;
+        let tinh = logged_in(&app, "tinh.vinhlong").await;
+
+        // Two dossiers dated before 01/07/2025: the district reviews.
+        let mut ids = Vec::new();
+        for (start, end, submit) in [
+            ("2025-03-01", "2025-03-17", "2025-03-20"),
+            ("2025-06-01", "2025-06-17", "2025-06-20"),
+        ] {
+            let res = create(
+                &xa,
+                json!({"unit": COMMUNE, "set": SET, "year": 2024, "date": start}),
+            )
+            .await;
+            assert_eq!(res.status_code(), 201, "{}", res.text());
+            let d: Value = res.json();
+            assert_eq!(d["period"], "until_june_2025");
+            let id = d["id"].as_str().unwrap().to_string();
+            for (seq, body) in [
+                json!({"action": "start_posting", "date": start, "documents": ["results_report"]}),
+                json!({"action": "end_posting", "date": end}),
+                json!({"action": "submit", "date": submit, "documents": SUBMISSION_DOCS}),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let mut body = body;
+                body["expected_seq"] = json!(seq);
+                let res = act(&xa, &id, body).await;
+                assert_eq!(res.status_code(), 200, "{}", res.text());
+            }
+            ids.push(id);
+        }
+
+        // The province cannot appraise before the district's review.
+        let res = act(
+            &tinh,
+            &ids[0],
+            json!({"action": "appraise", "verdict": "return", "reason": "x", "expected_seq": 3,
+               "date": "2025-03-25"}),
+        )
+        .await;
+        assert_eq!(res.status_code(), 422, "{}", res.text());
+        // Only the district officer reviews; with its report it passes.
+        let review = json!({"action": "review", "verdict": "pass", "expected_seq": 3,
+                        "date": "2025-04-01", "documents": ["review_report"]});
+        let res = act(&tinh, &ids[0], review.clone()).await;
+        assert_eq!(res.status_code(), 403, "{}", res.text());
+        let res = act(&huyen, &ids[0], review).await;
+        assert_eq!(res.status_code(), 200, "{}", res.text());
+        assert_eq!(res.json::<Value>()["state"], "reviewed");
+
+        // The second one still waits for review on 01/07/2025: the district can no longer act,
+        // the province appraises it directly (here: returns it), with a note saying so.
+        let res = act(
+            &huyen,
+            &ids[1],
+            json!({"action": "review", "verdict": "pass", "expected_seq": 3, "date": "2025-07-05",
+               "documents": ["review_report"]}),
+        )
+        .await;
+        assert_eq!(res.status_code(), 422, "{}", res.text());
+        let res = act(
+            &tinh,
+            &ids[1],
+            json!({"action": "appraise", "verdict": "return", "reason": "Bổ sung hồ sơ",
+               "expected_seq": 3, "date": "2025-07-06"}),
+        )
+        .await;
+        assert_eq!(res.status_code(), 200, "{}", res.text());
+        let d: Value = res.json();
+        assert_eq!(d["state"], "preparing");
+        let note = d["events"][3]["note"].as_str().unwrap();
+        assert!(
+            note.contains("Bổ sung hồ sơ") && note.contains("01/07/2025"),
+            "{note}"
+        );
+
+        // The district officer sees the dossiers of its (former) communes.
+        let v: Value = huyen.get("/api/v1/dossiers").await.json();
+        assert_eq!(v["dossiers"].as_array().unwrap().len(), 2, "{v}");
+        // So does today's province (the communes are under Vĩnh Long since 01/07/2025).
+        let v: Value = tinh.get("/api/v1/dossiers").await.json();
+        assert_eq!(v["dossiers"].as_array().unwrap().len(), 2, "{v}");
+        let v: Value = tinh.get("/api/v1/dossiers?unit=86").await.json();
+        assert_eq!(v["dossiers"].as_array().unwrap().len(), 2, "{v}");
+    }
+);
