@@ -32,7 +32,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::authz::{Actor, require};
-use crate::criteria::require_on_unit;
+use crate::criteria::{UnitResult, require_on_unit};
 use crate::{App, AppError, now, today};
 
 /// What opening a dossier needs.
@@ -408,13 +408,17 @@ async fn criteria_met_on_verified(
     r: &DossierRecord,
 ) -> Result<bool, AppError> {
     let ev = crate::criteria::evaluate(app, actor, &r.unit_code, &r.set_id, r.year).await?;
-    Ok(ev.result.is_some_and(|res| {
-        res.status == Status::Met
-            && res
-                .indicators
-                .iter()
-                .all(|i| i.computed || i.value_status == Some(ObsStatus::Verified))
-    }))
+    Ok(ev.result.as_ref().is_some_and(met_on_verified))
+}
+
+/// The unit's confirmed status is `met` (not tentative, not "no known shortfall") and every
+/// indicator people enter is verified.
+fn met_on_verified(res: &UnitResult) -> bool {
+    res.status == Status::Met
+        && res
+            .indicators
+            .iter()
+            .all(|i| i.computed || i.value_status == Some(ObsStatus::Verified))
 }
 
 /// Applies one action to a dossier, as the step's role, on `input.date` (today by default).
@@ -518,4 +522,84 @@ pub async fn act(
     let mut all = events;
     all.push(ev);
     view(&stored, &all, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criteria::{IndicatorView, ThresholdView};
+
+    fn indicator(computed: bool, status: Option<ObsStatus>) -> IndicatorView {
+        IndicatorView {
+            code: "1.1".into(),
+            name_vi: "Chỉ tiêu".into(),
+            criterion: Some(1),
+            status: Status::Met,
+            value: status.map(|_| "Đạt".into()),
+            value_status: status,
+            version: status.map(|_| 1),
+            gap: None,
+            caveats: Vec::new(),
+            threshold: ThresholdView {
+                text: None,
+                caveats: Vec::new(),
+                provenance: None,
+                source: None,
+                regional: false,
+            },
+            kind: "boolean",
+            unit: None,
+            computed,
+            evidence_required: false,
+        }
+    }
+
+    fn result(status: Status, indicators: Vec<IndicatorView>) -> UnitResult {
+        UnitResult {
+            status,
+            tentatively_met: true,
+            criteria_met: 1,
+            criteria_met_tentative: 1,
+            criteria_no_known_shortfall: 1,
+            no_known_shortfall: true,
+            criteria_total: 1,
+            criteria: Vec::new(),
+            indicators,
+            caveats: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn recognition_needs_confirmed_met_on_verified_values() {
+        let verified = || indicator(false, Some(ObsStatus::Verified));
+        assert!(met_on_verified(&result(
+            Status::Met,
+            vec![verified(), indicator(true, None)]
+        )));
+        // A draft, a submitted value or a missing value is not verified data.
+        for s in [None, Some(ObsStatus::Draft), Some(ObsStatus::Submitted)] {
+            assert!(!met_on_verified(&result(
+                Status::Met,
+                vec![verified(), indicator(false, s)]
+            )));
+        }
+        // Tentative or "no known shortfall" results never count as met.
+        for st in [Status::NeedsVerification, Status::Missing, Status::NotMet] {
+            assert!(!met_on_verified(&result(st, vec![verified()])));
+        }
+    }
+
+    #[test]
+    fn step_roles_map_to_permissions() {
+        assert_eq!(
+            permission_of(Role::CommuneOfficer),
+            Permission::EnterObservations
+        );
+        for r in [Role::DistrictOfficer, Role::ProvinceOfficer] {
+            assert_eq!(permission_of(r), Permission::VerifyObservations);
+            assert!(r.allows(permission_of(r)));
+        }
+        assert!(Role::CommuneOfficer.allows(permission_of(Role::CommuneOfficer)));
+        assert!(!Role::Viewer.allows(permission_of(Role::CommuneOfficer)));
+    }
 }
