@@ -5,6 +5,7 @@
 //! Pure: dates, ids and random bytes are passed in. See `docs/recognition-workflow.md`.
 
 pub mod calendar;
+pub mod campaign;
 pub mod machine;
 pub mod procedure;
 pub mod survey;

@@ -8,6 +8,7 @@ mod dossiers;
 mod observations;
 mod schema;
 mod sessions;
+mod surveys;
 mod units;
 mod users;
 
