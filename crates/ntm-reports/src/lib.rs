@@ -7,6 +7,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use rust_xlsxwriter::{Format, Workbook};
 
+pub mod periodic_xlsx;
 pub mod wide;
 
 #[derive(Debug, thiserror::Error)]
