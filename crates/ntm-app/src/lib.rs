@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod dossiers;
 pub mod error;
+pub mod plans;
 pub mod provincial;
 pub mod units;
 pub mod users;

@@ -9,6 +9,7 @@ pub mod authz;
 pub mod criteria;
 pub mod dossier;
 pub mod observation;
+pub mod plans;
 pub mod reports;
 pub mod snapshot;
 pub mod text;

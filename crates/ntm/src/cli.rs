@@ -74,6 +74,16 @@ enum Command {
     /// import, and evaluation results as XLSX.
     #[command(subcommand)]
     Observations(ObservationsCmd),
+    /// Plans and targets (kế hoạch, chỉ tiêu): check a plan file.
+    #[command(subcommand)]
+    Plans(PlansCmd),
+}
+
+#[derive(Subcommand)]
+enum PlansCmd {
+    /// Check a plan file (YAML, docs/plans-format.md) against the measures and criteria
+    /// sets shipped with NTM Số: every problem as file:line: field: message.
+    Check { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -340,6 +350,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Evaluate(args) => evaluate(&common, args).await,
         Command::Observe(args) => observe(&common, args).await,
         Command::Observations(cmd) => observations(&common, cmd).await,
+        Command::Plans(PlansCmd::Check { file }) => plans_check(&file),
     }
 }
 
@@ -1096,4 +1107,30 @@ async fn criteria_upload(common: &Common, province: &str, file: &Path) -> Result
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn plans_check(file: &std::path::Path) -> Result<ExitCode> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.display().to_string();
+    match ntm_app::plans::check_file(&name, &text) {
+        Ok(p) => {
+            println!(
+                "{name}: plan {} ({}) — {} targets, {} reports, {} tasks: OK",
+                p.id,
+                p.province,
+                p.targets.len(),
+                p.reports.len(),
+                p.tasks.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            eprintln!("{} problem(s)", errors.len());
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
