@@ -147,6 +147,10 @@ struct ServeArgs {
     /// Do not apply migrations at start.
     #[arg(long)]
     no_migrate: bool,
+    /// Take the client address (audit log, rate limits) from the first `X-Forwarded-For`
+    /// entry. Only behind a reverse proxy that sets that header itself.
+    #[arg(long, env = "NTM_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
 }
 
 #[derive(Subcommand)]
@@ -390,6 +394,7 @@ async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Result<ExitCode>
     println!("Press Ctrl+C to stop.");
     let cfg = ntm_web::WebConfig {
         secure_cookies: args.secure_cookies,
+        trust_forwarded_for: args.trust_forwarded_for,
         ..ntm_web::WebConfig::default()
     };
     ntm_web::serve(listener, app.clone(), cfg, shutdown_signal()).await?;
