@@ -11,6 +11,8 @@ pub mod procedure;
 pub mod survey;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 pub use calendar::{
