@@ -148,6 +148,8 @@ pub async fn seed_demo(
         add_hamlets(app, &cli, rows).await?;
     }
     seed_sample_observations(app, &cli).await?;
+    // One clearly labelled sample survey campaign with a few answers.
+    crate::surveys::seed_demo_campaign(app, DEMO_COMMUNE).await?;
     Ok(accounts)
 }
 

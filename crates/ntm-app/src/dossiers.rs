@@ -477,7 +477,8 @@ pub async fn act(
         year: r.year,
         all_criteria_met_on_verified_data: criteria_met,
         // No survey campaigns yet: recognition is refused until a result flows in.
-        satisfaction: None,
+        satisfaction: crate::surveys::dossier_satisfaction(app, &r.unit_code, &r.set_id, r.year)
+            .await?,
         min_commune_content_satisfaction: None,
         documents,
     };

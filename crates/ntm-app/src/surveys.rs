@@ -1,0 +1,1181 @@
+//! Citizen satisfaction survey campaigns (lấy ý kiến sự hài lòng của người dân).
+//!
+//! Officers of the unit's subtree (`EnterObservations` on the unit: commune, district and
+//! province officers) create, edit (drafts only), open and close campaigns, issue one-time
+//! tokens per hamlet (shown once, only hashes stored), import paper forms and read live
+//! results. Every such write carries its audit entry into the same transaction.
+//!
+//! Citizens answer without an account ([`answer`]): with a token printed on a slip, or with
+//! a phone number kept only as a salted hash (HMAC-SHA-256 keyed by a server secret from
+//! the settings table, over the campaign id and the number). The database refuses a second
+//! answer from the same household key. The public path is lean: in-memory rate limits, one
+//! read of the campaign, then one transaction (token update + answer insert). No audit
+//! entry per answer: the answers table is append-only.
+//!
+//! A closed campaign's overall rate flows into the dossier of the same unit, set and year
+//! ([`dossier_satisfaction`]).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use ntm_domain::audit::NewAuditEntry;
+use ntm_domain::authz::Permission;
+use ntm_domain::dossier::campaign::{
+    self, CampaignDraft, CampaignStatus, Phase, Questionnaire, StatusError,
+};
+use ntm_domain::dossier::survey::{self, Answer, SatisfactionRate, Tally};
+use ntm_domain::units::{Level, Unit};
+use ntm_reports::survey_xlsx::PaperRow;
+use ntm_store::{NewSurveyAnswer, SurveyCampaignRecord, TokenAnswer};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::authz::Actor;
+use crate::criteria::require_on_unit;
+use crate::{App, AppError, FieldError, now, today};
+
+/// Most tokens issued per hamlet in one go, and in total per request.
+pub const MAX_TOKENS_PER_AREA: u32 = 2000;
+pub const MAX_TOKENS_PER_REQUEST: u32 = 20_000;
+/// Most rows of a paper import.
+pub const MAX_PAPER_ROWS: usize = 50_000;
+const SECRET_KEY: &str = "survey.phone_secret";
+
+// ---------------------------------------------------------------- rate limits
+
+/// Limits of the public answer endpoint (per process, in memory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Attempts per client address per minute.
+    pub per_ip_per_minute: u32,
+    /// Attempts per token (or phone number) per 10 minutes.
+    pub per_token_per_10min: u32,
+}
+
+impl RateLimits {
+    /// Defaults, or `NTM_SURVEY_IP_PER_MINUTE` / `NTM_SURVEY_TOKEN_PER_10MIN` when set
+    /// (a benchmark from one address needs a higher per-address limit).
+    fn from_env() -> RateLimits {
+        let read = |k: &str, d: u32| {
+            std::env::var(k)
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(d)
+        };
+        RateLimits {
+            per_ip_per_minute: read("NTM_SURVEY_IP_PER_MINUTE", 60),
+            per_token_per_10min: read("NTM_SURVEY_TOKEN_PER_10MIN", 5),
+        }
+    }
+}
+
+struct Limiter {
+    limits: RateLimits,
+    windows: HashMap<String, (Instant, u32)>,
+}
+
+fn limiter() -> &'static Mutex<Limiter> {
+    static L: OnceLock<Mutex<Limiter>> = OnceLock::new();
+    L.get_or_init(|| {
+        Mutex::new(Limiter {
+            limits: RateLimits::from_env(),
+            windows: HashMap::new(),
+        })
+    })
+}
+
+/// The limits in force.
+pub fn rate_limits() -> RateLimits {
+    limiter().lock().unwrap_or_else(|e| e.into_inner()).limits
+}
+
+/// Counts one attempt under `key`; `Err(seconds to wait)` when over `max` in `window`.
+fn hit(key: String, max: u32, window: Duration) -> Result<(), u64> {
+    let mut l = limiter().lock().unwrap_or_else(|e| e.into_inner());
+    let t = Instant::now();
+    if l.windows.len() > 200_000 {
+        l.windows
+            .retain(|_, (start, _)| t.duration_since(*start) < Duration::from_secs(600));
+    }
+    let e = l.windows.entry(key).or_insert((t, 0));
+    if t.duration_since(e.0) >= window {
+        *e = (t, 0);
+    }
+    e.1 += 1;
+    if e.1 > max {
+        let left = window.saturating_sub(t.duration_since(e.0));
+        Err(left.as_secs().max(1))
+    } else {
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- views
+
+/// A hamlet of a commune (or a commune of a district): where tokens go and results split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Area {
+    pub code: String,
+    pub name: String,
+}
+
+/// What an officer sets.
+#[derive(Debug, Clone)]
+pub struct CampaignInput {
+    pub title: String,
+    pub questionnaire: Questionnaire,
+    pub opens_at: OffsetDateTime,
+    pub closes_at: OffsetDateTime,
+}
+
+/// A new campaign of a unit, set and year.
+#[derive(Debug, Clone)]
+pub struct NewCampaign {
+    pub unit_code: String,
+    pub set_id: String,
+    pub year: i32,
+    pub input: CampaignInput,
+}
+
+/// A campaign as officers see it.
+#[derive(Debug, Clone)]
+pub struct CampaignView {
+    pub id: Uuid,
+    pub code: String,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub unit_level: Level,
+    pub set_id: String,
+    pub year: i32,
+    pub title: String,
+    pub questionnaire: Questionnaire,
+    pub opens_at: OffsetDateTime,
+    pub closes_at: OffsetDateTime,
+    pub status: CampaignStatus,
+    pub phase: Phase,
+    pub created_by: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// A campaign as a citizen sees it.
+#[derive(Debug, Clone)]
+pub struct PublicCampaign {
+    pub code: String,
+    pub title: String,
+    pub unit_name: String,
+    pub questionnaire: Questionnaire,
+    pub opens_at: OffsetDateTime,
+    pub closes_at: OffsetDateTime,
+    pub phase: Phase,
+    pub areas: Vec<Area>,
+}
+
+/// One token handed out (shown once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedToken {
+    pub token: String,
+    pub area_code: String,
+    pub area_name: String,
+}
+
+/// Results of one hamlet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaResult {
+    pub code: String,
+    pub name: String,
+    pub tokens_issued: i64,
+    pub tokens_used: i64,
+    pub tally: Tally,
+}
+
+/// Live results by hamlet and in total.
+#[derive(Debug, Clone)]
+pub struct CampaignResults {
+    pub campaign: CampaignView,
+    pub areas: Vec<AreaResult>,
+    pub total: Tally,
+    pub tokens_issued: i64,
+    pub tokens_used: i64,
+}
+
+/// Why a citizen's answer was not recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("no such survey")]
+    NotFound,
+    #[error("the survey is not open yet")]
+    NotYetOpen { opens_at: Option<OffsetDateTime> },
+    #[error("the survey is closed")]
+    Closed,
+    #[error("choose satisfied or not satisfied")]
+    AnswerMissing,
+    #[error("an answer is not one of the choices")]
+    ExtraInvalid,
+    #[error("give the code on your slip or a phone number")]
+    NeedTokenOrPhone,
+    #[error("the code is not right")]
+    TokenWrong,
+    #[error("the code was used already")]
+    TokenUsed,
+    #[error("the phone number is not valid")]
+    PhoneInvalid,
+    #[error("this phone number has answered already")]
+    PhoneUsed,
+    #[error("choose your hamlet")]
+    AreaMissing,
+    #[error("too many attempts, try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<ntm_store::StoreError> for Refusal {
+    fn from(e: ntm_store::StoreError) -> Refusal {
+        Refusal::Internal(e.to_string())
+    }
+}
+
+/// A citizen's answer.
+#[derive(Debug, Clone, Default)]
+pub struct AnswerInput {
+    pub token: Option<String>,
+    pub phone: Option<String>,
+    /// Hamlet code (needed with a phone number; a token knows its hamlet).
+    pub area: Option<String>,
+    /// `Satisfied` or `NotSatisfied`.
+    pub answer: Option<Answer>,
+    pub extra: Vec<String>,
+}
+
+/// Paper rows checked: what would be written, and every problem by cell.
+#[derive(Debug, Clone, Default)]
+pub struct PaperCheck {
+    /// (spreadsheet row, hamlet code, household id, answer)
+    pub ok: Vec<(usize, String, String, Answer)>,
+    /// `field` is the cell reference (`C7`).
+    pub errors: Vec<FieldError>,
+}
+
+// ---------------------------------------------------------------- helpers
+
+fn audit(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
+    NewAuditEntry {
+        at: now(),
+        actor: actor.audit_name(),
+        action: action.to_string(),
+        target: target.to_string(),
+        detail: detail.to_string(),
+        origin: actor.origin(),
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("survey data: {e}"))
+}
+
+fn status_error(e: StatusError) -> AppError {
+    AppError::Conflict(e.to_string())
+}
+
+fn parse_status(s: &str) -> Result<CampaignStatus, AppError> {
+    CampaignStatus::parse(s).ok_or_else(|| internal(format!("status {s}")))
+}
+
+fn answer_str(a: Answer) -> &'static str {
+    match a {
+        Answer::Satisfied => "satisfied",
+        Answer::NotSatisfied => "not_satisfied",
+        Answer::Invalid => "invalid",
+    }
+}
+
+fn parse_answer(s: &str) -> Option<Answer> {
+    match s {
+        "satisfied" => Some(Answer::Satisfied),
+        "not_satisfied" => Some(Answer::NotSatisfied),
+        "invalid" => Some(Answer::Invalid),
+        _ => None,
+    }
+}
+
+fn token_hash(campaign_id: Uuid, token: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"survey-token:");
+    h.update(campaign_id.as_bytes());
+    h.update(token.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// HMAC-SHA-256 (RFC 2104).
+fn hmac_sha256(key: &[u8], msg: &[&[u8]]) -> [u8; 32] {
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let mut inner = Sha256::new();
+    inner.update(k.map(|b| b ^ 0x36));
+    for m in msg {
+        inner.update(m);
+    }
+    let mut outer = Sha256::new();
+    outer.update(k.map(|b| b ^ 0x5c));
+    outer.update(inner.finalize());
+    outer.finalize().into()
+}
+
+async fn phone_secret(app: &App) -> Result<String, ntm_store::StoreError> {
+    if let Some(s) = app.db.get_setting(SECRET_KEY).await? {
+        return Ok(s);
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    app.db
+        .set_setting_if_absent(SECRET_KEY, &hex::encode(bytes))
+        .await
+}
+
+fn phone_key(secret: &str, campaign_id: Uuid, phone: &str) -> String {
+    let mac = hmac_sha256(
+        secret.as_bytes(),
+        &[campaign_id.as_bytes(), b":", phone.as_bytes()],
+    );
+    format!("p:{}", hex::encode(mac))
+}
+
+async fn record(app: &App, code: &str) -> Result<SurveyCampaignRecord, AppError> {
+    let code = campaign::normalize_code(code)
+        .ok_or_else(|| AppError::NotFound(format!("survey {code}")))?;
+    app.db
+        .survey_campaign_by_code(&code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("survey {code}")))
+}
+
+fn view(r: &SurveyCampaignRecord, unit: &Unit) -> Result<CampaignView, AppError> {
+    let status = parse_status(&r.status)?;
+    Ok(CampaignView {
+        id: r.id,
+        code: r.code.clone(),
+        unit_code: r.unit_code.clone(),
+        unit_name: unit.name.clone(),
+        unit_level: unit.level,
+        set_id: r.set_id.clone(),
+        year: r.year,
+        title: r.title.clone(),
+        questionnaire: serde_json::from_str(&r.questionnaire).map_err(internal)?,
+        opens_at: r.opens_at,
+        closes_at: r.closes_at,
+        status,
+        phase: campaign::phase(status, r.opens_at, r.closes_at, now()),
+        created_by: r.created_by.clone(),
+        created_at: r.created_at,
+    })
+}
+
+/// The campaign and its unit, for an officer allowed to manage it.
+async fn managed(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+) -> Result<(SurveyCampaignRecord, Unit), AppError> {
+    if let Actor::Anonymous { .. } = actor {
+        return Err(AppError::Unauthorized("login required".into()));
+    }
+    let r = record(app, code).await?;
+    let unit = app
+        .db
+        .unit_by_id(r.unit_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unit of survey {code}")))?;
+    require_on_unit(app, actor, Permission::EnterObservations, &unit).await?;
+    Ok((r, unit))
+}
+
+/// Hamlets of a commune, or communes of a district, today.
+pub async fn areas(app: &App, unit_code: &str) -> Result<Vec<Area>, AppError> {
+    Ok(app
+        .db
+        .children_on(unit_code, today())
+        .await?
+        .into_iter()
+        .map(|u| Area {
+            code: u.code,
+            name: u.name,
+        })
+        .collect())
+}
+
+fn draft_errors(errors: Vec<campaign::CampaignFieldError>) -> AppError {
+    AppError::Validation(
+        errors
+            .into_iter()
+            .map(|e| FieldError::new(e.field, e.message))
+            .collect(),
+    )
+}
+
+fn checked(input: &CampaignInput) -> Result<CampaignDraft, AppError> {
+    campaign::validate_draft(&CampaignDraft {
+        title: input.title.clone(),
+        questionnaire: input.questionnaire.clone(),
+        opens_at: input.opens_at,
+        closes_at: input.closes_at,
+    })
+    .map_err(draft_errors)
+}
+
+// ---------------------------------------------------------------- officer use cases
+
+/// The unit a campaign may be created for (a commune or a district valid today), checked
+/// for the actor.
+pub async fn unit_for_campaign(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+) -> Result<Unit, AppError> {
+    if let Actor::Anonymous { .. } = actor {
+        return Err(AppError::Unauthorized("login required".into()));
+    }
+    let unit = app
+        .db
+        .unit_on(unit_code, today())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unit {unit_code}")))?;
+    require_on_unit(app, actor, Permission::EnterObservations, &unit).await?;
+    if !matches!(unit.level, Level::Commune | Level::District) {
+        return Err(AppError::invalid(
+            "unit",
+            "chỉ lấy ý kiến ở cấp xã hoặc cấp huyện (a commune or a district)",
+        ));
+    }
+    Ok(unit)
+}
+
+/// Creates a draft campaign.
+pub async fn create(app: &App, actor: &Actor, new: NewCampaign) -> Result<CampaignView, AppError> {
+    let unit = unit_for_campaign(app, actor, &new.unit_code).await?;
+    let mut errors = Vec::new();
+    let set_id = new.set_id.trim().to_owned();
+    if set_id.is_empty()
+        || set_id.len() > 100
+        || !set_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        errors.push(FieldError::new("set", "bộ tiêu chí không hợp lệ"));
+    }
+    if !(2000..=2100).contains(&new.year) {
+        errors.push(FieldError::new("year", "năm không hợp lệ"));
+    }
+    let draft = match checked(&new.input) {
+        Ok(d) => Some(d),
+        Err(AppError::Validation(e)) => {
+            errors.extend(e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let Some(draft) = draft.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    let t = now();
+    let questionnaire = serde_json::to_string(&draft.questionnaire).map_err(internal)?;
+    let mut last = None;
+    for _ in 0..5 {
+        let mut bytes = [0u8; 4];
+        rand::rng().fill_bytes(&mut bytes);
+        let rec = SurveyCampaignRecord {
+            id: Uuid::now_v7(),
+            code: campaign::make_code(bytes),
+            unit_id: unit.id,
+            unit_code: unit.code.clone(),
+            set_id: set_id.clone(),
+            year: new.year,
+            title: draft.title.clone(),
+            questionnaire: questionnaire.clone(),
+            opens_at: draft.opens_at,
+            closes_at: draft.closes_at,
+            status: CampaignStatus::Draft.as_str().into(),
+            created_by: actor.audit_name(),
+            created_at: t,
+            updated_at: t,
+        };
+        let entry = audit(
+            actor,
+            "survey.create",
+            &format!("survey:{}", rec.code),
+            serde_json::json!({
+                "unit": unit.code, "set": rec.set_id, "year": rec.year, "title": rec.title,
+                "opens_at": rec.opens_at.to_string(), "closes_at": rec.closes_at.to_string(),
+            }),
+        );
+        match app.db.insert_survey_campaign(&rec, entry).await {
+            Ok(stored) => return view(&stored, &unit),
+            Err(ntm_store::StoreError::Conflict(m)) => last = Some(m),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Conflict(last.unwrap_or_default()))
+}
+
+/// Edits a draft (refused once the campaign is open or closed).
+pub async fn edit(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    input: CampaignInput,
+) -> Result<CampaignView, AppError> {
+    let (r, unit) = managed(app, actor, code).await?;
+    campaign::check_editable(parse_status(&r.status)?).map_err(status_error)?;
+    let draft = checked(&input)?;
+    let rec = SurveyCampaignRecord {
+        title: draft.title,
+        questionnaire: serde_json::to_string(&draft.questionnaire).map_err(internal)?,
+        opens_at: draft.opens_at,
+        closes_at: draft.closes_at,
+        updated_at: now(),
+        ..r.clone()
+    };
+    let entry = audit(
+        actor,
+        "survey.edit",
+        &format!("survey:{}", r.code),
+        serde_json::json!({
+            "title": rec.title, "opens_at": rec.opens_at.to_string(),
+            "closes_at": rec.closes_at.to_string(), "questionnaire": draft.questionnaire,
+        }),
+    );
+    let stored = app.db.update_survey_campaign(&rec, "draft", entry).await?;
+    view(&stored, &unit)
+}
+
+async fn set_status(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    to: CampaignStatus,
+) -> Result<CampaignView, AppError> {
+    let (r, unit) = managed(app, actor, code).await?;
+    let from = parse_status(&r.status)?;
+    let t = now();
+    match to {
+        CampaignStatus::Open => campaign::check_open(from, r.closes_at, t),
+        CampaignStatus::Closed => campaign::check_close(from),
+        CampaignStatus::Draft => Err(StatusError::NotDraft),
+    }
+    .map_err(status_error)?;
+    let rec = SurveyCampaignRecord {
+        status: to.as_str().into(),
+        updated_at: t,
+        ..r.clone()
+    };
+    let entry = audit(
+        actor,
+        &format!(
+            "survey.{}",
+            if to == CampaignStatus::Open {
+                "open"
+            } else {
+                "close"
+            }
+        ),
+        &format!("survey:{}", r.code),
+        serde_json::json!({ "from": from.as_str(), "to": to.as_str() }),
+    );
+    let stored = app
+        .db
+        .update_survey_campaign(&rec, from.as_str(), entry)
+        .await?;
+    view(&stored, &unit)
+}
+
+/// Publishes a draft: answers are accepted from `opens_at` to `closes_at`.
+pub async fn open(app: &App, actor: &Actor, code: &str) -> Result<CampaignView, AppError> {
+    set_status(app, actor, code, CampaignStatus::Open).await
+}
+
+/// Closes a campaign (final); its result then counts for the dossier.
+pub async fn close(app: &App, actor: &Actor, code: &str) -> Result<CampaignView, AppError> {
+    set_status(app, actor, code, CampaignStatus::Closed).await
+}
+
+/// One campaign, for an officer who manages it.
+pub async fn get(app: &App, actor: &Actor, code: &str) -> Result<CampaignView, AppError> {
+    let (r, unit) = managed(app, actor, code).await?;
+    view(&r, &unit)
+}
+
+/// Campaigns of a unit, newest first.
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+) -> Result<Vec<CampaignView>, AppError> {
+    let unit = unit_for_campaign(app, actor, unit_code).await?;
+    app.db
+        .survey_campaigns_of_unit(&unit.code)
+        .await?
+        .iter()
+        .map(|r| view(r, &unit))
+        .collect()
+}
+
+/// Issues `n` one-time tokens for each `(hamlet code, n)`; the tokens are returned once
+/// (for printing) and only their hashes are kept.
+pub async fn issue_tokens(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    per_area: &[(String, u32)],
+) -> Result<Vec<IssuedToken>, AppError> {
+    let (r, _) = managed(app, actor, code).await?;
+    if parse_status(&r.status)? == CampaignStatus::Closed {
+        return Err(status_error(StatusError::AlreadyClosed));
+    }
+    let areas: BTreeMap<String, String> = areas(app, &r.unit_code)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect();
+    let mut errors = Vec::new();
+    let mut total = 0u32;
+    for (area, n) in per_area {
+        if !areas.contains_key(area) {
+            errors.push(FieldError::new(
+                format!("count.{area}"),
+                format!("{area} không thuộc đơn vị"),
+            ));
+        }
+        if *n > MAX_TOKENS_PER_AREA {
+            errors.push(FieldError::new(
+                format!("count.{area}"),
+                format!("tối đa {MAX_TOKENS_PER_AREA} mã mỗi ấp"),
+            ));
+        }
+        total = total.saturating_add(*n);
+    }
+    if total == 0 {
+        errors.push(FieldError::new("count", "cần ít nhất một mã"));
+    }
+    if total > MAX_TOKENS_PER_REQUEST {
+        errors.push(FieldError::new(
+            "count",
+            format!("tối đa {MAX_TOKENS_PER_REQUEST} mã mỗi lần"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::with_capacity(total as usize);
+    let mut rows = Vec::with_capacity(total as usize);
+    for (area, n) in per_area {
+        let mut made = 0;
+        while made < *n {
+            let mut bytes = [0u8; 6];
+            rand::rng().fill_bytes(&mut bytes);
+            let token = survey::make_token(bytes);
+            if !seen.insert(token.clone()) {
+                continue;
+            }
+            rows.push((token_hash(r.id, &token), area.clone()));
+            out.push(IssuedToken {
+                token,
+                area_code: area.clone(),
+                area_name: areas.get(area).cloned().unwrap_or_default(),
+            });
+            made += 1;
+        }
+    }
+    let counts: BTreeMap<&str, u32> = per_area.iter().map(|(a, n)| (a.as_str(), *n)).collect();
+    let entry = audit(
+        actor,
+        "survey.tokens",
+        &format!("survey:{}", r.code),
+        serde_json::json!({ "issued": total, "per_hamlet": counts }),
+    );
+    app.db
+        .insert_survey_tokens(r.id, &rows, now(), entry)
+        .await?;
+    Ok(out)
+}
+
+/// Live results by hamlet and in total.
+pub async fn results(app: &App, actor: &Actor, code: &str) -> Result<CampaignResults, AppError> {
+    let (r, unit) = managed(app, actor, code).await?;
+    let campaign = view(&r, &unit)?;
+    let mut by_area: BTreeMap<String, AreaResult> = areas(app, &r.unit_code)
+        .await?
+        .into_iter()
+        .map(|a| {
+            (
+                a.code.clone(),
+                AreaResult {
+                    code: a.code,
+                    name: a.name,
+                    tokens_issued: 0,
+                    tokens_used: 0,
+                    tally: Tally::default(),
+                },
+            )
+        })
+        .collect();
+    let blank = |code: &str| AreaResult {
+        code: code.to_owned(),
+        name: code.to_owned(),
+        tokens_issued: 0,
+        tokens_used: 0,
+        tally: Tally::default(),
+    };
+    let mut total = Tally::default();
+    for c in app.db.survey_counts(r.id).await? {
+        let n = u32::try_from(c.n).unwrap_or(u32::MAX);
+        let a = by_area
+            .entry(c.hamlet_code.clone())
+            .or_insert_with(|| blank(&c.hamlet_code));
+        for t in [&mut a.tally, &mut total] {
+            match parse_answer(&c.answer) {
+                Some(Answer::Satisfied) => {
+                    t.rate.satisfied += n;
+                    t.rate.valid += n;
+                }
+                Some(Answer::NotSatisfied) => t.rate.valid += n,
+                Some(Answer::Invalid) | None => t.invalid += n,
+            }
+        }
+    }
+    let (mut issued, mut used) = (0, 0);
+    for t in app.db.survey_token_counts(r.id).await? {
+        let a = by_area
+            .entry(t.hamlet_code.clone())
+            .or_insert_with(|| blank(&t.hamlet_code));
+        a.tokens_issued = t.issued;
+        a.tokens_used = t.used;
+        issued += t.issued;
+        used += t.used;
+    }
+    Ok(CampaignResults {
+        campaign,
+        areas: by_area.into_values().collect(),
+        total,
+        tokens_issued: issued,
+        tokens_used: used,
+    })
+}
+
+/// The satisfaction rate of the latest closed campaign of the unit, set and year (what the
+/// dossier's recognition check uses); `None` without one.
+pub async fn dossier_satisfaction(
+    app: &App,
+    unit_code: &str,
+    set_id: &str,
+    year: i32,
+) -> Result<Option<SatisfactionRate>, AppError> {
+    let Some(c) = app
+        .db
+        .latest_closed_survey_campaign(unit_code, set_id, year)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut rate = SatisfactionRate::default();
+    for row in app.db.survey_counts(c.id).await? {
+        let n = u32::try_from(row.n).unwrap_or(u32::MAX);
+        match parse_answer(&row.answer) {
+            Some(Answer::Satisfied) => {
+                rate.satisfied += n;
+                rate.valid += n;
+            }
+            Some(Answer::NotSatisfied) => rate.valid += n,
+            _ => {}
+        }
+    }
+    Ok(Some(rate))
+}
+
+/// The paper-form template of a campaign (one row per form, `forms` per hamlet).
+pub async fn paper_template(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    forms: usize,
+) -> Result<Vec<u8>, AppError> {
+    let (r, _) = managed(app, actor, code).await?;
+    let areas: Vec<(String, String)> = areas(app, &r.unit_code)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect();
+    ntm_reports::survey_xlsx::paper_template(&r.title, &areas, forms.clamp(1, 500))
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Reads a filled paper-form file (a problem with the file as a whole is a `file` error).
+pub fn read_paper(bytes: &[u8], file_name: &str) -> Result<Vec<PaperRow>, AppError> {
+    ntm_reports::survey_xlsx::read_paper(bytes, file_name)
+        .map_err(|e| AppError::invalid("file", e.to_string()))
+}
+
+/// Checks paper rows without writing: hamlet of the unit, household id given and not seen
+/// before (in the file or among earlier paper answers), answer readable.
+pub async fn paper_check(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    rows: &[PaperRow],
+) -> Result<PaperCheck, AppError> {
+    let (r, _) = managed(app, actor, code).await?;
+    if parse_status(&r.status)? != CampaignStatus::Open {
+        return Err(AppError::Conflict(
+            "chỉ nhập phiếu giấy khi đợt lấy ý kiến đang mở (before it is closed)".into(),
+        ));
+    }
+    if rows.len() > MAX_PAPER_ROWS {
+        return Err(AppError::invalid(
+            "file",
+            format!("tối đa {MAX_PAPER_ROWS} phiếu mỗi tệp"),
+        ));
+    }
+    let areas: BTreeSet<String> = areas(app, &r.unit_code)
+        .await?
+        .into_iter()
+        .map(|a| a.code)
+        .collect();
+    let existing: BTreeSet<String> = app
+        .db
+        .survey_household_keys(r.id, "h:")
+        .await?
+        .into_iter()
+        .collect();
+    let mut in_file: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = PaperCheck::default();
+    for row in rows {
+        let mut ok = true;
+        if !areas.contains(&row.hamlet) {
+            ok = false;
+            out.errors.push(FieldError::new(
+                row.cell(0),
+                format!("mã ấp \"{}\" không thuộc đơn vị", row.hamlet),
+            ));
+        }
+        let household = row.household.trim().to_owned();
+        if household.is_empty() {
+            ok = false;
+            out.errors
+                .push(FieldError::new(row.cell(1), "thiếu mã hộ".to_owned()));
+        } else if household.chars().count() > 60 {
+            ok = false;
+            out.errors.push(FieldError::new(
+                row.cell(1),
+                "mã hộ tối đa 60 ký tự".to_owned(),
+            ));
+        } else if existing.contains(&format!("h:{household}")) {
+            ok = false;
+            out.errors.push(FieldError::new(
+                row.cell(1),
+                format!("hộ {household} đã có phiếu (đã nhập trước đây)"),
+            ));
+        } else if let Some(first) = in_file.get(&household) {
+            ok = false;
+            out.errors.push(FieldError::new(
+                row.cell(1),
+                format!("hộ {household} đã có phiếu ở dòng {first}: mỗi hộ một phiếu"),
+            ));
+        } else {
+            in_file.insert(household.clone(), row.row);
+        }
+        let answer = campaign::parse_paper_answer(&row.answer);
+        if answer.is_none() {
+            ok = false;
+            out.errors.push(FieldError::new(
+                row.cell(2),
+                format!(
+                    "câu trả lời \"{}\" không đọc được (1 = hài lòng, 0 = chưa hài lòng, - = không hợp lệ)",
+                    row.answer
+                ),
+            ));
+        }
+        if let (true, Some(a)) = (ok, answer) {
+            out.ok.push((row.row, row.hamlet.clone(), household, a));
+        }
+    }
+    Ok(out)
+}
+
+/// Imports paper rows, all or nothing: any problem refuses the whole file (errors by cell).
+pub async fn paper_apply(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    file_name: &str,
+    rows: &[PaperRow],
+) -> Result<usize, AppError> {
+    let check = paper_check(app, actor, code, rows).await?;
+    if !check.errors.is_empty() {
+        return Err(AppError::Validation(check.errors));
+    }
+    if check.ok.is_empty() {
+        return Err(AppError::invalid("file", "tệp không có phiếu nào"));
+    }
+    let r = record(app, code).await?;
+    let t = now();
+    let answers: Vec<NewSurveyAnswer> = check
+        .ok
+        .iter()
+        .map(|(_, hamlet, household, a)| NewSurveyAnswer {
+            id: Uuid::now_v7(),
+            campaign_id: r.id,
+            household_key: format!("h:{household}"),
+            hamlet_code: hamlet.clone(),
+            answer: answer_str(*a).into(),
+            extra: "[]".into(),
+            channel: "paper".into(),
+            created_at: t,
+        })
+        .collect();
+    let mut counts = [0u32; 3];
+    for (_, _, _, a) in &check.ok {
+        counts[match a {
+            Answer::Satisfied => 0,
+            Answer::NotSatisfied => 1,
+            Answer::Invalid => 2,
+        }] += 1;
+    }
+    let entry = audit(
+        actor,
+        "survey.paper_import",
+        &format!("survey:{}", r.code),
+        serde_json::json!({
+            "file": file_name, "forms": answers.len(), "satisfied": counts[0],
+            "not_satisfied": counts[1], "invalid": counts[2],
+        }),
+    );
+    app.db
+        .import_survey_answers(&answers, entry)
+        .await
+        .map_err(|e| match e {
+            ntm_store::StoreError::Conflict(m) => AppError::Conflict(m),
+            e => e.into(),
+        })?;
+    Ok(answers.len())
+}
+
+// ---------------------------------------------------------------- public
+
+/// A campaign for the public page (a draft is not found: it is not published yet).
+pub async fn public_campaign(app: &App, code: &str) -> Result<PublicCampaign, AppError> {
+    let r = record(app, code).await?;
+    let status = parse_status(&r.status)?;
+    if status == CampaignStatus::Draft {
+        return Err(AppError::NotFound(format!("survey {code}")));
+    }
+    let unit = app
+        .db
+        .unit_by_id(r.unit_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unit of survey {code}")))?;
+    Ok(PublicCampaign {
+        code: r.code.clone(),
+        title: r.title.clone(),
+        unit_name: unit.name,
+        questionnaire: serde_json::from_str(&r.questionnaire).map_err(internal)?,
+        opens_at: r.opens_at,
+        closes_at: r.closes_at,
+        phase: campaign::phase(status, r.opens_at, r.closes_at, now()),
+        areas: areas(app, &r.unit_code).await?,
+    })
+}
+
+/// Records a citizen's answer (no login). `origin` is the client address (rate limits).
+pub async fn answer(
+    app: &App,
+    origin: &str,
+    code: &str,
+    input: AnswerInput,
+) -> Result<(), Refusal> {
+    let limits = rate_limits();
+    hit(
+        format!("ip:{origin}"),
+        limits.per_ip_per_minute,
+        Duration::from_secs(60),
+    )
+    .map_err(|s| Refusal::RateLimited {
+        retry_after_secs: s,
+    })?;
+    let code = campaign::normalize_code(code).ok_or(Refusal::NotFound)?;
+    let r = app
+        .db
+        .survey_campaign_by_code(&code)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let status = CampaignStatus::parse(&r.status).ok_or(Refusal::NotFound)?;
+    let t = now();
+    match campaign::phase(status, r.opens_at, r.closes_at, t) {
+        Phase::Accepting => {}
+        Phase::NotYetOpen if status == CampaignStatus::Draft => {
+            return Err(Refusal::NotYetOpen { opens_at: None });
+        }
+        Phase::NotYetOpen => {
+            return Err(Refusal::NotYetOpen {
+                opens_at: Some(r.opens_at),
+            });
+        }
+        Phase::Closed => return Err(Refusal::Closed),
+    }
+    let main = match input.answer {
+        Some(a @ (Answer::Satisfied | Answer::NotSatisfied)) => a,
+        _ => return Err(Refusal::AnswerMissing),
+    };
+    let q: Questionnaire =
+        serde_json::from_str(&r.questionnaire).map_err(|e| Refusal::Internal(e.to_string()))?;
+    let extra =
+        campaign::check_extra_answers(&q, &input.extra).map_err(|_| Refusal::ExtraInvalid)?;
+    let extra = if extra.iter().all(String::is_empty) {
+        "[]".to_owned()
+    } else {
+        serde_json::to_string(&extra).map_err(|e| Refusal::Internal(e.to_string()))?
+    };
+    let token = input.token.as_deref().map(str::trim).unwrap_or_default();
+    let phone = input.phone.as_deref().map(str::trim).unwrap_or_default();
+    let limited = |s| Refusal::RateLimited {
+        retry_after_secs: s,
+    };
+    let mut a = NewSurveyAnswer {
+        id: Uuid::now_v7(),
+        campaign_id: r.id,
+        household_key: String::new(),
+        hamlet_code: String::new(),
+        answer: answer_str(main).into(),
+        extra,
+        channel: String::new(),
+        created_at: t,
+    };
+    if !token.is_empty() {
+        let token = survey::check_token(token).map_err(|_| Refusal::TokenWrong)?;
+        hit(
+            format!("t:{code}:{token}"),
+            limits.per_token_per_10min,
+            Duration::from_secs(600),
+        )
+        .map_err(limited)?;
+        let hash = token_hash(r.id, &token);
+        a.household_key = format!("t:{hash}");
+        a.channel = "token".into();
+        match app.db.answer_with_token(&hash, &a).await? {
+            TokenAnswer::Recorded { .. } => Ok(()),
+            TokenAnswer::Used => Err(Refusal::TokenUsed),
+            TokenAnswer::Unknown => Err(Refusal::TokenWrong),
+        }
+    } else if !phone.is_empty() {
+        let phone = campaign::normalize_phone(phone).map_err(|_| Refusal::PhoneInvalid)?;
+        hit(
+            format!("p:{code}:{phone}"),
+            limits.per_token_per_10min,
+            Duration::from_secs(600),
+        )
+        .map_err(limited)?;
+        let area = input.area.as_deref().map(str::trim).unwrap_or_default();
+        if area.is_empty()
+            || !app
+                .db
+                .children_on(&r.unit_code, today())
+                .await?
+                .iter()
+                .any(|u| u.code == area)
+        {
+            return Err(Refusal::AreaMissing);
+        }
+        let secret = phone_secret(app).await?;
+        a.household_key = phone_key(&secret, r.id, &phone);
+        a.hamlet_code = area.to_owned();
+        a.channel = "phone".into();
+        if app.db.answer_with_key(&a).await? {
+            Ok(())
+        } else {
+            Err(Refusal::PhoneUsed)
+        }
+    } else {
+        Err(Refusal::NeedTokenOrPhone)
+    }
+}
+
+/// The demo: one clearly labelled sample campaign for the demo commune with a few answers.
+/// Safe to run again (done once per database).
+pub async fn seed_demo_campaign(app: &App, unit_code: &str) -> Result<(), AppError> {
+    const DONE: &str = "demo.sample_survey";
+    if app.db.get_setting(DONE).await?.is_some() {
+        return Ok(());
+    }
+    let cli = Actor::cli();
+    let Some(unit) = app.db.unit_on(unit_code, today()).await? else {
+        return Ok(());
+    };
+    let hamlets = areas(app, &unit.code).await?;
+    if hamlets.is_empty() {
+        return Ok(());
+    }
+    let t = now();
+    let c = create(
+        app,
+        &cli,
+        NewCampaign {
+            unit_code: unit.code.clone(),
+            set_id: "xa-ntm-2021-2025".into(),
+            year: t.to_offset(campaign::VN_OFFSET).year(),
+            input: CampaignInput {
+                title: "Đợt lấy ý kiến mẫu (dữ liệu mẫu — demo)".into(),
+                questionnaire: Questionnaire::suggested(),
+                opens_at: t - time::Duration::days(1),
+                closes_at: t + time::Duration::days(60),
+            },
+        },
+    )
+    .await?;
+    open(app, &cli, &c.code).await?;
+    let per: Vec<(String, u32)> = hamlets.iter().map(|h| (h.code.clone(), 4)).collect();
+    let tokens = issue_tokens(app, &cli, &c.code, &per).await?;
+    for (i, tok) in tokens.iter().enumerate().filter(|(i, _)| i % 4 != 3) {
+        let input = AnswerInput {
+            token: Some(tok.token.clone()),
+            answer: Some(if i % 5 == 4 {
+                Answer::NotSatisfied
+            } else {
+                Answer::Satisfied
+            }),
+            ..AnswerInput::default()
+        };
+        if let Err(e) = answer(app, "demo", &c.code, input).await {
+            return Err(AppError::Internal(format!("demo survey answer: {e}")));
+        }
+    }
+    app.db.set_setting_if_absent(DONE, &c.code).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231_case_2() {
+        let mac = hmac_sha256(b"Jefe", &[b"what do ya want ", b"for nothing?"]);
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn limiter_counts_per_key() {
+        let key = format!("test:{}", Uuid::now_v7());
+        for _ in 0..3 {
+            assert!(hit(key.clone(), 3, Duration::from_secs(60)).is_ok());
+        }
+        assert!(hit(key, 3, Duration::from_secs(60)).is_err());
+    }
+}
