@@ -5,6 +5,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod home;
 pub mod scorecard;
+pub mod survey;
 pub mod tree;
 pub mod units;
 pub mod workbook;
@@ -78,6 +79,45 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             post(workbook::preview).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/units/{code}/workbook/apply", post(workbook::apply))
+        .route(
+            "/units/{code}/surveys",
+            get(survey::list_page).post(survey::create),
+        )
+        .route("/units/{code}/surveys/new", get(survey::new_page))
+        .route("/units/{code}/surveys/{survey}", get(survey::campaign_page))
+        .route(
+            "/units/{code}/surveys/{survey}/edit",
+            get(survey::edit_page).post(survey::edit),
+        )
+        .route("/units/{code}/surveys/{survey}/open", post(survey::open))
+        .route("/units/{code}/surveys/{survey}/close", post(survey::close))
+        .route(
+            "/units/{code}/surveys/{survey}/tokens",
+            post(survey::issue_tokens),
+        )
+        .route(
+            "/units/{code}/surveys/{survey}/results",
+            get(survey::results_page),
+        )
+        .route(
+            "/units/{code}/surveys/{survey}/paper/template.xlsx",
+            get(survey::paper_template),
+        )
+        .route(
+            "/units/{code}/surveys/{survey}/paper/preview",
+            post(survey::paper_preview),
+        )
+        .route(
+            "/units/{code}/surveys/{survey}/paper/apply",
+            post(survey::paper_apply),
+        )
+        .route(
+            "/s/{code}",
+            get(survey::public_form).post(survey::public_submit),
+        )
+        .route("/s/{code}/cam-on", get(survey::public_thanks))
+        .route("/s/{code}/qr.svg", get(survey::qr_svg))
+        .route("/s/{code}/qr.png", get(survey::qr_png))
 }
 
 /// Renders a template as an HTML response with `status`.
