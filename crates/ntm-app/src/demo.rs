@@ -150,6 +150,7 @@ pub async fn seed_demo(
     seed_sample_observations(app, &cli).await?;
     // One clearly labelled sample survey campaign with a few answers.
     crate::surveys::seed_demo_campaign(app, DEMO_COMMUNE).await?;
+    crate::plans::seed_sample_measures(app, &cli).await?;
     Ok(accounts)
 }
 

@@ -23,6 +23,7 @@ pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
 pub use dossiers::{DossierEventRecord, DossierRecord};
 pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitSelection};
+pub use plans::{MeasureValueRecord, TaskStatusRecord};
 pub use reports::{ReportClosureRecord, ReportRecord, ReportVersionRecord};
 pub use sessions::SessionRecord;
 pub use surveys::{NewSurveyAnswer, SurveyCampaignRecord, SurveyCount, TokenAnswer, TokenCount};

@@ -1,0 +1,161 @@
+//! Plans: actuals from measures and evaluations, statuses, drill-down, writes and permissions.
+
+use ntm_app::plans::{MeasureInput, enter_measures, plan_progress, set_task_status, tasks};
+use ntm_app::{Actor, AppError};
+use ntm_domain::plans::TargetStatus;
+use ntm_testkit::{Db, both_backends};
+
+use super::{app, reference, user};
+
+both_backends!(plan_progress_of_the_demo_sample, |db: Db| async move {
+    let app = app(db);
+    reference(&app).await;
+    ntm_app::demo::seed_sample_observations(&app, &Actor::cli())
+        .await
+        .expect("observations");
+    let n = ntm_app::plans::seed_sample_measures(&app, &Actor::cli())
+        .await
+        .expect("measures");
+    assert!(n > 100, "{n}");
+    let officer = user(&app, "tinh84", "province_officer@84").await;
+    let p = plan_progress(&app, &officer, "tra-vinh-2023", 2023, None)
+        .await
+        .expect("progress");
+    assert_eq!(p.targets.len(), 14);
+    let t = |c: &str| p.targets.iter().find(|t| t.code == c).expect("target");
+    let tinh = t("1a-tinh");
+    assert_eq!(tinh.actual, Some(34.5));
+    assert_eq!(tinh.actual_display, "34,5 %");
+    assert_eq!(tinh.status, TargetStatus::Met);
+    assert_eq!(tinh.units.len(), 1);
+    let xa = t("1a-xa");
+    assert_eq!(xa.per_level[0].units, 106);
+    assert_eq!(xa.per_level[0].with_value, 106);
+    assert_eq!(xa.units.len(), 106);
+    assert!(xa.actual.is_some());
+    // 2023 is the due year and it is over: a target not met is off track.
+    if xa.actual < Some(20.0) {
+        assert_eq!(xa.status, TargetStatus::OffTrack);
+    }
+    // The smart pilot count has no sample value: no data, never "off track".
+    assert_eq!(t("4").status, TargetStatus::NoData);
+    assert_eq!(t("4").actual_display, "—");
+    // Indicator 8.4: confirmed share first, provisional beside it, over the 106 communes.
+    let s = t("1b-8.4");
+    let l = &s.per_level[0];
+    assert_eq!(l.units, 106);
+    assert!(l.tentative.is_some() && l.no_known_shortfall.is_some());
+    assert!(l.no_known_shortfall >= l.actual);
+    assert_eq!(s.units.len(), 106);
+    // Two levels: one figure per level.
+    assert_eq!(t("3").per_level.len(), 2);
+    assert_eq!(t("1d").agency_cite.as_deref(), Some("V.1.đ"));
+    assert!(t("1a-xa").agency_inherited);
+
+    // A district's own figures.
+    let d = plan_progress(&app, &officer, "tra-vinh-2023", 2023, Some("842"))
+        .await
+        .expect("district");
+    let dx = d.targets.iter().find(|t| t.code == "1a-xa").expect("1a-xa");
+    assert!(dx.units.len() < 106 && !dx.units.is_empty());
+
+    // Permissions.
+    let anon = Actor::Anonymous { origin: "x".into() };
+    assert!(matches!(
+        plan_progress(&app, &anon, "tra-vinh-2023", 2023, None).await,
+        Err(AppError::Unauthorized(_))
+    ));
+    let other = user(&app, "tinh86", "province_officer@86").await;
+    assert!(matches!(
+        plan_progress(&app, &other, "tra-vinh-2023", 2023, None).await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        plan_progress(&app, &officer, "no-such-plan", 2023, None).await,
+        Err(AppError::NotFound(_))
+    ));
+});
+
+both_backends!(measure_entry_and_task_status, |db: Db| async move {
+    let app = app(db);
+    reference(&app).await;
+    let officer = user(&app, "tinh84", "province_officer@84").await;
+    let viewer = user(&app, "xem84", "viewer@84").await;
+    let input = |value: &str, expected: Option<i64>| MeasureInput {
+        unit_code: "84".into(),
+        measure: "officials_trained_pct".into(),
+        year: 2023,
+        value: value.into(),
+        note: String::new(),
+        expected_version: expected,
+    };
+    let r = enter_measures(&app, &officer, &[input("40,5", None)])
+        .await
+        .expect("enter");
+    assert_eq!(r[0].version, 1);
+    assert_eq!(r[0].value_text, "40.5");
+    // Stale version: refused, nothing overwritten.
+    assert!(matches!(
+        enter_measures(&app, &officer, &[input("41", None)]).await,
+        Err(AppError::Conflict(_))
+    ));
+    enter_measures(&app, &officer, &[input("41", Some(1))])
+        .await
+        .expect("second version");
+    // Bad input.
+    assert!(matches!(
+        enter_measures(&app, &officer, &[input("140", Some(2))]).await,
+        Err(AppError::Validation(_))
+    ));
+    assert!(matches!(
+        enter_measures(&app, &officer, &[input("abc", Some(2))]).await,
+        Err(AppError::Validation(_))
+    ));
+    // A viewer may not write.
+    assert!(matches!(
+        enter_measures(&app, &viewer, &[input("50", Some(2))]).await,
+        Err(AppError::Forbidden(_))
+    ));
+    let h = ntm_app::plans::measure_history(&app, &officer, "84", "officials_trained_pct", 2023)
+        .await
+        .expect("history");
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[0].value_text, "41");
+    let p = plan_progress(&app, &officer, "tra-vinh-2023", 2023, None)
+        .await
+        .expect("progress");
+    let t = p.targets.iter().find(|t| t.code == "1d").expect("1d");
+    assert_eq!(t.actual, Some(41.0));
+
+    // Tasks of the HCMC plan: a province officer of 79 edits; others may not.
+    let hcm = user(&app, "tinh79", "province_officer@79").await;
+    let v = tasks(&app, &hcm, "hcm-2023-2025").await.expect("tasks");
+    assert_eq!(v.len(), 25);
+    set_task_status(
+        &app,
+        &hcm,
+        "hcm-2023-2025",
+        "I.1",
+        "in_progress",
+        "đang làm",
+        None,
+    )
+    .await
+    .expect("status");
+    assert!(matches!(
+        set_task_status(&app, &hcm, "hcm-2023-2025", "I.1", "done", "", None).await,
+        Err(AppError::Conflict(_))
+    ));
+    assert!(matches!(
+        set_task_status(&app, &hcm, "hcm-2023-2025", "I.1", "finished", "", Some(1)).await,
+        Err(AppError::Validation(_))
+    ));
+    assert!(matches!(
+        set_task_status(&app, &officer, "hcm-2023-2025", "I.1", "done", "", Some(1)).await,
+        Err(AppError::Forbidden(_))
+    ));
+    let v = tasks(&app, &hcm, "hcm-2023-2025").await.expect("tasks");
+    let i1 = v.iter().find(|t| t.task.code == "I.1").expect("I.1");
+    assert_eq!(i1.status.as_str(), "in_progress");
+    assert_eq!(i1.version, Some(1));
+});
