@@ -11,6 +11,7 @@ mod criteria_sets;
 mod db;
 mod dossiers;
 mod observations;
+mod plans;
 mod reports;
 mod sessions;
 mod settings;
