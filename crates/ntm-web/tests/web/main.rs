@@ -15,5 +15,6 @@ mod i18n;
 mod pages;
 mod provincial;
 mod scorecard;
+mod survey;
 mod tree;
 mod workbook;
