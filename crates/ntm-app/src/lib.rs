@@ -14,6 +14,7 @@ pub mod dossiers;
 pub mod error;
 pub mod plans;
 pub mod provincial;
+pub mod reports;
 pub mod surveys;
 pub mod units;
 pub mod users;
