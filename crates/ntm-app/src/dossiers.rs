@@ -10,8 +10,9 @@
 //! `EnterObservations`; district and province officers: `VerifyObservations`), checked with
 //! `authz::require`. `Admin` does not stand in for an official (the domain's rule).
 //!
-//! Facts: documents are *declared* by the actor (`documents` in the action; no upload yet) and
-//! accumulate over the dossier's events; "every criterion met on verified data" comes from
+//! Facts: documents are the files attached to the dossier ([`attach_document`]: kind from the
+//! procedure's list, type checked by magic bytes, stored under `<data_dir>/dossiers/`), plus
+//! any *declared* by an actor (`documents` in the action, kept for the REST API); "every criterion met on verified data" comes from
 //! [`crate::criteria::evaluate`]: confirmed status `met` and every entered indicator
 //! `verified`, never the tentative figures; the satisfaction rate is `None` until survey
 //! campaigns exist, so recognition is refused for now (as the domain requires).
@@ -21,18 +22,21 @@ use std::collections::BTreeSet;
 use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::{Grant, Permission, Role};
 use ntm_domain::criteria::Status;
+use ntm_domain::dossier::Procedure;
 use ntm_domain::dossier::{
     self, Action, ActionKind, Deadline, DocumentKind, Dossier, DossierKind, DossierState, Facts,
-    HolidayCalendar, NationalDayExtra, Period, StepKind, WorkflowError,
+    Period, StepKind, WorkflowError,
 };
 use ntm_domain::observation::ObsStatus;
 use ntm_domain::units::Unit;
-use ntm_store::{DossierEventRecord, DossierRecord};
+use ntm_store::{DossierDocumentRecord, DossierEventRecord, DossierRecord, NotificationRecord};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::authz::{Actor, require};
 use crate::criteria::{UnitResult, require_on_unit};
+use crate::notifications::{Message, new_record};
+use crate::procedure_settings::{self as psettings, ProvinceSettings};
 use crate::{App, AppError, now, today};
 
 /// What opening a dossier needs.
@@ -90,10 +94,16 @@ pub struct DossierView {
     pub deadline: Option<Deadline>,
     /// Past a known maximum limit today.
     pub overdue: bool,
-    /// Documents declared so far.
+    /// Documents present so far: attached files and declared kinds.
     pub documents: Vec<DocumentKind>,
     /// Filled by [`get`] only.
     pub events: Vec<EventView>,
+    /// Attached files (filled by [`get`] only).
+    pub attached: Vec<DossierDocumentRecord>,
+    /// The procedure with the province's settings applied (`None` if it cannot be built).
+    pub procedure: Option<Procedure>,
+    /// The province's configured satisfaction threshold for this kind: (percent, basis).
+    pub threshold: Option<(u32, String)>,
 }
 
 fn audit(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
@@ -186,14 +196,6 @@ fn action_str(k: ActionKind) -> Result<String, AppError> {
     }
 }
 
-/// Fixed-date public holidays around `today` (lunar holidays are not configured yet).
-fn calendar(today: Date) -> HolidayCalendar {
-    HolidayCalendar::new(
-        (today.year() - 2..=today.year() + 1)
-            .flat_map(|y| dossier::fixed_date_holidays(y, NationalDayExtra::After)),
-    )
-}
-
 fn check_not_future(date: Date) -> Result<Date, AppError> {
     if date > today() {
         return Err(AppError::invalid(
@@ -233,26 +235,43 @@ fn event_view(e: &DossierEventRecord) -> EventView {
     }
 }
 
+fn parse_document_kind(s: &str) -> Option<DocumentKind> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+}
+
+/// `DocumentKind` as snake_case text.
+pub fn document_kind_str(k: DocumentKind) -> String {
+    match serde_json::to_value(k) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
 fn view(
     r: &DossierRecord,
     events: &[DossierEventRecord],
+    attached: &[DossierDocumentRecord],
+    settings: &ProvinceSettings,
     with_events: bool,
 ) -> Result<DossierView, AppError> {
     let d: Dossier = serde_json::from_str(&r.data).map_err(internal)?;
     let today = today();
-    let cal = calendar(today);
-    let (deadline, overdue) = match d.procedure() {
-        Ok(p) => (
-            dossier::deadline(&p, &cal, &d),
-            dossier::is_overdue(&p, &cal, &d, today),
+    let cal = psettings::calendar_for(settings, today);
+    let procedure = psettings::procedure_for(settings, &d).ok();
+    let (deadline, overdue) = match &procedure {
+        Some(p) => (
+            dossier::deadline(p, &cal, &d),
+            dossier::is_overdue(p, &cal, &d, today),
         ),
-        Err(_) => (None, false),
+        None => (None, false),
     };
     let evs: Vec<EventView> = events.iter().map(event_view).collect();
     let documents: BTreeSet<DocumentKind> = evs
         .iter()
         .flat_map(|e| e.documents.iter().copied())
+        .chain(attached.iter().filter_map(|a| parse_document_kind(&a.kind)))
         .collect();
+    let threshold = settings.satisfaction(d.kind);
     Ok(DossierView {
         id: r.id,
         unit_code: r.unit_code.clone(),
@@ -268,6 +287,13 @@ fn view(
         overdue,
         documents: documents.into_iter().collect(),
         events: if with_events { evs } else { Vec::new() },
+        attached: if with_events {
+            attached.to_vec()
+        } else {
+            Vec::new()
+        },
+        procedure,
+        threshold,
     })
 }
 
@@ -328,7 +354,8 @@ pub async fn create(app: &App, actor: &Actor, input: NewDossier) -> Result<Dossi
         }),
     );
     let stored = app.db.insert_dossier(&rec, entry).await?;
-    view(&stored, &[], true)
+    let settings = psettings::load(app, &stored.province_code).await?;
+    view(&stored, &[], &[], &settings, true)
 }
 
 async fn load(app: &App, id: Uuid) -> Result<(DossierRecord, Unit), AppError> {
@@ -353,7 +380,9 @@ pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<DossierView, AppE
     let (r, u) = load(app, id).await?;
     require_on_unit(app, actor, Permission::ViewUnits, &u).await?;
     let events = app.db.dossier_events(id).await?;
-    view(&r, &events, true)
+    let attached = app.db.dossier_documents(id).await?;
+    let settings = psettings::load(app, &r.province_code).await?;
+    view(&r, &events, &attached, &settings, true)
 }
 
 /// Dossiers of the units under `unit_code` (the unit included), or of every unit in the
@@ -391,10 +420,17 @@ pub async fn list(
         }
     };
     let mut out = Vec::new();
+    let mut settings: std::collections::BTreeMap<String, ProvinceSettings> = Default::default();
     for prefix in prefixes {
         for r in app.db.dossiers_in_subtree(&prefix).await? {
             let events = app.db.dossier_events(r.id).await?;
-            out.push(view(&r, &events, false)?);
+            let attached = app.db.dossier_documents(r.id).await?;
+            if !settings.contains_key(&r.province_code) {
+                let s = psettings::load(app, &r.province_code).await?;
+                settings.insert(r.province_code.clone(), s);
+            }
+            let s = settings.get(&r.province_code).cloned().unwrap_or_default();
+            out.push(view(&r, &events, &attached, &s, false)?);
         }
     }
     Ok(out)
@@ -441,7 +477,8 @@ pub async fn act(
     if parse_kind(&r.kind)? != d.kind {
         return Err(internal("kind column and data disagree"));
     }
-    let procedure = d.procedure().map_err(|e| workflow(e.into()))?;
+    let settings = psettings::load(app, &r.province_code).await?;
+    let procedure = psettings::procedure_for(&settings, &d).map_err(|e| workflow(e.into()))?;
     let step = input.action.step();
     let role = procedure
         .step(step)
@@ -456,9 +493,11 @@ pub async fn act(
         )));
     }
     let events = app.db.dossier_events(id).await?;
+    let attached = app.db.dossier_documents(id).await?;
     let mut documents: BTreeSet<DocumentKind> = events
         .iter()
         .flat_map(|e| event_view(e).documents)
+        .chain(attached.iter().filter_map(|a| parse_document_kind(&a.kind)))
         .collect();
     documents.extend(input.documents.iter().copied());
     let needs_recognition = matches!(
@@ -516,13 +555,356 @@ pub async fn act(
         }),
     );
     let data = serde_json::to_string(&t.dossier).map_err(internal)?;
+    let notes =
+        notifications_for(app, actor, &procedure, &t.dossier, &unit, t.event.action).await?;
     let stored = app
         .db
-        .append_dossier_event(r.version, t.dossier.state.as_str(), &data, &ev, entry)
+        .append_dossier_event_notifying(
+            r.version,
+            t.dossier.state.as_str(),
+            &data,
+            &ev,
+            entry,
+            &notes,
+        )
         .await?;
     let mut all = events;
     all.push(ev);
-    view(&stored, &all, true)
+    view(&stored, &all, &attached, &settings, true)
+}
+
+/// Paths that stand for a unit when looking for who covers it: its own record's and, when
+/// it differs, the one of the record valid today (same code and level).
+async fn unit_paths(app: &App, unit: &Unit) -> Result<Vec<String>, AppError> {
+    let mut paths = vec![unit.path.clone()];
+    if let Some(now) = app.db.unit_on(&unit.code, today()).await?
+        && now.level == unit.level
+        && now.path != unit.path
+    {
+        paths.push(now.path);
+    }
+    Ok(paths)
+}
+
+/// Who is told about a transition: the holders of the role acting at the dossier's next
+/// step on its unit, and the unit's own officers when the dossier is returned, decided,
+/// published or revoked; never the actor.
+async fn notifications_for(
+    app: &App,
+    actor: &Actor,
+    procedure: &Procedure,
+    d: &Dossier,
+    unit: &Unit,
+    action: ActionKind,
+) -> Result<Vec<NotificationRecord>, AppError> {
+    let paths = unit_paths(app, unit).await?;
+    let link = format!("/dossiers/{}", d.id);
+    let me = match actor {
+        Actor::User { id, .. } => Some(*id),
+        _ => None,
+    };
+    let mut out: Vec<NotificationRecord> = Vec::new();
+    let mut told: BTreeSet<Uuid> = BTreeSet::new();
+    let args = |extra: Vec<(String, String)>| {
+        let mut a = vec![
+            ("unit".to_owned(), unit.name.clone()),
+            ("code".to_owned(), unit.code.clone()),
+            ("state".to_owned(), d.state.as_str().to_owned()),
+        ];
+        a.extend(extra);
+        a
+    };
+    if let Some(step) = dossier::calendar::pending_step(procedure, d)
+        && let Some(s) = procedure.step(step)
+        && !matches!(step, StepKind::Preparation)
+    {
+        let msg = Message {
+            key: "dossier-notify-step".into(),
+            args: args(vec![("step".into(), step.as_str().into())]),
+        };
+        for h in app
+            .db
+            .role_holders_covering(s.role.as_str(), &paths)
+            .await?
+        {
+            if Some(h.user_id) != me && told.insert(h.user_id) {
+                out.push(new_record(h.user_id, Some(d.id), &msg, &link));
+            }
+        }
+    }
+    let to_unit = matches!(
+        action,
+        ActionKind::ReviewReturn
+            | ActionKind::AppraiseReturn
+            | ActionKind::Decide
+            | ActionKind::Publish
+            | ActionKind::Revoke
+    );
+    if to_unit && let Some(s) = procedure.step(StepKind::Preparation) {
+        let msg = Message {
+            key: "dossier-notify-outcome".into(),
+            args: args(vec![("action".into(), action_str(action)?)]),
+        };
+        for h in app
+            .db
+            .role_holders_covering(s.role.as_str(), &paths)
+            .await?
+        {
+            if Some(h.user_id) != me && told.insert(h.user_id) {
+                out.push(new_record(h.user_id, Some(d.id), &msg, &link));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Which actions `actor` may try on the dossier now: the dossier's state allows the action
+/// and the actor holds the step's role on the unit (with its permission). The domain still
+/// decides (dates, documents, recognition conditions).
+pub async fn available_actions(
+    app: &App,
+    actor: &Actor,
+    v: &DossierView,
+) -> Result<Vec<ActionKind>, AppError> {
+    use DossierState as S;
+    let Some(p) = &v.procedure else {
+        return Ok(Vec::new());
+    };
+    if let Actor::Anonymous { .. } = actor {
+        return Ok(Vec::new());
+    }
+    let unit = match app.db.dossier(v.id).await? {
+        Some(r) => app.db.unit_by_id(r.unit_id).await?,
+        None => None,
+    }
+    .ok_or_else(|| AppError::NotFound(format!("dossier {}", v.id)))?;
+    let review = dossier::machine::review_applies(p, today());
+    let candidates: Vec<ActionKind> = match v.dossier.state {
+        S::Preparing => vec![ActionKind::StartPosting],
+        S::PublicPosting => vec![ActionKind::EndPosting],
+        S::ReadyToSubmit => vec![ActionKind::Submit],
+        S::Submitted if review => vec![ActionKind::ReviewPass, ActionKind::ReviewReturn],
+        S::Submitted | S::Reviewed => vec![ActionKind::AppraisePass, ActionKind::AppraiseReturn],
+        S::Appraised => vec![ActionKind::Decide],
+        S::Recognized => vec![ActionKind::Publish, ActionKind::Revoke],
+        S::Published => vec![ActionKind::Revoke],
+        S::Revoked => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for k in candidates {
+        let step = match k {
+            ActionKind::StartPosting | ActionKind::EndPosting => StepKind::PublicPosting,
+            ActionKind::Submit => StepKind::Submission,
+            ActionKind::ReviewPass | ActionKind::ReviewReturn => StepKind::Review,
+            ActionKind::AppraisePass | ActionKind::AppraiseReturn => StepKind::Appraisal,
+            ActionKind::Decide => StepKind::Decision,
+            ActionKind::Publish => StepKind::Publication,
+            ActionKind::Revoke => StepKind::Revocation,
+        };
+        let Some(s) = p.step(step) else { continue };
+        if require_role(app, actor, s.role, &unit).await.is_ok() {
+            out.push(k);
+        }
+    }
+    Ok(out)
+}
+
+/// Largest document accepted (20 MB).
+pub const MAX_DOCUMENT_BYTES: usize = 20 * 1024 * 1024;
+
+/// The type of a file by its first bytes: PDF, PNG, JPEG, or an Office Open XML package
+/// (DOCX or XLSX, told apart by the names of its parts). `None` for anything else.
+pub fn sniff_document(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    fn contains(hay: &[u8], needle: &[u8]) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle)
+    }
+    if bytes.starts_with(b"%PDF-") {
+        Some(("application/pdf", "pdf"))
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("image/png", "png"))
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("image/jpeg", "jpg"))
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        if contains(bytes, b"word/") {
+            Some((
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "docx",
+            ))
+        } else if contains(bytes, b"xl/") {
+            Some((
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+            ))
+        } else {
+            None
+        }
+    } else {
+        None
+    }
+}
+
+/// The roles that act at some step of the dossier's procedure and that `actor` holds on its
+/// unit (attaching documents is open to whoever takes part in the procedure).
+async fn require_participant(
+    app: &App,
+    actor: &Actor,
+    p: &Procedure,
+    unit: &Unit,
+) -> Result<Role, AppError> {
+    let mut first_err = None;
+    let mut roles: Vec<Role> = p.steps.iter().map(|s| s.role).collect();
+    roles.dedup();
+    for role in roles {
+        match require_role(app, actor, role, unit).await {
+            Ok(()) => return Ok(role),
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_err.unwrap_or_else(|| AppError::Forbidden("no step of this procedure".into())))
+}
+
+/// Attaches a file to a dossier as a document of `kind` (one of the procedure's document
+/// kinds). The type is checked by its content (PDF, DOCX, XLSX, JPG, PNG), the size against
+/// [`MAX_DOCUMENT_BYTES`]; the bytes go to `<data_dir>/dossiers/<2 hex>/<sha256>`, the row
+/// and its audit entry in one transaction. Not after the decision.
+pub async fn attach_document(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    kind: DocumentKind,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<DossierDocumentRecord, AppError> {
+    if let Actor::Anonymous { .. } = actor {
+        return Err(AppError::Unauthorized("login required".into()));
+    }
+    let (r, unit) = load(app, id).await?;
+    require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
+    let d: Dossier = serde_json::from_str(&r.data).map_err(internal)?;
+    let settings = psettings::load(app, &r.province_code).await?;
+    let p = psettings::procedure_for(&settings, &d).map_err(|e| workflow(e.into()))?;
+    require_participant(app, actor, &p, &unit).await?;
+    if matches!(
+        d.state,
+        DossierState::Recognized | DossierState::Published | DossierState::Revoked
+    ) {
+        return Err(AppError::invalid(
+            "file",
+            "hồ sơ đã có quyết định: không đính kèm thêm (the dossier is closed)",
+        ));
+    }
+    if !p
+        .steps
+        .iter()
+        .any(|s| s.documents.iter().any(|x| x.kind == kind))
+    {
+        return Err(AppError::invalid(
+            "kind",
+            format!("quy trình này không có loại tài liệu {}", kind.name_vi()),
+        ));
+    }
+    let name = file_name.trim();
+    if name.is_empty() || name.chars().count() > 255 {
+        return Err(AppError::invalid(
+            "file",
+            "tên tệp phải có từ 1 đến 255 ký tự (file name 1 to 255 characters)",
+        ));
+    }
+    if bytes.is_empty() {
+        return Err(AppError::invalid("file", "tệp rỗng (the file is empty)"));
+    }
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(AppError::invalid(
+            "file",
+            "tệp lớn hơn 20 MB (the file is larger than 20 MB)",
+        ));
+    }
+    let Some((media_type, _ext)) = sniff_document(&bytes) else {
+        return Err(AppError::invalid(
+            "file",
+            "chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc PNG (nội dung tệp không phải các loại này)",
+        ));
+    };
+    use sha2::Digest;
+    let sha = hex::encode(sha2::Sha256::digest(&bytes));
+    let rel = format!("dossiers/{}/{sha}", &sha[..2]);
+    let path = app.config.data_dir.join(&rel);
+    let size = bytes.len() as i64;
+    tokio::task::spawn_blocking(move || store_file(&path, &bytes))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("cannot store dossier document: {e}")))?;
+    let rec = DossierDocumentRecord {
+        id: Uuid::now_v7(),
+        dossier_id: id,
+        kind: document_kind_str(kind),
+        file_name: name.to_owned(),
+        media_type: media_type.to_owned(),
+        sha256: sha,
+        size,
+        stored_path: rel,
+        uploaded_by: actor.audit_name(),
+        created_at: now(),
+    };
+    let entry = audit(
+        actor,
+        "dossier.document",
+        &format!("dossier:{id}"),
+        serde_json::json!({
+            "unit": r.unit_code, "kind": rec.kind, "file": rec.file_name,
+            "sha256": rec.sha256, "size": size, "media_type": media_type,
+        }),
+    );
+    Ok(app.db.insert_dossier_document(&rec, entry).await?)
+}
+
+/// Writes a content-addressed file atomically (temporary file, then rename).
+fn store_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp-{}", Uuid::now_v7()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// One attached document and its bytes, for a user who may view the dossier's unit. The
+/// path comes from the database, never from the request.
+pub async fn document_file(
+    app: &App,
+    actor: &Actor,
+    doc_id: Uuid,
+) -> Result<(DossierDocumentRecord, Vec<u8>), AppError> {
+    if let Actor::Anonymous { .. } = actor {
+        return Err(AppError::Unauthorized("login required".into()));
+    }
+    let not_found = || AppError::NotFound(format!("dossier document {doc_id}"));
+    let doc = app
+        .db
+        .dossier_document(doc_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let (_, unit) = load(app, doc.dossier_id).await?;
+    require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
+    let rel = std::path::Path::new(&doc.stored_path);
+    let safe = rel.starts_with("dossiers")
+        && rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !safe {
+        return Err(AppError::Internal(format!(
+            "dossier document {doc_id} has an unexpected stored path"
+        )));
+    }
+    let bytes = tokio::fs::read(app.config.data_dir.join(rel))
+        .await
+        .map_err(|e| AppError::Internal(format!("cannot read dossier document {doc_id}: {e}")))?;
+    Ok((doc, bytes))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::append_audit_tx;
 use crate::db::{Db, Result, StoreError, db_time, like_escape, sql};
+use crate::notifications::{NotificationRecord, insert_notification_tx};
 
 /// One stored dossier (its current state).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -58,6 +59,45 @@ pub struct DossierEventRecord {
     /// JSON: the action with its reason or decision, the event note, documents declared.
     pub payload: String,
     pub created_at: OffsetDateTime,
+}
+
+/// A file attached to a dossier (bytes under `<data_dir>/<stored_path>`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DossierDocumentRecord {
+    pub id: Uuid,
+    pub dossier_id: Uuid,
+    /// `DocumentKind` as snake_case text.
+    pub kind: String,
+    /// The name shown to people (never used as a path).
+    pub file_name: String,
+    /// Detected from the content (magic bytes).
+    pub media_type: String,
+    pub sha256: String,
+    pub size: i64,
+    pub stored_path: String,
+    pub uploaded_by: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// One procedure setting of a province: `kind` is `holiday` (key: `YYYY-MM-DD`),
+/// `time_limit` (key: the step, value: `<days> <working|calendar>`) or `satisfaction`
+/// (key: the dossier kind, value: the percent); `basis` is the document and article cited.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProcedureSetting {
+    pub province_code: String,
+    pub kind: String,
+    pub key: String,
+    pub value: String,
+    pub basis: String,
+    pub updated_by: String,
+    pub updated_at: OffsetDateTime,
+}
+
+macro_rules! document_cols {
+    () => {
+        "id, dossier_id, kind, file_name, media_type, sha256, size, stored_path, uploaded_by, \
+         created_at"
+    };
 }
 
 macro_rules! dossier_cols {
@@ -171,6 +211,21 @@ impl Db {
         event: &DossierEventRecord,
         audit: NewAuditEntry,
     ) -> Result<DossierRecord> {
+        self.append_dossier_event_notifying(expected_version, state, data, event, audit, &[])
+            .await
+    }
+
+    /// [`Db::append_dossier_event`], also storing `notes` (notifications about the
+    /// transition) in the same transaction.
+    pub async fn append_dossier_event_notifying(
+        &self,
+        expected_version: i64,
+        state: &str,
+        data: &str,
+        event: &DossierEventRecord,
+        audit: NewAuditEntry,
+        notes: &[NotificationRecord],
+    ) -> Result<DossierRecord> {
         if event.seq != expected_version + 1 {
             return Err(StoreError::Integrity(format!(
                 "event seq {} does not follow version {expected_version}",
@@ -235,8 +290,135 @@ impl Db {
                 event.dossier_id
             ))
             .await?;
+        for n in notes {
+            insert_notification_tx(&mut tx, n).await?;
+        }
         append_audit_tx(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(d)
+    }
+
+    /// Stores a document attached to a dossier (its bytes are already on disk), with its
+    /// audit entry. `NotFound` when there is no such dossier.
+    pub async fn insert_dossier_document(
+        &self,
+        d: &DossierDocumentRecord,
+        audit: NewAuditEntry,
+    ) -> Result<DossierDocumentRecord> {
+        let mut tx = self.begin().await?;
+        tx.execute(sql!(
+            "INSERT INTO dossier_documents (id, dossier_id, kind, file_name, media_type, sha256, \
+             size, stored_path, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+             $9, $10)",
+            d.id,
+            d.dossier_id,
+            d.kind.as_str(),
+            d.file_name.as_str(),
+            d.media_type.as_str(),
+            d.sha256.as_str(),
+            d.size,
+            d.stored_path.as_str(),
+            d.uploaded_by.as_str(),
+            d.created_at,
+        ))
+        .await
+        .map_err(|e| {
+            if e.is_foreign_key_violation() {
+                StoreError::NotFound
+            } else {
+                e
+            }
+        })?;
+        append_audit_tx(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(DossierDocumentRecord {
+            created_at: db_time(d.created_at),
+            ..d.clone()
+        })
+    }
+
+    /// The documents attached to a dossier, oldest first.
+    pub async fn dossier_documents(&self, dossier_id: Uuid) -> Result<Vec<DossierDocumentRecord>> {
+        self.fetch_all(sql!(
+            concat!(
+                "SELECT ",
+                document_cols!(),
+                " FROM dossier_documents WHERE dossier_id = $1 ORDER BY created_at, id"
+            ),
+            dossier_id
+        ))
+        .await
+    }
+
+    /// One attached document by id.
+    pub async fn dossier_document(&self, id: Uuid) -> Result<Option<DossierDocumentRecord>> {
+        self.fetch_optional(sql!(
+            concat!(
+                "SELECT ",
+                document_cols!(),
+                " FROM dossier_documents WHERE id = $1"
+            ),
+            id
+        ))
+        .await
+    }
+
+    /// A province's procedure settings (holidays, time limits, thresholds).
+    pub async fn procedure_settings(&self, province_code: &str) -> Result<Vec<ProcedureSetting>> {
+        self.fetch_all(sql!(
+            "SELECT province_code, kind, key, value, basis, updated_by, updated_at \
+             FROM procedure_settings WHERE province_code = $1 ORDER BY kind, key",
+            province_code
+        ))
+        .await
+    }
+
+    /// Stores (or replaces) one procedure setting of a province, with its audit entry.
+    pub async fn put_procedure_setting(
+        &self,
+        s: &ProcedureSetting,
+        audit: NewAuditEntry,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.execute(sql!(
+            "INSERT INTO procedure_settings (province_code, kind, key, value, basis, updated_by, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (province_code, kind, \
+             key) DO UPDATE SET value = excluded.value, basis = excluded.basis, \
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            s.province_code.as_str(),
+            s.kind.as_str(),
+            s.key.as_str(),
+            s.value.as_str(),
+            s.basis.as_str(),
+            s.updated_by.as_str(),
+            s.updated_at,
+        ))
+        .await?;
+        append_audit_tx(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes one procedure setting of a province, with its audit entry; how many rows went.
+    pub async fn delete_procedure_setting(
+        &self,
+        province_code: &str,
+        kind: &str,
+        key: &str,
+        audit: NewAuditEntry,
+    ) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let n = tx
+            .execute(sql!(
+                "DELETE FROM procedure_settings WHERE province_code = $1 AND kind = $2 \
+                 AND key = $3",
+                province_code,
+                kind,
+                key
+            ))
+            .await?;
+        append_audit_tx(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(n)
     }
 }

@@ -10,6 +10,7 @@ mod bulk;
 mod criteria_sets;
 mod db;
 mod dossiers;
+mod notifications;
 mod observations;
 mod plans;
 mod reports;
@@ -22,7 +23,8 @@ mod values;
 
 pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
-pub use dossiers::{DossierEventRecord, DossierRecord};
+pub use dossiers::{DossierDocumentRecord, DossierEventRecord, DossierRecord, ProcedureSetting};
+pub use notifications::{NotificationRecord, RoleHolder};
 pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitSelection};
 pub use plans::{MeasureValueRecord, TaskStatusRecord};
 pub use reports::{ReportClosureRecord, ReportRecord, ReportVersionRecord};

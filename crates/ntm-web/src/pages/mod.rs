@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod dashboard;
+pub mod dossiers;
 pub mod home;
 pub mod scorecard;
 pub mod survey;
@@ -79,6 +80,25 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             post(workbook::preview).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/units/{code}/workbook/apply", post(workbook::apply))
+        .route(
+            "/units/{code}/dossiers",
+            get(dossiers::list_page).post(dossiers::create),
+        )
+        .route("/dossiers/{id}", get(dossiers::detail_page))
+        .route("/dossiers/{id}/act", post(dossiers::act))
+        .route(
+            "/dossiers/{id}/documents",
+            post(dossiers::upload).layer(DefaultBodyLimit::max(
+                ntm_app::dossiers::MAX_DOCUMENT_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/dossier-documents/{id}", get(dossiers::download))
+        .route("/notifications", get(dossiers::notifications_page))
+        .route("/notifications/read", post(dossiers::mark_read))
+        .route(
+            "/units/{code}/procedure-settings",
+            get(dossiers::settings_page).post(dossiers::settings_post),
+        )
         .route(
             "/units/{code}/surveys",
             get(survey::list_page).post(survey::create),

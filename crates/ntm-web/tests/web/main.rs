@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod criteria;
 mod dashboard;
+mod dossier_pages;
 mod dossiers;
 mod hamlets;
 mod helpers;

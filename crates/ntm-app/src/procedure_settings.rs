@@ -1,0 +1,327 @@
+//! A province's own procedure settings: extra public holidays (Tết, Giỗ Tổ, compensatory
+//! days…), time limits per step and the satisfaction threshold per dossier kind, each with
+//! the basis it cites (decision, article). The dossier use cases apply them when computing
+//! deadlines and checking recognition ([`procedure_for`], [`calendar_for`]).
+//!
+//! Who may change them: a holder of `ManageCriteria` on the province (province officer,
+//! admin). Everyone who may view the province may read them.
+
+use ntm_domain::audit::NewAuditEntry;
+use ntm_domain::authz::Permission;
+use ntm_domain::dossier::{
+    self, DayUnit, DossierKind, HolidayCalendar, NationalDayExtra, Procedure, ProcedureError,
+    StepKind,
+};
+use ntm_domain::units::{Level, Unit};
+use ntm_store::ProcedureSetting;
+use time::Date;
+
+use crate::authz::Actor;
+use crate::criteria::require_on_unit;
+use crate::{App, AppError, now, today};
+
+pub const HOLIDAY: &str = "holiday";
+pub const TIME_LIMIT: &str = "time_limit";
+pub const SATISFACTION: &str = "satisfaction";
+
+/// One setting to store.
+#[derive(Debug, Clone)]
+pub enum SettingInput {
+    /// An extra day off (not a working day).
+    Holiday { date: Date },
+    /// A time limit for a step of a dossier kind.
+    TimeLimit {
+        kind: DossierKind,
+        step: StepKind,
+        days: u32,
+        unit: DayUnit,
+    },
+    /// The satisfaction threshold (percent) for a dossier kind.
+    Satisfaction { kind: DossierKind, percent: u32 },
+}
+
+/// The settings of a province, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct ProvinceSettings {
+    pub rows: Vec<ProcedureSetting>,
+}
+
+impl ProvinceSettings {
+    pub fn holidays(&self) -> impl Iterator<Item = Date> + '_ {
+        self.rows
+            .iter()
+            .filter(|r| r.kind == HOLIDAY)
+            .filter_map(|r| ntm_domain::text::parse_date(&r.key))
+    }
+
+    /// The procedure of a dossier with this province's time limits and threshold applied.
+    pub fn apply(&self, mut p: Procedure) -> Result<Procedure, ProcedureError> {
+        let kind = kind_str(p.kind);
+        for r in &self.rows {
+            match r.kind.as_str() {
+                TIME_LIMIT => {
+                    let Some((k, step)) = r.key.split_once('/') else {
+                        continue;
+                    };
+                    if k != kind {
+                        continue;
+                    }
+                    let Some(step) = parse_step(step) else {
+                        continue;
+                    };
+                    let Some((days, unit)) = parse_limit(&r.value) else {
+                        continue;
+                    };
+                    if p.has_step(step) {
+                        p = p.with_time_limit(step, days, unit, &r.basis)?;
+                    }
+                }
+                SATISFACTION if r.key == kind => {
+                    if let Ok(percent) = r.value.parse::<u32>() {
+                        p = p.with_satisfaction_threshold(percent, &r.basis)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(p)
+    }
+
+    /// The configured threshold of a dossier kind: (percent, basis).
+    pub fn satisfaction(&self, kind: DossierKind) -> Option<(u32, String)> {
+        let k = kind_str(kind);
+        self.rows
+            .iter()
+            .find(|r| r.kind == SATISFACTION && r.key == k)
+            .and_then(|r| r.value.parse().ok().map(|p| (p, r.basis.clone())))
+    }
+}
+
+pub fn kind_str(k: DossierKind) -> String {
+    match serde_json::to_value(k) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+pub fn parse_kind(s: &str) -> Option<DossierKind> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+}
+
+pub fn parse_step(s: &str) -> Option<StepKind> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+}
+
+pub fn unit_str(u: DayUnit) -> &'static str {
+    match u {
+        DayUnit::WorkingDays => "working",
+        DayUnit::CalendarDays => "calendar",
+    }
+}
+
+/// `"20 working"` → (20, working days).
+pub fn parse_limit(s: &str) -> Option<(u32, DayUnit)> {
+    let (d, u) = s.split_once(' ')?;
+    let unit = match u {
+        "working" => DayUnit::WorkingDays,
+        "calendar" => DayUnit::CalendarDays,
+        _ => return None,
+    };
+    Some((d.parse().ok()?, unit))
+}
+
+/// Every dossier kind a unit of `level` may open.
+pub fn kinds_for(level: Level) -> Vec<DossierKind> {
+    [
+        DossierKind::CommuneNtm,
+        DossierKind::CommuneAdvanced,
+        DossierKind::CommuneModel,
+        DossierKind::DistrictNtm,
+        DossierKind::DistrictAdvanced,
+    ]
+    .into_iter()
+    .filter(|k| k.level() == level)
+    .collect()
+}
+
+/// The settings of a province (no permission check: for use cases that checked already).
+pub async fn load(app: &App, province_code: &str) -> Result<ProvinceSettings, AppError> {
+    Ok(ProvinceSettings {
+        rows: app.db.procedure_settings(province_code).await?,
+    })
+}
+
+/// Fixed-date public holidays around `today` plus the province's configured days.
+pub fn calendar_for(settings: &ProvinceSettings, today: Date) -> HolidayCalendar {
+    HolidayCalendar::new(
+        (today.year() - 2..=today.year() + 1)
+            .flat_map(|y| dossier::fixed_date_holidays(y, NationalDayExtra::After)),
+    )
+    .with(settings.holidays())
+}
+
+/// The procedure of a dossier with the province's settings.
+pub fn procedure_for(
+    settings: &ProvinceSettings,
+    d: &dossier::Dossier,
+) -> Result<Procedure, ProcedureError> {
+    settings.apply(d.procedure()?)
+}
+
+async fn province(app: &App, code: &str) -> Result<Unit, AppError> {
+    let u = app
+        .db
+        .unit_on(code, today())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unit {code}")))?;
+    if u.level != Level::Province {
+        return Err(AppError::invalid(
+            "unit",
+            format!("{code} không phải là tỉnh (not a province)"),
+        ));
+    }
+    Ok(u)
+}
+
+/// The settings of a province, for people who may view it; `true` when the actor may edit.
+pub async fn get(
+    app: &App,
+    actor: &Actor,
+    province_code: &str,
+) -> Result<(Unit, ProvinceSettings, bool), AppError> {
+    if let Actor::Anonymous { .. } = actor {
+        return Err(AppError::Unauthorized("login required".into()));
+    }
+    let u = province(app, province_code).await?;
+    require_on_unit(app, actor, Permission::ViewUnits, &u).await?;
+    let can_edit = require_on_unit(app, actor, Permission::ManageCriteria, &u)
+        .await
+        .is_ok();
+    Ok((u, load(app, province_code).await?, can_edit))
+}
+
+fn audit(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
+    NewAuditEntry {
+        at: now(),
+        actor: actor.audit_name(),
+        action: action.to_string(),
+        target: target.to_string(),
+        detail: detail.to_string(),
+        origin: actor.origin(),
+    }
+}
+
+/// Stores one setting with its basis (required).
+pub async fn put(
+    app: &App,
+    actor: &Actor,
+    province_code: &str,
+    input: SettingInput,
+    basis: &str,
+) -> Result<(), AppError> {
+    let u = province(app, province_code).await?;
+    require_on_unit(app, actor, Permission::ManageCriteria, &u).await?;
+    let basis = basis.trim();
+    if basis.is_empty() {
+        return Err(AppError::invalid(
+            "basis",
+            "cần ghi căn cứ (văn bản, điều khoản) (the basis is required)",
+        ));
+    }
+    if basis.chars().count() > 500 {
+        return Err(AppError::invalid("basis", "căn cứ dài quá 500 ký tự"));
+    }
+    let (kind, key, value) = match input {
+        SettingInput::Holiday { date } => (HOLIDAY, date.to_string(), String::new()),
+        SettingInput::TimeLimit {
+            kind,
+            step,
+            days,
+            unit,
+        } => {
+            if days == 0 || days > 365 {
+                return Err(AppError::invalid(
+                    "days",
+                    "số ngày phải từ 1 đến 365 (days must be 1 to 365)",
+                ));
+            }
+            let p = Procedure::for_dossier(kind, today())
+                .or_else(|_| {
+                    Procedure::for_dossier(
+                        kind,
+                        dossier::TWO_TIER_FROM
+                            .previous_day()
+                            .unwrap_or(dossier::TWO_TIER_FROM),
+                    )
+                })
+                .map_err(|e| AppError::invalid("kind", e.to_string()))?;
+            if !p.has_step(step) {
+                return Err(AppError::invalid(
+                    "step",
+                    format!(
+                        "quy trình {} không có bước {}",
+                        kind.name_vi(),
+                        step.name_vi()
+                    ),
+                ));
+            }
+            (
+                TIME_LIMIT,
+                format!("{}/{}", kind_str(kind), step.as_str()),
+                format!("{days} {}", unit_str(unit)),
+            )
+        }
+        SettingInput::Satisfaction { kind, percent } => {
+            if percent == 0 || percent > 100 {
+                return Err(AppError::invalid(
+                    "percent",
+                    "ngưỡng phải từ 1 đến 100 % (1 to 100)",
+                ));
+            }
+            (SATISFACTION, kind_str(kind), percent.to_string())
+        }
+    };
+    let s = ProcedureSetting {
+        province_code: u.code.clone(),
+        kind: kind.to_owned(),
+        key: key.clone(),
+        value: value.clone(),
+        basis: basis.to_owned(),
+        updated_by: actor.audit_name(),
+        updated_at: now(),
+    };
+    let entry = audit(
+        actor,
+        "procedure_settings.put",
+        &u.code,
+        serde_json::json!({"kind": kind, "key": key, "value": value, "basis": basis}),
+    );
+    app.db.put_procedure_setting(&s, entry).await?;
+    Ok(())
+}
+
+/// Removes one setting.
+pub async fn delete(
+    app: &App,
+    actor: &Actor,
+    province_code: &str,
+    kind: &str,
+    key: &str,
+) -> Result<(), AppError> {
+    let u = province(app, province_code).await?;
+    require_on_unit(app, actor, Permission::ManageCriteria, &u).await?;
+    let entry = audit(
+        actor,
+        "procedure_settings.delete",
+        &u.code,
+        serde_json::json!({"kind": kind, "key": key}),
+    );
+    let n = app
+        .db
+        .delete_procedure_setting(&u.code, kind, key, entry)
+        .await?;
+    if n == 0 {
+        return Err(AppError::NotFound(format!("setting {kind} {key}")));
+    }
+    Ok(())
+}
