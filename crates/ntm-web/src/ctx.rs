@@ -43,6 +43,8 @@ pub struct Ctx {
     pub today: Date,
     /// The units the user's grants are scoped to (for the header), resolved once.
     pub scope_units: Vec<ScopeUnit>,
+    /// Unread in-app notifications of the user (0 when not logged in), for the header.
+    pub notifications_unread: i64,
 }
 
 /// A unit a user's role is scoped to, as shown in the header.

@@ -373,6 +373,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                     query,
                     today: ntm_app::today(),
                     scope_units: Vec::new(),
+                    notifications_unread: 0,
                 };
                 return if is_api {
                     problem_response(&info, &path, &request_id)
@@ -385,7 +386,14 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
 
     let today = ntm_app::today();
     let mut scope_units = Vec::new();
+    let mut notifications_unread = 0;
     if !is_api && let Some(u) = &user {
+        match ntm_app::notifications::unread(&st.app, &u.actor(&origin)).await {
+            Ok(n) => notifications_unread = n,
+            Err(e) => {
+                tracing::warn!(request_id = %request_id, error = %e, "cannot count notifications")
+            }
+        }
         let codes: Vec<String> = u
             .grants
             .iter()
@@ -420,6 +428,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         query,
         today,
         scope_units,
+        notifications_unread,
     };
     req.extensions_mut().insert(ctx.clone());
     let headers = req.headers().clone();

@@ -301,6 +301,9 @@ pub struct DashboardPage {
     pub dir: String,
     /// `?set=…&year=…` of this dashboard.
     pub base_query: String,
+    /// Recognition dossiers of the unit's subtree past a known deadline (for users who may
+    /// see them).
+    pub overdue_dossiers: Vec<crate::pages::dossiers::DossierRow>,
 }
 
 impl DashboardPage {
@@ -696,6 +699,7 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
     let (met, units, pct, tentative, nv, no_shortfall) = tally_view(lang, t);
     let unit_date = d.units_on;
     DashboardPage {
+        overdue_dossiers: Vec::new(),
         code: d.unit.code.clone(),
         name: d.unit.name.clone(),
         level: level_label(lang, d.unit.level),
@@ -752,7 +756,12 @@ pub async fn dashboard_page(
 ) -> Result<Response, WebError> {
     let (key, desc) = sort_params(&p)?;
     match load(&st, &ctx, &code, &p).await? {
-        Ok(d) => html(&build_page(ctx, *d, key, desc)),
+        Ok(d) => {
+            let overdue = crate::pages::dossiers::overdue_rows(&st, &ctx, &code).await;
+            let mut page = build_page(ctx, *d, key, desc);
+            page.overdue_dossiers = overdue;
+            html(&page)
+        }
         Err(redirect) => Ok(redirect),
     }
 }

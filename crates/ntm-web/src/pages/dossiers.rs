@@ -211,6 +211,22 @@ pub fn row(lang: Lang, v: &DossierView) -> DossierRow {
     }
 }
 
+/// Overdue dossiers of a unit's subtree, for the dashboards (empty when the user may not
+/// see them or is not logged in).
+pub async fn overdue_rows(st: &AppState, ctx: &Ctx, code: &str) -> Vec<DossierRow> {
+    if ctx.user.is_none() {
+        return Vec::new();
+    }
+    match app_dossiers::list(&st.app, &ctx.actor(), Some(code)).await {
+        Ok(list) => list
+            .iter()
+            .filter(|v| v.overdue)
+            .map(|v| row(ctx.lang, v))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 async fn list_view(
     st: &AppState,
     ctx: &Ctx,

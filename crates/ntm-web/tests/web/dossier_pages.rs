@@ -246,6 +246,15 @@ ntm_testkit::both_backends!(dossier_pages_walk_through, |db: Db| async move {
     assert!(n.contains(&path), "{n}");
     let n = xa.get("/notifications").await.text();
     assert!(n.contains("Không có thông báo nào"), "{n}");
+    assert!(!n.contains("id=\"nav-unread\""), "{n}");
+    let home = tinh.get("/").await.text();
+    assert!(home.contains("id=\"nav-unread\">1</span>"), "{home}");
+    // The unit page links to its dossiers.
+    let unit = xa.get(&format!("/units/{COMMUNE}")).await.text();
+    assert!(
+        unit.contains(&format!("/units/{COMMUNE}/dossiers")),
+        "{unit}"
+    );
 
     // Appraisal: pass is refused (criteria on verified data, satisfaction), plainly.
     let tp = tinh.get(&path).await.text();
@@ -570,9 +579,23 @@ ntm_testkit::both_backends!(dossier_pages_province_settings, |db: Db| async move
         "{page}"
     );
     assert!(!page.contains("Chưa có ngưỡng tỷ lệ hài lòng"), "{page}");
-    // The province's dossier list flags it too.
+    // The province's dossier list flags it too, and so does its dashboard (not for others).
     let pl = tinh.get("/units/86/dossiers").await.text();
     assert!(pl.contains("id=\"dossier-overdue-count\""), "{pl}");
+    let dash = tinh
+        .get("/units/86/dashboard?set=xa-ntm-2021-2025&year=2025")
+        .await;
+    assert_eq!(dash.status_code(), 200, "{}", dash.text());
+    assert!(
+        dash.text().contains("id=\"overdue-dossiers\""),
+        "{}",
+        dash.text()
+    );
+    assert!(dash.text().contains(&format!("/dossiers/{id}")));
+    let anon = browser(&app)
+        .get("/units/86/dashboard?set=xa-ntm-2021-2025&year=2025")
+        .await;
+    assert!(!anon.text().contains("id=\"overdue-dossiers\""));
 
     // Deleting a setting.
     let res = tinh
