@@ -27,6 +27,8 @@ pub mod templates {
     pub const HEADING: &str = include_str!("../templates/heading.typ");
     /// The recognition dossier for the appraisal council (issue 5 §4).
     pub const DOSSIER: &str = include_str!("../templates/dossier.typ");
+    /// The periodic progress report, 6-month or annual (issue 6 §4).
+    pub const PERIODIC_REPORT: &str = include_str!("../templates/periodic_report.typ");
 
     /// Files any template can `#import` by name.
     pub const LIBRARY: &[(&str, &str)] = &[("heading.typ", HEADING)];

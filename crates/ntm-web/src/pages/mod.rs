@@ -5,6 +5,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod dossiers;
 pub mod home;
+pub mod reports;
 pub mod scorecard;
 pub mod survey;
 pub mod tree;
@@ -80,6 +81,16 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             post(workbook::preview).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/units/{code}/workbook/apply", post(workbook::apply))
+        .route("/units/{code}/reports", get(reports::list))
+        .route("/units/{code}/reports/open", post(reports::open))
+        .route("/units/{code}/reports/close", post(reports::close))
+        .route("/reports/{id}", get(reports::page))
+        .route("/reports/{id}/narrative", post(reports::save))
+        .route("/reports/{id}/submit", post(reports::submit))
+        .route("/reports/{id}/accept", post(reports::accept))
+        .route("/reports/{id}/return", post(reports::return_report))
+        .route("/reports/{id}/report.xlsx", get(reports::xlsx))
+        .route("/reports/{id}/report.pdf", get(reports::pdf))
         .route(
             "/units/{code}/dossiers",
             get(dossiers::list_page).post(dossiers::create),

@@ -15,6 +15,7 @@ mod helpers;
 mod i18n;
 mod pages;
 mod provincial;
+mod reports;
 mod scorecard;
 mod survey;
 mod tree;
