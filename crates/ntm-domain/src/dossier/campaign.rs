@@ -106,7 +106,7 @@ impl Questionnaire {
                     ],
                 },
                 ExtraQuestion {
-                    text: "Ông/Bà có góp ý gì thêm không? (không bắt buộc)".into(),
+                    text: "Ông/Bà có góp ý gì thêm không?".into(),
                     options: vec![],
                 },
             ],

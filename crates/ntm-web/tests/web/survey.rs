@@ -546,6 +546,15 @@ ntm_testkit::both_backends!(survey_officer_endpoints_authorized, |db: Db| async 
     for path in &gets {
         assert_eq!(own.get(path).await.status_code(), 200, "own GET {path}");
     }
+    // REST: results as JSON.
+    let api = format!("/api/v1/surveys/{code}/results");
+    assert_eq!(anon.get(&api).await.status_code(), 401);
+    assert_eq!(other.get(&api).await.status_code(), 403);
+    assert_eq!(viewer.get(&api).await.status_code(), 403);
+    let v: serde_json::Value = own.get(&api).await.json();
+    assert_eq!(v["code"], code.as_str());
+    assert_eq!(v["total"]["valid"], 0);
+    assert_eq!(v["hamlets"].as_array().map(Vec::len), Some(2));
 });
 
 ntm_testkit::both_backends!(survey_public_page_weight, |db: Db| async move {
