@@ -10,6 +10,7 @@ pub mod authz;
 pub mod criteria;
 pub mod dashboard;
 pub mod demo;
+pub mod dossier_pdf;
 pub mod dossiers;
 pub mod error;
 pub mod notifications;

@@ -429,6 +429,8 @@ pub struct DetailPage {
     pub upload_error: Option<String>,
     pub max_upload: String,
     pub actions: Vec<ActionForm>,
+    /// A refusal of an action that is no longer offered (e.g. sent from an older page).
+    pub other_error: Option<String>,
     pub conflict: bool,
     pub flash: Option<String>,
     pub threshold: String,
@@ -561,6 +563,10 @@ async fn detail_view(
         DossierState::Recognized | DossierState::Published | DossierState::Revoked
     );
     let can_upload = !closed && can_take_part(ctx, &v);
+    let other_error = retained.as_ref().and_then(|r| {
+        (!available.iter().any(|k| action_kind_str(*k) == r.action))
+            .then(|| format!("{}: {}", action_label(lang, &r.action), r.error))
+    });
     let actions = available
         .iter()
         .map(|k| {
@@ -660,6 +666,7 @@ async fn detail_view(
         upload_error,
         max_upload: format!("{} MB", MAX_DOCUMENT_BYTES / 1024 / 1024),
         actions,
+        other_error,
         conflict,
         flash: flash.map(|f| lang.t(&format!("dossier-flash-{f}"))),
         threshold,
@@ -953,7 +960,6 @@ pub struct NotificationsPage {
     pub ctx: Ctx,
     pub rows: Vec<NoteRow>,
     pub unread: usize,
-    pub email_configured: bool,
 }
 
 fn note_text(lang: Lang, m: &ntm_app::notifications::Message) -> String {
@@ -994,7 +1000,6 @@ pub async fn notifications_page(
     let page = NotificationsPage {
         unread: rows.iter().filter(|r| !r.read).count(),
         rows,
-        email_configured: std::env::var("NTM_SMTP_URL").is_ok_and(|v| !v.trim().is_empty()),
         ctx: ctx.clone(),
     };
     Ok(render(&page, StatusCode::OK))

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod dashboard;
+pub mod dossier_pdf;
 pub mod dossiers;
 pub mod home;
 pub mod reports;
@@ -81,6 +82,11 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             post(workbook::preview).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/units/{code}/workbook/apply", post(workbook::apply))
+        .route("/dossiers/{id}/pdf", get(dossier_pdf::dossier_pdf))
+        .route(
+            "/api/v1/dossiers/{id}/pdf",
+            get(dossier_pdf::api_dossier_pdf),
+        )
         .route("/units/{code}/reports", get(reports::list))
         .route("/units/{code}/reports/open", post(reports::open))
         .route("/units/{code}/reports/close", post(reports::close))

@@ -246,6 +246,7 @@ ntm_testkit::both_backends!(dossier_pages_walk_through, |db: Db| async move {
     assert!(n.contains(&path), "{n}");
     let n = xa.get("/notifications").await.text();
     assert!(n.contains("Không có thông báo nào"), "{n}");
+    assert!(n.contains("chưa gửi qua thư điện tử"), "{n}");
     assert!(!n.contains("id=\"nav-unread\""), "{n}");
     let home = tinh.get("/").await.text();
     assert!(home.contains("id=\"nav-unread\">1</span>"), "{home}");
@@ -308,6 +309,20 @@ ntm_testkit::both_backends!(dossier_pages_walk_through, |db: Db| async move {
         page.contains("tinh.vinhlong"),
         "history names who acted: {page}"
     );
+    // An action no longer offered (a form from an older page) is refused at the top.
+    let res = act(
+        &xa,
+        &id,
+        &[
+            ("action", "submit"),
+            ("expected_seq", "4"),
+            ("date", "23/10/2026"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status_code(), 422, "{}", res.text());
+    assert!(res.text().contains("id=\"error-other\""), "{}", res.text());
+    assert!(res.text().contains("Trình hồ sơ:"), "{}", res.text());
     // The commune is told about the return, and can mark it read.
     let n = xa.get("/notifications").await.text();
     assert!(n.contains("Thẩm định: trả hồ sơ"), "{n}");

@@ -9,6 +9,7 @@ mod auth;
 mod criteria;
 mod dashboard;
 mod dossier_pages;
+mod dossier_pdf;
 mod dossiers;
 mod hamlets;
 mod helpers;
