@@ -193,9 +193,19 @@ fn jun30(year: i32) -> Date {
 /// The record of a province code around a year: valid on 31 December, else on 30 June (a
 /// province merged in the 2025 reform keeps its pre-reform half year), else today.
 async fn province_record(app: &App, code: &str, year: i32) -> Result<Unit, AppError> {
-    for d in [dec31(year), jun30(year), crate::today()] {
-        if let Some(u) = app.db.unit_on(code, d).await? {
-            return Ok(u);
+    if let Some(u) = app
+        .db
+        .unit_on(code, crate::today().min(dec31(year)))
+        .await?
+    {
+        return Ok(u);
+    }
+    // A unit closed since (Trà Vinh, 84, until 30/06/2025): its last record before the year.
+    for y in (2000..=year).rev().take(12) {
+        for d in [dec31(y), jun30(y)] {
+            if let Some(u) = app.db.unit_on(code, d).await? {
+                return Ok(u);
+            }
         }
     }
     Err(AppError::NotFound(format!("unit {code}")))
@@ -1202,4 +1212,119 @@ pub async fn seed_sample_measures(app: &App, actor: &Actor) -> Result<usize, App
     }
     app.db.set_setting_if_absent(DONE, &n.to_string()).await?;
     Ok(n)
+}
+
+/// May the actor change task statuses of the plan (province officers, admins)?
+pub async fn can_edit_tasks(app: &App, actor: &Actor, plan_id: &str) -> bool {
+    let Ok(plan) = plan_by_id(plan_id) else {
+        return false;
+    };
+    let Ok(prov) = province_record(app, &plan.province, crate::today().year()).await else {
+        return false;
+    };
+    crate::criteria::require_on_unit(app, actor, Permission::ManageCriteria, &prov)
+        .await
+        .is_ok()
+}
+
+/// A unit in the measure entry form, with its current value.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureUnit {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    /// The current value as a person types it (`45,5`, `có`, `2`); empty when none.
+    pub value_text: String,
+    pub version: Option<i64>,
+    /// Who and when (dd/mm/yyyy), when there is a value.
+    pub entered: String,
+    /// May the actor enter a value for this unit?
+    pub writable: bool,
+}
+
+/// The units a measure is entered for in the plan's province and year (those the actor may
+/// see), with their current values. `ViewUnits` on the province or a unit in it.
+pub async fn measure_units(
+    app: &App,
+    actor: &Actor,
+    plan_id: &str,
+    measure_code: &str,
+    year: i32,
+) -> Result<Vec<MeasureUnit>, AppError> {
+    let plan = plan_by_id(plan_id)?;
+    let Some(def) = measure(measure_code) else {
+        return Err(AppError::invalid(
+            "measure",
+            format!("unknown measure `{measure_code}`"),
+        ));
+    };
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::invalid("year", format!("{year} is not a year")));
+    }
+    let prov = province_record(app, &plan.province, year).await?;
+    let levels: Vec<Level> = plan
+        .targets
+        .iter()
+        .filter(|t| t.metric.measure_code() == Some(measure_code))
+        .flat_map(|t| t.metric.levels())
+        .filter(|l| def.levels.contains(l))
+        .collect();
+    let scope = Scope {
+        province_code: &plan.province,
+        path: format!("/{}/", plan.province),
+    };
+    let mut w = Work::default();
+    let mut units = Vec::new();
+    for l in [Level::Province, Level::District, Level::Commune] {
+        if levels.contains(&l) {
+            units.extend(units_of(app, &mut w, &scope, l, year).await?);
+        }
+    }
+    let visible = |u: &Unit, p: Permission| match actor {
+        Actor::Cli { .. } => true,
+        Actor::Anonymous { .. } => false,
+        Actor::User { grants, .. } => ntm_domain::authz::allows(grants, p, &u.path),
+    };
+    if !units.iter().any(|u| visible(u, Permission::ViewUnits)) {
+        // Gives the right error (login required / forbidden).
+        require_view(app, actor, &prov).await?;
+    }
+    let vals = measure_values(app, &mut w, &plan.province, measure_code, year).await?;
+    Ok(units
+        .iter()
+        .filter(|u| visible(u, Permission::ViewUnits))
+        .map(|u| {
+            let rec = vals.get(&u.id);
+            MeasureUnit {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                level: u.level,
+                value_text: rec
+                    .and_then(|r| r.value_text.parse::<f64>().ok())
+                    .map(|v| match def.kind {
+                        MeasureKind::YesNo => if v >= 0.5 { "có" } else { "không" }.to_string(),
+                        _ => format_number_vi(v, if v.fract() == 0.0 { 0 } else { 1 }),
+                    })
+                    .unwrap_or_default(),
+                version: rec.map(|r| r.version),
+                entered: rec
+                    .map(|r| {
+                        format!(
+                            "{} · {}",
+                            r.created_by,
+                            ntm_domain::text::format_date_vi(
+                                r.created_at
+                                    .to_offset(
+                                        time::UtcOffset::from_hms(7, 0, 0)
+                                            .unwrap_or(time::UtcOffset::UTC)
+                                    )
+                                    .date()
+                            )
+                        )
+                    })
+                    .unwrap_or_default(),
+                writable: visible(u, Permission::EnterObservations),
+            }
+        })
+        .collect())
 }

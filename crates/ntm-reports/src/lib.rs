@@ -8,6 +8,7 @@ use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use rust_xlsxwriter::{Format, Workbook};
 
 pub mod periodic_xlsx;
+pub mod plans_xlsx;
 pub mod qr;
 pub mod survey_xlsx;
 pub mod wide;

@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod dossier_pdf;
 pub mod dossiers;
 pub mod home;
+pub mod plans;
 pub mod reports;
 pub mod scorecard;
 pub mod survey;
@@ -82,6 +83,15 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             post(workbook::preview).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/units/{code}/workbook/apply", post(workbook::apply))
+        .route("/units/{code}/plans", get(plans::list))
+        .route("/plans/{id}", get(plans::page))
+        .route("/plans/{id}/plan.xlsx", get(plans::xlsx))
+        .route("/plans/{id}/targets/{target}", get(plans::target))
+        .route(
+            "/plans/{id}/measures",
+            get(plans::measures_page).post(plans::measures_post),
+        )
+        .route("/plans/{id}/tasks/{task}", post(plans::task_post))
         .route("/dossiers/{id}/pdf", get(dossier_pdf::dossier_pdf))
         .route(
             "/api/v1/dossiers/{id}/pdf",

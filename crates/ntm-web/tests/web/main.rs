@@ -15,6 +15,7 @@ mod hamlets;
 mod helpers;
 mod i18n;
 mod pages;
+mod plans;
 mod provincial;
 mod reports;
 mod scorecard;
