@@ -973,6 +973,20 @@ mod tests {
     }
 
     #[test]
+    fn documents_are_recognised_by_their_content() {
+        let kind = |b: &[u8]| sniff_document(b).map(|(_, ext)| ext);
+        assert_eq!(kind(b"%PDF-1.7\n..."), Some("pdf"));
+        assert_eq!(kind(b"\x89PNG\r\n\x1a\n\0\0"), Some("png"));
+        assert_eq!(kind(&[0xFF, 0xD8, 0xFF, 0xE1]), Some("jpg"));
+        assert_eq!(kind(b"PK\x03\x04....word/document.xml"), Some("docx"));
+        assert_eq!(kind(b"PK\x03\x04....xl/workbook.xml"), Some("xlsx"));
+        // A plain zip, a text file named .pdf, an executable, nothing: refused.
+        for b in [&b"PK\x03\x04abc"[..], b"hello", b"MZ\x90\0", b""] {
+            assert_eq!(kind(b), None);
+        }
+    }
+
+    #[test]
     fn step_roles_map_to_permissions() {
         assert_eq!(
             permission_of(Role::CommuneOfficer),

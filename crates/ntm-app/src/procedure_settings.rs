@@ -325,3 +325,61 @@ pub async fn delete(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    fn row(kind: &str, key: &str, value: &str, basis: &str) -> ProcedureSetting {
+        ProcedureSetting {
+            province_code: "86".into(),
+            kind: kind.into(),
+            key: key.into(),
+            value: value.into(),
+            basis: basis.into(),
+            updated_by: "tinh".into(),
+            updated_at: datetime!(2026-10-01 0:00 UTC),
+        }
+    }
+
+    #[test]
+    fn settings_apply_to_the_procedure_of_their_kind() {
+        let s = ProvinceSettings {
+            rows: vec![
+                row(
+                    TIME_LIMIT,
+                    "commune_ntm/appraisal",
+                    "20 working",
+                    "QĐ 9, Điều 2",
+                ),
+                row(
+                    TIME_LIMIT,
+                    "district_ntm/appraisal",
+                    "30 calendar",
+                    "QĐ 9, Điều 3",
+                ),
+                row(SATISFACTION, "commune_ntm", "80", "QĐ 9, Điều 4"),
+                row(HOLIDAY, "2026-02-17", "", "Tết"),
+            ],
+        };
+        let p = Procedure::for_dossier(DossierKind::CommuneNtm, date!(2026 - 10 - 01)).unwrap();
+        let p = s.apply(p).unwrap();
+        let limit = &p.step(StepKind::Appraisal).unwrap().time_limit;
+        assert_eq!((limit.days, limit.unit), (Some(20), DayUnit::WorkingDays));
+        assert!(limit.confirmed);
+        let t = p.satisfaction.unwrap();
+        assert_eq!(t.percent, 80);
+        assert!(matches!(t.basis, dossier::Basis::Configured { .. }));
+        assert_eq!(
+            s.satisfaction(DossierKind::CommuneNtm),
+            Some((80, "QĐ 9, Điều 4".into()))
+        );
+        assert_eq!(s.satisfaction(DossierKind::CommuneAdvanced), None);
+        let cal = calendar_for(&s, date!(2026 - 10 - 01));
+        assert!(cal.is_holiday(date!(2026 - 02 - 17)));
+        assert!(cal.is_holiday(date!(2026 - 09 - 02)));
+        assert_eq!(parse_limit("5 calendar"), Some((5, DayUnit::CalendarDays)));
+        assert_eq!(parse_limit("5 weeks"), None);
+    }
+}
