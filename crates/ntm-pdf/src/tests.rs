@@ -169,3 +169,19 @@ fn dossier_template_renders() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
 }
+
+#[test]
+fn rendering_is_fast_enough_for_a_request() {
+    let data = dossier_sample();
+    render(templates::DOSSIER, &data).expect("warm up");
+    let runs = 10;
+    let started = std::time::Instant::now();
+    let mut size = 0;
+    for _ in 0..runs {
+        size = render(templates::DOSSIER, &data).expect("render").len();
+    }
+    let each = started.elapsed() / runs;
+    eprintln!("dossier sample: {size} bytes, {each:?} per PDF (this build's profile)");
+    // Generous bound for a debug build on a busy 2-core machine.
+    assert!(each < std::time::Duration::from_secs(3), "{each:?}");
+}
