@@ -829,6 +829,17 @@ pub async fn attach_document(
     };
     use sha2::Digest;
     let sha = hex::encode(sha2::Sha256::digest(&bytes));
+    let kind_text = document_kind_str(kind);
+    // The same file sent twice as the same kind (a double click) is attached once.
+    if let Some(same) = app
+        .db
+        .dossier_documents(id)
+        .await?
+        .into_iter()
+        .find(|d| d.sha256 == sha && d.kind == kind_text)
+    {
+        return Ok(same);
+    }
     let rel = format!("dossiers/{}/{sha}", &sha[..2]);
     let path = app.config.data_dir.join(&rel);
     let size = bytes.len() as i64;
@@ -839,7 +850,7 @@ pub async fn attach_document(
     let rec = DossierDocumentRecord {
         id: Uuid::now_v7(),
         dossier_id: id,
-        kind: document_kind_str(kind),
+        kind: kind_text,
         file_name: name.to_owned(),
         media_type: media_type.to_owned(),
         sha256: sha,

@@ -498,6 +498,17 @@ ntm_testkit::both_backends!(dossier_pages_upload_checks, |db: Db| async move {
         let res = upload(&xa, &id, "photos", name, bytes).await;
         assert_eq!(res.status_code(), 303, "{name}: {}", res.text());
     }
+    // The same file sent twice as the same kind is attached once.
+    let docx = b"PK\x03\x04\x14\0\0\0\0\0word/document.xml".to_vec();
+    let res = upload(&xa, &id, "photos", "c-again.docx", docx).await;
+    assert_eq!(res.status_code(), 303);
+    let page = xa.get(&format!("/dossiers/{id}")).await.text();
+    assert!(!page.contains("c-again.docx"), "{page}");
+    assert_eq!(
+        page.matches("href=\"/dossier-documents/").count(),
+        4,
+        "{page}"
+    );
     // A zip that is not an Office document is refused.
     let res = upload(&xa, &id, "photos", "e.zip", b"PK\x03\x04other".to_vec()).await;
     assert_eq!(res.status_code(), 422);
