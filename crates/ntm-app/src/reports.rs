@@ -84,6 +84,12 @@ fn schedule_of(plan: &Plan, kind: PeriodKind) -> Result<ReportSchedule, AppError
         })
 }
 
+/// The years a plan asks reports for: its period (a 2023 plan with a target due in 2025
+/// still reports for 2023 only).
+fn report_years(plan: &Plan) -> std::ops::RangeInclusive<i32> {
+    plan.period_from.year()..=plan.period_to.year()
+}
+
 /// The unit record with this code valid on `date`.
 async fn unit_on(app: &App, code: &str, date: Date) -> Result<Option<Unit>, AppError> {
     Ok(app.db.unit_on(code, date).await?)
@@ -119,7 +125,7 @@ async fn slot(
 ) -> Result<Slot, AppError> {
     let plan = plan_by_id(plan_id)?;
     let schedule = schedule_of(plan, kind)?;
-    if !plan.years().contains(&year) {
+    if !report_years(plan).contains(&year) {
         return Err(AppError::invalid(
             "year",
             format!(
@@ -132,6 +138,18 @@ async fn slot(
     }
     let period = ReportPeriod::new(kind, year);
     let due = period.due(schedule.due);
+    if due < plan.period_from {
+        return Err(AppError::invalid(
+            "year",
+            format!(
+                "the {} report of {year} is due on {}, before {} starts ({})",
+                kind.as_str(),
+                format_date_vi(due),
+                plan.id,
+                format_date_vi(plan.period_from)
+            ),
+        ));
+    }
     let unit = unit_on(app, code, due)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("unit {code} on {due}")))?;
@@ -176,9 +194,12 @@ async fn slots_of(app: &App, code: &str) -> Result<Vec<Slot>, AppError> {
     let mut out = Vec::new();
     for plan in plans_with_reports() {
         for s in plan.reports.iter().map(schedule) {
-            for year in plan.years() {
+            for year in report_years(plan) {
                 let period = ReportPeriod::new(s.kind, year);
                 let due = period.due(s.due);
+                if due < plan.period_from {
+                    continue;
+                }
                 let Some(unit) = versions
                     .iter()
                     .filter(|u| u.is_valid_on(due) && u.level != Level::Hamlet)
@@ -903,9 +924,12 @@ pub async fn unit_reports(app: &App, actor: &Actor, code: &str) -> Result<UnitRe
     let mut children = Vec::new();
     for plan in plans_with_reports() {
         for sch in plan.reports.iter().map(schedule) {
-            for year in plan.years().rev() {
+            for year in report_years(plan).rev() {
                 let period = ReportPeriod::new(sch.kind, year);
                 let due = period.due(sch.due);
+                if due < plan.period_from {
+                    continue;
+                }
                 let Some(parent) = versions
                     .iter()
                     .filter(|u| u.is_valid_on(due) && u.level != Level::Hamlet)
