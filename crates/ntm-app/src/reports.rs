@@ -1079,8 +1079,8 @@ pub fn status_vi(status: &str) -> &'static str {
 }
 
 fn people_committee(u: &Unit) -> String {
-    let name = rules::place_name(&u.name, &u.kind);
-    format!("Ủy ban nhân dân {} {}", u.kind.to_lowercase(), name)
+    // "Huyện Càng Long" → "Ủy ban nhân dân huyện Càng Long".
+    format!("Ủy ban nhân dân {}", lower_first(&u.name))
 }
 
 /// The data of the exported report (the same for XLSX and PDF).
@@ -1105,9 +1105,7 @@ pub async fn document(app: &App, actor: &Actor, id: Uuid) -> Result<ReportDocume
         rules::place_name(&v.unit.name, &v.unit.kind)
     };
     let parent_line = match (&v.parent, v.unit.level) {
-        (Some(p), Level::Commune | Level::District) => {
-            format!("UBND {} {}", p.kind, rules::place_name(&p.name, &p.kind)).to_uppercase()
-        }
+        (Some(p), Level::Commune | Level::District) => format!("UBND {}", p.name).to_uppercase(),
         _ => String::new(),
     };
     let plan_ref = match &v.plan_document {

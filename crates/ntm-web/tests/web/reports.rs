@@ -618,3 +618,80 @@ ntm_testkit::both_backends!(
         assert_eq!(huyen.get("/reports/not-a-uuid").await.status_code(), 404);
     }
 );
+
+/// Ho Chi Minh City before and after 01/07/2025: one district and one commune, then the
+/// commune directly under the city.
+const HCM_2023: &str = "\
+code,name,level,kind,parent_code
+79,Thành phố Hồ Chí Minh,province,Thành phố trực thuộc trung ương,
+783,Huyện Củ Chi,district,Huyện,79
+27496,Xã Phú Hòa Đông,commune,Xã,783
+";
+const HCM_2025: &str = "\
+code,name,level,kind,parent_code
+79,Thành phố Hồ Chí Minh,province,Thành phố trực thuộc trung ương,
+27496,Xã Phú Hòa Đông,commune,Xã,79
+";
+const HCM_MAPPING: &str = "\
+old_commune_code,new_commune_code,old_commune_name,new_commune_name,old_district_code,old_province_code,new_province_code,merge_type,note_vi
+27496,27496,Xã Phú Hòa Đông,Xã Phú Hòa Đông,783,79,79,unchanged,Giữ nguyên
+";
+
+ntm_testkit::both_backends!(
+    a_commune_reports_to_its_district_then_to_the_city,
+    |db: Db| async move {
+        use ntm_app::units::{SnapshotInput, import_snapshot};
+        use ntm_domain::reports::PeriodKind;
+        use time::macros::date;
+        let app = App::new(db, ntm_app::AppConfig::default());
+        let cli = Actor::cli();
+        for (source, csv, date, mapping) in [
+            ("hcm-2023.csv", HCM_2023, date!(2023 - 05 - 07), None),
+            (
+                "hcm-2025.csv",
+                HCM_2025,
+                date!(2025 - 07 - 01),
+                Some(HCM_MAPPING.as_bytes()),
+            ),
+        ] {
+            let input = SnapshotInput {
+                source: source.into(),
+                units_csv: csv.as_bytes(),
+                date,
+                mapping_csv: mapping,
+            };
+            import_snapshot(&app, &cli, input, &mut |_| {})
+                .await
+                .expect("snapshot");
+        }
+        let key = |kind| ntm_app::reports::ReportKey {
+            unit_code: "27496".into(),
+            plan_id: "hcm-2023-2025".into(),
+            kind,
+            year: 2025,
+        };
+        // Due 15/06/2025: the district still exists.
+        let h1 = ntm_app::reports::open(&app, &cli, &key(PeriodKind::SixMonth))
+            .await
+            .unwrap();
+        let v = ntm_app::reports::get(&app, &cli, h1).await.unwrap();
+        assert_eq!(v.due, date!(2025 - 06 - 15));
+        assert_eq!(v.parent.as_ref().map(|p| p.code.as_str()), Some("783"));
+        // Due 15/11/2025: districts are gone, the commune reports to the city.
+        let year = ntm_app::reports::open(&app, &cli, &key(PeriodKind::Annual))
+            .await
+            .unwrap();
+        let v = ntm_app::reports::get(&app, &cli, year).await.unwrap();
+        assert_eq!(v.due, date!(2025 - 11 - 15));
+        assert_eq!(v.parent.as_ref().map(|p| p.code.as_str()), Some("79"));
+        // The first six-month report of 2023 was due before the plan was issued (23/06/2023).
+        let early = ntm_app::reports::ReportKey {
+            year: 2023,
+            ..key(PeriodKind::SixMonth)
+        };
+        assert!(matches!(
+            ntm_app::reports::open(&app, &cli, &early).await,
+            Err(ntm_app::AppError::Validation(_))
+        ));
+    }
+);
