@@ -267,6 +267,8 @@ pub struct UnitFigure {
     pub entered_by: Option<String>,
     pub entered_on: Option<String>,
     pub version: Option<i64>,
+    /// Measures: the note of the current value (sample values say so).
+    pub note: Option<String>,
 }
 
 /// The actual for one level.
@@ -578,6 +580,7 @@ async fn level_actual(
                     entered_by: None,
                     entered_on: None,
                     version: None,
+                    note: None,
                 });
             }
             la.units = evals.len() as u32;
@@ -643,6 +646,7 @@ async fn level_actual(
                         )
                     }),
                     version: rec.map(|r| r.version),
+                    note: rec.map(|r| r.note.clone()).filter(|n| !n.is_empty()),
                 });
             }
             la.units = units.len() as u32;
@@ -816,7 +820,10 @@ pub async fn plan_progress(
                 t.agency_cite.clone()
             },
             actual,
-            actual_display: display_value(actual, t.metric.is_percent()),
+            actual_display: match per_level.as_slice() {
+                [one] => one.display.clone(),
+                _ => display_value(actual, t.metric.is_percent()),
+            },
             is_percent: t.metric.is_percent(),
             expected_display: (status != TargetStatus::Met && as_of < dec31(t.due))
                 .then(|| display_value(Some(expected), t.metric.is_percent())),

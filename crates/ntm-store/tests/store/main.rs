@@ -6,6 +6,7 @@ mod bulk;
 mod criteria_sets;
 mod dossiers;
 mod observations;
+mod plans;
 mod reports;
 mod schema;
 mod sessions;

@@ -514,6 +514,7 @@ pub struct UnitRow {
     pub met_class: &'static str,
     pub provisional: String,
     pub entered: String,
+    pub note: String,
 }
 
 #[derive(Template)]
@@ -609,6 +610,7 @@ pub async fn target(
                     (Some(b), Some(o)) => format!("{b} · {o}"),
                     _ => String::new(),
                 },
+                note: u.note.clone().unwrap_or_default(),
             })
             .collect(),
         back: format!("/plans/{id}?year={}{unit_q}", pr.year),
