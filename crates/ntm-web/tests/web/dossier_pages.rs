@@ -246,7 +246,7 @@ ntm_testkit::both_backends!(dossier_pages_walk_through, |db: Db| async move {
     assert!(n.contains(&path), "{n}");
     let n = xa.get("/notifications").await.text();
     assert!(n.contains("Không có thông báo nào"), "{n}");
-    assert!(n.contains("chưa gửi qua thư điện tử"), "{n}");
+    assert!(n.contains("(SMTP)"), "{n}");
     assert!(!n.contains("id=\"nav-unread\""), "{n}");
     let home = tinh.get("/").await.text();
     assert!(home.contains("id=\"nav-unread\">1</span>"), "{home}");
