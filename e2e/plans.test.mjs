@@ -44,7 +44,7 @@ for (const [width, height, tag] of [[1280, 900, 'desktop'], [360, 780, 'phone']]
     await login(page, 'tinh.travinh');
     // From the plans list of the province.
     await page.goto(`${server.url}/units/84/plans`);
-    await page.locator('a[href="/plans/tra-vinh-2023"]').click();
+    await page.locator('a[href="/plans/tra-vinh-2023?unit=84"]').click();
     await page.waitForLoadState('load');
     await page.goto(`${server.url}/plans/tra-vinh-2023?year=2023`);
     assert.match(await page.textContent('h1'), /Trà Vinh năm 2023/);

@@ -38,7 +38,7 @@ both_backends!(plans_pages_filters_drill_down_xlsx, |db: Db| async move {
     let list = s.get("/units/84/plans").await;
     assert_eq!(list.status_code(), 200, "{}", list.text());
     let html = list.text();
-    assert!(html.contains("/plans/tra-vinh-2023"), "{html}");
+    assert!(html.contains("/plans/tra-vinh-2023?unit=84"), "{html}");
     assert!(html.contains("/plans/tra-vinh-2021-2025"));
     assert!(!html.contains("/plans/hcm-2023-2025"));
     assert!(html.contains("25/06"), "report due dates");
@@ -169,6 +169,10 @@ both_backends!(plans_pages_filters_drill_down_xlsx, |db: Db| async move {
     let hd = h.get("/plans/tra-vinh-2023?year=2023&unit=844").await;
     assert_eq!(hd.status_code(), 200, "{}", hd.text());
     assert!(hd.text().contains("20,0 %"));
+    // Their plans list links to the district's own figures.
+    let hl = h.get("/units/844/plans").await;
+    assert_eq!(hl.status_code(), 200);
+    assert!(hl.text().contains("/plans/tra-vinh-2023?unit=844"));
     assert_eq!(
         h.get("/plans/tra-vinh-2023?year=2023").await.status_code(),
         403
