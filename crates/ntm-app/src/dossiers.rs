@@ -568,6 +568,7 @@ pub async fn act(
             &notes,
         )
         .await?;
+    crate::mailer::send_notifications(app, &notes);
     let mut all = events;
     all.push(ev);
     view(&stored, &all, &attached, &settings, true)

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod dossier_pdf;
 pub mod dossiers;
 pub mod error;
+pub mod mailer;
 pub mod notifications;
 pub mod plans;
 pub mod procedure_settings;
@@ -41,6 +42,8 @@ pub struct AppConfig {
     /// Failed logins allowed per client address within the window.
     pub login_max_failures_origin: i64,
     pub login_window: time::Duration,
+    /// E-mail copies of notifications through SMTP; `None`: no e-mail is sent.
+    pub smtp: Option<mailer::SmtpConfig>,
 }
 
 impl Default for AppConfig {
@@ -51,6 +54,7 @@ impl Default for AppConfig {
             login_max_failures_user: 5,
             login_max_failures_origin: 20,
             login_window: time::Duration::minutes(15),
+            smtp: None,
         }
     }
 }

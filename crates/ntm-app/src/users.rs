@@ -248,6 +248,90 @@ pub async fn set_password(
     Ok(())
 }
 
+/// Checks an e-mail address: one `@` with text on both sides, a dot in the domain, no
+/// spaces or angle brackets, at most 254 characters. Returns it trimmed.
+pub fn check_email(e: &str) -> Result<String, FieldError> {
+    let e = e.trim();
+    if e.len() > 254 {
+        return Err(FieldError::new("email", "at most 254 characters"));
+    }
+    let ok = match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !e.chars().any(|c| {
+                    c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
+                })
+        }
+        None => false,
+    };
+    if !ok {
+        return Err(FieldError::new(
+            "email",
+            "not an e-mail address (e.g. ten@example.gov.vn)",
+        ));
+    }
+    Ok(e.to_owned())
+}
+
+/// Sets (`Some`) or clears (`None`) a user's e-mail address: the user themself, or someone
+/// allowed to manage users over every scope the user holds (the CLI). Audited.
+pub async fn set_email(
+    app: &App,
+    actor: &Actor,
+    username: &str,
+    email: Option<&str>,
+) -> Result<(), AppError> {
+    if let Actor::Anonymous { .. } = actor {
+        return Err(AppError::Unauthorized("login required".into()));
+    }
+    let email = email
+        .map(check_email)
+        .transpose()
+        .map_err(|e| AppError::Validation(vec![e]))?;
+    let user = app
+        .db
+        .user_by_username(&username.trim().to_lowercase())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no user named {username}")))?;
+    let is_self = matches!(actor, Actor::User { id, .. } if *id == user.id);
+    if !is_self {
+        let grants = app.db.grants_of(user.id).await?;
+        if grants.is_empty() {
+            require(actor, Permission::ManageUsers, "/")?;
+        }
+        for g in &grants {
+            require(actor, Permission::ManageUsers, &g.scope_path)?;
+        }
+    }
+    let audit = audit_entry(
+        actor,
+        if email.is_some() {
+            "user.email.set"
+        } else {
+            "user.email.clear"
+        },
+        &user.username,
+        serde_json::json!({ "email": email }),
+    );
+    app.db
+        .set_user_email(user.id, email.as_deref(), audit)
+        .await?;
+    Ok(())
+}
+
+/// The actor's own e-mail address (`None` when they have none); login required.
+pub async fn own_email(app: &App, actor: &Actor) -> Result<Option<String>, AppError> {
+    match actor {
+        Actor::User { id, .. } => Ok(app.db.user_email(*id).await?),
+        _ => Err(AppError::Unauthorized("login required".into())),
+    }
+}
+
 /// Users whose every grant lies inside the actor's user-management scope.
 pub async fn list_users(app: &App, actor: &Actor) -> Result<Vec<UserInfo>, AppError> {
     if !matches!(actor, Actor::Cli { .. }) {

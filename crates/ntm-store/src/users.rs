@@ -201,6 +201,54 @@ impl Db {
             .collect())
     }
 
+    /// Sets (or clears with `None`) a user's e-mail address. `NotFound` when there is no
+    /// such user.
+    pub async fn set_user_email(
+        &self,
+        id: Uuid,
+        email: Option<&str>,
+        audit: NewAuditEntry,
+    ) -> Result<()> {
+        self.update_user(
+            sql!(
+                "UPDATE users SET email = $2 WHERE id = $1",
+                id,
+                email.map(str::to_owned)
+            ),
+            audit,
+        )
+        .await
+    }
+
+    /// A user's e-mail address (`None`: no address, or no such user).
+    pub async fn user_email(&self, id: Uuid) -> Result<Option<String>> {
+        let row: Option<(Option<String>,)> = self
+            .fetch_optional(sql!("SELECT email FROM users WHERE id = $1", id))
+            .await?;
+        Ok(row.and_then(|(e,)| e))
+    }
+
+    /// The e-mail addresses of those of `ids` who are active and have one, as
+    /// (id, display name, email), in the order of `ids`, each user once.
+    pub async fn user_emails(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, String, String)>> {
+        let mut out: Vec<(Uuid, String, String)> = Vec::new();
+        for id in ids {
+            if out.iter().any(|(i, _, _)| i == id) {
+                continue;
+            }
+            let row: Option<(String, Option<String>)> = self
+                .fetch_optional(sql!(
+                    "SELECT display_name, email FROM users WHERE id = $1 AND active",
+                    *id
+                ))
+                .await?;
+            if let Some((name, Some(email))) = row {
+                out.push((*id, name, email));
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn count_users(&self) -> Result<i64> {
         let (n,): (i64,) = self.fetch_one(sql!("SELECT COUNT(*) FROM users")).await?;
         Ok(n)

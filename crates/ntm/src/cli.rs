@@ -47,6 +47,12 @@ struct Common {
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server (applies database migrations first).
+    ///
+    /// E-mail copies of dossier notifications are sent when NTM_SMTP_HOST is set: plain SMTP
+    /// without TLS to a relay on the local network (e.g. postfix on localhost, which handles
+    /// TLS outward); NTM_SMTP_PORT (default 25), NTM_SMTP_FROM (required with the host),
+    /// NTM_SMTP_USER and NTM_SMTP_PASSWORD (optional; sent in clear, only to a trusted relay),
+    /// NTM_BASE_URL (optional, the site's public address for links in mails).
     Serve(ServeArgs),
     /// Load the official unit lists, demo accounts and labelled sample data, then serve.
     Demo(ServeArgs),
@@ -220,6 +226,14 @@ enum UserCmd {
     },
     /// List accounts and their roles.
     List,
+    /// Set (or with --clear remove) the e-mail address that receives a user's notifications.
+    SetEmail {
+        username: String,
+        #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+        email: Option<String>,
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -305,8 +319,11 @@ async fn open(common: &Common, migrate: bool) -> Result<App> {
             .await
             .map_err(|e| anyhow!("database migration failed: {e}"))?;
     }
+    let smtp = ntm_app::mailer::SmtpConfig::from_env(|k| std::env::var(k).ok())
+        .map_err(|e| anyhow!("e-mail settings: {e}"))?;
     let config = AppConfig {
         data_dir: common.data_dir.clone(),
+        smtp,
         ..AppConfig::default()
     };
     Ok(App::new(db, config))
@@ -677,6 +694,20 @@ async fn user(common: &Common, cmd: UserCmd) -> Result<ExitCode> {
             println!("password of {username} changed");
             if generated {
                 println!("new password: {password}");
+            }
+        }
+        UserCmd::SetEmail {
+            username,
+            email,
+            clear,
+        } => {
+            let email = if clear { None } else { email };
+            ntm_app::users::set_email(&app, &actor, &username, email.as_deref())
+                .await
+                .map_err(app_err)?;
+            match email {
+                Some(e) => println!("e-mail of {username}: {}", e.trim()),
+                None => println!("e-mail of {username} removed"),
             }
         }
         UserCmd::List => {

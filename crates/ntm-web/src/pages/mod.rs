@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages (askama templates under `templates/`). Every page works
 //! without JavaScript: plain links, GET forms for searching, POST forms that redirect.
 
+pub mod account;
 pub mod auth;
 pub mod dashboard;
 pub mod dossier_pdf;
@@ -121,6 +122,8 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         )
         .route("/dossier-documents/{id}", get(dossiers::download))
         .route("/notifications", get(dossiers::notifications_page))
+        .route("/account", get(account::account_page))
+        .route("/account/email", post(account::set_email))
         .route("/notifications/read", post(dossiers::mark_read))
         .route(
             "/units/{code}/procedure-settings",

@@ -14,6 +14,7 @@ mod dossiers;
 mod hamlets;
 mod helpers;
 mod i18n;
+mod mail;
 mod pages;
 mod plans;
 mod provincial;
