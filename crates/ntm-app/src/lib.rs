@@ -66,6 +66,8 @@ pub struct App {
     pub config: AppConfig,
     /// The criteria sets embedded in the binary, resolved once per process.
     pub catalog: &'static ntm_domain::criteria::Catalog,
+    /// Group commit of citizens' survey answers (started on the first answer).
+    pub(crate) survey_writer: surveys::Writer,
 }
 
 impl App {
@@ -74,6 +76,7 @@ impl App {
             db,
             config,
             catalog: criteria::catalog(),
+            survey_writer: surveys::Writer::default(),
         }
     }
 }

@@ -113,6 +113,77 @@ fn hit(key: String, max: u32, window: Duration) -> Result<(), u64> {
     }
 }
 
+// ---------------------------------------------------------------- group commit
+
+/// Most answers committed in one transaction.
+const WRITER_BATCH: usize = 256;
+
+type WriterJob = (
+    String,
+    NewSurveyAnswer,
+    tokio::sync::oneshot::Sender<Result<TokenAnswer, ntm_store::StoreError>>,
+);
+
+/// Group commit of token answers: requests hand their answer to one writer task, which
+/// commits everything waiting (up to [`WRITER_BATCH`]) in one transaction and only then
+/// acknowledges each one — an acknowledged answer is in the database. Under load this turns
+/// N commits into one; alone, an answer waits for nothing. The task ends when the last
+/// clone of the `App` is dropped.
+#[derive(Clone, Default)]
+pub(crate) struct Writer(std::sync::Arc<OnceLock<tokio::sync::mpsc::Sender<WriterJob>>>);
+
+impl Writer {
+    async fn answer(
+        &self,
+        db: &ntm_store::Db,
+        token_hash: String,
+        a: NewSurveyAnswer,
+    ) -> Result<TokenAnswer, ntm_store::StoreError> {
+        let tx = self.0.get_or_init(|| {
+            let (tx, rx) = tokio::sync::mpsc::channel(4 * WRITER_BATCH);
+            tokio::spawn(write_batches(db.clone(), rx));
+            tx
+        });
+        let (done, wait) = tokio::sync::oneshot::channel();
+        if let Err(e) = tx.send((token_hash, a, done)).await {
+            // The writer is gone (runtime shutting down): write directly.
+            let (h, a, _) = e.0;
+            return db.answer_with_token(&h, &a).await;
+        }
+        match wait.await {
+            Ok(r) => r,
+            Err(_) => Err(ntm_store::StoreError::Integrity(
+                "the survey writer stopped".into(),
+            )),
+        }
+    }
+}
+
+async fn write_batches(db: ntm_store::Db, mut rx: tokio::sync::mpsc::Receiver<WriterJob>) {
+    let mut jobs = Vec::with_capacity(WRITER_BATCH);
+    while rx.recv_many(&mut jobs, WRITER_BATCH).await > 0 {
+        let items: Vec<(&str, &NewSurveyAnswer)> =
+            jobs.iter().map(|(h, a, _)| (h.as_str(), a)).collect();
+        let batch = db.answer_batch_with_tokens(&items).await;
+        drop(items);
+        match batch {
+            Ok(results) => {
+                for ((_, _, done), r) in jobs.drain(..).zip(results) {
+                    let _ = done.send(Ok(r));
+                }
+            }
+            Err(_) => {
+                // Nothing of the batch was written: each answer on its own, so one bad
+                // answer cannot fail the others.
+                for (h, a, done) in jobs.drain(..) {
+                    let r = db.answer_with_token(&h, &a).await;
+                    let _ = done.send(r);
+                }
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------- views
 
 /// A hamlet of a commune (or a commune of a district): where tokens go and results split.
@@ -1066,7 +1137,7 @@ pub async fn answer(
         let hash = token_hash(r.id, &token);
         a.household_key = format!("t:{hash}");
         a.channel = "token".into();
-        match app.db.answer_with_token(&hash, &a).await? {
+        match app.survey_writer.answer(&app.db, hash, a).await? {
             TokenAnswer::Recorded { .. } => Ok(()),
             TokenAnswer::Used => Err(Refusal::TokenUsed),
             TokenAnswer::Unknown => Err(Refusal::TokenWrong),

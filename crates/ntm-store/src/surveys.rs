@@ -298,6 +298,49 @@ impl Db {
         Ok(TokenAnswer::Recorded { hamlet_code })
     }
 
+    /// Group commit of token answers: every answer of `items` in ONE transaction, each with
+    /// the same checks as [`Db::answer_with_token`] (a token already used — also earlier in
+    /// the same batch — gives `Used`, an unknown one `Unknown`). Any database error fails
+    /// the whole batch and writes nothing; the caller then retries the answers one by one.
+    pub async fn answer_batch_with_tokens(
+        &self,
+        items: &[(&str, &NewSurveyAnswer)],
+    ) -> Result<Vec<TokenAnswer>> {
+        let mut tx = self.begin().await?;
+        let mut out = Vec::with_capacity(items.len());
+        for (token_hash, a) in items {
+            let row: Option<(String,)> = tx
+                .fetch_optional(sql!(
+                    "UPDATE survey_tokens SET used_at = $1 WHERE campaign_id = $2 \
+                     AND token_hash = $3 AND used_at IS NULL RETURNING hamlet_code",
+                    a.created_at,
+                    a.campaign_id,
+                    *token_hash,
+                ))
+                .await?;
+            let Some((hamlet_code,)) = row else {
+                let known: Option<(String,)> = tx
+                    .fetch_optional(sql!(
+                        "SELECT hamlet_code FROM survey_tokens WHERE campaign_id = $1 \
+                         AND token_hash = $2",
+                        a.campaign_id,
+                        *token_hash,
+                    ))
+                    .await?;
+                out.push(if known.is_some() {
+                    TokenAnswer::Used
+                } else {
+                    TokenAnswer::Unknown
+                });
+                continue;
+            };
+            insert_answer(&mut tx, a, &hamlet_code).await?;
+            out.push(TokenAnswer::Recorded { hamlet_code });
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
     /// The lean public path for a household key (a salted phone hash): one insert; `false`
     /// when the household has answered already.
     pub async fn answer_with_key(&self, a: &NewSurveyAnswer) -> Result<bool> {

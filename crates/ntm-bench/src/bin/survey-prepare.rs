@@ -1,0 +1,103 @@
+//! `cargo run -p ntm-bench --release --bin survey-prepare -- DATA_DIR TOKENS`
+//!
+//! Prepares a data folder for the survey benchmark and crash check (`scripts/survey-bench`,
+//! `scripts/survey-crash-check`): seeds the demo into `DATA_DIR/ntm.db` (the file
+//! `ntm serve --data-dir DATA_DIR` opens), creates a campaign for the demo commune 29374
+//! through the application layer (as an officer would), opens it for a day from one hour ago,
+//! and issues `TOKENS` one-time tokens spread over the commune's hamlets. Writes
+//! `DATA_DIR/campaign-code.txt` (the short public code) and `DATA_DIR/tokens.txt` (one token
+//! per line, never stored in clear by the server).
+
+use std::io::Write;
+
+use ntm_app::surveys::{self, CampaignInput, MAX_TOKENS_PER_AREA, NewCampaign};
+use ntm_app::{Actor, App, AppConfig, Db};
+use ntm_domain::dossier::campaign::Questionnaire;
+use time::{Duration, OffsetDateTime};
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("survey-prepare: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Res<()> {
+    let mut args = std::env::args().skip(1);
+    let dir = std::path::PathBuf::from(args.next().ok_or("usage: survey-prepare DATA_DIR TOKENS")?);
+    let tokens: u32 = args
+        .next()
+        .ok_or("usage: survey-prepare DATA_DIR TOKENS")?
+        .parse()?;
+    std::fs::create_dir_all(&dir)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(prepare(&dir, tokens))
+}
+
+async fn prepare(dir: &std::path::Path, tokens: u32) -> Res<()> {
+    let url = format!("sqlite://{}?mode=rwc", dir.join("ntm.db").display());
+    let db = Db::connect(&url).await?;
+    db.migrate().await?;
+    let app = App::new(
+        db,
+        AppConfig {
+            data_dir: dir.to_path_buf(),
+            ..AppConfig::default()
+        },
+    );
+    ntm_app::demo::seed_demo(&app, &mut |_, _| {}).await?;
+    let actor = Actor::cli();
+    let now = OffsetDateTime::now_utc();
+    let campaign = surveys::create(
+        &app,
+        &actor,
+        NewCampaign {
+            unit_code: "29374".into(),
+            set_id: "xa-ntm-2021-2025".into(),
+            year: 2025,
+            input: CampaignInput {
+                title: "Khảo sát thử tải (benchmark — không phải số liệu thật)".into(),
+                questionnaire: Questionnaire::suggested(),
+                opens_at: now - Duration::hours(1),
+                closes_at: now + Duration::days(1),
+            },
+        },
+    )
+    .await?;
+    surveys::open(&app, &actor, &campaign.code).await?;
+    let areas = surveys::areas(&app, "29374").await?;
+    if areas.is_empty() {
+        return Err("the demo commune 29374 has no hamlets today".into());
+    }
+    let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("tokens.txt"))?);
+    let mut left = tokens;
+    while left > 0 {
+        let mut batch = Vec::new();
+        let mut in_batch = 0u32;
+        for a in &areas {
+            if left == 0 || in_batch + MAX_TOKENS_PER_AREA > surveys::MAX_TOKENS_PER_REQUEST {
+                break;
+            }
+            let n = left.min(MAX_TOKENS_PER_AREA);
+            batch.push((a.code.clone(), n));
+            left -= n;
+            in_batch += n;
+        }
+        for t in surveys::issue_tokens(&app, &actor, &campaign.code, &batch).await? {
+            writeln!(out, "{}", t.token)?;
+        }
+    }
+    out.flush()?;
+    std::fs::write(dir.join("campaign-code.txt"), &campaign.code)?;
+    app.db.close().await;
+    eprintln!(
+        "campaign {} open; {tokens} tokens in {}",
+        campaign.code,
+        dir.join("tokens.txt").display()
+    );
+    Ok(())
+}
