@@ -168,10 +168,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/s/{code}/cam-on", get(survey::public_thanks))
         .route("/s/{code}/qr.svg", get(survey::qr_svg))
         .route("/s/{code}/qr.png", get(survey::qr_png))
-        .route(
-            "/api/v1/surveys/{code}/results",
-            get(survey::api_results),
-        )
+        .route("/api/v1/surveys/{code}/results", get(survey::api_results))
 }
 
 /// Renders a template as an HTML response with `status`.
