@@ -73,6 +73,36 @@ pub fn catalog() -> &'static Catalog {
     })
 }
 
+/// The shipped sets plus criteria files read at start-up (`ntm serve --criteria-dir`): a set
+/// issued after this build, or a fixture for tests. The files go through the same checks as
+/// the shipped ones (every problem as `file:line: field`), may not reuse a shipped file name,
+/// and resolve together with the shipped sets (a new version of a shipped id is allowed: it
+/// takes effect from its `valid_from`). Leaked once: the catalog lives as long as the process.
+pub fn catalog_with(extra: &[(String, String)]) -> Result<&'static Catalog, Vec<String>> {
+    if extra.is_empty() {
+        return Ok(catalog());
+    }
+    let mut errors = Vec::new();
+    for (name, _) in extra {
+        if EMBEDDED.iter().any(|(n, _)| n == name) {
+            errors.push(format!(
+                "{name}: a criteria file of this name ships with NTM Số; give yours another name"
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let files = EMBEDDED
+        .iter()
+        .copied()
+        .chain(extra.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    match criteria::load_all(files) {
+        Ok(l) => Ok(Box::leak(Box::new(l.catalog))),
+        Err(errors) => Err(errors.iter().map(|e| e.to_string()).collect()),
+    }
+}
+
 /// One version of a set, for lists.
 #[derive(Debug, Clone, Serialize)]
 pub struct SetSummary {
@@ -1740,6 +1770,30 @@ mod tests {
             let path = format!("{dir}/{name}");
             assert_eq!(*text, std::fs::read_to_string(&path).unwrap(), "{name}");
         }
+    }
+
+    #[test]
+    fn extra_criteria_files_join_the_shipped_sets() {
+        let fixture = include_str!("../../../testdata/criteria/thu-nghiem-xa.yaml");
+        let c = catalog_with(&[("thu-nghiem-xa.yaml".into(), fixture.into())]).unwrap();
+        assert!(c.contains("thu-nghiem-xa") && c.contains("xa-ntm-2021-2025"));
+        assert!(
+            !catalog().contains("thu-nghiem-xa"),
+            "the shipped catalog is unchanged"
+        );
+        // A shipped file name is refused; so is a bad file, with its line.
+        let e = catalog_with(&[("xa-ntm-2021-2025.yaml".into(), fixture.into())]).unwrap_err();
+        assert!(e[0].contains("ships with NTM Số"), "{e:?}");
+        let bad = fixture.replace("level: commune", "level: xa");
+        let e = catalog_with(&[("x.yaml".into(), bad)]).unwrap_err();
+        assert!(e.iter().any(|m| m.starts_with("x.yaml:10: level")), "{e:?}");
+        // The same id twice in one version is refused by the resolver.
+        let e = catalog_with(&[
+            ("a.yaml".into(), fixture.into()),
+            ("b.yaml".into(), fixture.into()),
+        ])
+        .unwrap_err();
+        assert!(!e.is_empty());
     }
 
     #[test]

@@ -79,6 +79,18 @@ impl App {
             survey_writer: surveys::Writer::default(),
         }
     }
+
+    /// An application on another catalog (see [`criteria::catalog_with`]).
+    pub fn with_catalog(
+        db: Db,
+        config: AppConfig,
+        catalog: &'static ntm_domain::criteria::Catalog,
+    ) -> App {
+        App {
+            catalog,
+            ..App::new(db, config)
+        }
+    }
 }
 
 /// Is the database answering? For health checks.

@@ -42,6 +42,11 @@ struct Common {
         default_value = "127.0.0.1:8080"
     )]
     listen: String,
+    /// Folder of extra criteria files (`*.yaml`, format ntm-criteria/1) loaded beside the
+    /// shipped sets: a set issued after this build, or a test fixture. Checked at start-up;
+    /// any problem stops the program with `file:line: field`.
+    #[arg(long, global = true, env = "NTM_CRITERIA_DIR")]
+    criteria_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -326,7 +331,45 @@ async fn open(common: &Common, migrate: bool) -> Result<App> {
         smtp,
         ..AppConfig::default()
     };
-    Ok(App::new(db, config))
+    let catalog = ntm_app::criteria::catalog_with(&criteria_files(common)?).map_err(|errors| {
+        anyhow!(
+            "criteria files in {} are invalid:\n{}",
+            common
+                .criteria_dir
+                .as_deref()
+                .unwrap_or(Path::new("."))
+                .display(),
+            errors.join("\n")
+        )
+    })?;
+    Ok(App::with_catalog(db, config, catalog))
+}
+
+/// `(file name, text)` of every `*.yaml` in `--criteria-dir`, by name.
+fn criteria_files(common: &Common) -> Result<Vec<(String, String)>> {
+    let Some(dir) = &common.criteria_dir else {
+        return Ok(Vec::new());
+    };
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the criteria folder {}", dir.display()))?;
+    let mut out = Vec::new();
+    for e in entries {
+        let path = e?.path();
+        if path.extension().is_some_and(|x| x == "yaml") {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            out.push((name, text));
+        }
+    }
+    if out.is_empty() {
+        bail!("no *.yaml criteria file in {}", dir.display());
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// One server per SQLite file: a second one would fight over the same data.
