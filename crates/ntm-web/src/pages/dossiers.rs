@@ -175,6 +175,8 @@ pub struct ListPage {
     pub sets: Vec<Choice>,
     pub kinds: Vec<Choice>,
     pub year_value: String,
+    /// The opening date typed (dd/mm/yyyy; empty: today).
+    pub date_value: String,
     pub error: Option<String>,
     pub is_province: bool,
 }
@@ -279,6 +281,7 @@ async fn list_view(
         year_value: form
             .map(|f| f.year.clone())
             .unwrap_or_else(|| (ctx.today.year() - 1).to_string()),
+        date_value: form.map(|f| f.date.clone()).unwrap_or_default(),
         error,
         is_province: unit.level == Level::Province,
         ctx: ctx.clone(),
@@ -303,6 +306,10 @@ pub struct CreateForm {
     pub year: String,
     #[serde(default)]
     pub kind: String,
+    /// The day the dossier was opened (dd/mm/yyyy), for one recorded after the fact; empty:
+    /// today.
+    #[serde(default)]
+    pub date: String,
 }
 
 pub async fn create(
@@ -315,10 +322,17 @@ pub async fn create(
     let lang = ctx.lang;
     let year: Option<i32> = f.year.trim().parse().ok();
     let kind = ps::parse_kind(f.kind.trim());
-    let result = match (year, kind) {
-        (None, _) => Err(AppError::invalid("year", lang.t("dossier-bad-year"))),
-        (_, None) => Err(AppError::invalid("kind", lang.t("dossier-bad-kind"))),
-        (Some(year), Some(kind)) => {
+    let date = match f.date.trim() {
+        "" => Ok(None),
+        s => ntm_domain::text::parse_date(s)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid("date", lang.t("dossier-bad-date"))),
+    };
+    let result = match (year, kind, date) {
+        (None, _, _) => Err(AppError::invalid("year", lang.t("dossier-bad-year"))),
+        (_, None, _) => Err(AppError::invalid("kind", lang.t("dossier-bad-kind"))),
+        (_, _, Err(e)) => Err(e),
+        (Some(year), Some(kind), Ok(date)) => {
             app_dossiers::create(
                 &st.app,
                 &ctx.actor(),
@@ -327,7 +341,7 @@ pub async fn create(
                     set_id: f.set.trim().to_owned(),
                     year,
                     kind,
-                    date: None,
+                    date,
                 },
             )
             .await
@@ -1047,6 +1061,8 @@ pub struct SettingsPage {
     pub holidays: Vec<SettingRow>,
     pub limits: Vec<SettingRow>,
     pub thresholds: Vec<SettingRow>,
+    /// Minimum shares of households surveyed (survey-contents).
+    pub coverages: Vec<SettingRow>,
     pub kinds: Vec<Choice>,
     pub steps: Vec<Choice>,
     pub error: Option<String>,
@@ -1065,6 +1081,7 @@ async fn settings_view(
     let mut holidays = Vec::new();
     let mut limits = Vec::new();
     let mut thresholds = Vec::new();
+    let mut coverages = Vec::new();
     for r in &s.rows {
         let mut row = SettingRow {
             kind: r.kind.clone(),
@@ -1099,6 +1116,13 @@ async fn settings_view(
                     row.value = lang.t_args(key, &[("n", FluentValue::from(days))]);
                 }
                 limits.push(row);
+            }
+            ps::COVERAGE => {
+                row.what = ps::parse_kind(&r.key)
+                    .map(|k| kind_label(lang, k))
+                    .unwrap_or_default();
+                row.value = format!("{} %", r.value);
+                coverages.push(row);
             }
             _ => {
                 row.what = ps::parse_kind(&r.key)
@@ -1141,6 +1165,7 @@ async fn settings_view(
         holidays,
         limits,
         thresholds,
+        coverages,
         kinds,
         steps,
         error,
@@ -1223,6 +1248,14 @@ pub async fn settings_post(
             f.percent.trim().parse::<u32>().ok(),
         ) {
             (Some(kind), Some(percent)) => Ok(Some(SettingInput::Satisfaction { kind, percent })),
+            (None, _) => bad("kind", "dossier-bad-kind"),
+            _ => bad("percent", "dossier-bad-percent"),
+        },
+        "coverage" => match (
+            ps::parse_kind(&f.kind),
+            f.percent.trim().parse::<u32>().ok(),
+        ) {
+            (Some(kind), Some(percent)) => Ok(Some(SettingInput::Coverage { kind, percent })),
             (None, _) => bad("kind", "dossier-bad-kind"),
             _ => bad("percent", "dossier-bad-percent"),
         },
