@@ -634,7 +634,8 @@ async fn build_page(
         years,
         result: light(lang, result.status),
         summary,
-        tentative: result.tentatively_met,
+        // A confirmed pass is not tentative (the domain's flag also holds for it).
+        tentative: result.tentatively_met && result.status != Status::Met,
         incomplete: e.set.completeness != "complete",
         amendment_pending: result
             .indicators
