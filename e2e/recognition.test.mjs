@@ -138,7 +138,9 @@ test('officers take a commune dossier through every step, from values to revocat
   await tinh.goto(scorecard);
   assert.match(await text(tinh.locator('article#i-1-1')), /Đã xác minh/);
   assert.match(await text(tinh.locator('article#i-2-1')), /Đã xác minh/);
-  assert.match(await text(tinh.locator('#sc-summary')), /Đạt/);
+  const summary = await text(tinh.locator('#sc-summary'));
+  assert.match(summary, /Đạt 2 trên 2 tiêu chí/);
+  assert.doesNotMatch(summary, /tạm tính/, 'a pass on confirmed thresholds is not tentative');
   await shot(tinh, 'recognition-02-values-verified');
 
   // 2. The province sets the commune satisfaction threshold with its basis (a test value).
@@ -167,12 +169,12 @@ test('officers take a commune dossier through every step, from values to revocat
   await xa.fill('#s-ot', '00:00');
   await submit(xa, xa.locator('form.survey-form button[type="submit"]'));
   assert.equal(await xa.locator('#survey-errors').count(), 0, await xa.locator('main').innerText());
-  const campaignUrl = xa.url();
+  const campaignUrl = xa.url().split('?')[0];
   assert.match(await text(xa.locator('main')), new RegExp(`${SET} · ${YEAR}`));
   await submit(xa, xa.locator('form[action$="/open"] button[type="submit"]'));
   assert.equal(await xa.locator('#survey-errors').count(), 0);
-  await xa.locator('form.survey-tokens input[name^="count."]').first().fill('3');
-  await submit(xa, xa.locator('form.survey-tokens button[type="submit"]'));
+  await xa.locator('form[action$="/tokens"] input[name^="count."]').first().fill('3');
+  await submit(xa, xa.locator('form[action$="/tokens"] button[type="submit"]'));
   const slips = xa.locator('.survey-token');
   assert.equal(await slips.count(), 3);
   const codes = [];
@@ -210,6 +212,12 @@ test('officers take a commune dossier through every step, from values to revocat
   await xa.selectOption('#dn-kind', 'commune_ntm');
   await xa.selectOption('#dn-set', SET);
   await xa.fill('#dn-year', String(YEAR));
+  // A date that does not exist: refused next to the form, what was typed kept.
+  await xa.fill('#dn-date', '31/09/2026');
+  await submit(xa, xa.locator(`form[action="/units/${COMMUNE}/dossiers"] button[type="submit"]`));
+  assert.match(await text(xa.locator('#dossier-create-error')), /Ngày không hợp lệ/);
+  assert.equal(await xa.inputValue('#dn-date'), '31/09/2026');
+  assert.equal(await xa.inputValue('#dn-set'), SET);
   await xa.fill('#dn-date', '25/09/2026');
   await submit(xa, xa.locator(`form[action="/units/${COMMUNE}/dossiers"] button[type="submit"]`));
   assert.match(new URL(xa.url()).pathname, /^\/dossiers\//, await xa.locator('main').innerText());
