@@ -1061,8 +1061,6 @@ pub struct SettingsPage {
     pub holidays: Vec<SettingRow>,
     pub limits: Vec<SettingRow>,
     pub thresholds: Vec<SettingRow>,
-    /// Minimum shares of households surveyed (survey-contents).
-    pub coverages: Vec<SettingRow>,
     pub kinds: Vec<Choice>,
     pub steps: Vec<Choice>,
     pub error: Option<String>,
@@ -1081,7 +1079,6 @@ async fn settings_view(
     let mut holidays = Vec::new();
     let mut limits = Vec::new();
     let mut thresholds = Vec::new();
-    let mut coverages = Vec::new();
     for r in &s.rows {
         let mut row = SettingRow {
             kind: r.kind.clone(),
@@ -1116,13 +1113,6 @@ async fn settings_view(
                     row.value = lang.t_args(key, &[("n", FluentValue::from(days))]);
                 }
                 limits.push(row);
-            }
-            ps::COVERAGE => {
-                row.what = ps::parse_kind(&r.key)
-                    .map(|k| kind_label(lang, k))
-                    .unwrap_or_default();
-                row.value = format!("{} %", r.value);
-                coverages.push(row);
             }
             _ => {
                 row.what = ps::parse_kind(&r.key)
@@ -1165,7 +1155,6 @@ async fn settings_view(
         holidays,
         limits,
         thresholds,
-        coverages,
         kinds,
         steps,
         error,
@@ -1248,14 +1237,6 @@ pub async fn settings_post(
             f.percent.trim().parse::<u32>().ok(),
         ) {
             (Some(kind), Some(percent)) => Ok(Some(SettingInput::Satisfaction { kind, percent })),
-            (None, _) => bad("kind", "dossier-bad-kind"),
-            _ => bad("percent", "dossier-bad-percent"),
-        },
-        "coverage" => match (
-            ps::parse_kind(&f.kind),
-            f.percent.trim().parse::<u32>().ok(),
-        ) {
-            (Some(kind), Some(percent)) => Ok(Some(SettingInput::Coverage { kind, percent })),
             (None, _) => bad("kind", "dossier-bad-kind"),
             _ => bad("percent", "dossier-bad-percent"),
         },
