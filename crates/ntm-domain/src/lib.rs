@@ -14,5 +14,6 @@ pub mod reports;
 pub mod snapshot;
 pub mod text;
 pub mod units;
+mod yaml;
 
 pub use units::{Level, LineageKind, Region, Unit, UnitRow};

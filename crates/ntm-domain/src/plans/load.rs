@@ -4,12 +4,28 @@ use std::collections::BTreeSet;
 
 use time::Date;
 
-use super::yaml::{self, Cx, Node, Obj, as_f64, as_i64, as_seq, describe, line, obj, suggest};
 use super::{
     Aggregate, MeasureDef, MeasureKind, Metric, Plan, PlanError, PlanTask, ReportDue, ReportKind,
     Target, TargetOp,
 };
 use crate::criteria::Catalog;
+use crate::yaml::{
+    self, FieldError, Node, Obj, as_f64, as_i64, as_seq, describe, line, obj, suggest,
+};
+
+/// Error collector for one plan or measure file.
+type Cx<'f> = yaml::Cx<'f, PlanError>;
+
+impl FieldError for PlanError {
+    fn new(file: &str, line: usize, field: &str, message: String) -> Self {
+        PlanError {
+            file: file.to_string(),
+            line,
+            field: field.to_string(),
+            message,
+        }
+    }
+}
 use crate::text::parse_date;
 use crate::units::Level;
 
@@ -64,20 +80,14 @@ fn one_doc<'d>(cx: &mut Cx<'_>, docs: &'d [Node<'static>]) -> Option<&'d Node<'s
     }
 }
 
-fn done<T>(cx: Cx<'_>, v: Option<T>) -> Result<T, Vec<PlanError>> {
+fn done<T>(mut cx: Cx<'_>, v: Option<T>) -> Result<T, Vec<PlanError>> {
     match v {
         Some(v) if cx.errors.is_empty() => Ok(v),
         _ => {
-            let mut e = cx.errors;
-            if e.is_empty() {
-                e.push(PlanError {
-                    file: cx.file.to_string(),
-                    line: 0,
-                    field: String::new(),
-                    message: "invalid file".into(),
-                });
+            if cx.errors.is_empty() {
+                cx.err(0, "", "invalid file");
             }
-            Err(e)
+            Err(cx.errors)
         }
     }
 }

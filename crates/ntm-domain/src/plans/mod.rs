@@ -13,7 +13,6 @@
 
 mod load;
 mod status;
-mod yaml;
 
 #[cfg(test)]
 mod tests;

@@ -1,21 +1,26 @@
-#![allow(dead_code)] // a copy of `criteria::yaml`: not every helper is used by plans
-//! (A copy of `criteria::yaml`, which is private to that module.) A small reader over `saphyr`'s marked YAML nodes: typed field access with line numbers,
+//! A small reader over `saphyr`'s marked YAML nodes: typed field access with line numbers,
 //! unknown-field detection (with a "did you mean" hint) and error collection, so a file
 //! reports all its problems at once.
+//!
+//! Shared by the criteria files and the plan files: each collects its own error type
+//! (`SetError`, `PlanError`) through [`FieldError`], and names `Cx` with it.
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
-
-use super::PlanError;
+use saphyr::{AnnotatedMapping, LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
 pub(crate) type Node<'a> = MarkedYaml<'a>;
 
-/// Error collector for one file.
-pub(crate) struct Cx<'f> {
-    pub file: &'f str,
-    pub errors: Vec<PlanError>,
+/// An error type the reader can collect: `file:line: field: message`.
+pub(crate) trait FieldError {
+    fn new(file: &str, line: usize, field: &str, message: String) -> Self;
 }
 
-impl<'f> Cx<'f> {
+/// Error collector for one file.
+pub(crate) struct Cx<'f, E> {
+    pub file: &'f str,
+    pub errors: Vec<E>,
+}
+
+impl<'f, E: FieldError> Cx<'f, E> {
     pub fn new(file: &'f str) -> Self {
         Cx {
             file,
@@ -24,17 +29,13 @@ impl<'f> Cx<'f> {
     }
 
     pub fn err(&mut self, line: usize, field: &str, message: impl Into<String>) {
-        self.errors.push(PlanError {
-            file: self.file.to_string(),
-            line,
-            field: field.to_string(),
-            message: message.into(),
-        });
+        self.errors
+            .push(E::new(self.file, line, field, message.into()));
     }
 }
 
 /// Loads the YAML documents of a text, or the syntax error.
-pub(crate) fn load(cx: &mut Cx<'_>, text: &str) -> Option<Vec<Node<'static>>> {
+pub(crate) fn load<E: FieldError>(cx: &mut Cx<'_, E>, text: &str) -> Option<Vec<Node<'static>>> {
     // The loader reads characters and owns every scalar, so the nodes borrow nothing.
     match <MarkedYaml<'static> as LoadableYamlNode<'static>>::load_from_str(text) {
         Ok(docs) => Some(docs),
@@ -114,6 +115,25 @@ pub(crate) fn as_seq<'n, 'a>(n: &'n Node<'a>) -> Option<&'n [Node<'a>]> {
     }
 }
 
+/// The entries of a mapping node, or the error "expected a mapping".
+fn mapping<'n, 'a, E: FieldError>(
+    cx: &mut Cx<'_, E>,
+    n: &'n Node<'a>,
+    path: &str,
+) -> Option<&'n AnnotatedMapping<'a, Node<'a>>> {
+    match &n.data {
+        YamlData::Mapping(m) => Some(m),
+        _ => {
+            cx.err(
+                line(n),
+                path,
+                format!("expected a mapping, found {}", describe(n)),
+            );
+            None
+        }
+    }
+}
+
 /// A mapping being read: keys were checked against the allowed list.
 pub(crate) struct Obj<'n, 'a> {
     pub line: usize,
@@ -122,20 +142,13 @@ pub(crate) struct Obj<'n, 'a> {
 }
 
 /// Opens a mapping node, reporting unknown keys (with a suggestion) and non-string keys.
-pub(crate) fn obj<'n, 'a>(
-    cx: &mut Cx<'_>,
+pub(crate) fn obj<'n, 'a, E: FieldError>(
+    cx: &mut Cx<'_, E>,
     n: &'n Node<'a>,
     path: &str,
     allowed: &[&str],
 ) -> Option<Obj<'n, 'a>> {
-    let YamlData::Mapping(m) = &n.data else {
-        cx.err(
-            line(n),
-            path,
-            format!("expected a mapping, found {}", describe(n)),
-        );
-        return None;
-    };
+    let m = mapping(cx, n, path)?;
     let mut entries = Vec::with_capacity(m.len());
     for (k, v) in m.iter() {
         let Some(key) = as_str(k) else {
@@ -165,19 +178,12 @@ pub(crate) fn obj<'n, 'a>(
 }
 
 /// Opens a mapping whose keys are free (ids, region codes...): returns (key, key line, value).
-pub(crate) fn map_entries<'n, 'a>(
-    cx: &mut Cx<'_>,
+pub(crate) fn map_entries<'n, 'a, E: FieldError>(
+    cx: &mut Cx<'_, E>,
     n: &'n Node<'a>,
     path: &str,
 ) -> Option<Vec<(&'n str, usize, &'n Node<'a>)>> {
-    let YamlData::Mapping(m) = &n.data else {
-        cx.err(
-            line(n),
-            path,
-            format!("expected a mapping, found {}", describe(n)),
-        );
-        return None;
-    };
+    let m = mapping(cx, n, path)?;
     let mut out = Vec::with_capacity(m.len());
     for (k, v) in m.iter() {
         match as_str(k) {
@@ -226,7 +232,7 @@ impl<'n, 'a> Obj<'n, 'a> {
     }
 
     /// A present, non-null value, or an error "missing required field".
-    pub fn req(&self, cx: &mut Cx<'_>, key: &str) -> Option<&'n Node<'a>> {
+    pub fn req<E: FieldError>(&self, cx: &mut Cx<'_, E>, key: &str) -> Option<&'n Node<'a>> {
         match self.get(key) {
             Some(v) if !is_null(v) => Some(v),
             Some(v) => {
@@ -245,17 +251,17 @@ impl<'n, 'a> Obj<'n, 'a> {
         self.get(key).filter(|v| !is_null(v))
     }
 
-    pub fn req_str(&self, cx: &mut Cx<'_>, key: &str) -> Option<String> {
+    pub fn req_str<E: FieldError>(&self, cx: &mut Cx<'_, E>, key: &str) -> Option<String> {
         let v = self.req(cx, key)?;
         text_of(cx, v, &self.field(key))
     }
 
-    pub fn opt_str(&self, cx: &mut Cx<'_>, key: &str) -> Option<String> {
+    pub fn opt_str<E: FieldError>(&self, cx: &mut Cx<'_, E>, key: &str) -> Option<String> {
         let v = self.opt(key)?;
         text_of(cx, v, &self.field(key))
     }
 
-    pub fn opt_bool(&self, cx: &mut Cx<'_>, key: &str) -> Option<bool> {
+    pub fn opt_bool<E: FieldError>(&self, cx: &mut Cx<'_, E>, key: &str) -> Option<bool> {
         let v = self.opt(key)?;
         match as_bool(v) {
             Some(b) => Some(b),
@@ -271,7 +277,7 @@ impl<'n, 'a> Obj<'n, 'a> {
     }
 
     /// A list of texts (a single text is accepted as a one-element list).
-    pub fn str_list(&self, cx: &mut Cx<'_>, key: &str) -> Vec<String> {
+    pub fn str_list<E: FieldError>(&self, cx: &mut Cx<'_, E>, key: &str) -> Vec<String> {
         let Some(v) = self.opt(key) else {
             return Vec::new();
         };
@@ -290,7 +296,7 @@ impl<'n, 'a> Obj<'n, 'a> {
     }
 
     /// A list of mappings or other nodes.
-    pub fn seq(&self, cx: &mut Cx<'_>, key: &str) -> &'n [Node<'a>] {
+    pub fn seq<E: FieldError>(&self, cx: &mut Cx<'_, E>, key: &str) -> &'n [Node<'a>] {
         let Some(v) = self.opt(key) else { return &[] };
         match as_seq(v) {
             Some(items) => items,
@@ -307,7 +313,11 @@ impl<'n, 'a> Obj<'n, 'a> {
 }
 
 /// Text of a scalar; numbers are accepted and written back as text.
-pub(crate) fn text_of(cx: &mut Cx<'_>, v: &Node<'_>, field: &str) -> Option<String> {
+pub(crate) fn text_of<E: FieldError>(
+    cx: &mut Cx<'_, E>,
+    v: &Node<'_>,
+    field: &str,
+) -> Option<String> {
     match &v.data {
         YamlData::Value(Scalar::String(s)) => Some(s.to_string()),
         YamlData::Value(Scalar::Integer(i)) => Some(i.to_string()),
