@@ -29,6 +29,18 @@ const SUBMISSION_DOCS = [
   'meeting_minutes', 'capital_debt_report',
 ];
 
+/** dd/mm/yyyy of today in Vietnam minus `days` (the steps are recorded after the fact). */
+function daysAgo(days) {
+  const d = new Date(Date.now() + 7 * 3600 * 1000 - days * 86400 * 1000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+}
+const re = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const DAY = {
+  opened: daysAgo(65), postingStart: daysAgo(60), postingEnd: daysAgo(44), submitted: daysAgo(40),
+  appraised: daysAgo(25), decided: daysAgo(20), published: daysAgo(18), revoked: daysAgo(5),
+};
+
 let server;
 let browser;
 const pages = [];
@@ -218,7 +230,7 @@ test('officers take a commune dossier through every step, from values to revocat
   assert.match(await text(xa.locator('#dossier-create-error')), /Ngày không hợp lệ/);
   assert.equal(await xa.inputValue('#dn-date'), '31/09/2026');
   assert.equal(await xa.inputValue('#dn-set'), SET);
-  await xa.fill('#dn-date', '25/09/2026');
+  await xa.fill('#dn-date', DAY.opened);
   await submit(xa, xa.locator(`form[action="/units/${COMMUNE}/dossiers"] button[type="submit"]`));
   assert.match(new URL(xa.url()).pathname, /^\/dossiers\//, await xa.locator('main').innerText());
   assert.match(await text(xa.locator('#dossier-flash')), /Đã lập hồ sơ/);
@@ -228,16 +240,16 @@ test('officers take a commune dossier through every step, from values to revocat
   const id = new URL(dossierUrl).pathname.split('/')[2];
 
   await attach(xa, 'results_report', 'bao-cao-ket-qua.pdf');
-  await act(xa, 'start_posting', { date: '01/10/2026' });
+  await act(xa, 'start_posting', { date: DAY.postingStart });
   assert.match(await state(xa), /Đang công khai/);
-  assert.match(await history(xa), /Bắt đầu công khai.*xa\.chauthanh.*01\/10\/2026/);
-  await act(xa, 'end_posting', { date: '17/10/2026' });
+  assert.match(await history(xa), new RegExp(`Bắt đầu công khai.*xa\\.chauthanh.*${re(DAY.postingStart)}`));
+  await act(xa, 'end_posting', { date: DAY.postingEnd });
   assert.match(await state(xa), /Sẵn sàng trình/);
-  assert.match(await history(xa), /Kết thúc công khai.*17\/10\/2026/);
+  assert.match(await history(xa), new RegExp(`Kết thúc công khai.*${re(DAY.postingEnd)}`));
   for (const kind of SUBMISSION_DOCS) await attach(xa, kind, `${kind}.pdf`);
-  await act(xa, 'submit', { date: '20/10/2026' });
+  await act(xa, 'submit', { date: DAY.submitted });
   assert.match(await state(xa), /Đã trình/);
-  assert.match(await history(xa), /Trình hồ sơ.*20\/10\/2026/);
+  assert.match(await history(xa), new RegExp(`Trình hồ sơ.*${re(DAY.submitted)}`));
   assert.equal(await xa.locator('#dossier-no-actions').count(), 1, 'nothing left for the commune');
   await shot(xa, 'recognition-07-submitted');
 
@@ -251,19 +263,19 @@ test('officers take a commune dossier through every step, from values to revocat
   await submit(tinh, note);
   assert.equal(tinh.url().split('?')[0].split('#')[0], dossierUrl);
   await attach(tinh, 'appraisal_report', 'bao-cao-tham-dinh.pdf');
-  await act(tinh, 'appraise_pass', { date: '05/11/2026' });
+  await act(tinh, 'appraise_pass', { date: DAY.appraised });
   assert.match(await state(tinh), /Đã thẩm định/);
-  assert.match(await history(tinh), /Thẩm định: đạt.*tinh\.vinhlong.*05\/11\/2026/);
+  assert.match(await history(tinh), new RegExp(`Thẩm định: đạt.*tinh\\.vinhlong.*${re(DAY.appraised)}`));
   await act(tinh, 'decide', {
-    number: '123/QĐ-UBND', decision_date: '10/11/2026',
-    signer: 'Nguyễn Văn A, Chủ tịch UBND tỉnh (dữ liệu thử)', date: '10/11/2026',
+    number: '123/QĐ-UBND', decision_date: DAY.decided,
+    signer: 'Nguyễn Văn A, Chủ tịch UBND tỉnh (dữ liệu thử)', date: DAY.decided,
   });
   assert.match(await state(tinh), /Đã công nhận/);
   const decisionText = await text(tinh.locator('header.unit-head'));
   assert.match(decisionText, /123\/QĐ-UBND/);
-  assert.match(decisionText, /10\/11\/2026/);
+  assert.match(decisionText, new RegExp(re(DAY.decided)));
   assert.match(decisionText, /Nguyễn Văn A/);
-  assert.match(await history(tinh), /Quyết định công nhận.*10\/11\/2026/);
+  assert.match(await history(tinh), new RegExp(`Quyết định công nhận.*${re(DAY.decided)}`));
   await shot(tinh, 'recognition-08-decided');
   assert.deepEqual(await axeSerious(tinh), [], 'axe on the dossier page after the decision');
 
@@ -283,13 +295,13 @@ test('officers take a commune dossier through every step, from values to revocat
   await shot(phone, 'recognition-10-decided-phone');
   assert.deepEqual(await axeSerious(phone), [], 'axe on the dossier page at 360 px');
 
-  await act(tinh, 'publish', { date: '12/11/2026' });
+  await act(tinh, 'publish', { date: DAY.published });
   assert.match(await state(tinh), /Đã công bố/);
-  assert.match(await history(tinh), /Công bố.*12\/11\/2026/);
+  assert.match(await history(tinh), new RegExp(`Công bố.*${re(DAY.published)}`));
 
   // Revocation needs a reason; with one, the dossier is revoked and its history kept.
   assert.equal(await tinh.locator('form#act-revoke textarea[name="reason"]').getAttribute('required'), '');
-  await act(tinh, 'revoke', { reason: 'Kiểm thử: xã không còn đáp ứng tiêu chí 2.1 sau kiểm tra', date: '25/11/2026' });
+  await act(tinh, 'revoke', { reason: 'Kiểm thử: xã không còn đáp ứng tiêu chí 2.1 sau kiểm tra', date: DAY.revoked });
   assert.match(await state(tinh), /Đã thu hồi/);
   const h = await history(tinh);
   assert.match(h, /Thu hồi quyết định.*Kiểm thử: xã không còn đáp ứng tiêu chí 2\.1/);
