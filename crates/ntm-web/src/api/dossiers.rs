@@ -472,3 +472,31 @@ pub async fn act_on_dossier(
     let v = ntm_app::dossiers::act(&st.app, &ctx.actor(), id, input).await?;
     Ok(Json(DossierDto::from(&v)))
 }
+
+/// A PDF file.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PdfFile(pub Vec<u8>);
+
+/// The dossier as a PDF for the appraisal council: the same document as the page
+/// `/dossiers/{id}/pdf`. Whoever may view the dossier may download it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/dossiers/{id}/pdf",
+    tag = "dossiers",
+    summary = "A recognition dossier as a PDF",
+    params(("id" = String, Path, description = "Dossier id (UUID)")),
+    responses(
+        (status = 200, description = "The dossier's PDF (shown inline, with a file name)", body = inline(PdfFile), content_type = "application/pdf"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The unit is outside the user's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dossier", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn dossier_pdf(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, WebError> {
+    crate::pages::dossier_pdf::pdf_response(&st, &ctx, &id).await
+}

@@ -9,6 +9,7 @@ pub mod criteria;
 pub mod docs;
 pub mod dossiers;
 pub mod provincial;
+pub mod surveys;
 pub mod units;
 
 use axum::extract::State;
@@ -40,6 +41,8 @@ use crate::router::AppState;
         (name = "account", description = "The logged-in user"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "criteria", description = "Criteria sets (bộ tiêu chí), indicator values and evaluations"),
+        (name = "dossiers", description = "Recognition dossiers (hồ sơ xét, công nhận) under QĐ 18/2022/QĐ-TTg, and their PDF"),
+        (name = "surveys", description = "Satisfaction surveys of residents (lấy ý kiến sự hài lòng)"),
     ),
     components(schemas(Problem))
 )]
@@ -65,6 +68,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(dossiers::create_dossier, dossiers::list_dossiers))
         .routes(routes!(dossiers::get_dossier))
         .routes(routes!(dossiers::act_on_dossier))
+        .routes(routes!(dossiers::dossier_pdf))
+        .routes(routes!(surveys::survey_results))
         .routes(routes!(me))
         .routes(routes!(audit_verify))
 }

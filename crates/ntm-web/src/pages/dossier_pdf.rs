@@ -1,6 +1,7 @@
 //! The dossier as a PDF for the appraisal council (issue 5 §4): `GET /dossiers/{id}/pdf`
 //! (pages: anonymous users are sent to the login page) and `GET /api/v1/dossiers/{id}/pdf`
-//! (same document; errors as problem details). Whoever may view the dossier may download it.
+//! (same document; errors as problem details; its handler is in `api::dossiers`, in the
+//! OpenAPI document). Whoever may view the dossier may download it.
 //!
 //! The data is assembled by `ntm_app::dossier_pdf` and typeset by `ntm_pdf` (typst, embedded
 //! fonts) on a blocking thread.
@@ -18,8 +19,9 @@ fn parse_id(id: &str) -> Result<Uuid, WebError> {
     Uuid::parse_str(id.trim()).map_err(|_| WebError::not_found(format!("dossier {id}")))
 }
 
-/// Assembles and renders the PDF of dossier `id` for the request's user.
-async fn pdf_response(st: &AppState, ctx: &Ctx, id: &str) -> Result<Response, WebError> {
+/// Assembles and renders the PDF of dossier `id` for the request's user (also the answer of
+/// `GET /api/v1/dossiers/{id}/pdf`, in `api::dossiers`).
+pub(crate) async fn pdf_response(st: &AppState, ctx: &Ctx, id: &str) -> Result<Response, WebError> {
     ctx.require_user()?;
     let id = parse_id(id)?;
     let data = ntm_app::dossier_pdf::assemble(&st.app, &ctx.actor(), id).await?;
@@ -52,15 +54,6 @@ async fn pdf_response(st: &AppState, ctx: &Ctx, id: &str) -> Result<Response, We
 
 /// `GET /dossiers/{id}/pdf`
 pub async fn dossier_pdf(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    pdf_response(&st, &ctx, &id).await
-}
-
-/// `GET /api/v1/dossiers/{id}/pdf` (the same document; not in the OpenAPI description yet).
-pub async fn api_dossier_pdf(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,

@@ -94,10 +94,6 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         )
         .route("/plans/{id}/tasks/{task}", post(plans::task_post))
         .route("/dossiers/{id}/pdf", get(dossier_pdf::dossier_pdf))
-        .route(
-            "/api/v1/dossiers/{id}/pdf",
-            get(dossier_pdf::api_dossier_pdf),
-        )
         .route("/units/{code}/reports", get(reports::list))
         .route("/units/{code}/reports/open", post(reports::open))
         .route("/units/{code}/reports/close", post(reports::close))
@@ -168,7 +164,6 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/s/{code}/cam-on", get(survey::public_thanks))
         .route("/s/{code}/qr.svg", get(survey::qr_svg))
         .route("/s/{code}/qr.png", get(survey::qr_png))
-        .route("/api/v1/surveys/{code}/results", get(survey::api_results))
 }
 
 /// Renders a template as an HTML response with `status`.

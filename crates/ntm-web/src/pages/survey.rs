@@ -2,7 +2,8 @@
 //! create/edit, open/close, one-time codes with printable slips, live results by hamlet,
 //! paper forms from Excel) and the public page at the short link `/s/{code}` (its own
 //! minimal layout, no script, plain form POST → redirect to a thank-you page).
-//! The work is done by `ntm_app::surveys`.
+//! The work is done by `ntm_app::surveys`; the JSON results (`GET /api/v1/surveys/{code}/results`)
+//! are in `api::surveys`.
 
 use askama::Template;
 use axum::extract::{Form, Multipart, Path, Query, State};
@@ -1347,49 +1348,4 @@ pub async fn qr_png(
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
     Ok(res)
-}
-
-// ---------------------------------------------------------------- REST
-
-fn tally_json(t: &Tally) -> serde_json::Value {
-    serde_json::json!({
-        "satisfied": t.rate.satisfied,
-        "not_satisfied": t.rate.valid - t.rate.satisfied,
-        "invalid": t.invalid,
-        "valid": t.rate.valid,
-        "rate_hundredths_of_percent": t.rate.hundredths_of_percent(),
-        "rate_display": t.rate.display_vi(),
-    })
-}
-
-/// `GET /api/v1/surveys/{code}/results`: live results by hamlet (officers of the unit).
-pub async fn api_results(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-) -> Result<Response, WebError> {
-    let r = surveys::results(&st.app, &ctx.actor(), &code).await?;
-    let c = &r.campaign;
-    let body = serde_json::json!({
-        "code": c.code,
-        "title": c.title,
-        "unit": c.unit_code,
-        "set": c.set_id,
-        "year": c.year,
-        "status": c.status.as_str(),
-        "phase": c.phase,
-        "opens_at": c.opens_at.format(&time::format_description::well_known::Rfc3339).ok(),
-        "closes_at": c.closes_at.format(&time::format_description::well_known::Rfc3339).ok(),
-        "tokens_issued": r.tokens_issued,
-        "tokens_used": r.tokens_used,
-        "total": tally_json(&r.total),
-        "hamlets": r.areas.iter().map(|a| serde_json::json!({
-            "code": a.code,
-            "name": a.name,
-            "tokens_issued": a.tokens_issued,
-            "tokens_used": a.tokens_used,
-            "tally": tally_json(&a.tally),
-        })).collect::<Vec<_>>(),
-    });
-    Ok(axum::Json(body).into_response())
 }

@@ -1,6 +1,8 @@
 //! The JSON API and its OpenAPI document.
 
-use ntm_app::Db;
+use ntm_app::surveys::{self, CampaignInput, NewCampaign};
+use ntm_app::{Actor, Db};
+use ntm_domain::dossier::campaign::Questionnaire;
 
 use crate::helpers::*;
 
@@ -183,9 +185,28 @@ ntm_testkit::both_backends!(openapi_document_lists_the_api, |db: Db| async move 
         "/api/v1/units/{code}/hamlets",
         "/api/v1/me",
         "/api/v1/audit/verify",
+        "/api/v1/dossiers/{id}/pdf",
+        "/api/v1/surveys/{code}/results",
     ] {
         assert!(paths.contains_key(p), "missing {p}: {:?}", paths.keys());
     }
+    let pdf = &paths["/api/v1/dossiers/{id}/pdf"]["get"]["responses"];
+    assert!(
+        pdf["200"]["content"]["application/pdf"].is_object(),
+        "{pdf}"
+    );
+    for status in ["401", "403", "404"] {
+        assert!(
+            pdf[status]["content"]["application/problem+json"].is_object(),
+            "{status}: {pdf}"
+        );
+    }
+    let results = &paths["/api/v1/surveys/{code}/results"]["get"]["responses"];
+    assert!(results["200"]["content"]["application/json"].is_object());
+    for status in ["401", "403", "404"] {
+        assert!(results[status].is_object(), "{status}: {results}");
+    }
+    assert!(doc["components"]["schemas"]["SurveyResultsDto"].is_object());
     assert!(paths["/api/v1/units/{code}/hamlets"]["post"].is_object());
     assert!(doc["components"]["schemas"]["UnitDetailDto"].is_object());
     assert!(doc["components"]["schemas"]["Problem"].is_object());
@@ -203,4 +224,190 @@ ntm_testkit::both_backends!(openapi_document_lists_the_api, |db: Db| async move 
         html.matches("<script src=\"/assets/vendor/htmx-").count(),
         "no script on the docs page but the embedded htmx"
     );
+});
+
+/// The paths registered on a router in the crate's source: the string literal that opens
+/// a `.route(`, `.route_service(`, `.nest(` or `.nest_service(` call (comment lines skipped),
+/// with the file it is in.
+fn routes_in_source() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    let mut out = Vec::new();
+    for file in files {
+        let code: String = std::fs::read_to_string(&file)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let name = file.strip_prefix(&src).unwrap().display().to_string();
+        for call in [".route(", ".route_service(", ".nest(", ".nest_service("] {
+            for (at, _) in code.match_indices(call) {
+                let rest = code[at + call.len()..].trim_start();
+                let Some(rest) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let path = &rest[..rest.find('"').unwrap()];
+                out.push((format!("{name}: {call}"), path.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Every `/api` route the router serves is described in the OpenAPI document: the routes are
+/// read from the source, so a route added outside the OpenAPI router (`api::router`, with
+/// `routes!` and `#[utoipa::path]`) fails here. Only the document and its HTML page are not
+/// in the document itself.
+#[test]
+fn openapi_document_has_every_api_route() {
+    let (_, doc) = ntm_web::api::router().split_for_parts();
+    let doc = serde_json::to_value(&doc).unwrap();
+    let documented: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for p in &documented {
+        assert!(
+            p.starts_with("/api/v1/"),
+            "documented path outside /api/v1: {p}"
+        );
+    }
+
+    let routes = routes_in_source();
+    // The scan sees the page routes (it reads the source it should).
+    for page in [
+        "/health",
+        "/units/{code}/plans",
+        "/s/{code}",
+        "/dossiers/{id}/pdf",
+    ] {
+        assert!(
+            routes.iter().any(|(_, p)| p == page),
+            "the source scan missed {page}: {routes:?}"
+        );
+    }
+    let undocumented: Vec<String> = routes
+        .iter()
+        .filter(|(_, p)| p.starts_with("/api"))
+        .filter(|(_, p)| !["/api/v1/openapi.json", "/api/v1/docs"].contains(&p.as_str()))
+        .filter(|(call, p)| call.contains(".nest") || !documented.contains(&p.as_str()))
+        .map(|(call, p)| format!("{call}\"{p}\""))
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "API routes outside the OpenAPI document (register them in api::router with \
+         routes! and #[utoipa::path]): {undocumented:?}"
+    );
+
+    // The API routes known today, so that one dropped from the router is noticed too.
+    for p in [
+        "/api/v1/units",
+        "/api/v1/units/{code}",
+        "/api/v1/units/{code}/hamlets",
+        "/api/v1/units/{code}/evaluation",
+        "/api/v1/units/{code}/gaps",
+        "/api/v1/units/{code}/observations",
+        "/api/v1/units/{code}/observations/status",
+        "/api/v1/criteria-sets",
+        "/api/v1/provinces/{code}/criteria-sets",
+        "/api/v1/dossiers",
+        "/api/v1/dossiers/{id}",
+        "/api/v1/dossiers/{id}/actions",
+        "/api/v1/dossiers/{id}/pdf",
+        "/api/v1/surveys/{code}/results",
+        "/api/v1/me",
+        "/api/v1/audit/verify",
+    ] {
+        assert!(documented.contains(&p), "missing {p}: {documented:?}");
+    }
+}
+
+fn keys(v: &serde_json::Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    k.sort_unstable();
+    k
+}
+
+// The survey results (`GET /api/v1/surveys/{code}/results`, typed since it joined the
+// OpenAPI document) keep the fields and values they had as hand-built JSON.
+ntm_testkit::both_backends!(api_survey_results_fields, |db: Db| async move {
+    let app = setup(db).await;
+    let now = ntm_app::now();
+    let input = CampaignInput {
+        title: "Lấy ý kiến".into(),
+        questionnaire: Questionnaire::suggested(),
+        opens_at: now + time::Duration::days(1),
+        closes_at: now + time::Duration::days(8),
+    };
+    let new = NewCampaign {
+        unit_code: COMMUNE.into(),
+        set_id: "xa-ntm-2021-2025".into(),
+        year: 2025,
+        input,
+    };
+    let c = surveys::create(&app, &Actor::cli(), new).await.unwrap();
+    let api = format!("/api/v1/surveys/{}/results", c.code);
+    assert_eq!(browser(&app).get(&api).await.status_code(), 401);
+    let res = logged_in(&app, "xa.chauthanh").await.get(&api).await;
+    assert_eq!(res.status_code(), 200);
+    assert_eq!(res.header("content-type"), "application/json");
+    let v: serde_json::Value = res.json();
+    assert_eq!(
+        keys(&v),
+        [
+            "closes_at",
+            "code",
+            "hamlets",
+            "opens_at",
+            "phase",
+            "set",
+            "status",
+            "title",
+            "tokens_issued",
+            "tokens_used",
+            "total",
+            "unit",
+            "year"
+        ]
+    );
+    assert_eq!(v["code"], c.code.as_str());
+    assert_eq!(v["unit"], COMMUNE);
+    assert_eq!(v["set"], "xa-ntm-2021-2025");
+    assert_eq!(v["year"], 2025);
+    assert_eq!(v["status"], "draft");
+    assert_eq!(v["phase"], "not_yet_open");
+    let opens = v["opens_at"].as_str().unwrap();
+    let rfc3339 = &time::format_description::well_known::Rfc3339;
+    let opens = time::OffsetDateTime::parse(opens, rfc3339).unwrap();
+    assert!((opens - c.opens_at).abs() < time::Duration::seconds(1));
+    assert_eq!(v["tokens_issued"], 0);
+    assert_eq!(
+        keys(&v["total"]),
+        [
+            "invalid",
+            "not_satisfied",
+            "rate_display",
+            "rate_hundredths_of_percent",
+            "satisfied",
+            "valid"
+        ]
+    );
+    assert_eq!(v["total"]["valid"], 0);
+    assert!(v["total"]["rate_hundredths_of_percent"].is_null());
+    assert_eq!(v["total"]["rate_display"], "–");
+    assert!(v["hamlets"].is_array());
 });
