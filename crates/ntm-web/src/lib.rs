@@ -30,12 +30,11 @@
 //! | `GET /units/{code}/workbook/template.xlsx`, `…/results.xlsx` | template, results |
 //! | `POST /units/{code}/workbook/preview` | stage an upload, preview changes and bad cells |
 //! | `POST /units/{code}/workbook/apply` | apply a previewed upload (once, versions checked) |
-//! | `GET /api/v1/units?q=&date=&limit=` | search, or provinces on a date |
-//! | `GET /api/v1/units/{code}?date=` | one unit with ancestors, children, lineage, versions |
-//! | `POST /api/v1/units/{code}/hamlets` | add a hamlet (JSON) |
-//! | `GET /api/v1/me` | the logged-in user |
-//! | `GET /api/v1/audit/verify` | verify the audit chain |
-//! | `GET /api/v1/openapi.json`, `GET /api/v1/docs` | the OpenAPI document and its HTML page |
+//! | `/units/{code}/dossiers`, `/dossiers/{id}…`, `/notifications`, `/units/{code}/procedure-settings` | recognition dossiers (`pages::dossiers`, `pages::dossier_pdf`) |
+//! | `/units/{code}/surveys…`, `/s/{code}` | survey campaigns; the public survey page (`pages::survey`) |
+//! | `/units/{code}/plans`, `/plans/{id}…`, `/units/{code}/reports`, `/reports/{id}…` | plans, targets, periodic reports |
+//! | `/account` | the user's own e-mail address |
+//! | `/api/v1/…` | REST: every route is in `api::router` with `#[utoipa::path]` and so in the OpenAPI document (`GET /api/v1/openapi.json`, page `GET /api/v1/docs`); a test fails on an `/api` route outside it |
 //!
 //! Sessions, CSRF, language and error rendering: see [`middleware`].
 #![forbid(unsafe_code)]
