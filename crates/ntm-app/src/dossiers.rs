@@ -680,11 +680,21 @@ pub async fn available_actions(
     }
     .ok_or_else(|| AppError::NotFound(format!("dossier {}", v.id)))?;
     let review = dossier::machine::review_applies(p, today());
+    // Acts are dated (paper dossiers recorded late): a commune dossier submitted before
+    // 01/07/2025 can still get its district review dated before that day, even when today
+    // the province may appraise it directly. The domain checks the date given.
+    let review_dated = dossier::machine::review_applies(p, v.dossier.state_since);
     let candidates: Vec<ActionKind> = match v.dossier.state {
         S::Preparing => vec![ActionKind::StartPosting],
         S::PublicPosting => vec![ActionKind::EndPosting],
         S::ReadyToSubmit => vec![ActionKind::Submit],
         S::Submitted if review => vec![ActionKind::ReviewPass, ActionKind::ReviewReturn],
+        S::Submitted if review_dated => vec![
+            ActionKind::ReviewPass,
+            ActionKind::ReviewReturn,
+            ActionKind::AppraisePass,
+            ActionKind::AppraiseReturn,
+        ],
         S::Submitted | S::Reviewed => vec![ActionKind::AppraisePass, ActionKind::AppraiseReturn],
         S::Appraised => vec![ActionKind::Decide],
         S::Recognized => vec![ActionKind::Publish, ActionKind::Revoke],

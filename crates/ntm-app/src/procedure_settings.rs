@@ -168,12 +168,19 @@ pub fn procedure_for(
     settings.apply(d.procedure()?)
 }
 
+/// The province valid today or, for a province merged away (Trà Vinh, 84, since
+/// 01/07/2025), its last record: dossiers dated before the merger keep their province's
+/// settings, which its officers must still be able to set.
 async fn province(app: &App, code: &str) -> Result<Unit, AppError> {
-    let u = app
-        .db
-        .unit_on(code, today())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("unit {code}")))?;
+    let u = match app.db.unit_on(code, today()).await? {
+        Some(u) => u,
+        None => app
+            .db
+            .unit_versions(code)
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::NotFound(format!("unit {code}")))?,
+    };
     if u.level != Level::Province {
         return Err(AppError::invalid(
             "unit",

@@ -10,6 +10,7 @@ mod criteria;
 mod dashboard;
 mod dossier_pages;
 mod dossier_pdf;
+mod dossier_recognition;
 mod dossiers;
 mod hamlets;
 mod helpers;
