@@ -200,7 +200,10 @@ fn check_not_future(date: Date) -> Result<Date, AppError> {
     if date > today() {
         return Err(AppError::invalid(
             "date",
-            format!("ngày {date} ở tương lai (the date is in the future)"),
+            format!(
+                "ngày {} ở tương lai (the date is in the future)",
+                ntm_domain::text::format_date_vi(date)
+            ),
         ));
     }
     Ok(date)

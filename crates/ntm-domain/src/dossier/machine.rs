@@ -297,9 +297,9 @@ pub enum WorkflowError {
         "cấp huyện không còn từ 01/07/2025: tỉnh thẩm định trực tiếp (district abolished on {0})"
     )]
     DistrictAbolished(Date),
-    #[error("ngày {at} trước ngày của bước trước ({last})")]
+    #[error("ngày {} trước ngày của bước trước ({})", vi(.at), vi(.last))]
     DateBeforeLastEvent { at: Date, last: Date },
-    #[error("thời gian công khai chưa đủ: sớm nhất kết thúc ngày {earliest}")]
+    #[error("thời gian công khai chưa đủ: sớm nhất kết thúc ngày {}", vi(.earliest))]
     PostingTooShort { earliest: Date },
     #[error("thiếu tài liệu: {}", .0.join("; "))]
     MissingDocuments(Vec<String>),
@@ -319,12 +319,22 @@ pub enum WorkflowError {
     SatisfactionThresholdUnknown(String),
     #[error("quyết định thiếu số hoặc người ký")]
     DecisionIncomplete,
-    #[error("ngày quyết định {date} không hợp lệ (phải trong khoảng {earliest} – {latest})")]
+    #[error(
+        "ngày quyết định {} không hợp lệ (phải trong khoảng {} – {})",
+        vi(.date),
+        vi(.earliest),
+        vi(.latest)
+    )]
     DecisionDate {
         date: Date,
         earliest: Date,
         latest: Date,
     },
+}
+
+/// A date in messages people read: dd/mm/yyyy.
+fn vi(d: &Date) -> String {
+    crate::text::format_date_vi(*d)
 }
 
 /// Whether the district review step applies to a dossier waiting at `at`: the procedure has

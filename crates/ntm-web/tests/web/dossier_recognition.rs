@@ -452,7 +452,8 @@ ntm_testkit::both_backends!(
         .await;
         assert_eq!(res.status_code(), 422, "{}", res.text());
         assert!(
-            res.text().contains("thời gian công khai chưa đủ"),
+            res.text()
+                .contains("thời gian công khai chưa đủ: sớm nhất kết thúc ngày 16/10/2026"),
             "{}",
             res.text()
         );
@@ -647,7 +648,7 @@ ntm_testkit::both_backends!(
                 ],
             )
             .await,
-            "ngày quyết định 2026-12-15 không hợp lệ",
+            "ngày quyết định 15/12/2026 không hợp lệ (phải trong khoảng 25/10/2026 – ",
         );
         // A recording date in the future.
         decide_refused(
@@ -664,7 +665,7 @@ ntm_testkit::both_backends!(
                 ],
             )
             .await,
-            "ở tương lai",
+            "ngày 31/12/2099 ở tương lai",
         );
         // A decision before the appraisal.
         decide_refused(

@@ -22,5 +22,6 @@ mod provincial;
 mod reports;
 mod scorecard;
 mod survey;
+mod survey_contents;
 mod tree;
 mod workbook;
