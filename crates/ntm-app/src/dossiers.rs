@@ -515,13 +515,22 @@ pub async fn act(
     } else {
         false
     };
+    // From the latest closed survey campaign (none: recognition is refused).
+    let survey = crate::surveys::dossier_survey_facts(
+        app,
+        &r.unit_code,
+        &r.set_id,
+        r.year,
+        d.kind,
+        &settings,
+    )
+    .await?;
     let facts = Facts {
         year: r.year,
         all_criteria_met_on_verified_data: criteria_met,
-        // No survey campaigns yet: recognition is refused until a result flows in.
-        satisfaction: crate::surveys::dossier_satisfaction(app, &r.unit_code, &r.set_id, r.year)
-            .await?,
-        min_commune_content_satisfaction: None,
+        satisfaction: survey.satisfaction,
+        min_commune_content_satisfaction: survey.min_commune_content_satisfaction,
+        household_coverage: survey.household_coverage,
         documents,
     };
     let action_json = serde_json::to_value(&input.action).map_err(internal)?;

@@ -1,6 +1,8 @@
 //! A province's own procedure settings: extra public holidays (Tết, Giỗ Tổ, compensatory
-//! days…), time limits per step and the satisfaction threshold per dossier kind, each with
-//! the basis it cites (decision, article). The dossier use cases apply them when computing
+//! days…), time limits per step, the satisfaction threshold and the minimum share of
+//! households surveyed per dossier kind, each with the basis it cites (decision, article).
+//! The minimum share is not confirmed for Hướng dẫn 90/HD-MTTW-BTT (2022): without a
+//! configured value nothing is blocked. The dossier use cases apply them when computing
 //! deadlines and checking recognition ([`procedure_for`], [`calendar_for`]).
 //!
 //! Who may change them: a holder of `ManageCriteria` on the province (province officer,
@@ -8,6 +10,7 @@
 
 use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::Permission;
+use ntm_domain::dossier::survey::MinCoverage;
 use ntm_domain::dossier::{
     self, DayUnit, DossierKind, HolidayCalendar, NationalDayExtra, Procedure, ProcedureError,
     StepKind,
@@ -23,6 +26,7 @@ use crate::{App, AppError, now, today};
 pub const HOLIDAY: &str = "holiday";
 pub const TIME_LIMIT: &str = "time_limit";
 pub const SATISFACTION: &str = "satisfaction";
+pub const COVERAGE: &str = "household_coverage";
 
 /// One setting to store.
 #[derive(Debug, Clone)]
@@ -38,6 +42,8 @@ pub enum SettingInput {
     },
     /// The satisfaction threshold (percent) for a dossier kind.
     Satisfaction { kind: DossierKind, percent: u32 },
+    /// The minimum share of households surveyed (percent) for a dossier kind.
+    Coverage { kind: DossierKind, percent: u32 },
 }
 
 /// The settings of a province, parsed.
@@ -94,6 +100,21 @@ impl ProvinceSettings {
             .iter()
             .find(|r| r.kind == SATISFACTION && r.key == k)
             .and_then(|r| r.value.parse().ok().map(|p| (p, r.basis.clone())))
+    }
+
+    /// The configured minimum share of households surveyed for a dossier kind, with its
+    /// basis; `None`: not configured (nothing is checked).
+    pub fn min_coverage(&self, kind: DossierKind) -> Option<MinCoverage> {
+        let k = kind_str(kind);
+        self.rows
+            .iter()
+            .find(|r| r.kind == COVERAGE && r.key == k)
+            .and_then(|r| {
+                r.value.parse().ok().map(|percent| MinCoverage {
+                    percent,
+                    basis: r.basis.clone(),
+                })
+            })
     }
 }
 
@@ -287,6 +308,15 @@ pub async fn put(
             }
             (SATISFACTION, kind_str(kind), percent.to_string())
         }
+        SettingInput::Coverage { kind, percent } => {
+            if percent == 0 || percent > 100 {
+                return Err(AppError::invalid(
+                    "percent",
+                    "tỷ lệ hộ phải từ 1 đến 100 % (1 to 100)",
+                ));
+            }
+            (COVERAGE, kind_str(kind), percent.to_string())
+        }
     };
     let s = ProcedureSetting {
         province_code: u.code.clone(),
@@ -367,6 +397,7 @@ mod tests {
                     "QĐ 9, Điều 3",
                 ),
                 row(SATISFACTION, "commune_ntm", "80", "QĐ 9, Điều 4"),
+                row(COVERAGE, "commune_ntm", "60", "KH 12, mục 3"),
                 row(HOLIDAY, "2026-02-17", "", "Tết"),
             ],
         };
@@ -383,6 +414,14 @@ mod tests {
             Some((80, "QĐ 9, Điều 4".into()))
         );
         assert_eq!(s.satisfaction(DossierKind::CommuneAdvanced), None);
+        assert_eq!(
+            s.min_coverage(DossierKind::CommuneNtm),
+            Some(MinCoverage {
+                percent: 60,
+                basis: "KH 12, mục 3".into()
+            })
+        );
+        assert_eq!(s.min_coverage(DossierKind::DistrictNtm), None);
         let cal = calendar_for(&s, date!(2026 - 10 - 01));
         assert!(cal.is_holiday(date!(2026 - 02 - 17)));
         assert!(cal.is_holiday(date!(2026 - 09 - 02)));

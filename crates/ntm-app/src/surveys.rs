@@ -13,7 +13,13 @@
 //! entry per answer: the answers table is append-only.
 //!
 //! A closed campaign's overall rate flows into the dossier of the same unit, set and year
-//! ([`dossier_satisfaction`]).
+//! ([`dossier_satisfaction`], [`dossier_survey_facts`]), with the lowest rate over
+//! (commune × content) for districts and the share of households that answered.
+//!
+//! Contents (nội dung xây dựng NTM) listed by the questionnaire are answered satisfied / not
+//! satisfied each, stored with the answer, and tallied per hamlet and per commune (a district
+//! campaign's areas are its communes; a commune campaign is one commune). Officers enter the
+//! households per hamlet (or the campaign's total) for the share of households surveyed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, OnceLock};
@@ -21,10 +27,13 @@ use std::time::{Duration, Instant};
 
 use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::Permission;
+use ntm_domain::dossier::DossierKind;
 use ntm_domain::dossier::campaign::{
     self, CampaignDraft, CampaignStatus, Phase, Questionnaire, StatusError,
 };
-use ntm_domain::dossier::survey::{self, Answer, SatisfactionRate, Tally};
+use ntm_domain::dossier::survey::{
+    self, Answer, ContentAnswer, CoverageCheck, MinCoverage, SatisfactionRate, Tally,
+};
 use ntm_domain::units::{Level, Unit};
 use ntm_reports::survey_xlsx::PaperRow;
 use ntm_store::{NewSurveyAnswer, SurveyCampaignRecord, TokenAnswer};
@@ -260,6 +269,19 @@ pub struct AreaResult {
     pub tokens_issued: i64,
     pub tokens_used: i64,
     pub tally: Tally,
+    /// Households entered for this hamlet.
+    pub households: Option<u32>,
+    /// One rate per content of the questionnaire.
+    pub contents: Vec<SatisfactionRate>,
+}
+
+/// Content rates of one commune (the unit itself for a commune campaign; each area for a
+/// district campaign).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommuneContents {
+    pub code: String,
+    pub name: String,
+    pub contents: Vec<SatisfactionRate>,
 }
 
 /// Live results by hamlet and in total.
@@ -270,6 +292,29 @@ pub struct CampaignResults {
     pub total: Tally,
     pub tokens_issued: i64,
     pub tokens_used: i64,
+    /// Households of the campaign: the sum over hamlets when entered per hamlet, else the
+    /// campaign's total; `None` when nothing was entered.
+    pub households: Option<u32>,
+    /// The campaign's total as entered when hamlets are unknown.
+    pub households_total_entered: Option<u32>,
+    /// One rate per content over the whole campaign.
+    pub content_totals: Vec<SatisfactionRate>,
+    pub communes: Vec<CommuneContents>,
+    /// Lowest rate over (commune × content); `None` without contents or when a commune has
+    /// no valid answer for a content.
+    pub min_commune_content: Option<SatisfactionRate>,
+    /// Minimum shares of households configured by the province for the dossier kinds of the
+    /// unit's level (empty: not configured).
+    pub coverage_rules: Vec<(DossierKind, MinCoverage)>,
+}
+
+/// What a dossier's recognition check takes from the latest closed campaign.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SurveyFacts {
+    pub satisfaction: Option<SatisfactionRate>,
+    pub min_commune_content_satisfaction: Option<SatisfactionRate>,
+    /// `None` when the province configured no minimum share for the kind.
+    pub household_coverage: Option<CoverageCheck>,
 }
 
 /// Why a citizen's answer was not recorded.
@@ -319,13 +364,19 @@ pub struct AnswerInput {
     /// `Satisfied` or `NotSatisfied`.
     pub answer: Option<Answer>,
     pub extra: Vec<String>,
+    /// One value per content: `satisfied`, `not_satisfied` or empty.
+    pub contents: Vec<String>,
 }
+
+/// A paper row that can be written: (spreadsheet row, hamlet code, household id, answer,
+/// content answers).
+pub type PaperOk = (usize, String, String, Answer, Vec<ContentAnswer>);
 
 /// Paper rows checked: what would be written, and every problem by cell.
 #[derive(Debug, Clone, Default)]
 pub struct PaperCheck {
-    /// (spreadsheet row, hamlet code, household id, answer)
-    pub ok: Vec<(usize, String, String, Answer)>,
+    /// (spreadsheet row, hamlet code, household id, answer, content answers)
+    pub ok: Vec<PaperOk>,
     /// `field` is the cell reference (`C7`).
     pub errors: Vec<FieldError>,
 }
@@ -469,9 +520,10 @@ async fn managed(
 
 /// Hamlets of a commune, or communes of a district, today.
 pub async fn areas(app: &App, unit_code: &str) -> Result<Vec<Area>, AppError> {
+    let date = area_date(app, unit_code).await?;
     Ok(app
         .db
-        .children_on(unit_code, today())
+        .children_on(unit_code, date)
         .await?
         .into_iter()
         .map(|u| Area {
@@ -479,6 +531,38 @@ pub async fn areas(app: &App, unit_code: &str) -> Result<Vec<Area>, AppError> {
             name: u.name,
         })
         .collect())
+}
+
+/// Today for a unit valid today; for a unit that no longer exists (a district before
+/// 01/07/2025), its last day, so that its campaign keeps the areas it had.
+async fn area_date(app: &App, unit_code: &str) -> Result<time::Date, AppError> {
+    let t = today();
+    if app.db.unit_on(unit_code, t).await?.is_some() {
+        return Ok(t);
+    }
+    Ok(app
+        .db
+        .unit_versions(unit_code)
+        .await?
+        .into_iter()
+        .filter_map(|u| u.valid_to)
+        .max()
+        .and_then(|d| d.previous_day())
+        .unwrap_or(t))
+}
+
+/// The unit of a campaign: valid today, or else its latest record (a former district).
+async fn campaign_unit(app: &App, unit_code: &str) -> Result<Option<Unit>, AppError> {
+    if let Some(u) = app.db.unit_on(unit_code, today()).await? {
+        return Ok(Some(u));
+    }
+    Ok(app
+        .db
+        .unit_versions(unit_code)
+        .await?
+        .into_iter()
+        .filter(|u| matches!(u.level, Level::Commune | Level::District))
+        .max_by_key(|u| u.valid_to))
 }
 
 fn draft_errors(errors: Vec<campaign::CampaignFieldError>) -> AppError {
@@ -512,9 +596,7 @@ pub async fn unit_for_campaign(
     if let Actor::Anonymous { .. } = actor {
         return Err(AppError::Unauthorized("login required".into()));
     }
-    let unit = app
-        .db
-        .unit_on(unit_code, today())
+    let unit = campaign_unit(app, unit_code)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("unit {unit_code}")))?;
     require_on_unit(app, actor, Permission::EnterObservations, &unit).await?;
@@ -776,39 +858,46 @@ pub async fn issue_tokens(
     Ok(out)
 }
 
-/// Live results by hamlet and in total.
-pub async fn results(app: &App, actor: &Actor, code: &str) -> Result<CampaignResults, AppError> {
-    let (r, unit) = managed(app, actor, code).await?;
-    let campaign = view(&r, &unit)?;
-    let mut by_area: BTreeMap<String, AreaResult> = areas(app, &r.unit_code)
-        .await?
-        .into_iter()
-        .map(|a| {
-            (
-                a.code.clone(),
-                AreaResult {
-                    code: a.code,
-                    name: a.name,
-                    tokens_issued: 0,
-                    tokens_used: 0,
-                    tally: Tally::default(),
-                },
-            )
-        })
-        .collect();
-    let blank = |code: &str| AreaResult {
+/// Counts of one campaign, whoever asks (no permission check: callers checked).
+struct Counts {
+    by_area: BTreeMap<String, AreaResult>,
+    total: Tally,
+    issued: i64,
+    used: i64,
+    households: Option<u32>,
+    households_total_entered: Option<u32>,
+    content_totals: Vec<SatisfactionRate>,
+    communes: Vec<CommuneContents>,
+    min_commune_content: Option<SatisfactionRate>,
+}
+
+async fn counts(
+    app: &App,
+    r: &SurveyCampaignRecord,
+    unit: &Unit,
+    q: &Questionnaire,
+) -> Result<Counts, AppError> {
+    let n_contents = q.contents.len();
+    let blank = |code: &str, name: &str| AreaResult {
         code: code.to_owned(),
-        name: code.to_owned(),
+        name: name.to_owned(),
         tokens_issued: 0,
         tokens_used: 0,
         tally: Tally::default(),
+        households: None,
+        contents: vec![SatisfactionRate::default(); n_contents],
     };
+    let area_list = areas(app, &r.unit_code).await?;
+    let mut by_area: BTreeMap<String, AreaResult> = area_list
+        .iter()
+        .map(|a| (a.code.clone(), blank(&a.code, &a.name)))
+        .collect();
     let mut total = Tally::default();
     for c in app.db.survey_counts(r.id).await? {
         let n = u32::try_from(c.n).unwrap_or(u32::MAX);
         let a = by_area
             .entry(c.hamlet_code.clone())
-            .or_insert_with(|| blank(&c.hamlet_code));
+            .or_insert_with(|| blank(&c.hamlet_code, &c.hamlet_code));
         for t in [&mut a.tally, &mut total] {
             match parse_answer(&c.answer) {
                 Some(Answer::Satisfied) => {
@@ -820,22 +909,208 @@ pub async fn results(app: &App, actor: &Actor, code: &str) -> Result<CampaignRes
             }
         }
     }
+    let mut content_totals = vec![SatisfactionRate::default(); n_contents];
+    if n_contents > 0 {
+        for c in app.db.survey_content_counts(r.id).await? {
+            let n = u32::try_from(c.n).unwrap_or(u32::MAX);
+            let answers = survey::decode_contents(&c.contents, n_contents);
+            let a = by_area
+                .entry(c.hamlet_code.clone())
+                .or_insert_with(|| blank(&c.hamlet_code, &c.hamlet_code));
+            survey::add_contents(&mut a.contents, &answers, n);
+            survey::add_contents(&mut content_totals, &answers, n);
+        }
+    }
     let (mut issued, mut used) = (0, 0);
     for t in app.db.survey_token_counts(r.id).await? {
         let a = by_area
             .entry(t.hamlet_code.clone())
-            .or_insert_with(|| blank(&t.hamlet_code));
+            .or_insert_with(|| blank(&t.hamlet_code, &t.hamlet_code));
         a.tokens_issued = t.issued;
         a.tokens_used = t.used;
         issued += t.issued;
         used += t.used;
     }
+    let mut per_hamlet_sum: Option<u32> = None;
+    let mut households_total_entered = None;
+    for h in app.db.survey_households(r.id).await? {
+        let n = u32::try_from(h.households).unwrap_or(0);
+        if h.hamlet_code.is_empty() {
+            households_total_entered = Some(n);
+        } else if let Some(a) = by_area.get_mut(&h.hamlet_code) {
+            a.households = Some(n);
+            per_hamlet_sum = Some(per_hamlet_sum.unwrap_or(0).saturating_add(n));
+        }
+    }
+    // Per commune: a commune campaign is one commune (its hamlets together); a district
+    // campaign's areas are its communes.
+    let communes: Vec<CommuneContents> = if unit.level == Level::District {
+        area_list
+            .iter()
+            .map(|a| CommuneContents {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                contents: by_area
+                    .get(&a.code)
+                    .map(|x| x.contents.clone())
+                    .unwrap_or_default(),
+            })
+            .collect()
+    } else {
+        vec![CommuneContents {
+            code: unit.code.clone(),
+            name: unit.name.clone(),
+            contents: content_totals.clone(),
+        }]
+    };
+    let per: BTreeMap<String, Vec<SatisfactionRate>> = communes
+        .iter()
+        .map(|c| (c.code.clone(), c.contents.clone()))
+        .collect();
+    let codes: Vec<String> = communes.iter().map(|c| c.code.clone()).collect();
+    let min_commune_content = survey::min_commune_content(&codes, n_contents, &per);
+    Ok(Counts {
+        by_area,
+        total,
+        issued,
+        used,
+        households: per_hamlet_sum.or(households_total_entered),
+        households_total_entered,
+        content_totals,
+        communes,
+        min_commune_content,
+    })
+}
+
+/// Live results by hamlet and in total, by content and commune, with the households.
+pub async fn results(app: &App, actor: &Actor, code: &str) -> Result<CampaignResults, AppError> {
+    let (r, unit) = managed(app, actor, code).await?;
+    let campaign = view(&r, &unit)?;
+    let c = counts(app, &r, &unit, &campaign.questionnaire).await?;
+    let settings = crate::procedure_settings::load(app, &unit.province_code).await?;
+    let coverage_rules = crate::procedure_settings::kinds_for(unit.level)
+        .into_iter()
+        .filter_map(|k| settings.min_coverage(k).map(|m| (k, m)))
+        .collect();
     Ok(CampaignResults {
         campaign,
-        areas: by_area.into_values().collect(),
-        total,
-        tokens_issued: issued,
-        tokens_used: used,
+        areas: c.by_area.into_values().collect(),
+        total: c.total,
+        tokens_issued: c.issued,
+        tokens_used: c.used,
+        households: c.households,
+        households_total_entered: c.households_total_entered,
+        content_totals: c.content_totals,
+        communes: c.communes,
+        min_commune_content: c.min_commune_content,
+        coverage_rules,
+    })
+}
+
+/// Enters the households of a campaign: per hamlet (`None` or 0 clears a hamlet) and, when
+/// hamlets are unknown, the campaign's total. Allowed in every status (the count of
+/// households is not an answer); audited.
+pub async fn set_households(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    per_area: &[(String, Option<u32>)],
+    total: Option<u32>,
+) -> Result<(), AppError> {
+    let (r, _) = managed(app, actor, code).await?;
+    let known: BTreeSet<String> = areas(app, &r.unit_code)
+        .await?
+        .into_iter()
+        .map(|a| a.code)
+        .collect();
+    let mut errors = Vec::new();
+    let mut rows: Vec<(String, i64)> = Vec::new();
+    for (area, n) in per_area {
+        if !known.contains(area) {
+            errors.push(FieldError::new(
+                format!("households.{area}"),
+                format!("{area} không thuộc đơn vị"),
+            ));
+            continue;
+        }
+        match n {
+            Some(n) if *n > 10_000_000 => errors.push(FieldError::new(
+                format!("households.{area}"),
+                "số hộ quá lớn".to_owned(),
+            )),
+            Some(n) if *n > 0 => rows.push((area.clone(), i64::from(*n))),
+            _ => {}
+        }
+    }
+    match total {
+        Some(n) if n > 10_000_000 => {
+            errors.push(FieldError::new("households", "số hộ quá lớn".to_owned()))
+        }
+        Some(n) if n > 0 => rows.push((String::new(), i64::from(n))),
+        _ => {}
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let detail: BTreeMap<&str, i64> = rows.iter().map(|(a, n)| (a.as_str(), *n)).collect();
+    let entry = audit(
+        actor,
+        "survey.households",
+        &format!("survey:{}", r.code),
+        serde_json::json!({ "households": detail }),
+    );
+    app.db
+        .set_survey_households(r.id, &rows, &actor.audit_name(), now(), entry)
+        .await?;
+    Ok(())
+}
+
+/// What the dossier of a unit, set and year takes from the latest closed campaign: its
+/// overall rate, the lowest rate over (commune × content), and — when the province
+/// configured a minimum share of households for `kind` — the forms returned against the
+/// households entered. All `None` without a closed campaign.
+///
+/// The main question is not one of the contents: QĐ 320 sets two conditions, ≥ 90 %
+/// satisfied "với kết quả XD NTM của huyện" (the main question, overall) and ≥ 80 % "ở từng
+/// xã đối với từng nội dung XD NTM" (each listed content, in each commune).
+pub async fn dossier_survey_facts(
+    app: &App,
+    unit_code: &str,
+    set_id: &str,
+    year: i32,
+    kind: DossierKind,
+    settings: &crate::procedure_settings::ProvinceSettings,
+) -> Result<SurveyFacts, AppError> {
+    let rule = settings.min_coverage(kind);
+    let Some(r) = app
+        .db
+        .latest_closed_survey_campaign(unit_code, set_id, year)
+        .await?
+    else {
+        return Ok(SurveyFacts {
+            household_coverage: rule.map(|rule| CoverageCheck {
+                rule,
+                responses: 0,
+                households: 0,
+            }),
+            ..SurveyFacts::default()
+        });
+    };
+    let unit = app
+        .db
+        .unit_by_id(r.unit_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unit of survey {}", r.code)))?;
+    let q: Questionnaire = serde_json::from_str(&r.questionnaire).map_err(internal)?;
+    let c = counts(app, &r, &unit, &q).await?;
+    Ok(SurveyFacts {
+        satisfaction: Some(c.total.rate),
+        min_commune_content_satisfaction: c.min_commune_content,
+        household_coverage: rule.map(|rule| CoverageCheck {
+            rule,
+            responses: c.total.responses(),
+            households: c.households.unwrap_or(0),
+        }),
     })
 }
 
@@ -882,7 +1157,8 @@ pub async fn paper_template(
         .into_iter()
         .map(|a| (a.code, a.name))
         .collect();
-    ntm_reports::survey_xlsx::paper_template(&r.title, &areas, forms.clamp(1, 500))
+    let q: Questionnaire = serde_json::from_str(&r.questionnaire).map_err(internal)?;
+    ntm_reports::survey_xlsx::paper_template(&r.title, &areas, &q.contents, forms.clamp(1, 500))
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
@@ -893,7 +1169,8 @@ pub fn read_paper(bytes: &[u8], file_name: &str) -> Result<Vec<PaperRow>, AppErr
 }
 
 /// Checks paper rows without writing: hamlet of the unit, household id given and not seen
-/// before (in the file or among earlier paper answers), answer readable.
+/// before (in the file or among earlier paper answers), answer readable, one readable cell
+/// per content of the questionnaire at most (blank: not answered).
 pub async fn paper_check(
     app: &App,
     actor: &Actor,
@@ -923,6 +1200,8 @@ pub async fn paper_check(
         .await?
         .into_iter()
         .collect();
+    let q: Questionnaire = serde_json::from_str(&r.questionnaire).map_err(internal)?;
+    let n_contents = q.contents.len();
     let mut in_file: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = PaperCheck::default();
     for row in rows {
@@ -971,8 +1250,40 @@ pub async fn paper_check(
                 ),
             ));
         }
+        let mut contents = Vec::with_capacity(n_contents);
+        for (i, cell) in row.contents.iter().enumerate() {
+            if i >= n_contents {
+                if !cell.is_empty() {
+                    ok = false;
+                    out.errors.push(FieldError::new(
+                        row.cell(3 + i),
+                        format!("cột thừa: đợt lấy ý kiến có {n_contents} nội dung (extra column)"),
+                    ));
+                }
+                continue;
+            }
+            match campaign::parse_paper_content(cell) {
+                Some(c) => contents.push(c),
+                None => {
+                    ok = false;
+                    out.errors.push(FieldError::new(
+                        row.cell(3 + i),
+                        format!(
+                            "nội dung \"{}\": \"{cell}\" không đọc được (1 = hài lòng, 0 = chưa hài lòng, để trống = không trả lời)",
+                            q.contents[i]
+                        ),
+                    ));
+                }
+            }
+        }
+        contents.resize(n_contents, ContentAnswer::Blank);
         if let (true, Some(a)) = (ok, answer) {
-            out.ok.push((row.row, row.hamlet.clone(), household, a));
+            if a == Answer::Invalid {
+                // A spoiled form counts for no content either.
+                contents = vec![ContentAnswer::Blank; n_contents];
+            }
+            out.ok
+                .push((row.row, row.hamlet.clone(), household, a, contents));
         }
     }
     Ok(out)
@@ -998,19 +1309,20 @@ pub async fn paper_apply(
     let answers: Vec<NewSurveyAnswer> = check
         .ok
         .iter()
-        .map(|(_, hamlet, household, a)| NewSurveyAnswer {
+        .map(|(_, hamlet, household, a, contents)| NewSurveyAnswer {
             id: Uuid::now_v7(),
             campaign_id: r.id,
             household_key: format!("h:{household}"),
             hamlet_code: hamlet.clone(),
             answer: answer_str(*a).into(),
             extra: "[]".into(),
+            contents: survey::encode_contents(contents),
             channel: "paper".into(),
             created_at: t,
         })
         .collect();
     let mut counts = [0u32; 3];
-    for (_, _, _, a) in &check.ok {
+    for (_, _, _, a, _) in &check.ok {
         counts[match a {
             Answer::Satisfied => 0,
             Answer::NotSatisfied => 1,
@@ -1106,6 +1418,8 @@ pub async fn answer(
         serde_json::from_str(&r.questionnaire).map_err(|e| Refusal::Internal(e.to_string()))?;
     let extra =
         campaign::check_extra_answers(&q, &input.extra).map_err(|_| Refusal::ExtraInvalid)?;
+    let contents =
+        campaign::check_content_answers(&q, &input.contents).map_err(|_| Refusal::ExtraInvalid)?;
     let extra = if extra.iter().all(String::is_empty) {
         "[]".to_owned()
     } else {
@@ -1123,6 +1437,7 @@ pub async fn answer(
         hamlet_code: String::new(),
         answer: answer_str(main).into(),
         extra,
+        contents: survey::encode_contents(&contents),
         channel: String::new(),
         created_at: t,
     };
@@ -1152,10 +1467,9 @@ pub async fn answer(
         .map_err(limited)?;
         let area = input.area.as_deref().map(str::trim).unwrap_or_default();
         if area.is_empty()
-            || !app
-                .db
-                .children_on(&r.unit_code, today())
-                .await?
+            || !areas(app, &r.unit_code)
+                .await
+                .map_err(|e| Refusal::Internal(e.to_string()))?
                 .iter()
                 .any(|u| u.code == area)
         {

@@ -1,5 +1,6 @@
 //! Paper satisfaction forms as a spreadsheet: the template (one row per form, the hamlet
-//! code filled in) and reading a filled one back with cell references for every problem.
+//! code filled in, then one column per content of NTM building listed by the questionnaire)
+//! and reading a filled one back with cell references for every problem.
 
 use crate::{ReportError, TableSheet, read_table, write_sheets};
 
@@ -13,10 +14,14 @@ pub struct PaperRow {
     pub hamlet: String,
     pub household: String,
     pub answer: String,
+    /// Cells after the answer (one per content, in the questionnaire's order), trimmed;
+    /// trailing blank cells dropped.
+    pub contents: Vec<String>,
 }
 
 impl PaperRow {
-    /// Excel reference of a column of this row: `A5`, `B5`, `C5`.
+    /// Excel reference of a column of this row: `A5`, `B5`, `C5` (content `i` is column
+    /// `3 + i`).
     pub fn cell(&self, column: usize) -> String {
         format!("{}{}", column_letter(column), self.row)
     }
@@ -27,19 +32,24 @@ pub fn column_letter(column: usize) -> char {
     char::from(b'A' + (column.min(25) as u8))
 }
 
-/// The template: `forms` rows per hamlet `(code, name)`, and a sheet explaining the
-/// accepted answers.
+/// The template: `forms` rows per hamlet `(code, name)`, one column per content after the
+/// answer, and a sheet explaining the accepted answers.
 pub fn paper_template(
     title: &str,
     hamlets: &[(String, String)],
+    contents: &[String],
     forms: usize,
 ) -> Result<Vec<u8>, ReportError> {
     let mut rows = Vec::new();
     for (code, _) in hamlets {
         for _ in 0..forms {
-            rows.push(vec![code.clone(), String::new(), String::new()]);
+            let mut row = vec![code.clone(), String::new(), String::new()];
+            row.extend(contents.iter().map(|_| String::new()));
+            rows.push(row);
         }
     }
+    let mut header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
+    header.extend(contents.iter().map(|c| format!("Nội dung: {c}")));
     let mut help = vec![
         vec![title.to_owned(), String::new()],
         vec![
@@ -56,13 +66,19 @@ pub fn paper_template(
             "- / không hợp lệ".to_owned(),
         ],
     ];
+    if !contents.is_empty() {
+        help.push(vec![
+            "Các cột nội dung (one column per content)".to_owned(),
+            "1 / 0, để trống nếu hộ không trả lời (blank: not answered)".to_owned(),
+        ]);
+    }
     for (code, name) in hamlets {
         help.push(vec![code.clone(), name.clone()]);
     }
     write_sheets(&[
         TableSheet {
             name: "Phiếu".into(),
-            header: HEADER.iter().map(|h| h.to_string()).collect(),
+            header,
             rows,
         },
         TableSheet {
@@ -97,12 +113,19 @@ pub fn read_paper(bytes: &[u8], file_name: &str) -> Result<Vec<PaperRow>, Report
         .iter()
         .enumerate()
         .skip(1)
-        .filter(|(_, r)| !cell(r, 1).is_empty() || !cell(r, 2).is_empty())
-        .map(|(i, r)| PaperRow {
-            row: i + 1,
-            hamlet: cell(r, 0),
-            household: cell(r, 1),
-            answer: cell(r, 2),
+        .filter(|(_, r)| !cell(r, 1).is_empty() || (2..r.len()).any(|i| !cell(r, i).is_empty()))
+        .map(|(i, r)| {
+            let mut contents: Vec<String> = (3..r.len()).map(|c| cell(r, c)).collect();
+            while contents.last().is_some_and(String::is_empty) {
+                contents.pop();
+            }
+            PaperRow {
+                row: i + 1,
+                hamlet: cell(r, 0),
+                household: cell(r, 1),
+                answer: cell(r, 2),
+                contents,
+            }
         })
         .collect())
 }
@@ -119,6 +142,7 @@ mod tests {
                 ("29374-01".into(), "Ấp 1".into()),
                 ("29374-02".into(), "Ấp 2".into()),
             ],
+            &[],
             2,
         )
         .unwrap();
@@ -130,5 +154,23 @@ mod tests {
         assert_eq!(rows[1].row, 4);
         assert_eq!(rows[1].cell(2), "C4");
         assert!(read_paper(b"a,b,c\n", "p.csv").is_err());
+    }
+
+    #[test]
+    fn content_columns_follow_the_answer() {
+        let contents = ["Giao thông".to_owned(), "Môi trường".to_owned()];
+        let bytes =
+            paper_template("Lấy ý kiến", &[("X1".into(), "Xã 1".into())], &contents, 3).unwrap();
+        assert!(read_paper(&bytes, "p.xlsx").unwrap().is_empty());
+        let table = crate::read_table(&bytes, "p.xlsx").unwrap();
+        assert_eq!(table[0][3], "Nội dung: Giao thông");
+        assert_eq!(table[0].len(), 5);
+        let csv = "Mã ấp (hamlet),Mã hộ (household),Trả lời (answer),Nội dung: Giao thông,Nội dung: Môi trường\n\
+                   X1,H1,1,1,0\nX1,H2,0,,\nX1,,,,\n";
+        let rows = read_paper(csv.as_bytes(), "p.csv").unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].contents, ["1", "0"]);
+        assert!(rows[1].contents.is_empty());
+        assert_eq!(rows[0].cell(4), "E2");
     }
 }

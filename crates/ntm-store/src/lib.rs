@@ -29,7 +29,10 @@ pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitS
 pub use plans::{MeasureValueRecord, TaskStatusRecord};
 pub use reports::{ReportClosureRecord, ReportRecord, ReportVersionRecord};
 pub use sessions::SessionRecord;
-pub use surveys::{NewSurveyAnswer, SurveyCampaignRecord, SurveyCount, TokenAnswer, TokenCount};
+pub use surveys::{
+    NewSurveyAnswer, SurveyCampaignRecord, SurveyContentCount, SurveyCount, SurveyHouseholds,
+    TokenAnswer, TokenCount,
+};
 pub use units::SnapshotRecord;
 pub use users::UserRecord;
 pub use values::CurrentValue;

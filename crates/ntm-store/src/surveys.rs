@@ -49,6 +49,9 @@ pub struct NewSurveyAnswer {
     pub answer: String,
     /// Extra answers, JSON array of strings.
     pub extra: String,
+    /// Answers on the questionnaire's contents, one character each (`1`, `0`, `-`); `""`
+    /// without contents.
+    pub contents: String,
     /// `token`, `phone` or `paper`.
     pub channel: String,
     pub created_at: OffsetDateTime,
@@ -71,6 +74,21 @@ pub struct SurveyCount {
     pub hamlet_code: String,
     pub answer: String,
     pub n: i64,
+}
+
+/// Count of answers with the same content answers in one hamlet (valid main answers only).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SurveyContentCount {
+    pub hamlet_code: String,
+    pub contents: String,
+    pub n: i64,
+}
+
+/// Households of one hamlet of a campaign (`hamlet_code` '' = the campaign's total).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SurveyHouseholds {
+    pub hamlet_code: String,
+    pub households: i64,
 }
 
 /// Tokens issued and used in one hamlet.
@@ -402,6 +420,64 @@ impl Db {
         .await
     }
 
+    /// Forms counted per hamlet and content answers (forms without contents, and invalid
+    /// forms, left out).
+    pub async fn survey_content_counts(
+        &self,
+        campaign_id: Uuid,
+    ) -> Result<Vec<SurveyContentCount>> {
+        self.fetch_all(sql!(
+            "SELECT hamlet_code, contents, COUNT(*) AS n FROM survey_answers \
+             WHERE campaign_id = $1 AND contents <> '' AND answer <> 'invalid' \
+             GROUP BY hamlet_code, contents ORDER BY hamlet_code, contents",
+            campaign_id
+        ))
+        .await
+    }
+
+    /// Households entered for a campaign, by hamlet code.
+    pub async fn survey_households(&self, campaign_id: Uuid) -> Result<Vec<SurveyHouseholds>> {
+        self.fetch_all(sql!(
+            "SELECT hamlet_code, households FROM survey_households WHERE campaign_id = $1 \
+             ORDER BY hamlet_code",
+            campaign_id
+        ))
+        .await
+    }
+
+    /// Replaces the households entered for a campaign (all rows at once) with its audit
+    /// entry, in one transaction.
+    pub async fn set_survey_households(
+        &self,
+        campaign_id: Uuid,
+        rows: &[(String, i64)],
+        by: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.execute(sql!(
+            "DELETE FROM survey_households WHERE campaign_id = $1",
+            campaign_id
+        ))
+        .await?;
+        for (hamlet, n) in rows {
+            tx.execute(sql!(
+                "INSERT INTO survey_households (campaign_id, hamlet_code, households, \
+                 updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)",
+                campaign_id,
+                hamlet.as_str(),
+                *n,
+                by,
+                at,
+            ))
+            .await?;
+        }
+        append_audit_tx(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Tokens issued and used per hamlet.
     pub async fn survey_token_counts(&self, campaign_id: Uuid) -> Result<Vec<TokenCount>> {
         self.fetch_all(sql!(
@@ -420,7 +496,7 @@ async fn insert_answer(
 ) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO survey_answers (id, campaign_id, household_key, hamlet_code, answer, extra, \
-         channel, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         channel, created_at, contents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         a.id,
         a.campaign_id,
         a.household_key.as_str(),
@@ -429,6 +505,7 @@ async fn insert_answer(
         a.extra.as_str(),
         a.channel.as_str(),
         a.created_at,
+        a.contents.as_str(),
     ))
     .await?;
     Ok(())

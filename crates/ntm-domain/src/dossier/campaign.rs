@@ -20,7 +20,7 @@
 use serde::{Deserialize, Serialize};
 use time::{OffsetDateTime, UtcOffset};
 
-use super::survey::Answer;
+use super::survey::{Answer, ContentAnswer};
 
 /// Vietnam's time zone (UTC+7, no daylight saving).
 pub const VN_OFFSET: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
@@ -33,6 +33,8 @@ pub const MAX_QUESTION: usize = 500;
 pub const MAX_EXTRA_QUESTIONS: usize = 10;
 pub const MAX_OPTIONS: usize = 10;
 pub const MAX_OPTION: usize = 120;
+/// Most contents of NTM building on one form.
+pub const MAX_CONTENTS: usize = 20;
 /// Longest free-text answer kept.
 pub const MAX_FREE_TEXT: usize = 1000;
 
@@ -82,6 +84,12 @@ pub struct Questionnaire {
     pub satisfied_label: String,
     pub not_satisfied_label: String,
     pub extra: Vec<ExtraQuestion>,
+    /// Contents of NTM building (nội dung xây dựng NTM, e.g. "Giao thông"), each answered
+    /// satisfied / not satisfied with the same two labels. None by default: the officer types
+    /// them (no legal list was found in our sources). A district campaign needs them for the
+    /// rule "≥ 80 % ở từng xã đối với từng nội dung" (QĐ 320, Phụ lục I).
+    #[serde(default)]
+    pub contents: Vec<String>,
 }
 
 impl Questionnaire {
@@ -110,7 +118,22 @@ impl Questionnaire {
                     options: vec![],
                 },
             ],
+            contents: Vec::new(),
         }
+    }
+
+    /// The contents as editable text: one per line.
+    pub fn contents_as_text(&self) -> String {
+        self.contents.join("\n")
+    }
+
+    /// Reads [`Questionnaire::contents_as_text`]'s format back (blank lines skipped).
+    pub fn parse_contents(text: &str) -> Vec<String> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The extra questions as editable text: one question per line, options after `|`.
@@ -243,6 +266,28 @@ pub fn validate_draft(d: &CampaignDraft) -> Result<CampaignDraft, Vec<CampaignFi
         }
         extra.push(ExtraQuestion { text, options });
     }
+    let contents: Vec<String> = q
+        .contents
+        .iter()
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if contents.len() > MAX_CONTENTS {
+        errors.push(field("contents", format!("tối đa {MAX_CONTENTS} nội dung")));
+    }
+    if contents.iter().any(|c| c.chars().count() > MAX_OPTION) {
+        errors.push(field(
+            "contents",
+            format!("mỗi nội dung tối đa {MAX_OPTION} ký tự"),
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(dup) = contents
+        .iter()
+        .find(|c| !seen.insert(crate::text::search_key(c)))
+    {
+        errors.push(field("contents", format!("nội dung \"{dup}\" bị trùng")));
+    }
     if d.closes_at <= d.opens_at {
         errors.push(field("closes_at", "thời điểm đóng phải sau thời điểm mở"));
     }
@@ -254,6 +299,7 @@ pub fn validate_draft(d: &CampaignDraft) -> Result<CampaignDraft, Vec<CampaignFi
                 satisfied_label: yes,
                 not_satisfied_label: no,
                 extra,
+                contents,
             },
             opens_at: d.opens_at,
             closes_at: d.closes_at,
@@ -414,6 +460,37 @@ pub fn check_extra_answers(q: &Questionnaire, given: &[String]) -> Result<Vec<St
     Ok(out)
 }
 
+/// A citizen's content answers checked against the questionnaire: one value per content,
+/// `satisfied`, `not_satisfied` or empty (blank); anything else gives the content's index.
+pub fn check_content_answers(
+    q: &Questionnaire,
+    given: &[String],
+) -> Result<Vec<ContentAnswer>, usize> {
+    (0..q.contents.len())
+        .map(
+            |i| match given.get(i).map(|s| s.trim()).unwrap_or_default() {
+                "" => Ok(ContentAnswer::Blank),
+                "satisfied" => Ok(ContentAnswer::Satisfied),
+                "not_satisfied" => Ok(ContentAnswer::NotSatisfied),
+                _ => Err(i),
+            },
+        )
+        .collect()
+}
+
+/// A content cell of a paper form: like [`parse_paper_answer`], and blank (or `-`) is a
+/// content left blank.
+pub fn parse_paper_content(s: &str) -> Option<ContentAnswer> {
+    if s.trim().is_empty() {
+        return Some(ContentAnswer::Blank);
+    }
+    parse_paper_answer(s).map(|a| match a {
+        Answer::Satisfied => ContentAnswer::Satisfied,
+        Answer::NotSatisfied => ContentAnswer::NotSatisfied,
+        Answer::Invalid => ContentAnswer::Blank,
+    })
+}
+
 /// An answer cell of a paper form: "1"/"hài lòng"/"x" style values.
 /// Satisfied: `1`, `hài lòng`, `hai long`, `co`, `có`, `yes`; not satisfied: `0`, `2`,
 /// `chưa hài lòng`, `khong hai long`, `không`, `no`; invalid (blank/spoiled form):
@@ -487,6 +564,52 @@ mod tests {
         assert_eq!(check_open(Draft, c, after), Err(StatusError::WindowPast));
         assert!(check_open(Draft, c, inside).is_ok());
         assert_eq!(check_close(Closed), Err(StatusError::AlreadyClosed));
+    }
+
+    #[test]
+    fn contents_are_edited_as_lines_and_answered_per_content() {
+        let mut d = draft();
+        assert!(d.questionnaire.contents.is_empty());
+        d.questionnaire.contents =
+            Questionnaire::parse_contents(" Giao thông \n\nThủy lợi\r\nMôi trường\n");
+        let ok = validate_draft(&d).unwrap();
+        assert_eq!(
+            ok.questionnaire.contents,
+            ["Giao thông", "Thủy lợi", "Môi trường"]
+        );
+        assert_eq!(
+            Questionnaire::parse_contents(&ok.questionnaire.contents_as_text()),
+            ok.questionnaire.contents
+        );
+        let q = ok.questionnaire;
+        assert_eq!(
+            check_content_answers(&q, &["satisfied".into(), "".into()]).unwrap(),
+            [
+                ContentAnswer::Satisfied,
+                ContentAnswer::Blank,
+                ContentAnswer::Blank
+            ]
+        );
+        assert_eq!(
+            check_content_answers(&q, &["".into(), "maybe".into()]),
+            Err(1)
+        );
+        assert_eq!(parse_paper_content(""), Some(ContentAnswer::Blank));
+        assert_eq!(parse_paper_content("0"), Some(ContentAnswer::NotSatisfied));
+        assert_eq!(
+            parse_paper_content("Hài lòng"),
+            Some(ContentAnswer::Satisfied)
+        );
+        assert_eq!(parse_paper_content("?"), None);
+        // Duplicates (ignoring case and accents) and too many are refused.
+        d.questionnaire.contents = vec!["Giao thông".into(), "giao thong".into()];
+        assert_eq!(validate_draft(&d).unwrap_err()[0].field, "contents");
+        d.questionnaire.contents = (0..=MAX_CONTENTS).map(|i| format!("ND {i}")).collect();
+        assert_eq!(validate_draft(&d).unwrap_err()[0].field, "contents");
+        // Questionnaires stored before contents existed still read.
+        let old = r#"{"main_question":"Q","satisfied_label":"Có","not_satisfied_label":"Không","extra":[]}"#;
+        let q: Questionnaire = serde_json::from_str(old).unwrap();
+        assert!(q.contents.is_empty());
     }
 
     #[test]

@@ -20,7 +20,7 @@ use super::procedure::{
     DocumentKind, DossierKind, LimitKind, Period, Procedure, ProcedureError, StepKind,
     TWO_TIER_FROM,
 };
-use super::survey::SatisfactionRate;
+use super::survey::{CoverageCheck, SatisfactionRate};
 use crate::authz::Role;
 use crate::units::Level;
 
@@ -171,6 +171,11 @@ pub struct Facts {
     pub satisfaction: Option<SatisfactionRate>,
     /// Lowest rate over (commune × content), for districts (≥ 80 % rule).
     pub min_commune_content_satisfaction: Option<SatisfactionRate>,
+    /// Forms returned against households, when the province configured a minimum share of
+    /// households (with its basis); `None`: no minimum configured, nothing checked (the
+    /// share under Hướng dẫn 90/HD-MTTW-BTT (2022) is not confirmed).
+    #[serde(default)]
+    pub household_coverage: Option<CoverageCheck>,
     /// Documents attached to the dossier.
     pub documents: BTreeSet<DocumentKind>,
 }
@@ -315,6 +320,22 @@ pub enum WorkflowError {
     SatisfactionBelowThreshold { rate: String, threshold: u32 },
     #[error("tỷ lệ hài lòng thấp nhất ở từng xã, từng nội dung {rate} thấp hơn {threshold} %")]
     PerCommuneContentBelowThreshold { rate: String, threshold: u32 },
+    #[error(
+        "tỷ lệ hộ được lấy ý kiến {share} ({responses}/{households} hộ) thấp hơn mức tối thiểu \
+         {percent} % (căn cứ: {basis})"
+    )]
+    HouseholdCoverageBelowMinimum {
+        share: String,
+        responses: String,
+        households: String,
+        percent: u32,
+        basis: String,
+    },
+    #[error(
+        "chưa nhập số hộ của đợt lấy ý kiến: không tính được tỷ lệ hộ được lấy ý kiến \
+         (mức tối thiểu {percent} %, căn cứ: {basis})"
+    )]
+    HouseholdsUnknown { percent: u32, basis: String },
     #[error("chưa có ngưỡng tỷ lệ hài lòng đã xác nhận: {0}")]
     SatisfactionThresholdUnknown(String),
     #[error("quyết định thiếu số hoặc người ký")]
@@ -390,7 +411,8 @@ fn check_documents(
 }
 
 /// The conditions for recognition: every criterion met on verified data for the dossier's
-/// year, and the satisfaction threshold of the procedure reached.
+/// year, the satisfaction threshold of the procedure reached, and — when the province
+/// configured one — the minimum share of households that answered the survey.
 pub fn check_recognition(
     procedure: &Procedure,
     dossier: &Dossier,
@@ -429,6 +451,23 @@ pub fn check_recognition(
                 threshold: min,
             });
         }
+    }
+    if let Some(c) = &facts.household_coverage
+        && !c.met()
+    {
+        if c.households == 0 {
+            return Err(WorkflowError::HouseholdsUnknown {
+                percent: c.rule.percent,
+                basis: c.rule.basis.clone(),
+            });
+        }
+        return Err(WorkflowError::HouseholdCoverageBelowMinimum {
+            share: super::survey::share_display_vi(c.responses, c.households),
+            responses: crate::text::format_int_vi(i64::from(c.responses)),
+            households: crate::text::format_int_vi(i64::from(c.households)),
+            percent: c.rule.percent,
+            basis: c.rule.basis.clone(),
+        });
     }
     Ok(())
 }

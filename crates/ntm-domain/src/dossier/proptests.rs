@@ -8,7 +8,8 @@
 //! * nothing reaches `Recognized` (nor `Published`/`Revoked` after it) unless, at the decision,
 //!   the facts were for the dossier's year, every criterion was met on verified data, a
 //!   *confirmed* satisfaction threshold existed (no threshold: never) and was reached (with the
-//!   per-commune-and-content minimum for districts), the documents each step requires were
+//!   per-commune-and-content minimum for districts), a configured minimum share of households
+//!   surveyed was reached, the documents each step requires were
 //!   present when it passed, and the steps ran in the procedure's order since the last return:
 //!   posting started → posting ended after its minimum duration → submitted → (reviewed, while
 //!   the district level existed) → appraised → decided.
@@ -20,6 +21,7 @@ use time::macros::date;
 use time::{Date, Duration, Weekday};
 use uuid::Uuid;
 
+use super::survey::{CoverageCheck, MinCoverage};
 use super::*;
 use crate::authz::Role;
 use crate::units::Level;
@@ -147,6 +149,8 @@ struct ArbFacts {
     criteria: bool,
     satisfaction: Option<(u32, u32)>,
     min_commune_content: Option<(u32, u32)>,
+    /// A configured minimum share of households: (percent, responses, households).
+    coverage: Option<(u32, u32, u32)>,
     /// Bit i set: `ALL_DOCS[i]` attached.
     docs: u16,
 }
@@ -157,16 +161,18 @@ fn arb_facts() -> impl Strategy<Value = ArbFacts> {
         prop::bool::weighted(0.85),
         prop::option::weighted(0.9, (40u32..=100, 1u32..=100)),
         prop::option::weighted(0.9, (60u32..=100, 1u32..=100)),
+        prop::option::weighted(0.3, (30u32..=90, 0u32..=120, 0u32..=100)),
         prop_oneof![4 => Just(0x1ffu16), 1 => 0u16..0x200],
     )
         .prop_map(
-            |(year_off, criteria, satisfaction, min_commune_content, docs)| ArbFacts {
+            |(year_off, criteria, satisfaction, min_commune_content, coverage, docs)| ArbFacts {
                 year_off,
                 criteria,
                 // (satisfied, valid) with satisfied ≤ valid: scale the first as a percentage.
                 satisfaction: satisfaction.map(|(pct, valid)| (valid * pct / 100, valid)),
                 min_commune_content: min_commune_content
                     .map(|(pct, valid)| (valid * pct / 100, valid)),
+                coverage,
                 docs,
             },
         )
@@ -183,6 +189,16 @@ impl ArbFacts {
             min_commune_content_satisfaction: self
                 .min_commune_content
                 .and_then(|(s, v)| SatisfactionRate::new(s, v)),
+            household_coverage: self.coverage.map(|(percent, responses, households)| {
+                CoverageCheck {
+                    rule: MinCoverage {
+                        percent,
+                        basis: "Kế hoạch của tỉnh (kiểm thử)".into(),
+                    },
+                    responses,
+                    households,
+                }
+            }),
             documents: ALL_DOCS
                 .iter()
                 .enumerate()
@@ -277,6 +293,13 @@ fn check_recognized_history(
             facts
                 .min_commune_content_satisfaction
                 .is_some_and(|r| r.meets(min))
+        );
+    }
+    // A configured minimum share of households was reached (never with none entered).
+    if let Some(c) = &facts.household_coverage {
+        prop_assert!(c.households > 0);
+        prop_assert!(
+            u64::from(c.responses) * 100 >= u64::from(c.rule.percent) * u64::from(c.households)
         );
     }
     let decision = dossier

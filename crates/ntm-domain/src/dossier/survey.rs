@@ -176,6 +176,135 @@ pub fn coverage(result: &SurveyResult, households: u32, rule: Option<&MinCoverag
     }
 }
 
+/// Forms returned against the households of the unit, with the province's configured minimum
+/// share (what the recognition check needs; see [`super::machine::check_recognition`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageCheck {
+    pub rule: MinCoverage,
+    /// Forms returned (valid and invalid).
+    pub responses: u32,
+    /// Households entered by the officers for the campaign (0: not entered).
+    pub households: u32,
+}
+
+impl CoverageCheck {
+    /// Enough households answered: `responses / households ≥ percent / 100`, exactly
+    /// (never with no household entered).
+    pub fn met(&self) -> bool {
+        self.households > 0
+            && u64::from(self.responses) * 100
+                >= u64::from(self.rule.percent) * u64::from(self.households)
+    }
+}
+
+/// Forms returned ÷ households as "61,5 %" (one decimal, half up), or "–" without households.
+pub fn share_display_vi(responses: u32, households: u32) -> String {
+    if households == 0 {
+        return "–".to_owned();
+    }
+    let num = u64::from(responses) * 1000;
+    let h = u64::from(households);
+    let tenths = (2 * num + h) / (2 * h);
+    format!(
+        "{},{} %",
+        crate::text::format_int_vi(i64::try_from(tenths / 10).unwrap_or(i64::MAX)),
+        tenths % 10
+    )
+}
+
+// ---------------------------------------------------------------- contents
+
+/// A household's answer on one content of NTM building (nội dung xây dựng NTM).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentAnswer {
+    Satisfied,
+    NotSatisfied,
+    /// Left blank: not counted for that content.
+    Blank,
+}
+
+impl ContentAnswer {
+    fn char(self) -> char {
+        match self {
+            ContentAnswer::Satisfied => '1',
+            ContentAnswer::NotSatisfied => '0',
+            ContentAnswer::Blank => '-',
+        }
+    }
+}
+
+/// The stored form of a household's content answers: one character per content
+/// (`1` satisfied, `0` not satisfied, `-` blank); `""` when the form has no contents.
+pub fn encode_contents(answers: &[ContentAnswer]) -> String {
+    if answers.iter().all(|a| *a == ContentAnswer::Blank) {
+        return String::new();
+    }
+    answers.iter().map(|a| a.char()).collect()
+}
+
+/// Reads [`encode_contents`] back, `n` contents long (missing characters are blank).
+pub fn decode_contents(s: &str, n: usize) -> Vec<ContentAnswer> {
+    let mut chars = s.chars();
+    (0..n)
+        .map(|_| match chars.next() {
+            Some('1') => ContentAnswer::Satisfied,
+            Some('0') => ContentAnswer::NotSatisfied,
+            _ => ContentAnswer::Blank,
+        })
+        .collect()
+}
+
+/// Adds `n` forms with these content answers to one rate per content.
+pub fn add_contents(rates: &mut Vec<SatisfactionRate>, answers: &[ContentAnswer], n: u32) {
+    if rates.len() < answers.len() {
+        rates.resize(answers.len(), SatisfactionRate::default());
+    }
+    for (r, a) in rates.iter_mut().zip(answers) {
+        match a {
+            ContentAnswer::Satisfied => {
+                r.satisfied += n;
+                r.valid += n;
+            }
+            ContentAnswer::NotSatisfied => r.valid += n,
+            ContentAnswer::Blank => {}
+        }
+    }
+}
+
+/// `a < b` as fractions (a rate with no valid answer is never lower).
+fn lower(a: SatisfactionRate, b: SatisfactionRate) -> bool {
+    u64::from(a.satisfied) * u64::from(b.valid) < u64::from(b.satisfied) * u64::from(a.valid)
+}
+
+/// The lowest rate over (commune × content) — what the district rule "≥ 80 % ở từng xã đối
+/// với từng nội dung" (QĐ 320, Phụ lục I) is checked on. `communes` lists every commune that
+/// must have answers; `per_commune` holds one rate per content for each commune.
+///
+/// `None` (not known, so recognition is refused) when there are no contents, or when a
+/// commune has no valid answer for some content: the rule is about *each* commune and
+/// *each* content, so a missing one cannot be assumed to pass.
+pub fn min_commune_content(
+    communes: &[String],
+    contents: usize,
+    per_commune: &BTreeMap<String, Vec<SatisfactionRate>>,
+) -> Option<SatisfactionRate> {
+    if contents == 0 || communes.is_empty() {
+        return None;
+    }
+    let mut min: Option<SatisfactionRate> = None;
+    for c in communes {
+        let rates = per_commune.get(c)?;
+        for i in 0..contents {
+            let r = rates.get(i).copied().filter(|r| r.valid > 0)?;
+            if min.is_none_or(|m| lower(r, m)) {
+                min = Some(r);
+            }
+        }
+    }
+    min
+}
+
 /// Crockford base32 alphabet (no I, L, O, U).
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 pub const TOKEN_LEN: usize = 10;
@@ -318,6 +447,61 @@ mod tests {
             Coverage::NotMet { .. }
         ));
         assert_eq!(coverage(&res, 1, Some(&rule)), Coverage::Met);
+    }
+
+    #[test]
+    fn coverage_check_and_share_display() {
+        let rule = MinCoverage {
+            percent: 60,
+            basis: "KH tỉnh".into(),
+        };
+        let c = |responses, households| CoverageCheck {
+            rule: rule.clone(),
+            responses,
+            households,
+        };
+        assert!(c(60, 100).met());
+        assert!(!c(59, 100).met());
+        assert!(!c(5, 0).met());
+        assert_eq!(share_display_vi(123, 200), "61,5 %");
+        assert_eq!(share_display_vi(2, 3), "66,7 %");
+        assert_eq!(share_display_vi(12_340, 1000), "1.234,0 %");
+        assert_eq!(share_display_vi(1, 0), "–");
+    }
+
+    #[test]
+    fn contents_encode_tally_and_lowest_commune_content() {
+        use ContentAnswer::*;
+        assert_eq!(encode_contents(&[Satisfied, Blank, NotSatisfied]), "1-0");
+        assert_eq!(encode_contents(&[Blank, Blank]), "");
+        assert_eq!(
+            decode_contents("1-0", 4),
+            vec![Satisfied, Blank, NotSatisfied, Blank]
+        );
+        let mut a = Vec::new();
+        add_contents(&mut a, &[Satisfied, NotSatisfied], 3);
+        add_contents(&mut a, &[NotSatisfied, Blank], 1);
+        assert_eq!(
+            a,
+            vec![
+                SatisfactionRate::new(3, 4).unwrap(),
+                SatisfactionRate::new(0, 3).unwrap()
+            ]
+        );
+        let r = |s, v| SatisfactionRate::new(s, v).unwrap();
+        let communes = vec!["X1".to_owned(), "X2".to_owned()];
+        let mut per = BTreeMap::new();
+        per.insert("X1".to_owned(), vec![r(9, 10), r(17, 20)]);
+        per.insert("X2".to_owned(), vec![r(4, 5), r(1, 1)]);
+        // The lowest fraction wins: 4/5 = 80 % < 17/20 = 85 %.
+        assert_eq!(min_commune_content(&communes, 2, &per), Some(r(4, 5)));
+        // No contents, a commune without answers, a content without valid answers: unknown.
+        assert_eq!(min_commune_content(&communes, 0, &per), None);
+        assert_eq!(min_commune_content(&["X3".to_owned()], 2, &per), None);
+        per.insert("X2".to_owned(), vec![r(4, 5)]);
+        assert_eq!(min_commune_content(&communes, 2, &per), None);
+        per.insert("X2".to_owned(), vec![r(4, 5), SatisfactionRate::default()]);
+        assert_eq!(min_commune_content(&communes, 2, &per), None);
     }
 
     #[test]

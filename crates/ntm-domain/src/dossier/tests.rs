@@ -25,6 +25,7 @@ fn good_facts(year: i32) -> Facts {
         all_criteria_met_on_verified_data: true,
         satisfaction: SatisfactionRate::new(97, 100),
         min_commune_content_satisfaction: SatisfactionRate::new(85, 100),
+        household_coverage: None,
         documents: ALL_DOCS.into_iter().collect(),
     }
 }
@@ -339,6 +340,55 @@ fn recognition_needs_criteria_year_and_satisfaction() {
         ),
         Err(WorkflowError::DecisionDate { .. })
     ));
+}
+
+#[test]
+fn recognition_checks_the_configured_household_share() {
+    use super::survey::{CoverageCheck, MinCoverage};
+    let d = date!(2025 - 09 - 01);
+    let mut r = Run::new(DossierKind::CommuneNtm, d);
+    r.advance_to_submitted(Role::CommuneOfficer);
+    let appraise = |r: &mut Run| r.step(0, Action::Appraise(Verdict::Pass), Role::ProvinceOfficer);
+    let check = |responses, households| {
+        Some(CoverageCheck {
+            rule: MinCoverage {
+                percent: 60,
+                basis: "Kế hoạch 12/KH-UBND tỉnh".into(),
+            },
+            responses,
+            households,
+        })
+    };
+    // Below the minimum: refused, with the share and the basis in the message.
+    r.facts.household_coverage = check(1234, 2100);
+    let e = appraise(&mut r).unwrap_err();
+    assert!(matches!(
+        e,
+        WorkflowError::HouseholdCoverageBelowMinimum { percent: 60, .. }
+    ));
+    let msg = e.to_string();
+    assert!(
+        msg.contains("58,8 %") && msg.contains("1.234/2.100") && msg.contains("12/KH-UBND"),
+        "{msg}"
+    );
+    // No household entered: refused too (the share cannot be computed).
+    r.facts.household_coverage = check(10, 0);
+    assert!(matches!(
+        appraise(&mut r),
+        Err(WorkflowError::HouseholdsUnknown { percent: 60, .. })
+    ));
+    // Exactly at the minimum passes; and no rule configured checks nothing.
+    r.facts.household_coverage = check(1260, 2100);
+    appraise(&mut r).unwrap();
+    r.facts.household_coverage = check(1, 2100);
+    let at = r.at;
+    assert!(matches!(
+        r.step(0, Action::Decide(decision(at)), Role::ProvinceOfficer),
+        Err(WorkflowError::HouseholdCoverageBelowMinimum { .. })
+    ));
+    r.facts.household_coverage = None;
+    r.step(0, Action::Decide(decision(at)), Role::ProvinceOfficer)
+        .unwrap();
 }
 
 #[test]

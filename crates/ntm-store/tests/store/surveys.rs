@@ -54,6 +54,7 @@ fn answer(c: &SurveyCampaignRecord, key: &str, hamlet: &str, a: &str) -> NewSurv
         hamlet_code: hamlet.into(),
         answer: a.into(),
         extra: "[]".into(),
+        contents: String::new(),
         channel: "phone".into(),
         created_at: OffsetDateTime::now_utc(),
     }
@@ -214,4 +215,87 @@ ntm_testkit::both_backends!(survey_campaign_tokens_and_answers, |db: Db| async m
         .unwrap();
     assert_eq!(latest.id, rec.id);
     assert_eq!(db.survey_campaigns_of_unit("29374").await.unwrap().len(), 1);
+});
+
+ntm_testkit::both_backends!(survey_contents_and_households, |db: Db| async move {
+    let p = unit("84", Level::Province, None, "/84/");
+    let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
+    db.insert_units(&[p, c.clone()], entry("units", "x"))
+        .await
+        .unwrap();
+    let rec = campaign(&c, "CNT123");
+    db.insert_survey_campaign(&rec, entry("survey.create", "s"))
+        .await
+        .unwrap();
+    let with = |key: &str, hamlet: &str, a: &str, contents: &str| NewSurveyAnswer {
+        contents: contents.into(),
+        ..answer(&rec, key, hamlet, a)
+    };
+    db.import_survey_answers(
+        &[
+            with("h:1", "A", "satisfied", "10"),
+            with("h:2", "A", "not_satisfied", "10"),
+            with("h:3", "A", "satisfied", "1-"),
+            with("h:4", "B", "satisfied", ""),
+            with("h:5", "B", "invalid", "11"),
+        ],
+        entry("survey.import", "s"),
+    )
+    .await
+    .unwrap();
+    let counts: Vec<(String, String, i64)> = db
+        .survey_content_counts(rec.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.hamlet_code, c.contents, c.n))
+        .collect();
+    // Forms without contents and invalid forms are left out.
+    assert_eq!(
+        counts,
+        [("A".into(), "1-".into(), 1), ("A".into(), "10".into(), 2),]
+    );
+
+    // Households: replaced as a whole, with the audit entry.
+    assert!(db.survey_households(rec.id).await.unwrap().is_empty());
+    let now = OffsetDateTime::now_utc();
+    db.set_survey_households(
+        rec.id,
+        &[("A".into(), 120), ("B".into(), 80)],
+        "xa",
+        now,
+        entry("survey.households", "s"),
+    )
+    .await
+    .unwrap();
+    db.set_survey_households(
+        rec.id,
+        &[("A".into(), 125), ("".into(), 300)],
+        "xa",
+        now,
+        entry("survey.households", "s"),
+    )
+    .await
+    .unwrap();
+    let rows: Vec<(String, i64)> = db
+        .survey_households(rec.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.hamlet_code, h.households))
+        .collect();
+    assert_eq!(rows, [("".into(), 300), ("A".into(), 125)]);
+    // Negative counts are refused by the database.
+    assert!(
+        db.set_survey_households(
+            rec.id,
+            &[("A".into(), -1)],
+            "xa",
+            now,
+            entry("survey.households", "s"),
+        )
+        .await
+        .is_err()
+    );
+    assert_eq!(db.survey_households(rec.id).await.unwrap().len(), 2);
 });

@@ -449,6 +449,8 @@ pub struct DetailPage {
     pub flash: Option<String>,
     pub threshold: String,
     pub threshold_missing: bool,
+    /// From the latest closed survey campaign (survey-contents).
+    pub survey_facts: Vec<super::survey::FactLine>,
     pub decision: Option<String>,
     pub returns: Vec<String>,
     pub province_code: String,
@@ -472,6 +474,7 @@ async fn detail_view(
     let lang = ctx.lang;
     let actor = ctx.actor();
     let v = app_dossiers::get(&st.app, &actor, id).await?;
+    let survey_facts = super::survey::dossier_fact_lines(st, lang, &v).await?;
     let available = app_dossiers::available_actions(&st.app, &actor, &v).await?;
     let unit_name = ntm_app::units::get_unit(&st.app, &v.unit_code, None)
         .await
@@ -685,6 +688,7 @@ async fn detail_view(
         flash: flash.map(|f| lang.t(&format!("dossier-flash-{f}"))),
         threshold,
         threshold_missing,
+        survey_facts,
         decision,
         returns,
         province_code: v.province_code.clone(),
@@ -1061,6 +1065,8 @@ pub struct SettingsPage {
     pub holidays: Vec<SettingRow>,
     pub limits: Vec<SettingRow>,
     pub thresholds: Vec<SettingRow>,
+    /// Minimum shares of households surveyed (survey-contents).
+    pub coverages: Vec<SettingRow>,
     pub kinds: Vec<Choice>,
     pub steps: Vec<Choice>,
     pub error: Option<String>,
@@ -1079,6 +1085,7 @@ async fn settings_view(
     let mut holidays = Vec::new();
     let mut limits = Vec::new();
     let mut thresholds = Vec::new();
+    let mut coverages = Vec::new();
     for r in &s.rows {
         let mut row = SettingRow {
             kind: r.kind.clone(),
@@ -1113,6 +1120,13 @@ async fn settings_view(
                     row.value = lang.t_args(key, &[("n", FluentValue::from(days))]);
                 }
                 limits.push(row);
+            }
+            ps::COVERAGE => {
+                row.what = ps::parse_kind(&r.key)
+                    .map(|k| kind_label(lang, k))
+                    .unwrap_or_default();
+                row.value = format!("{} %", r.value);
+                coverages.push(row);
             }
             _ => {
                 row.what = ps::parse_kind(&r.key)
@@ -1155,6 +1169,7 @@ async fn settings_view(
         holidays,
         limits,
         thresholds,
+        coverages,
         kinds,
         steps,
         error,
@@ -1237,6 +1252,14 @@ pub async fn settings_post(
             f.percent.trim().parse::<u32>().ok(),
         ) {
             (Some(kind), Some(percent)) => Ok(Some(SettingInput::Satisfaction { kind, percent })),
+            (None, _) => bad("kind", "dossier-bad-kind"),
+            _ => bad("percent", "dossier-bad-percent"),
+        },
+        "coverage" => match (
+            ps::parse_kind(&f.kind),
+            f.percent.trim().parse::<u32>().ok(),
+        ) {
+            (Some(kind), Some(percent)) => Ok(Some(SettingInput::Coverage { kind, percent })),
             (None, _) => bad("kind", "dossier-bad-kind"),
             _ => bad("percent", "dossier-bad-percent"),
         },

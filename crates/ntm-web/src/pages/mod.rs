@@ -142,6 +142,10 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             post(survey::issue_tokens),
         )
         .route(
+            "/units/{code}/surveys/{survey}/households",
+            post(survey::set_households),
+        )
+        .route(
             "/units/{code}/surveys/{survey}/results",
             get(survey::results_page),
         )

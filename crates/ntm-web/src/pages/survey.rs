@@ -17,7 +17,9 @@ use ntm_app::surveys::{
 use ntm_domain::dossier::campaign::{
     CampaignStatus, ExtraQuestion, Phase, Questionnaire, VN_OFFSET,
 };
-use ntm_domain::dossier::survey::{Answer, Tally};
+use ntm_domain::dossier::survey::{
+    self as dsurvey, Answer, ContentAnswer, SatisfactionRate, Tally,
+};
 use ntm_reports::survey_xlsx::PaperRow;
 use serde::Deserialize;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
@@ -148,6 +150,9 @@ pub struct CampaignForm {
     pub not_satisfied_label: String,
     #[serde(default)]
     pub extra: String,
+    /// Contents of NTM building, one per line.
+    #[serde(default)]
+    pub contents: String,
 }
 
 #[derive(Template)]
@@ -162,6 +167,13 @@ pub struct FormPage {
     pub form: CampaignForm,
     pub sets: Vec<SetChoice>,
     pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HouseholdInput {
+    pub code: String,
+    pub name: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone)]
@@ -186,6 +198,8 @@ pub struct CampaignPage {
     pub can_issue: bool,
     pub can_import: bool,
     pub areas: Vec<AreaCount>,
+    pub households: Vec<HouseholdInput>,
+    pub households_total: String,
     pub tokens_summary: String,
     pub flash: Option<String>,
     pub errors: Vec<String>,
@@ -219,6 +233,16 @@ pub struct ResultRow {
     pub not_satisfied: String,
     pub invalid: String,
     pub rate: String,
+    pub households: String,
+    pub returned: String,
+    pub share: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ContentRow {
+    pub code: String,
+    pub name: String,
+    pub rates: Vec<String>,
 }
 
 #[derive(Template)]
@@ -229,6 +253,15 @@ pub struct ResultsPage {
     pub status: String,
     pub rows: Vec<ResultRow>,
     pub total: ResultRow,
+    pub contents: Vec<String>,
+    /// Per hamlet (commune campaign) or per commune (district campaign).
+    pub content_rows: Vec<ContentRow>,
+    pub content_total: ContentRow,
+    pub district: bool,
+    pub min_commune_content: String,
+    /// One line per configured minimum share, or the "not configured" line.
+    pub coverage_lines: Vec<String>,
+    pub coverage_missing: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -243,6 +276,7 @@ pub struct OkRowView {
     pub hamlet: String,
     pub household: String,
     pub answer: String,
+    pub contents: Vec<String>,
 }
 
 #[derive(Template)]
@@ -254,14 +288,46 @@ pub struct ImportPage {
     pub bad: Vec<BadCellView>,
     pub ok: Vec<OkRowView>,
     pub ok_count: usize,
+    pub contents: Vec<String>,
     pub apply_label: String,
     /// Rows to post back to apply: `row\thamlet\thousehold\tanswer` lines.
     pub payload: String,
     pub message: Option<String>,
 }
 
-fn result_row(lang: Lang, code: &str, name: &str, issued: i64, used: i64, t: &Tally) -> ResultRow {
+fn rate_text(lang: Lang, r: SatisfactionRate) -> String {
+    match lang {
+        Lang::Vi => r.display_vi(),
+        Lang::En => r.display_vi().replace(',', "."),
+    }
+}
+
+fn share_text(lang: Lang, responses: u32, households: Option<u32>) -> String {
+    let s = dsurvey::share_display_vi(responses, households.unwrap_or(0));
+    match lang {
+        Lang::Vi => s,
+        Lang::En => s
+            .replace('.', "\u{2009}")
+            .replace(',', ".")
+            .replace('\u{2009}', ","),
+    }
+}
+
+fn result_row(
+    lang: Lang,
+    code: &str,
+    name: &str,
+    issued: i64,
+    used: i64,
+    t: &Tally,
+    households: Option<u32>,
+) -> ResultRow {
     ResultRow {
+        households: households
+            .map(|h| lang.int(i64::from(h)))
+            .unwrap_or_else(|| "–".into()),
+        returned: lang.int(i64::from(t.responses())),
+        share: share_text(lang, t.responses(), households),
         code: code.to_owned(),
         name: name.to_owned(),
         issued: lang.int(issued),
@@ -299,6 +365,7 @@ fn form_of(c: &CampaignView) -> CampaignForm {
         satisfied_label: c.questionnaire.satisfied_label.clone(),
         not_satisfied_label: c.questionnaire.not_satisfied_label.clone(),
         extra: c.questionnaire.extra_as_text(),
+        contents: c.questionnaire.contents_as_text(),
     }
 }
 
@@ -319,6 +386,7 @@ fn default_form(ctx: &Ctx) -> CampaignForm {
         satisfied_label: q.satisfied_label.clone(),
         not_satisfied_label: q.not_satisfied_label.clone(),
         extra: q.extra_as_text(),
+        contents: q.contents_as_text(),
     }
 }
 
@@ -359,6 +427,7 @@ fn campaign_input(lang: Lang, f: &CampaignForm) -> Result<CampaignInput, Vec<Str
             satisfied_label: f.satisfied_label.clone(),
             not_satisfied_label: f.not_satisfied_label.clone(),
             extra,
+            contents: Questionnaire::parse_contents(&f.contents),
         },
         opens_at,
         closes_at,
@@ -527,6 +596,20 @@ async fn campaign_page_with(
         can_close: c.status != CampaignStatus::Closed,
         can_issue: c.status != CampaignStatus::Closed && !areas.is_empty(),
         can_import: c.status == CampaignStatus::Open,
+        households: results
+            .areas
+            .iter()
+            .filter(|a| areas.iter().any(|x| x.code == a.code))
+            .map(|a| HouseholdInput {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                value: a.households.map(|h| h.to_string()).unwrap_or_default(),
+            })
+            .collect(),
+        households_total: results
+            .households_total_entered
+            .map(|h| h.to_string())
+            .unwrap_or_default(),
         areas: areas
             .iter()
             .map(|a| AreaCount {
@@ -542,7 +625,9 @@ async fn campaign_page_with(
             ],
         ),
         flash: flash.and_then(|f| match f.as_str() {
-            "created" | "saved" | "opened" | "closed" => Some(lang.t(&format!("survey-flash-{f}"))),
+            "created" | "saved" | "opened" | "closed" | "households" => {
+                Some(lang.t(&format!("survey-flash-{f}")))
+            }
             _ => None,
         }),
         errors,
@@ -787,6 +872,7 @@ pub async fn results_page(
                 a.tokens_issued,
                 a.tokens_used,
                 &a.tally,
+                a.households,
             )
         })
         .collect();
@@ -797,10 +883,72 @@ pub async fn results_page(
         r.tokens_issued,
         r.tokens_used,
         &r.total,
+        r.households,
     );
+    let district = c.unit_level == ntm_domain::units::Level::District;
+    let content_rows = r
+        .areas
+        .iter()
+        .map(|a| ContentRow {
+            code: a.code.clone(),
+            name: a.name.clone(),
+            rates: a.contents.iter().map(|x| rate_text(lang, *x)).collect(),
+        })
+        .collect();
+    let content_total = ContentRow {
+        code: c.unit_code.clone(),
+        name: if district {
+            lang.t("survey-total")
+        } else {
+            c.unit_name.clone()
+        },
+        rates: r
+            .content_totals
+            .iter()
+            .map(|x| rate_text(lang, *x))
+            .collect(),
+    };
+    let min_commune_content = r
+        .min_commune_content
+        .map(|x| rate_text(lang, x))
+        .unwrap_or_else(|| lang.t("survey-contents-min-unknown"));
+    let coverage_missing = r.coverage_rules.is_empty();
+    let coverage_lines = if coverage_missing {
+        vec![lang.t("survey-coverage-not-configured")]
+    } else {
+        r.coverage_rules
+            .iter()
+            .map(|(kind, m)| {
+                let check = dsurvey::CoverageCheck {
+                    rule: m.clone(),
+                    responses: r.total.responses(),
+                    households: r.households.unwrap_or(0),
+                };
+                lang.t_args(
+                    if check.met() {
+                        "survey-coverage-rule-met"
+                    } else {
+                        "survey-coverage-rule-not-met"
+                    },
+                    &[
+                        ("kind", kind.name_vi().into()),
+                        ("percent", i64::from(m.percent).into()),
+                        ("basis", m.basis.clone().into()),
+                    ],
+                )
+            })
+            .collect()
+    };
     let mut res = render(
         &ResultsPage {
             status: status_label(lang, c.status),
+            contents: c.questionnaire.contents.clone(),
+            content_rows,
+            content_total,
+            district,
+            min_commune_content,
+            coverage_lines,
+            coverage_missing,
             ctx,
             c,
             rows,
@@ -876,13 +1024,18 @@ fn import_page(
     let payload = if bad.is_empty() {
         rows.iter()
             .map(|r| {
-                format!(
+                let mut line = format!(
                     "{}\t{}\t{}\t{}",
                     r.row,
                     r.hamlet.replace(['\t', '\n'], " "),
                     r.household.replace(['\t', '\n'], " "),
                     r.answer.replace(['\t', '\n'], " ")
-                )
+                );
+                for cell in &r.contents {
+                    line.push('\t');
+                    line.push_str(&cell.replace(['\t', '\n'], " "));
+                }
+                line
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -898,11 +1051,19 @@ fn import_page(
         .ok
         .iter()
         .take(200)
-        .map(|(row, hamlet, household, a)| OkRowView {
+        .map(|(row, hamlet, household, a, contents)| OkRowView {
             row: row.to_string(),
             hamlet: hamlet.clone(),
             household: household.clone(),
             answer: answer_label(lang, &c.questionnaire, *a),
+            contents: contents
+                .iter()
+                .map(|x| match x {
+                    ContentAnswer::Satisfied => c.questionnaire.satisfied_label.clone(),
+                    ContentAnswer::NotSatisfied => c.questionnaire.not_satisfied_label.clone(),
+                    ContentAnswer::Blank => "–".to_owned(),
+                })
+                .collect(),
         })
         .collect();
     let status = if bad.is_empty() {
@@ -917,6 +1078,7 @@ fn import_page(
                 .t_count("survey-paper-apply", check.ok.len() as i64),
             ctx,
             ok_count: check.ok.len(),
+            contents: c.questionnaire.contents.clone(),
             c,
             file_name,
             bad,
@@ -991,11 +1153,17 @@ pub async fn paper_apply(
             let mut p = l.split('\t');
             let mut next = || p.next().unwrap_or_default().trim().to_owned();
             let row = next().parse().unwrap_or(0);
+            let (hamlet, household, answer) = (next(), next(), next());
+            let mut contents: Vec<String> = p.map(|x| x.trim().to_owned()).collect();
+            while contents.last().is_some_and(String::is_empty) {
+                contents.pop();
+            }
             PaperRow {
                 row,
-                hamlet: next(),
-                household: next(),
-                answer: next(),
+                hamlet,
+                household,
+                answer,
+                contents,
             }
         })
         .collect();
@@ -1010,6 +1178,7 @@ pub async fn paper_apply(
                 bad: Vec::new(),
                 ok: Vec::new(),
                 ok_count: 0,
+                contents: Vec::new(),
                 apply_label: String::new(),
                 payload: String::new(),
             };
@@ -1028,6 +1197,13 @@ pub struct ExtraView {
     pub text: String,
     pub options: Vec<OptionView>,
     pub value: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ContentView {
+    pub index: usize,
+    pub text: String,
+    pub chosen: String,
 }
 
 #[derive(Debug, Clone)]
@@ -1067,6 +1243,7 @@ pub struct PublicPage {
     pub phone_open: bool,
     pub areas: Vec<AreaOption>,
     pub extra: Vec<ExtraView>,
+    pub contents: Vec<ContentView>,
 }
 
 fn public_page(ctx: Ctx, c: Option<&PublicCampaign>) -> PublicPage {
@@ -1098,6 +1275,7 @@ fn public_page(ctx: Ctx, c: Option<&PublicCampaign>) -> PublicPage {
         phone_open: false,
         areas: Vec::new(),
         extra: Vec::new(),
+        contents: Vec::new(),
         ctx,
     }
 }
@@ -1135,6 +1313,17 @@ fn fill_form(page: &mut PublicPage, c: &PublicCampaign, f: &[(String, String)]) 
             selected: a.code == area,
             code: a.code.clone(),
             name: a.name.clone(),
+        })
+        .collect();
+    page.contents = c
+        .questionnaire
+        .contents
+        .iter()
+        .enumerate()
+        .map(|(i, t)| ContentView {
+            index: i,
+            text: t.clone(),
+            chosen: get(&format!("c{i}")),
         })
         .collect();
     page.extra = c
@@ -1233,6 +1422,9 @@ pub async fn public_submit(
         },
         extra: (0..ntm_domain::dossier::campaign::MAX_EXTRA_QUESTIONS)
             .map(|i| get(&format!("q{i}")).unwrap_or_default())
+            .collect(),
+        contents: (0..ntm_domain::dossier::campaign::MAX_CONTENTS)
+            .map(|i| get(&format!("c{i}")).unwrap_or_default())
             .collect(),
     };
     let lang = ctx.lang;
@@ -1348,4 +1540,144 @@ pub async fn qr_png(
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
     Ok(res)
+}
+
+/// `POST /units/{code}/surveys/{survey}/households`: households per hamlet (`hh.{hamlet}`)
+/// and the campaign's total when hamlets are unknown (`hh_total`); blank clears.
+pub async fn set_households(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((unit, code)): Path<(String, String)>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
+    let lang = ctx.lang;
+    let parse = |v: &str| -> Result<Option<u32>, ()> {
+        let v: String = v.chars().filter(|ch| !matches!(ch, '.' | ' ')).collect();
+        if v.is_empty() {
+            Ok(None)
+        } else {
+            v.parse::<u32>().map(Some).map_err(|_| ())
+        }
+    };
+    let mut per_area = Vec::new();
+    let mut total = None;
+    let mut bad = false;
+    for (k, v) in &f {
+        if let Some(area) = k.strip_prefix("hh.") {
+            match parse(v) {
+                Ok(n) => per_area.push((area.to_owned(), n)),
+                Err(()) => bad = true,
+            }
+        } else if k == "hh_total" {
+            match parse(v) {
+                Ok(n) => total = n,
+                Err(()) => bad = true,
+            }
+        }
+    }
+    let result = if bad {
+        Err(AppError::invalid(
+            "households",
+            lang.t("survey-households-bad"),
+        ))
+    } else {
+        surveys::set_households(&st.app, &ctx.actor(), &code, &per_area, total).await
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/units/{}/surveys/{}?flash=households",
+            c.unit_code, c.code
+        ))
+        .into_response()),
+        Err(e) => match app_error_texts(lang, &e) {
+            Some((status, errors)) => {
+                campaign_page_with(&st, ctx, &headers, c, None, errors, status).await
+            }
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// One line of survey facts shown on a dossier page.
+#[derive(Debug, Clone)]
+pub struct FactLine {
+    pub id: String,
+    pub label: String,
+    pub value: String,
+    pub warn: bool,
+}
+
+/// What the dossier's recognition check takes from the latest closed survey campaign of its
+/// unit, set and year: the rate, the lowest commune × content rate (district dossiers), the
+/// share of households against the province's minimum (or that none is configured). For a
+/// dossier the user may already see.
+pub async fn dossier_fact_lines(
+    st: &AppState,
+    lang: Lang,
+    v: &ntm_app::dossiers::DossierView,
+) -> Result<Vec<FactLine>, WebError> {
+    let settings = ntm_app::procedure_settings::load(&st.app, &v.province_code).await?;
+    let kind = v.dossier.kind;
+    let f =
+        surveys::dossier_survey_facts(&st.app, &v.unit_code, &v.set_id, v.year, kind, &settings)
+            .await?;
+    let mut out = vec![FactLine {
+        id: "dossier-survey-rate".into(),
+        label: lang.t("survey-dossier-rate"),
+        value: f
+            .satisfaction
+            .map(|r| rate_text(lang, r))
+            .unwrap_or_else(|| lang.t("survey-dossier-no-campaign")),
+        warn: f.satisfaction.is_none(),
+    }];
+    let per_commune = v
+        .procedure
+        .as_ref()
+        .and_then(|p| p.satisfaction.as_ref())
+        .and_then(|t| t.per_commune_content_percent);
+    if per_commune.is_some() || f.min_commune_content_satisfaction.is_some() {
+        out.push(FactLine {
+            id: "dossier-survey-min-content".into(),
+            label: lang.t("survey-contents-min"),
+            value: f
+                .min_commune_content_satisfaction
+                .map(|r| rate_text(lang, r))
+                .unwrap_or_else(|| lang.t("survey-contents-min-unknown")),
+            warn: f.min_commune_content_satisfaction.is_none(),
+        });
+    }
+    out.push(match &f.household_coverage {
+        None => FactLine {
+            id: "dossier-survey-coverage".into(),
+            label: lang.t("survey-col-share"),
+            value: lang.t("survey-coverage-not-configured"),
+            warn: true,
+        },
+        Some(c) => FactLine {
+            id: "dossier-survey-coverage".into(),
+            label: lang.t("survey-col-share"),
+            value: format!(
+                "{} ({}/{}) — {}",
+                share_text(lang, c.responses, Some(c.households)),
+                lang.int(i64::from(c.responses)),
+                lang.int(i64::from(c.households)),
+                lang.t_args(
+                    if c.met() {
+                        "survey-coverage-rule-met"
+                    } else {
+                        "survey-coverage-rule-not-met"
+                    },
+                    &[
+                        ("kind", kind.name_vi().into()),
+                        ("percent", i64::from(c.rule.percent).into()),
+                        ("basis", c.rule.basis.clone().into()),
+                    ],
+                )
+            ),
+            warn: !c.met(),
+        },
+    });
+    Ok(out)
 }
