@@ -369,28 +369,31 @@ async fn unread_notes(server: &TestServer) -> String {
     n.text()
 }
 
-/// The PDF's text with whitespace collapsed, or `None` when pdftotext is missing (and
-/// `NTM_REQUIRE_PDFTOTEXT` is not set).
-fn pdf_text(pdf: &[u8]) -> Option<String> {
+/// The PDF's text: (reading order with whitespace collapsed, `-layout` lines), or `None`
+/// when pdftotext is missing (and `NTM_REQUIRE_PDFTOTEXT` is not set).
+fn pdf_text(pdf: &[u8]) -> Option<(String, String)> {
     let path = std::env::temp_dir().join(format!("ntm-recognition-{}.pdf", uuid::Uuid::now_v7()));
     std::fs::write(&path, pdf).unwrap();
-    let out = match std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-    {
-        Ok(o) => o,
-        Err(e) if std::env::var("NTM_REQUIRE_PDFTOTEXT").is_err() => {
+    let run = |layout: bool| {
+        let mut cmd = std::process::Command::new("pdftotext");
+        if layout {
+            cmd.arg("-layout");
+        }
+        cmd.args(["-enc", "UTF-8"]).arg(&path).arg("-").output()
+    };
+    let (raw, layout) = match (run(false), run(true)) {
+        (Ok(r), Ok(l)) => (r, l),
+        (Err(e), _) | (_, Err(e)) if std::env::var("NTM_REQUIRE_PDFTOTEXT").is_err() => {
             eprintln!("pdftotext not available ({e}); text checks skipped");
             return None;
         }
-        Err(e) => panic!("pdftotext: {e}"),
+        (Err(e), _) | (_, Err(e)) => panic!("pdftotext: {e}"),
     };
     let _ = std::fs::remove_file(&path);
-    assert!(out.status.success(), "{out:?}");
-    let text = String::from_utf8(out.stdout).unwrap();
-    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    assert!(raw.status.success() && layout.status.success(), "{raw:?}");
+    let raw = String::from_utf8(raw.stdout).unwrap();
+    let flat = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some((flat, String::from_utf8(layout.stdout).unwrap()))
 }
 
 // ---------------------------------------------------------------- tests
@@ -735,7 +738,16 @@ ntm_testkit::both_backends!(
         let res = xa.get(&format!("/dossiers/{id}/pdf")).await;
         assert_eq!(res.status_code(), 200, "{}", res.text());
         assert_eq!(res.header("content-type"), "application/pdf");
-        if let Some(text) = pdf_text(res.as_bytes()) {
+        if let Some((text, layout)) = pdf_text(res.as_bytes()) {
+            // Each criterion row reads "Đạt".
+            let rows: Vec<&str> = layout
+                .lines()
+                .filter(|l| l.contains("Tiêu chí thử nghiệm"))
+                .collect();
+            assert_eq!(rows.len(), 2, "{layout}");
+            for row in rows {
+                assert!(row.split_whitespace().any(|w| w == "Đạt"), "{row}");
+            }
             for needle in [
                 "Đạt 2/2 tiêu chí trên số liệu đã xác minh.",
                 "Tiêu chí thử nghiệm về tỷ lệ",
@@ -1188,7 +1200,7 @@ ntm_testkit::both_backends!(
         // The PDF of the earlier period: the district's review and the decision.
         let res = xa.get(&format!("/dossiers/{id}/pdf")).await;
         assert_eq!(res.status_code(), 200);
-        if let Some(text) = pdf_text(res.as_bytes()) {
+        if let Some((text, _)) = pdf_text(res.as_bytes()) {
             for needle in [
                 "Đạt 2/2 tiêu chí trên số liệu đã xác minh.",
                 "UBND HUYỆN CHÂU THÀNH",
