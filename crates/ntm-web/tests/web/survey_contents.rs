@@ -666,3 +666,205 @@ ntm_testkit::both_backends!(
         assert!(html.contains("100,00 %"));
     }
 );
+
+// ---------------------------------------------------------------- recognition over HTTP
+
+const TEST_SET: &str = "thu-nghiem-xa";
+const TEST_FIXTURE: &str = include_str!("../../../../testdata/criteria/thu-nghiem-xa.yaml");
+
+fn test_catalog() -> &'static ntm_domain::criteria::Catalog {
+    static C: std::sync::OnceLock<&'static ntm_domain::criteria::Catalog> =
+        std::sync::OnceLock::new();
+    C.get_or_init(|| {
+        ntm_app::criteria::catalog_with(&[("thu-nghiem-xa.yaml".into(), TEST_FIXTURE.into())])
+            .expect("the test criteria set loads")
+    })
+}
+
+/// Enters, submits and verifies the two indicators of `thu-nghiem-xa` for 2026.
+async fn verified_values(xa: &TestServer, tinh: &TestServer) {
+    let scorecard = format!("/units/{COMMUNE}/scorecard?set={TEST_SET}&year=2026");
+    for (code, value) in [("1.1", "80"), ("2.1", "Đạt")] {
+        let t = form_token(&xa.get(&scorecard).await.text());
+        let res = xa
+            .post(&format!("/units/{COMMUNE}/scorecard/values"))
+            .form(&[
+                ("_csrf", t.as_str()),
+                ("set", TEST_SET),
+                ("year", "2026"),
+                ("indicator", code),
+                ("value", value),
+                ("note", "Biên bản kiểm tra thực tế"),
+                ("expected_version", ""),
+            ])
+            .await;
+        assert_eq!(res.status_code(), 303, "{code}: {}", res.text());
+    }
+    for (s, action) in [(xa, "submit"), (tinh, "verify")] {
+        let t = form_token(&s.get(&scorecard).await.text());
+        let res = s
+            .post(&format!("/units/{COMMUNE}/scorecard/status"))
+            .form(&[
+                ("_csrf", t.as_str()),
+                ("set", TEST_SET),
+                ("year", "2026"),
+                ("action", action),
+                ("indicator", ""),
+                ("comment", ""),
+            ])
+            .await;
+        assert_eq!(res.status_code(), 303, "{action}: {}", res.text());
+    }
+}
+
+async fn api_act(server: &TestServer, id: &str, body: Value) -> axum_test::TestResponse {
+    let t = token(server).await;
+    server
+        .post(&format!("/api/v1/dossiers/{id}/actions"))
+        .add_header("x-csrf-token", t.as_str())
+        .json(&body)
+        .await
+}
+
+// With a minimum share of households configured, a passing appraisal is refused below it
+// (with the Vietnamese message naming the share, the counts and the basis) and accepted once
+// enough households are covered; without households entered it is refused too.
+ntm_testkit::both_backends!(
+    survey_coverage_minimum_refuses_and_then_allows_the_appraisal,
+    |db: Db| async move {
+        let config = ntm_app::AppConfig {
+            data_dir: std::env::temp_dir()
+                .join(format!("ntm-survey-coverage-{}", uuid::Uuid::now_v7())),
+            ..ntm_app::AppConfig::default()
+        };
+        let mut app = crate::helpers::app_with(db, config).await;
+        app.catalog = test_catalog();
+        add(&app, "tinh.vinhlong", "province_officer@86").await;
+        let rows = vec![NewHamlet {
+            line: 0,
+            commune_code: COMMUNE.into(),
+            code: None,
+            name: "Ấp 1".into(),
+            kind: "Ấp".into(),
+        }];
+        add_hamlets(&app, &Actor::cli(), rows).await.unwrap();
+        let hamlet = surveys::areas(&app, COMMUNE).await.unwrap()[0].code.clone();
+        let xa = logged_in(&app, "xa.chauthanh").await;
+        let tinh = logged_in(&app, "tinh.vinhlong").await;
+        verified_values(&xa, &tinh).await;
+
+        // A closed campaign: 3 forms, all satisfied; no households entered yet.
+        let now = ntm_app::now();
+        let c = surveys::create(
+            &app,
+            &Actor::cli(),
+            NewCampaign {
+                unit_code: COMMUNE.into(),
+                set_id: TEST_SET.into(),
+                year: 2026,
+                input: CampaignInput {
+                    title: "Lấy ý kiến 2026".into(),
+                    questionnaire: Questionnaire::suggested(),
+                    opens_at: now - Duration::hours(1),
+                    closes_at: now + Duration::days(7),
+                },
+            },
+        )
+        .await
+        .unwrap();
+        surveys::open(&app, &Actor::cli(), &c.code).await.unwrap();
+        let forms: Vec<PaperRow> = (0..3)
+            .map(|i| PaperRow {
+                row: i + 2,
+                hamlet: hamlet.clone(),
+                household: format!("H{i}"),
+                answer: "1".into(),
+                contents: vec![],
+            })
+            .collect();
+        surveys::paper_apply(&app, &Actor::cli(), &c.code, "p.xlsx", &forms)
+            .await
+            .unwrap();
+        surveys::close(&app, &Actor::cli(), &c.code).await.unwrap();
+
+        // The province's threshold and minimum share, each with its basis.
+        let t = form_token(&tinh.get("/units/86/procedure-settings").await.text());
+        for (what, percent) in [("satisfaction", "80"), ("coverage", "60")] {
+            let res = tinh
+                .post("/units/86/procedure-settings")
+                .form(&[
+                    ("_csrf", t.as_str()),
+                    ("what", what),
+                    ("kind", "commune_ntm"),
+                    ("percent", percent),
+                    ("basis", "Kế hoạch 12/KH-UBND tỉnh (kiểm thử)"),
+                ])
+                .await;
+            assert_eq!(res.status_code(), 303, "{}", res.text());
+        }
+
+        // The dossier up to the appraisal.
+        let t = token(&xa).await;
+        let res = xa
+            .post("/api/v1/dossiers")
+            .add_header("x-csrf-token", t.as_str())
+            .json(&json!({"unit": COMMUNE, "set": TEST_SET, "year": 2026, "date": "2026-10-01"}))
+            .await;
+        assert_eq!(res.status_code(), 201, "{}", res.text());
+        let id = res.json::<Value>()["id"].as_str().unwrap().to_string();
+        for (seq, body) in [
+            json!({"action": "start_posting", "date": "2026-10-01", "documents": ["results_report"]}),
+            json!({"action": "end_posting", "date": "2026-10-16"}),
+            json!({"action": "submit", "date": "2026-10-20", "documents": [
+                "submission_letter", "results_report", "comments_summary",
+                "satisfaction_report", "meeting_minutes", "capital_debt_report"]}),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut body = body;
+            body["expected_seq"] = json!(seq);
+            let res = api_act(&xa, &id, body).await;
+            assert_eq!(res.status_code(), 200, "{}", res.text());
+        }
+        let appraise = json!({"action": "appraise", "verdict": "pass", "date": "2026-10-25",
+                              "documents": ["appraisal_report"], "expected_seq": 3});
+        // No households entered: refused, the share cannot be computed.
+        let res = api_act(&tinh, &id, appraise.clone()).await;
+        assert_eq!(res.status_code(), 422, "{}", res.text());
+        assert!(res.text().contains("chưa nhập số hộ"), "{}", res.text());
+        // 3 forms of 10 households: 30 % < 60 %.
+        surveys::set_households(
+            &app,
+            &Actor::cli(),
+            &c.code,
+            &[(hamlet.clone(), Some(10))],
+            None,
+        )
+        .await
+        .unwrap();
+        let res = api_act(&tinh, &id, appraise.clone()).await;
+        assert_eq!(res.status_code(), 422, "{}", res.text());
+        let text = res.text();
+        assert!(
+            text.contains("tỷ lệ hộ được lấy ý kiến 30,0 % (3/10 hộ) thấp hơn mức tối thiểu 60 %")
+                && text.contains("Kế hoạch 12/KH-UBND tỉnh (kiểm thử)"),
+            "{text}"
+        );
+        let d: Value = xa.get(&format!("/api/v1/dossiers/{id}")).await.json();
+        assert_eq!(d["state"], "submitted");
+        // 3 of 5 households: 60 %, the appraisal passes.
+        surveys::set_households(
+            &app,
+            &Actor::cli(),
+            &c.code,
+            &[(hamlet.clone(), Some(5))],
+            None,
+        )
+        .await
+        .unwrap();
+        let res = api_act(&tinh, &id, appraise).await;
+        assert_eq!(res.status_code(), 200, "{}", res.text());
+        assert_eq!(res.json::<Value>()["state"], "appraised");
+    }
+);
