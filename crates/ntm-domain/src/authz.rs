@@ -50,6 +50,19 @@ impl Role {
         }
     }
 
+    /// Who holds the role, in Vietnamese, for messages.
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Role::Admin => "quản trị hệ thống",
+            Role::ProvinceOfficer => "cán bộ cấp tỉnh",
+            Role::DepartmentOfficer => "cán bộ sở, ngành",
+            Role::DistrictOfficer => "cán bộ cấp huyện",
+            Role::CommuneOfficer => "cán bộ cấp xã",
+            Role::Producer => "chủ thể sản xuất",
+            Role::Viewer => "người xem",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Role> {
         let s = s.trim().replace('-', "_");
         Role::ALL.into_iter().find(|r| r.as_str() == s)

@@ -129,6 +129,24 @@ pub enum ActionKind {
     Revoke,
 }
 
+impl ActionKind {
+    /// The action as a verb phrase, for messages ("không thể công bố khi …").
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            ActionKind::StartPosting => "bắt đầu công khai",
+            ActionKind::EndPosting => "kết thúc công khai",
+            ActionKind::Submit => "trình hồ sơ",
+            ActionKind::ReviewPass => "thẩm tra đạt",
+            ActionKind::ReviewReturn => "trả hồ sơ ở bước thẩm tra",
+            ActionKind::AppraisePass => "thẩm định đạt",
+            ActionKind::AppraiseReturn => "trả hồ sơ ở bước thẩm định",
+            ActionKind::Decide => "quyết định công nhận",
+            ActionKind::Publish => "công bố",
+            ActionKind::Revoke => "thu hồi quyết định",
+        }
+    }
+}
+
 impl Action {
     pub fn kind(&self) -> ActionKind {
         match self {
@@ -283,12 +301,17 @@ pub struct Transition {
 pub enum WorkflowError {
     #[error("{0}")]
     Procedure(#[from] ProcedureError),
-    #[error("không thể {action:?} khi hồ sơ ở trạng thái {state:?} (wrong state)")]
+    #[error("không thể {} khi hồ sơ ở trạng thái “{}”", .action.name_vi(), .state.name_vi())]
     WrongState {
         action: ActionKind,
         state: DossierState,
     },
-    #[error("bước {step:?} do {expected:?} thực hiện, không phải {actual:?} (wrong role)")]
+    #[error(
+        "bước “{}” do {} thực hiện, không phải {}",
+        .step.name_vi(),
+        .expected.name_vi(),
+        .actual.name_vi()
+    )]
     WrongRole {
         step: StepKind,
         expected: Role,

@@ -254,10 +254,22 @@ fn order_dates_documents_and_posting_are_enforced() {
         r.step(0, Action::Appraise(Verdict::Pass), Role::ProvinceOfficer),
         Err(WorkflowError::WrongState { .. })
     ));
-    assert!(matches!(
-        r.step(0, Action::Submit, Role::CommuneOfficer),
-        Err(WorkflowError::WrongState { .. })
-    ));
+    let e = r.step(0, Action::Submit, Role::CommuneOfficer).unwrap_err();
+    assert!(matches!(e, WorkflowError::WrongState { .. }));
+    // In Vietnamese, with no Rust names in it.
+    assert_eq!(
+        e.to_string(),
+        "không thể trình hồ sơ khi hồ sơ ở trạng thái “Đang chuẩn bị”"
+    );
+    let e = WorkflowError::WrongRole {
+        step: StepKind::Decision,
+        expected: Role::ProvinceOfficer,
+        actual: Role::DistrictOfficer,
+    };
+    assert_eq!(
+        e.to_string(),
+        "bước “Quyết định công nhận” do cán bộ cấp tỉnh thực hiện, không phải cán bộ cấp huyện"
+    );
     r.step(0, Action::StartPosting, Role::CommuneOfficer)
         .unwrap();
     assert_eq!(
