@@ -142,3 +142,6 @@ dossier-unit-calendar = Calendar days
 dossier-holiday-date = Day off
 dossier-delete = Delete
 dossier-pdf-download = Download the dossier (PDF)
+dossier-opened = Opened
+dossier-published-on = Published on
+dossier-revoked-on = Decision revoked

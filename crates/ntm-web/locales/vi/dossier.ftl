@@ -142,3 +142,6 @@ dossier-unit-calendar = Ngày theo lịch
 dossier-holiday-date = Ngày nghỉ
 dossier-delete = Xóa
 dossier-pdf-download = Tải hồ sơ (PDF)
+dossier-opened = Lập hồ sơ
+dossier-published-on = Công bố ngày
+dossier-revoked-on = Thu hồi quyết định

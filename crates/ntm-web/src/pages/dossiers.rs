@@ -452,6 +452,11 @@ pub struct DetailPage {
     /// From the latest closed survey campaign (survey-contents).
     pub survey_facts: Vec<super::survey::FactLine>,
     pub decision: Option<String>,
+    /// "dd/mm/yyyy · who" — the dossier's own date and who opened it.
+    pub opened: String,
+    pub published: Option<String>,
+    /// Date and reason of a revocation.
+    pub revoked: Option<String>,
     pub returns: Vec<String>,
     pub province_code: String,
 }
@@ -650,6 +655,12 @@ async fn detail_view(
             ],
         )
     });
+    let opened = format!("{} · {}", lang.date(d.dossier_date), v.created_by);
+    let published = d.published_on.map(|x| lang.date(x));
+    let revoked = d.revoked_on.map(|x| match &d.revocation_reason {
+        Some(r) => format!("{}: {r}", lang.date(x)),
+        None => lang.date(x),
+    });
     let returns = d
         .returns
         .iter()
@@ -690,6 +701,9 @@ async fn detail_view(
         threshold_missing,
         survey_facts,
         decision,
+        opened,
+        published,
+        revoked,
         returns,
         province_code: v.province_code.clone(),
         ctx: ctx.clone(),

@@ -862,6 +862,19 @@ ntm_testkit::both_backends!(
             html.contains("id=\"dossier-no-actions\""),
             "nothing after a revocation: {html}"
         );
+        // The header keeps the decision and says when it was published and revoked, and why.
+        assert!(html.contains("id=\"dossier-decision\""), "{html}");
+        assert!(
+            html.contains("id=\"dossier-published\">05/11/2026</dd>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "id=\"dossier-revoked\" class=\"dossier-warn\">20/11/2026: Kiểm tra lại không đạt tiêu chí 1</dd>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("id=\"dossier-opened\">"), "{html}");
         let n = unread_notes(&xa).await;
         assert!(
             n.contains("Hồ sơ của Xã Châu Thành (29374): Thu hồi quyết định (Đã thu hồi)."),
