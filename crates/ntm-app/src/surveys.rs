@@ -985,8 +985,40 @@ async fn counts(
 /// Live results by hamlet and in total, by content and commune, with the households.
 pub async fn results(app: &App, actor: &Actor, code: &str) -> Result<CampaignResults, AppError> {
     let (r, unit) = managed(app, actor, code).await?;
-    let campaign = view(&r, &unit)?;
-    let c = counts(app, &r, &unit, &campaign.questionnaire).await?;
+    results_of(app, &r, &unit).await
+}
+
+/// The full results of the latest closed campaign of the unit, set and year (what a dossier
+/// shows: contents, communes, households); `None` without one. No permission check: for
+/// callers that already checked that the actor may view the dossier.
+pub async fn dossier_campaign_results(
+    app: &App,
+    unit_code: &str,
+    set_id: &str,
+    year: i32,
+) -> Result<Option<CampaignResults>, AppError> {
+    let Some(r) = app
+        .db
+        .latest_closed_survey_campaign(unit_code, set_id, year)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let unit = app
+        .db
+        .unit_by_id(r.unit_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unit of survey {}", r.code)))?;
+    results_of(app, &r, &unit).await.map(Some)
+}
+
+async fn results_of(
+    app: &App,
+    r: &SurveyCampaignRecord,
+    unit: &Unit,
+) -> Result<CampaignResults, AppError> {
+    let campaign = view(r, unit)?;
+    let c = counts(app, r, unit, &campaign.questionnaire).await?;
     let settings = crate::procedure_settings::load(app, &unit.province_code).await?;
     let coverage_rules = crate::procedure_settings::kinds_for(unit.level)
         .into_iter()

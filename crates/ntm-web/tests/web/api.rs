@@ -1,8 +1,11 @@
 //! The JSON API and its OpenAPI document.
 
 use ntm_app::surveys::{self, CampaignInput, NewCampaign};
+use ntm_app::units::{NewHamlet, add_hamlets};
 use ntm_app::{Actor, Db};
 use ntm_domain::dossier::campaign::Questionnaire;
+use ntm_reports::survey_xlsx::PaperRow;
+use serde_json::json;
 
 use crate::helpers::*;
 
@@ -207,6 +210,16 @@ ntm_testkit::both_backends!(openapi_document_lists_the_api, |db: Db| async move 
         assert!(results[status].is_object(), "{status}: {results}");
     }
     assert!(doc["components"]["schemas"]["SurveyResultsDto"].is_object());
+    for nested in [
+        "ContentTallyDto",
+        "CoverageDto",
+        "CommuneResultDto",
+        "MinCommuneContentDto",
+        "MinCommuneContentUnknownDto",
+        "CoverageRuleDto",
+    ] {
+        assert!(doc["components"]["schemas"][nested].is_object(), "{nested}");
+    }
     assert!(paths["/api/v1/units/{code}/hamlets"]["post"].is_object());
     assert!(doc["components"]["schemas"]["UnitDetailDto"].is_object());
     assert!(doc["components"]["schemas"]["Problem"].is_object());
@@ -371,7 +384,16 @@ ntm_testkit::both_backends!(api_survey_results_fields, |db: Db| async move {
         [
             "closes_at",
             "code",
+            "communes",
+            "content_totals",
+            "contents",
+            "coverage",
+            "coverage_rules",
             "hamlets",
+            "households",
+            "households_total_entered",
+            "min_commune_content",
+            "min_commune_content_unknown",
             "opens_at",
             "phase",
             "set",
@@ -410,4 +432,239 @@ ntm_testkit::both_backends!(api_survey_results_fields, |db: Db| async move {
     assert!(v["total"]["rate_hundredths_of_percent"].is_null());
     assert_eq!(v["total"]["rate_display"], "–");
     assert!(v["hamlets"].is_array());
+    // No contents by default, nothing entered: the new fields say so.
+    assert_eq!(v["contents"], json!([]));
+    assert_eq!(v["content_totals"], json!([]));
+    assert!(v["households"].is_null());
+    assert!(v["households_total_entered"].is_null());
+    assert_eq!(
+        v["coverage"],
+        json!({"responses": 0, "households": null, "share_tenths_of_percent": null,
+               "share_display": "–"})
+    );
+    assert_eq!(v["coverage_rules"], json!([]));
+    assert!(v["min_commune_content"].is_null());
+    assert_eq!(v["min_commune_content_unknown"]["reason"], "no_contents");
+    assert_eq!(
+        v["communes"],
+        json!([{"code": COMMUNE, "name": "Xã Châu Thành", "content_tallies": []}])
+    );
 });
+
+fn paper(rows: &[(&str, &str, &str, &str)]) -> Vec<PaperRow> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, (hamlet, answer, c1, c2))| PaperRow {
+            row: i + 2,
+            hamlet: (*hamlet).into(),
+            household: format!("H{i}"),
+            answer: (*answer).into(),
+            contents: vec![(*c1).into(), (*c2).into()],
+        })
+        .collect()
+}
+
+async fn closed_campaign_with_contents(
+    app: &ntm_app::App,
+    unit: &str,
+    set: &str,
+    year: i32,
+    rows: &[(&str, &str, &str, &str)],
+) -> String {
+    let mut q = Questionnaire::suggested();
+    q.contents = vec!["Giao thông".into(), "Môi trường".into()];
+    let now = ntm_app::now();
+    let c = surveys::create(
+        app,
+        &Actor::cli(),
+        NewCampaign {
+            unit_code: unit.into(),
+            set_id: set.into(),
+            year,
+            input: CampaignInput {
+                title: "Lấy ý kiến theo nội dung".into(),
+                questionnaire: q,
+                opens_at: now - time::Duration::hours(1),
+                closes_at: now + time::Duration::days(7),
+            },
+        },
+    )
+    .await
+    .unwrap();
+    surveys::open(app, &Actor::cli(), &c.code).await.unwrap();
+    surveys::paper_apply(app, &Actor::cli(), &c.code, "p.xlsx", &paper(rows))
+        .await
+        .unwrap();
+    surveys::close(app, &Actor::cli(), &c.code).await.unwrap();
+    c.code
+}
+
+// The results with contents answered and households entered: per content, per hamlet, per
+// commune, the share of households and the lowest commune × content rate (known for a
+// commune campaign; unknown, with the commune and content, for a district campaign whose
+// commune has no answer).
+ntm_testkit::both_backends!(
+    api_survey_results_contents_and_households,
+    |db: Db| async move {
+        let app = setup(db).await;
+        let rows = (1..=2)
+            .map(|i| NewHamlet {
+                line: 0,
+                commune_code: COMMUNE.into(),
+                code: None,
+                name: format!("Ấp {i}"),
+                kind: "Ấp".into(),
+            })
+            .collect();
+        add_hamlets(&app, &Actor::cli(), rows).await.unwrap();
+        let h: Vec<String> = surveys::areas(&app, COMMUNE)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.code)
+            .collect();
+        let (h1, h2) = (h[0].as_str(), h[1].as_str());
+        // Ấp 1: 4 forms (one invalid), Ấp 2: 1 form; a blank content cell is not counted.
+        let code = closed_campaign_with_contents(
+            &app,
+            COMMUNE,
+            "xa-ntm-2021-2025",
+            2025,
+            &[
+                (h1, "1", "1", "1"),
+                (h1, "1", "1", "0"),
+                (h1, "0", "0", ""),
+                (h1, "-", "", ""),
+                (h2, "1", "1", "1"),
+            ],
+        )
+        .await;
+        // Households entered for Ấp 1 only.
+        surveys::set_households(&app, &Actor::cli(), &code, &[(h1.into(), Some(10))], None)
+            .await
+            .unwrap();
+        let api = format!("/api/v1/surveys/{code}/results");
+        // Anonymous, another commune's officer and a viewer may not read it.
+        assert_eq!(browser(&app).get(&api).await.status_code(), 401);
+        for who in ["xa.tanan", "xem"] {
+            let res = logged_in(&app, who).await.get(&api).await;
+            assert_eq!(res.status_code(), 403, "{who}");
+        }
+        let res = logged_in(&app, "xa.chauthanh").await.get(&api).await;
+        assert_eq!(res.status_code(), 200, "{}", res.text());
+        let v: serde_json::Value = res.json();
+        assert_eq!(v["contents"], json!(["Giao thông", "Môi trường"]));
+        assert_eq!(
+            v["total"],
+            json!({"satisfied": 3, "not_satisfied": 1, "invalid": 1, "valid": 4,
+                   "rate_hundredths_of_percent": 7500, "rate_display": "75,00 %"})
+        );
+        assert_eq!(
+            v["content_totals"],
+            json!([
+                {"content": "Giao thông", "satisfied": 3, "not_satisfied": 1, "valid": 4,
+                 "rate_hundredths_of_percent": 7500, "rate_display": "75,00 %"},
+                {"content": "Môi trường", "satisfied": 2, "not_satisfied": 1, "valid": 3,
+                 "rate_hundredths_of_percent": 6667, "rate_display": "66,67 %"},
+            ])
+        );
+        // Households: Ấp 1 entered (10), so the campaign has 10; 5 forms returned = 50,0 %.
+        assert_eq!(v["households"], 10);
+        assert!(v["households_total_entered"].is_null());
+        assert_eq!(
+            v["coverage"],
+            json!({"responses": 5, "households": 10, "share_tenths_of_percent": 500,
+                   "share_display": "50,0 %"})
+        );
+        assert_eq!(v["coverage_rules"], json!([]));
+        let hamlets = v["hamlets"].as_array().unwrap();
+        assert_eq!(hamlets.len(), 2);
+        let a1 = hamlets.iter().find(|x| x["code"] == h1).unwrap();
+        assert_eq!(
+            keys(a1),
+            [
+                "code",
+                "content_tallies",
+                "coverage",
+                "households",
+                "name",
+                "tally",
+                "tokens_issued",
+                "tokens_used"
+            ]
+        );
+        assert_eq!(a1["households"], 10);
+        assert_eq!(a1["coverage"]["share_display"], "40,0 %");
+        assert_eq!(a1["coverage"]["share_tenths_of_percent"], 400);
+        assert_eq!(a1["content_tallies"][0]["rate_display"], "66,67 %");
+        assert_eq!(a1["content_tallies"][1]["satisfied"], 1);
+        assert_eq!(a1["content_tallies"][1]["valid"], 2);
+        let a2 = hamlets.iter().find(|x| x["code"] == h2).unwrap();
+        assert!(a2["households"].is_null());
+        assert!(a2["coverage"]["share_tenths_of_percent"].is_null());
+        assert_eq!(a2["coverage"]["share_display"], "–");
+        assert_eq!(a2["content_tallies"][1]["rate_display"], "100,00 %");
+        // A commune campaign is one commune: its lowest content is Môi trường.
+        assert_eq!(v["communes"].as_array().unwrap().len(), 1);
+        assert_eq!(v["communes"][0]["code"], COMMUNE);
+        assert_eq!(
+            v["communes"][0]["content_tallies"][1]["rate_display"],
+            "66,67 %"
+        );
+        assert_eq!(
+            v["min_commune_content"],
+            json!({"commune": COMMUNE, "commune_name": "Xã Châu Thành",
+                   "content": "Môi trường", "satisfied": 2, "valid": 3,
+                   "rate_hundredths_of_percent": 6667, "rate_display": "66,67 %"})
+        );
+        assert!(v["min_commune_content_unknown"].is_null());
+
+        // A district campaign (Huyện Châu Thành, its communes as areas) without answers from
+        // Hòa Minh (29410): the lowest commune × content rate is unknown, and why.
+        let code = closed_campaign_with_contents(
+            &app,
+            "847",
+            "huyen-ntm-2021-2025",
+            2024,
+            &[
+                ("29374", "1", "1", "1"),
+                ("29377", "1", "1", "0"),
+                ("29377", "1", "0", "1"),
+            ],
+        )
+        .await;
+        let res = logged_in(&app, "admin")
+            .await
+            .get(&format!("/api/v1/surveys/{code}/results"))
+            .await;
+        assert_eq!(res.status_code(), 200, "{}", res.text());
+        let v: serde_json::Value = res.json();
+        let communes: Vec<&str> = v["communes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(communes, ["29374", "29377", "29410"]);
+        assert_eq!(
+            v["communes"][1]["content_tallies"][0],
+            json!({"content": "Giao thông", "satisfied": 1, "not_satisfied": 1, "valid": 2,
+                   "rate_hundredths_of_percent": 5000, "rate_display": "50,00 %"})
+        );
+        assert_eq!(v["communes"][2]["content_tallies"][0]["valid"], 0);
+        assert!(v["min_commune_content"].is_null());
+        let why = &v["min_commune_content_unknown"];
+        assert_eq!(why["reason"], "no_valid_answer");
+        assert_eq!(why["commune"], "29410");
+        assert_eq!(why["content"], "Giao thông");
+        assert!(
+            why["message"]
+                .as_str()
+                .unwrap()
+                .ends_with("(29410) chưa có phiếu hợp lệ cho nội dung «Giao thông»."),
+            "{why}"
+        );
+        assert!(v["households"].is_null());
+        assert_eq!(v["coverage"]["responses"], 3);
+    }
+);
