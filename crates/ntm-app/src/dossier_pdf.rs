@@ -11,16 +11,19 @@
 //! and unverified values read "Chưa đạt", with the reason in the note.
 
 use ntm_domain::criteria::Status;
+use ntm_domain::dossier::survey::{CoverageCheck, MinCoverage, share_display_vi};
 use ntm_domain::dossier::{
-    DocumentKind, DossierState, Period, Procedure, SatisfactionRate, StepKind,
+    DocumentKind, DossierKind, DossierState, Period, Procedure, SatisfactionRate, StepKind,
 };
 use ntm_domain::observation::ObsStatus;
 use ntm_domain::text::{format_date_vi, format_int_vi, parse_date};
+use ntm_domain::units::Level;
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::criteria::{IndicatorView, UnitResult};
 use crate::dossiers::{DossierView, EventView};
+use crate::surveys::{CampaignResults, CommuneContents};
 use crate::{Actor, App, AppError, today};
 
 /// The official-document heading (see `heading.typ`).
@@ -70,6 +73,32 @@ pub struct SurveyPart {
     /// The threshold that applies (or that none is confirmed).
     pub threshold: String,
     pub available: bool,
+    /// "Số hộ được lấy ý kiến: 1.234 / 2.000 hộ (61,7 %)." or "…; chưa nhập số hộ."; empty
+    /// without a closed campaign.
+    pub households: String,
+    /// The province's minimum share of households for the dossier kind with its basis, or
+    /// that none is configured.
+    pub coverage_rule: String,
+    /// One row per content of NTM building asked (empty: the campaign lists none).
+    pub contents: Vec<SurveyContentRow>,
+    /// The content table has the "lowest commune" column (district campaigns).
+    pub per_commune: bool,
+    /// District dossiers: the lowest rate over (commune × content), or why it is not known;
+    /// empty otherwise.
+    pub min_commune_content: String,
+}
+
+/// One content of NTM building in the survey section.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SurveyContentRow {
+    pub number: String,
+    pub name: String,
+    /// "3/4" (satisfied / valid).
+    pub figures: String,
+    /// "75,00 %" or "–".
+    pub rate: String,
+    /// District campaigns: "70,00 % (Xã Hòa Minh)", or the commune without valid answers.
+    pub lowest: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -344,14 +373,210 @@ pub fn survey_part(figures: Option<SatisfactionRate>, procedure: Option<&Procedu
                 text,
                 threshold,
                 available: true,
+                ..SurveyPart::empty()
             }
         }
         None => SurveyPart {
             text: "Chưa có kết quả lấy ý kiến sự hài lòng của người dân.".to_owned(),
             threshold,
             available: false,
+            ..SurveyPart::empty()
         },
     }
+}
+
+impl SurveyPart {
+    fn empty() -> SurveyPart {
+        SurveyPart {
+            text: String::new(),
+            threshold: String::new(),
+            available: false,
+            households: String::new(),
+            coverage_rule: String::new(),
+            contents: Vec::new(),
+            per_commune: false,
+            min_commune_content: String::new(),
+        }
+    }
+}
+
+fn int(n: u32) -> String {
+    format_int_vi(i64::from(n))
+}
+
+/// Forms returned against the households entered (`None`: not entered).
+pub fn households_line(responses: u32, households: Option<u32>) -> String {
+    match households.filter(|h| *h > 0) {
+        Some(h) => format!(
+            "Số hộ được lấy ý kiến: {} / {} hộ ({}).",
+            int(responses),
+            int(h),
+            share_display_vi(responses, h)
+        ),
+        None => format!(
+            "Số hộ được lấy ý kiến: {} phiếu thu về; chưa nhập số hộ.",
+            int(responses)
+        ),
+    }
+}
+
+/// The province's minimum share of households for the dossier kind with its basis; with a
+/// campaign, whether it is reached (`checked`: forms returned, households).
+pub fn coverage_rule_line(rule: Option<&MinCoverage>, checked: Option<(u32, u32)>) -> String {
+    let Some(rule) = rule else {
+        return "Tỷ lệ hộ tối thiểu được lấy ý kiến: chưa cấu hình (mức theo Hướng dẫn \
+                90/HD-MTTW-BTT chưa được xác nhận; không kiểm tra khi xét công nhận)."
+            .to_owned();
+    };
+    let mut s = format!(
+        "Tỷ lệ hộ tối thiểu được lấy ý kiến: {} % (căn cứ: {})",
+        rule.percent, rule.basis
+    );
+    match checked {
+        Some((responses, households)) => {
+            let met = CoverageCheck {
+                rule: rule.clone(),
+                responses,
+                households,
+            }
+            .met();
+            s.push_str(if met {
+                " — đạt."
+            } else if households == 0 {
+                " — chưa đạt (chưa nhập số hộ)."
+            } else {
+                " — chưa đạt."
+            });
+        }
+        None => s.push('.'),
+    }
+    s
+}
+
+/// `a < b` as fractions.
+fn lower(a: SatisfactionRate, b: SatisfactionRate) -> bool {
+    u64::from(a.satisfied) * u64::from(b.valid) < u64::from(b.satisfied) * u64::from(a.valid)
+}
+
+/// One row per content; with `per_commune`, the lowest commune of each content (or the
+/// first commune without a valid answer for it).
+pub fn content_rows(
+    contents: &[String],
+    totals: &[SatisfactionRate],
+    communes: &[CommuneContents],
+    per_commune: bool,
+) -> Vec<SurveyContentRow> {
+    contents
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let t = totals.get(i).copied().unwrap_or_default();
+            let rate_of = |c: &CommuneContents| c.contents.get(i).copied().unwrap_or_default();
+            let lowest = if !per_commune {
+                String::new()
+            } else if let Some(c) = communes.iter().find(|c| rate_of(c).valid == 0) {
+                format!("chưa tính được ({} chưa có phiếu hợp lệ)", c.name)
+            } else {
+                communes
+                    .iter()
+                    .fold(None::<&CommuneContents>, |m, c| match m {
+                        Some(m) if !lower(rate_of(c), rate_of(m)) => Some(m),
+                        _ => Some(c),
+                    })
+                    .map(|c| format!("{} ({})", rate_of(c).display_vi(), c.name))
+                    .unwrap_or_default()
+            };
+            SurveyContentRow {
+                number: (i + 1).to_string(),
+                name: name.clone(),
+                figures: format!("{}/{}", int(t.satisfied), int(t.valid)),
+                rate: t.display_vi(),
+                lowest,
+            }
+        })
+        .collect()
+}
+
+/// The lowest rate over (commune × content) for a district dossier, against the threshold
+/// per commune and content when there is one.
+pub fn min_commune_content_line(r: &CampaignResults, per_commune_percent: Option<u32>) -> String {
+    let label = "Tỷ lệ hài lòng thấp nhất ở từng xã đối với từng nội dung";
+    let contents = &r.campaign.questionnaire.contents;
+    if let Some(min) = r.min_commune_content {
+        let at = r.communes.iter().find_map(|c| {
+            let i = c.contents.iter().position(|x| *x == min)?;
+            Some(format!(
+                "; {}, nội dung «{}»",
+                c.name,
+                contents.get(i).map_or("", String::as_str)
+            ))
+        });
+        let verdict = match per_commune_percent {
+            Some(p) if min.meets(p) => format!(" — đạt ngưỡng từ {p} % trở lên."),
+            Some(p) => format!(" — chưa đạt ngưỡng từ {p} % trở lên."),
+            None => ".".to_owned(),
+        };
+        return format!(
+            "{label}: {} ({} / {} phiếu hợp lệ{}){verdict}",
+            min.display_vi(),
+            int(min.satisfied),
+            int(min.valid),
+            at.unwrap_or_default()
+        );
+    }
+    if contents.is_empty() {
+        return format!(
+            "{label}: chưa tính được (đợt lấy ý kiến không có nội dung được hỏi riêng)."
+        );
+    }
+    let missing = r.communes.iter().find_map(|c| {
+        (0..contents.len())
+            .find(|i| c.contents.get(*i).is_none_or(|x| x.valid == 0))
+            .map(|i| {
+                format!(
+                    "{} chưa có phiếu hợp lệ cho nội dung «{}»",
+                    c.name, contents[i]
+                )
+            })
+    });
+    format!(
+        "{label}: chưa tính được ({}).",
+        missing.unwrap_or_else(|| "chưa có phiếu hợp lệ".to_owned())
+    )
+}
+
+/// Adds the households, the minimum share, the contents and (district dossiers) the lowest
+/// commune × content rate of the latest closed campaign to the survey section.
+pub fn survey_details(
+    mut part: SurveyPart,
+    results: Option<&CampaignResults>,
+    kind: DossierKind,
+    rule: Option<&MinCoverage>,
+    procedure: Option<&Procedure>,
+) -> SurveyPart {
+    let per_commune_percent = procedure
+        .and_then(|p| p.satisfaction.as_ref())
+        .and_then(|t| t.per_commune_content_percent);
+    let district = kind.level() == Level::District || per_commune_percent.is_some();
+    let Some(r) = results else {
+        part.coverage_rule = coverage_rule_line(rule, None);
+        return part;
+    };
+    let responses = r.total.responses();
+    part.households = households_line(responses, r.households);
+    part.coverage_rule = coverage_rule_line(rule, Some((responses, r.households.unwrap_or(0))));
+    let per_commune = r.campaign.unit_level == Level::District;
+    part.per_commune = per_commune;
+    part.contents = content_rows(
+        &r.campaign.questionnaire.contents,
+        &r.content_totals,
+        &r.communes,
+        per_commune,
+    );
+    if district {
+        part.min_commune_content = min_commune_content_line(r, per_commune_percent);
+    }
+    part
 }
 
 fn kind_vi(kind: &str) -> String {
@@ -424,8 +649,12 @@ fn event_rows(view: &DossierView) -> Vec<EventRow> {
 pub async fn assemble(app: &App, actor: &Actor, id: Uuid) -> Result<DossierPdf, AppError> {
     let view = crate::dossiers::get(app, actor, id).await?;
     // The latest closed survey campaign of the unit, set and year (what recognition uses).
-    let survey =
-        crate::surveys::dossier_satisfaction(app, &view.unit_code, &view.set_id, view.year).await?;
+    let campaign =
+        crate::surveys::dossier_campaign_results(app, &view.unit_code, &view.set_id, view.year)
+            .await?;
+    let survey = campaign.as_ref().map(|r| r.total.rate);
+    let settings = crate::procedure_settings::load(app, &view.province_code).await?;
+    let min_coverage = settings.min_coverage(view.dossier.kind);
     let d = &view.dossier;
     let eval =
         crate::criteria::evaluate(app, actor, &view.unit_code, &view.set_id, view.year).await;
@@ -494,7 +723,13 @@ pub async fn assemble(app: &App, actor: &Actor, id: Uuid) -> Result<DossierPdf, 
             )
         }),
         criteria: criteria_part(result),
-        survey: survey_part(survey, procedure.as_ref()),
+        survey: survey_details(
+            survey_part(survey, procedure.as_ref()),
+            campaign.as_ref(),
+            d.kind,
+            min_coverage.as_ref(),
+            procedure.as_ref(),
+        ),
         documents: document_rows(&view),
         events: event_rows(&view),
         footer: format!(

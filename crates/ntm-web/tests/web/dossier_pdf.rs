@@ -6,8 +6,14 @@ use std::io::Write;
 use std::process::Command;
 
 use axum_test::TestServer;
+use ntm_app::procedure_settings::SettingInput;
+use ntm_app::surveys::{self, CampaignInput, NewCampaign};
+use ntm_app::units::{NewHamlet, add_hamlets};
 use ntm_app::users::{GrantInput, NewUser, add_user};
 use ntm_app::{Actor, App, Db};
+use ntm_domain::dossier::DossierKind;
+use ntm_domain::dossier::campaign::Questionnaire;
+use ntm_reports::survey_xlsx::PaperRow;
 use serde_json::{Value, json};
 
 use crate::helpers::{COMMUNE, PASSWORD, browser, location, logged_in, setup, token};
@@ -189,3 +195,254 @@ ntm_testkit::both_backends!(dossier_pdf_authorization, |db: Db| async move {
         assert_eq!(res.status_code(), 404, "{bad}");
     }
 });
+
+// ---------------------------------------------------------------- survey details
+
+/// A closed campaign of `unit` with the contents Giao thông and Môi trường; `rows` are
+/// (hamlet or commune, main answer, content 1, content 2) as on the paper form.
+async fn closed_campaign(
+    app: &App,
+    unit: &str,
+    set: &str,
+    year: i32,
+    rows: &[(&str, &str, &str, &str)],
+) -> String {
+    let mut q = Questionnaire::suggested();
+    q.contents = vec!["Giao thông".into(), "Môi trường".into()];
+    let now = ntm_app::now();
+    let c = surveys::create(
+        app,
+        &Actor::cli(),
+        NewCampaign {
+            unit_code: unit.into(),
+            set_id: set.into(),
+            year,
+            input: CampaignInput {
+                title: "Lấy ý kiến theo nội dung".into(),
+                questionnaire: q,
+                opens_at: now - time::Duration::hours(1),
+                closes_at: now + time::Duration::days(7),
+            },
+        },
+    )
+    .await
+    .unwrap();
+    surveys::open(app, &Actor::cli(), &c.code).await.unwrap();
+    let rows: Vec<PaperRow> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (area, answer, c1, c2))| PaperRow {
+            row: i + 2,
+            hamlet: (*area).into(),
+            household: format!("{area}-{i}"),
+            answer: (*answer).into(),
+            contents: vec![(*c1).into(), (*c2).into()],
+        })
+        .collect();
+    surveys::paper_apply(app, &Actor::cli(), &c.code, "p.xlsx", &rows)
+        .await
+        .unwrap();
+    surveys::close(app, &Actor::cli(), &c.code).await.unwrap();
+    c.code
+}
+
+async fn pdf_of(server: &TestServer, id: &str, out: &str) -> (String, String) {
+    let res = server.get(&format!("/dossiers/{id}/pdf")).await;
+    assert_eq!(res.status_code(), 200, "{}", res.text());
+    let bytes = res.as_bytes().to_vec();
+    if let Ok(dir) = std::env::var("NTM_DOSSIER_PDF_DIR") {
+        std::fs::write(std::path::Path::new(&dir).join(out), &bytes).unwrap();
+    }
+    pdf_text(&bytes)
+}
+
+// The survey section of the PDF: households and their share, the province's minimum share
+// with its basis (or that none is configured), the contents with their rates, and for a
+// district dossier the lowest rate over commune × content.
+ntm_testkit::both_backends!(
+    dossier_pdf_survey_households_contents_and_district_rule,
+    |db: Db| async move {
+        let (app, id) = fixture(db).await;
+        let hamlets = (1..=2)
+            .map(|i| NewHamlet {
+                line: 0,
+                commune_code: COMMUNE.into(),
+                code: None,
+                name: format!("Ấp {i}"),
+                kind: "Ấp".into(),
+            })
+            .collect();
+        add_hamlets(&app, &Actor::cli(), hamlets).await.unwrap();
+        let h: Vec<String> = surveys::areas(&app, COMMUNE)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.code)
+            .collect();
+        let (h1, h2) = (h[0].as_str(), h[1].as_str());
+        let code = closed_campaign(
+            &app,
+            COMMUNE,
+            "xa-ntm-2021-2025",
+            2024,
+            &[
+                (h1, "1", "1", "1"),
+                (h1, "1", "1", "0"),
+                (h1, "0", "0", ""),
+                (h1, "-", "", ""),
+                (h2, "1", "1", "1"),
+            ],
+        )
+        .await;
+        let xa = logged_in(&app, "xa.chauthanh").await;
+
+        // No households entered, no minimum configured: both said.
+        let (text, _) = pdf_of(&xa, &id, "commune-no-households.pdf").await;
+        for expected in [
+            "3 trên 4 phiếu hợp lệ hài lòng, tỷ lệ 75,00 %.",
+            "Số hộ được lấy ý kiến: 5 phiếu thu về; chưa nhập số hộ.",
+            // (pdftotext drops a hyphen that ends a line: "MTTW-BTT" is not compared.)
+            "Tỷ lệ hộ tối thiểu được lấy ý kiến: chưa cấu hình (mức theo Hướng dẫn 90/HD-MTTW",
+            "chưa được xác nhận; không kiểm tra khi xét công nhận).",
+            "Tỷ lệ hài lòng theo từng nội dung xây dựng nông thôn mới:",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+
+        // Households entered (1.500 + 500) and a minimum configured by the province.
+        surveys::set_households(
+            &app,
+            &Actor::cli(),
+            &code,
+            &[(h1.into(), Some(1500)), (h2.into(), Some(500))],
+            None,
+        )
+        .await
+        .unwrap();
+        let uuid: uuid::Uuid = id.parse().unwrap();
+        let province = ntm_app::dossiers::get(&app, &Actor::cli(), uuid)
+            .await
+            .unwrap()
+            .province_code;
+        ntm_app::procedure_settings::put(
+            &app,
+            &Actor::cli(),
+            &province,
+            SettingInput::Coverage {
+                kind: DossierKind::CommuneNtm,
+                percent: 60,
+            },
+            "Kế hoạch 12/KH-UBND tỉnh, mục 3",
+        )
+        .await
+        .unwrap();
+        let (text, layout) = pdf_of(&xa, &id, "commune.pdf").await;
+        for expected in [
+            "Số hộ được lấy ý kiến: 5 / 2.000 hộ (0,3 %).",
+            "Tỷ lệ hộ tối thiểu được lấy ý kiến: 60 % (căn cứ: Kế hoạch 12/KH-UBND tỉnh, \
+             mục 3) — chưa đạt.",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+        // The table's header (reading order goes column by column: use the layout).
+        let header = |cols: &[&str]| {
+            layout.lines().any(|l| {
+                let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
+                cols.iter().all(|c| l.contains(c))
+            })
+        };
+        assert!(
+            header(&["TT", "Nội dung", "Hài lòng / hợp lệ", "Tỷ lệ"]),
+            "{layout}"
+        );
+        assert!(!header(&["Thấp nhất theo xã"]), "{layout}");
+        // The content rows (one line each in the layout).
+        let row = |name: &str| {
+            layout
+                .lines()
+                .find(|l| l.contains(name) && l.contains('%') && l.contains('/'))
+                .unwrap_or_else(|| panic!("row {name} in:\n{layout}"))
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(row("Giao thông"), "1 Giao thông 3/4 75,00 %");
+        assert_eq!(row("Môi trường"), "2 Môi trường 2/3 66,67 %");
+        // A commune dossier has no commune × content line.
+        assert!(!text.contains("thấp nhất ở từng xã"), "{text}");
+
+        // A district dossier (before 01/07/2025): the lowest commune × content rate, with the
+        // commune and content, against the 80 % rule.
+        add_user(
+            &app,
+            &Actor::cli(),
+            NewUser {
+                username: "huyen.chauthanh".into(),
+                display_name: "Cán bộ huyện Châu Thành".into(),
+                password: PASSWORD.into(),
+                grants: vec![GrantInput::parse("district_officer@847").unwrap()],
+            },
+        )
+        .await
+        .unwrap();
+        closed_campaign(
+            &app,
+            "847",
+            "huyen-ntm-2021-2025",
+            2024,
+            &[
+                ("29374", "1", "1", "1"),
+                ("29374", "1", "1", "1"),
+                ("29377", "1", "1", "1"),
+                ("29377", "1", "1", "0"),
+                ("29410", "1", "1", "1"),
+                ("29410", "1", "0", "1"),
+                ("29410", "1", "1", "1"),
+            ],
+        )
+        .await;
+        let huyen = logged_in(&app, "huyen.chauthanh").await;
+        let res = api_post(
+            &huyen,
+            "/api/v1/dossiers",
+            json!({"unit": "847", "set": "huyen-ntm-2021-2025", "year": 2024,
+                   "kind": "district_ntm", "date": "2025-03-01"}),
+        )
+        .await;
+        assert_eq!(res.status_code(), 201, "{}", res.text());
+        let did = res.json::<Value>()["id"].as_str().unwrap().to_string();
+        let (text, layout) = pdf_of(&huyen, &did, "district.pdf").await;
+        for expected in [
+            "7 trên 7 phiếu hợp lệ hài lòng, tỷ lệ 100,00 %.",
+            "Số hộ được lấy ý kiến: 7 phiếu thu về; chưa nhập số hộ.",
+            "Tỷ lệ hài lòng thấp nhất ở từng xã đối với từng nội dung: 50,00 % (1 / 2 phiếu \
+             hợp lệ; ",
+            ", nội dung «Môi trường») — chưa đạt ngưỡng từ 80 % trở lên.",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+        let header = |cols: &[&str]| {
+            layout.lines().any(|l| {
+                let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
+                cols.iter().all(|c| l.contains(c))
+            })
+        };
+        assert!(
+            header(&[
+                "Nội dung",
+                "Hài lòng / hợp lệ",
+                "Tỷ lệ",
+                "Thấp nhất theo xã"
+            ]),
+            "{layout}"
+        );
+        let gt = layout
+            .lines()
+            .find(|l| l.contains("Giao thông") && l.contains('%'))
+            .unwrap_or_else(|| panic!("{layout}"));
+        assert!(
+            gt.contains("6/7") && gt.contains("85,71 %") && gt.contains("66,67 %"),
+            "{gt}"
+        );
+    }
+);
