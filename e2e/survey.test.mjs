@@ -44,9 +44,9 @@ test('a citizen answers on a 360 px phone without JavaScript', async () => {
   assert.match(await link.innerText(), /dữ liệu mẫu/);
   await Promise.all([officer.waitForNavigation(), link.click()]);
   await shot(officer, 'survey-officer-campaign');
-  const input = officer.locator('form.survey-tokens input[name^="count."]').first();
+  const input = officer.locator('form[action$="/tokens"] input[name^="count."]').first();
   await input.fill('1');
-  await Promise.all([officer.waitForNavigation(), officer.locator('form.survey-tokens button[type="submit"]').click()]);
+  await Promise.all([officer.waitForNavigation(), officer.locator('form[action$="/tokens"] button[type="submit"]').click()]);
   const token = await officer.locator('.survey-token').first().getAttribute('data-token');
   assert.match(token, /^[0-9A-Z]{10}$/);
   await shot(officer, 'survey-officer-slips');

@@ -50,7 +50,7 @@ test('contents answered on a phone without JavaScript, results per content and h
   const path = new URL(officer.url()).pathname;
   const code = path.split('/')[4];
   await Promise.all([officer.waitForNavigation(), officer.locator(`form[action="${path}/open"] button`).click()]);
-  await officer.locator('form.survey-tokens input[name^="count."]').first().fill('1');
+  await officer.locator('form[action$="/tokens"] input[name^="count."]').first().fill('1');
   await Promise.all([officer.waitForNavigation(), officer.locator('form[action$="/tokens"] button[type="submit"]').click()]);
   const token = await officer.locator('.survey-token').first().getAttribute('data-token');
 
