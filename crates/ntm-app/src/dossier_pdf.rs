@@ -517,7 +517,7 @@ pub fn min_commune_content_line(r: &CampaignResults, per_commune_percent: Option
             None => ".".to_owned(),
         };
         return format!(
-            "{label}: {} ({} / {} phiếu hợp lệ{}){verdict}",
+            "{label}: {} ({} trên {} phiếu hợp lệ hài lòng{}){verdict}",
             min.display_vi(),
             int(min.satisfied),
             int(min.valid),
@@ -882,6 +882,58 @@ mod tests {
             below.threshold.contains("từ 95 % trở lên."),
             "{}",
             below.threshold
+        );
+    }
+
+    #[test]
+    fn survey_households_coverage_and_contents() {
+        assert_eq!(
+            households_line(1234, Some(2000)),
+            "Số hộ được lấy ý kiến: 1.234 / 2.000 hộ (61,7 %)."
+        );
+        assert_eq!(
+            households_line(12, None),
+            "Số hộ được lấy ý kiến: 12 phiếu thu về; chưa nhập số hộ."
+        );
+        assert!(coverage_rule_line(None, Some((1, 2))).contains("chưa cấu hình"));
+        let rule = MinCoverage {
+            percent: 60,
+            basis: "KH 12".into(),
+        };
+        assert_eq!(
+            coverage_rule_line(Some(&rule), Some((1234, 2000))),
+            "Tỷ lệ hộ tối thiểu được lấy ý kiến: 60 % (căn cứ: KH 12) — đạt."
+        );
+        assert!(coverage_rule_line(Some(&rule), Some((3, 0))).ends_with("(chưa nhập số hộ)."));
+        assert!(coverage_rule_line(Some(&rule), None).ends_with("(căn cứ: KH 12)."));
+        let rate = |s, v| SatisfactionRate::new(s, v).unwrap_or_default();
+        let commune = |name: &str, rates: Vec<SatisfactionRate>| CommuneContents {
+            code: name.into(),
+            name: name.into(),
+            contents: rates,
+        };
+        let contents = vec!["Giao thông".to_owned(), "Môi trường".to_owned()];
+        let communes = vec![
+            commune("Xã A", vec![rate(9, 10), rate(1850, 2000)]),
+            commune("Xã B", vec![rate(7, 10)]),
+        ];
+        let rows = content_rows(
+            &contents,
+            &[rate(16, 20), rate(1850, 2000)],
+            &communes,
+            true,
+        );
+        assert_eq!(
+            (rows[0].figures.as_str(), rows[0].rate.as_str()),
+            ("16/20", "80,00 %")
+        );
+        assert_eq!(rows[0].lowest, "70,00 % (Xã B)");
+        assert_eq!(rows[1].figures, "1.850/2.000");
+        assert_eq!(rows[1].lowest, "chưa tính được (Xã B chưa có phiếu hợp lệ)");
+        assert!(
+            content_rows(&contents, &[], &[], false)[1]
+                .lowest
+                .is_empty()
         );
     }
 

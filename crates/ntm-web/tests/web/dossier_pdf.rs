@@ -415,8 +415,8 @@ ntm_testkit::both_backends!(
         for expected in [
             "7 trên 7 phiếu hợp lệ hài lòng, tỷ lệ 100,00 %.",
             "Số hộ được lấy ý kiến: 7 phiếu thu về; chưa nhập số hộ.",
-            "Tỷ lệ hài lòng thấp nhất ở từng xã đối với từng nội dung: 50,00 % (1 / 2 phiếu \
-             hợp lệ; ",
+            "Tỷ lệ hài lòng thấp nhất ở từng xã đối với từng nội dung: 50,00 % (1 trên 2 \
+             phiếu hợp lệ hài lòng; ",
             ", nội dung «Môi trường») — chưa đạt ngưỡng từ 80 % trở lên.",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
