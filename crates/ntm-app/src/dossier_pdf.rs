@@ -529,16 +529,9 @@ pub fn min_commune_content_line(r: &CampaignResults, per_commune_percent: Option
             "{label}: chưa tính được (đợt lấy ý kiến không có nội dung được hỏi riêng)."
         );
     }
-    let missing = r.communes.iter().find_map(|c| {
-        (0..contents.len())
-            .find(|i| c.contents.get(*i).is_none_or(|x| x.valid == 0))
-            .map(|i| {
-                format!(
-                    "{} chưa có phiếu hợp lệ cho nội dung «{}»",
-                    c.name, contents[i]
-                )
-            })
-    });
+    let missing = r
+        .first_without_valid_answer()
+        .map(|(c, content)| format!("{} chưa có phiếu hợp lệ cho nội dung «{content}»", c.name));
     format!(
         "{label}: chưa tính được ({}).",
         missing.unwrap_or_else(|| "chưa có phiếu hợp lệ".to_owned())

@@ -308,6 +308,23 @@ pub struct CampaignResults {
     pub coverage_rules: Vec<(DossierKind, MinCoverage)>,
 }
 
+impl CampaignResults {
+    /// Why `min_commune_content` is unknown although the campaign lists contents: the first
+    /// commune and content without a valid answer (`None` when the rate is known, or when
+    /// there are no contents, or no commune at all).
+    pub fn first_without_valid_answer(&self) -> Option<(&CommuneContents, &str)> {
+        if self.min_commune_content.is_some() {
+            return None;
+        }
+        let contents = &self.campaign.questionnaire.contents;
+        self.communes.iter().find_map(|c| {
+            (0..contents.len())
+                .find(|i| c.contents.get(*i).is_none_or(|x| x.valid == 0))
+                .map(|i| (c, contents[i].as_str()))
+        })
+    }
+}
+
 /// What a dossier's recognition check takes from the latest closed campaign.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SurveyFacts {

@@ -229,16 +229,11 @@ fn min_commune_content_unknown(r: &CampaignResults) -> Option<MinCommuneContentU
             message: "Đợt lấy ý kiến không có nội dung được hỏi riêng.".into(),
         });
     }
-    let missing = r.communes.iter().find_map(|c| {
-        (0..contents.len())
-            .find(|i| c.contents.get(*i).is_none_or(|x| x.valid == 0))
-            .map(|i| (c, &contents[i]))
-    });
-    Some(match missing {
+    Some(match r.first_without_valid_answer() {
         Some((c, content)) => MinCommuneContentUnknownDto {
             reason: "no_valid_answer".into(),
             commune: Some(c.code.clone()),
-            content: Some(content.clone()),
+            content: Some(content.to_owned()),
             message: format!(
                 "{} ({}) chưa có phiếu hợp lệ cho nội dung «{content}».",
                 c.name, c.code
