@@ -145,3 +145,4 @@ dossier-pdf-download = Download the dossier (PDF)
 dossier-opened = Opened
 dossier-published-on = Published on
 dossier-revoked-on = Decision revoked
+dossier-unit-now = now

@@ -145,3 +145,4 @@ dossier-pdf-download = Tải hồ sơ (PDF)
 dossier-opened = Lập hồ sơ
 dossier-published-on = Công bố ngày
 dossier-revoked-on = Thu hồi quyết định
+dossier-unit-now = nay là

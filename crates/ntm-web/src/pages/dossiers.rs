@@ -427,6 +427,8 @@ pub struct DetailPage {
     pub id: String,
     pub unit_code: String,
     pub unit_name: String,
+    /// Today's name, when it differs from the name on the dossier's date.
+    pub unit_name_now: Option<String>,
     pub title: String,
     pub year: i32,
     pub set_id: String,
@@ -481,11 +483,24 @@ async fn detail_view(
     let v = app_dossiers::get(&st.app, &actor, id).await?;
     let survey_facts = super::survey::dossier_fact_lines(st, lang, &v).await?;
     let available = app_dossiers::available_actions(&st.app, &actor, &v).await?;
-    let unit_name = ntm_app::units::get_unit(&st.app, &v.unit_code, None)
-        .await
-        .map(|u| u.unit.name)
-        .unwrap_or_else(|_| v.unit_code.clone());
+    // The unit as it was named on the dossier's date (what the papers say), and its name
+    // today when the reform changed it.
     let d = &v.dossier;
+    let name_on = |date| {
+        let code = v.unit_code.clone();
+        async move {
+            ntm_app::units::get_unit(&st.app, &code, date)
+                .await
+                .ok()
+                .map(|u| u.unit.name)
+        }
+    };
+    let name_now = name_on(None).await;
+    let unit_name = name_on(Some(d.dossier_date))
+        .await
+        .or_else(|| name_now.clone())
+        .unwrap_or_else(|| v.unit_code.clone());
+    let unit_name_now = name_now.filter(|n| *n != unit_name);
     let pending = v.deadline.as_ref().map(|x| x.step);
     let mut steps = Vec::new();
     if let Some(p) = &v.procedure {
@@ -678,6 +693,7 @@ async fn detail_view(
         id: v.id.to_string(),
         unit_code: v.unit_code.clone(),
         unit_name,
+        unit_name_now,
         title: kind_label(lang, d.kind),
         year: v.year,
         set_id: v.set_id.clone(),

@@ -1026,6 +1026,11 @@ ntm_testkit::both_backends!(
         // 01/07/2025); the province too may appraise (directly, only dated from 01/07/2025),
         // but not before the review when dated earlier.
         let hp = huyen.get(&path).await.text();
+        // Named as on the dossier's date, with today's name beside it.
+        assert!(
+            hp.contains("Thị trấn Châu Thành (nay là Xã Châu Thành)"),
+            "{hp}"
+        );
         assert!(
             hp.contains("id=\"act-review_pass\"") && hp.contains("id=\"act-review_return\""),
             "{hp}"
