@@ -83,8 +83,15 @@ impl RateLimits {
 
 struct Limiter {
     limits: RateLimits,
-    windows: HashMap<String, (Instant, u32)>,
+    /// Per key: start of its window, attempts in it, the window's length.
+    windows: HashMap<String, (Instant, u32, Duration)>,
+    /// When expired windows were last dropped.
+    pruned: Instant,
 }
+
+/// How often expired windows are dropped (one pass over the map; never per request — a
+/// pass per request once the map was large made every answer O(n) under the lock).
+const PRUNE_EVERY: Duration = Duration::from_secs(1);
 
 fn limiter() -> &'static Mutex<Limiter> {
     static L: OnceLock<Mutex<Limiter>> = OnceLock::new();
@@ -92,6 +99,7 @@ fn limiter() -> &'static Mutex<Limiter> {
         Mutex::new(Limiter {
             limits: RateLimits::from_env(),
             windows: HashMap::new(),
+            pruned: Instant::now(),
         })
     })
 }
@@ -105,13 +113,14 @@ pub fn rate_limits() -> RateLimits {
 fn hit(key: String, max: u32, window: Duration) -> Result<(), u64> {
     let mut l = limiter().lock().unwrap_or_else(|e| e.into_inner());
     let t = Instant::now();
-    if l.windows.len() > 200_000 {
+    if t.duration_since(l.pruned) >= PRUNE_EVERY {
+        l.pruned = t;
         l.windows
-            .retain(|_, (start, _)| t.duration_since(*start) < Duration::from_secs(600));
+            .retain(|_, (start, _, w)| t.duration_since(*start) < *w);
     }
-    let e = l.windows.entry(key).or_insert((t, 0));
+    let e = l.windows.entry(key).or_insert((t, 0, window));
     if t.duration_since(e.0) >= window {
-        *e = (t, 0);
+        *e = (t, 0, window);
     }
     e.1 += 1;
     if e.1 > max {
@@ -1669,5 +1678,34 @@ mod tests {
             assert!(hit(key.clone(), 3, Duration::from_secs(60)).is_ok());
         }
         assert!(hit(key, 3, Duration::from_secs(60)).is_err());
+    }
+
+    #[test]
+    fn limiter_drops_expired_windows_and_keeps_live_ones() {
+        let expired = format!("test:{}", Uuid::now_v7());
+        let live = format!("test:{}", Uuid::now_v7());
+        assert!(hit(expired.clone(), 3, Duration::from_millis(1)).is_ok());
+        assert!(hit(live.clone(), 1, Duration::from_secs(600)).is_ok());
+        std::thread::sleep(Duration::from_millis(5));
+        // Make the next attempt run the periodic pass.
+        limiter().lock().unwrap().pruned = Instant::now() - PRUNE_EVERY;
+        assert!(
+            hit(
+                format!("test:{}", Uuid::now_v7()),
+                3,
+                Duration::from_secs(60)
+            )
+            .is_ok()
+        );
+        let l = limiter().lock().unwrap();
+        assert!(!l.windows.contains_key(&expired), "expired window dropped");
+        assert_eq!(
+            l.windows.get(&live).map(|e| e.1),
+            Some(1),
+            "live window kept"
+        );
+        drop(l);
+        // The live key is still limited after the pass.
+        assert!(hit(live, 1, Duration::from_secs(600)).is_err());
     }
 }
