@@ -2,9 +2,6 @@
 //! text (read back with `pdftotext`, poppler-utils) carries the unit, the criteria rows with
 //! their diacritics, the history with reasons; and who may download it.
 
-use std::io::Write;
-use std::process::Command;
-
 use axum_test::TestServer;
 use ntm_app::procedure_settings::SettingInput;
 use ntm_app::surveys::{self, CampaignInput, NewCampaign};
@@ -18,31 +15,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::{COMMUNE, PASSWORD, browser, location, logged_in, setup, token};
 
-/// The PDF's text: (reading order with whitespace collapsed, `-layout` lines).
+/// The PDF's text (see `helpers::pdf_text`); these tests need pdftotext.
 fn pdf_text(pdf: &[u8]) -> (String, String) {
-    let path = std::env::temp_dir().join(format!("ntm-dossier-{}.pdf", uuid::Uuid::now_v7()));
-    std::fs::File::create(&path)
-        .and_then(|mut f| f.write_all(pdf))
-        .expect("write pdf");
-    let run = |layout: bool| {
-        let mut cmd = Command::new("pdftotext");
-        if layout {
-            cmd.arg("-layout");
-        }
-        let out = cmd
-            .args(["-enc", "UTF-8"])
-            .arg(&path)
-            .arg("-")
-            .output()
-            .expect("pdftotext (poppler-utils) must be installed");
-        assert!(out.status.success(), "{out:?}");
-        String::from_utf8(out.stdout).expect("utf-8")
-    };
-    let (raw, layout) = (run(false), run(true));
-    let _ = std::fs::remove_file(&path);
-    // Reading order, whitespace collapsed: text wrapped inside a table cell reads as one line.
-    let raw = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    (raw, layout)
+    crate::helpers::pdf_text(pdf).expect("pdftotext (poppler-utils) must be installed")
 }
 
 async fn api_post(server: &TestServer, path: &str, body: Value) -> axum_test::TestResponse {

@@ -21,7 +21,7 @@ use ntm_web::{WebConfig, router};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    COMMUNE, PASSWORD, app_with, browser, form_token, location, logged_in, token,
+    COMMUNE, PASSWORD, app_with, browser, form_token, location, logged_in, pdf_text, token,
 };
 
 const SET: &str = "thu-nghiem-xa";
@@ -367,33 +367,6 @@ async fn unread_notes(server: &TestServer) -> String {
     let n = server.get("/notifications").await;
     assert_eq!(n.status_code(), 200);
     n.text()
-}
-
-/// The PDF's text: (reading order with whitespace collapsed, `-layout` lines), or `None`
-/// when pdftotext is missing (and `NTM_REQUIRE_PDFTOTEXT` is not set).
-fn pdf_text(pdf: &[u8]) -> Option<(String, String)> {
-    let path = std::env::temp_dir().join(format!("ntm-recognition-{}.pdf", uuid::Uuid::now_v7()));
-    std::fs::write(&path, pdf).unwrap();
-    let run = |layout: bool| {
-        let mut cmd = std::process::Command::new("pdftotext");
-        if layout {
-            cmd.arg("-layout");
-        }
-        cmd.args(["-enc", "UTF-8"]).arg(&path).arg("-").output()
-    };
-    let (raw, layout) = match (run(false), run(true)) {
-        (Ok(r), Ok(l)) => (r, l),
-        (Err(e), _) | (_, Err(e)) if std::env::var("NTM_REQUIRE_PDFTOTEXT").is_err() => {
-            eprintln!("pdftotext not available ({e}); text checks skipped");
-            return None;
-        }
-        (Err(e), _) | (_, Err(e)) => panic!("pdftotext: {e}"),
-    };
-    let _ = std::fs::remove_file(&path);
-    assert!(raw.status.success() && layout.status.success(), "{raw:?}");
-    let raw = String::from_utf8(raw.stdout).unwrap();
-    let flat = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    Some((flat, String::from_utf8(layout.stdout).unwrap()))
 }
 
 // ---------------------------------------------------------------- tests

@@ -1,7 +1,8 @@
 //! A small Trà Vinh-like fixture, users of each kind, and an HTTP client on the real router.
 
 use axum_test::TestServer;
-use ntm_app::units::{SnapshotInput, import_snapshot};
+use ntm_app::surveys;
+use ntm_app::units::{NewHamlet, SnapshotInput, add_hamlets, import_snapshot};
 use ntm_app::users::{GrantInput, NewUser, add_user};
 use ntm_app::{Actor, App, AppConfig, Db};
 use ntm_web::{WebConfig, router};
@@ -173,4 +174,53 @@ pub async fn children_codes(server: &TestServer, code: &str) -> Vec<String> {
         .iter()
         .map(|c| c["code"].as_str().unwrap_or_default().to_string())
         .collect()
+}
+
+/// The fixture plus two hamlets under the commune; returns their codes.
+pub async fn with_hamlets(db: Db) -> (App, Vec<String>) {
+    let app = setup(db).await;
+    let rows = (1..=2)
+        .map(|i| NewHamlet {
+            line: 0,
+            commune_code: COMMUNE.into(),
+            code: None,
+            name: format!("Ấp {i}"),
+            kind: "Ấp".into(),
+        })
+        .collect();
+    add_hamlets(&app, &Actor::cli(), rows).await.unwrap();
+    let codes = surveys::areas(&app, COMMUNE)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.code)
+        .collect();
+    (app, codes)
+}
+
+/// The PDF's text: (reading order with whitespace collapsed, `-layout` lines), or `None`
+/// when pdftotext is missing (and `NTM_REQUIRE_PDFTOTEXT` is not set).
+pub fn pdf_text(pdf: &[u8]) -> Option<(String, String)> {
+    let path = std::env::temp_dir().join(format!("ntm-recognition-{}.pdf", uuid::Uuid::now_v7()));
+    std::fs::write(&path, pdf).unwrap();
+    let run = |layout: bool| {
+        let mut cmd = std::process::Command::new("pdftotext");
+        if layout {
+            cmd.arg("-layout");
+        }
+        cmd.args(["-enc", "UTF-8"]).arg(&path).arg("-").output()
+    };
+    let (raw, layout) = match (run(false), run(true)) {
+        (Ok(r), Ok(l)) => (r, l),
+        (Err(e), _) | (_, Err(e)) if std::env::var("NTM_REQUIRE_PDFTOTEXT").is_err() => {
+            eprintln!("pdftotext not available ({e}); text checks skipped");
+            return None;
+        }
+        (Err(e), _) | (_, Err(e)) => panic!("pdftotext: {e}"),
+    };
+    let _ = std::fs::remove_file(&path);
+    assert!(raw.status.success() && layout.status.success(), "{raw:?}");
+    let raw = String::from_utf8(raw.stdout).unwrap();
+    let flat = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some((flat, String::from_utf8(layout.stdout).unwrap()))
 }

@@ -6,38 +6,15 @@
 use axum_test::TestServer;
 use axum_test::multipart::{MultipartForm, Part};
 use ntm_app::surveys::{self, CampaignInput, NewCampaign};
-use ntm_app::units::{NewHamlet, add_hamlets};
 use ntm_app::{Actor, App, Db};
 use ntm_domain::dossier::campaign::Questionnaire;
 use ntm_domain::dossier::survey::SatisfactionRate;
 use ntm_web::{WebConfig, router};
 use time::Duration;
 
-use crate::helpers::{COMMUNE, browser, form_token, location, logged_in, setup, token};
+use crate::helpers::{COMMUNE, browser, form_token, location, logged_in, token, with_hamlets};
 
 const SET: &str = "xa-ntm-2021-2025";
-
-/// The fixture plus two hamlets under the commune; returns their codes.
-async fn with_hamlets(db: Db) -> (App, Vec<String>) {
-    let app = setup(db).await;
-    let rows = (1..=2)
-        .map(|i| NewHamlet {
-            line: 0,
-            commune_code: COMMUNE.into(),
-            code: None,
-            name: format!("Ấp {i}"),
-            kind: "Ấp".into(),
-        })
-        .collect();
-    add_hamlets(&app, &Actor::cli(), rows).await.unwrap();
-    let codes = surveys::areas(&app, COMMUNE)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|a| a.code)
-        .collect();
-    (app, codes)
-}
 
 /// A campaign made through the use case, open or not, with a window around `now`.
 async fn campaign(app: &App, starts_in: Duration, open: bool) -> String {

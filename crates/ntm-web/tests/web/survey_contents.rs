@@ -17,32 +17,13 @@ use ntm_reports::survey_xlsx::{HEADER, PaperRow};
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{COMMUNE, PASSWORD, browser, form_token, location, logged_in, setup, token};
+use crate::helpers::{
+    COMMUNE, PASSWORD, browser, form_token, location, logged_in, setup, token, with_hamlets,
+};
 
 const SET: &str = "xa-ntm-2021-2025";
 const DISTRICT: &str = "847";
 const DISTRICT_SET: &str = "huyen-ntm-2021-2025";
-
-async fn with_hamlets(db: Db) -> (App, Vec<String>) {
-    let app = setup(db).await;
-    let rows = (1..=2)
-        .map(|i| NewHamlet {
-            line: 0,
-            commune_code: COMMUNE.into(),
-            code: None,
-            name: format!("Ấp {i}"),
-            kind: "Ấp".into(),
-        })
-        .collect();
-    add_hamlets(&app, &Actor::cli(), rows).await.unwrap();
-    let codes = surveys::areas(&app, COMMUNE)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|a| a.code)
-        .collect();
-    (app, codes)
-}
 
 async fn add(app: &App, username: &str, grant: &str) {
     add_user(
