@@ -1,10 +1,8 @@
 //! The JSON API and its OpenAPI document.
 
 use ntm_app::surveys::{self, CampaignInput, NewCampaign};
-use ntm_app::units::{NewHamlet, add_hamlets};
 use ntm_app::{Actor, Db};
 use ntm_domain::dossier::campaign::Questionnaire;
-use ntm_reports::survey_xlsx::PaperRow;
 use serde_json::json;
 
 use crate::helpers::*;
@@ -451,54 +449,6 @@ ntm_testkit::both_backends!(api_survey_results_fields, |db: Db| async move {
     );
 });
 
-fn paper(rows: &[(&str, &str, &str, &str)]) -> Vec<PaperRow> {
-    rows.iter()
-        .enumerate()
-        .map(|(i, (hamlet, answer, c1, c2))| PaperRow {
-            row: i + 2,
-            hamlet: (*hamlet).into(),
-            household: format!("H{i}"),
-            answer: (*answer).into(),
-            contents: vec![(*c1).into(), (*c2).into()],
-        })
-        .collect()
-}
-
-async fn closed_campaign_with_contents(
-    app: &ntm_app::App,
-    unit: &str,
-    set: &str,
-    year: i32,
-    rows: &[(&str, &str, &str, &str)],
-) -> String {
-    let mut q = Questionnaire::suggested();
-    q.contents = vec!["Giao thông".into(), "Môi trường".into()];
-    let now = ntm_app::now();
-    let c = surveys::create(
-        app,
-        &Actor::cli(),
-        NewCampaign {
-            unit_code: unit.into(),
-            set_id: set.into(),
-            year,
-            input: CampaignInput {
-                title: "Lấy ý kiến theo nội dung".into(),
-                questionnaire: q,
-                opens_at: now - time::Duration::hours(1),
-                closes_at: now + time::Duration::days(7),
-            },
-        },
-    )
-    .await
-    .unwrap();
-    surveys::open(app, &Actor::cli(), &c.code).await.unwrap();
-    surveys::paper_apply(app, &Actor::cli(), &c.code, "p.xlsx", &paper(rows))
-        .await
-        .unwrap();
-    surveys::close(app, &Actor::cli(), &c.code).await.unwrap();
-    c.code
-}
-
 // The results with contents answered and households entered: per content, per hamlet, per
 // commune, the share of households and the lowest commune × content rate (known for a
 // commune campaign; unknown, with the commune and content, for a district campaign whose
@@ -507,22 +457,7 @@ ntm_testkit::both_backends!(
     api_survey_results_contents_and_households,
     |db: Db| async move {
         let app = setup(db).await;
-        let rows = (1..=2)
-            .map(|i| NewHamlet {
-                line: 0,
-                commune_code: COMMUNE.into(),
-                code: None,
-                name: format!("Ấp {i}"),
-                kind: "Ấp".into(),
-            })
-            .collect();
-        add_hamlets(&app, &Actor::cli(), rows).await.unwrap();
-        let h: Vec<String> = surveys::areas(&app, COMMUNE)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|a| a.code)
-            .collect();
+        let h = add_two_hamlets(&app).await;
         let (h1, h2) = (h[0].as_str(), h[1].as_str());
         // Ấp 1: 4 forms (one invalid), Ấp 2: 1 form; a blank content cell is not counted.
         let code = closed_campaign_with_contents(

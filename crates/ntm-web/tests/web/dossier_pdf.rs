@@ -4,16 +4,16 @@
 
 use axum_test::TestServer;
 use ntm_app::procedure_settings::SettingInput;
-use ntm_app::surveys::{self, CampaignInput, NewCampaign};
-use ntm_app::units::{NewHamlet, add_hamlets};
+use ntm_app::surveys;
 use ntm_app::users::{GrantInput, NewUser, add_user};
 use ntm_app::{Actor, App, Db};
 use ntm_domain::dossier::DossierKind;
-use ntm_domain::dossier::campaign::Questionnaire;
-use ntm_reports::survey_xlsx::PaperRow;
 use serde_json::{Value, json};
 
-use crate::helpers::{COMMUNE, PASSWORD, browser, location, logged_in, setup, token};
+use crate::helpers::{
+    COMMUNE, PASSWORD, add_two_hamlets, browser, closed_campaign_with_contents, location,
+    logged_in, setup, token,
+};
 
 /// The PDF's text (see `helpers::pdf_text`); these tests need pdftotext.
 fn pdf_text(pdf: &[u8]) -> (String, String) {
@@ -173,54 +173,6 @@ ntm_testkit::both_backends!(dossier_pdf_authorization, |db: Db| async move {
 
 // ---------------------------------------------------------------- survey details
 
-/// A closed campaign of `unit` with the contents Giao thông and Môi trường; `rows` are
-/// (hamlet or commune, main answer, content 1, content 2) as on the paper form.
-async fn closed_campaign(
-    app: &App,
-    unit: &str,
-    set: &str,
-    year: i32,
-    rows: &[(&str, &str, &str, &str)],
-) -> String {
-    let mut q = Questionnaire::suggested();
-    q.contents = vec!["Giao thông".into(), "Môi trường".into()];
-    let now = ntm_app::now();
-    let c = surveys::create(
-        app,
-        &Actor::cli(),
-        NewCampaign {
-            unit_code: unit.into(),
-            set_id: set.into(),
-            year,
-            input: CampaignInput {
-                title: "Lấy ý kiến theo nội dung".into(),
-                questionnaire: q,
-                opens_at: now - time::Duration::hours(1),
-                closes_at: now + time::Duration::days(7),
-            },
-        },
-    )
-    .await
-    .unwrap();
-    surveys::open(app, &Actor::cli(), &c.code).await.unwrap();
-    let rows: Vec<PaperRow> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, (area, answer, c1, c2))| PaperRow {
-            row: i + 2,
-            hamlet: (*area).into(),
-            household: format!("{area}-{i}"),
-            answer: (*answer).into(),
-            contents: vec![(*c1).into(), (*c2).into()],
-        })
-        .collect();
-    surveys::paper_apply(app, &Actor::cli(), &c.code, "p.xlsx", &rows)
-        .await
-        .unwrap();
-    surveys::close(app, &Actor::cli(), &c.code).await.unwrap();
-    c.code
-}
-
 async fn pdf_of(server: &TestServer, id: &str, out: &str) -> (String, String) {
     let res = server.get(&format!("/dossiers/{id}/pdf")).await;
     assert_eq!(res.status_code(), 200, "{}", res.text());
@@ -238,24 +190,9 @@ ntm_testkit::both_backends!(
     dossier_pdf_survey_households_contents_and_district_rule,
     |db: Db| async move {
         let (app, id) = fixture(db).await;
-        let hamlets = (1..=2)
-            .map(|i| NewHamlet {
-                line: 0,
-                commune_code: COMMUNE.into(),
-                code: None,
-                name: format!("Ấp {i}"),
-                kind: "Ấp".into(),
-            })
-            .collect();
-        add_hamlets(&app, &Actor::cli(), hamlets).await.unwrap();
-        let h: Vec<String> = surveys::areas(&app, COMMUNE)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|a| a.code)
-            .collect();
+        let h = add_two_hamlets(&app).await;
         let (h1, h2) = (h[0].as_str(), h[1].as_str());
-        let code = closed_campaign(
+        let code = closed_campaign_with_contents(
             &app,
             COMMUNE,
             "xa-ntm-2021-2025",
@@ -360,7 +297,7 @@ ntm_testkit::both_backends!(
         )
         .await
         .unwrap();
-        closed_campaign(
+        closed_campaign_with_contents(
             &app,
             "847",
             "huyen-ntm-2021-2025",

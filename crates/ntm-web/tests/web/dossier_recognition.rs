@@ -13,7 +13,6 @@ use std::sync::OnceLock;
 
 use axum_test::TestServer;
 use axum_test::multipart::{MultipartForm, Part};
-use ntm_app::units::{NewHamlet, add_hamlets};
 use ntm_app::users::{GrantInput, NewUser, add_user};
 use ntm_app::{Actor, App, AppConfig, Db};
 use ntm_domain::criteria::Catalog;
@@ -21,7 +20,8 @@ use ntm_web::{WebConfig, router};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    COMMUNE, PASSWORD, app_with, browser, form_token, location, logged_in, pdf_text, token,
+    COMMUNE, PASSWORD, add_two_hamlets, app_with, browser, form_token, location, logged_in,
+    pdf_text, token,
 };
 
 const SET: &str = "thu-nghiem-xa";
@@ -91,16 +91,7 @@ async fn app(db: Db) -> App {
         .await
         .unwrap();
     }
-    let rows = (1..=2)
-        .map(|i| NewHamlet {
-            line: 0,
-            commune_code: COMMUNE.into(),
-            code: None,
-            name: format!("Ấp {i}"),
-            kind: "Ấp".into(),
-        })
-        .collect();
-    add_hamlets(&app, &Actor::cli(), rows).await.unwrap();
+    add_two_hamlets(&app).await;
     app
 }
 

@@ -179,6 +179,12 @@ pub async fn children_codes(server: &TestServer, code: &str) -> Vec<String> {
 /// The fixture plus two hamlets under the commune; returns their codes.
 pub async fn with_hamlets(db: Db) -> (App, Vec<String>) {
     let app = setup(db).await;
+    let codes = add_two_hamlets(&app).await;
+    (app, codes)
+}
+
+/// Two hamlets "Ấp 1", "Ấp 2" under the commune; returns their codes.
+pub async fn add_two_hamlets(app: &App) -> Vec<String> {
     let rows = (1..=2)
         .map(|i| NewHamlet {
             line: 0,
@@ -188,14 +194,64 @@ pub async fn with_hamlets(db: Db) -> (App, Vec<String>) {
             kind: "Ấp".into(),
         })
         .collect();
-    add_hamlets(&app, &Actor::cli(), rows).await.unwrap();
-    let codes = surveys::areas(&app, COMMUNE)
+    add_hamlets(app, &Actor::cli(), rows).await.unwrap();
+    surveys::areas(app, COMMUNE)
         .await
         .unwrap()
         .into_iter()
         .map(|a| a.code)
+        .collect()
+}
+
+/// A campaign with two contents ("Giao thông", "Môi trường"), opened, answered on paper with
+/// `(hamlet, answer, content 1, content 2)` rows ("1", "0", "-" or blank) and closed.
+pub async fn closed_campaign_with_contents(
+    app: &App,
+    unit: &str,
+    set: &str,
+    year: i32,
+    rows: &[(&str, &str, &str, &str)],
+) -> String {
+    use ntm_app::surveys::{CampaignInput, NewCampaign};
+    let mut q = ntm_domain::dossier::campaign::Questionnaire::suggested();
+    q.contents = vec!["Giao thông".into(), "Môi trường".into()];
+    let now = ntm_app::now();
+    let c = surveys::create(
+        app,
+        &Actor::cli(),
+        NewCampaign {
+            unit_code: unit.into(),
+            set_id: set.into(),
+            year,
+            input: CampaignInput {
+                title: "Lấy ý kiến theo nội dung".into(),
+                questionnaire: q,
+                opens_at: now - time::Duration::hours(1),
+                closes_at: now + time::Duration::days(7),
+            },
+        },
+    )
+    .await
+    .unwrap();
+    surveys::open(app, &Actor::cli(), &c.code).await.unwrap();
+    let rows: Vec<ntm_reports::survey_xlsx::PaperRow> = rows
+        .iter()
+        .enumerate()
+        .map(
+            |(i, (hamlet, answer, c1, c2))| ntm_reports::survey_xlsx::PaperRow {
+                row: i + 2,
+                hamlet: (*hamlet).into(),
+                household: format!("{hamlet}-{i}"),
+                answer: (*answer).into(),
+                contents: vec![(*c1).into(), (*c2).into()],
+            },
+        )
         .collect();
-    (app, codes)
+    surveys::paper_apply(app, &Actor::cli(), &c.code, "p.xlsx", &rows)
+        .await
+        .unwrap();
+    surveys::close(app, &Actor::cli(), &c.code).await.unwrap();
+    c.code
 }
 
 /// The PDF's text: (reading order with whitespace collapsed, `-layout` lines), or `None`
