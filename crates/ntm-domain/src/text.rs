@@ -70,6 +70,11 @@ pub fn format_date_vi(d: Date) -> String {
     format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
 }
 
+/// yyyy-mm-dd (ISO 8601), as in files and forms.
+pub fn format_date_iso(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
 /// Parses `YYYY-MM-DD` or `dd/mm/yyyy`.
 pub fn parse_date(s: &str) -> Option<Date> {
     let s = s.trim();

@@ -7,6 +7,7 @@
 
 mod audit;
 mod bulk;
+mod criteria_set_versions;
 mod criteria_sets;
 mod db;
 mod dossiers;
@@ -21,6 +22,10 @@ mod units;
 mod users;
 mod values;
 
+pub use criteria_set_versions::{
+    CriteriaSetVersion, DraftChange, DraftUpdate, NATIONAL_SCOPE, Publish, STATUS_DRAFT,
+    STATUS_PUBLISHED,
+};
 pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
 pub use dossiers::{DossierDocumentRecord, DossierEventRecord, DossierRecord, ProcedureSetting};

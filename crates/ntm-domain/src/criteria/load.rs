@@ -744,9 +744,27 @@ pub(crate) fn parse_source(cx: &mut Cx<'_>, v: &Node<'_>, l: usize, field: &str)
             doc: None,
             what: None,
             date: None,
+            issuer: None,
+            article: None,
+            file_sha256: None,
+            file_name: None,
         });
     }
-    let so = obj(cx, v, field, &["url", "doc", "what", "date"])?;
+    let so = obj(
+        cx,
+        v,
+        field,
+        &[
+            "url",
+            "doc",
+            "what",
+            "date",
+            "issuer",
+            "article",
+            "file_sha256",
+            "file_name",
+        ],
+    )?;
     let url = so.opt_str(cx, "url");
     if let Some(u) = &url {
         check_url(cx, u, so.key_line("url"), &so.field("url"));
@@ -761,6 +779,10 @@ pub(crate) fn parse_source(cx: &mut Cx<'_>, v: &Node<'_>, l: usize, field: &str)
         doc,
         what: so.opt_str(cx, "what"),
         date: so.opt_str(cx, "date"),
+        issuer: so.opt_str(cx, "issuer"),
+        article: so.opt_str(cx, "article"),
+        file_sha256: so.opt_str(cx, "file_sha256"),
+        file_name: so.opt_str(cx, "file_name"),
     })
 }
 
@@ -1046,6 +1068,7 @@ fn criterion_number(cx: &mut Cx<'_>, v: &Node<'_>, field: &str) -> Option<u16> {
 const CRITERION_KEYS: &[&str] = &[
     "number",
     "name_vi",
+    "name_en",
     "group",
     "pass",
     "provenance",
@@ -1078,6 +1101,7 @@ fn parse_criterion(
         .req(cx, "number")
         .and_then(|v| criterion_number(cx, v, &co.field("number")));
     let name_vi = co.opt_str(cx, "name_vi");
+    let name_en = co.opt_str(cx, "name_en");
     let group = co.opt_str(cx, "group");
     let pass = match co.opt_str(cx, "pass").as_deref() {
         None | Some("all") => Pass::All,
@@ -1151,6 +1175,7 @@ fn parse_criterion(
     Some(Criterion {
         number: number?,
         name_vi: name_vi?,
+        name_en,
         group,
         pass,
         provenance,
@@ -1178,6 +1203,7 @@ fn confidence(cx: &mut Cx<'_>, o: &Obj<'_, '_>) -> Option<String> {
 const INDICATOR_KEYS: &[&str] = &[
     "code",
     "name_vi",
+    "name_en",
     "kind",
     "unit",
     "threshold",
@@ -1247,6 +1273,7 @@ pub(crate) fn parse_indicator(
         }
         kd
     });
+    let name_en = io.opt_str(cx, "name_en");
     let unit = io.opt_str(cx, "unit");
     let derived = io
         .opt("derived")
@@ -1339,6 +1366,7 @@ pub(crate) fn parse_indicator(
     Some(Indicator {
         code: code?,
         name_vi,
+        name_en,
         kind: kind?,
         unit,
         threshold,

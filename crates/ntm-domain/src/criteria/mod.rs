@@ -17,12 +17,13 @@
 //!
 //! Pure: no IO, no clock. The loader takes file contents and a file name for messages.
 
+pub mod authoring;
 pub mod demo;
 mod eval;
 mod load;
 mod model;
 mod ocop;
-mod resolve;
+pub(crate) mod resolve;
 mod rollup;
 mod value;
 mod yaml;

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::units::{Level, Region};
@@ -36,7 +37,8 @@ impl fmt::Display for SetError {
 impl std::error::Error for SetError {}
 
 /// What kind of value an indicator is measured in, as written in the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     Boolean,
     Percent,
@@ -96,15 +98,19 @@ impl ValueKind {
 }
 
 /// Comparison of a threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Op {
     /// value ≥ threshold
+    #[serde(rename = ">=")]
     Ge,
     /// value ≤ threshold
+    #[serde(rename = "<=")]
     Le,
     /// value = threshold
+    #[serde(rename = "==")]
     Eq,
     /// value is one of a list
+    #[serde(rename = "in")]
     In,
 }
 
@@ -130,7 +136,8 @@ impl Op {
 }
 
 /// Where a fact (a threshold, a name, a rule) comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Provenance {
     /// Read in a retrieved source (cited by `source` / `sources`).
     Sourced,
@@ -165,7 +172,8 @@ impl Provenance {
 }
 
 /// Value of a threshold.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
 pub enum ThresholdValue {
     Bool(bool),
     Num(f64),
@@ -239,7 +247,8 @@ impl CommuneGroup {
 }
 
 /// How a derived indicator is computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Measure {
     /// % of the child units supplied for `set` that meet it.
     ShareOfChildrenMeeting,
@@ -301,6 +310,8 @@ pub struct Indicator {
     pub code: String,
     /// `None`: the wording was not retrieved.
     pub name_vi: Option<String>,
+    /// English name (optional, for the English pages).
+    pub name_en: Option<String>,
     pub kind: Kind,
     pub unit: Option<String>,
     /// General threshold (`chỉ tiêu chung`); `None` = missing.
@@ -366,7 +377,8 @@ impl Indicator {
 }
 
 /// How the indicators of a criterion combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Pass {
     /// Met when every indicator is met (the usual rule).
     All,
@@ -378,6 +390,8 @@ pub enum Pass {
 pub struct Criterion {
     pub number: u16,
     pub name_vi: String,
+    /// English name (optional, for the English pages).
+    pub name_en: Option<String>,
     pub group: Option<String>,
     pub pass: Pass,
     pub provenance: Option<Provenance>,
@@ -390,7 +404,8 @@ pub struct Criterion {
 }
 
 /// Completeness of the captured content of a set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Completeness {
     Complete,
     Partial,
@@ -422,11 +437,21 @@ impl Completeness {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
-    /// Web address; or `doc`, a document held by the project (e.g. a seed text).
+    /// Web address; or `doc`, a document held by the project (e.g. a seed text), or the
+    /// number of a legal document ("12/2026/QĐ-UBND").
     pub url: Option<String>,
     pub doc: Option<String>,
     pub what: Option<String>,
     pub date: Option<String>,
+    /// Who issued the document (e.g. "UBND tỉnh Vĩnh Long"); a legal basis entered in the
+    /// product's editor.
+    pub issuer: Option<String>,
+    /// Article, clause or appendix the value is read from ("Điều 2, Phụ lục I").
+    pub article: Option<String>,
+    /// SHA-256 (hex) of the document's PDF uploaded as evidence (content-addressed under the
+    /// data dir); `file_name` is the name it was uploaded with.
+    pub file_sha256: Option<String>,
+    pub file_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

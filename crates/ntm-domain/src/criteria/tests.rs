@@ -2,7 +2,7 @@
 
 use super::*;
 
-const FILES: &[(&str, &str)] = &[
+pub(crate) const FILES: &[(&str, &str)] = &[
     (
         "ap-thong-minh-tra-vinh-2023.yaml",
         include_str!("../../../../data/criteria/ap-thong-minh-tra-vinh-2023.yaml"),

@@ -3,6 +3,7 @@
 
 mod audit;
 mod bulk;
+mod criteria_set_versions;
 mod criteria_sets;
 mod dossiers;
 mod observations;

@@ -27,6 +27,7 @@ ntm_testkit::both_backends!(migrations_are_idempotent, |db: Db| async move {
         "observations",
         "observation_files",
         "criteria_set_files",
+        "criteria_set_versions",
     ] {
         assert!(tables.contains(t), "missing table {t}: {tables:?}");
     }
