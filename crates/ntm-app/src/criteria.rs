@@ -26,7 +26,6 @@ use serde::Serialize;
 use time::{Date, Month};
 use uuid::Uuid;
 
-use crate::authz::require;
 use crate::{Actor, App, AppError, FieldError, now};
 
 macro_rules! embedded {
@@ -178,26 +177,8 @@ async fn unit_in_year(app: &App, code: &str, date: Date) -> Result<Unit, AppErro
         .ok_or_else(|| AppError::NotFound(format!("unit {code} on {date}")))
 }
 
-/// Checks `p` on the unit record of the year; a grant on the record of the same code
-/// valid today also counts (an officer of commune 29374 since the 2025 reform keeps the
-/// commune's earlier years, when its path ran through a district).
-pub(crate) async fn require_on_unit(
-    app: &App,
-    actor: &Actor,
-    p: Permission,
-    unit: &Unit,
-) -> Result<(), AppError> {
-    let first = require(actor, p, &unit.path);
-    if first.is_ok() || !matches!(actor, Actor::User { .. }) {
-        return first;
-    }
-    match app.db.unit_on(&unit.code, crate::today()).await? {
-        Some(now) if now.level == unit.level && now.path != unit.path => {
-            require(actor, p, &now.path).or(first)
-        }
-        _ => first,
-    }
-}
+/// Checks `p` on the unit record of the year, following lineage (see [`crate::access`]).
+pub(crate) use crate::access::require_on_unit;
 
 fn audit(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
     NewAuditEntry {

@@ -400,32 +400,23 @@ pub async fn list(
             return Err(AppError::Unauthorized("login required".into()));
         }
         (Some(code), _) => {
-            let u = unit_of(app, code, today()).await?;
+            let u = crate::units::latest_record(app, code).await?;
             require_on_unit(app, actor, Permission::ViewUnits, &u).await?;
+            // The store also finds the dossiers of earlier records of the same code.
             vec![u.path]
         }
-        (None, Actor::Cli { .. }) => vec!["/".to_owned()],
-        (None, Actor::User { grants, .. }) => {
-            let mut p: Vec<String> = grants
-                .iter()
-                .filter(|g| g.role.allows(Permission::ViewUnits))
-                .map(|g| g.scope_path.clone())
-                .collect();
-            p.sort();
-            // Drop scopes inside another scope of the list.
-            let mut out: Vec<String> = Vec::new();
-            for s in p {
-                if !out.iter().any(|o| s.starts_with(o.as_str())) {
-                    out.push(s);
-                }
-            }
-            out
-        }
+        (None, _) => crate::access::Access::of(app, actor)
+            .await?
+            .viewable_prefixes(),
     };
     let mut out = Vec::new();
     let mut settings: std::collections::BTreeMap<String, ProvinceSettings> = Default::default();
+    let mut seen = BTreeSet::new();
     for prefix in prefixes {
         for r in app.db.dossiers_in_subtree(&prefix).await? {
+            if !seen.insert(r.id) {
+                continue;
+            }
             let events = app.db.dossier_events(r.id).await?;
             let attached = app.db.dossier_documents(r.id).await?;
             if !settings.contains_key(&r.province_code) {
@@ -436,6 +427,7 @@ pub async fn list(
             out.push(view(&r, &events, &attached, &s, false)?);
         }
     }
+    out.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
     Ok(out)
 }
 
@@ -586,16 +578,13 @@ pub async fn act(
     view(&stored, &all, &attached, &settings, true)
 }
 
-/// Paths that stand for a unit when looking for who covers it: its own record's and, when
-/// it differs, the one of the record valid today (same code and level).
+/// Paths that stand for a unit when looking for who covers it: its own record's and those
+/// of its successors (the record of the same code valid today, the units it was merged
+/// into: Vĩnh Long's officers act on Trà Vinh's dossiers).
 async fn unit_paths(app: &App, unit: &Unit) -> Result<Vec<String>, AppError> {
+    let s = crate::access::succession(app).await?;
     let mut paths = vec![unit.path.clone()];
-    if let Some(now) = app.db.unit_on(&unit.code, today()).await?
-        && now.level == unit.level
-        && now.path != unit.path
-    {
-        paths.push(now.path);
-    }
+    paths.extend(s.successor_paths(&unit.path).into_iter().map(str::to_owned));
     Ok(paths)
 }
 

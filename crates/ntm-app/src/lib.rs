@@ -5,6 +5,7 @@
 //! their audit entry into the store, which writes both in one transaction.
 #![forbid(unsafe_code)]
 
+mod access;
 pub mod audit;
 pub mod authz;
 pub mod criteria;
@@ -13,6 +14,7 @@ pub mod demo;
 pub mod dossier_pdf;
 pub mod dossiers;
 pub mod error;
+pub mod history;
 pub mod mailer;
 pub mod notifications;
 pub mod plans;
@@ -68,6 +70,8 @@ pub struct App {
     pub catalog: &'static ntm_domain::criteria::Catalog,
     /// Group commit of citizens' survey answers (started on the first answer).
     pub(crate) survey_writer: surveys::Writer,
+    /// Who succeeded whom (lineage), kept while no unit list is applied.
+    pub(crate) succession: access::Cache,
 }
 
 impl App {
@@ -77,6 +81,7 @@ impl App {
             config,
             catalog: criteria::catalog(),
             survey_writer: surveys::Writer::default(),
+            succession: access::Cache::default(),
         }
     }
 

@@ -150,6 +150,8 @@ pub struct PlanSummary {
     pub reports: Vec<ReportDue>,
     /// Years the dashboard offers.
     pub years: Vec<i32>,
+    /// A plan of a predecessor province (merged in 2025): its name, e.g. "Tỉnh Trà Vinh".
+    pub predecessor: Option<String>,
 }
 
 impl PlanSummary {
@@ -167,6 +169,7 @@ impl PlanSummary {
             tasks: p.tasks.len(),
             reports: p.reports.clone(),
             years: p.years().collect(),
+            predecessor: None,
         }
     }
 }
@@ -219,12 +222,29 @@ pub async fn list_plans(
 ) -> Result<Vec<PlanSummary>, AppError> {
     let prov = province_record(app, province_code, crate::today().year()).await?;
     require_view(app, actor, &prov).await?;
-    Ok(shipped()
+    let mut out: Vec<PlanSummary> = shipped()
         .plans
         .iter()
         .filter(|p| p.province == prov.province_code || p.province == province_code)
         .map(PlanSummary::of)
-        .collect())
+        .collect();
+    // The plans of the provinces merged into this one, as history.
+    for pre in crate::history::predecessors(app, actor, &prov.province_code).await? {
+        if pre.level != Level::Province {
+            continue;
+        }
+        out.extend(
+            shipped()
+                .plans
+                .iter()
+                .filter(|p| p.province == pre.code)
+                .map(|p| PlanSummary {
+                    predecessor: Some(pre.name.clone()),
+                    ..PlanSummary::of(p)
+                }),
+        );
+    }
+    Ok(out)
 }
 
 /// The periodic reports a plan asks for, with their due dates in `year` (for the reports).
@@ -1287,11 +1307,8 @@ pub async fn measure_units(
             units.extend(units_of(app, &mut w, &scope, l, year).await?);
         }
     }
-    let visible = |u: &Unit, p: Permission| match actor {
-        Actor::Cli { .. } => true,
-        Actor::Anonymous { .. } => false,
-        Actor::User { grants, .. } => ntm_domain::authz::allows(grants, p, &u.path),
-    };
+    let access = crate::access::Access::of(app, actor).await?;
+    let visible = |u: &Unit, p: Permission| access.allows(p, &u.path);
     if !units.iter().any(|u| visible(u, Permission::ViewUnits)) {
         // Gives the right error (login required / forbidden).
         require_view(app, actor, &prov).await?;

@@ -267,6 +267,19 @@ pub async fn get_unit(app: &App, code: &str, date: Option<Date>) -> Result<UnitV
     })
 }
 
+/// The record of `code` valid today, else its last one (a unit merged away on 1 July 2025).
+pub async fn latest_record(app: &App, code: &str) -> Result<Unit, AppError> {
+    match app.db.unit_on(code, today()).await? {
+        Some(u) => Ok(u),
+        None => app
+            .db
+            .unit_versions(code)
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::NotFound(format!("no unit has code {code}"))),
+    }
+}
+
 /// The units users' grants point at, by code, for the page header: the version valid
 /// `date`, else the latest stored one (a province abolished on 1 July 2025 keeps its name).
 /// Codes that match no unit are left out.

@@ -12,6 +12,7 @@ pub mod observation;
 pub mod plans;
 pub mod reports;
 pub mod snapshot;
+pub mod succession;
 pub mod text;
 pub mod units;
 mod yaml;

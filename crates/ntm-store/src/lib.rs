@@ -17,6 +17,7 @@ mod plans;
 mod reports;
 mod sessions;
 mod settings;
+mod succession;
 mod surveys;
 mod units;
 mod users;

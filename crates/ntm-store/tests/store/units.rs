@@ -602,3 +602,46 @@ ntm_testkit::both_backends!(country_sized_snapshot_is_fast, |db: Db| async move 
         1 + 11 + 11 * 15
     );
 });
+
+ntm_testkit::both_backends!(succession_reads, |db: Db| async move {
+    assert_eq!(db.units_fingerprint().await.unwrap(), 0);
+    let w = load(&db).await;
+    assert_eq!(db.units_fingerprint().await.unwrap(), 2);
+    // Hamlets are not read (they are covered through their commune).
+    let hamlet = unit(
+        "28756-01",
+        "Ấp 1",
+        Level::Hamlet,
+        Some("28756"),
+        "/86/28756/28756-01/",
+        Some(date!(2025 - 08 - 01)),
+    );
+    db.insert_units(&[hamlet], entry("units.hamlet.add", "28756"))
+        .await
+        .unwrap();
+    let refs = db.unit_record_refs().await.unwrap();
+    assert_eq!(refs.len(), 10);
+    assert!(refs.iter().all(|r| r.level != Level::Hamlet));
+    let r = refs.iter().find(|r| r.id == w.c28756.id).unwrap();
+    assert_eq!(
+        (r.code.as_str(), r.level, r.path.as_str(), r.valid_to),
+        ("28756", Level::Commune, "/84/842/28756/", Some(REFORM))
+    );
+    let mut edges = db.lineage_edges().await.unwrap();
+    edges.sort();
+    let mut expected = vec![
+        (w.p84.id, w.p86_new.id),
+        (w.c28756.id, w.c28756_new.id),
+        (w.c28759.id, w.c28756_new.id),
+        (w.c28800.id, w.c28800_new.id),
+    ];
+    expected.sort();
+    assert_eq!(edges.len(), 5);
+    assert!(expected.iter().all(|e| edges.contains(e)), "{edges:?}");
+    // Built into the domain index: Vĩnh Long's grant covers old Trà Vinh's commune.
+    let s = ntm_domain::succession::Succession::build(&refs, &edges, date!(2026 - 01 - 01));
+    assert_eq!(
+        s.successor_paths("/84/842/28759/"),
+        vec!["/86/", "/86/28756/"]
+    );
+});

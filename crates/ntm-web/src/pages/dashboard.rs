@@ -304,6 +304,8 @@ pub struct DashboardPage {
     /// Recognition dossiers of the unit's subtree past a known deadline (for users who may
     /// see them).
     pub overdue_dossiers: Vec<crate::pages::dossiers::DossierRow>,
+    /// Units merged into this one ("Trước sáp nhập"), with links to their pages.
+    pub history: Vec<crate::pages::history::HistoryItem>,
 }
 
 impl DashboardPage {
@@ -700,6 +702,7 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
     let unit_date = d.units_on;
     DashboardPage {
         overdue_dossiers: Vec::new(),
+        history: Vec::new(),
         code: d.unit.code.clone(),
         name: d.unit.name.clone(),
         level: level_label(lang, d.unit.level),
@@ -758,8 +761,10 @@ pub async fn dashboard_page(
     match load(&st, &ctx, &code, &p).await? {
         Ok(d) => {
             let overdue = crate::pages::dossiers::overdue_rows(&st, &ctx, &code).await;
+            let history = crate::pages::history::items(&st, &ctx, &code).await?;
             let mut page = build_page(ctx, *d, key, desc);
             page.overdue_dossiers = overdue;
+            page.history = history;
             html(&page)
         }
         Err(redirect) => Ok(redirect),

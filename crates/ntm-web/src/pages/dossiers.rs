@@ -179,6 +179,7 @@ pub struct ListPage {
     pub date_value: String,
     pub error: Option<String>,
     pub is_province: bool,
+    pub history: Vec<super::history::HistoryItem>,
 }
 
 pub fn row(lang: Lang, v: &DossierView) -> DossierRow {
@@ -239,8 +240,9 @@ async fn list_view(
     let lang = ctx.lang;
     let actor = ctx.actor();
     let list = app_dossiers::list(&st.app, &actor, Some(code)).await?;
-    let uv = ntm_app::units::get_unit(&st.app, code, None).await?;
-    let unit = uv.unit;
+    // Today's record, or the last one of a unit merged away (Trà Vinh, 84).
+    let unit = ntm_app::units::latest_record(&st.app, code).await?;
+    let history = super::history::items(st, ctx, code).await?;
     let can_create = ctx.user.as_ref().is_some_and(|u| {
         u.grants.iter().any(|g| {
             g.role == ntm_domain::authz::Role::CommuneOfficer
@@ -284,6 +286,7 @@ async fn list_view(
         date_value: form.map(|f| f.date.clone()).unwrap_or_default(),
         error,
         is_province: unit.level == Level::Province,
+        history,
         ctx: ctx.clone(),
     })
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod dossier_pdf;
 pub mod dossiers;
+pub mod history;
 pub mod home;
 pub mod plans;
 pub mod reports;

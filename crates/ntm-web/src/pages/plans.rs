@@ -62,6 +62,7 @@ pub struct PlanListPage {
     pub ctx: Ctx,
     pub code: String,
     pub plans: Vec<PlanRow>,
+    pub history: Vec<super::history::HistoryItem>,
 }
 
 pub struct PlanRow {
@@ -72,10 +73,24 @@ pub struct PlanRow {
     pub targets: usize,
     pub tasks: usize,
     pub reports: String,
+    /// "Kế hoạch của Tỉnh Trà Vinh (trước sáp nhập)" for a predecessor's plan, or empty.
+    pub predecessor: String,
+    /// The unit the dashboard link opens on (the plan's own province for a predecessor's).
+    pub unit: String,
 }
 
-fn plan_row(lang: Lang, p: &PlanSummary) -> PlanRow {
+fn plan_row(lang: Lang, p: &PlanSummary, code: &str) -> PlanRow {
     PlanRow {
+        predecessor: p
+            .predecessor
+            .as_ref()
+            .map(|n| lang.t1("plans-predecessor", n.as_str()))
+            .unwrap_or_default(),
+        unit: if p.predecessor.is_some() {
+            p.province.clone()
+        } else {
+            code.to_owned()
+        },
         id: p.id.clone(),
         name: p.name.clone(),
         document: match (&p.document, p.issued) {
@@ -114,8 +129,10 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let plans = ntm_app::plans::list_plans(&st.app, &ctx.actor(), &code).await?;
+    let history = super::history::items(&st, &ctx, &code).await?;
     let page = PlanListPage {
-        plans: plans.iter().map(|p| plan_row(ctx.lang, p)).collect(),
+        plans: plans.iter().map(|p| plan_row(ctx.lang, p, &code)).collect(),
+        history,
         ctx,
         code,
     };

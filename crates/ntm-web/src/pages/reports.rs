@@ -137,6 +137,7 @@ pub struct ReportListPage {
     pub parents: Vec<ParentBlock>,
     pub can_write: bool,
     pub flash: Option<String>,
+    pub history: Vec<super::history::HistoryItem>,
 }
 
 fn report_href(id: Uuid) -> String {
@@ -211,9 +212,15 @@ fn parent_block(lang: Lang, p: &ParentPeriod) -> ParentBlock {
     }
 }
 
-fn list_page(ctx: &Ctx, r: &UnitReports, flash: Option<String>) -> ReportListPage {
+fn list_page(
+    ctx: &Ctx,
+    r: &UnitReports,
+    flash: Option<String>,
+    history: Vec<super::history::HistoryItem>,
+) -> ReportListPage {
     let lang = ctx.lang;
     ReportListPage {
+        history,
         ctx: ctx.clone(),
         code: r.unit.code.clone(),
         name: r.unit.name.clone(),
@@ -252,7 +259,8 @@ pub async fn list(
     ctx.require_user()?;
     let r = ntm_app::reports::unit_reports(&st.app, &ctx.actor(), &code).await?;
     let flash = flash_text(ctx.lang, p.done.as_deref());
-    Ok(render(&list_page(&ctx, &r, flash), StatusCode::OK))
+    let history = super::history::items(&st, &ctx, &code).await?;
+    Ok(render(&list_page(&ctx, &r, flash, history), StatusCode::OK))
 }
 
 #[derive(Debug, Deserialize)]

@@ -171,6 +171,8 @@ pub struct UnitPage {
     pub kinds: Vec<KindOption>,
     pub import_errors: Vec<String>,
     pub flash: Option<String>,
+    /// Units merged into this one ("Trước sáp nhập"), with links to their pages.
+    pub history: Vec<super::history::HistoryItem>,
 }
 
 impl UnitPage {
@@ -198,7 +200,7 @@ fn unit_error(e: AppError, code: &str) -> WebError {
     }
 }
 
-fn build_unit_page(ctx: Ctx, view: UnitView, chosen: Option<Date>) -> UnitPage {
+fn build_unit_page(ctx: Ctx, view: UnitView, chosen: Option<Date>, can_view: bool) -> UnitPage {
     let lang = ctx.lang;
     let today = ctx.today;
     let date = view.date;
@@ -261,17 +263,13 @@ fn build_unit_page(ctx: Ctx, view: UnitView, chosen: Option<Date>) -> UnitPage {
         Some(d) => format!("?year={}", d.year()),
         None => String::new(),
     };
-    let work_links = ctx
-        .user
-        .as_ref()
-        .filter(|user| allows(&user.grants, Permission::ViewUnits, &u.path))
-        .map(|_| WorkLinks {
-            scorecard: (u.level >= Level::Commune)
-                .then(|| format!("/units/{}/scorecard{year_q}", u.code)),
-            dashboard: (u.level < Level::Commune)
-                .then(|| format!("/units/{}/dashboard{year_q}", u.code)),
-            workbook: format!("/units/{}/workbook{year_q}", u.code),
-        });
+    let work_links = can_view.then(|| WorkLinks {
+        scorecard: (u.level >= Level::Commune)
+            .then(|| format!("/units/{}/scorecard{year_q}", u.code)),
+        dashboard: (u.level < Level::Commune)
+            .then(|| format!("/units/{}/dashboard{year_q}", u.code)),
+        workbook: format!("/units/{}/workbook{year_q}", u.code),
+    });
     UnitPage {
         date_value: date.to_string(),
         date_text: lang.date(date),
@@ -301,6 +299,7 @@ fn build_unit_page(ctx: Ctx, view: UnitView, chosen: Option<Date>) -> UnitPage {
         kinds: kind_options(lang, "Ấp"),
         import_errors: Vec::new(),
         flash: None,
+        history: Vec::new(),
         ctx,
     }
 }
@@ -314,7 +313,12 @@ async fn load_unit_page(
     let view = ntm_app::units::get_unit(&st.app, code, chosen)
         .await
         .map_err(|e| unit_error(e, code))?;
-    Ok(build_unit_page(ctx, view, chosen))
+    let can_view =
+        ctx.user.is_some() && ntm_app::history::can_view(&st.app, &ctx.actor(), &view.unit).await?;
+    let history = super::history::items(st, &ctx, code).await?;
+    let mut page = build_unit_page(ctx, view, chosen, can_view);
+    page.history = history;
+    Ok(page)
 }
 
 #[derive(Debug, Deserialize)]

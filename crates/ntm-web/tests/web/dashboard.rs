@@ -439,8 +439,18 @@ ntm_testkit::both_backends!(
             location(&res)
         );
 
-        // Another province's officer, a commune officer: refused.
-        for who in ["tinh.vinhlong", "xa.chauthanh"] {
+        // Another province's officer, a commune officer: refused (Vĩnh Long, 86, took in
+        // Trà Vinh: it sees Trà Vinh's dashboard).
+        crate::helpers::add_other_province_officer(&app, "tinh.cantho").await;
+        assert_eq!(
+            logged_in(&app, "tinh.vinhlong")
+                .await
+                .get(URL)
+                .await
+                .status_code(),
+            200
+        );
+        for who in ["tinh.cantho", "xa.chauthanh"] {
             let res = logged_in(&app, who).await.get(URL).await;
             assert_eq!(res.status_code(), 403, "{who}");
         }

@@ -280,3 +280,28 @@ pub fn pdf_text(pdf: &[u8]) -> Option<(String, String)> {
     let flat = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     Some((flat, String::from_utf8(layout.stdout).unwrap()))
 }
+
+/// Adds Thành phố Cần Thơ (92), a province unrelated to Trà Vinh and Vĩnh Long, by its own
+/// one-row list, and an officer of it: since the 2025 reform Vĩnh Long's officer sees Trà
+/// Vinh's records (lineage), so "another province" checks need a province outside it.
+pub async fn add_other_province_officer(app: &App, username: &str) {
+    let input = SnapshotInput {
+        source: "units-92.csv".into(),
+        units_csv: "code,name,level,kind,parent_code\n92,Thành phố Cần Thơ,province,Thành phố,\n"
+            .as_bytes(),
+        date: date!(2025 - 07 - 01),
+        mapping_csv: None,
+    };
+    import_snapshot(app, &Actor::cli(), input, &mut |_| {})
+        .await
+        .expect("province 92");
+    let new = NewUser {
+        username: username.into(),
+        display_name: username.into(),
+        password: PASSWORD.into(),
+        grants: vec![GrantInput::parse("province_officer@92").expect("grant")],
+    };
+    add_user(app, &Actor::cli(), new)
+        .await
+        .expect("officer of 92");
+}

@@ -15,6 +15,7 @@ mod dossiers;
 mod hamlets;
 mod helpers;
 mod i18n;
+mod lineage;
 mod mail;
 mod pages;
 mod plans;

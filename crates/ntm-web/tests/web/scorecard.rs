@@ -619,9 +619,9 @@ ntm_testkit::both_backends!(
     scorecard_of_a_hamlet_with_the_smart_hamlet_set,
     |db: Db| async move {
         let app = app(db).await;
-        // A hamlet of Xã Châu Thành whose start is unknown (so it is found for 2024). A hamlet
-        // recorded under the pre-2025 commune path would not be covered by the grant on today's
-        // commune (require_on_unit re-roots only the same code).
+        // A hamlet of Xã Châu Thành whose start is unknown (so it is found for 2024). (A hamlet
+        // recorded under the pre-2025 commune path is covered too, through the commune's
+        // successor: see `ntm_domain::succession`.)
         let hamlet = Unit {
             id: uuid::Uuid::now_v7(),
             code: "29374-01".into(),
