@@ -287,7 +287,7 @@ pub fn pdf_text(pdf: &[u8]) -> Option<(String, String)> {
 pub async fn add_other_province_officer(app: &App, username: &str) {
     let input = SnapshotInput {
         source: "units-92.csv".into(),
-        units_csv: "code,name,level,kind,parent_code\n92,Thành phố Cần Thơ,province,Thành phố,\n"
+        units_csv: "code,name,level,kind,parent_code\n92,Thành phố Cần Thơ,province,Thành phố trực thuộc trung ương,\n"
             .as_bytes(),
         date: date!(2025 - 07 - 01),
         mapping_csv: None,
