@@ -65,7 +65,15 @@ both_backends!(plan_progress_of_the_demo_sample, |db: Db| async move {
         plan_progress(&app, &anon, "tra-vinh-2023", 2023, None).await,
         Err(AppError::Unauthorized(_))
     ));
-    let other = user(&app, "tinh86", "province_officer@86").await;
+    // Vĩnh Long (86) took in Trà Vinh on 01/07/2025: its officer sees Trà Vinh's plan; an
+    // officer of another province does not.
+    let successor = user(&app, "tinh86", "province_officer@86").await;
+    assert!(
+        plan_progress(&app, &successor, "tra-vinh-2023", 2023, None)
+            .await
+            .is_ok()
+    );
+    let other = user(&app, "tinh87", "province_officer@87").await;
     assert!(matches!(
         plan_progress(&app, &other, "tra-vinh-2023", 2023, None).await,
         Err(AppError::Forbidden(_))
