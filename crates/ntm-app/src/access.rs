@@ -18,9 +18,15 @@ use time::Date;
 use crate::authz::{Actor, require};
 use crate::{App, AppError, today};
 
-/// The index with the key it was built for (applied lists, day).
+/// What the index was built for: the number of applied unit lists and the day.
+type Key = (i64, Date);
+
+/// The index and the key it was built for.
+type Entry = Option<(Key, Arc<Succession>)>;
+
+/// The index kept in the process (shared by the clones of an `App`).
 #[derive(Clone, Default)]
-pub(crate) struct Cache(Arc<Mutex<Option<((i64, Date), Arc<Succession>)>>>);
+pub(crate) struct Cache(Arc<Mutex<Entry>>);
 
 /// The succession index for the units as stored now: one small query when it is cached.
 pub(crate) async fn succession(app: &App) -> Result<Arc<Succession>, AppError> {

@@ -629,13 +629,12 @@ ntm_testkit::both_backends!(succession_reads, |db: Db| async move {
     );
     let mut edges = db.lineage_edges().await.unwrap();
     edges.sort();
-    let mut expected = vec![
+    let expected = [
         (w.p84.id, w.p86_new.id),
         (w.c28756.id, w.c28756_new.id),
         (w.c28759.id, w.c28756_new.id),
         (w.c28800.id, w.c28800_new.id),
     ];
-    expected.sort();
     assert_eq!(edges.len(), 5);
     assert!(expected.iter().all(|e| edges.contains(e)), "{edges:?}");
     // Built into the domain index: Vĩnh Long's grant covers old Trà Vinh's commune.
