@@ -235,6 +235,19 @@ ntm_testkit::both_backends!(
             .text();
         assert!(dash.contains("<span id=\"dash-no-shortfall\">85</span> / 106"));
 
+        // The list of every dossier an officer sees takes in the predecessors' (by scope).
+        let listed = |v: Value| {
+            v["dossiers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["id"] == dossier.to_string().as_str())
+        };
+        assert!(listed(vl.get("/api/v1/dossiers").await.json()));
+        let res = other.get("/api/v1/dossiers").await;
+        assert_eq!(res.status_code(), 200, "{}", res.text());
+        assert!(!listed(res.json()));
+
         // The successor's pages point at the predecessor's records.
         for url in [
             "/units/86",
