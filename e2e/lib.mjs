@@ -1,20 +1,37 @@
 // Helpers for the end-to-end tests: start `ntm demo` on a free port in a fresh data
 // folder, and launch Debian's Chromium headless with the flags this machine needs.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inflateRawSync, deflateRawSync, crc32 } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const screenshotDir = join(here, 'screenshots');
 mkdirSync(screenshotDir, { recursive: true });
 
-/** Starts `ntm demo` (or another subcommand) and resolves once it prints its URL. */
-export async function startServer({ args = ['demo'], env = {} } = {}) {
-  const bin = process.env.NTM_BIN ?? join(here, '..', 'target', 'debug', 'ntm');
+const ntmBin = () => process.env.NTM_BIN ?? join(here, '..', 'target', 'debug', 'ntm');
+
+/**
+ * Runs one `ntm` command on a data folder (e.g. `user add` before the server starts);
+ * `input` is its standard input. Returns what it printed.
+ */
+export function runNtm(dataDir, args, input = '') {
+  return execFileSync(ntmBin(), [...args, '--data-dir', dataDir], {
+    input, env: { ...process.env, RUST_LOG: 'warn' }, encoding: 'utf8',
+  });
+}
+
+/**
+ * Starts `ntm demo` (or another subcommand) and resolves once it prints its URL.
+ * `prepare(dataDir)` runs first (e.g. `runNtm(dataDir, ['user', 'add', …])`).
+ */
+export async function startServer({ args = ['demo'], env = {}, prepare } = {}) {
+  const bin = ntmBin();
   const dataDir = mkdtempSync(join(tmpdir(), 'ntm-e2e-'));
+  if (prepare) prepare(dataDir);
   const child = spawn(bin, [...args, '--data-dir', dataDir, '--listen', '127.0.0.1:0'], {
     env: { ...process.env, RUST_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,4 +98,75 @@ export async function axeSerious(page) {
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+}
+
+/**
+ * Returns a copy of a zip file (an XLSX) whose entry `name` is replaced by `edit(text)`:
+ * a small writer so that a test can change a cell of a downloaded workbook, as a person
+ * would in Excel, without another dependency. Entries are re-written deflated.
+ */
+export function editZipEntry(zip, name, edit) {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error('not a zip file');
+  const count = zip.readUInt16LE(eocd + 10);
+  let p = zip.readUInt32LE(eocd + 16);
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  let found = false;
+  for (let i = 0; i < count; i += 1) {
+    if (zip.readUInt32LE(p) !== 0x02014b50) throw new Error('bad central directory');
+    let method = zip.readUInt16LE(p + 10);
+    let crc = zip.readUInt32LE(p + 16);
+    let csize = zip.readUInt32LE(p + 20);
+    let usize = zip.readUInt32LE(p + 24);
+    const n = zip.readUInt16LE(p + 28);
+    const e = zip.readUInt16LE(p + 30);
+    const c = zip.readUInt16LE(p + 32);
+    const lho = zip.readUInt32LE(p + 42);
+    const nameBuf = zip.subarray(p + 46, p + 46 + n);
+    const dataStart = lho + 30 + zip.readUInt16LE(lho + 26) + zip.readUInt16LE(lho + 28);
+    let data = zip.subarray(dataStart, dataStart + csize);
+    if (nameBuf.toString('utf8') === name) {
+      const text = (method === 8 ? inflateRawSync(data) : data).toString('utf8');
+      const raw = Buffer.from(edit(text), 'utf8');
+      data = deflateRawSync(raw);
+      method = 8;
+      crc = crc32(raw);
+      csize = data.length;
+      usize = raw.length;
+      found = true;
+    }
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(zip.readUInt16LE(p + 8) & ~0x8, 6);
+    local.writeUInt16LE(method, 8);
+    local.writeUInt32LE(zip.readUInt32LE(p + 12), 10);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(csize, 18);
+    local.writeUInt32LE(usize, 22);
+    local.writeUInt16LE(n, 26);
+    local.writeUInt16LE(0, 28);
+    const central = Buffer.from(zip.subarray(p, p + 46 + n + e + c));
+    central.writeUInt16LE(central.readUInt16LE(8) & ~0x8, 8);
+    central.writeUInt16LE(method, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(csize, 20);
+    central.writeUInt32LE(usize, 24);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBuf, data);
+    centrals.push(central);
+    offset += 30 + n + data.length;
+    p += 46 + n + e + c;
+  }
+  if (!found) throw new Error(`no entry ${name} in the zip file`);
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(count, 8);
+  end.writeUInt16LE(count, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
 }
