@@ -165,6 +165,7 @@ const TOP_KEYS: &[&str] = &[
     "version",
     "level",
     "title_vi",
+    "title_en",
     "category",
     "recognition_label",
     "period",
@@ -233,6 +234,7 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
         l
     });
     let title_vi = o.req_str(cx, "title_vi");
+    let title_en = opt_title_en(cx, &o);
     let category = o.opt_str(cx, "category");
     if let Some(c) = &category
         && !CATEGORIES.contains(&c.as_str())
@@ -630,6 +632,7 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
         version: version?,
         level: level?,
         title_vi: title_vi?,
+        title_en,
         category,
         recognition_label,
         valid_from: valid_from?,
@@ -652,6 +655,21 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
         remove_indicators,
         notes,
     })
+}
+
+/// `title_en`: optional English title, plain text on one line, not empty.
+pub(crate) fn opt_title_en(cx: &mut Cx<'_>, o: &Obj<'_, '_>) -> Option<String> {
+    let t = o.opt_str(cx, "title_en")?;
+    let trimmed = t.trim();
+    if trimmed.is_empty() || trimmed.contains('\n') {
+        cx.err(
+            o.key_line("title_en"),
+            "title_en",
+            "expected the English title as one line of text",
+        );
+        return None;
+    }
+    Some(trimmed.to_string())
 }
 
 pub(crate) fn unknown_msg(what: &str, found: &str, allowed: &[&str]) -> String {

@@ -30,6 +30,8 @@ mod yaml;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_sourced;
 
 pub use eval::{
     Caveats, ChildTally, CriterionResult, EvalError, Gap, ObsError, ObsProblem, Observations,

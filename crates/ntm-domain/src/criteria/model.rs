@@ -547,6 +547,8 @@ pub struct CriteriaSet {
     pub version: String,
     pub level: Level,
     pub title_vi: String,
+    /// English title (`title_en`), when the file gives one.
+    pub title_en: Option<String>,
     pub category: Option<String>,
     pub recognition_label: Option<String>,
     pub valid_from: Date,

@@ -43,6 +43,7 @@ pub struct OcopScheme {
     pub id: String,
     pub version: String,
     pub title_vi: String,
+    pub title_en: Option<String>,
     pub valid_from: Date,
     pub valid_to: Option<Date>,
     pub sources: BTreeMap<String, Source>,
@@ -136,6 +137,7 @@ const OCOP_KEYS: &[&str] = &[
     "id",
     "version",
     "title_vi",
+    "title_en",
     "level",
     "valid_from",
     "valid_to",
@@ -160,6 +162,7 @@ pub(crate) fn parse_ocop_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<OcopSche
         .and_then(|s| check_id(cx, &s, o.key_line("id"), "id").then_some(s));
     let version = o.req_str(cx, "version");
     let title_vi = o.req_str(cx, "title_vi");
+    let title_en = super::load::opt_title_en(cx, &o);
     if let Some(l) = o.opt_str(cx, "level")
         && l != "product"
     {
@@ -480,6 +483,7 @@ pub(crate) fn parse_ocop_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<OcopSche
         id: id?,
         version: version?,
         title_vi: title_vi?,
+        title_en,
         valid_from: valid_from?,
         valid_to,
         sources,

@@ -21,6 +21,8 @@ pub struct ResolvedSet {
     pub file: String,
     pub level: Level,
     pub title_vi: String,
+    /// English title, when the file gives one (pages fall back to `title_vi`).
+    pub title_en: Option<String>,
     pub category: Option<String>,
     pub recognition_label: Option<String>,
     pub valid_from: Date,
@@ -962,6 +964,7 @@ fn compile(s: &CriteriaSet, b: &Built, _errors: &mut [SetError]) -> ResolvedSet 
         file: s.file.clone(),
         level: b.level,
         title_vi: s.title_vi.clone(),
+        title_en: s.title_en.clone(),
         category: s.category.clone(),
         recognition_label: s.recognition_label.clone(),
         valid_from: s.valid_from,

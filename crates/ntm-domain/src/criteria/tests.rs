@@ -83,7 +83,7 @@ use time::macros::date;
 
 use crate::units::{Level, Region};
 
-fn catalog() -> Catalog {
+pub(super) fn catalog() -> Catalog {
     match load_all(FILES.iter().copied()) {
         Ok(l) => l.catalog,
         Err(e) => panic!(
@@ -225,7 +225,8 @@ fn xa_ntm_counts_match_the_research_file() {
     let cat = catalog();
     let s = cat.get("xa-ntm-2021-2025", "2022").expect("set");
     assert_eq!(s.criteria.len(), 19);
-    assert_eq!(s.indicators.len(), 55);
+    // 55 of the research file, with criterion 7 split into its two alternatives (7.1, 7.2).
+    assert_eq!(s.indicators.len(), 56);
     let count = |st: ThresholdStatus| {
         s.indicators
             .iter()
@@ -233,10 +234,14 @@ fn xa_ntm_counts_match_the_research_file() {
             .count()
     };
     // Research file counts: thresholds_sourced 4, thresholds_recalled_nonnull 33, thresholds_null 18.
+    // Then the December 2026 notes: 7.1, 7.2 and 8.1 confirmed from the sector guidance (was
+    // recalled 7 and 8.1); 6.2, 6.3, 9.1 secondary (were recalled); 9.2 and 11 gained regional
+    // values (secondary / inferred) under a recalled indicator (were null).
     assert_eq!(count(ThresholdStatus::SourcedUncertain), 4);
-    assert_eq!(count(ThresholdStatus::Confirmed), 0);
-    assert_eq!(count(ThresholdStatus::Recalled), 33);
-    assert_eq!(count(ThresholdStatus::Missing), 18);
+    assert_eq!(count(ThresholdStatus::Confirmed), 3);
+    assert_eq!(count(ThresholdStatus::Recalled), 30);
+    assert_eq!(count(ThresholdStatus::Other), 3);
+    assert_eq!(count(ThresholdStatus::Missing), 16);
     assert_eq!(s.special_region, Some(Region::TDMNPB));
     let s26 = cat
         .set_for_year("xa-ntm-2026-2030", 2026)
@@ -358,12 +363,25 @@ fn golden_3_1_irrigation_and_15_4() {
             tentative: Tentative::Unknown
         }
     );
-    // 8.1: name sourced, "Đạt" threshold recalled.
+    // 8.1: name sourced, "Đạt" threshold from the sector guidance QĐ 1127/QĐ-BTTTT (December
+    // 2026 notes): met outright, and a "no" is a definite shortfall.
     let i81 = set.indicator_index("8.1").expect("8.1");
     let o = obs(set, &[("8.1", Value::Boolean(true))]);
     let r = evaluate_unit(set, &commune(Some(Region::DBSH)), &o, 2022)
         .expect("eval")
         .indicators[i81];
+    assert_eq!(r, Outcome::Met);
+    let o = obs(set, &[("8.1", Value::Boolean(false))]);
+    let r = evaluate_unit(set, &commune(Some(Region::DBSH)), &o, 2022)
+        .expect("eval")
+        .indicators[i81];
+    assert_eq!(r.status(), Status::NotMet);
+    // 8.2: its "Đạt" threshold is still recalled.
+    let i82 = set.indicator_index("8.2").expect("8.2");
+    let o = obs(set, &[("8.2", Value::Boolean(true))]);
+    let r = evaluate_unit(set, &commune(Some(Region::DBSH)), &o, 2022)
+        .expect("eval")
+        .indicators[i82];
     assert!(r.tentatively_met() && r.caveats().contains(Caveats::RECALLED));
 }
 
@@ -389,12 +407,15 @@ fn real_sets_never_pass_silently() {
     }
     let e = evaluate_unit(set, &commune(Some(Region::DBSCL)), &o, 2023).expect("eval");
     assert_eq!(e.status, Status::NeedsVerification);
-    assert_eq!(e.criteria_met, 0);
-    assert!(
-        e.indicators
-            .iter()
-            .all(|o| matches!(o, Outcome::NeedsVerification { .. }))
-    );
+    // Only thresholds confirmed from the sector guidance are met outright (December 2026
+    // notes): 7.1 / 7.2 (criterion 7, so one criterion) and 8.1; all else needs verification.
+    assert_eq!(e.criteria_met, 1);
+    for (i, o) in e.indicators.iter().enumerate() {
+        match set.indicators[i].code.as_str() {
+            "7.1" | "7.2" | "8.1" => assert_eq!(*o, Outcome::Met),
+            c => assert!(matches!(o, Outcome::NeedsVerification { .. }), "{c}"),
+        }
+    }
     assert!(
         e.caveats.contains(Caveats::THRESHOLD_MISSING)
             && e.caveats.contains(Caveats::SET_INCOMPLETE)
