@@ -59,6 +59,9 @@ pub struct AuthoredSet {
     pub level: Level,
     pub category: Option<String>,
     pub title_vi: String,
+    /// English title (`title_en`), kept through editing and `to_yaml`.
+    #[serde(default)]
+    pub title_en: Option<String>,
     pub recognition_label: Option<String>,
     #[serde(with = "date_text")]
     pub valid_from: Date,
@@ -283,6 +286,7 @@ impl AuthoredSet {
             level: base.level,
             category: Some("provincial_set".into()),
             title_vi: title_vi.to_string(),
+            title_en: None,
             recognition_label: base.recognition_label.clone(),
             valid_from,
             valid_to: None,

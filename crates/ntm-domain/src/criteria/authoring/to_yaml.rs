@@ -169,6 +169,9 @@ impl AuthoredSet {
             let _ = writeln!(o, "category: {}", q(c));
         }
         let _ = writeln!(o, "title_vi: {}", q(&self.title_vi));
+        if let Some(t) = &self.title_en {
+            let _ = writeln!(o, "title_en: {}", q(t));
+        }
         if let Some(r) = &self.recognition_label {
             let _ = writeln!(o, "recognition_label: {}", q(r));
         }
