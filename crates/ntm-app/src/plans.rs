@@ -140,6 +140,12 @@ pub struct PlanSummary {
     #[serde(serialize_with = "ser_opt_date")]
     pub issued: Option<Date>,
     pub issuer: Option<String>,
+    /// The document as cited: "Kế hoạch số 38/KH-UBND ngày 18/04/2023 của UBND tỉnh Trà Vinh".
+    pub citation: String,
+    /// Short reference for reports: "Kế hoạch số 38/KH-UBND".
+    pub reference: String,
+    /// Caveat on the citation ("theo bản tin tóm tắt, không có số văn bản").
+    pub document_note: Option<String>,
     pub province: String,
     #[serde(serialize_with = "ser_date")]
     pub period_from: Date,
@@ -162,6 +168,9 @@ impl PlanSummary {
             document: p.document.clone(),
             issued: p.issued,
             issuer: p.issuer.clone(),
+            citation: p.citation(),
+            reference: p.reference(),
+            document_note: p.document_note.clone(),
             province: p.province.clone(),
             period_from: p.period_from,
             period_to: p.period_to,
@@ -361,7 +370,6 @@ pub struct PlanProgress {
     pub plan: PlanSummary,
     pub lead_agency: Option<String>,
     pub scope: Option<String>,
-    pub source: Option<String>,
     pub year: i32,
     /// The day the statuses are judged on: 31/12 of the year, or today if earlier.
     #[serde(serialize_with = "ser_date")]
@@ -857,7 +865,6 @@ pub async fn plan_progress(
         plan: PlanSummary::of(plan),
         lead_agency: plan.lead_agency.clone(),
         scope: plan.scope.clone(),
-        source: plan.source.clone(),
         year,
         as_of,
         unit_code: scope_unit.code.clone(),

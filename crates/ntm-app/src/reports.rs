@@ -383,6 +383,10 @@ pub struct ReportView {
     pub plan_id: String,
     pub plan_name: String,
     pub plan_document: Option<String>,
+    /// "Kế hoạch số 38/KH-UBND" ([`ntm_domain::plans::Plan::reference`]).
+    pub plan_reference: String,
+    /// "Kế hoạch số 38/KH-UBND ngày 18/04/2023 của UBND tỉnh Trà Vinh".
+    pub plan_citation: String,
     /// The plan's recipient ("Sở Nông nghiệp và Phát triển nông thôn").
     pub recipient: String,
     pub period: ReportPeriod,
@@ -529,6 +533,8 @@ async fn build_view(
         plan_id: plan.id.clone(),
         plan_name: plan.name.clone(),
         plan_document: plan.document.clone(),
+        plan_reference: plan.reference(),
+        plan_citation: plan.citation(),
         recipient: schedule.to.clone(),
         period: ReportPeriod::new(kind, r.year),
         due,
@@ -1108,10 +1114,8 @@ pub async fn document(app: &App, actor: &Actor, id: Uuid) -> Result<ReportDocume
         (Some(p), Level::Commune | Level::District) => format!("UBND {}", p.name).to_uppercase(),
         _ => String::new(),
     };
-    let plan_ref = match &v.plan_document {
-        Some(d) => format!("Kế hoạch số {d}"),
-        None => "Kế hoạch".to_owned(),
-    };
+    let plan_ref = &v.plan_reference;
+    let plan_citation = &v.plan_citation;
     let figures: Vec<DocFigure> = v
         .figures
         .iter()
@@ -1176,7 +1180,7 @@ pub async fn document(app: &App, actor: &Actor, id: Uuid) -> Result<ReportDocume
         title: "Báo cáo".to_owned(),
         subtitle: format!("Kết quả thực hiện {plan_ref} {}", v.period.title_vi()),
         basis: format!(
-            "Thực hiện {plan_ref} về {}, {} báo cáo kết quả thực hiện {} như sau:",
+            "Thực hiện {plan_citation} về {}, {} báo cáo kết quả thực hiện {} như sau:",
             lower_first(&v.plan_name),
             committee,
             v.period.title_vi()

@@ -1,4 +1,5 @@
-//! The plan dashboard table as XLSX: a title row, a bold frozen header, one row per target.
+//! The plan dashboard table as XLSX: a title row, the document cited, a bold frozen header,
+//! one row per target.
 
 use rust_xlsxwriter::{Format, Workbook};
 
@@ -8,6 +9,8 @@ use crate::ReportError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanTable {
     pub title: String,
+    /// Second row: the plan's document ("Văn bản: Kế hoạch số 38/KH-UBND ngày …").
+    pub subtitle: String,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
 }
@@ -22,6 +25,9 @@ pub fn write_plan(t: &PlanTable) -> Result<Vec<u8>, ReportError> {
     ws.set_name("Chỉ tiêu").map_err(err)?;
     ws.write_string_with_format(0, 0, &t.title, &bold)
         .map_err(err)?;
+    if !t.subtitle.is_empty() {
+        ws.write_string(1, 0, &t.subtitle).map_err(err)?;
+    }
     for (c, h) in t.header.iter().enumerate() {
         ws.write_string_with_format(2, c as u16, h, &bold)
             .map_err(err)?;

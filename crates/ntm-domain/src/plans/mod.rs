@@ -22,6 +22,7 @@ use std::fmt;
 use serde::Serialize;
 use time::Date;
 
+use crate::text::format_date_vi;
 use crate::units::Level;
 
 pub use load::{PLAN_FORMAT, parse_measures, parse_plan};
@@ -439,6 +440,10 @@ pub struct Plan {
     pub name: String,
     /// Number of the document (`38/KH-UBND`), when known.
     pub document: Option<String>,
+    /// Kind of the document the plan is cited by (`Kế hoạch`, `Quyết định`), when known.
+    pub document_type: Option<String>,
+    /// Caveat shown with the citation (e.g. "bản tin tóm tắt, không có số văn bản").
+    pub document_note: Option<String>,
     pub issued: Option<Date>,
     pub issuer: Option<String>,
     /// Code of the province the plan covers.
@@ -450,8 +455,9 @@ pub struct Plan {
     /// Agency leading the whole plan, as the document names it.
     pub lead_agency: Option<String>,
     pub lead_agency_cite: Option<String>,
-    /// Where the summary was read from.
-    pub source: Option<String>,
+    /// Internal note on where the summary was read (a seed file): never shown as the
+    /// plan's source; the document is cited by [`Plan::citation`].
+    pub provenance: Option<String>,
     pub notes: Option<String>,
     pub reports: Vec<ReportDue>,
     pub targets: Vec<Target>,
@@ -459,6 +465,46 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Short reference to the document, as a report cites it: "Kế hoạch số 38/KH-UBND";
+    /// without a number, "Kế hoạch ngày 23/03/2023 của UBND tỉnh Cao Bằng".
+    pub fn reference(&self) -> String {
+        let kind = self.document_type.as_deref().unwrap_or("Kế hoạch");
+        match &self.document {
+            Some(n) => format!("{kind} số {n}"),
+            None => {
+                let mut s = kind.to_string();
+                if let Some(d) = self.issued {
+                    s.push_str(&format!(" ngày {}", format_date_vi(d)));
+                }
+                if let Some(i) = &self.issuer {
+                    s.push_str(&format!(" của {i}"));
+                }
+                s
+            }
+        }
+    }
+
+    /// Citation of the document: kind, number, date and issuer, e.g. "Kế hoạch số
+    /// 38/KH-UBND ngày 18/04/2023 của UBND tỉnh Trà Vinh". The title is [`Plan::name`];
+    /// the caveat, if any, is [`Plan::document_note`] (shown beside it on pages).
+    pub fn citation(&self) -> String {
+        let mut s = self
+            .document_type
+            .as_deref()
+            .unwrap_or("Kế hoạch")
+            .to_string();
+        if let Some(n) = &self.document {
+            s.push_str(&format!(" số {n}"));
+        }
+        if let Some(d) = self.issued {
+            s.push_str(&format!(" ngày {}", format_date_vi(d)));
+        }
+        if let Some(i) = &self.issuer {
+            s.push_str(&format!(" của {i}"));
+        }
+        s
+    }
+
     pub fn target(&self, code: &str) -> Option<&Target> {
         self.targets.iter().find(|t| t.code == code)
     }

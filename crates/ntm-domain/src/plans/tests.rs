@@ -125,6 +125,54 @@ fn shipped_plans_load() {
 }
 
 #[test]
+fn shipped_plans_cite_their_documents() {
+    let (c, m) = (catalog(), measures());
+    let cite = |i: usize| {
+        let p = parse_plan(PLANS[i].0, PLANS[i].1, &m, &c).expect("plan");
+        assert!(
+            p.provenance
+                .as_deref()
+                .is_some_and(|s| s.starts_with("seeds/")),
+            "the seed file stays as provenance"
+        );
+        (p.citation(), p.reference(), p.document_note)
+    };
+    assert_eq!(
+        cite(0),
+        (
+            "Kế hoạch số 38/KH-UBND ngày 18/04/2023 của UBND tỉnh Trà Vinh".to_string(),
+            "Kế hoạch số 38/KH-UBND".to_string(),
+            None
+        )
+    );
+    assert_eq!(
+        cite(1).0,
+        "Quyết định số 2212/QĐ-UBND ngày 14/11/2022 của UBND tỉnh Trà Vinh"
+    );
+    assert_eq!(
+        cite(2).0,
+        "Kế hoạch số 2784/KH-UBND ngày 23/06/2023 của UBND Thành phố Hồ Chí Minh"
+    );
+    // No number: the citation says what is known, the note why.
+    let (c3, r3, n3) = cite(3);
+    assert_eq!(c3, "Kế hoạch ngày 23/03/2023 của UBND tỉnh Cao Bằng");
+    assert_eq!(r3, c3);
+    assert!(n3.is_some_and(|n| n.contains("không có số văn bản")));
+    // A plan file with none of it still reads as "Kế hoạch"; `source:` is no longer a field.
+    let p = parse_plan("p.yaml", MINI, &m, &c).expect("mini");
+    assert_eq!(
+        (p.citation(), p.reference()),
+        ("Kế hoạch".into(), "Kế hoạch".into())
+    );
+    let old = MINI.replace("name: \"Mini\"", "name: \"Mini\"\nsource: \"seeds/x.txt\"");
+    assert!(
+        errors(&old).iter().any(|e| e.contains("source")),
+        "{:?}",
+        errors(&old)
+    );
+}
+
+#[test]
 fn mini_loads() {
     assert!(errors(MINI).is_empty(), "{:?}", errors(MINI));
 }

@@ -79,6 +79,15 @@ pub struct PlanRow {
     pub unit: String,
 }
 
+/// "Kế hoạch số 38/KH-UBND ngày 18/04/2023 của UBND tỉnh Trà Vinh", with the caveat when
+/// the plan has one ("… (theo bản tin tóm tắt, không có số văn bản)").
+fn citation_text(p: &PlanSummary) -> String {
+    match &p.document_note {
+        Some(n) => format!("{} ({n})", p.citation),
+        None => p.citation.clone(),
+    }
+}
+
 fn plan_row(lang: Lang, p: &PlanSummary, code: &str) -> PlanRow {
     PlanRow {
         predecessor: p
@@ -93,12 +102,7 @@ fn plan_row(lang: Lang, p: &PlanSummary, code: &str) -> PlanRow {
         },
         id: p.id.clone(),
         name: p.name.clone(),
-        document: match (&p.document, p.issued) {
-            (Some(d), Some(i)) => format!("{d} · {}", lang.date(i)),
-            (Some(d), None) => d.clone(),
-            (None, Some(i)) => lang.date(i),
-            (None, None) => String::new(),
-        },
+        document: citation_text(p),
         period: format!("{} – {}", lang.date(p.period_from), lang.date(p.period_to)),
         targets: p.targets,
         tasks: p.tasks,
@@ -191,7 +195,9 @@ pub struct PlanPage {
     pub rows: Vec<Row>,
     pub counts: Vec<(String, String, usize)>,
     pub scope: String,
-    pub source: String,
+    /// The document cited (kind, number, date, issuer), never a file path.
+    pub citation: String,
+    pub document_note: String,
     pub measures: Vec<(String, String)>,
     pub tasks: Vec<TaskRow>,
     pub can_edit_tasks: bool,
@@ -377,7 +383,7 @@ pub async fn page(
     let page = PlanPage {
         id: id.clone(),
         name: pr.plan.name.clone(),
-        document: pr.plan.document.clone().unwrap_or_default(),
+        document: pr.plan.reference.clone(),
         province: pr.plan.province.clone(),
         unit_name: pr.unit_name.clone(),
         year: pr.year,
@@ -396,7 +402,8 @@ pub async fn page(
             .collect(),
         counts,
         scope: pr.scope.clone().unwrap_or_default(),
-        source: pr.source.clone().unwrap_or_default(),
+        citation: pr.plan.citation.clone(),
+        document_note: pr.plan.document_note.clone().unwrap_or_default(),
         measures,
         tasks,
         can_edit_tasks,
@@ -454,6 +461,7 @@ pub async fn xlsx(
         .collect();
     let bytes = ntm_reports::plans_xlsx::write_plan(&ntm_reports::plans_xlsx::PlanTable {
         title: format!("{} — {} {}", pr.plan.name, lang.t("plans-year"), pr.year),
+        subtitle: format!("{}: {}", lang.t("plans-document"), citation_text(&pr.plan)),
         header: [
             "plans-col-code",
             "plans-col-target",

@@ -371,10 +371,7 @@ fn report_page(
     error: Option<String>,
 ) -> ReportPage {
     let lang = ctx.lang;
-    let plan = match &v.plan_document {
-        Some(d) => format!("{d} — {}", v.plan_name),
-        None => v.plan_name.clone(),
-    };
+    let plan = format!("{} — {}", v.plan_reference, v.plan_name);
     ReportPage {
         ctx: ctx.clone(),
         id: v.id.to_string(),

@@ -426,6 +426,8 @@ ntm_testkit::both_backends!(report_exports_xlsx_and_pdf, |db: Db| async move {
         "Số: …/BC-UBND",
         "BÁO CÁO",
         "6 tháng đầu năm 2023",
+        // The plan is cited as its document (kind, number, date, issuer).
+        "Thực hiện Kế hoạch số 38/KH-UBND ngày 18/04/2023 của UBND tỉnh Trà Vinh về",
         "Kết quả: 27,5 % hồ sơ cấp huyện được xử lý trên môi trường mạng.",
         "27,5 %",
         "≥ 25,0 %",
