@@ -108,6 +108,8 @@ pub struct SetSummary {
     pub id: String,
     pub version: String,
     pub title_vi: String,
+    /// English title, when the set file gives one (`title_en`).
+    pub title_en: Option<String>,
     pub level: Level,
     #[serde(serialize_with = "ser_date")]
     pub valid_from: Date,
@@ -125,6 +127,7 @@ impl SetSummary {
             id: s.id.clone(),
             version: s.version.clone(),
             title_vi: s.title_vi.clone(),
+            title_en: s.title_en.clone(),
             level: s.level,
             valid_from: s.valid_from,
             in_force_until: s.in_force_until,

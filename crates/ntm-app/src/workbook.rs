@@ -1627,16 +1627,16 @@ pub async fn apply_upload(
     Ok(result)
 }
 
-/// Sets with a version in force in `year` evaluating units of one of `levels`: id, title
-/// and level, in catalog order.
-pub fn sets_for(app: &App, year: i32, levels: &[Level]) -> Vec<(String, String, Level)> {
-    let mut out: Vec<(String, String, Level)> = Vec::new();
+/// Sets with a version in force in `year` evaluating units of one of `levels` (the version
+/// of that year), in catalog order.
+pub fn sets_for(app: &App, year: i32, levels: &[Level]) -> Vec<crate::criteria::SetSummary> {
+    let mut out: Vec<crate::criteria::SetSummary> = Vec::new();
     for s in app.catalog.sets() {
-        if !levels.contains(&s.level) || out.iter().any(|(id, _, _)| *id == s.id) {
+        if !levels.contains(&s.level) || out.iter().any(|x| x.id == s.id) {
             continue;
         }
         if let Ok(v) = app.catalog.set_for_year(&s.id, year) {
-            out.push((v.id.clone(), v.title_vi.clone(), v.level));
+            out.push(crate::criteria::SetSummary::of(v));
         }
     }
     out

@@ -48,6 +48,15 @@ impl Lang {
         }
     }
 
+    /// A text kept in both languages (e.g. a criteria set's `title_vi` / `title_en`): the
+    /// English one on English pages when there is one, else the Vietnamese one.
+    pub fn pick<'a>(self, vi: &'a str, en: Option<&'a str>) -> &'a str {
+        match (self, en) {
+            (Lang::En, Some(en)) if !en.is_empty() => en,
+            _ => vi,
+        }
+    }
+
     /// Accepts `vi`, `vi-VN`, `en`, `en-GB`… (case-insensitive).
     pub fn parse(s: &str) -> Option<Lang> {
         let primary = s.trim().split(['-', '_']).next()?.to_ascii_lowercase();

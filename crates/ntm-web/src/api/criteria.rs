@@ -21,6 +21,9 @@ pub struct SetDto {
     #[schema(example = "2024")]
     pub version: String,
     pub title_vi: String,
+    /// English title, when the set file gives one.
+    #[schema(example = "National criteria for new-countryside communes, 2021–2025")]
+    pub title_en: Option<String>,
     /// province, district, commune or hamlet: the units it evaluates.
     pub level: String,
     #[schema(format = Date)]
@@ -40,6 +43,7 @@ impl From<&SetSummary> for SetDto {
             id: s.id.clone(),
             version: s.version.clone(),
             title_vi: s.title_vi.clone(),
+            title_en: s.title_en.clone(),
             level: s.level.as_str().to_string(),
             valid_from: s.valid_from.to_string(),
             in_force_until: s.in_force_until.map(|d| d.to_string()),

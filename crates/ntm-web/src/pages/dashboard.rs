@@ -519,7 +519,9 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
                 });
             SummaryView {
                 id: s.set.id.clone(),
-                title: s.set.title_vi.clone(),
+                title: lang
+                    .pick(&s.set.title_vi, s.set.title_en.as_deref())
+                    .to_string(),
                 href: format!(
                     "/units/{}/dashboard{}",
                     d.unit.code,
@@ -667,13 +669,16 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
             None => Bar::new(p.year.to_string(), 0.0, "—"),
         })
         .collect();
+    let set_title = lang
+        .pick(
+            &d.evaluation.set.title_vi,
+            d.evaluation.set.title_en.as_deref(),
+        )
+        .to_string();
     let trend_chart = vbar_chart(
         "chart-trend",
         &lang.t("dashboard-trend-provisional-title"),
-        &lang.t1(
-            "dashboard-trend-provisional-desc",
-            d.evaluation.set.title_vi.clone(),
-        ),
+        &lang.t1("dashboard-trend-provisional-desc", set_title.clone()),
         &trend_bars,
         &lang.t("dashboard-no-data"),
     );
@@ -692,7 +697,7 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
         .iter()
         .map(|s| Choice {
             value: s.id.clone(),
-            label: s.title_vi.clone(),
+            label: lang.pick(&s.title_vi, s.title_en.as_deref()).to_string(),
             selected: s.id == set_id,
         })
         .collect();
@@ -708,7 +713,7 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
         level: level_label(lang, d.unit.level),
         unit_href: super::unit_href(&d.unit, unit_date, ctx.today),
         year,
-        set_title: d.evaluation.set.title_vi.clone(),
+        set_title,
         set_id,
         units_on: lang.date(d.units_on),
         provincial_note: d.evaluation.provincial.as_ref().map(|p| p.note.clone()),

@@ -257,7 +257,11 @@ async fn list_view(
             seen.push(s.id.clone());
             sets.push(Choice {
                 value: s.id.clone(),
-                label: format!("{} ({})", s.title_vi, s.id),
+                label: format!(
+                    "{} ({})",
+                    lang.pick(&s.title_vi, s.title_en.as_deref()),
+                    s.id
+                ),
                 selected: s.id == chosen_set,
             });
         }

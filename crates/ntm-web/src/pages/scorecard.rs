@@ -585,8 +585,8 @@ async fn build_page(
         .into_iter()
         .map(|s| SetOption {
             selected: s.id == set_id,
+            title: lang.pick(&s.title_vi, s.title_en.as_deref()).to_string(),
             id: s.id,
-            title: s.title_vi,
         })
         .collect();
     let years = match ntm_app::criteria::set_years(&st.app, set_id) {
@@ -628,7 +628,9 @@ async fn build_page(
         unit_name: e.unit_name.clone(),
         level: level_label(lang, e.unit_level),
         set_id: set_id.to_string(),
-        set_title: e.set.title_vi.clone(),
+        set_title: lang
+            .pick(&e.set.title_vi, e.set.title_en.as_deref())
+            .to_string(),
         year,
         sets,
         years,

@@ -390,7 +390,7 @@ fn default_form(ctx: &Ctx) -> CampaignForm {
     }
 }
 
-fn sets(st: &AppState, chosen: &str) -> Vec<SetChoice> {
+fn sets(st: &AppState, lang: Lang, chosen: &str) -> Vec<SetChoice> {
     let mut seen = std::collections::BTreeSet::new();
     st.app
         .catalog
@@ -399,7 +399,7 @@ fn sets(st: &AppState, chosen: &str) -> Vec<SetChoice> {
         .filter(|s| seen.insert(s.id.clone()))
         .map(|s| SetChoice {
             id: s.id.clone(),
-            title: s.title_vi.clone(),
+            title: lang.pick(&s.title_vi, s.title_en.as_deref()).to_string(),
             selected: s.id == chosen,
         })
         .collect()
@@ -483,7 +483,7 @@ pub async fn new_page(
     ctx.require_user()?;
     let unit = surveys::unit_for_campaign(&st.app, &ctx.actor(), &code).await?;
     let form = default_form(&ctx);
-    let sets = sets(&st, &form.set);
+    let sets = sets(&st, ctx.lang, &form.set);
     Ok(render(
         &FormPage {
             action: format!("/units/{}/surveys", unit.code),
@@ -538,7 +538,7 @@ pub async fn create(
         .into_response()),
         Err(Err(e)) => Err(e.into()),
         Err(Ok((status, errors))) => {
-            let sets = sets(&st, &f.set);
+            let sets = sets(&st, ctx.lang, &f.set);
             Ok(render(
                 &FormPage {
                     action: format!("/units/{}/surveys", unit.code),
@@ -655,7 +655,7 @@ pub async fn edit_page(
 ) -> Result<Response, WebError> {
     let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
     let form = form_of(&c);
-    let sets = sets(&st, &form.set);
+    let sets = sets(&st, ctx.lang, &form.set);
     let errors = if c.status == CampaignStatus::Draft {
         Vec::new()
     } else {
@@ -701,7 +701,7 @@ pub async fn edit(
         ))
         .into_response()),
         Some((status, errors)) => {
-            let sets = sets(&st, &c.set_id);
+            let sets = sets(&st, ctx.lang, &c.set_id);
             Ok(render(
                 &FormPage {
                     action: format!("/units/{}/surveys/{}/edit", c.unit_code, c.code),

@@ -333,17 +333,19 @@ async fn load_page(
     }
     let mut found = ntm_app::workbook::sets_for(&st.app, year, &levels);
     // Sets the unit can be evaluated on (at or below its level), commune sets first.
-    found.retain(|(_, _, l)| *l >= unit.level);
-    found.sort_by(|a, b| (a.2 != Level::Commune, &a.0).cmp(&(b.2 != Level::Commune, &b.0)));
+    found.retain(|s| s.level >= unit.level);
+    found.sort_by(|a, b| {
+        (a.level != Level::Commune, &a.id).cmp(&(b.level != Level::Commune, &b.id))
+    });
     let chosen = set
         .map(str::to_string)
-        .or_else(|| found.first().map(|s| s.0.clone()))
+        .or_else(|| found.first().map(|s| s.id.clone()))
         .unwrap_or_default();
-    let set_ok = found.iter().any(|s| s.0 == chosen);
+    let set_ok = found.iter().any(|s| s.id == chosen);
     let set_title = found
         .iter()
-        .find(|s| s.0 == chosen)
-        .map(|s| s.1.clone())
+        .find(|s| s.id == chosen)
+        .map(|s| lang.pick(&s.title_vi, s.title_en.as_deref()).to_string())
         .unwrap_or_default();
     let q = format!("set={}&year={year}", url_encode(&chosen));
     let mut errors = Vec::new();
@@ -361,11 +363,11 @@ async fn load_page(
         level: level_label(lang, unit.level),
         sets: found
             .iter()
-            .map(|(id, title, level)| SetOption {
-                id: id.clone(),
-                title: title.clone(),
-                level: level_label(lang, *level),
-                selected: *id == chosen,
+            .map(|s| SetOption {
+                id: s.id.clone(),
+                title: lang.pick(&s.title_vi, s.title_en.as_deref()).to_string(),
+                level: level_label(lang, s.level),
+                selected: s.id == chosen,
             })
             .collect(),
         year_value: year.to_string(),

@@ -276,12 +276,21 @@ ntm_testkit::both_backends!(
             "latest year with data"
         );
         assert!(html.contains("<option value=\"xa-ntm-2021-2025\" selected>"));
+        // Set titles in Vietnamese on Vietnamese pages.
+        assert!(html.contains("Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021 - 2025"));
+        assert!(!html.contains("National criteria for new-countryside communes"));
 
         // English.
         let res = server.get(&format!("{URL}&lang=en")).await;
         assert_eq!(res.status_code(), 200);
         let html = text(&res);
         assert!(html.contains("<html lang=\"en\">"));
+        // The sets' English titles (`title_en`), in the picker and the heading.
+        assert!(html.contains(
+            "<h2 id=\"set-title\">National criteria for new-countryside communes, 2021–2025"
+        ));
+        assert!(html.contains("National criteria for advanced new-countryside communes"));
+        assert!(!html.contains(">Bộ tiêu chí"), "{html}");
         assert!(html.contains("Communes by number of criteria met"));
         assert!(html.contains("Download table (Excel)"));
     }

@@ -679,3 +679,28 @@ ntm_testkit::both_backends!(
         );
     }
 );
+
+ntm_testkit::both_backends!(scorecard_set_title_follows_language, |db: Db| async move {
+    let app = app(db).await;
+    let server = logged_in(&app, "xa.chauthanh").await;
+    // 2024: the version amended by QĐ 211, in the heading and the set picker.
+    let vi_title =
+        "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021 - 2025 (sửa đổi theo QĐ 211";
+    let en_title =
+        "National criteria for new-countryside communes, 2021–2025 (as amended by Decision 211";
+    let picked = |t: &str| format!("<option value=\"{SET}\" selected>{t}");
+    let heading = |t: &str| format!("<p class=\"muted\">{t}");
+    let vi = server.get(PAGE).await;
+    assert_eq!(vi.status_code(), 200);
+    let vi = vi.text();
+    assert!(vi.contains(&picked(vi_title)), "{vi}");
+    assert!(vi.contains(&heading(vi_title)));
+    assert!(!vi.contains("National criteria for"));
+    let en = server.get(&format!("{PAGE}&lang=en")).await;
+    assert_eq!(en.status_code(), 200);
+    let en = en.text();
+    assert!(en.contains(&picked(en_title)), "{en}");
+    assert!(en.contains(&heading(en_title)));
+    // Every set in the picker has its English title.
+    assert!(!en.contains(">Bộ tiêu chí"), "{en}");
+});
