@@ -15,12 +15,15 @@ pub mod dossier_pdf;
 pub mod dossiers;
 pub mod error;
 pub mod history;
+pub mod login_throttle;
 pub mod mailer;
 pub mod notifications;
 pub mod plans;
 pub mod procedure_settings;
 pub mod provincial;
 pub mod reports;
+pub mod spreadsheets;
+pub mod survey_phones;
 pub mod surveys;
 pub mod units;
 pub mod users;
@@ -39,9 +42,10 @@ pub struct AppConfig {
     pub data_dir: PathBuf,
     /// Idle lifetime of a login session.
     pub session_ttl: time::Duration,
-    /// Failed logins allowed per account within [`AppConfig::login_window`].
+    /// Login attempts per account within [`AppConfig::login_window`] before each address
+    /// must wait an increasing delay between its attempts (see [`login_throttle`]).
     pub login_max_failures_user: i64,
-    /// Failed logins allowed per client address within the window.
+    /// Login attempts allowed per client address within the window (then refused).
     pub login_max_failures_origin: i64,
     pub login_window: time::Duration,
     /// E-mail copies of notifications through SMTP; `None`: no e-mail is sent.

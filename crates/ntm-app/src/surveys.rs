@@ -5,9 +5,10 @@
 //! tokens per hamlet (shown once, only hashes stored), import paper forms and read live
 //! results. Every such write carries its audit entry into the same transaction.
 //!
-//! Citizens answer without an account ([`answer`]): with a token printed on a slip, or with
-//! a phone number kept only as a salted hash (HMAC-SHA-256 keyed by a server secret from
-//! the settings table, over the campaign id and the number). The database refuses a second
+//! Citizens answer without an account ([`answer`]): with a token printed on a slip, or —
+//! only when the campaign enables it — with a phone number on the household list the
+//! commune imported ([`crate::survey_phones`]), kept only as a salted hash (HMAC-SHA-256
+//! keyed by a server secret from the settings table, over the campaign id and the number). The database refuses a second
 //! answer from the same household key. The public path is lean: in-memory rate limits, one
 //! read of the campaign, then one transaction (token update + answer insert). No audit
 //! entry per answer: the answers table is append-only.
@@ -317,6 +318,8 @@ pub struct PublicCampaign {
     pub closes_at: OffsetDateTime,
     pub phase: Phase,
     pub areas: Vec<Area>,
+    /// Phone answers are enabled (and a household list imported).
+    pub phones: bool,
 }
 
 /// One token handed out (shown once).
@@ -423,6 +426,10 @@ pub enum Refusal {
     PhoneInvalid,
     #[error("this phone number has answered already")]
     PhoneUsed,
+    #[error("this survey takes no answers by phone number")]
+    PhonesOff,
+    #[error("this phone number is not on the list of households of the survey")]
+    PhoneNotListed,
     #[error("choose your hamlet")]
     AreaMissing,
     #[error("too many attempts, try again in {retry_after_secs} s")]
@@ -466,7 +473,12 @@ pub struct PaperCheck {
 
 // ---------------------------------------------------------------- helpers
 
-fn audit(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
+pub(crate) fn audit(
+    actor: &Actor,
+    action: &str,
+    target: &str,
+    detail: serde_json::Value,
+) -> NewAuditEntry {
     NewAuditEntry {
         at: now(),
         actor: actor.audit_name(),
@@ -533,7 +545,7 @@ fn hmac_sha256(key: &[u8], msg: &[&[u8]]) -> [u8; 32] {
     outer.finalize().into()
 }
 
-async fn phone_secret(app: &App) -> Result<String, ntm_store::StoreError> {
+pub(crate) async fn phone_secret(app: &App) -> Result<String, ntm_store::StoreError> {
     if let Some(s) = app.db.get_setting(SECRET_KEY).await? {
         return Ok(s);
     }
@@ -544,7 +556,7 @@ async fn phone_secret(app: &App) -> Result<String, ntm_store::StoreError> {
         .await
 }
 
-fn phone_key(secret: &str, campaign_id: Uuid, phone: &str) -> String {
+pub(crate) fn phone_key(secret: &str, campaign_id: Uuid, phone: &str) -> String {
     let mac = hmac_sha256(
         secret.as_bytes(),
         &[campaign_id.as_bytes(), b":", phone.as_bytes()],
@@ -583,7 +595,7 @@ fn view(r: &SurveyCampaignRecord, unit: &Unit) -> Result<CampaignView, AppError>
 }
 
 /// The campaign and its unit, for an officer allowed to manage it.
-async fn managed(
+pub(crate) async fn managed(
     app: &App,
     actor: &Actor,
     code: &str,
@@ -1280,8 +1292,10 @@ pub async fn paper_template(
 }
 
 /// Reads a filled paper-form file (a problem with the file as a whole is a `file` error).
-pub fn read_paper(bytes: &[u8], file_name: &str) -> Result<Vec<PaperRow>, AppError> {
-    ntm_reports::survey_xlsx::read_paper(bytes, file_name)
+/// Parsed on the bounded pool of [`crate::spreadsheets`].
+pub async fn read_paper(bytes: Vec<u8>, file_name: String) -> Result<Vec<PaperRow>, AppError> {
+    crate::spreadsheets::read_paper(bytes, file_name)
+        .await?
         .map_err(|e| AppError::invalid("file", e.to_string()))
 }
 
@@ -1488,6 +1502,7 @@ pub async fn public_campaign(app: &App, code: &str) -> Result<PublicCampaign, Ap
         closes_at: r.closes_at,
         phase: campaign::phase(status, r.opens_at, r.closes_at, now()),
         areas: areas(app, &r.unit_code).await?,
+        phones: crate::survey_phones::accepting(app, r.id).await?,
     })
 }
 
@@ -1581,19 +1596,18 @@ pub async fn answer(
             Duration::from_secs(600),
         )
         .map_err(limited)?;
-        let area = input.area.as_deref().map(str::trim).unwrap_or_default();
-        if area.is_empty()
-            || !areas(app, &r.unit_code)
-                .await
-                .map_err(|e| Refusal::Internal(e.to_string()))?
-                .iter()
-                .any(|u| u.code == area)
-        {
-            return Err(Refusal::AreaMissing);
+        // Only numbers on the household list the commune imported, and only when the
+        // campaign enables phone answers (`survey_phones`); the list gives the hamlet.
+        let list = app.db.survey_phone_list(r.id).await?;
+        if !list.is_some_and(|l| l.enabled) {
+            return Err(Refusal::PhonesOff);
         }
         let secret = phone_secret(app).await?;
         a.household_key = phone_key(&secret, r.id, &phone);
-        a.hamlet_code = area.to_owned();
+        let Some(hamlet) = app.db.survey_phone_hamlet(r.id, &a.household_key).await? else {
+            return Err(Refusal::PhoneNotListed);
+        };
+        a.hamlet_code = hamlet;
         a.channel = "phone".into();
         if app.db.answer_with_key(&a).await? {
             Ok(())

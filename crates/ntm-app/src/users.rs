@@ -403,18 +403,9 @@ pub async fn login(
 ) -> Result<(String, CurrentUser), AppError> {
     let username = username.trim().to_lowercase();
     let t = now();
-    let since = t - app.config.login_window;
-    let user_key = key_hash("login-user", &username);
-    let origin_key = key_hash("login-origin", origin);
-    let retry = AppError::TooManyRequests {
-        retry_after_secs: app.config.login_window.whole_seconds() as u64,
-    };
-    if app.db.count_login_failures(&user_key, since).await? >= app.config.login_max_failures_user
-        || app.db.count_login_failures(&origin_key, since).await?
-            >= app.config.login_max_failures_origin
-    {
-        return Err(retry);
-    }
+    // Reserved before the password is verified (see `login_throttle`): refused attempts
+    // never reach argon2, and parallel ones are counted one by one.
+    let reserved = crate::login_throttle::reserve(app, &username, origin, t).await?;
     let user = app.db.user_by_username(&username).await?;
     // Verify against a real hash even for unknown users, so timing does not reveal accounts.
     let ok = match &user {
@@ -432,13 +423,10 @@ pub async fn login(
     };
     let user = match user {
         Some(u) if ok && u.active => u,
-        _ => {
-            app.db.record_login_failure(&user_key, t).await?;
-            app.db.record_login_failure(&origin_key, t).await?;
-            return Err(AppError::Unauthorized("wrong username or password".into()));
-        }
+        _ => return Err(AppError::Unauthorized("wrong username or password".into())),
     };
-    app.db.clear_login_failures(&user_key).await?;
+    crate::login_throttle::succeeded(app, &reserved).await?;
+    crate::login_throttle::prune(app, t).await?;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);

@@ -314,7 +314,9 @@ pub async fn import(
     file_name: &str,
     apply_valid: bool,
 ) -> Result<WorkbookImport, AppError> {
-    let mut sheets = ntm_reports::wide::read_wide(bytes, file_name).map_err(report_err)?;
+    let mut sheets = crate::spreadsheets::read_wide(bytes.to_vec(), file_name.to_string())
+        .await?
+        .map_err(report_err)?;
     if sheets.len() > 1 {
         let names: Vec<&str> = sheets.iter().map(|s| s.sheet_name.as_str()).collect();
         return Err(AppError::invalid(
@@ -787,6 +789,9 @@ pub enum FileProblem {
     Empty,
     /// Not a readable spreadsheet or CSV, or not a template (technical detail).
     Unreadable(String),
+    /// Over the spreadsheet limits (`ntm_reports::sheets`): the reader's message, in
+    /// Vietnamese with English in parentheses, naming the sheet, cell and limits.
+    TooLarge(String),
     /// Several template sheets (one set per file).
     SeveralSets(Vec<String>),
     UnknownSet(String),
@@ -816,6 +821,7 @@ impl std::fmt::Display for FileProblem {
             FileProblem::NotSpreadsheet => write!(f, "not an XLSX or CSV file"),
             FileProblem::Empty => write!(f, "the file is empty"),
             FileProblem::Unreadable(m) => write!(f, "cannot read the file: {m}"),
+            FileProblem::TooLarge(m) => write!(f, "{m}"),
             FileProblem::SeveralSets(s) => write!(
                 f,
                 "import one criteria set per file; sheets found: {}",
@@ -1067,8 +1073,14 @@ async fn analyse<'a>(
     if bytes.is_empty() {
         return Err(UploadError::File(FileProblem::Empty));
     }
-    let mut sheets = ntm_reports::wide::read_wide(bytes, file_name)
-        .map_err(|e| UploadError::File(FileProblem::Unreadable(e.to_string())))?;
+    let mut sheets = crate::spreadsheets::read_wide(bytes.to_vec(), file_name.to_string())
+        .await?
+        .map_err(|e| {
+            UploadError::File(match e {
+                ReportError::TooLarge(m) => FileProblem::TooLarge(m),
+                e => FileProblem::Unreadable(e.to_string()),
+            })
+        })?;
     if sheets.len() > 1 {
         return Err(UploadError::File(FileProblem::SeveralSets(
             sheets.iter().map(|s| s.sheet_name.clone()).collect(),

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod authz;
 pub mod criteria;
 pub mod dossier;
+pub mod login_throttle;
 pub mod observation;
 pub mod plans;
 pub mod reports;

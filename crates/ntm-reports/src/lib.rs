@@ -2,14 +2,13 @@
 //! and writing XLSX.
 #![forbid(unsafe_code)]
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::Data;
 use rust_xlsxwriter::{Format, Workbook};
 
 pub mod periodic_xlsx;
 pub mod plans_xlsx;
 pub mod qr;
+pub mod sheets;
 pub mod survey_xlsx;
 pub mod wide;
 
@@ -23,6 +22,9 @@ pub enum ReportError {
     Encoding,
     #[error("the workbook has no sheet")]
     NoSheet,
+    /// Over the limits of [`sheets::Limits`] (declared or actual size, rows, columns, cells).
+    #[error("{0}")]
+    TooLarge(String),
     #[error("cannot write the workbook: {0}")]
     Write(String),
 }
@@ -35,37 +37,26 @@ pub fn is_spreadsheet(file_name: &str) -> bool {
         .any(|e| n.ends_with(e))
 }
 
-/// Reads the first sheet of a spreadsheet, or a CSV file, into rows of cells (text).
+/// Reads the first sheet of a spreadsheet, or a CSV file, into rows of cells (text), within
+/// [`sheets::Limits::UPLOAD`] (see [`sheets`]: sizes are checked before cells are read).
 /// Numbers that are whole are written without a decimal part ("84", not "84.0"), and
-/// codes lose no leading zeros when the cell is text.
+/// codes lose no leading zeros when the cell is text. Rows start at the first used row and
+/// column (spreadsheets: every row as wide as the used columns; CSV: as the line is).
 pub fn read_table(bytes: &[u8], file_name: &str) -> Result<Vec<Vec<String>>, ReportError> {
+    read_table_within(bytes, file_name, &sheets::Limits::UPLOAD)
+}
+
+/// [`read_table`] with other limits (the command line's bulk files).
+pub fn read_table_within(
+    bytes: &[u8],
+    file_name: &str,
+    limits: &sheets::Limits,
+) -> Result<Vec<Vec<String>>, ReportError> {
     if is_spreadsheet(file_name) {
-        let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-            .map_err(|e| ReportError::Spreadsheet(e.to_string()))?;
-        let range = wb
-            .worksheet_range_at(0)
-            .ok_or(ReportError::NoSheet)?
-            .map_err(|e| ReportError::Spreadsheet(e.to_string()))?;
-        Ok(range
-            .rows()
-            .map(|r| r.iter().map(cell_text).collect())
-            .collect())
+        let mut s = sheets::read_sheets(bytes, true, limits)?;
+        Ok(s.pop().map(|s| s.rows).unwrap_or_default())
     } else {
-        let text = std::str::from_utf8(bytes).map_err(|_| ReportError::Encoding)?;
-        let text = text.trim_start_matches('\u{feff}');
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut rows = Vec::new();
-        for (i, rec) in rdr.records().enumerate() {
-            let rec = rec.map_err(|e| ReportError::Csv {
-                line: e.position().map(|p| p.line() as usize).unwrap_or(i + 1),
-                message: e.to_string(),
-            })?;
-            rows.push(rec.iter().map(|c| c.to_string()).collect());
-        }
-        Ok(rows)
+        sheets::read_csv(bytes, limits)
     }
 }
 

@@ -16,12 +16,9 @@
 //! thresholds), and returns every non-empty value cell with its line (the row number as
 //! Excel shows it) and column letter. A `Tên đơn vị`/`name` column is optional.
 
-use std::io::Cursor;
-
-use calamine::{Reader, open_workbook_auto_from_rs};
 use rust_xlsxwriter::{Color, DataValidation, Format, FormatBorder, Workbook, XlsxError};
 
-use crate::{ReportError, cell_text, is_spreadsheet};
+use crate::{ReportError, is_spreadsheet};
 
 /// First cell of the metadata row.
 pub const MARKER: &str = "ntm-observations/1";
@@ -358,17 +355,11 @@ fn read_sheet(
 pub fn read_wide(bytes: &[u8], file_name: &str) -> Result<Vec<WideData>, ReportError> {
     let mut out = Vec::new();
     if is_spreadsheet(file_name) {
-        let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-            .map_err(|e| ReportError::Spreadsheet(e.to_string()))?;
-        for (name, range) in wb.worksheets() {
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            let rows: Vec<Vec<String>> = range
-                .rows()
-                .map(|r| r.iter().map(cell_text).collect())
-                .collect();
+        for sheet in crate::sheets::read_sheets(bytes, false, &crate::sheets::Limits::UPLOAD)? {
+            let (r0, c0) = sheet.start;
             // Rows keep their Excel numbers and columns their letters even when the used
             // range does not start at A1.
-            if let Some(d) = read_sheet(&name, &rows, r0 as usize + 1, c0 as usize)? {
+            if let Some(d) = read_sheet(&sheet.name, &sheet.rows, r0 as usize + 1, c0 as usize)? {
                 out.push(d);
             }
         }

@@ -11,6 +11,7 @@ mod criteria_set_versions;
 mod criteria_sets;
 mod db;
 mod dossiers;
+mod login_throttle;
 mod notifications;
 mod observations;
 mod plans;
@@ -18,6 +19,7 @@ mod reports;
 mod sessions;
 mod settings;
 mod succession;
+mod survey_phones;
 mod surveys;
 mod units;
 mod users;
@@ -35,6 +37,7 @@ pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitS
 pub use plans::{MeasureValueRecord, TaskStatusRecord};
 pub use reports::{ReportClosureRecord, ReportRecord, ReportVersionRecord};
 pub use sessions::SessionRecord;
+pub use survey_phones::SurveyPhoneList;
 pub use surveys::{
     NewSurveyAnswer, SurveyCampaignRecord, SurveyContentCount, SurveyCount, SurveyHouseholds,
     TokenAnswer, TokenCount,

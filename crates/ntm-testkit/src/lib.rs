@@ -241,3 +241,4 @@ mod tests {
         );
     }
 }
+pub mod spreadsheets;

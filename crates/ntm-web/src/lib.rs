@@ -46,6 +46,7 @@ pub mod ctx;
 pub mod error;
 pub mod i18n;
 pub mod middleware;
+mod nul;
 pub mod pages;
 pub mod router;
 
@@ -63,9 +64,15 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// Largest body accepted on file-upload routes (bytes).
     pub upload_limit: usize,
-    /// Take the client address from the first `X-Forwarded-For` entry. Only turn this
-    /// on behind a reverse proxy that sets the header; otherwise clients could forge it.
+    /// Take the client address from `X-Forwarded-For` (see [`WebConfig::trusted_proxies`]).
+    /// Only turn this on behind a reverse proxy that appends to the header; otherwise
+    /// clients could forge it.
     pub trust_forwarded_for: bool,
+    /// Reverse proxies in front of the server, each appending the address it received the
+    /// request from to `X-Forwarded-For` (default 1). The client is the entry this many
+    /// places from the right: entries further left were sent by the client and may be
+    /// forged. With fewer entries than proxies, the leftmost is taken.
+    pub trusted_proxies: usize,
 }
 
 impl Default for WebConfig {
@@ -75,6 +82,7 @@ impl Default for WebConfig {
             body_limit: 2 * 1024 * 1024,
             upload_limit: 20 * 1024 * 1024,
             trust_forwarded_for: false,
+            trusted_proxies: 1,
         }
     }
 }

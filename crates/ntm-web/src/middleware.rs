@@ -64,15 +64,15 @@ fn query_param(query: Option<&str>, name: &str) -> Option<String> {
     })
 }
 
-fn client_addr(req: &Request, trust_forwarded_for: bool) -> String {
-    if trust_forwarded_for {
-        let forwarded = req
+fn client_addr(req: &Request, cfg: &crate::WebConfig) -> String {
+    if cfg.trust_forwarded_for {
+        let values: Vec<&str> = req
             .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse::<IpAddr>().ok());
-        if let Some(ip) = forwarded {
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        if let Some(ip) = forwarded_client(&values, cfg.trusted_proxies) {
             return ip.to_string();
         }
     }
@@ -80,6 +80,25 @@ fn client_addr(req: &Request, trust_forwarded_for: bool) -> String {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// The client address in `X-Forwarded-For` values (several headers count as one list, in
+/// order) behind `proxies` appending proxies: the entry `proxies` places from the right,
+/// never one further left (those come from the client). `None` when there is no entry or
+/// that entry is not an IP address (the peer address is used then).
+pub fn forwarded_client(values: &[&str], proxies: usize) -> Option<IpAddr> {
+    let entries: Vec<&str> = values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    let at = entries.len().checked_sub(proxies.max(1)).unwrap_or(0);
+    let e = entries.get(at)?;
+    // "1.2.3.4:5678" and "[::1]:5678" as some proxies write them.
+    e.parse::<IpAddr>()
+        .ok()
+        .or_else(|| e.parse::<SocketAddr>().ok().map(|s| s.ip()))
 }
 
 /// A cookie header value with our defaults (Path=/, SameSite, Secure when configured).
@@ -335,7 +354,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         .filter(|v| valid_token(v));
     let csrf = cookie_csrf.clone().unwrap_or_else(random_token);
 
-    let origin = client_addr(&req, st.cfg.trust_forwarded_for);
+    let origin = client_addr(&req, &st.cfg);
 
     let mut session = SessionState::None;
     let mut user = None;
@@ -433,20 +452,35 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
     req.extensions_mut().insert(ctx.clone());
     let headers = req.headers().clone();
 
-    let res = if session == SessionState::Expired && path != "/login" {
-        WebError::new(ErrorKind::SessionExpired).into_response()
-    } else if is_unsafe(&method) {
-        let limit = if path.ends_with("/hamlets/import") {
-            st.cfg.upload_limit
-        } else {
-            st.cfg.body_limit
-        };
-        match check_csrf(req, cookie_csrf.as_deref(), limit).await {
-            Ok(req) => next.run(req).await,
-            Err(info) => WebError(info).into_response(),
+    // A NUL character anywhere in the URI or a form/JSON body: 400 here, before any handler
+    // (PostgreSQL cannot store it; it used to end as a 500).
+    let res = match crate::nul::check(req, st.cfg.body_limit).await {
+        Err(info) => WebError(info).into_response(),
+        Ok(req) => {
+            if session == SessionState::Expired && path != "/login" {
+                WebError::new(ErrorKind::SessionExpired).into_response()
+            } else if is_unsafe(&method) {
+                // The CSRF check buffers form bodies to find the `_csrf` field. A signed-in user's
+                // multipart form may be a file upload: buffer it up to the largest upload any route
+                // accepts (each route's own `DefaultBodyLimit` still applies when the handler reads
+                // it). Anonymous clients and plain forms keep the general limit.
+                let multipart = headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+                let limit = if multipart && ctx.user.is_some() {
+                    crate::pages::largest_upload(st.cfg.upload_limit).max(st.cfg.body_limit)
+                } else {
+                    st.cfg.body_limit
+                };
+                match check_csrf(req, cookie_csrf.as_deref(), limit).await {
+                    Ok(req) => next.run(req).await,
+                    Err(info) => WebError(info).into_response(),
+                }
+            } else {
+                next.run(req).await
+            }
         }
-    } else {
-        next.run(req).await
     };
 
     let allow = res.headers().get(header::ALLOW).cloned();

@@ -158,10 +158,15 @@ struct ServeArgs {
     /// Do not apply migrations at start.
     #[arg(long)]
     no_migrate: bool,
-    /// Take the client address (audit log, rate limits) from the first `X-Forwarded-For`
-    /// entry. Only behind a reverse proxy that sets that header itself.
+    /// Take the client address (audit log, rate limits) from `X-Forwarded-For`: the entry
+    /// added by the outermost trusted proxy (see --trusted-proxies). Only behind a reverse
+    /// proxy that appends to that header.
     #[arg(long, env = "NTM_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// How many reverse proxies (each appending to `X-Forwarded-For`) stand in front of
+    /// the server: the client address is that many entries from the right.
+    #[arg(long, env = "NTM_TRUSTED_PROXIES", default_value_t = 1)]
+    trusted_proxies: usize,
 }
 
 #[derive(Subcommand)]
@@ -455,6 +460,7 @@ async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Result<ExitCode>
     let cfg = ntm_web::WebConfig {
         secure_cookies: args.secure_cookies,
         trust_forwarded_for: args.trust_forwarded_for,
+        trusted_proxies: args.trusted_proxies,
         ..ntm_web::WebConfig::default()
     };
     ntm_web::serve(listener, app.clone(), cfg, shutdown_signal()).await?;
@@ -619,8 +625,13 @@ async fn import(common: &Common, cmd: ImportCmd) -> Result<ExitCode> {
         } => {
             let bytes = read_file(&file)?;
             let name = file.to_string_lossy().into_owned();
-            let table =
-                ntm_reports::read_table(&bytes, &name).map_err(|e| anyhow!("{name}: {e}"))?;
+            // A local bulk file: the command line's larger limits.
+            let table = ntm_reports::read_table_within(
+                &bytes,
+                &name,
+                &ntm_reports::sheets::Limits::COMMAND_LINE,
+            )
+            .map_err(|e| anyhow!("{name}: {e}"))?;
             let rows = ntm_app::criteria::parse_observation_rows(table).map_err(app_err)?;
             let r =
                 ntm_app::workbook::import_long(&app, &actor, &set, year, rows, &note, apply_valid)

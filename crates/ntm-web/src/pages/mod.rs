@@ -12,6 +12,7 @@ pub mod plans;
 pub mod reports;
 pub mod scorecard;
 pub mod survey;
+pub mod survey_phones;
 pub mod tree;
 pub mod units;
 pub mod workbook;
@@ -29,6 +30,14 @@ use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::router::AppState;
+
+/// The largest body of any upload route (the CSRF check buffers multipart forms of
+/// signed-in users up to this before the route's own limit applies).
+pub fn largest_upload(upload_limit: usize) -> usize {
+    upload_limit
+        .max(ntm_app::criteria::MAX_EVIDENCE_BYTES + 64 * 1024)
+        .max(ntm_app::dossiers::MAX_DOCUMENT_BYTES + 64 * 1024)
+}
 
 pub fn router(upload_limit: usize) -> Router<AppState> {
     Router::new()
@@ -156,11 +165,27 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         )
         .route(
             "/units/{code}/surveys/{survey}/paper/preview",
-            post(survey::paper_preview),
+            post(survey::paper_preview).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route(
             "/units/{code}/surveys/{survey}/paper/apply",
             post(survey::paper_apply),
+        )
+        .route(
+            "/units/{code}/surveys/{survey}/phones",
+            get(survey_phones::phones_page),
+        )
+        .route(
+            "/units/{code}/surveys/{survey}/phones/preview",
+            post(survey_phones::phones_preview).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/units/{code}/surveys/{survey}/phones/apply",
+            post(survey_phones::phones_apply),
+        )
+        .route(
+            "/units/{code}/surveys/{survey}/phones/enabled",
+            post(survey_phones::phones_enabled),
         )
         .route(
             "/s/{code}",

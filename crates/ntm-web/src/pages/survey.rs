@@ -556,7 +556,7 @@ pub async fn create(
     }
 }
 
-async fn campaign_of_unit(
+pub(crate) async fn campaign_of_unit(
     st: &AppState,
     ctx: &Ctx,
     unit: &str,
@@ -1122,7 +1122,7 @@ pub async fn paper_preview(
             Err(AppError::invalid("file", "chưa chọn tệp (no file)")),
         );
     };
-    let rows = match surveys::read_paper(&bytes, &name) {
+    let rows = match surveys::read_paper(bytes, name.clone()).await {
         Ok(r) => r,
         Err(e) => return import_page(ctx, c, name, &[], Err(e)),
     };
@@ -1241,6 +1241,8 @@ pub struct PublicPage {
     pub token: String,
     pub phone: String,
     pub phone_open: bool,
+    /// The campaign takes answers by phone (numbers on its household list).
+    pub phones: bool,
     pub areas: Vec<AreaOption>,
     pub extra: Vec<ExtraView>,
     pub contents: Vec<ContentView>,
@@ -1273,6 +1275,7 @@ fn public_page(ctx: Ctx, c: Option<&PublicCampaign>) -> PublicPage {
         token: String::new(),
         phone: String::new(),
         phone_open: false,
+        phones: c.is_some_and(|c| c.phones),
         areas: Vec::new(),
         extra: Vec::new(),
         contents: Vec::new(),
@@ -1461,6 +1464,11 @@ pub async fn public_submit(
         Refusal::TokenUsed => (StatusCode::CONFLICT, "survey-pub-token-used"),
         Refusal::PhoneInvalid => (StatusCode::UNPROCESSABLE_ENTITY, "survey-pub-phone-invalid"),
         Refusal::PhoneUsed => (StatusCode::CONFLICT, "survey-pub-phone-used"),
+        Refusal::PhonesOff => (StatusCode::UNPROCESSABLE_ENTITY, "survey-pub-phones-off"),
+        Refusal::PhoneNotListed => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "survey-pub-phone-not-listed",
+        ),
         Refusal::AreaMissing => (StatusCode::UNPROCESSABLE_ENTITY, "survey-pub-area-missing"),
     };
     let c = match surveys::public_campaign(&st.app, &code).await {

@@ -512,6 +512,8 @@ fn report_error_text(lang: Lang, e: &ReportError) -> String {
         ReportError::Csv { line, .. } => lang.t1("import-error-csv", line.to_string()),
         ReportError::NoSheet | ReportError::Spreadsheet(_) => lang.t("import-error-spreadsheet"),
         ReportError::Write(_) => lang.t("error-internal-text"),
+        // Vietnamese first, English in parentheses, with the figures and the limits.
+        ReportError::TooLarge(m) => m.clone(),
     }
 }
 
@@ -550,7 +552,7 @@ pub async fn import_hamlets(
             vec![lang.t("import-error-no-file")],
         );
     };
-    let table = match ntm_reports::read_table(&bytes, &name) {
+    let table = match ntm_app::spreadsheets::read_table(bytes, name).await? {
         Ok(t) => t,
         Err(e) => {
             return fail(

@@ -257,6 +257,7 @@ pub fn file_problem_text(lang: Lang, p: &FileProblem) -> String {
         FileProblem::NotSpreadsheet => lang.t("workbook-error-not-spreadsheet"),
         FileProblem::Empty => lang.t("workbook-error-empty"),
         FileProblem::Unreadable(_) => lang.t("workbook-error-unreadable"),
+        FileProblem::TooLarge(m) => m.clone(),
         FileProblem::SeveralSets(s) => lang.t1("workbook-error-several-sets", s.join(", ")),
         FileProblem::UnknownSet(s) => lang.t1("workbook-error-unknown-set", s.clone()),
         FileProblem::YearOutside { set_id, year } => args(

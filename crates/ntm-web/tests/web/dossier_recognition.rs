@@ -208,6 +208,17 @@ async fn closed_campaign(app: &App, officer: &TestServer, year: i32, satisfied: 
     let hamlet = ntm_app::surveys::areas(app, COMMUNE).await.unwrap()[0]
         .code
         .clone();
+    // Phone answers need the commune's household phone list.
+    let listed: Vec<ntm_app::survey_phones::PhoneRow> = (0..satisfied + not)
+        .map(|i| ntm_app::survey_phones::PhoneRow {
+            row: i + 2,
+            hamlet: hamlet.clone(),
+            phone: format!("09123450{i:02}"),
+        })
+        .collect();
+    ntm_app::survey_phones::apply(app, &ntm_app::Actor::cli(), &code, "sdt.csv", &listed)
+        .await
+        .unwrap();
     let answers = std::iter::repeat_n("satisfied", satisfied)
         .chain(std::iter::repeat_n("not_satisfied", not));
     for (i, a) in answers.enumerate() {

@@ -197,7 +197,28 @@ ntm_testkit::both_backends!(survey_answers_by_token_and_phone, |db: Db| async mo
     )
     .await;
     assert_eq!(res.status_code(), 303);
-    // By phone (hamlet B): once only, whatever the spelling of the number.
+    // By phone: off until the commune imports its household phone list.
+    let res = answer(
+        &citizen,
+        &code,
+        &[
+            ("answer", "satisfied"),
+            ("phone", "0912 345 678"),
+            ("area", &hamlets[1]),
+        ],
+    )
+    .await;
+    assert_eq!(res.status_code(), 422);
+    assert!(res.text().contains("không nhận trả lời bằng số điện thoại"));
+    let listed = [ntm_app::survey_phones::PhoneRow {
+        row: 2,
+        hamlet: hamlets[1].clone(),
+        phone: "0912345678".into(),
+    }];
+    ntm_app::survey_phones::apply(&app, &Actor::cli(), &code, "sdt.csv", &listed)
+        .await
+        .unwrap();
+    // By phone (hamlet B, from the list): once only, whatever the spelling of the number.
     let res = answer(
         &citizen,
         &code,
@@ -227,7 +248,8 @@ ntm_testkit::both_backends!(survey_answers_by_token_and_phone, |db: Db| async mo
         &[("answer", "satisfied"), ("phone", "0912345679")],
     )
     .await;
-    assert_eq!(res.status_code(), 422, "a phone answer needs a hamlet");
+    assert_eq!(res.status_code(), 422, "a number not on the list");
+    assert!(res.text().contains("không có trong danh sách"));
 
     // Results by hamlet.
     let r = surveys::results(&app, &Actor::cli(), &code).await.unwrap();

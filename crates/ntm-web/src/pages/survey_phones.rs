@@ -1,0 +1,218 @@
+//! A campaign's household phone list: status, turning phone answers on or off, importing
+//! the list (preview, then apply). Only numbers on the list may answer by phone.
+
+use askama::Template;
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use ntm_app::AppError;
+use ntm_app::survey_phones::{self, PhoneRow, PhoneStatus};
+use ntm_app::surveys::CampaignView;
+use serde::Deserialize;
+
+use super::render;
+use super::survey::campaign_of_unit;
+use crate::ctx::Ctx;
+use crate::error::{ErrorInfo, WebError, field_error_text};
+use crate::router::AppState;
+
+#[derive(Template)]
+#[template(path = "survey_phones.html")]
+pub struct PhonesPage {
+    pub ctx: Ctx,
+    pub c: CampaignView,
+    pub status: PhoneStatus,
+    pub status_text: String,
+    pub apply_label: String,
+    pub file_name: String,
+    pub message: Option<String>,
+    pub bad: Vec<String>,
+    /// Numbers per hamlet that the preview would store.
+    pub per_hamlet: Vec<(String, usize)>,
+    pub ok_count: usize,
+    /// `row\thamlet\tphone` lines posted back to apply.
+    pub payload: String,
+}
+
+async fn page(st: &AppState, ctx: Ctx, c: CampaignView) -> Result<PhonesPage, WebError> {
+    let status = survey_phones::status(&st.app, &ctx.actor(), &c.code).await?;
+    let key = if status.enabled {
+        "survey-phones-on"
+    } else {
+        "survey-phones-off"
+    };
+    Ok(PhonesPage {
+        status_text: ctx.lang.t_count(key, status.phones),
+        apply_label: String::new(),
+        ctx,
+        c,
+        status,
+        file_name: String::new(),
+        message: None,
+        bad: Vec::new(),
+        per_hamlet: Vec::new(),
+        ok_count: 0,
+        payload: String::new(),
+    })
+}
+
+fn bad_rows(ctx: &Ctx, e: AppError) -> Result<Vec<String>, WebError> {
+    match e {
+        AppError::Validation(errors) => Ok(errors
+            .iter()
+            .map(|f| field_error_text(ctx.lang, f))
+            .collect()),
+        e => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FlashQuery {
+    pub flash: Option<String>,
+}
+
+pub async fn phones_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((unit, code)): Path<(String, String)>,
+    Query(q): Query<FlashQuery>,
+) -> Result<Response, WebError> {
+    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
+    let mut p = page(&st, ctx, c).await?;
+    if q.flash.as_deref() == Some("applied") {
+        p.message = Some(p.ctx.lang.t_count("survey-phones-applied", p.status.phones));
+    }
+    Ok(render(&p, StatusCode::OK))
+}
+
+pub async fn phones_preview(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((unit, code)): Path<(String, String)>,
+    mut mp: Multipart,
+) -> Result<Response, WebError> {
+    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Err(WebError(ErrorInfo::from_status(e.status(), &e.body_text()))),
+        };
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let actor = ctx.actor();
+    let code = c.code.clone();
+    let mut p = page(&st, ctx, c).await?;
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        p.bad = vec![p.ctx.t("survey-phones-no-file")];
+        return Ok(render(&p, StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    p.file_name = name.clone();
+    let rows = match survey_phones::read_list(bytes, name).await {
+        Ok(r) => r,
+        Err(e) => {
+            p.bad = bad_rows(&p.ctx, e)?;
+            return Ok(render(&p, StatusCode::UNPROCESSABLE_ENTITY));
+        }
+    };
+    let check = survey_phones::check(&st.app, &actor, &code, &rows).await?;
+    if !check.errors.is_empty() {
+        p.bad = bad_rows(&p.ctx, AppError::Validation(check.errors))?;
+        p.message = Some(
+            p.ctx
+                .lang
+                .t_count("survey-phones-errors", p.bad.len() as i64),
+        );
+        return Ok(render(&p, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let mut per: std::collections::BTreeMap<String, usize> = Default::default();
+    for hamlet in check.ok.values() {
+        *per.entry(hamlet.clone()).or_default() += 1;
+    }
+    p.per_hamlet = per.into_iter().collect();
+    p.ok_count = check.ok.len();
+    p.apply_label = p.ctx.lang.t_count("survey-phones-apply", p.ok_count as i64);
+    p.message = Some(p.ctx.lang.t_count("survey-phones-ok", p.ok_count as i64));
+    p.payload = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{}\t{}\t{}",
+                r.row,
+                r.hamlet.replace(['\t', '\n'], " "),
+                r.phone.replace(['\t', '\n'], " ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok(render(&p, StatusCode::OK))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ApplyForm {
+    #[serde(default)]
+    pub file_name: String,
+    #[serde(default)]
+    pub rows: String,
+}
+
+pub async fn phones_apply(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((unit, code)): Path<(String, String)>,
+    Form(f): Form<ApplyForm>,
+) -> Result<Response, WebError> {
+    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
+    let rows: Vec<PhoneRow> = f
+        .rows
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let mut p = l.split('\t');
+            let mut next = || p.next().unwrap_or_default().trim().to_owned();
+            PhoneRow {
+                row: next().parse().unwrap_or(0),
+                hamlet: next(),
+                phone: next(),
+            }
+        })
+        .collect();
+    match survey_phones::apply(&st.app, &ctx.actor(), &c.code, &f.file_name, &rows).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/units/{}/surveys/{}/phones?flash=applied",
+            c.unit_code, c.code
+        ))
+        .into_response()),
+        Err(e) => {
+            let mut p = page(&st, ctx, c).await?;
+            p.file_name = f.file_name;
+            p.bad = bad_rows(&p.ctx, e)?;
+            Ok(render(&p, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EnableForm {
+    #[serde(default)]
+    pub enabled: String,
+}
+
+pub async fn phones_enabled(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((unit, code)): Path<(String, String)>,
+    Form(f): Form<EnableForm>,
+) -> Result<Response, WebError> {
+    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
+    survey_phones::set_enabled(&st.app, &ctx.actor(), &c.code, f.enabled == "1").await?;
+    Ok(Redirect::to(&format!("/units/{}/surveys/{}/phones", c.unit_code, c.code)).into_response())
+}
