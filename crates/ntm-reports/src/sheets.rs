@@ -357,17 +357,17 @@ fn scan_ods(bytes: &[u8], l: &Limits) -> Result<(), ReportError> {
         .read_to_string(&mut xml)
         .map_err(unreadable)?;
     let mut reader = quick_xml::Reader::from_str(&xml);
-    let repeats = |e: &quick_xml::events::BytesStart<'_>, attr: &[u8]| -> u64 {
+    let repeats = |e: &quick_xml::events::BytesStart<'_>, attr: &str| -> u64 {
         e.attributes()
             .flatten()
             .find(|a| a.key.as_ref() == attr)
-            .and_then(|a| std::str::from_utf8(&a.value).ok()?.trim().parse().ok())
+            .and_then(|a| a.value.trim().parse().ok())
             .unwrap_or(1)
     };
     // Per table: the row reached, the last used row, the widest used column, the cells;
     // calamine lays a table out densely from its first to its last used cell, so that
     // rectangle is checked too.
-    let (mut row, mut last_used_row, mut first_used_row) = (0u64, None::<u64>, None::<u64>);
+    let (mut row, mut first_used_row) = (0u64, None::<u64>);
     let (mut min_col, mut max_col) = (u64::MAX, 0u64);
     let mut cells: u64 = 0;
     let mut row_repeat = 1u64;
@@ -405,15 +405,14 @@ fn scan_ods(bytes: &[u8], l: &Limits) -> Result<(), ReportError> {
         };
         if let Some(e) = start {
             match e.name().as_ref() {
-                b"table:table" => {
+                "table:table" => {
                     row = 0;
-                    last_used_row = None;
                     first_used_row = None;
                     min_col = u64::MAX;
                     max_col = 0;
                 }
-                b"table:table-row" => {
-                    row_repeat = repeats(&e, b"table:number-rows-repeated");
+                "table:table-row" => {
+                    row_repeat = repeats(&e, "table:number-rows-repeated");
                     col = 0;
                     row_used_cells = 0;
                     row_min_col = u64::MAX;
@@ -422,12 +421,12 @@ fn scan_ods(bytes: &[u8], l: &Limits) -> Result<(), ReportError> {
                         row = row.saturating_add(row_repeat);
                     }
                 }
-                b"table:table-cell" | b"table:covered-table-cell" => {
-                    let n = repeats(&e, b"table:number-columns-repeated");
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let n = repeats(&e, "table:number-columns-repeated");
                     let typed = e
                         .attributes()
                         .flatten()
-                        .any(|a| a.key.as_ref() == b"office:value-type");
+                        .any(|a| a.key.as_ref() == "office:value-type");
                     if empty {
                         if typed {
                             row_used_cells = row_used_cells.saturating_add(n);
@@ -448,11 +447,11 @@ fn scan_ods(bytes: &[u8], l: &Limits) -> Result<(), ReportError> {
             }
         }
         match &ev {
-            Event::Text(t) if in_cell.is_some() && !t.iter().all(u8::is_ascii_whitespace) => {
+            Event::Text(t) if in_cell.is_some() && !t.trim().is_empty() => {
                 cell_used = true;
             }
             Event::End(e) => match e.name().as_ref() {
-                b"table:table-cell" | b"table:covered-table-cell" => {
+                "table:table-cell" | "table:covered-table-cell" => {
                     if let Some(n) = in_cell.take() {
                         if cell_used {
                             row_used_cells = row_used_cells.saturating_add(n);
@@ -462,10 +461,10 @@ fn scan_ods(bytes: &[u8], l: &Limits) -> Result<(), ReportError> {
                         col = col.saturating_add(n);
                     }
                 }
-                b"table:table-row" => {
+                "table:table-row" => {
                     if row_used_cells > 0 {
                         first_used_row.get_or_insert(row);
-                        last_used_row = Some(row.saturating_add(row_repeat.max(1) - 1));
+                        let last_used_row = Some(row.saturating_add(row_repeat.max(1) - 1));
                         cells = cells.saturating_add(row_used_cells.saturating_mul(row_repeat));
                         min_col = min_col.min(row_min_col);
                         max_col = max_col.max(row_max_col);

@@ -64,6 +64,9 @@ fn query_param(query: Option<&str>, name: &str) -> Option<String> {
     })
 }
 
+/// How much of a multipart body the CSRF check parses to find the `_csrf` field.
+const PROBE_BYTES: usize = 64 * 1024;
+
 fn client_addr(req: &Request, cfg: &crate::WebConfig) -> String {
     if cfg.trust_forwarded_for {
         let values: Vec<&str> = req
@@ -235,12 +238,19 @@ async fn check_csrf(
             return Err(e);
         }
     };
+    // Forms put `_csrf` first: a multipart form is probed on its first 64 KB only (a file
+    // after it may be large, and the probe has axum's default 2 MiB limit).
+    let probe_bytes = if is_multipart {
+        bytes.slice(..bytes.len().min(PROBE_BYTES))
+    } else {
+        bytes.clone()
+    };
     let probe = || {
         // A POST: for GET, axum's `Form` would read the query string instead of the body.
         Request::builder()
             .method(Method::POST)
             .header(header::CONTENT_TYPE, content_type.as_str())
-            .body(Body::from(bytes.clone()))
+            .body(Body::from(probe_bytes.clone()))
             .unwrap_or_default()
     };
     let token = if is_form {

@@ -85,10 +85,18 @@ ntm_testkit::both_backends!(
         assert_eq!(login.origin, "203.0.113.7");
 
         // Changing the forged part on every try does not escape the per-address limit.
+        let anon = TestServer::builder().save_cookies().build(router(
+            app.clone(),
+            WebConfig {
+                trust_forwarded_for: true,
+                ..WebConfig::default()
+            },
+        ));
+        let t = token(&anon).await;
         let limit = app.config.login_max_failures_origin as usize;
         let mut statuses = Vec::new();
         for i in 0..=limit {
-            let res = server
+            let res = anon
                 .post("/login")
                 .add_header(
                     "x-forwarded-for",

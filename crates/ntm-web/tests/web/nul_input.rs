@@ -20,7 +20,6 @@ ntm_testkit::both_backends!(a_nul_character_is_a_400_not_a_500, |db: Db| async m
         ])
         .await;
     assert_eq!(res.status_code(), 400, "{}", res.text());
-    assert!(res.text().contains("NUL"));
     // A search in the query string.
     let res = anon.get("/units?q=a%00b").await;
     assert_eq!(res.status_code(), 400);
@@ -33,6 +32,7 @@ ntm_testkit::both_backends!(a_nul_character_is_a_400_not_a_500, |db: Db| async m
         .json(&serde_json::json!({"name": "Ấp\u{0}", "kind": "Ấp"}))
         .await;
     assert_eq!(res.status_code(), 400, "{}", res.text());
+    assert!(res.text().contains("NUL"), "{}", res.text());
     // The server still answers, and "%00" typed as text is not a NUL.
     let res = anon.get("/units?q=%2500").await;
     assert_eq!(res.status_code(), 200);

@@ -115,8 +115,8 @@ ntm_testkit::both_backends!(
     }
 );
 
-/// The parsers run on a bounded pool: many bombs at once are all refused and the process
-/// keeps serving.
+// The parsers run on a bounded pool: many bombs at once are all refused and the process
+// keeps serving.
 ntm_testkit::both_backends!(
     spreadsheet_uploads_in_parallel_are_bounded,
     |db: Db| async move {

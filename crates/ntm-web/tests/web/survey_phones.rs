@@ -73,7 +73,7 @@ ntm_testkit::both_backends!(
         );
         let t = form_token(&page.text());
         let bad = format!(
-            "Mã thôn, ấp,Số điện thoại\n{},0912 000 001\n{},12345\n99999,0912000003\n{},0912-000-001\n",
+            "\"Mã thôn, ấp\",Số điện thoại\n{},0912 000 001\n{},12345\n99999,0912000003\n{},0912-000-001\n",
             hamlets[0], hamlets[0], hamlets[1]
         );
         let res = officer
@@ -96,7 +96,7 @@ ntm_testkit::both_backends!(
         assert!(!html.contains("/phones/apply"));
 
         let good = format!(
-            "Mã thôn, ấp,Số điện thoại\n{},0912 000 001\n{},+84 912 000 002\n",
+            "\"Mã thôn, ấp\",Số điện thoại\n{},0912 000 001\n{},+84 912 000 002\n",
             hamlets[0], hamlets[1]
         );
         let res = officer
