@@ -96,7 +96,7 @@ pub fn forwarded_client(values: &[&str], proxies: usize) -> Option<IpAddr> {
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .collect();
-    let at = entries.len().checked_sub(proxies.max(1)).unwrap_or(0);
+    let at = entries.len().saturating_sub(proxies.max(1));
     let e = entries.get(at)?;
     // "1.2.3.4:5678" and "[::1]:5678" as some proxies write them.
     e.parse::<IpAddr>()

@@ -32,7 +32,10 @@ ntm_testkit::both_backends!(a_5_mb_workbook_passes_the_csrf_check, |db: Db| asyn
     // Through the CSRF check and read: the template has no value filled in, which is what
     // the page says (before the fix: 413 from the CSRF check's 2 MiB buffer).
     assert_eq!(status, 422, "{html}");
-    assert!(html.contains("Tệp chưa có ô số liệu nào được điền"), "{html}");
+    assert!(
+        html.contains("Tệp chưa có ô số liệu nào được điền"),
+        "{html}"
+    );
 
     // Over the documented 20 MB: refused (413), not buffered without end.
     let huge = with_media(tpl.as_bytes().to_vec(), 21 * 1024 * 1024);
