@@ -6,6 +6,7 @@ mod bulk;
 mod criteria_set_versions;
 mod criteria_sets;
 mod dossiers;
+mod hardening;
 mod observations;
 mod plans;
 mod reports;
