@@ -25,10 +25,7 @@ ntm_testkit::both_backends!(throttle_counters_swap_once, |db: Db| async move {
     let (read, v) = db.throttle_get("k").await.unwrap().unwrap();
     assert_eq!(read, c1);
     // Two attempts saw version v: only one update wins.
-    let c2 = Counter {
-        failures: 2,
-        ..c1
-    };
+    let c2 = Counter { failures: 2, ..c1 };
     assert!(db.throttle_swap("k", Some(v), &c2).await.unwrap());
     assert!(!db.throttle_swap("k", Some(v), &c2).await.unwrap());
     let (read, v2) = db.throttle_get("k").await.unwrap().unwrap();
@@ -39,7 +36,12 @@ ntm_testkit::both_backends!(throttle_counters_swap_once, |db: Db| async move {
     db.throttle_clear("k").await.unwrap();
     assert_eq!(db.throttle_get("k").await.unwrap(), None);
     assert!(db.throttle_swap("old", None, &c1).await.unwrap());
-    assert_eq!(db.prune_login_throttle(t0 + Duration::hours(1)).await.unwrap(), 1);
+    assert_eq!(
+        db.prune_login_throttle(t0 + Duration::hours(1))
+            .await
+            .unwrap(),
+        1
+    );
 });
 
 ntm_testkit::both_backends!(survey_phone_lists_replace_and_toggle, |db: Db| async move {
@@ -86,13 +88,23 @@ ntm_testkit::both_backends!(survey_phone_lists_replace_and_toggle, |db: Db| asyn
         ("p:aa".to_string(), "29374-01".to_string()),
         ("p:bb".to_string(), "29374-02".to_string()),
     ];
-    db.replace_survey_phones(c.id, &rows, true, "xa", now, entry("survey.phones_import", "s"))
-        .await
-        .unwrap();
+    db.replace_survey_phones(
+        c.id,
+        &rows,
+        true,
+        "xa",
+        now,
+        entry("survey.phones_import", "s"),
+    )
+    .await
+    .unwrap();
     let l = db.survey_phone_list(c.id).await.unwrap().unwrap();
     assert_eq!((l.enabled, l.phones), (true, 2));
     assert_eq!(
-        db.survey_phone_hamlet(c.id, "p:bb").await.unwrap().as_deref(),
+        db.survey_phone_hamlet(c.id, "p:bb")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("29374-02")
     );
     assert_eq!(db.survey_phone_hamlet(c.id, "p:cc").await.unwrap(), None);
@@ -108,9 +120,16 @@ ntm_testkit::both_backends!(survey_phone_lists_replace_and_toggle, |db: Db| asyn
         ("p:cc".to_string(), "29374-02".to_string()),
     ];
     assert!(
-        db.replace_survey_phones(c.id, &dup, true, "xa", now, entry("survey.phones_import", "s"))
-            .await
-            .is_err()
+        db.replace_survey_phones(
+            c.id,
+            &dup,
+            true,
+            "xa",
+            now,
+            entry("survey.phones_import", "s")
+        )
+        .await
+        .is_err()
     );
     assert_eq!(db.survey_phone_list(c.id).await.unwrap().unwrap().phones, 2);
     db.replace_survey_phones(
