@@ -341,7 +341,7 @@ both_backends!(login_limits_and_session_expiry, |db: Db| async move {
     // Sessions: valid, then expired.
     config.login_max_failures_user = 100;
     config.login_max_failures_origin = 100;
-    config.session_ttl = time::Duration::milliseconds(300);
+    config.session_ttl = time::Duration::milliseconds(1500);
     let app = App::new(db, config);
     let (token, _) = login(&app, "aaa", "mat-khau-123", "10.0.0.9")
         .await
@@ -351,7 +351,7 @@ both_backends!(login_limits_and_session_expiry, |db: Db| async move {
         "aaa"
     );
     assert!(session_user(&app, "not-a-token").await.unwrap().is_none());
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
     assert!(matches!(
         session_user(&app, &token).await,
         Err(AppError::SessionExpired)
