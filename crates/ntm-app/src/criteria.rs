@@ -247,6 +247,9 @@ pub async fn put_observations(
             ),
         ));
     }
+    if let Some(na) = NotApplicable::check(set, &unit) {
+        return Err(AppError::invalid("unit", na.message(set_id, unit_code)));
+    }
     if values.is_empty() {
         return Err(AppError::invalid("values", "no values given"));
     }
@@ -1126,13 +1129,55 @@ pub struct Evaluation {
     /// Set when the unit's province has its own set extending the requested one and that
     /// set was used (see `crate::provincial`); `set` stays the national set requested.
     pub provincial: Option<crate::provincial::ProvincialUse>,
+    /// The unit is of the set's level but not of a kind the set applies to (a phường for the
+    /// xã NTM set): no result, "không áp dụng".
+    pub not_applicable: Option<NotApplicable>,
 }
 
-fn ctx_of(u: &Unit, region: Option<ntm_domain::Region>) -> UnitCtx {
+/// Why a set does not apply to a unit of its level.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotApplicable {
+    /// The unit's kind (Phường, Thị trấn, …).
+    pub unit_kind: String,
+    /// The kinds the set applies to (`applies_to.unit_kinds`).
+    pub applies_to: Vec<String>,
+}
+
+impl NotApplicable {
+    /// `Some` when `set` does not apply to `unit`'s kind.
+    pub fn check(set: &ResolvedSet, unit: &Unit) -> Option<NotApplicable> {
+        (!set.applies_to_kind(&unit.kind)).then(|| NotApplicable {
+            unit_kind: unit.kind.clone(),
+            applies_to: set.applies_to.clone().unwrap_or_default(),
+        })
+    }
+
+    /// "the set applies to Xã; Phường 1 is a Phường", for messages.
+    pub fn message(&self, set_id: &str, unit_code: &str) -> String {
+        format!(
+            "{set_id} applies to {} only; {unit_code} is a {}",
+            self.applies_to.join(", "),
+            self.unit_kind
+        )
+    }
+}
+
+/// The units of `units` the set applies to (its `applies_to` unit kinds): the only ones
+/// counted in roll-ups, shares and denominators.
+pub(crate) fn applicable_units(set: &ResolvedSet, mut units: Vec<Unit>) -> Vec<Unit> {
+    units.retain(|u| set.applies_to_kind(&u.kind));
+    units
+}
+
+pub(crate) fn ctx_of(
+    u: &Unit,
+    region: Option<ntm_domain::Region>,
+    group: Option<ntm_domain::criteria::CommuneGroup>,
+) -> UnitCtx {
     UnitCtx {
         level: u.level,
         region: u.region.or(region),
-        group: None,
+        group,
         disadvantaged: false,
     }
 }
@@ -1188,6 +1233,7 @@ async fn evaluate_units(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
+    let groups = crate::groups::groups_for_evaluation(app, set, units, date).await?;
     let mut out = Vec::with_capacity(units.len());
     let mut obs = Observations::new(set);
     for u in units {
@@ -1207,14 +1253,20 @@ async fn evaluate_units(
             let Ok(child_set) = app.catalog.set_for_year(child_id, year) else {
                 continue;
             };
-            let children = app
-                .db
-                .subtree_on(&u.path, date, Some(child_set.level))
-                .await?;
-            let evals = Box::pin(evaluate_plain(app, child_set, &children, year, region)).await?;
+            let children = applicable_units(
+                child_set,
+                app.db
+                    .subtree_on(&u.path, date, Some(child_set.level))
+                    .await?,
+            );
+            let evals = Box::pin(evaluate_plain(
+                app, child_set, &children, year, date, region,
+            ))
+            .await?;
             obs.supply_children(set, child_id, &ChildTally::from_evals(evals.iter()));
         }
-        let e = evaluate_unit(set, &ctx_of(u, region), &obs, year)
+        let ctx = ctx_of(u, region, groups.get(&u.code).copied());
+        let e = evaluate_unit(set, &ctx, &obs, year)
             .map_err(|e| AppError::invalid("set", e.to_string()))?;
         out.push((e, recs));
     }
@@ -1227,8 +1279,10 @@ async fn evaluate_plain(
     set: &ResolvedSet,
     units: &[Unit],
     year: i32,
+    date: Date,
     region: Option<ntm_domain::Region>,
 ) -> Result<Vec<UnitEvaluation>, AppError> {
+    let groups = crate::groups::groups_for_evaluation(app, set, units, date).await?;
     let ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
     let mut by_unit: HashMap<Uuid, Vec<(String, String)>> = HashMap::new();
     for v in app.db.current_values_of_units(&ids, &set.id, year).await? {
@@ -1245,8 +1299,13 @@ async fn evaluate_plain(
             let _ = obs.set_text(set, &code, &text);
         }
         out.push(
-            evaluate_unit(set, &ctx_of(u, region), &obs, year)
-                .map_err(|e| AppError::invalid("set", e.to_string()))?,
+            evaluate_unit(
+                set,
+                &ctx_of(u, region, groups.get(&u.code).copied()),
+                &obs,
+                year,
+            )
+            .map_err(|e| AppError::invalid("set", e.to_string()))?,
         );
     }
     Ok(out)
@@ -1366,7 +1425,12 @@ pub async fn evaluate(
     let set = provincial.as_ref().map_or(national, |p| &p.set);
     let mut result = None;
     let mut rollup = None;
-    if unit.level == set.level {
+    let not_applicable = (unit.level == set.level)
+        .then(|| NotApplicable::check(set, &unit))
+        .flatten();
+    if not_applicable.is_some() {
+        // "Không áp dụng": no result, no values read.
+    } else if unit.level == set.level {
         let mut v = evaluate_units(
             app,
             set,
@@ -1381,7 +1445,10 @@ pub async fn evaluate(
             result = Some(unit_result(set, &e, &recs, region));
         }
     } else if unit.level < set.level {
-        let children = app.db.subtree_on(&unit.path, date, Some(set.level)).await?;
+        let children = applicable_units(
+            set,
+            app.db.subtree_on(&unit.path, date, Some(set.level)).await?,
+        );
         let evals = evaluate_units(app, set, set_id, &children, year, date, region).await?;
         let mut acc = RollupAcc::new(set);
         for (e, _) in &evals {
@@ -1445,6 +1512,7 @@ pub async fn evaluate(
         result,
         rollup,
         provincial: provincial.map(|p| p.info),
+        not_applicable,
     })
 }
 
@@ -1494,6 +1562,16 @@ pub async fn scorecard(
     year: i32,
 ) -> Result<Scorecard, AppError> {
     let evaluation = evaluate(app, actor, unit_code, set_id, year).await?;
+    if evaluation.not_applicable.is_some() {
+        // "Không áp dụng": nothing to enter or verify for this set.
+        return Ok(Scorecard {
+            evaluation,
+            values: HashMap::new(),
+            files: HashMap::new(),
+            can_enter: false,
+            can_verify: false,
+        });
+    }
     if evaluation.result.is_none() {
         return Err(AppError::invalid(
             "unit",

@@ -221,6 +221,9 @@ pub struct Dashboard {
     pub years: Vec<i32>,
     /// Sets that can be chosen for `year`.
     pub sets: Vec<SetSummary>,
+    /// Communes (code, name) without a commune group when the set's thresholds vary by
+    /// group (2026–2030): their group-dependent thresholds need verification.
+    pub without_group: Vec<(String, String)>,
 }
 
 /// What to show for a unit.
@@ -717,6 +720,13 @@ pub async fn dashboard(
         .map(SetSummary::of)
         .collect();
 
+    let listed: Vec<(String, String)> = rollup
+        .children
+        .iter()
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect();
+    let without_group = crate::groups::without_group(app, &unit, set, year, &listed).await?;
+
     Ok(DashboardTarget::Dashboard(Box::new(Dashboard {
         units_on: evaluation.units_on,
         criteria_total: evaluation.set.criteria,
@@ -732,5 +742,6 @@ pub async fn dashboard(
         trend,
         years,
         sets,
+        without_group,
     })))
 }

@@ -322,6 +322,18 @@ pub async fn create(app: &App, actor: &Actor, input: NewDossier) -> Result<Dossi
             ),
         ));
     }
+    if let Some(na) = crate::criteria::NotApplicable::check(set, &unit) {
+        return Err(AppError::invalid(
+            "set",
+            format!(
+                "bộ tiêu chí không áp dụng cho {} ({}); bộ này chỉ áp dụng cho {} ({})",
+                unit.name,
+                na.unit_kind,
+                na.applies_to.join(", "),
+                na.message(&input.set_id, &unit.code)
+            ),
+        ));
+    }
     let id = Uuid::now_v7();
     let d = Dossier::new(id, &unit.code, input.kind, input.year, date).map_err(workflow)?;
     let procedure = d.procedure().map_err(|e| workflow(e.into()))?;

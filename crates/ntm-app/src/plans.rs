@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::Permission;
-use ntm_domain::criteria::{Observations, ResolvedSet, Status, UnitCtx, evaluate_unit};
+use ntm_domain::criteria::{Observations, ResolvedSet, Status, evaluate_unit};
 use ntm_domain::plans::{
     self, MeasureDef, MeasureKind, Metric, Plan, PlanError, ReportDue, StatusInput, Target,
     TargetStatus, TaskStatus,
@@ -456,7 +456,12 @@ async fn evaluations<'w>(
         let Ok(national) = app.catalog.set_for_year(set_id, year) else {
             return Ok(None);
         };
-        let units = units_of(app, w, scope, national.level, year).await?;
+        // Only the units the set applies to (the xã NTM set: xã, not phường): shares of
+        // "communes meeting" count applicable units only.
+        let units = crate::criteria::applicable_units(
+            national,
+            units_of(app, w, scope, national.level, year).await?,
+        );
         let mut out = Vec::with_capacity(units.len());
         if let Some(first) = units.first() {
             let provincial = crate::provincial::set_for_unit(app, first, set_id, year).await?;
@@ -480,18 +485,20 @@ async fn evaluations<'w>(
                     .or_default()
                     .push((v.indicator_code, v.value_text));
             }
+            let groups = crate::groups::groups_for_evaluation(
+                app,
+                set,
+                &units,
+                crate::criteria::evaluation_date(set, year),
+            )
+            .await?;
             let mut obs = Observations::new(set);
             for u in units {
                 obs.clear();
                 for (code, text) in values.remove(&u.id).unwrap_or_default() {
                     let _ = obs.set_text(set, &code, &text);
                 }
-                let ctx = UnitCtx {
-                    level: u.level,
-                    region: u.region.or(region),
-                    group: None,
-                    disadvantaged: false,
-                };
+                let ctx = crate::criteria::ctx_of(&u, region, groups.get(&u.code).copied());
                 let e = evaluate_unit(set, &ctx, &obs, year)
                     .map_err(|e| AppError::invalid("set", e.to_string()))?;
                 let mut m: HashMap<String, (bool, bool, bool)> = set

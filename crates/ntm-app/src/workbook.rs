@@ -64,9 +64,15 @@ async fn units_of(
         .ok_or_else(|| AppError::NotFound(format!("unit {unit_code} on {date}")))?;
     require_on_unit(app, actor, p, &unit).await?;
     let units = if unit.level == set.level {
+        if let Some(na) = crate::criteria::NotApplicable::check(set, &unit) {
+            return Err(AppError::invalid("unit", na.message(&set.id, unit_code)));
+        }
         vec![unit.clone()]
     } else if unit.level < set.level {
-        app.db.subtree_on(&unit.path, date, Some(set.level)).await?
+        crate::criteria::applicable_units(
+            set,
+            app.db.subtree_on(&unit.path, date, Some(set.level)).await?,
+        )
     } else {
         return Err(AppError::invalid(
             "unit",

@@ -180,8 +180,14 @@ impl Dataset {
             d_index.insert(r.code.clone(), districts.len());
             districts.push((r.code.clone(), p));
         }
+        // Only the communes the set applies to (`applies_to`: xã, not phường or thị trấn),
+        // as the product counts them.
+        let applies = set_for(catalog, *YEARS.start())?;
         let mut communes = Vec::new();
-        for r in rows.iter().filter(|r| r.level == Level::Commune) {
+        for r in rows
+            .iter()
+            .filter(|r| r.level == Level::Commune && applies.applies_to_kind(&r.kind))
+        {
             let d = r
                 .parent_code
                 .as_ref()
@@ -340,7 +346,9 @@ mod tests {
         let ds = Dataset::generate(&cat).expect("dataset");
         assert_eq!(ds.provinces.len(), 63);
         assert_eq!(ds.districts.len(), 705);
-        assert_eq!(ds.communes.len(), 10_598);
+        // The 2023 list has 10,598 communes: 8,207 xã, 1,771 phường, 620 thị trấn; the xã
+        // NTM set applies to the xã.
+        assert_eq!(ds.communes.len(), 8_207);
         assert!(ds.communes.iter().all(|c| c.region.is_some()));
         let set = set_for(&cat, 2023).expect("set");
         assert!(ds.values[2].iter().all(|v| v.len() == set.indicators.len()));
@@ -348,12 +356,12 @@ mod tests {
         let evals = evaluate_all(set, &ds.contexts(), &obs, 2023);
         assert_eq!(evals.len(), ds.communes.len());
         let r = rollups(&ds, set, &evals);
-        assert_eq!(r.country.0.units, 10_598);
+        assert_eq!(r.country.0.units, 8_207);
         let sum: u32 = r.provinces.iter().map(|(p, _)| p.units).sum();
-        assert_eq!(sum, 10_598);
+        assert_eq!(sum, 8_207);
         let meeting: u32 = r.districts.iter().map(|(_, m)| m).sum();
         assert_eq!(meeting, r.country.1);
-        assert!(r.country.1 > 0 && r.country.1 < 10_598);
+        assert!(r.country.1 > 0 && r.country.1 < 8_207);
         assert_eq!(r.closest.len(), 50);
         let again = Dataset::generate(&cat).expect("dataset");
         assert!(ds.values == again.values);

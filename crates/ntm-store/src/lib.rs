@@ -7,6 +7,7 @@
 
 mod audit;
 mod bulk;
+mod commune_groups;
 mod criteria_set_versions;
 mod criteria_sets;
 mod db;
@@ -25,6 +26,7 @@ mod units;
 mod users;
 mod values;
 
+pub use commune_groups::CommuneGroupRecord;
 pub use criteria_set_versions::{
     CriteriaSetVersion, DraftChange, DraftUpdate, NATIONAL_SCOPE, Publish, STATUS_DRAFT,
     STATUS_PUBLISHED,

@@ -55,6 +55,8 @@ pub struct ScopeUnit {
     pub href: String,
     /// Communes and hamlets have a scorecard; units above them a dashboard.
     pub has_scorecard: bool,
+    /// A province (its officers assign commune groups).
+    pub is_province: bool,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -95,6 +97,11 @@ impl Ctx {
 
     pub fn int(&self, n: i64) -> String {
         self.lang.int(n)
+    }
+
+    /// A message with a count (`$count` formatted, `$n` for plurals).
+    pub fn t_count(&self, key: &str, n: usize) -> String {
+        self.lang.t_count(key, n as i64)
     }
 
     pub fn date(&self, d: Date) -> String {

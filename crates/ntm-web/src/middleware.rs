@@ -437,6 +437,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                         name: x.name.clone(),
                         href: crate::pages::unit_href(x, today, today),
                         has_scorecard: x.level >= ntm_domain::units::Level::Commune,
+                        is_province: x.level == ntm_domain::units::Level::Province,
                     })
                     .collect();
             }

@@ -40,13 +40,14 @@ both_backends!(plan_progress_of_the_demo_sample, |db: Db| async move {
     // The smart pilot count has no sample value: no data, never "off track".
     assert_eq!(t("4").status, TargetStatus::NoData);
     assert_eq!(t("4").actual_display, "—");
-    // Indicator 8.4: confirmed share first, provisional beside it, over the 106 communes.
+    // Indicator 8.4: confirmed share first, provisional beside it, over the 85 xã (the set
+    // applies to xã: the 21 phường and thị trấn are not in the denominator).
     let s = t("1b-8.4");
     let l = &s.per_level[0];
-    assert_eq!(l.units, 106);
+    assert_eq!(l.units, 85);
     assert!(l.tentative.is_some() && l.no_known_shortfall.is_some());
     assert!(l.no_known_shortfall >= l.actual);
-    assert_eq!(s.units.len(), 106);
+    assert_eq!(s.units.len(), 85);
     // Two levels: one figure per level.
     assert_eq!(t("3").per_level.len(), 2);
     assert_eq!(t("1d").agency_cite.as_deref(), Some("V.1.đ"));

@@ -31,8 +31,10 @@ both_backends!(
                 panic!("a province has a dashboard");
             };
             let r = &d.rollup;
-            // Every commune-level unit (xã, phường, thị trấn); the sample covers the 85 xã.
-            assert_eq!(r.units, 106, "{year}");
+            // The set applies to xã only (`applies_to`): the 85 xã of the province, not its
+            // 106 commune-level units (21 phường and thị trấn are not counted).
+            assert_eq!(r.units, 85, "{year}");
+            assert_eq!(r.children.len(), 85, "{year}");
             assert_eq!(
                 (d.tally.no_known_shortfall, r.no_known_shortfall),
                 (published, published),
@@ -52,7 +54,7 @@ both_backends!(
                     .iter()
                     .map(|b| b.count)
                     .sum::<u32>(),
-                106
+                85
             );
             assert_eq!(
                 r.buckets_no_known_shortfall[0].count, published,

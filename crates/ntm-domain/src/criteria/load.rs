@@ -176,6 +176,7 @@ const TOP_KEYS: &[&str] = &[
     "changes_status",
     "completeness",
     "evidence_required",
+    "applies_to",
     "prerequisites",
     "prerequisites_note",
     "replaces",
@@ -336,6 +337,9 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
         }
     };
     let evidence_required = o.opt_bool(cx, "evidence_required");
+    let applies_to = o
+        .opt("applies_to")
+        .and_then(|v| parse_applies_to(cx, v, level));
     let prerequisites = o.str_list(cx, "prerequisites");
     let prerequisites_line = o.key_line("prerequisites");
     for p in &prerequisites {
@@ -643,6 +647,7 @@ fn parse_set_doc(cx: &mut Cx<'_>, doc: &Node<'_>) -> Option<CriteriaSet> {
         changes_status,
         completeness: completeness?,
         evidence_required,
+        applies_to,
         prerequisites,
         prerequisites_line,
         legal_basis,
@@ -718,6 +723,63 @@ pub(crate) fn year_or_date(
         );
     }
     d
+}
+
+/// `applies_to: {unit_kinds: [Xã, ...]}`: official unit kinds of the set's level
+/// (`snapshot::allowed_kinds`), spelt as in the unit lists, at least one, no repeats.
+fn parse_applies_to(cx: &mut Cx<'_>, v: &Node<'_>, level: Option<Level>) -> Option<Vec<String>> {
+    let ao = obj(cx, v, "applies_to", &["unit_kinds", "note"])?;
+    let _ = ao.opt_str(cx, "note");
+    let field = ao.field("unit_kinds");
+    if ao.opt("unit_kinds").is_none() {
+        cx.err(
+            ao.line,
+            &field,
+            "missing required field (a list of unit kinds, e.g. [Xã])",
+        );
+        return None;
+    }
+    let l = ao.key_line("unit_kinds");
+    let kinds = ao.str_list(cx, "unit_kinds");
+    if kinds.is_empty() {
+        cx.err(
+            l,
+            &field,
+            "lists no unit kind: leave `applies_to` out for every unit of the level",
+        );
+        return None;
+    }
+    let mut ok = true;
+    let mut out: Vec<String> = Vec::with_capacity(kinds.len());
+    for (i, k) in kinds.iter().enumerate() {
+        if let Some(level) = level {
+            let allowed = crate::snapshot::allowed_kinds(level);
+            if !allowed.contains(&k.as_str()) {
+                cx.err(
+                    l,
+                    &format!("{field}[{i}]"),
+                    format!(
+                        "{} for a {} set",
+                        unknown_msg("unit kind", k, allowed),
+                        level.as_str()
+                    ),
+                );
+                ok = false;
+                continue;
+            }
+        }
+        if out.contains(k) {
+            cx.err(
+                l,
+                &format!("{field}[{i}]"),
+                format!("`{k}` is listed twice"),
+            );
+            ok = false;
+            continue;
+        }
+        out.push(k.clone());
+    }
+    (ok && level.is_some()).then_some(out)
 }
 
 fn parse_extends(cx: &mut Cx<'_>, v: &Node<'_>) -> Option<ExtendsRef> {

@@ -563,6 +563,10 @@ pub struct CriteriaSet {
     /// Default for the set's indicators: values need evidence (a note or a file) before
     /// they are submitted. `None`: not said (an amending or extending file inherits).
     pub evidence_required: Option<bool>,
+    /// `applies_to.unit_kinds`: the unit kinds (official `kind` strings: Xã, Phường, …) the
+    /// set applies to. `None`: not said (all units of the level; an amending or extending
+    /// file inherits its base's).
+    pub applies_to: Option<Vec<String>>,
     pub prerequisites: Vec<String>,
     pub prerequisites_line: usize,
     pub legal_basis: Vec<LegalBasis>,

@@ -34,6 +34,9 @@ pub struct ResolvedSet {
     /// Values need evidence (a note or a file) before they are submitted, unless an
     /// indicator says otherwise (see [`ResolvedSet::requires_evidence`]).
     pub evidence_required: bool,
+    /// Unit kinds the set applies to (`applies_to.unit_kinds`, inherited along amendments
+    /// and `extends`); `None`: every unit of the level. See [`ResolvedSet::applies_to_kind`].
+    pub applies_to: Option<Vec<String>>,
     /// Some amendment in force for this version was not (fully) retrieved.
     pub amendment_pending: bool,
     /// `(id, version)` of the set this one extends.
@@ -114,6 +117,22 @@ impl ResolvedSet {
     pub fn requires_evidence(&self, idx: usize) -> bool {
         let ind = &self.indicators[idx];
         ind.derived.is_none() && ind.evidence_required.unwrap_or(self.evidence_required)
+    }
+
+    /// Whether the set applies to a unit of this `kind` (the official kind string: Xã,
+    /// Phường, …): true when the set declares no `applies_to` (every unit of its level).
+    pub fn applies_to_kind(&self, kind: &str) -> bool {
+        self.applies_to
+            .as_ref()
+            .is_none_or(|kinds| kinds.iter().any(|k| k == kind))
+    }
+
+    /// Whether some indicator's threshold differs by commune group (`by_group` entries): the
+    /// unit's group is then needed to evaluate it.
+    pub fn varies_by_group(&self) -> bool {
+        self.indicators
+            .iter()
+            .any(|i| matches!(&i.by_group, super::model::Varying::Known(m) if !m.is_empty()))
     }
 
     /// Criterion index of an indicator (None for a precondition).
@@ -271,6 +290,7 @@ struct Built {
     valid_to: Option<Date>,
     extends: Option<(String, String)>,
     evidence_required: bool,
+    applies_to: Option<Vec<String>>,
 }
 
 #[derive(Clone)]
@@ -512,6 +532,7 @@ fn build(
             valid_to: s.valid_to,
             extends: None,
             evidence_required: s.evidence_required.unwrap_or(false),
+            applies_to: s.applies_to.clone(),
         }))
     };
     states[i] = State::Done(out.clone());
@@ -559,6 +580,9 @@ fn inherit(
     }
     if let Some(e) = s.evidence_required {
         b.evidence_required = e;
+    }
+    if s.applies_to.is_some() {
+        b.applies_to = s.applies_to.clone();
     }
     b.legal_basis.extend(s.legal_basis.iter().cloned());
     b.special_rules.extend(s.special_rules.iter().cloned());
@@ -972,6 +996,7 @@ fn compile(s: &CriteriaSet, b: &Built, _errors: &mut [SetError]) -> ResolvedSet 
         in_force_until: b.valid_to,
         completeness: s.completeness,
         evidence_required: b.evidence_required,
+        applies_to: b.applies_to.clone(),
         amendment_pending: b.amendment_pending,
         extends: b.extends.clone(),
         amends: s.amends.clone(),

@@ -1881,3 +1881,88 @@ fn evidence_required_at_set_level_with_indicator_overrides() {
             .evidence_required
     );
 }
+
+// ------------------------------------------------------------------ applies_to
+
+#[test]
+fn applies_to_unit_kinds_parse_validate_and_inherit() {
+    let with = MINI.replace(
+        "completeness: complete\n",
+        "completeness: complete\napplies_to: {unit_kinds: [Xã, Đặc khu]}\n",
+    );
+    let cat = resolve_texts(&[("mini.yaml", &with)]).expect("loads");
+    let s = cat.set_for_year("mini", 2023).expect("in force");
+    assert_eq!(
+        s.applies_to.as_deref(),
+        Some(&["Xã".to_string(), "Đặc khu".to_string()][..])
+    );
+    assert!(s.applies_to_kind("Xã") && s.applies_to_kind("Đặc khu"));
+    assert!(!s.applies_to_kind("Phường") && !s.applies_to_kind("Thị trấn"));
+    // Undeclared: every unit of the level.
+    let plain = mini();
+    let p = plain.set_for_year("mini", 2023).expect("in force");
+    assert!(p.applies_to.is_none() && p.applies_to_kind("Phường"));
+    // An amendment inherits it.
+    let cat = resolve_texts(&[("mini.yaml", &with), ("mini@2.yaml", AMENDED)]).expect("loads");
+    let a = cat.set_for_year("mini", 2024).expect("amended");
+    assert!(a.applies_to_kind("Xã") && !a.applies_to_kind("Phường"));
+
+    // Errors carry the file, the line and the field.
+    let bad = MINI.replace(
+        "completeness: complete\n",
+        "completeness: complete\napplies_to: {unit_kinds: [Xa, Huyện]}\n",
+    );
+    let e = errors_of("bad.yaml", &bad);
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert!(
+        e[0].starts_with(
+            "bad.yaml:10: applies_to.unit_kinds[0]: unknown unit kind `Xa` (did you mean `Xã`?)"
+        ),
+        "{e:?}"
+    );
+    assert!(
+        e[1].contains("applies_to.unit_kinds[1]: unknown unit kind `Huyện`")
+            && e[1].contains("for a commune set"),
+        "{e:?}"
+    );
+    for (text, want) in [
+        ("applies_to: {unit_kinds: []}\n", "lists no unit kind"),
+        (
+            "applies_to: {}\n",
+            "applies_to.unit_kinds: missing required field",
+        ),
+        (
+            "applies_to: {unit_kind: [Xã]}\n",
+            "unknown field `unit_kind` (did you mean `unit_kinds`?)",
+        ),
+        (
+            "applies_to: {unit_kinds: [Xã, Xã]}\n",
+            "`Xã` is listed twice",
+        ),
+    ] {
+        let t = MINI.replace(
+            "completeness: complete\n",
+            &format!("completeness: complete\n{text}"),
+        );
+        let e = errors_of("bad.yaml", &t);
+        assert!(e.iter().any(|m| m.contains(want)), "{text}: {e:?}");
+    }
+
+    // The national commune NTM sets shipped apply to xã only.
+    let real = catalog();
+    for (id, year) in [
+        ("xa-ntm-2021-2025", 2023),
+        ("xa-ntm-2021-2025", 2024),
+        ("xa-ntm-nang-cao-2021-2025", 2024),
+        ("xa-ntm-kieu-mau-2021-2025", 2024),
+        ("xa-ntm-2026-2030", 2026),
+        ("xa-ntm-hien-dai-2026-2030", 2026),
+    ] {
+        let s = real.set_for_year(id, year).expect("set");
+        assert_eq!(
+            s.applies_to.as_deref(),
+            Some(&["Xã".to_string()][..]),
+            "{id} {year}"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 mod audit;
 mod bulk;
+mod commune_groups;
 mod criteria_set_versions;
 mod criteria_sets;
 mod dossiers;

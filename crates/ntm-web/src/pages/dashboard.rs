@@ -306,6 +306,10 @@ pub struct DashboardPage {
     pub overdue_dossiers: Vec<crate::pages::dossiers::DossierRow>,
     /// Units merged into this one ("Trước sáp nhập"), with links to their pages.
     pub history: Vec<crate::pages::history::HistoryItem>,
+    /// Communes (code, name) without a commune group, for a set varying by group.
+    pub without_group: Vec<(String, String)>,
+    /// The page where the province assigns groups.
+    pub groups_href: String,
 }
 
 impl DashboardPage {
@@ -708,6 +712,8 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
     DashboardPage {
         overdue_dossiers: Vec::new(),
         history: Vec::new(),
+        without_group: std::mem::take(&mut d.without_group),
+        groups_href: format!("/units/{}/groups", d.unit.province_code),
         code: d.unit.code.clone(),
         name: d.unit.name.clone(),
         level: level_label(lang, d.unit.level),

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod dossier_pdf;
 pub mod dossiers;
+pub mod groups;
 pub mod history;
 pub mod home;
 pub mod plans;
@@ -94,6 +95,16 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             post(workbook::preview).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/units/{code}/workbook/apply", post(workbook::apply))
+        .route(
+            "/units/{code}/groups",
+            get(groups::page).post(groups::assign),
+        )
+        .route("/units/{code}/groups/template.xlsx", get(groups::template))
+        .route(
+            "/units/{code}/groups/upload",
+            post(groups::upload).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/units/{code}/groups/apply", post(groups::apply))
         .route("/units/{code}/plans", get(plans::list))
         .route("/plans/{id}", get(plans::page))
         .route("/plans/{id}/plan.xlsx", get(plans::xlsx))

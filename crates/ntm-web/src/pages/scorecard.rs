@@ -515,6 +515,9 @@ async fn build_page(
         Err(e) => return Err(e.into()),
     };
     let e = &sc.evaluation;
+    if let Some(na) = &e.not_applicable {
+        return Ok(not_applicable_page(st, ctx, code, set_id, year, e, na));
+    }
     let Some(result) = e.result.as_ref() else {
         return Err(WebError::internal("scorecard without a unit result"));
     };
@@ -659,6 +662,68 @@ async fn build_page(
         oob: false,
         ctx: ctx.clone(),
     })
+}
+
+/// The scorecard of a unit the set does not apply to (a phường for the xã NTM set):
+/// "không áp dụng", with why, and nothing to enter.
+fn not_applicable_page(
+    st: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    set_id: &str,
+    year: i32,
+    e: &ntm_app::criteria::Evaluation,
+    na: &ntm_app::criteria::NotApplicable,
+) -> ScorecardPage {
+    let lang = ctx.lang;
+    let sets = ntm_app::criteria::sets_for_level(&st.app, e.unit_level, year)
+        .into_iter()
+        .map(|s| SetOption {
+            selected: s.id == set_id,
+            id: s.id,
+            title: s.title_vi,
+        })
+        .collect();
+    ScorecardPage {
+        code: code.to_string(),
+        unit_name: e.unit_name.clone(),
+        level: level_label(lang, e.unit_level),
+        set_id: set_id.to_string(),
+        set_title: e.set.title_vi.clone(),
+        year,
+        sets,
+        years: vec![year],
+        result: Light {
+            class: "miss",
+            icon: "∅",
+            label: lang.t("groups-not-applicable"),
+        },
+        summary: lang.t_args(
+            "groups-not-applicable-why",
+            &[
+                ("kinds", na.applies_to.join(", ").into()),
+                ("kind", na.unit_kind.clone().into()),
+            ],
+        ),
+        tentative: false,
+        incomplete: false,
+        amendment_pending: false,
+        preconditions: Vec::new(),
+        criteria: Vec::new(),
+        review_counts: String::new(),
+        can_enter: false,
+        can_verify: false,
+        can_submit: false,
+        has_submitted: false,
+        flash: None,
+        action_errors: Vec::new(),
+        return_open: false,
+        comment_input: String::new(),
+        max_upload: String::new(),
+        unit_href: format!("/units/{code}"),
+        oob: false,
+        ctx: ctx.clone(),
+    }
 }
 
 /// The dashboard of a unit above the set's level.

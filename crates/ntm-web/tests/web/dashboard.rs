@@ -632,20 +632,40 @@ ntm_testkit::both_backends!(
             let html = text(&res);
             let e = eval(&app, "84", year).await;
             let r = e.rollup.as_ref().expect("roll-up");
-            // Published: 85 xã NTM of 85 (2024 carries 2023 forward); 106 commune-level units.
-            assert_eq!((r.units, r.no_known_shortfall), (106, 85), "{year}");
+            // Published: 85 xã NTM of 85 (2024 carries 2023 forward). The set applies to xã
+            // only: the province's 21 phường and thị trấn (106 commune-level units in all)
+            // are not in the denominator.
+            assert_eq!((r.units, r.no_known_shortfall), (85, 85), "{year}");
             assert!(
-                html.contains("<span id=\"dash-no-shortfall\">85</span> / 106"),
+                html.contains("<span id=\"dash-no-shortfall\">85</span> / 85"),
                 "{year}"
             );
             // The confirmed figure stays what the engine can confirm, shown first.
             assert!(
-                html.contains(&format!("<dd>{} / 106 <small>", r.met)),
+                html.contains(&format!("<dd>{} / 85 <small>", r.met)),
                 "{year}"
             );
             assert!(html.contains(
-                "Không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng): <strong>85</strong> / 106"
+                "Không phát hiện chỉ tiêu chưa đạt (chờ xác nhận ngưỡng): <strong>85</strong> / 85"
             ));
+            // No phường in the commune table.
+            assert!(!html.contains("Phường 1<"), "{year}");
         }
+        // The scorecard of a phường of Trà Vinh: "không áp dụng", with why, nothing to enter.
+        let res = server
+            .get("/units/29239/scorecard?set=xa-ntm-2021-2025&year=2023")
+            .await;
+        assert_eq!(res.status_code(), 200, "{}", res.text());
+        let html = res.text();
+        assert!(html.contains("Không áp dụng"), "{html}");
+        assert!(
+            html.contains("Bộ tiêu chí này chỉ áp dụng cho Xã; đơn vị này là Phường"),
+            "{html}"
+        );
+        assert!(!html.contains("Cần xác minh</span>"), "no indicator rows");
+        let res = server
+            .get("/units/29239/scorecard?set=xa-ntm-2021-2025&year=2023&lang=en")
+            .await;
+        assert!(res.text().contains("This set applies to Xã only"));
     }
 );

@@ -8,18 +8,22 @@ use ntm_app::{Actor, App, AppConfig, Db};
 use ntm_web::{WebConfig, router};
 use time::macros::date;
 
-/// 7 May 2023: two provinces, two districts of Trà Vinh, seven communes.
+/// 7 May 2023: two provinces, two districts of Trà Vinh, seven communes. The two thị trấn
+/// of the official list (29266, 29374) are typed `Xã` here, on purpose: the xã NTM sets
+/// apply to xã only (`applies_to`), and the tests of this fixture evaluate every commune.
+/// Units the sets do not apply to are tested on the official list (`dashboard.rs`,
+/// `groups.rs`: `demo::import_reference_units`).
 pub const UNITS_2023: &str = "\
 code,name,level,kind,parent_code
 84,Tỉnh Trà Vinh,province,Tỉnh,
 86,Tỉnh Vĩnh Long,province,Tỉnh,
 844,Huyện Càng Long,district,Huyện,84
 847,Huyện Châu Thành,district,Huyện,84
-29266,Thị trấn Càng Long,commune,Thị trấn,844
+29266,Thị trấn Càng Long,commune,Xã,844
 29269,Xã Mỹ Cẩm,commune,Xã,844
 29278,Xã Huyền Hội,commune,Xã,844
 29281,Xã Tân An,commune,Xã,844
-29374,Thị trấn Châu Thành,commune,Thị trấn,847
+29374,Thị trấn Châu Thành,commune,Xã,847
 29377,Xã Đa Lộc,commune,Xã,847
 29410,Xã Hòa Minh,commune,Xã,847
 ";

@@ -13,6 +13,7 @@ mod dossier_pdf;
 mod dossier_recognition;
 mod dossiers;
 mod forwarded;
+mod groups;
 mod hamlets;
 mod helpers;
 mod i18n;
