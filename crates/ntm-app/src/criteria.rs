@@ -1525,6 +1525,9 @@ pub async fn gaps(
     year: i32,
 ) -> Result<Vec<IndicatorView>, AppError> {
     let e = evaluate(app, actor, unit_code, set_id, year).await?;
+    if let Some(na) = &e.not_applicable {
+        return Err(AppError::invalid("unit", na.message(set_id, unit_code)));
+    }
     let Some(r) = e.result else {
         return Err(AppError::invalid(
             "unit",

@@ -82,11 +82,13 @@ both_backends!(
         assert_eq!(r.units, 85, "the denominator is the province's xã");
         assert_eq!(r.children.len(), 85);
         assert!(r.children.iter().all(|c| !c.name.starts_with("Phường")));
-        // The district of TP Trà Vinh (842) has only phường: nothing to count.
+        // TP Trà Vinh (842): nine phường and one xã; only the xã is counted.
         let e = evaluate(&app, &cli, "842", "xa-ntm-2021-2025", 2023)
             .await
             .expect("roll-up");
-        assert_eq!(e.rollup.expect("roll-up").units, 0);
+        let r = e.rollup.expect("roll-up");
+        assert_eq!(r.units, 1);
+        assert_eq!(r.children[0].code, "29263");
 
         // A phường (29239, Phường 1, TP Trà Vinh): not applicable, with why.
         let e = evaluate(&app, &cli, "29239", "xa-ntm-2021-2025", 2023)

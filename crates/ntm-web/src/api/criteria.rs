@@ -238,6 +238,9 @@ pub struct EvaluationDto {
     pub rollup: Option<RollupDto>,
     /// When the unit's province has its own set extending the one requested, and it was used.
     pub provincial: Option<crate::api::provincial::ProvincialUseDto>,
+    /// When the set does not apply to the unit's kind (a phường for a xã set): the kinds it
+    /// applies to; `result` is then absent ("không áp dụng").
+    pub not_applicable_applies_to: Option<Vec<String>>,
 }
 
 impl From<&Evaluation> for EvaluationDto {
@@ -319,6 +322,7 @@ impl From<&Evaluation> for EvaluationDto {
                 .provincial
                 .as_ref()
                 .map(crate::api::provincial::ProvincialUseDto::from),
+            not_applicable_applies_to: e.not_applicable.as_ref().map(|n| n.applies_to.clone()),
         }
     }
 }
