@@ -32,7 +32,7 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
     );
     reference(&app).await;
     assert!(list_sets(&app).iter().any(|s| s.id == SET));
-    let commune = user(&app, "xa.ct", "commune_officer@29374").await;
+    let commune = user(&app, "xa.ct", "commune_officer@29386").await;
     let other = user(&app, "xa.khac", "commune_officer@00004").await;
     let viewer = user(&app, "xem", "viewer").await;
     let anon = Actor::Anonymous {
@@ -48,7 +48,7 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
                 note: "biên bản".into(),
                 source: ObsSource::Manual,
             };
-            put_observations(&app, &actor, "29374", batch).await
+            put_observations(&app, &actor, "29386", batch).await
         }
     };
     let good = || vec![v("1.1", "Đạt", None), v("2.1", "85 %", None)];
@@ -95,7 +95,7 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
     );
     let unit = app
         .db
-        .unit_on("29374", date!(2024 - 12 - 31))
+        .unit_on("29386", date!(2024 - 12 - 31))
         .await
         .unwrap()
         .unwrap();
@@ -134,16 +134,16 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
         origin: "1.2.3.4".into(),
     };
     assert!(matches!(
-        evaluate(&app, &anon, "29374", SET, 2024).await,
+        evaluate(&app, &anon, "29386", SET, 2024).await,
         Err(AppError::Unauthorized(_))
     ));
     assert!(matches!(
-        evaluate(&app, &other, "29374", SET, 2024).await,
+        evaluate(&app, &other, "29386", SET, 2024).await,
         Err(AppError::Forbidden(_))
     ));
-    assert!(evaluate(&app, &commune, "29374", SET, 2024).await.is_ok());
-    assert!(evaluate(&app, &viewer, "29374", SET, 2024).await.is_ok());
-    let e = evaluate(&app, &Actor::cli(), "29374", SET, 2024)
+    assert!(evaluate(&app, &commune, "29386", SET, 2024).await.is_ok());
+    assert!(evaluate(&app, &viewer, "29386", SET, 2024).await.is_ok());
+    let e = evaluate(&app, &Actor::cli(), "29386", SET, 2024)
         .await
         .unwrap();
     let r = e.result.expect("own result");
@@ -151,7 +151,7 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
     let i21 = r.indicators.iter().find(|i| i.code == "2.1").unwrap();
     assert_eq!((i21.value.as_deref(), i21.version), (Some("90"), Some(2)));
     assert!(
-        !gaps(&app, &Actor::cli(), "29374", SET, 2024)
+        !gaps(&app, &Actor::cli(), "29386", SET, 2024)
             .await
             .unwrap()
             .is_empty()
@@ -161,7 +161,7 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
         .await
         .unwrap();
     let roll = d.rollup.expect("roll-up");
-    assert!(roll.units >= 1 && roll.children.iter().any(|c| c.code == "29374"));
+    assert!(roll.units >= 1 && roll.children.iter().any(|c| c.code == "29386"));
     assert_eq!(roll.units as usize, roll.children.len());
     let p = evaluate(&app, &Actor::cli(), "86", SET, 2025)
         .await
@@ -173,7 +173,7 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
     let s = change_status(
         &app,
         &commune,
-        "29374",
+        "29386",
         SET,
         2024,
         &[],
@@ -182,13 +182,13 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
     .await
     .unwrap();
     assert_eq!(s.len(), 2);
-    let r = change_status(&app, &commune, "29374", SET, 2024, &[], ObsStatus::Verified).await;
+    let r = change_status(&app, &commune, "29386", SET, 2024, &[], ObsStatus::Verified).await;
     assert!(matches!(r, Err(AppError::Forbidden(_))), "{r:?}");
     let dist = user(&app, "huyen", &format!("district_officer@{district}")).await;
     let ver = change_status(
         &app,
         &dist,
-        "29374",
+        "29386",
         SET,
         2024,
         &["2.1".to_string()],
@@ -201,7 +201,7 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
 
     // Evidence: stored on disk, attached as a new version naming the one it replaces.
     let r21 = ValueRef {
-        unit_code: "29374".into(),
+        unit_code: "29386".into(),
         set_id: SET.into(),
         year: 2024,
         indicator_code: "2.1".into(),
@@ -247,7 +247,7 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
         value: value.into(),
     };
     let rows = vec![
-        row(2, "29374", "3.1", "50"),
+        row(2, "29386", "3.1", "50"),
         row(3, "29377", "3.1", "50"),
         row(4, "29377", "3.2", "có lẽ"),
         row(5, "00000", "3.1", "50"),

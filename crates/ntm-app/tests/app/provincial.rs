@@ -150,7 +150,13 @@ both_backends!(provincial_sets_upload_and_apply, |db: Db| async move {
         .subtree_on("/86/", date!(2023 - 12 - 31), Some(Level::Commune))
         .await
         .unwrap();
-    let vl = vl.first().expect("communes of 86 in 2023").code.clone();
+    // A xã: the national set applies to xã only.
+    let vl = vl
+        .iter()
+        .find(|u| u.kind == "Xã")
+        .expect("xã of 86 in 2023")
+        .code
+        .clone();
     let put = |code: String| {
         let app = app.clone();
         async move {
@@ -171,7 +177,7 @@ both_backends!(provincial_sets_upload_and_apply, |db: Db| async move {
         }
     };
     put(vl.clone()).await;
-    put("00004".to_string()).await;
+    put("00379".to_string()).await;
 
     let in_86 = evaluate(&app, &Actor::cli(), &vl, NATIONAL, 2023)
         .await
@@ -201,7 +207,7 @@ both_backends!(provincial_sets_upload_and_apply, |db: Db| async move {
         .gap;
     assert_eq!(gap, Some(5.0));
 
-    let elsewhere = evaluate(&app, &Actor::cli(), "00004", NATIONAL, 2023)
+    let elsewhere = evaluate(&app, &Actor::cli(), "00379", NATIONAL, 2023)
         .await
         .unwrap();
     assert!(elsewhere.provincial.is_none());

@@ -57,7 +57,7 @@ both_backends!(template_import_and_export, |db: Db| async move {
     reference(&app).await;
     let commune = app
         .db
-        .unit_on("29374", date!(2024 - 12 - 31))
+        .unit_on("29386", date!(2024 - 12 - 31))
         .await
         .unwrap()
         .unwrap();
@@ -83,7 +83,7 @@ both_backends!(template_import_and_export, |db: Db| async move {
     assert!(table[5][c21].contains("cần xác minh"), "{:?}", table[5]);
     let units: Vec<&str> = table[6..].iter().map(|r| r[0].as_str()).collect();
     assert!(
-        units.contains(&"29374") && units.contains(&"29377"),
+        units.contains(&"29386") && units.contains(&"29377"),
         "{units:?}"
     );
 
@@ -91,11 +91,11 @@ both_backends!(template_import_and_export, |db: Db| async move {
     let good = filled(
         &version,
         &["1.1", "2.1", "3.1"],
-        &[("29374", &["Đạt", "90", "85"]), ("29377", &["", "", "60"])],
+        &[("29386", &["Đạt", "90", "85"]), ("29377", &["", "", "60"])],
     );
     let r = import(&app, &dist, &good, "mau.xlsx", false).await.unwrap();
     assert_eq!((r.rows, r.units, r.bad.len()), (4, 2, 0));
-    assert_eq!(value(&app, "29374", "2.1").await.as_deref(), Some("90"));
+    assert_eq!(value(&app, "29386", "2.1").await.as_deref(), Some("90"));
     assert_eq!(value(&app, "29377", "3.1").await.as_deref(), Some("60"));
     // A new template carries the current values.
     let again = template(&app, &dist, SET, &district, 2024).await.unwrap();
@@ -103,7 +103,7 @@ both_backends!(template_import_and_export, |db: Db| async move {
     assert!(
         cells
             .iter()
-            .any(|c| c.unit_code == "29374" && c.indicator_code == "2.1" && c.value == "90"),
+            .any(|c| c.unit_code == "29386" && c.indicator_code == "2.1" && c.value == "90"),
         "{cells:?}"
     );
 
@@ -112,7 +112,7 @@ both_backends!(template_import_and_export, |db: Db| async move {
         &version,
         &["2.1", "3.1"],
         &[
-            ("29374", &["140 %", "70"]),
+            ("29386", &["140 %", "70"]),
             ("99999", &["50", "50"]),
             ("29377", &["", "65"]),
         ],
@@ -124,7 +124,7 @@ both_backends!(template_import_and_export, |db: Db| async move {
     let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["line 7 (2.1)", "line 8 (unit_code)"], "{errs:?}");
     assert!(errs[0].message.starts_with("C7: "), "{errs:?}");
-    assert_eq!(value(&app, "29374", "3.1").await.as_deref(), Some("85"));
+    assert_eq!(value(&app, "29386", "3.1").await.as_deref(), Some("85"));
     assert_eq!(value(&app, "29377", "3.1").await.as_deref(), Some("60"));
 
     // Asked to apply the valid cells: those are written, the bad ones still reported.
@@ -132,8 +132,8 @@ both_backends!(template_import_and_export, |db: Db| async move {
     assert_eq!((r.rows, r.units), (2, 2));
     let fields: Vec<&str> = r.bad.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["line 7 (2.1)", "line 8 (unit_code)"]);
-    assert_eq!(value(&app, "29374", "3.1").await.as_deref(), Some("70"));
-    assert_eq!(value(&app, "29374", "2.1").await.as_deref(), Some("90"));
+    assert_eq!(value(&app, "29386", "3.1").await.as_deref(), Some("70"));
+    assert_eq!(value(&app, "29386", "2.1").await.as_deref(), Some("90"));
     assert_eq!(value(&app, "29377", "3.1").await.as_deref(), Some("65"));
 
     // The same layout as CSV; a template of another version is refused.
@@ -148,7 +148,7 @@ both_backends!(template_import_and_export, |db: Db| async move {
         value(&app, "29377", "1.1").await.as_deref(),
         Some("Không đạt")
     );
-    let old = filled("1900", &["1.1"], &[("29374", &["Đạt"])]);
+    let old = filled("1900", &["1.1"], &[("29386", &["Đạt"])]);
     let r = import(&app, &dist, &old, "mau.xlsx", false).await;
     assert!(
         matches!(&r, Err(AppError::Validation(e)) if e[0].message.contains("version 1900")),
@@ -164,11 +164,11 @@ both_backends!(template_import_and_export, |db: Db| async move {
     let t = ntm_reports::read_table(&x, "kq.xlsx").unwrap();
     assert_eq!(t[0][0], "Mã đơn vị");
     assert_eq!(t.len() - 1, units.len());
-    assert!(t.iter().any(|r| r[0] == "29374"), "{t:?}");
-    let x = export_results(&app, &dist, "29374", SET, 2024)
+    assert!(t.iter().any(|r| r[0] == "29386"), "{t:?}");
+    let x = export_results(&app, &dist, "29386", SET, 2024)
         .await
         .unwrap();
     let t = ntm_reports::read_table(&x, "kq.xlsx").unwrap();
-    assert_eq!(t[1][0], "29374");
+    assert_eq!(t[1][0], "29386");
     assert_eq!(t[1][4], "19");
 });
