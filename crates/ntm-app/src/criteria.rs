@@ -97,7 +97,11 @@ pub fn catalog_with(extra: &[(String, String)]) -> Result<&'static Catalog, Vec<
         .copied()
         .chain(extra.iter().map(|(n, t)| (n.as_str(), t.as_str())));
     match criteria::load_all(files) {
-        Ok(l) => Ok(Box::leak(Box::new(l.catalog))),
+        Ok(l) => {
+            let c: &'static Catalog = Box::leak(Box::new(l.catalog));
+            crate::criteria_sets::register_extra_files(c, extra);
+            Ok(c)
+        }
         Err(errors) => Err(errors.iter().map(|e| e.to_string()).collect()),
     }
 }
@@ -893,11 +897,14 @@ pub async fn review(
 }
 
 /// Dates as `YYYY-MM-DD`.
-fn ser_date<S: serde::Serializer>(d: &Date, ser: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_date<S: serde::Serializer>(d: &Date, ser: S) -> Result<S::Ok, S::Error> {
     ser.collect_str(d)
 }
 
-fn ser_opt_date<S: serde::Serializer>(d: &Option<Date>, ser: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_opt_date<S: serde::Serializer>(
+    d: &Option<Date>,
+    ser: S,
+) -> Result<S::Ok, S::Error> {
     match d {
         Some(d) => ser.collect_str(d),
         None => ser.serialize_none(),
@@ -950,6 +957,10 @@ pub struct ThresholdView {
     pub source: Option<String>,
     /// The value comes from the unit's region's column of the table.
     pub regional: bool,
+    /// The legal basis the value cites (document, date, issuer, article), e.g.
+    /// "12/2026/QĐ-UBND ngày 15/03/2026, UBND tỉnh Vĩnh Long, Điều 1"; `None` when the
+    /// threshold cites no document.
+    pub basis: Option<String>,
 }
 
 impl ThresholdView {
@@ -1023,7 +1034,30 @@ pub fn threshold_view(
             .and_then(|t| t.source.clone())
             .or_else(|| ind.source.clone()),
         regional,
+        basis: t.and_then(|t| basis_text(set, t)),
     }
+}
+
+/// The documents a threshold cites, in words (see [`ThresholdView::basis`]).
+pub fn basis_text(set: &ResolvedSet, t: &criteria::Threshold) -> Option<String> {
+    let parts: Vec<String> = t
+        .sources
+        .iter()
+        .filter_map(|id| set.sources.get(id))
+        .filter(|s| s.doc.is_some() && (s.issuer.is_some() || s.article.is_some()))
+        .map(|s| {
+            let mut out = s.doc.clone().unwrap_or_default();
+            if let Some(d) = s.date.as_deref().and_then(ntm_domain::text::parse_date) {
+                out.push_str(&format!(" ngày {}", ntm_domain::text::format_date_vi(d)));
+            }
+            for x in [&s.issuer, &s.article].into_iter().flatten() {
+                out.push_str(", ");
+                out.push_str(x);
+            }
+            out
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1132,6 +1166,9 @@ pub struct Evaluation {
     /// The unit is of the set's level but not of a kind the set applies to (a phường for the
     /// xã NTM set): no result, "không áp dụng".
     pub not_applicable: Option<NotApplicable>,
+    /// The version the evaluation used: set id, version label, scope, publication (see
+    /// `crate::criteria_sets`).
+    pub version_used: crate::criteria_sets::VersionUsed,
 }
 
 /// Why a set does not apply to a unit of its level.
@@ -1419,10 +1456,12 @@ pub async fn evaluate(
     // Values include drafts: readable by logged-in users whose scope covers the unit.
     require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
     let region = province_region(app, &unit, date).await?;
-    // A provincial set extending `set_id` replaces it for units of its province.
+    // A province's published version (or uploaded file) extending `set_id` replaces it for
+    // units of its province; a national version published in the product replaces the
+    // shipped one from its date.
     let national = set;
-    let provincial = crate::provincial::set_for_unit(app, &unit, set_id, year).await?;
-    let set = provincial.as_ref().map_or(national, |p| &p.set);
+    let in_force = crate::criteria_sets::in_force(app, &unit, set_id, year, national).await?;
+    let set: &ResolvedSet = &in_force.set;
     let mut result = None;
     let mut rollup = None;
     let not_applicable = (unit.level == set.level)
@@ -1511,8 +1550,9 @@ pub async fn evaluate(
         units_on: date,
         result,
         rollup,
-        provincial: provincial.map(|p| p.info),
+        provincial: in_force.provincial.clone(),
         not_applicable,
+        version_used: in_force.used.clone(),
     })
 }
 

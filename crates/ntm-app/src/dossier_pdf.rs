@@ -64,6 +64,9 @@ pub struct CriteriaPart {
     pub rows: Vec<CriterionRow>,
     /// Every criterion met on verified data.
     pub all_met: bool,
+    /// The criteria-set version evaluated and the legal bases its thresholds cite
+    /// (empty when unknown).
+    pub basis: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -249,6 +252,7 @@ pub fn criteria_part(result: Option<&UnitResult>) -> CriteriaPart {
             rule,
             rows: Vec::new(),
             all_met: false,
+            basis: String::new(),
         };
     };
     let mut rows: Vec<CriterionRow> = Vec::new();
@@ -320,11 +324,23 @@ pub fn criteria_part(result: Option<&UnitResult>) -> CriteriaPart {
             "Đơn vị chưa đạt đầy đủ các tiêu chí trên số liệu đã xác minh."
         }
     );
+    let mut bases: Vec<&str> = res
+        .indicators
+        .iter()
+        .filter_map(|i| i.threshold.basis.as_deref())
+        .collect();
+    bases.sort_unstable();
+    bases.dedup();
     CriteriaPart {
         summary,
         rule,
         rows,
         all_met,
+        basis: if bases.is_empty() {
+            String::new()
+        } else {
+            format!("Căn cứ các ngưỡng: {}.", bases.join("; "))
+        },
     }
 }
 
@@ -715,7 +731,18 @@ pub async fn assemble(app: &App, actor: &Actor, id: Uuid) -> Result<DossierPdf, 
                 dec.signer
             )
         }),
-        criteria: criteria_part(result),
+        criteria: {
+            let mut part = criteria_part(result);
+            if let Ok(ev) = &eval {
+                part.basis = format!(
+                    "Bộ tiêu chí áp dụng: {}. {}",
+                    ev.version_used.text_vi, part.basis
+                )
+                .trim_end()
+                .to_string();
+            }
+            part
+        },
         survey: survey_details(
             survey_part(survey, procedure.as_ref()),
             campaign.as_ref(),
@@ -755,6 +782,7 @@ mod tests {
                 provenance: None,
                 source: None,
                 regional: false,
+                basis: None,
             },
             kind: "boolean",
             unit: None,

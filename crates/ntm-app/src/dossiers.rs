@@ -896,7 +896,7 @@ pub async fn attach_document(
 }
 
 /// Writes a content-addressed file atomically (temporary file, then rename).
-fn store_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn store_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     if path.exists() {
         return Ok(());
     }
@@ -964,6 +964,7 @@ mod tests {
                 provenance: None,
                 source: None,
                 regional: false,
+                basis: None,
             },
             kind: "boolean",
             unit: None,

@@ -9,6 +9,7 @@ mod access;
 pub mod audit;
 pub mod authz;
 pub mod criteria;
+pub mod criteria_sets;
 pub mod dashboard;
 pub mod demo;
 pub mod dossier_pdf;

@@ -151,6 +151,16 @@ impl Ctx {
         format!("/login?next={}", url_encode(&self.here()))
     }
 
+    /// Whether the user holds an administrator grant on the whole country (national
+    /// criteria sets are edited there).
+    pub fn country_wide(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.scope_code.is_none() && g.role == Role::Admin)
+        })
+    }
+
     /// "Cán bộ cấp xã (29374)", joined when the user holds several roles.
     pub fn role_text(&self) -> String {
         let Some(u) = &self.user else {

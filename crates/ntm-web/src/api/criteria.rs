@@ -104,6 +104,9 @@ pub struct IndicatorDto {
     pub gap: Option<f64>,
     /// Why the result needs verification (unconfirmed threshold…).
     pub caveats: Vec<String>,
+    /// The legal basis the threshold cites (document number, date, issuer, article), when
+    /// it cites one.
+    pub threshold_basis: Option<String>,
 }
 
 impl From<&IndicatorView> for IndicatorDto {
@@ -118,6 +121,7 @@ impl From<&IndicatorView> for IndicatorDto {
             version: i.version,
             gap: i.gap,
             caveats: i.caveats.iter().map(|c| c.to_string()).collect(),
+            threshold_basis: i.threshold.basis.clone(),
         }
     }
 }
@@ -241,6 +245,50 @@ pub struct EvaluationDto {
     /// When the set does not apply to the unit's kind (a phường for a xã set): the kinds it
     /// applies to; `result` is then absent ("không áp dụng").
     pub not_applicable_applies_to: Option<Vec<String>>,
+    /// The version the evaluation used (shipped, published in the product, or uploaded).
+    pub version_used: VersionUsedDto,
+}
+
+/// The criteria-set version an evaluation used.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionUsedDto {
+    pub set_id: String,
+    /// The version label.
+    pub version: String,
+    /// `shipped`, `authored` (published in NTM Số) or `uploaded` (a provincial file).
+    pub source: String,
+    /// `national` or the province code.
+    pub scope: String,
+    /// Id of the authored version (`/criteria-versions/{id}`).
+    pub version_id: Option<String>,
+    #[schema(format = Date)]
+    pub valid_from: String,
+    #[schema(format = DateTime)]
+    pub published_at: Option<String>,
+    pub published_by: Option<String>,
+    /// In words, Vietnamese.
+    pub text_vi: String,
+    pub text_en: String,
+}
+
+impl From<&ntm_app::criteria_sets::VersionUsed> for VersionUsedDto {
+    fn from(v: &ntm_app::criteria_sets::VersionUsed) -> Self {
+        VersionUsedDto {
+            set_id: v.set_id.clone(),
+            version: v.version.clone(),
+            source: v.source.clone(),
+            scope: v.scope.clone(),
+            version_id: v.version_id.map(|i| i.to_string()),
+            valid_from: v.valid_from.to_string(),
+            published_at: v.published_at.and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            }),
+            published_by: v.published_by.clone(),
+            text_vi: v.text_vi.clone(),
+            text_en: v.text_en.clone(),
+        }
+    }
 }
 
 impl From<&Evaluation> for EvaluationDto {
@@ -323,6 +371,7 @@ impl From<&Evaluation> for EvaluationDto {
                 .as_ref()
                 .map(crate::api::provincial::ProvincialUseDto::from),
             not_applicable_applies_to: e.not_applicable.as_ref().map(|n| n.applies_to.clone()),
+            version_used: VersionUsedDto::from(&e.version_used),
         }
     }
 }

@@ -266,6 +266,8 @@ pub struct DashboardPage {
     pub set_title: String,
     pub units_on: String,
     pub provincial_note: Option<String>,
+    /// The version evaluated, in the page's language.
+    pub version_used: String,
     pub summary_title: String,
     pub summaries: Vec<SummaryView>,
     pub met: String,
@@ -723,6 +725,11 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
         set_id,
         units_on: lang.date(d.units_on),
         provincial_note: d.evaluation.provincial.as_ref().map(|p| p.note.clone()),
+        version_used: if lang.code() == "en" {
+            d.evaluation.version_used.text_en.clone()
+        } else {
+            d.evaluation.version_used.text_vi.clone()
+        },
         summary_title: lang.t1("dashboard-summary-title", year.to_string()),
         summaries,
         met,

@@ -3,6 +3,8 @@
 
 pub mod account;
 pub mod auth;
+pub mod criteria_editor;
+pub mod criteria_sets;
 pub mod dashboard;
 pub mod dossier_pdf;
 pub mod dossiers;
@@ -114,6 +116,58 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             get(plans::measures_page).post(plans::measures_post),
         )
         .route("/plans/{id}/tasks/{task}", post(plans::task_post))
+        .route(
+            "/units/{code}/criteria-sets",
+            get(criteria_sets::province_page),
+        )
+        .route("/criteria-sets/national", get(criteria_sets::national_page))
+        .route("/criteria-sets/{scope}/new", post(criteria_sets::create))
+        .route(
+            "/criteria-sets/{scope}/import",
+            post(criteria_sets::import).layer(DefaultBodyLimit::max(
+                ntm_app::provincial::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/criteria-sets/shipped/{id}/{version}/export.yaml",
+            get(criteria_sets::shipped_yaml),
+        )
+        .route(
+            "/criteria-versions/{id}",
+            get(criteria_editor::version_page),
+        )
+        .route(
+            "/criteria-versions/{id}/meta",
+            post(criteria_editor::post_meta),
+        )
+        .route(
+            "/criteria-versions/{id}/criteria",
+            post(criteria_editor::post_criterion),
+        )
+        .route(
+            "/criteria-versions/{id}/remove",
+            post(criteria_editor::post_remove),
+        )
+        .route(
+            "/criteria-versions/{id}/indicator",
+            get(criteria_editor::indicator_page)
+                .post(criteria_editor::post_indicator)
+                .layer(DefaultBodyLimit::max(
+                    ntm_app::criteria_sets::edit::MAX_BASIS_FILE_BYTES + 64 * 1024,
+                )),
+        )
+        .route(
+            "/criteria-versions/{id}/publish",
+            get(criteria_editor::publish_page).post(criteria_editor::post_publish),
+        )
+        .route(
+            "/criteria-versions/{id}/export.yaml",
+            get(criteria_editor::export_yaml),
+        )
+        .route(
+            "/criteria-versions/{id}/files/{sha}",
+            get(criteria_editor::basis_file),
+        )
         .route("/dossiers/{id}/pdf", get(dossier_pdf::dossier_pdf))
         .route("/units/{code}/reports", get(reports::list))
         .route("/units/{code}/reports/open", post(reports::open))

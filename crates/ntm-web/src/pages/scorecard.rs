@@ -85,6 +85,8 @@ pub struct IndicatorRow {
     /// Why the threshold needs verification, with its provenance.
     pub threshold_why: String,
     pub threshold_source: Option<String>,
+    /// The legal basis the threshold cites ("12/2026/QĐ-UBND ngày …, UBND tỉnh …, Điều 1").
+    pub threshold_basis: Option<String>,
     pub gap: Option<String>,
     pub review_class: &'static str,
     pub review: Option<String>,
@@ -131,6 +133,8 @@ pub struct ScorecardPage {
     pub level: String,
     pub set_id: String,
     pub set_title: String,
+    /// The version evaluated (set id, label, scope, publication), in the page's language.
+    pub version_used: String,
     pub year: i32,
     pub sets: Vec<SetOption>,
     pub years: Vec<i32>,
@@ -386,6 +390,7 @@ fn build_row(
             .source
             .clone()
             .filter(|s| s.starts_with("https://") || s.starts_with("http://")),
+        threshold_basis: i.threshold.basis.clone(),
         gap: i.gap.filter(|g| *g != 0.0).map(|g| {
             let pct = if i.kind == "percent" { " %" } else { "" };
             format!("{}{pct}", num(g.abs()))
@@ -634,6 +639,11 @@ async fn build_page(
         set_title: lang
             .pick(&e.set.title_vi, e.set.title_en.as_deref())
             .to_string(),
+        version_used: if lang.code() == "en" {
+            e.version_used.text_en.clone()
+        } else {
+            e.version_used.text_vi.clone()
+        },
         year,
         sets,
         years,

@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod criteria;
+mod criteria_authoring;
 mod dashboard;
 mod dossier_pages;
 mod dossier_pdf;
