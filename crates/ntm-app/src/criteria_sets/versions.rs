@@ -252,17 +252,18 @@ pub async fn create_version(
     if let Some(d) = parse_day("valid_from", &form.valid_from)? {
         content.valid_from = d;
     }
-    if let Some(d) = parse_day("valid_to", &form.valid_to)? {
-        if d < content.valid_from {
-            return Err(refuse(
-                "valid_to",
-                "ngày hết hiệu lực trước ngày có hiệu lực",
-                "the end date is before the start date",
-            ));
-        }
-        content.valid_to = Some(d);
-    } else if !form.valid_to.trim().is_empty() {
-        content.valid_to = None;
+    // An empty end date means "open", except for an import (the file's dates are kept).
+    match parse_day("valid_to", &form.valid_to)? {
+        Some(d) => content.valid_to = Some(d),
+        None if matches!(source, Source::Yaml { .. }) => {}
+        None => content.valid_to = None,
+    }
+    if content.valid_to.is_some_and(|t| t < content.valid_from) {
+        return Err(refuse(
+            "valid_to",
+            "ngày hết hiệu lực trước ngày có hiệu lực",
+            "the end date is before the start date",
+        ));
     }
     check_content(app, &content, &[]).await?;
     let at = now();

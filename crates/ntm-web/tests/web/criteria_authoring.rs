@@ -172,7 +172,12 @@ async fn evaluation(server: &TestServer, code: &str, set: &str, year: i32) -> Va
 }
 
 ntm_testkit::both_backends!(criteria_authoring_pages, |db: Db| async move {
-    let app = setup(db).await;
+    // The decision's PDF is stored under the data dir: a temporary one.
+    let config = ntm_app::AppConfig {
+        data_dir: std::env::temp_dir().join(format!("ntm-criteria-{}", Uuid::now_v7())),
+        ..Default::default()
+    };
+    let app = crate::helpers::app_with(db, config).await;
     officer(&app, "tinh.vl", "province_officer@86").await;
     officer(&app, "tinh.tv", "province_officer@84").await;
     let vl = logged_in(&app, "tinh.vl").await;

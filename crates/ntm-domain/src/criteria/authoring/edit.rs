@@ -445,7 +445,7 @@ impl AuthoredSet {
     }
 
     /// The source id for a basis: an existing entry with the same document, date, issuer,
-    /// article and file, else a new id `CC1`, `CC2`, …
+    /// article and file, else `CC` + the start of the SHA-256 of the entry.
     fn basis_id(&mut self, b: &BasisInput) -> String {
         let entry = AuthoredSource {
             url: None,
@@ -461,11 +461,17 @@ impl AuthoredSet {
         if let Some((id, _)) = self.sources.iter().find(|(_, s)| **s == entry) {
             return id.clone();
         }
-        let mut k = 1;
-        while self.sources.contains_key(&format!("CC{k}")) {
-            k += 1;
+        // Derived from the content, so a basis keeps its id across versions and never takes
+        // an id the base set uses for another document (resolve refuses that).
+        use sha2::Digest;
+        let key = serde_json::to_string(&entry).unwrap_or_default();
+        let hash = hex::encode(sha2::Sha256::digest(key.as_bytes()));
+        let mut n = 8;
+        let mut id = format!("CC{}", &hash[..n]);
+        while self.sources.contains_key(&id) && n < hash.len() {
+            n += 2;
+            id = format!("CC{}", &hash[..n]);
         }
-        let id = format!("CC{k}");
         self.sources.insert(id.clone(), entry);
         id
     }
