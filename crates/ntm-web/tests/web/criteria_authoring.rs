@@ -121,6 +121,9 @@ async fn publish(server: &TestServer, app: &App, id: Uuid) -> axum_test::TestRes
         .await
 }
 
+/// Form fields as typed.
+type Fields = Vec<(&'static str, &'static str)>;
+
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
 fn indicator_1_1(value_n1: &'static str) -> Vec<(&'static str, &'static str)> {
@@ -253,7 +256,7 @@ ntm_testkit::both_backends!(criteria_authoring_pages, |db: Db| async move {
 
     // Each bad input: refused at its field, what was typed kept, nothing written.
     let rev0 = revision(&app, id).await;
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    let cases: Vec<(Fields, &str, &str)> = vec![
         (
             with(indicator_1_1("90"), "value_nhom-1", "abc"),
             "err-nhom-1-value",
