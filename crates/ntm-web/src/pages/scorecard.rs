@@ -700,6 +700,11 @@ fn not_applicable_page(
         level: level_label(lang, e.unit_level),
         set_id: set_id.to_string(),
         set_title: e.set.title_vi.clone(),
+        version_used: if lang.code() == "en" {
+            e.version_used.text_en.clone()
+        } else {
+            e.version_used.text_vi.clone()
+        },
         year,
         sets,
         years: vec![year],
