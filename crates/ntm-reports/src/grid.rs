@@ -6,7 +6,9 @@ use std::io::Cursor;
 
 use calamine::{Reader, Xlsx};
 
-use crate::{ReportError, cell_text, read_table};
+use crate::sheets::{Limits, read_sheets};
+
+use crate::{ReportError, read_table};
 
 /// The first sheet of a file.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -42,12 +44,15 @@ pub fn read_grid(bytes: &[u8], file_name: &str) -> Result<Grid, ReportError> {
             merged: Vec::new(),
         });
     }
+    // Cells through the one bounded reader (declared dimensions, zip sizes, cell caps:
+    // `sheets.rs`); only once the file passed those checks are its merged ranges read
+    // (calamine streams the `mergeCells` elements without building the sheet).
+    let sheet = read_sheets(bytes, true, &Limits::UPLOAD)?
+        .into_iter()
+        .next()
+        .ok_or(ReportError::NoSheet)?;
     let err = |e: calamine::XlsxError| ReportError::Spreadsheet(e.to_string());
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).map_err(err)?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or(ReportError::NoSheet)?
-        .map_err(err)?;
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(err)?;
     let merged = wb
         .merge_cells_by_sheet_id(0)
         .map_err(err)?
@@ -60,11 +65,11 @@ pub fn read_grid(bytes: &[u8], file_name: &str) -> Result<Grid, ReportError> {
             )
         })
         .collect();
-    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let (r0, c0) = sheet.start;
     let mut rows: Vec<Vec<String>> = vec![Vec::new(); r0 as usize];
-    for r in range.rows() {
+    for r in sheet.rows {
         let mut row = vec![String::new(); c0 as usize];
-        row.extend(r.iter().map(cell_text));
+        row.extend(r);
         rows.push(row);
     }
     Ok(Grid { rows, merged })
@@ -90,5 +95,18 @@ mod tests {
         let csv = read_grid(b"a,b\n1,2\n", "t.csv").expect("csv");
         assert_eq!(csv.cell(1, 1), "2");
         assert!(csv.merged.is_empty());
+    }
+
+    #[test]
+    fn a_sheet_declaring_a_million_rows_is_refused_before_its_cells_are_built() {
+        // Two cells, A1 and XFD1048576: read naively, the range is the whole sheet.
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "x").unwrap();
+        ws.write_string(1_048_575, 16_383, "y").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        assert!(bytes.len() < 10_000);
+        let err = read_grid(&bytes, "nhom.xlsx").unwrap_err();
+        assert!(matches!(err, ReportError::TooLarge(_)), "{err:?}");
     }
 }
