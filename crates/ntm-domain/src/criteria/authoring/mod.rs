@@ -33,6 +33,7 @@
 mod check;
 pub mod edit;
 mod from_set;
+pub mod table;
 #[cfg(test)]
 mod tests;
 mod to_yaml;
