@@ -5,6 +5,7 @@
 use calamine::Data;
 use rust_xlsxwriter::{Format, Workbook};
 
+pub mod criteria_set_xlsx;
 pub mod grid;
 pub mod periodic_xlsx;
 pub mod plans_xlsx;
