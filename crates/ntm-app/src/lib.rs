@@ -27,6 +27,7 @@ pub mod reports;
 pub mod spreadsheets;
 mod staging;
 pub mod survey_phones;
+mod staged_uploads;
 pub mod surveys;
 pub mod units;
 pub mod users;

@@ -22,6 +22,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::criteria::{ImportRow, evaluate, evaluation_date, import_observations, require_on_unit};
+use crate::staged_uploads::{base_name, from_unix, unix};
 use crate::{Actor, App, AppError, FieldError};
 
 /// What [`template`] shows in row 3 of the sheet.
@@ -966,22 +967,6 @@ struct Analysis<'a> {
     bad: Vec<BadCell>,
 }
 
-fn uploads_dir(app: &App) -> std::path::PathBuf {
-    app.config.data_dir.join("uploads")
-}
-
-fn unix(t: OffsetDateTime) -> i64 {
-    t.unix_timestamp()
-}
-
-fn from_unix(t: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp(t).unwrap_or(OffsetDateTime::UNIX_EPOCH)
-}
-
-fn io_err(what: &str, e: std::io::Error) -> UploadError {
-    UploadError::App(AppError::Internal(format!("{what}: {e}")))
-}
-
 fn is_upload_name(file_name: &str) -> bool {
     let n = file_name.to_lowercase();
     UPLOAD_EXTENSIONS.iter().any(|e| n.ends_with(e))
@@ -1305,48 +1290,6 @@ fn preview_of(
     }
 }
 
-fn base_name(file_name: &str) -> String {
-    let n = file_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(file_name)
-        .trim();
-    let n: String = n.chars().filter(|c| !c.is_control()).take(200).collect();
-    if n.is_empty() { "upload".into() } else { n }
-}
-
-/// Writes a file atomically (a temporary file, then a rename).
-fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("tmp-{}", Uuid::now_v7()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
-}
-
-/// Removes uploads that expired more than a day before `now`.
-fn sweep(dir: &std::path::Path, now: OffsetDateTime) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let limit = unix(now - time::Duration::days(1));
-    for e in entries.flatten() {
-        let path = e.path();
-        if path.extension().and_then(|x| x.to_str()) != Some("json") {
-            continue;
-        }
-        let Ok(text) = std::fs::read(&path) else {
-            continue;
-        };
-        let Ok(r) = serde_json::from_slice::<UploadRecord>(&text) else {
-            continue;
-        };
-        if r.expires_at < limit {
-            for suffix in ["", ".json", ".applied"] {
-                let _ = std::fs::remove_file(dir.join(format!("{}{suffix}", r.id)));
-            }
-        }
-    }
-}
-
 /// Reads an uploaded workbook (XLSX, or CSV with the template's layout) for `unit_code` and
 /// shows, without writing any value, what applying it would change: every changed or new
 /// value grouped by unit, the unchanged cells, and every bad cell with its reference. The
@@ -1369,10 +1312,7 @@ pub async fn stage_upload(
     let year = a.year;
     let id = Uuid::now_v7();
     let expires_at = now + UPLOAD_TTL;
-    let sha = {
-        use sha2::Digest;
-        hex::encode(sha2::Sha256::digest(&bytes))
-    };
+    let sha = crate::staged_uploads::sha256_hex(&bytes);
     let record = UploadRecord {
         id: id.to_string(),
         user_id: user_id.to_string(),
@@ -1399,16 +1339,7 @@ pub async fn stage_upload(
     let preview = preview_of(&a, id, &file_name, expires_at);
     let json = serde_json::to_vec_pretty(&record)
         .map_err(|e| AppError::Internal(format!("upload record: {e}")))?;
-    let dir = uploads_dir(app);
-    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        std::fs::create_dir_all(&dir)?;
-        sweep(&dir, now);
-        write_atomic(&dir.join(id.to_string()), &bytes)?;
-        write_atomic(&dir.join(format!("{id}.json")), &json)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| io_err("cannot keep the uploaded file", e))?;
+    crate::staged_uploads::keep(app, id, bytes, json, now).await?;
     Ok(preview)
 }
 
@@ -1423,22 +1354,11 @@ async fn load_upload(
         return Err(AppError::Unauthorized("login required".into()).into());
     };
     let id = Uuid::parse_str(upload_id.trim()).map_err(|_| UploadError::Unknown)?;
-    let dir = uploads_dir(app);
-    let (record, applied, bytes) = tokio::task::spawn_blocking(move || {
-        let read = |name: String| match std::fs::read(dir.join(name)) {
-            Ok(b) => Ok(Some(b)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        };
-        Ok::<_, std::io::Error>((
-            read(format!("{id}.json"))?,
-            read(format!("{id}.applied"))?,
-            read(id.to_string())?,
-        ))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| io_err("cannot read the uploaded file", e))?;
+    let crate::staged_uploads::Kept {
+        record,
+        applied,
+        bytes,
+    } = crate::staged_uploads::read(app, id).await?;
     let record: UploadRecord = record
         .and_then(|r| serde_json::from_slice(&r).ok())
         .ok_or(UploadError::Unknown)?;
@@ -1452,10 +1372,7 @@ async fn load_upload(
     }
     let applied = applied.and_then(|a| serde_json::from_slice::<AppliedUpload>(&a).ok());
     let bytes = bytes.ok_or(UploadError::Unknown)?;
-    let sha = {
-        use sha2::Digest;
-        hex::encode(sha2::Sha256::digest(&bytes))
-    };
+    let sha = crate::staged_uploads::sha256_hex(&bytes);
     if sha != record.sha256 {
         return Err(AppError::Internal(format!("upload {id}: the stored file was altered")).into());
     }
@@ -1637,11 +1554,7 @@ pub async fn apply_upload(
     }
     let json = serde_json::to_vec_pretty(&result)
         .map_err(|e| AppError::Internal(format!("upload record: {e}")))?;
-    let path = uploads_dir(app).join(format!("{}.applied", record.id));
-    tokio::task::spawn_blocking(move || write_atomic(&path, &json))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| io_err("cannot mark the upload as applied", e))?;
+    crate::staged_uploads::mark_applied(app, &record.id, json).await?;
     Ok(result)
 }
 
@@ -1748,9 +1661,6 @@ mod tests {
     fn upload_names_and_same_values() {
         assert!(is_upload_name("Mau.XLSX") && is_upload_name("x.csv"));
         assert!(!is_upload_name("mau.pdf") && !is_upload_name("xlsx"));
-        assert_eq!(base_name("C:\\Users\\a\\mau.xlsx"), "mau.xlsx");
-        assert_eq!(base_name("../../x.csv"), "x.csv");
-        assert_eq!(base_name(""), "upload");
         let set = crate::criteria::catalog()
             .set_for_year("xa-ntm-2021-2025", 2024)
             .unwrap();
@@ -1768,39 +1678,5 @@ mod tests {
             .unwrap();
         assert!(same_value(Some(yes), "Đạt", "đạt"));
         assert!(!same_value(None, "a", "b"));
-    }
-
-    #[test]
-    fn old_uploads_are_swept() {
-        let dir = std::env::temp_dir().join(format!("ntm-sweep-{}", Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let now = OffsetDateTime::now_utc();
-        for (id, expires) in [("old", now - time::Duration::days(2)), ("new", now)] {
-            let r = UploadRecord {
-                id: id.into(),
-                user_id: String::new(),
-                username: String::new(),
-                unit_code: String::new(),
-                file_name: String::new(),
-                size: 0,
-                sha256: String::new(),
-                uploaded_at: 0,
-                expires_at: unix(expires),
-                set_id: String::new(),
-                version: String::new(),
-                year: 2024,
-                values: vec![],
-            };
-            std::fs::write(dir.join(id), b"x").unwrap();
-            std::fs::write(
-                dir.join(format!("{id}.json")),
-                serde_json::to_vec(&r).unwrap(),
-            )
-            .unwrap();
-        }
-        sweep(&dir, now);
-        assert!(!dir.join("old").exists() && !dir.join("old.json").exists());
-        assert!(dir.join("new").exists() && dir.join("new.json").exists());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -24,6 +24,7 @@ pub mod export;
 pub mod publish;
 mod runtime;
 pub mod versions;
+pub mod xlsx;
 
 use ntm_domain::authz::Permission;
 use ntm_domain::criteria::authoring::{AuthoredSet, EditError};

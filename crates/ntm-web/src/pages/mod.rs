@@ -5,6 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod criteria_editor;
 pub mod criteria_sets;
+pub mod criteria_set_xlsx;
 pub mod dashboard;
 pub mod dossier_pdf;
 pub mod dossiers;
@@ -107,6 +108,24 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             post(groups::upload).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/units/{code}/groups/apply", post(groups::apply))
+        .route(
+            "/criteria-sets/shipped/{id}/{version}/export.xlsx",
+            get(criteria_set_xlsx::shipped_xlsx),
+        )
+        .route(
+            "/criteria-versions/{id}/export.xlsx",
+            get(criteria_set_xlsx::version_xlsx),
+        )
+        .route(
+            "/criteria-versions/{id}/xlsx-import",
+            get(criteria_set_xlsx::import_form)
+                .post(criteria_set_xlsx::import_preview)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/criteria-versions/{id}/xlsx-import/apply",
+            post(criteria_set_xlsx::import_apply),
+        )
         .route("/units/{code}/plans", get(plans::list))
         .route("/plans/{id}", get(plans::page))
         .route("/plans/{id}/plan.xlsx", get(plans::xlsx))

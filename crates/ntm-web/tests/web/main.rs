@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod criteria;
 mod criteria_authoring;
+mod criteria_set_xlsx;
 mod dashboard;
 mod dossier_pages;
 mod dossier_pdf;

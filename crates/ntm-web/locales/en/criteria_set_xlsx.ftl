@@ -1,0 +1,55 @@
+csx-download = Download Excel
+csx-import = Import from Excel
+csx-import-title = Import a criteria set from Excel
+csx-version = Criteria set version
+csx-upload-title = Upload the edited Excel file
+csx-step-download = the indicator table of this version, one row per indicator.
+csx-step-edit = Edit names, thresholds by region or commune group, the legal basis (document number, date dd/mm/yyyy, issuer, article); add a row for a new indicator; delete a row to remove an indicator. Keep the columns and do not merge cells. The “Trạng thái” (status) column is for reading only.
+csx-step-upload = Upload the file: the preview lists every change and every bad cell; nothing is written until you press “Apply”.
+csx-file = Excel file (.xlsx)
+csx-preview-submit = Preview the changes
+csx-preview-again = Preview this file again against the draft as it is now
+csx-back = Back to the version
+csx-upload-other = Upload another file
+csx-preview-title = Preview of the changes from Excel
+csx-nothing-written = Nothing has been written to the draft. Check the changes below, then press “Apply”.
+csx-counts = { $rows } indicator rows: { $unchanged } unchanged, { $changes } changes, { $bad } bad cells.
+csx-bad-title = Bad cells
+csx-bad-hint = Fix these cells in the file and upload it again; nothing can be applied while any cell is bad.
+csx-changes-title = Changes
+csx-no-changes = The file changes nothing in the draft.
+csx-col-cell = Cell
+csx-col-indicator = Indicator
+csx-col-change = Change
+csx-col-from = Before
+csx-col-to = After
+csx-col-problem = Problem
+csx-change-added = New indicator
+csx-change-removed = Indicator removed (its row is no longer in the file)
+csx-change-override-removed = Province's own threshold dropped (its row is no longer in the file): the national threshold applies again
+csx-change-criterion = Criterion
+csx-change-name-vi = Indicator name
+csx-change-name-en = English name
+csx-change-kind = Kind
+csx-change-unit = Unit
+csx-change-general = General threshold
+csx-change-threshold = Threshold { $value }
+csx-change-basis = Legal basis
+csx-apply-title = Apply
+csx-expires = Can be applied until { $value }.
+csx-apply-submit = Apply the changes to the draft
+csx-nothing-to-apply = Nothing to apply: fix the bad cells, or the file has no changes.
+csx-applied = { $n ->
+    [0] Excel file imported: no changes.
+    [one] Excel file imported: { $count } change written to the draft.
+   *[other] Excel file imported: { $count } changes written to the draft.
+}
+csx-error-no-file = Choose an Excel file (.xlsx) to upload.
+csx-error-unknown = The uploaded file was not found (it may have expired): upload it again.
+csx-error-expired = The file could be applied until { $value }: upload it again.
+csx-error-not-yours = Only the person who uploaded the file can apply it.
+csx-error-other-version = This file was uploaded for another version.
+csx-error-already = This file was already applied (by { $value }).
+csx-error-published = Version “{ $value }” is published and never changes; create a new version.
+csx-error-bad = The file has bad cells: nothing applied.
+csx-error-stale = The draft was changed (by { $by }, at { $at }) after the preview: nothing applied. Preview again.
