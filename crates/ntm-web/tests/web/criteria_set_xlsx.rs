@@ -27,7 +27,7 @@ impl Drop for Fixture {
     }
 }
 
-/// A draft of Trà Vinh (84) extending the 2021–2025 commune set, and two province officers.
+/// A draft of Vĩnh Long (86, a province today) extending the 2021–2025 commune set, and two province officers.
 async fn fixture(db: Db) -> Fixture {
     let data_dir = std::env::temp_dir().join(format!("ntm-csx-{}", Uuid::now_v7()));
     let app = app_with(
@@ -60,9 +60,9 @@ async fn fixture(db: Db) -> Fixture {
         .set_on("xa-ntm-2021-2025", date!(2022 - 07 - 01))
         .expect("base");
     let content = AuthoredSet::extending(
-        "xa-ntm-tra-vinh-2021-2025",
+        "xa-ntm-vinh-long-2021-2025",
         "2022",
-        "Bộ tiêu chí xã NTM tỉnh Trà Vinh",
+        "Bộ tiêu chí xã NTM tỉnh Vĩnh Long",
         date!(2022 - 07 - 01),
         base,
     );
@@ -70,7 +70,7 @@ async fn fixture(db: Db) -> Fixture {
     let id = Uuid::now_v7();
     let v = CriteriaSetVersion {
         id,
-        scope: "84".into(),
+        scope: "86".into(),
         set_id: content.id.clone(),
         label: content.version.clone(),
         extends_id: Some("xa-ntm-2021-2025".into()),
@@ -92,7 +92,7 @@ async fn fixture(db: Db) -> Fixture {
         at: now,
         actor: "test".into(),
         action: "criteria_version.create".into(),
-        target: "province:84".into(),
+        target: "province:86".into(),
         detail: "{}".into(),
         origin: "test".into(),
     };
@@ -238,7 +238,7 @@ fn change_rows(html: &str) -> Vec<(String, String, String)> {
 ntm_testkit::both_backends!(criteria_set_xlsx_round_trip, |db: Db| async move {
     let f = fixture(db).await;
     let (app, id) = (&f.app, f.id);
-    let officer = logged_in(app, "tinh.travinh").await;
+    let officer = logged_in(app, "tinh.vinhlong").await;
 
     // The import form of the draft links the export.
     let res = officer
@@ -368,7 +368,7 @@ ntm_testkit::both_backends!(
     |db: Db| async move {
         let f = fixture(db).await;
         let (app, id) = (&f.app, f.id);
-        let officer = logged_in(app, "tinh.travinh").await;
+        let officer = logged_in(app, "tinh.vinhlong").await;
         let sheets = export(&officer, id).await;
         let gi = sheets
             .iter()
@@ -435,7 +435,7 @@ ntm_testkit::both_backends!(
 
         // Another province's officer and a commune officer of the province: refused.
         let good = xlsx_of(&weak, &[]);
-        for who in ["tinh.vinhlong", "xa.chauthanh"] {
+        for who in ["tinh.travinh", "xa.chauthanh"] {
             let s = logged_in(app, who).await;
             let res = s.get(&format!("/criteria-versions/{id}/xlsx-import")).await;
             assert_eq!(res.status_code(), 403, "{who}: {}", res.text());
@@ -449,7 +449,7 @@ ntm_testkit::both_backends!(
                 res.status_code()
             );
         }
-        let res = logged_in(app, "tinh.vinhlong")
+        let res = logged_in(app, "tinh.travinh")
             .await
             .get(&format!("/criteria-versions/{id}/export.xlsx"))
             .await;
