@@ -108,39 +108,35 @@ pub fn write_criteria_set(t: &SetTable) -> Result<Vec<u8>, ReportError> {
 /// Reads every worksheet of an XLSX file as [`Grid`]s (cells as text, their first cell, and
 /// the merged regions). Only XLSX: the table is made by [`write_criteria_set`].
 pub fn read_criteria_set(bytes: &[u8]) -> Result<Vec<Grid>, ReportError> {
-    let sheets = sheets_of(bytes)?;
+    let mut sheets = sheets_of(bytes)?;
     let mut wb: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| ReportError::Spreadsheet(e.to_string()))?;
-    let mut out = Vec::new();
-    for (name, start, rows) in sheets {
-        let merged = wb
-            .merge_cells_by_sheet_name(&name)
-            .map_err(|e| ReportError::Spreadsheet(format!("{name}: {e}")))?
+    for g in &mut sheets {
+        g.merged = wb
+            .merge_cells_by_sheet_name(&g.name)
+            .map_err(|e| ReportError::Spreadsheet(format!("{}: {e}", g.name)))?
             .into_iter()
             .map(|d| (d.start, d.end))
             .collect();
-        out.push(Grid {
-            name,
-            start,
-            rows,
-            merged,
-        });
     }
-    Ok(out)
+    Ok(sheets)
 }
 
 /// Every worksheet: name, first used cell (0-based), rows of text from there.
-fn sheets_of(bytes: &[u8]) -> Result<Vec<(String, (u32, u32), Vec<Vec<String>>)>, ReportError> {
+fn sheets_of(bytes: &[u8]) -> Result<Vec<Grid>, ReportError> {
     let mut wb: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| ReportError::Spreadsheet(e.to_string()))?;
     let mut out = Vec::new();
     for (name, range) in wb.worksheets() {
-        let start = range.start().unwrap_or((0, 0));
-        let rows = range
-            .rows()
-            .map(|r| r.iter().map(crate::cell_text).collect())
-            .collect();
-        out.push((name, start, rows));
+        out.push(Grid {
+            name,
+            start: range.start().unwrap_or((0, 0)),
+            rows: range
+                .rows()
+                .map(|r| r.iter().map(crate::cell_text).collect())
+                .collect(),
+            merged: Vec::new(),
+        });
     }
     if out.is_empty() {
         return Err(ReportError::NoSheet);

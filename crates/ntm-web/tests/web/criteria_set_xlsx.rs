@@ -118,7 +118,10 @@ async fn stored(app: &App, id: Uuid) -> (i64, AuthoredSet) {
 
 /// Writes sheets back as an XLSX file (text cells), merging the given regions of the
 /// indicator sheet.
-fn xlsx_of(sheets: &[Grid], merge: &[((u32, u16), (u32, u16))]) -> Vec<u8> {
+/// A merged region: first and last cell (row, column), 0-based.
+type Region = ((u32, u16), (u32, u16));
+
+fn xlsx_of(sheets: &[Grid], merge: &[Region]) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     for g in sheets {
         let ws = wb.add_worksheet();
