@@ -14,14 +14,12 @@ use ntm_domain::authz::Permission;
 use ntm_domain::criteria::ResolvedSet;
 use ntm_domain::criteria::authoring::AuthoredSet;
 use ntm_domain::criteria::authoring::table::{BadCell, Change, SetTable, TablePlan, plan_import};
-use ntm_domain::units::Level;
 use ntm_reports::ReportError;
-use ntm_store::{CriteriaSetVersion, DraftChange, DraftUpdate, NATIONAL_SCOPE};
+use ntm_store::{CriteriaSetVersion, DraftChange, DraftUpdate};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::authz::require;
 use crate::staged_uploads::{self, base_name, from_unix, sha256_hex, unix};
 use crate::{Actor, App, AppError};
 
@@ -153,63 +151,10 @@ impl From<ntm_store::StoreError> for SetImportError {
     }
 }
 
-// ------------------------------------------------------------ permissions and loading
+// ------------------------------------------------------------ loading
 
-/// The unit path a scope is checked on: `/` for national, the province's path otherwise.
-async fn require_scope(
-    app: &App,
-    actor: &Actor,
-    scope: &str,
-    p: Permission,
-) -> Result<(), AppError> {
-    if scope == NATIONAL_SCOPE {
-        return require(actor, p, "/");
-    }
-    if scope.len() != 2 || !scope.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::NotFound(format!("scope {scope}")));
-    }
-    require(actor, p, &format!("/{scope}/"))?;
-    match app.db.unit_on(scope, crate::today()).await? {
-        Some(u) if u.level == Level::Province => require(actor, p, &u.path),
-        _ => Err(AppError::NotFound(format!("province {scope}"))),
-    }
-}
-
-/// Reading a version: users whose scope covers the province; national versions: any user.
-async fn require_read(app: &App, actor: &Actor, scope: &str) -> Result<(), AppError> {
-    if let Actor::Anonymous { .. } = actor {
-        return Err(AppError::Unauthorized("login required".into()));
-    }
-    if scope == NATIONAL_SCOPE {
-        return Ok(());
-    }
-    require_scope(app, actor, scope, Permission::ViewUnits).await
-}
-
-async fn load(app: &App, id: Uuid) -> Result<(CriteriaSetVersion, AuthoredSet), AppError> {
-    let r = app
-        .db
-        .criteria_set_version(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("criteria set version {id}")))?;
-    let content: AuthoredSet = serde_json::from_str(&r.content)
-        .map_err(|e| AppError::Internal(format!("stored criteria version {id}: {e}")))?;
-    Ok((r, content))
-}
-
-/// The set a version extends, in force on its `valid_from` (or the version it names).
-fn base_of(app: &App, content: &AuthoredSet) -> Result<Option<ResolvedSet>, AppError> {
-    let Some(e) = &content.extends else {
-        return Ok(None);
-    };
-    let found = match &e.version {
-        Some(v) => app.catalog.get(&e.id, v),
-        None => app.catalog.set_on(&e.id, content.valid_from).ok(),
-    };
-    found
-        .cloned()
-        .map(Some)
-        .ok_or_else(|| AppError::NotFound(format!("base set {} of {}", e.id, content.id)))
+async fn base_of(app: &App, content: &AuthoredSet) -> Result<Option<ResolvedSet>, AppError> {
+    super::runtime::base_of(app, content).await
 }
 
 fn file_name_of(content: &AuthoredSet) -> String {
@@ -243,12 +188,11 @@ pub async fn export_version(
     actor: &Actor,
     id: Uuid,
 ) -> Result<(String, Vec<u8>), AppError> {
-    let (r, content) = load(app, id).await?;
-    require_read(app, actor, &r.scope).await?;
-    let base = base_of(app, &content)?;
+    let v = super::get_version(app, actor, id).await?;
+    let base = base_of(app, &v.content).await?;
     Ok((
-        file_name_of(&content),
-        write(&SetTable::of(&content, base.as_ref()))?,
+        file_name_of(&v.content),
+        write(&SetTable::of(&v.content, base.as_ref()))?,
     ))
 }
 
@@ -281,12 +225,13 @@ async fn draft_for_import(
     actor: &Actor,
     id: Uuid,
 ) -> Result<(CriteriaSetVersion, AuthoredSet, Option<ResolvedSet>), SetImportError> {
-    let (r, content) = load(app, id).await?;
-    require_scope(app, actor, &r.scope, Permission::ManageCriteria).await?;
+    let r = super::load(app, id).await?;
+    super::require_scope(app, actor, &r.scope, Permission::ManageCriteria).await?;
     if r.is_published() {
         return Err(SetImportError::Published { label: r.label });
     }
-    let base = base_of(app, &content)?;
+    let content = super::view(&r)?.content;
+    let base = base_of(app, &content).await?;
     Ok((r, content, base))
 }
 
@@ -462,6 +407,15 @@ pub async fn apply_import(
         if next.id != r.set_id {
             return Err(AppError::Internal("the set id changed".into()).into());
         }
+        // Checked the way evaluation will read it, as the form editor does.
+        let siblings: Vec<_> = app
+            .db
+            .published_criteria_set_versions(&r.scope)
+            .await?
+            .into_iter()
+            .filter(|s| s.set_id == r.set_id && s.id != r.id)
+            .collect();
+        super::runtime::check_content(app, &next, &siblings).await?;
         let json = serde_json::to_string(&next).map_err(|e| AppError::Internal(e.to_string()))?;
         let yaml = next.to_yaml();
         let valid_from = ntm_domain::text::format_date_iso(next.valid_from);
@@ -476,16 +430,11 @@ pub async fn apply_import(
             updated_by: &who,
             updated_at: crate::now(),
         };
-        let entry = ntm_domain::audit::NewAuditEntry {
-            at: crate::now(),
-            actor: who.clone(),
-            action: "criteria_version.edit".into(),
-            target: if r.scope == NATIONAL_SCOPE {
-                "criteria:national".into()
-            } else {
-                format!("province:{}", r.scope)
-            },
-            detail: serde_json::json!({
+        let entry = super::audit(
+            actor,
+            "criteria_version.edit",
+            &r.scope,
+            serde_json::json!({
                 "id": id,
                 "edit": "xlsx_import",
                 "revision": r.revision + 1,
@@ -493,10 +442,8 @@ pub async fn apply_import(
                 "file": record.file_name,
                 "sha256": record.sha256,
                 "changes": p.changes.len(),
-            })
-            .to_string(),
-            origin: actor.origin(),
-        };
+            }),
+        );
         match app
             .db
             .update_criteria_set_draft(id, r.revision, &change, entry)

@@ -39,11 +39,7 @@ csx-apply-title = Apply
 csx-expires = Can be applied until { $value }.
 csx-apply-submit = Apply the changes to the draft
 csx-nothing-to-apply = Nothing to apply: fix the bad cells, or the file has no changes.
-csx-applied = { $n ->
-    [0] Excel file imported: no changes.
-    [one] Excel file imported: { $count } change written to the draft.
-   *[other] Excel file imported: { $count } changes written to the draft.
-}
+csx-flash-applied = The Excel file was imported into the draft.
 csx-error-no-file = Choose an Excel file (.xlsx) to upload.
 csx-error-unknown = The uploaded file was not found (it may have expired): upload it again.
 csx-error-expired = The file could be applied until { $value }: upload it again.

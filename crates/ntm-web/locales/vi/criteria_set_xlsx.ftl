@@ -39,10 +39,7 @@ csx-apply-title = Áp dụng
 csx-expires = Có thể áp dụng đến { $value }.
 csx-apply-submit = Áp dụng các thay đổi vào bản nháp
 csx-nothing-to-apply = Không có gì để áp dụng: hãy sửa các ô lỗi, hoặc tệp không có thay đổi.
-csx-applied = { $n ->
-    [0] Đã nhập tệp Excel: không có thay đổi.
-   *[other] Đã nhập tệp Excel: { $count } thay đổi đã ghi vào bản nháp.
-}
+csx-flash-applied = Đã nhập tệp Excel vào bản nháp.
 csx-error-no-file = Hãy chọn tệp Excel (.xlsx) để tải lên.
 csx-error-unknown = Không tìm thấy tệp đã tải lên (có thể đã hết hạn): hãy tải tệp lên lại.
 csx-error-expired = Tệp đã hết hạn áp dụng lúc { $value }: hãy tải tệp lên lại.

@@ -421,8 +421,12 @@ pub async fn version_page(
     let flash = p
         .done
         .as_deref()
-        .filter(|d| ["created", "saved", "published"].contains(d))
-        .map(|d| ctx.t(&format!("cs-flash-{d}")));
+        .filter(|d| ["created", "saved", "published", "xlsx"].contains(d))
+        .map(|d| match d {
+            // After an Excel import (`criteria_set_xlsx`).
+            "xlsx" => ctx.t("csx-flash-applied"),
+            d => ctx.t(&format!("cs-flash-{d}")),
+        });
     let (page, status) = version_view(&st, &ctx, id, None, None, None, flash).await?;
     Ok(render(&page, status))
 }

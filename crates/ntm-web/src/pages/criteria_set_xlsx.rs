@@ -356,19 +356,7 @@ pub async fn import_apply(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     match xlsx::apply_import(&st.app, &ctx.actor(), id, &f.upload, ntm_app::now()).await {
-        Ok(a) => Ok(
-            Redirect::to(&format!("/criteria-versions/{id}?xlsx={}", a.changes)).into_response(),
-        ),
+        Ok(_) => Ok(Redirect::to(&format!("/criteria-versions/{id}?done=xlsx")).into_response()),
         Err(e) => refused(&ctx, id, e, Some(&f.upload)),
     }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct AppliedQuery {
-    pub xlsx: Option<usize>,
-}
-
-/// The notice the version page shows after an import (`?xlsx=<changes>`).
-pub fn applied_notice(lang: Lang, q: &AppliedQuery) -> Option<String> {
-    q.xlsx.map(|n| lang.t_count("csx-applied", n as i64))
 }

@@ -4,8 +4,8 @@
 pub mod account;
 pub mod auth;
 pub mod criteria_editor;
-pub mod criteria_sets;
 pub mod criteria_set_xlsx;
+pub mod criteria_sets;
 pub mod dashboard;
 pub mod dossier_pdf;
 pub mod dossiers;

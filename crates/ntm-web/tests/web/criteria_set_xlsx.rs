@@ -330,7 +330,17 @@ ntm_testkit::both_backends!(criteria_set_xlsx_round_trip, |db: Db| async move {
     // Apply.
     let res = apply(&officer, id, &upload_id(&html)).await;
     assert_eq!(res.status_code(), 303, "{}", res.text());
-    assert_eq!(location(&res), format!("/criteria-versions/{id}?xlsx=3"));
+    assert_eq!(location(&res), format!("/criteria-versions/{id}?done=xlsx"));
+    let page = officer.get(&location(&res)).await.text();
+    assert!(page.contains("Đã nhập tệp Excel vào bản nháp."), "{page}");
+    assert!(
+        page.contains(&format!("/criteria-versions/{id}/export.xlsx")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("/criteria-versions/{id}/xlsx-import")),
+        "{page}"
+    );
     let (rev, content) = stored(app, id).await;
     assert_eq!(rev, 1);
     let (_, i31) = content.indicator("3.1").expect("override");
