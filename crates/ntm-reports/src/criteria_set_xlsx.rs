@@ -106,7 +106,9 @@ pub fn write_criteria_set(t: &SetTable) -> Result<Vec<u8>, ReportError> {
 }
 
 /// Reads every worksheet of an XLSX file as [`Grid`]s (cells as text, their first cell, and
-/// the merged regions). Only XLSX: the table is made by [`write_criteria_set`].
+/// the merged regions), within the upload limits of [`crate::sheets`] (checked before any
+/// cell is read; the merged regions are read only after). Only XLSX: the table is made by
+/// [`write_criteria_set`].
 pub fn read_criteria_set(bytes: &[u8]) -> Result<Vec<Grid>, ReportError> {
     let mut sheets = sheets_of(bytes)?;
     let mut wb: Xlsx<_> =
@@ -122,26 +124,19 @@ pub fn read_criteria_set(bytes: &[u8]) -> Result<Vec<Grid>, ReportError> {
     Ok(sheets)
 }
 
-/// Every worksheet: name, first used cell (0-based), rows of text from there.
+/// Every worksheet through the one bounded reader ([`crate::sheets`], upload limits).
 fn sheets_of(bytes: &[u8]) -> Result<Vec<Grid>, ReportError> {
-    let mut wb: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| ReportError::Spreadsheet(e.to_string()))?;
-    let mut out = Vec::new();
-    for (name, range) in wb.worksheets() {
-        out.push(Grid {
-            name,
-            start: range.start().unwrap_or((0, 0)),
-            rows: range
-                .rows()
-                .map(|r| r.iter().map(crate::cell_text).collect())
-                .collect(),
-            merged: Vec::new(),
-        });
-    }
-    if out.is_empty() {
-        return Err(ReportError::NoSheet);
-    }
-    Ok(out)
+    Ok(
+        crate::sheets::read_sheets(bytes, false, &crate::sheets::Limits::UPLOAD)?
+            .into_iter()
+            .map(|s| Grid {
+                name: s.name,
+                start: s.start,
+                rows: s.rows,
+                merged: Vec::new(),
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -202,12 +202,16 @@ pub async fn export_version(
 async fn read_sheets(
     bytes: Vec<u8>,
 ) -> Result<Vec<ntm_domain::criteria::authoring::table::Grid>, SetImportError> {
-    let r = tokio::task::spawn_blocking(move || {
+    // On the bounded parsing pool, like every uploaded spreadsheet.
+    let r = crate::spreadsheets::on_pool(move || {
         ntm_reports::criteria_set_xlsx::read_criteria_set(&bytes)
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    .await?;
     r.map_err(|e| match e {
+        ReportError::TooLarge(m) => SetImportError::File {
+            vi: m.clone(),
+            en: m,
+        },
         ReportError::NoSheet => SetImportError::File {
             vi: "tệp không có trang tính nào".into(),
             en: "the workbook has no sheet".into(),
