@@ -58,11 +58,13 @@ pub fn number_of_group(g: CommuneGroup) -> i32 {
 
 /// Reads a group as typed ("2", " 2 ", "nhóm 2", "nhom-2"); `None` outside 1–3.
 pub fn parse_group(s: &str) -> Option<CommuneGroup> {
-    let t = ntm_domain::text::search_key(s);
-    let t = t
-        .trim_start_matches("nhom")
-        .trim_start_matches(['-', ' '])
-        .trim();
+    let key = ntm_domain::text::search_key(s);
+    let key = key.trim();
+    // "Nhóm 3", "nhom-1": the separator is allowed only after the word (so "-1" stays -1).
+    let t = match key.strip_prefix("nhom") {
+        Some(rest) => rest.trim_start_matches(['-', ' ']).trim(),
+        None => key,
+    };
     let t = t.strip_suffix(".0").unwrap_or(t);
     t.parse::<i32>().ok().and_then(group_of_number)
 }
