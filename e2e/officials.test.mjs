@@ -62,7 +62,11 @@ async function enterValue(page, anchor, value, note) {
   await row.locator('details > summary').first().click();
   await row.locator('input[name="value"]').fill(value);
   await row.locator('textarea[name="note"]').fill(note);
-  await row.locator('form[action$="/scorecard/values"] button[type="submit"]').click();
+  // Wait for the server's answer to the htmx POST, so a reload cannot cancel it.
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/scorecard/values')),
+    row.locator('form[action$="/scorecard/values"] button[type="submit"]').click(),
+  ]);
 }
 
 test('commune officer enters values, the scorecard changes, submits; province dashboard changes; XLSX download', async () => {
@@ -104,11 +108,13 @@ test('commune officer enters values, the scorecard changes, submits; province da
   await shot(page, 'scorecard-after-entry');
 
   // Submit for verification.
+  // A plain form POST answered by a redirect: wait for the POST's answer, then load the
+  // scorecard afresh (a reload racing the redirect's navigation detached the page in CI).
   await Promise.all([
-    page.waitForLoadState('load'),
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/scorecard/status')),
     page.locator('#sc-summary button[value="submit"]').click(),
   ]);
-  await page.reload();
+  await page.goto(`${server.url}/units/29380/scorecard?set=${SET}&year=${YEAR}`);
   assert.match(await page.locator('article#i-1-1').innerText(), /Đã gửi/);
   await shot(page, 'scorecard-submitted');
   assert.deepEqual(page.foreign, []);
