@@ -238,9 +238,13 @@ pub async fn put_observations(
     } = batch;
     let set_id = set_id.as_str();
     let note = note.as_str();
-    let set = lookup_set(app, set_id, year)?;
-    let unit = unit_in_year(app, unit_code, evaluation_date(set, year)).await?;
+    let national = lookup_set(app, set_id, year)?;
+    let unit = unit_in_year(app, unit_code, evaluation_date(national, year)).await?;
     require_on_unit(app, actor, Permission::EnterObservations, &unit).await?;
+    // Values are checked against the set the unit is evaluated with: a province's published
+    // version adds indicators to the national criteria (stored under the national id).
+    let in_force = crate::criteria_sets::in_force(app, &unit, set_id, year, national).await?;
+    let set: &ResolvedSet = &in_force.set;
     if unit.level != set.level {
         return Err(AppError::invalid(
             "unit",
@@ -428,7 +432,16 @@ pub async fn import_observations(
         }
     }
     let mut errors = Vec::new();
-    let mut scratch = Observations::new(set);
+    // Each unit's values are checked against the set it is evaluated with (its province's
+    // published version, if any), one per province.
+    let mut in_force: HashMap<String, crate::criteria_sets::InForce<'_>> = HashMap::new();
+    for u in units.values().flatten() {
+        if !in_force.contains_key(&u.province_code) {
+            let f = crate::criteria_sets::in_force(app, u, set_id, year, set).await?;
+            in_force.insert(u.province_code.clone(), f);
+        }
+    }
+    let mut scratch: HashMap<String, Observations> = HashMap::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for r in &rows {
         let at = |col: &str| format!("line {} ({col})", r.line);
@@ -468,7 +481,11 @@ pub async fn import_observations(
             ));
             continue;
         }
-        if let Err(e) = scratch.set_text(set, &r.indicator_code, &r.value) {
+        let uset: &ResolvedSet = in_force.get(&unit.province_code).map_or(set, |f| &f.set);
+        let obs = scratch
+            .entry(unit.code.clone())
+            .or_insert_with(|| Observations::new(uset));
+        if let Err(e) = obs.set_text(uset, &r.indicator_code, &r.value) {
             errors.push(FieldError::new(at(&r.indicator_code), e.to_string()));
         }
     }
@@ -1009,14 +1026,16 @@ fn threshold_words(ind: &criteria::Indicator, t: &criteria::Threshold) -> String
     }
 }
 
-/// The threshold of indicator `idx` for a unit of `region` (see [`ThresholdView`]).
+/// The threshold of indicator `idx` for a unit of `region` and commune `group` (see
+/// [`ThresholdView`]): the one the evaluation used.
 pub fn threshold_view(
     set: &ResolvedSet,
     idx: usize,
     region: Option<ntm_domain::Region>,
+    group: Option<ntm_domain::criteria::CommuneGroup>,
 ) -> ThresholdView {
     let ind = set.indicator(idx);
-    let (t, cav) = set.threshold_for(idx, region, None);
+    let (t, cav) = set.threshold_for(idx, region, group);
     let regional = match (&ind.by_region, region, t) {
         (criteria::Varying::Known(m), Some(r), Some(t)) => {
             m.get(&r).and_then(|e| e.as_ref()).is_some_and(|e| e == t)
@@ -1378,7 +1397,7 @@ fn unit_result(
                     _ => None,
                 },
                 caveats: o.caveats().codes().collect(),
-                threshold: threshold_view(set, i, e.region_used.or(region)),
+                threshold: threshold_view(set, i, e.region_used.or(region), e.ctx.group),
                 kind: ind.value_kind().as_str(),
                 unit: ind.unit.clone(),
                 computed: ind.derived.is_some(),

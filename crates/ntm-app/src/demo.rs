@@ -13,6 +13,8 @@ use crate::users::{GrantInput, NewUser, add_user};
 use crate::{App, AppError};
 use ntm_domain::criteria::demo as criteria_demo;
 
+pub mod vinh_long;
+
 pub const UNITS_2023: &[u8] = include_bytes!("../../../data/admin-units/units-2023.csv");
 pub const UNITS_2025_06: &[u8] = include_bytes!("../../../data/admin-units/units-2025-06.csv");
 pub const UNITS_2025: &[u8] = include_bytes!("../../../data/admin-units/units-2025.csv");
@@ -151,7 +153,45 @@ pub async fn seed_demo(
     // One clearly labelled sample survey campaign with a few answers.
     crate::surveys::seed_demo_campaign(app, DEMO_COMMUNE).await?;
     crate::plans::seed_sample_measures(app, &cli).await?;
+    // Vĩnh Long half way through entering its 2026–2030 set (sample, never law).
+    vinh_long::seed(app).await?;
     Ok(accounts)
+}
+
+/// Where to look in the demo (printed in the banner): what, who logs in, path.
+pub fn demo_links() -> Vec<(&'static str, &'static str, String)> {
+    let set = vinh_long::NATIONAL_SET;
+    let year = vinh_long::YEAR;
+    vec![
+        (
+            "Vĩnh Long 2026–2030 criteria set (sample): published version and draft",
+            "tinh.vinhlong",
+            format!("/units/{}/criteria-sets", vinh_long::PROVINCE),
+        ),
+        (
+            "Commune groups nhóm 1/2/3 (sample basis; most communes still without one)",
+            "tinh.vinhlong",
+            format!("/units/{}/groups", vinh_long::PROVINCE),
+        ),
+        (
+            "Province dashboard 2026 on the sample set (communes without a group listed)",
+            "tinh.vinhlong",
+            format!(
+                "/units/{}/dashboard?set={set}&year={year}",
+                vinh_long::PROVINCE
+            ),
+        ),
+        (
+            "Scorecard 2026 of Xã Châu Thành (nhóm 2): met / not met with the basis",
+            "xa.chauthanh",
+            format!("/units/{DEMO_COMMUNE}/scorecard?set={set}&year={year}"),
+        ),
+        (
+            "Trà Vinh 2022–2024 sample values on the 2021–2025 set",
+            "tinh.travinh",
+            "/units/84/dashboard?set=xa-ntm-2021-2025&year=2024".into(),
+        ),
+    ]
 }
 
 /// Sample indicator values for the 85 xã of Trà Vinh, 2022–2024, generated

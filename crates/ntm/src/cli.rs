@@ -455,6 +455,10 @@ async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Result<ExitCode>
                 a.username, a.password, a.role, a.scope
             );
         }
+        println!("Where to look (sample data, labelled \"DỮ LIỆU MẪU (demo)\", never law):");
+        for (what, who, path) in ntm_app::demo::demo_links() {
+            println!("  {what}\n      http://{addr}{path}  (log in as {who})");
+        }
     }
     println!("Press Ctrl+C to stop.");
     let cfg = ntm_web::WebConfig {

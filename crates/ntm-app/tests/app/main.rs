@@ -1,6 +1,7 @@
 //! Use cases on both databases, with the real national unit lists.
 
 mod criteria;
+mod demo;
 mod groups;
 mod plans;
 mod provincial;
