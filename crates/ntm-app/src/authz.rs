@@ -37,6 +37,24 @@ impl Actor {
         }
     }
 
+    /// The audit-log entry of an action by this actor, now: the one constructor every use
+    /// case writes into its transaction.
+    pub fn audit_entry(
+        &self,
+        action: &str,
+        target: &str,
+        detail: serde_json::Value,
+    ) -> ntm_domain::audit::NewAuditEntry {
+        ntm_domain::audit::NewAuditEntry {
+            at: crate::now(),
+            actor: self.audit_name(),
+            action: action.to_string(),
+            target: target.to_string(),
+            detail: detail.to_string(),
+            origin: self.origin(),
+        }
+    }
+
     /// Where the action came from, for the audit log.
     pub fn origin(&self) -> String {
         match self {

@@ -12,7 +12,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
-use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::Permission;
 use ntm_domain::criteria::{
     self, Catalog, ChildTally, Gap, Measure, Observations, ResolvedSet, RollupAcc, Status, UnitCtx,
@@ -187,17 +186,6 @@ async fn unit_in_year(app: &App, code: &str, date: Date) -> Result<Unit, AppErro
 /// Checks `p` on the unit record of the year, following lineage (see [`crate::access`]).
 pub(crate) use crate::access::require_on_unit;
 
-fn audit(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
-    NewAuditEntry {
-        at: now(),
-        actor: actor.audit_name(),
-        action: action.to_string(),
-        target: target.to_string(),
-        detail: detail.to_string(),
-        origin: actor.origin(),
-    }
-}
-
 /// One value to record: indicator code, the text typed, and the version it replaces
 /// (`None` for a first value).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -335,9 +323,7 @@ pub async fn put_observations(
         })
         .collect();
     let codes: Vec<&str> = values.iter().map(|v| v.code.trim()).collect();
-    let entry = audit(
-        actor,
-        "observations.put",
+    let entry = actor.audit_entry("observations.put",
         &unit.code,
         serde_json::json!({"set": set_id, "year": year, "indicators": codes, "source": source.as_str()}),
     );
@@ -529,8 +515,7 @@ pub async fn import_observations(
             files: vec![],
         });
     }
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         "observations.import",
         set_id,
         serde_json::json!({"set": set_id, "year": year, "rows": out.len(), "units": ids.len()}),
@@ -652,9 +637,7 @@ pub async fn attach_evidence(
         });
     }
     let names: Vec<&str> = stored.iter().map(|f| f.file_name.as_str()).collect();
-    let entry = audit(
-        actor,
-        "observations.evidence",
+    let entry = actor.audit_entry("observations.evidence",
         &unit.code,
         serde_json::json!({"set": set_id, "year": year, "indicator": indicator_code, "files": names}),
     );
@@ -904,12 +887,7 @@ pub async fn review(
     if let Some(c) = &comment {
         detail["comment"] = serde_json::Value::from(c.as_str());
     }
-    let entry = audit(
-        actor,
-        &format!("observations.{}", to.as_str()),
-        &unit.code,
-        detail,
-    );
+    let entry = actor.audit_entry(&format!("observations.{}", to.as_str()), &unit.code, detail);
     Ok(app.db.insert_observations(&rows, entry).await?)
 }
 

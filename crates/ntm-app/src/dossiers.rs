@@ -19,7 +19,6 @@
 
 use std::collections::BTreeSet;
 
-use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::{Grant, Permission, Role};
 use ntm_domain::criteria::Status;
 use ntm_domain::dossier::Procedure;
@@ -104,17 +103,6 @@ pub struct DossierView {
     pub procedure: Option<Procedure>,
     /// The province's configured satisfaction threshold for this kind: (percent, basis).
     pub threshold: Option<(u32, String)>,
-}
-
-fn audit(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
-    NewAuditEntry {
-        at: now(),
-        actor: actor.audit_name(),
-        action: action.to_string(),
-        target: target.to_string(),
-        detail: detail.to_string(),
-        origin: actor.origin(),
-    }
 }
 
 fn workflow(e: WorkflowError) -> AppError {
@@ -359,8 +347,7 @@ pub async fn create(app: &App, actor: &Actor, input: NewDossier) -> Result<Dossi
         created_at: at,
         updated_at: at,
     };
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         "dossier.create",
         &format!("dossier:{id}"),
         serde_json::json!({
@@ -561,8 +548,7 @@ pub async fn act(
         payload: payload.to_string(),
         created_at: now(),
     };
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         &format!("dossier.{action}"),
         &format!("dossier:{id}"),
         serde_json::json!({
@@ -883,8 +869,7 @@ pub async fn attach_document(
         uploaded_by: actor.audit_name(),
         created_at: now(),
     };
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         "dossier.document",
         &format!("dossier:{id}"),
         serde_json::json!({

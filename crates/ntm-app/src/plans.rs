@@ -15,7 +15,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::Permission;
 use ntm_domain::criteria::{Observations, ResolvedSet, Status, evaluate_unit};
 use ntm_domain::plans::{
@@ -897,17 +896,6 @@ fn metric_label(m: &Metric) -> String {
 // ---------------------------------------------------------------------------------------
 // Writes: measure values and task statuses (append-only, audited).
 
-fn audit(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
-    NewAuditEntry {
-        at: now(),
-        actor: actor.audit_name(),
-        action: action.to_string(),
-        target: target.to_string(),
-        detail: detail.to_string(),
-        origin: actor.origin(),
-    }
-}
-
 /// A value to enter: the unit, measure, year, the text typed, and the version it replaces
 /// (`None` for a first value; a stale version is refused with `Conflict`).
 #[derive(Debug, Clone)]
@@ -1022,7 +1010,10 @@ pub async fn enter_measures(
         .unwrap_or_default();
     Ok(app
         .db
-        .insert_measure_values(&rows, audit(actor, "plan.measure.enter", &target, detail))
+        .insert_measure_values(
+            &rows,
+            actor.audit_entry("plan.measure.enter", &target, detail),
+        )
         .await?)
 }
 
@@ -1167,8 +1158,7 @@ pub async fn set_task_status(
         .insert_task_status(
             &rec,
             expected_version,
-            audit(
-                actor,
+            actor.audit_entry(
                 "plan.task.status",
                 &format!("plan-task:{plan_id}:{task_code}"),
                 detail,

@@ -8,7 +8,6 @@
 //! Who may change them: a holder of `ManageCriteria` on the province (province officer,
 //! admin). Everyone who may view the province may read them.
 
-use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::Permission;
 use ntm_domain::dossier::survey::MinCoverage;
 use ntm_domain::dossier::{
@@ -228,17 +227,6 @@ pub async fn get(
     Ok((u, load(app, province_code).await?, can_edit))
 }
 
-fn audit(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
-    NewAuditEntry {
-        at: now(),
-        actor: actor.audit_name(),
-        action: action.to_string(),
-        target: target.to_string(),
-        detail: detail.to_string(),
-        origin: actor.origin(),
-    }
-}
-
 /// Stores one setting with its basis (required).
 pub async fn put(
     app: &App,
@@ -327,8 +315,7 @@ pub async fn put(
         updated_by: actor.audit_name(),
         updated_at: now(),
     };
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         "procedure_settings.put",
         &u.code,
         serde_json::json!({"kind": kind, "key": key, "value": value, "basis": basis}),
@@ -347,8 +334,7 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     let u = province(app, province_code).await?;
     require_on_unit(app, actor, Permission::ManageCriteria, &u).await?;
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         "procedure_settings.delete",
         &u.code,
         serde_json::json!({"kind": kind, "key": key}),

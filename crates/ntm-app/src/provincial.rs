@@ -406,22 +406,18 @@ pub async fn upload_set(
         uploaded_at: now(),
         active: true,
     };
-    let audit = ntm_domain::audit::NewAuditEntry {
-        at: now(),
-        actor: actor.audit_name(),
-        action: "criteria_set.upload".into(),
-        target: format!("province:{}", province.code),
-        detail: serde_json::json!({
+    let audit = actor.audit_entry(
+        "criteria_set.upload",
+        &format!("province:{}", province.code),
+        serde_json::json!({
             "set_id": set_id,
             "version": version,
             "extends": extends,
             "file_name": file_name,
             "sha256": sha256,
             "thresholds": thresholds,
-        })
-        .to_string(),
-        origin: actor.origin(),
-    };
+        }),
+    );
     let stored = app.db.insert_criteria_set_file(&record, audit).await?;
     Ok(stored_view(&stored))
 }

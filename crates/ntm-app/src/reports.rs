@@ -15,7 +15,6 @@
 //! province's report, whose recipient is outside the unit tree) accept, return and close the
 //! period; anyone who may view the unit reads.
 
-use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::Permission;
 use ntm_domain::plans::{Plan, ReportDue, ReportKind};
 use ntm_domain::reports::{
@@ -430,17 +429,6 @@ fn rule_error(e: ReportError) -> AppError {
     }
 }
 
-fn audit(actor: &Actor, action: &str, target: &str, detail: serde_json::Value) -> NewAuditEntry {
-    NewAuditEntry {
-        at: now(),
-        actor: actor.audit_name(),
-        action: action.to_string(),
-        target: target.to_string(),
-        detail: detail.to_string(),
-        origin: actor.origin(),
-    }
-}
-
 fn version_view(v: &ReportVersionRecord) -> VersionView {
     VersionView {
         seq: v.seq,
@@ -615,8 +603,7 @@ pub async fn open(app: &App, actor: &Actor, key: &ReportKey) -> Result<Uuid, App
         note: None,
         created_at: at,
     };
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         "report.create",
         &format!("report:{id}"),
         serde_json::json!({
@@ -732,8 +719,7 @@ pub async fn act(
     } else {
         None
     };
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         &format!("report.{}", action.as_str()),
         &format!("report:{id}"),
         serde_json::json!({
@@ -787,8 +773,7 @@ pub async fn close_period(
         closed_by: actor.audit_name(),
         closed_at: now(),
     };
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         "report.close_period",
         &format!("unit:{}", parent.code),
         serde_json::json!({"plan": plan.id, "kind": kind.as_str(), "year": year}),

@@ -17,7 +17,7 @@ use ntm_domain::dossier::campaign;
 use ntm_store::SurveyPhoneList;
 
 use crate::authz::Actor;
-use crate::surveys::{audit, managed, phone_key, phone_secret};
+use crate::surveys::{managed, phone_key, phone_secret};
 use crate::{App, AppError, FieldError, now};
 
 /// Most numbers on one campaign's list.
@@ -180,8 +180,7 @@ pub async fn apply(
         .iter()
         .map(|(n, hamlet)| (phone_key(&secret, r.id, n), hamlet.clone()))
         .collect();
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         "survey.phones_import",
         &r.code,
         serde_json::json!({"file": file_name, "phones": keyed.len()}),
@@ -205,7 +204,7 @@ pub async fn set_enabled(
     } else {
         "survey.phones_disable"
     };
-    let entry = audit(actor, action, &r.code, serde_json::json!({}));
+    let entry = actor.audit_entry(action, &r.code, serde_json::json!({}));
     app.db
         .set_survey_phones_enabled(r.id, enabled, &actor.audit_name(), now(), entry)
         .await?;

@@ -26,7 +26,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::Permission;
 use ntm_domain::dossier::DossierKind;
 use ntm_domain::dossier::campaign::{
@@ -473,22 +472,6 @@ pub struct PaperCheck {
 
 // ---------------------------------------------------------------- helpers
 
-pub(crate) fn audit(
-    actor: &Actor,
-    action: &str,
-    target: &str,
-    detail: serde_json::Value,
-) -> NewAuditEntry {
-    NewAuditEntry {
-        at: now(),
-        actor: actor.audit_name(),
-        action: action.to_string(),
-        target: target.to_string(),
-        detail: detail.to_string(),
-        origin: actor.origin(),
-    }
-}
-
 fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(format!("survey data: {e}"))
 }
@@ -753,8 +736,7 @@ pub async fn create(app: &App, actor: &Actor, new: NewCampaign) -> Result<Campai
             created_at: t,
             updated_at: t,
         };
-        let entry = audit(
-            actor,
+        let entry = actor.audit_entry(
             "survey.create",
             &format!("survey:{}", rec.code),
             serde_json::json!({
@@ -789,8 +771,7 @@ pub async fn edit(
         updated_at: now(),
         ..r.clone()
     };
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         "survey.edit",
         &format!("survey:{}", r.code),
         serde_json::json!({
@@ -823,8 +804,7 @@ async fn set_status(
         updated_at: t,
         ..r.clone()
     };
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         &format!(
             "survey.{}",
             if to == CampaignStatus::Open {
@@ -943,8 +923,7 @@ pub async fn issue_tokens(
         }
     }
     let counts: BTreeMap<&str, u32> = per_area.iter().map(|(a, n)| (a.as_str(), *n)).collect();
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         "survey.tokens",
         &format!("survey:{}", r.code),
         serde_json::json!({ "issued": total, "per_hamlet": counts }),
@@ -1182,8 +1161,7 @@ pub async fn set_households(
         return Err(AppError::Validation(errors));
     }
     let detail: BTreeMap<&str, i64> = rows.iter().map(|(a, n)| (a.as_str(), *n)).collect();
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         "survey.households",
         &format!("survey:{}", r.code),
         serde_json::json!({ "households": detail }),
@@ -1460,8 +1438,7 @@ pub async fn paper_apply(
             Answer::Invalid => 2,
         }] += 1;
     }
-    let entry = audit(
-        actor,
+    let entry = actor.audit_entry(
         "survey.paper_import",
         &format!("survey:{}", r.code),
         serde_json::json!({

@@ -1,6 +1,5 @@
 //! Administrative units: importing official snapshots, hamlets, and reading the tree.
 
-use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::Permission;
 use ntm_domain::snapshot::{self, MappingRow, RegionTable, SnapshotPlan};
 use ntm_domain::text::search_key;
@@ -187,8 +186,7 @@ pub async fn import_snapshot(
         lineage: report.lineage as i64,
         unchanged: report.unchanged as i64,
     };
-    let audit = audit_entry(
-        actor,
+    let audit = actor.audit_entry(
         "units.import",
         &input.source,
         serde_json::json!({
@@ -203,22 +201,6 @@ pub async fn import_snapshot(
     app.db.apply_snapshot(&plan, &rec, audit).await?;
     progress(ImportStage::Done);
     Ok(report)
-}
-
-pub(crate) fn audit_entry(
-    actor: &Actor,
-    action: &str,
-    target: &str,
-    detail: serde_json::Value,
-) -> NewAuditEntry {
-    NewAuditEntry {
-        at: now(),
-        actor: actor.audit_name(),
-        action: action.to_string(),
-        target: target.to_string(),
-        detail: detail.to_string(),
-        origin: actor.origin(),
-    }
 }
 
 /// One unit as seen on a date, with its neighbourhood.
@@ -509,9 +491,7 @@ pub async fn add_hamlets(
         })
         .collect();
     if !units.is_empty() {
-        let audit = audit_entry(
-            actor,
-            "units.hamlets.add",
+        let audit = actor.audit_entry("units.hamlets.add",
             &communes.keys().cloned().collect::<Vec<_>>().join(","),
             serde_json::json!({ "codes": units.iter().map(|u| u.code.clone()).collect::<Vec<_>>() }),
         );

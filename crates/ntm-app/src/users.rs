@@ -11,7 +11,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::authz::{Actor, require};
-use crate::units::audit_entry;
 use crate::{App, AppError, FieldError, now, today};
 
 /// A user as shown to others (never the hash).
@@ -208,9 +207,7 @@ pub async fn add_user(app: &App, actor: &Actor, new: NewUser) -> Result<UserInfo
         active: true,
         created_at: now(),
     };
-    let audit = audit_entry(
-        actor,
-        "user.add",
+    let audit = actor.audit_entry("user.add",
         &username,
         serde_json::json!({ "grants": grants.iter().map(|g| format!("{}@{}", g.role.as_str(), g.scope_code.as_deref().unwrap_or("*"))).collect::<Vec<_>>() }),
     );
@@ -243,7 +240,7 @@ pub async fn set_password(
         }
     }
     let hash = hash_password(password).await?;
-    let audit = audit_entry(actor, "user.passwd", &user.username, serde_json::json!({}));
+    let audit = actor.audit_entry("user.passwd", &user.username, serde_json::json!({}));
     app.db.set_password(user.id, &hash, audit).await?;
     Ok(())
 }
@@ -308,8 +305,7 @@ pub async fn set_email(
             require(actor, Permission::ManageUsers, &g.scope_path)?;
         }
     }
-    let audit = audit_entry(
-        actor,
+    let audit = actor.audit_entry(
         if email.is_some() {
             "user.email.set"
         } else {
@@ -448,12 +444,7 @@ pub async fn login(
     app.db
         .insert_session(
             &rec,
-            audit_entry(
-                &actor,
-                "session.login",
-                &user.username,
-                serde_json::json!({}),
-            ),
+            actor.audit_entry("session.login", &user.username, serde_json::json!({})),
         )
         .await?;
     Ok((
@@ -500,12 +491,7 @@ pub async fn session_user(app: &App, token: &str) -> Result<Option<CurrentUser>,
 }
 
 pub async fn logout(app: &App, token: &str, actor: &Actor) -> Result<(), AppError> {
-    let audit = audit_entry(
-        actor,
-        "session.logout",
-        &actor.audit_name(),
-        serde_json::json!({}),
-    );
+    let audit = actor.audit_entry("session.logout", &actor.audit_name(), serde_json::json!({}));
     app.db
         .delete_session(&token_hash(token), Some(audit))
         .await?;

@@ -1514,10 +1514,10 @@ pub async fn apply_upload(
     if !writes.is_empty() {
         let entry = NewAuditEntry {
             at,
-            actor: actor.audit_name(),
-            action: "observations.import".into(),
-            target: a.page.code.clone(),
-            detail: serde_json::json!({
+            ..actor.audit_entry(
+                "observations.import",
+                &a.page.code,
+                serde_json::json!({
                 "set": a.set.id,
                 "year": record.year,
                 "rows": writes.len(),
@@ -1527,9 +1527,9 @@ pub async fn apply_upload(
                 "file": record.file_name,
                 "sha256": record.sha256,
                 "skipped_bad_cells": a.bad.len(),
-            })
-            .to_string(),
-            origin: actor.origin(),
+
+                }),
+            )
         };
         match app.db.insert_observations(&writes, entry).await {
             Ok(_) => {}

@@ -276,18 +276,12 @@ pub(crate) fn audit(
     scope: &str,
     detail: serde_json::Value,
 ) -> ntm_domain::audit::NewAuditEntry {
-    ntm_domain::audit::NewAuditEntry {
-        at: crate::now(),
-        actor: actor.audit_name(),
-        action: action.into(),
-        target: if scope == NATIONAL_SCOPE {
-            "criteria:national".into()
-        } else {
-            format!("province:{scope}")
-        },
-        detail: detail.to_string(),
-        origin: actor.origin(),
-    }
+    let target = if scope == NATIONAL_SCOPE {
+        "criteria:national".to_string()
+    } else {
+        format!("province:{scope}")
+    };
+    actor.audit_entry(action, &target, detail)
 }
 
 /// What an evaluation used: the set id and version label, where it comes from, and when it

@@ -375,14 +375,7 @@ pub async fn list(
 }
 
 fn audit(actor: &Actor, target: &str, detail: serde_json::Value) -> NewAuditEntry {
-    NewAuditEntry {
-        at: now(),
-        actor: actor.audit_name(),
-        action: "commune_groups.assign".to_string(),
-        target: target.to_string(),
-        detail: detail.to_string(),
-        origin: actor.origin(),
-    }
+    actor.audit_entry("commune_groups.assign", target, detail)
 }
 
 /// Checks the actor may assign groups in the province; returns the province and its
