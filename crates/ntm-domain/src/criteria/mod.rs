@@ -30,8 +30,6 @@ mod yaml;
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_sourced;
 
 pub use eval::{
     Caveats, ChildTally, CriterionResult, EvalError, Gap, ObsError, ObsProblem, Observations,

@@ -2,8 +2,8 @@
 //! (`../shared/criteria/sourced-values-2026-12.md`, mapping in `data/criteria/README.md`) and
 //! the English titles: what is confirmed and what still needs verification.
 
-use super::tests::{FILES, catalog};
 use super::*;
+use super::{FILES, catalog};
 use crate::units::Region;
 
 /// Reasons that keep a threshold unconfirmed because of its provenance or absence.
