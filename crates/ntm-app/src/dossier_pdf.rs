@@ -13,7 +13,7 @@
 use ntm_domain::criteria::Status;
 use ntm_domain::dossier::survey::{CoverageCheck, MinCoverage, share_display_vi};
 use ntm_domain::dossier::{
-    DocumentKind, DossierKind, DossierState, Period, Procedure, SatisfactionRate, StepKind,
+    DocumentKind, DossierKind, Period, Procedure, SatisfactionRate, StepKind,
 };
 use ntm_domain::observation::ObsStatus;
 use ntm_domain::text::{format_date_vi, format_int_vi, parse_date};
@@ -179,9 +179,7 @@ fn action_vi(action: &str) -> String {
 }
 
 fn state_vi(state: &str) -> String {
-    serde_json::from_value::<DossierState>(serde_json::Value::String(state.to_owned()))
-        .map(|s| s.name_vi().to_owned())
-        .unwrap_or_else(|_| state.to_owned())
+    crate::dossiers::parse_state(state).map_or_else(|| state.to_owned(), |s| s.name_vi().to_owned())
 }
 
 /// `2025-06-03` (as stored) → `03/06/2025`; anything else unchanged.

@@ -111,33 +111,14 @@ fn arg<'a>(m: &'a Message, k: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// A stored state's label (`DossierState::name_vi`); unknown text unchanged.
 fn state_vi(s: &str) -> &str {
-    match s {
-        "preparing" => "Đang chuẩn bị",
-        "public_posting" => "Đang công khai lấy ý kiến",
-        "ready_to_submit" => "Sẵn sàng trình",
-        "submitted" => "Đã trình",
-        "reviewed" => "Đã thẩm tra",
-        "appraised" => "Đã thẩm định",
-        "recognized" => "Đã công nhận",
-        "published" => "Đã công bố",
-        "revoked" => "Đã thu hồi",
-        other => other,
-    }
+    crate::dossiers::parse_state(s).map_or(s, |st| st.name_vi())
 }
 
+/// A step's label (`StepKind::name_vi`); unknown text unchanged.
 fn step_vi(s: &str) -> &str {
-    match s {
-        "preparation" => "Tự đánh giá, xây dựng báo cáo",
-        "public_posting" => "Công khai báo cáo, lấy ý kiến",
-        "submission" => "Trình hồ sơ đề nghị xét, công nhận",
-        "review" => "Thẩm tra",
-        "appraisal" => "Thẩm định",
-        "decision" => "Quyết định công nhận",
-        "publication" => "Công bố",
-        "revocation" => "Thu hồi quyết định công nhận",
-        other => other,
-    }
+    crate::procedure_settings::parse_step(s).map_or(s, |st| st.name_vi())
 }
 
 fn action_vi(s: &str) -> &str {

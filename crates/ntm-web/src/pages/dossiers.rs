@@ -486,56 +486,15 @@ async fn detail_view(
     flash: Option<String>,
 ) -> Result<DetailPage, WebError> {
     let lang = ctx.lang;
-    let actor = ctx.actor();
-    let v = app_dossiers::get(&st.app, &actor, id).await?;
-    let survey_facts = super::survey::dossier_fact_lines(st, lang, &v).await?;
-    let available = app_dossiers::available_actions(&st.app, &actor, &v).await?;
-    // The unit as it was named on the dossier's date (what the papers say), and its name
-    // today when the reform changed it.
+    let detail = app_dossiers::detail(&st.app, &ctx.actor(), id).await?;
+    let v = &detail.view;
     let d = &v.dossier;
-    let name_on = |date| {
-        let code = v.unit_code.clone();
-        async move {
-            ntm_app::units::get_unit(&st.app, &code, date)
-                .await
-                .ok()
-                .map(|u| u.unit.name)
-        }
-    };
-    let name_now = name_on(None).await;
-    let unit_name = name_on(Some(d.dossier_date))
-        .await
-        .or_else(|| name_now.clone())
-        .unwrap_or_else(|| v.unit_code.clone());
-    let unit_name_now = name_now.filter(|n| *n != unit_name);
-    let pending = v.deadline.as_ref().map(|x| x.step);
+    let survey_facts = super::survey::dossier_fact_lines(lang, v, &detail.survey);
+    let available = &detail.actions;
     let mut steps = Vec::new();
     if let Some(p) = &v.procedure {
-        for s in &p.steps {
-            let status = if s.kind == StepKind::Revocation {
-                if d.state == DossierState::Revoked {
-                    "done"
-                } else {
-                    "todo"
-                }
-            } else if matches!(d.state, DossierState::Published | DossierState::Revoked) {
-                "done"
-            } else {
-                match pending {
-                    Some(pk) if s.kind < pk => "done",
-                    Some(pk) if s.kind == pk => "current",
-                    _ => "todo",
-                }
-            };
-            // Review is skipped when the dossier went straight to appraisal.
-            let status = if s.kind == StepKind::Review
-                && status == "done"
-                && !v.events.iter().any(|e| e.action.starts_with("review"))
-            {
-                "skipped"
-            } else {
-                status
-            };
+        for (s, progress) in p.steps.iter().zip(&detail.steps) {
+            let status = progress.status.as_str();
             let (basis, b_unconf) = basis_text(lang, &s.time_limit.basis);
             steps.push(StepView {
                 name: step_label(lang, s.kind),
@@ -602,11 +561,6 @@ async fn detail_view(
             }
         }
     }
-    let closed = matches!(
-        d.state,
-        DossierState::Recognized | DossierState::Published | DossierState::Revoked
-    );
-    let can_upload = !closed && can_take_part(ctx, &v);
     let other_error = retained.as_ref().and_then(|r| {
         (!available.iter().any(|k| action_kind_str(*k) == r.action))
             .then(|| format!("{}: {}", action_label(lang, &r.action), r.error))
@@ -699,21 +653,21 @@ async fn detail_view(
     Ok(DetailPage {
         id: v.id.to_string(),
         unit_code: v.unit_code.clone(),
-        unit_name,
-        unit_name_now,
+        unit_name: detail.unit_name.clone(),
+        unit_name_now: detail.unit_name_now.clone(),
         title: kind_label(lang, d.kind),
         year: v.year,
         set_id: v.set_id.clone(),
         state: state_label(lang, d.state),
         state_class: dash(d.state.as_str()),
         version: v.version,
-        deadline: row(lang, &v).deadline,
+        deadline: row(lang, v).deadline,
         overdue: v.overdue,
         steps,
         events,
         files,
         doc_kinds,
-        can_upload,
+        can_upload: detail.can_upload,
         upload_error,
         max_upload: format!("{} MB", MAX_DOCUMENT_BYTES / 1024 / 1024),
         actions,
@@ -731,16 +685,6 @@ async fn detail_view(
         province_code: v.province_code.clone(),
         ctx: ctx.clone(),
     })
-}
-
-/// The user holds some role on the dossier's unit that takes part in the procedure (the
-/// app checks it again on upload).
-fn can_take_part(ctx: &Ctx, v: &DossierView) -> bool {
-    let Some(u) = &ctx.user else { return false };
-    let Some(p) = &v.procedure else { return false };
-    u.grants
-        .iter()
-        .any(|g| p.steps.iter().any(|s| s.role == g.role))
 }
 
 #[derive(Debug, Deserialize)]

@@ -1621,16 +1621,12 @@ pub struct FactLine {
 /// unit, set and year: the rate, the lowest commune × content rate (district dossiers), the
 /// share of households against the province's minimum (or that none is configured). For a
 /// dossier the user may already see.
-pub async fn dossier_fact_lines(
-    st: &AppState,
+pub fn dossier_fact_lines(
     lang: Lang,
     v: &ntm_app::dossiers::DossierView,
-) -> Result<Vec<FactLine>, WebError> {
-    let settings = ntm_app::procedure_settings::load(&st.app, &v.province_code).await?;
+    f: &surveys::SurveyFacts,
+) -> Vec<FactLine> {
     let kind = v.dossier.kind;
-    let f =
-        surveys::dossier_survey_facts(&st.app, &v.unit_code, &v.set_id, v.year, kind, &settings)
-            .await?;
     let mut out = vec![FactLine {
         id: "dossier-survey-rate".into(),
         label: lang.t("survey-dossier-rate"),
@@ -1687,5 +1683,5 @@ pub async fn dossier_fact_lines(
             warn: !c.met(),
         },
     });
-    Ok(out)
+    out
 }

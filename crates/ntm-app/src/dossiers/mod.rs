@@ -38,6 +38,9 @@ use crate::notifications::{Message, new_record};
 use crate::procedure_settings::{self as psettings, ProvinceSettings};
 use crate::{App, AppError, now, today};
 
+mod detail;
+pub use detail::{DossierDetail, StepProgress, StepStatus, detail, step_progress};
+
 /// What opening a dossier needs.
 #[derive(Debug, Clone)]
 pub struct NewDossier {
@@ -226,6 +229,11 @@ fn event_view(e: &DossierEventRecord) -> EventView {
     }
 }
 
+/// A state as stored (`DossierState::as_str`).
+pub(crate) fn parse_state(s: &str) -> Option<DossierState> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+}
+
 fn parse_document_kind(s: &str) -> Option<DocumentKind> {
     serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
 }
@@ -375,7 +383,17 @@ async fn load(app: &App, id: Uuid) -> Result<(DossierRecord, Unit), AppError> {
 }
 
 /// One dossier with its history (for users whose scope covers its unit).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), dossier = %id))]
 pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<DossierView, AppError> {
+    Ok(get_with(app, actor, id).await?.0)
+}
+
+/// [`get`], with the dossier's unit record and its province's settings.
+pub(crate) async fn get_with(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(DossierView, Unit, ProvinceSettings), AppError> {
     if let Actor::Anonymous { .. } = actor {
         return Err(AppError::Unauthorized("login required".into()));
     }
@@ -384,7 +402,8 @@ pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<DossierView, AppE
     let events = app.db.dossier_events(id).await?;
     let attached = app.db.dossier_documents(id).await?;
     let settings = psettings::load(app, &r.province_code).await?;
-    view(&r, &events, &attached, &settings, true)
+    let v = view(&r, &events, &attached, &settings, true)?;
+    Ok((v, u, settings))
 }
 
 /// Dossiers of the units under `unit_code` (the unit included), or of every unit in the
@@ -666,10 +685,9 @@ pub async fn available_actions(
     actor: &Actor,
     v: &DossierView,
 ) -> Result<Vec<ActionKind>, AppError> {
-    use DossierState as S;
-    let Some(p) = &v.procedure else {
+    if v.procedure.is_none() {
         return Ok(Vec::new());
-    };
+    }
     if let Actor::Anonymous { .. } = actor {
         return Ok(Vec::new());
     }
@@ -678,6 +696,23 @@ pub async fn available_actions(
         None => None,
     }
     .ok_or_else(|| AppError::NotFound(format!("dossier {}", v.id)))?;
+    actions_on(app, actor, v, &unit).await
+}
+
+/// [`available_actions`] on the dossier's unit record, already read.
+pub(crate) async fn actions_on(
+    app: &App,
+    actor: &Actor,
+    v: &DossierView,
+    unit: &Unit,
+) -> Result<Vec<ActionKind>, AppError> {
+    use DossierState as S;
+    let Some(p) = &v.procedure else {
+        return Ok(Vec::new());
+    };
+    if let Actor::Anonymous { .. } = actor {
+        return Ok(Vec::new());
+    }
     let review = dossier::machine::review_applies(p, today());
     // Acts are dated (paper dossiers recorded late): a commune dossier submitted before
     // 01/07/2025 can still get its district review dated before that day, even when today
@@ -712,7 +747,7 @@ pub async fn available_actions(
             ActionKind::Revoke => StepKind::Revocation,
         };
         let Some(s) = p.step(step) else { continue };
-        if require_role(app, actor, s.role, &unit).await.is_ok() {
+        if require_role(app, actor, s.role, unit).await.is_ok() {
             out.push(k);
         }
     }
