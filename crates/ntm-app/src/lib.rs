@@ -44,8 +44,11 @@ pub use ntm_store::Db;
 pub struct AppConfig {
     /// Folder for the SQLite file and stored files.
     pub data_dir: PathBuf,
-    /// Idle lifetime of a login session.
+    /// Idle lifetime of a login session (each request slides it forward).
     pub session_ttl: time::Duration,
+    /// Absolute lifetime of a login session: it ends this long after login however active
+    /// it is (then the user logs in again).
+    pub session_max: time::Duration,
     /// Login attempts per account within [`AppConfig::login_window`] before each address
     /// must wait an increasing delay between its attempts (see [`login_throttle`]).
     pub login_max_failures_user: i64,
@@ -61,6 +64,7 @@ impl Default for AppConfig {
         AppConfig {
             data_dir: PathBuf::from("ntm-data"),
             session_ttl: time::Duration::hours(8),
+            session_max: time::Duration::hours(12),
             login_max_failures_user: 5,
             login_max_failures_origin: 20,
             login_window: time::Duration::minutes(15),

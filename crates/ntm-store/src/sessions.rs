@@ -90,6 +90,31 @@ impl Db {
             .await
     }
 
+    /// Ends every session of a user but `keep` (a token hash), with its audit entry, in one
+    /// transaction; returns how many were ended.
+    pub async fn revoke_sessions(
+        &self,
+        user_id: Uuid,
+        keep: Option<&str>,
+        audit: NewAuditEntry,
+    ) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let n = crate::users::end_sessions(&mut tx, user_id, keep).await?;
+        append_audit_tx(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// The sessions of a user, newest first (expired ones included until they are pruned).
+    pub async fn sessions_of_user(&self, user_id: Uuid) -> Result<Vec<SessionRecord>> {
+        self.fetch_all(sql!(
+            "SELECT token_hash, user_id, created_at, expires_at, last_seen_at, origin \
+             FROM sessions WHERE user_id = $1 ORDER BY created_at DESC",
+            user_id
+        ))
+        .await
+    }
+
     /// Deletes sessions with `expires_at <= now`; returns how many.
     pub async fn delete_expired_sessions(&self, now: OffsetDateTime) -> Result<u64> {
         self.execute(sql!("DELETE FROM sessions WHERE expires_at <= $1", now))

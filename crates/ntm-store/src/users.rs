@@ -70,6 +70,24 @@ async fn insert_grant(tx: &mut Tx, user_id: Uuid, g: &Grant) -> Result<()> {
     })
 }
 
+/// Ends the sessions of a user but `keep` (a token hash); returns how many.
+pub(crate) async fn end_sessions(tx: &mut Tx, user_id: Uuid, keep: Option<&str>) -> Result<u64> {
+    match keep {
+        Some(k) => {
+            tx.execute(sql!(
+                "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+                user_id,
+                k
+            ))
+            .await
+        }
+        None => {
+            tx.execute(sql!("DELETE FROM sessions WHERE user_id = $1", user_id))
+                .await
+        }
+    }
+}
+
 impl Db {
     /// Creates a user with its grants, atomically.
     pub async fn insert_user(
@@ -118,30 +136,82 @@ impl Db {
     }
 
     /// `NotFound` when there is no such user.
+    /// Sets a new password hash and ends every session of the user but `keep_session` (the
+    /// token hash of the session that made the change, if any), atomically. Returns how
+    /// many sessions were ended; `NotFound` when there is no such user.
     pub async fn set_password(
         &self,
         id: Uuid,
         password_hash: &str,
+        keep_session: Option<&str>,
         audit: NewAuditEntry,
-    ) -> Result<()> {
-        self.update_user(
-            sql!(
+    ) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        if tx
+            .execute(sql!(
                 "UPDATE users SET password_hash = $2 WHERE id = $1",
                 id,
                 password_hash
-            ),
-            audit,
-        )
-        .await
+            ))
+            .await?
+            == 0
+        {
+            return Err(StoreError::NotFound);
+        }
+        let ended = end_sessions(&mut tx, id, keep_session).await?;
+        append_audit_tx(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(ended)
     }
 
-    /// `NotFound` when there is no such user.
-    pub async fn set_active(&self, id: Uuid, active: bool, audit: NewAuditEntry) -> Result<()> {
-        self.update_user(
-            sql!("UPDATE users SET active = $2 WHERE id = $1", id, active),
-            audit,
-        )
-        .await
+    /// Enables or disables an account; disabling ends all its sessions in the same
+    /// transaction. Returns how many sessions were ended; `NotFound` when there is no such
+    /// user.
+    pub async fn set_active(&self, id: Uuid, active: bool, audit: NewAuditEntry) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        if tx
+            .execute(sql!(
+                "UPDATE users SET active = $2 WHERE id = $1",
+                id,
+                active
+            ))
+            .await?
+            == 0
+        {
+            return Err(StoreError::NotFound);
+        }
+        let ended = if active {
+            0
+        } else {
+            end_sessions(&mut tx, id, None).await?
+        };
+        append_audit_tx(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// Removes one grant; `NotFound` when the user does not hold it.
+    pub async fn remove_grant(
+        &self,
+        user_id: Uuid,
+        role: Role,
+        scope_path: &str,
+        audit: NewAuditEntry,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let n = tx
+            .execute(sql!(
+                "DELETE FROM user_roles WHERE user_id = $1 AND role = $2 AND scope_path = $3",
+                user_id,
+                role.as_str(),
+                scope_path
+            ))
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_tx(&mut tx, audit).await?;
+        tx.commit().await
     }
 
     async fn update_user(&self, q: crate::db::Raw, audit: NewAuditEntry) -> Result<()> {

@@ -1,5 +1,6 @@
 //! Use cases on both databases, with the real national unit lists.
 
+mod access;
 mod criteria;
 mod demo;
 mod groups;

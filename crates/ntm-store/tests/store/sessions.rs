@@ -115,3 +115,101 @@ ntm_testkit::both_backends!(login_failures_count_in_a_window, |db: Db| async mov
     assert_eq!(db.count_login_failures("k1", t0).await.unwrap(), 0);
     assert_eq!(db.count_login_failures("k2", t0).await.unwrap(), 1);
 });
+
+ntm_testkit::both_backends!(
+    sessions_end_with_password_disable_and_revoke,
+    |db: Db| async move {
+        use ntm_domain::authz::Role;
+        let u = user("alice");
+        let other = user("bob");
+        let g = crate::users::grant(Role::ProvinceOfficer, Some("86"), "/86/");
+        db.insert_user(&u, &[g.clone()], entry("user.add", "alice"))
+            .await
+            .unwrap();
+        db.insert_user(&other, &[], entry("user.add", "bob"))
+            .await
+            .unwrap();
+        let far = datetime!(2030-01-01 00:00:00 UTC);
+        let login = |t: &str, id| session(t, id, far);
+        for s in [
+            login("a1", u.id),
+            login("a2", u.id),
+            login("a3", u.id),
+            login("b1", other.id),
+        ] {
+            db.insert_session(&s, entry("session.login", "x"))
+                .await
+                .unwrap();
+        }
+        assert_eq!(db.sessions_of_user(u.id).await.unwrap().len(), 3);
+
+        // A password change keeps the session that made it and ends the others.
+        let audit = db.audit_count().await.unwrap();
+        let ended = db
+            .set_password(u.id, "h2", Some("a1"), entry("user.passwd", "alice"))
+            .await
+            .unwrap();
+        assert_eq!(ended, 2);
+        let left: Vec<_> = db
+            .sessions_of_user(u.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.token_hash)
+            .collect();
+        assert_eq!(left, ["a1"]);
+        assert_eq!(db.audit_count().await.unwrap(), audit + 1);
+
+        // Revoking on demand ends the rest, with its audit entry; others' sessions stay.
+        db.insert_session(&login("a4", u.id), entry("session.login", "x"))
+            .await
+            .unwrap();
+        let ended = db
+            .revoke_sessions(u.id, Some("a4"), entry("session.revoke", "alice"))
+            .await
+            .unwrap();
+        assert_eq!(ended, 1);
+        assert_eq!(db.session_by_hash("a1").await.unwrap(), None);
+        assert!(db.session_by_hash("a4").await.unwrap().is_some());
+        assert!(db.session_by_hash("b1").await.unwrap().is_some());
+
+        // Disabling ends every session of the account at once; enabling ends none.
+        assert_eq!(
+            db.set_active(u.id, false, entry("user.disable", "alice"))
+                .await
+                .unwrap(),
+            1
+        );
+        assert!(db.sessions_of_user(u.id).await.unwrap().is_empty());
+        assert_eq!(
+            db.set_active(u.id, true, entry("user.enable", "alice"))
+                .await
+                .unwrap(),
+            0
+        );
+        assert!(db.session_by_hash("b1").await.unwrap().is_some());
+
+        // Removing a grant: gone once, then NotFound (and no audit entry for the failure).
+        db.remove_grant(
+            u.id,
+            Role::ProvinceOfficer,
+            "/86/",
+            entry("user.role.remove", "alice"),
+        )
+        .await
+        .unwrap();
+        assert!(db.grants_of(u.id).await.unwrap().is_empty());
+        let audit = db.audit_count().await.unwrap();
+        assert!(matches!(
+            db.remove_grant(
+                u.id,
+                Role::ProvinceOfficer,
+                "/86/",
+                entry("user.role.remove", "alice")
+            )
+            .await,
+            Err(ntm_store::StoreError::NotFound)
+        ));
+        assert_eq!(db.audit_count().await.unwrap(), audit);
+    }
+);

@@ -18,7 +18,7 @@ pub fn user(username: &str) -> UserRecord {
     }
 }
 
-fn grant(role: Role, code: Option<&str>, path: &str) -> Grant {
+pub fn grant(role: Role, code: Option<&str>, path: &str) -> Grant {
     Grant {
         role,
         scope_code: code.map(Into::into),
@@ -81,7 +81,7 @@ ntm_testkit::both_backends!(users_and_grants, |db: Db| async move {
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
     assert_eq!(db.user_by_username("carol").await.unwrap(), None);
 
-    db.set_password(alice.id, "new-hash", entry("user.password", "alice"))
+    db.set_password(alice.id, "new-hash", None, entry("user.password", "alice"))
         .await
         .unwrap();
     db.set_active(alice.id, false, entry("user.deactivate", "alice"))
@@ -92,7 +92,7 @@ ntm_testkit::both_backends!(users_and_grants, |db: Db| async move {
     assert!(!after.active);
     let nobody = Uuid::now_v7();
     assert!(matches!(
-        db.set_password(nobody, "x", entry("user.password", "?"))
+        db.set_password(nobody, "x", None, entry("user.password", "?"))
             .await,
         Err(StoreError::NotFound)
     ));

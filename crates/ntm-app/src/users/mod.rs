@@ -13,6 +13,12 @@ use sha2::{Digest, Sha256};
 use crate::authz::{Actor, require};
 use crate::{App, AppError, FieldError, now, today};
 
+pub mod access;
+pub use access::{
+    SessionView, add_role, change_own_password, own_sessions, remove_role, revoke_sessions,
+    set_active,
+};
+
 /// A user as shown to others (never the hash).
 #[derive(Debug, Clone, Serialize)]
 pub struct UserInfo {
@@ -215,34 +221,20 @@ pub async fn add_user(app: &App, actor: &Actor, new: NewUser) -> Result<UserInfo
     Ok(info(rec, grants))
 }
 
-/// Changes a password: the user themself, or someone allowed to manage users over
-/// every scope the user holds.
+/// Sets a password (the user themself, the CLI, or someone allowed to manage users over
+/// every scope the user holds) and ends every session of the user. Returns how many sessions were ended. Users
+/// change their own password with [`change_own_password`], which checks the current one.
 pub async fn set_password(
     app: &App,
     actor: &Actor,
     username: &str,
     password: &str,
-) -> Result<(), AppError> {
+) -> Result<u64, AppError> {
     check_password(password).map_err(|e| AppError::Validation(vec![e]))?;
-    let user = app
-        .db
-        .user_by_username(&username.trim().to_lowercase())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no user named {username}")))?;
-    let is_self = matches!(actor, Actor::User { id, .. } if *id == user.id);
-    if !is_self {
-        let grants = app.db.grants_of(user.id).await?;
-        if grants.is_empty() {
-            require(actor, Permission::ManageUsers, "/")?;
-        }
-        for g in &grants {
-            require(actor, Permission::ManageUsers, &g.scope_path)?;
-        }
-    }
+    let user = access::own_or_managed(app, actor, username).await?;
     let hash = hash_password(password).await?;
     let audit = actor.audit_entry("user.passwd", &user.username, serde_json::json!({}));
-    app.db.set_password(user.id, &hash, audit).await?;
-    Ok(())
+    Ok(app.db.set_password(user.id, &hash, None, audit).await?)
 }
 
 /// Checks an e-mail address: one `@` with text on both sides, a dot in the domain, no
@@ -290,21 +282,7 @@ pub async fn set_email(
         .map(check_email)
         .transpose()
         .map_err(|e| AppError::Validation(vec![e]))?;
-    let user = app
-        .db
-        .user_by_username(&username.trim().to_lowercase())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no user named {username}")))?;
-    let is_self = matches!(actor, Actor::User { id, .. } if *id == user.id);
-    if !is_self {
-        let grants = app.db.grants_of(user.id).await?;
-        if grants.is_empty() {
-            require(actor, Permission::ManageUsers, "/")?;
-        }
-        for g in &grants {
-            require(actor, Permission::ManageUsers, &g.scope_path)?;
-        }
-    }
+    let user = access::own_or_managed(app, actor, username).await?;
     let audit = actor.audit_entry(
         if email.is_some() {
             "user.email.set"
@@ -430,7 +408,7 @@ pub async fn login(
         token_hash: token_hash(&token),
         user_id: user.id,
         created_at: t,
-        expires_at: t + app.config.session_ttl,
+        expires_at: access::session_expiry(app, t, t),
         last_seen_at: t,
         origin: origin.to_string(),
     };
@@ -466,7 +444,8 @@ pub async fn session_user(app: &App, token: &str) -> Result<Option<CurrentUser>,
         return Ok(None);
     };
     let t = now();
-    if s.expires_at <= t {
+    // Idle expiry, and the absolute lifetime even for a session in constant use.
+    if s.expires_at <= t || s.created_at + app.config.session_max <= t {
         app.db.delete_session(&hash, None).await?;
         return Err(AppError::SessionExpired);
     }
@@ -478,7 +457,7 @@ pub async fn session_user(app: &App, token: &str) -> Result<Option<CurrentUser>,
     }
     if t - s.last_seen_at > time::Duration::minutes(1) {
         app.db
-            .touch_session(&hash, t, t + app.config.session_ttl)
+            .touch_session(&hash, t, access::session_expiry(app, s.created_at, t))
             .await?;
     }
     let grants = app.db.grants_of(user.id).await?;
