@@ -123,7 +123,7 @@ ntm_testkit::both_backends!(
         let u = user("alice");
         let other = user("bob");
         let g = crate::users::grant(Role::ProvinceOfficer, Some("86"), "/86/");
-        db.insert_user(&u, &[g.clone()], entry("user.add", "alice"))
+        db.insert_user(&u, std::slice::from_ref(&g), entry("user.add", "alice"))
             .await
             .unwrap();
         db.insert_user(&other, &[], entry("user.add", "bob"))
