@@ -423,15 +423,22 @@ pub async fn upload_set(
 }
 
 /// Every file uploaded for a province (active ones and their history), newest first.
-/// Readable by users whose scope covers the province.
+/// Readable by users whose scope covers the province, or covers its successor: a province
+/// merged on 1 July 2025 (Trà Vinh, 84) keeps its files, which the officers of the merged
+/// province (Vĩnh Long, 86) read through lineage.
 pub async fn list_sets(
     app: &App,
     actor: &Actor,
     province_code: &str,
 ) -> Result<Vec<StoredSet>, AppError> {
-    let path = province_path(province_code)?;
-    require(actor, Permission::ViewUnits, &path)?;
-    province_unit(app, province_code).await?;
+    province_path(province_code)?;
+    let unit = match app.db.unit_on(province_code, crate::today()).await? {
+        Some(u) => Some(u),
+        None => app.db.unit_versions(province_code).await?.pop(),
+    }
+    .filter(|u| u.level == Level::Province)
+    .ok_or_else(|| AppError::NotFound(format!("province {province_code}")))?;
+    crate::access::require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
     Ok(app
         .db
         .list_criteria_set_files(province_code)

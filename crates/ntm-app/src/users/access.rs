@@ -311,3 +311,31 @@ pub(crate) fn session_expiry(
 ) -> OffsetDateTime {
     (t + app.config.session_ttl).min(created_at + app.config.session_max)
 }
+
+/// What the account page shows: one's e-mail address, whether this server sends e-mail, and
+/// one's live sessions (this request's marked).
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountView {
+    pub username: String,
+    pub email: Option<String>,
+    pub smtp: bool,
+    pub sessions: Vec<SessionView>,
+}
+
+/// The account page's one use case; login required.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
+pub async fn account(
+    app: &App,
+    actor: &Actor,
+    current_token: Option<&str>,
+) -> Result<AccountView, AppError> {
+    let Actor::User { id, username, .. } = actor else {
+        return Err(AppError::Unauthorized("login required".into()));
+    };
+    Ok(AccountView {
+        username: username.clone(),
+        email: app.db.user_email(*id).await?,
+        smtp: app.config.smtp.is_some(),
+        sessions: own_sessions(app, actor, current_token).await?,
+    })
+}

@@ -15,8 +15,8 @@ use crate::{App, AppError, FieldError, now, today};
 
 pub mod access;
 pub use access::{
-    SessionView, add_role, change_own_password, own_sessions, remove_role, revoke_sessions,
-    set_active,
+    AccountView, SessionView, account, add_role, change_own_password, own_sessions, remove_role,
+    revoke_sessions, set_active,
 };
 
 /// A user as shown to others (never the hash).

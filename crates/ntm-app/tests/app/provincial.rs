@@ -238,3 +238,57 @@ both_backends!(provincial_sets_upload_and_apply, |db: Db| async move {
         .unwrap();
     assert_eq!(status_of(&e, "3.1"), Status::NeedsVerification);
 });
+
+// Trà Vinh (84) merged into Vĩnh Long (86) on 1 July 2025: a file Trà Vinh uploaded before
+// stays readable by Vĩnh Long's officers (lineage), not by another province's.
+both_backends!(
+    merged_province_files_visible_to_successor,
+    |db: Db| async move {
+        let app = app(db.clone());
+        reference(&app).await;
+        let yaml = provincial_yaml(85).replace("vinh-long", "tra-vinh");
+        let sha = {
+            use sha2::{Digest, Sha256};
+            hex::encode(Sha256::digest(yaml.as_bytes()))
+        };
+        let at = time::macros::datetime!(2024-03-01 08:00:00 UTC);
+        db.insert_criteria_set_file(
+            &ntm_store::CriteriaSetFile {
+                id: uuid::Uuid::now_v7(),
+                province_code: "84".into(),
+                set_id: "xa-ntm-tra-vinh-2021-2025".into(),
+                version: "2022".into(),
+                extends_id: NATIONAL.into(),
+                file_name: "tra-vinh.yaml".into(),
+                yaml,
+                sha256: sha,
+                uploaded_by: "tinh.tv".into(),
+                uploaded_at: at,
+                active: true,
+            },
+            ntm_domain::audit::NewAuditEntry {
+                at,
+                actor: "tinh.tv".into(),
+                action: "criteria_set.upload".into(),
+                target: "province:84".into(),
+                detail: "{}".into(),
+                origin: "test".into(),
+            },
+        )
+        .await
+        .expect("a file of 2024");
+        let successor = user(&app, "tinh.vl", "province_officer@86").await;
+        let other = user(&app, "tinh.ct", "province_officer@92").await;
+        let listed = list_sets(&app, &successor, "84").await.expect("lineage");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].set_id, "xa-ntm-tra-vinh-2021-2025");
+        assert!(matches!(
+            list_sets(&app, &other, "84").await,
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(matches!(
+            list_sets(&app, &successor, "99").await,
+            Err(AppError::NotFound(_))
+        ));
+    }
+);
