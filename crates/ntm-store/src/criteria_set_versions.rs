@@ -5,8 +5,10 @@
 //! A draft is changed with the revision it was read at (a stale revision or a published
 //! version changes nothing: [`DraftUpdate`]). Publishing checks, in the same transaction as
 //! the status change and its audit entry, that no other published version of the same
-//! `(scope, set_id)` has an overlapping validity ([`Publish::Overlaps`] names them). Rows are
-//! never deleted.
+//! `(scope, set_id)` has an overlapping validity ([`Publish::Overlaps`] names them): the same
+//! first day, or a start inside another's explicit period. An open-ended version is
+//! superseded by a later-starting one (the domain ends it the day before, as a new decision
+//! replaces the old one from its effective date). Rows are never deleted.
 
 use ntm_domain::audit::NewAuditEntry;
 use time::OffsetDateTime;
@@ -290,15 +292,17 @@ impl Db {
                     "SELECT ",
                     cols!(),
                     " FROM criteria_set_versions WHERE scope = $1 AND set_id = $2 \
-                     AND status = $3 AND id <> $4 AND valid_from <= $5 \
-                     AND (valid_to IS NULL OR valid_to >= $6) ORDER BY valid_from"
+                     AND status = $3 AND id <> $4 AND (valid_from = $5 \
+                     OR (valid_from < $5 AND valid_to IS NOT NULL AND valid_to >= $5) \
+                     OR (valid_from > $5 AND valid_from <= $6)) ORDER BY valid_from"
                 ),
                 row.scope.as_str(),
                 row.set_id.as_str(),
                 STATUS_PUBLISHED,
                 id,
-                row.valid_to.clone().unwrap_or_else(|| "9999-12-31".into()),
                 row.valid_from.as_str(),
+                // An open end is no clash with a later start: the later version supersedes.
+                row.valid_to.clone().unwrap_or_else(|| "0000-00-00".into()),
             ))
             .await?;
         if !overlaps.is_empty() {

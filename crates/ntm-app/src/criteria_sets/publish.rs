@@ -1,5 +1,5 @@
 //! Publishing a draft: checked once more, refused when its validity overlaps another
-//! published version of the same set and scope (both named), then frozen.
+//! published version of the same set and scope (both named; see [`clashes`]), then frozen.
 
 use ntm_domain::authz::Permission;
 use ntm_domain::text::format_date_vi;
@@ -23,6 +23,20 @@ fn period(r: &CriteriaSetVersion) -> (String, String) {
             format!("from {}", r.valid_from),
         ),
     }
+}
+
+/// Do two versions of one set claim the same days? The same first day, or a start inside the
+/// other's explicit period. An open end is no clash with a later start: the later version
+/// supersedes it from its first day (the domain ends the earlier one the day before), as a
+/// new decision replaces the old one from its effective date. Dates are ISO text.
+fn clashes(a: &CriteriaSetVersion, b: &CriteriaSetVersion) -> bool {
+    let inside = |x: &CriteriaSetVersion, y: &CriteriaSetVersion| {
+        x.valid_from < y.valid_from
+            && x.valid_to
+                .as_deref()
+                .is_some_and(|t| t >= y.valid_from.as_str())
+    };
+    a.valid_from == b.valid_from || inside(a, b) || inside(b, a)
 }
 
 /// Publishes draft `id` seen at `revision` (see the module documentation). From then on the
@@ -65,11 +79,9 @@ pub async fn publish_version(
                 .collect(),
         )
     };
-    let from = r.valid_from.as_str();
-    let to = r.valid_to.as_deref().unwrap_or("9999-12-31");
     let clash: Vec<CriteriaSetVersion> = siblings
         .iter()
-        .filter(|o| o.valid_from.as_str() <= to && o.valid_to.as_deref().is_none_or(|t| t >= from))
+        .filter(|o| clashes(&r, o))
         .cloned()
         .collect();
     if !clash.is_empty() {

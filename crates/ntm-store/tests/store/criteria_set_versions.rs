@@ -237,3 +237,39 @@ ntm_testkit::both_backends!(criteria_set_versions_life_cycle, |db: Db| async mov
             .is_empty()
     );
 });
+
+// A new decision replaces an open-ended one from its first day: a later-starting version of
+// the same set publishes (the domain ends the earlier one the day before); the same first
+// day, or a start inside an explicit period, still clashes.
+ntm_testkit::both_backends!(open_ended_versions_are_superseded, |db: Db| async move {
+    let at = OffsetDateTime::now_utc();
+    let publish = |id| {
+        let db = db.clone();
+        async move {
+            db.publish_criteria_set_version(id, 0, "officer86", at, entry("p", "86"))
+                .await
+                .unwrap()
+        }
+    };
+    let add = |label: &'static str, from: &'static str, to: Option<&'static str>| {
+        let db = db.clone();
+        async move {
+            db.insert_criteria_set_version(&draft("86", "xa-86", label, from, to), entry("c", "86"))
+                .await
+                .unwrap()
+                .id
+        }
+    };
+    let first = add("2026", "2026-03-01", None).await;
+    assert!(matches!(publish(first).await, Publish::Done(_)));
+    let later = add("2027", "2027-01-01", Some("2028-12-31")).await;
+    assert!(matches!(publish(later).await, Publish::Done(_)));
+    let same_day = add("2027-bis", "2027-01-01", None).await;
+    assert!(
+        matches!(publish(same_day).await, Publish::Overlaps(o) if o.len() == 1 && o[0].label == "2027")
+    );
+    let inside = add("2028", "2028-06-01", None).await;
+    assert!(matches!(publish(inside).await, Publish::Overlaps(o) if o[0].label == "2027"));
+    let after = add("2029", "2029-01-01", None).await;
+    assert!(matches!(publish(after).await, Publish::Done(_)));
+});
