@@ -8,8 +8,7 @@ use std::collections::HashMap;
 use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::authz::Permission;
 use ntm_domain::criteria::{
-    self, Indicator, Kind, ObsProblem, ResolvedSet, Threshold, ThresholdStatus, ThresholdValue,
-    ValueError, ValueKind, Varying,
+    self, Indicator, Kind, ObsProblem, ResolvedSet, ThresholdStatus, ValueError, ValueKind, Varying,
 };
 use ntm_domain::observation::{ObsSource, ObsStatus};
 use ntm_domain::text::format_number_vi;
@@ -88,47 +87,13 @@ async fn units_of(
     Ok((unit, units))
 }
 
-fn number(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format_number_vi(x, 0)
-    } else {
-        format_number_vi(x, 2)
-            .trim_end_matches('0')
-            .trim_end_matches(',')
-            .to_string()
-    }
-}
-
-fn threshold_words(ind: &Indicator, t: &Threshold) -> String {
-    if let Some(text) = t.text.as_deref().filter(|s| !s.trim().is_empty()) {
-        return text.trim().to_string();
-    }
-    let pct = if ind.kind == Kind::Percent { "%" } else { "" };
-    match &t.value {
-        ThresholdValue::Bool(true) => "Đạt".to_string(),
-        ThresholdValue::Bool(false) => "Không".to_string(),
-        ThresholdValue::Num(x) => {
-            let op = match t.op {
-                criteria::Op::Ge => "≥ ",
-                criteria::Op::Le => "≤ ",
-                _ => "",
-            };
-            format!("{op}{}{pct}", number(*x))
-        }
-        ThresholdValue::List(l) => format!(
-            "một trong: {}",
-            l.iter().map(|x| number(*x)).collect::<Vec<_>>().join("; ")
-        ),
-    }
-}
-
 /// The threshold as officials read it, marked `cần xác minh` when it is not confirmed by a
 /// retrieved source or is missing.
 pub fn threshold_text(ind: &Indicator) -> String {
     let status = ind.threshold_status();
     let mut s = match (&ind.threshold, status) {
         (_, ThresholdStatus::Missing) => return "chưa có ngưỡng — cần xác minh".to_string(),
-        (Some(t), _) => threshold_words(ind, t),
+        (Some(t), _) => criteria::words::threshold_words(ind, t),
         (None, _) => "khác theo vùng".to_string(),
     };
     match &ind.by_region {
@@ -554,7 +519,7 @@ pub async fn export_results(
                             .map(|s| s.label_vi().to_string())
                             .unwrap_or_default(),
                         status_vi(i.status).into(),
-                        i.gap.map(number).unwrap_or_default(),
+                        i.gap.map(criteria::words::number_words).unwrap_or_default(),
                     ]
                 })
                 .collect(),

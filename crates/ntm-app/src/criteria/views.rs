@@ -59,7 +59,7 @@ pub struct IndicatorView {
 /// The threshold that applies to one unit, as officials read it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ThresholdView {
-    /// "≥ 70%", "Đạt", the wording of the legal table; `None` when no value is known.
+    /// "≥ 70 %", "Đạt", the wording of the legal table; `None` when no value is known.
     pub text: Option<String>,
     /// Why it is not confirmed (`recalled`, `uncertain`, `threshold_missing`,
     /// `region_unknown`…); empty when it was read in a source.
@@ -83,45 +83,6 @@ impl ThresholdView {
     }
 }
 
-fn number_text(x: f64) -> String {
-    if x.fract() == 0.0 {
-        ntm_domain::text::format_number_vi(x, 0)
-    } else {
-        ntm_domain::text::format_number_vi(x, 2)
-            .trim_end_matches('0')
-            .trim_end_matches(',')
-            .to_string()
-    }
-}
-
-fn threshold_words(ind: &criteria::Indicator, t: &criteria::Threshold) -> String {
-    if let Some(text) = t.text.as_deref().filter(|s| !s.trim().is_empty()) {
-        return text.trim().to_string();
-    }
-    let pct = if ind.kind == criteria::Kind::Percent {
-        "%"
-    } else {
-        ""
-    };
-    match &t.value {
-        criteria::ThresholdValue::Bool(true) => "Đạt".to_string(),
-        criteria::ThresholdValue::Bool(false) => "Không".to_string(),
-        criteria::ThresholdValue::Num(x) => {
-            let op = match t.op {
-                criteria::Op::Ge => "≥ ",
-                criteria::Op::Le => "≤ ",
-                _ => "",
-            };
-            format!("{op}{}{pct}", number_text(*x))
-        }
-        criteria::ThresholdValue::List(l) => l
-            .iter()
-            .map(|x| number_text(*x))
-            .collect::<Vec<_>>()
-            .join("; "),
-    }
-}
-
 /// The threshold of indicator `idx` for a unit of `region` and commune `group` (see
 /// [`ThresholdView`]): the one the evaluation used.
 pub fn threshold_view(
@@ -139,7 +100,7 @@ pub fn threshold_view(
         _ => false,
     };
     ThresholdView {
-        text: t.map(|t| threshold_words(ind, t)),
+        text: t.map(|t| criteria::words::threshold_words(ind, t)),
         caveats: cav.codes().collect(),
         provenance: t
             .and_then(|t| t.provenance)

@@ -88,7 +88,7 @@ both_backends!(demo_vinh_long_sample, |db: Db| async move {
         .expect("VL-6.1")
         .threshold
         .clone();
-    assert_eq!(shown.text.as_deref(), Some("≤ 2%"));
+    assert_eq!(shown.text.as_deref(), Some("≤ 2 %"));
     assert!(
         shown
             .basis

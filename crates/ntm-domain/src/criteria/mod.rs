@@ -26,6 +26,7 @@ mod ocop;
 pub(crate) mod resolve;
 mod rollup;
 mod value;
+pub mod words;
 mod yaml;
 
 #[cfg(test)]

@@ -7,35 +7,6 @@ use super::*;
 use crate::criteria::model::{Indicator, Threshold, Varying};
 use crate::criteria::{CommuneGroup, ResolvedSet};
 
-/// "≥ 80 %", "≤ 5", "Đạt" / "Không": a threshold in words, vi-VN numbers.
-pub fn threshold_text(op: Op, value: &ThresholdValue, kind: Kind, unit: Option<&str>) -> String {
-    let n = |x: f64| {
-        let d = if x.fract() == 0.0 { 0 } else { 2 };
-        let s = crate::text::format_number_vi(x, d);
-        let s = if s.contains(',') {
-            s.trim_end_matches('0').to_string()
-        } else {
-            s
-        };
-        match (kind, unit) {
-            (Kind::Percent, _) => format!("{s} %"),
-            (_, Some(u)) if !u.is_empty() => format!("{s} {u}"),
-            _ => s,
-        }
-    };
-    let opw = match op {
-        Op::Ge => "≥ ",
-        Op::Le => "≤ ",
-        Op::Eq | Op::In => "",
-    };
-    match value {
-        ThresholdValue::Bool(true) => "Đạt".into(),
-        ThresholdValue::Bool(false) => "Không".into(),
-        ThresholdValue::Num(x) => format!("{opw}{}", n(*x)),
-        ThresholdValue::List(l) => l.iter().map(|x| n(*x)).collect::<Vec<_>>().join("; "),
-    }
-}
-
 /// A value weaker than the base's at one position (general, a region or a group).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weaker {

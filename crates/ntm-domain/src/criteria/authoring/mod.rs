@@ -46,7 +46,8 @@ use time::Date;
 use super::model::{Completeness, Kind, Measure, Op, Pass, Provenance, ThresholdValue};
 use crate::units::{Level, Region};
 
-pub use check::{Weaker, threshold_text};
+pub use crate::criteria::words::threshold_text;
+pub use check::Weaker;
 pub use edit::{BasisInput, EditError, IndicatorInput, MetaInput, ThresholdInput, base_threshold};
 pub use from_set::{FromSetError, inherited_indicator};
 

@@ -176,11 +176,16 @@ fn same_row(proj: &[String], cells: &[String], layout: &Layout) -> bool {
 }
 
 /// A threshold in words with its status (`≥ 80 %`, `≥ 80 % (cần xác minh)`).
-fn threshold_words(ind: &AuthoredIndicator, key: &str) -> String {
+fn threshold_with_status(ind: &AuthoredIndicator, key: &str) -> String {
     match at(ind, key) {
         None => String::new(),
         Some(t) => {
-            let w = threshold_text(t.op, &t.value, ind.kind, ind.unit.as_deref());
+            let w = crate::criteria::words::threshold_text(
+                t.op,
+                &t.value,
+                ind.kind,
+                ind.unit.as_deref(),
+            );
             if t.confirmed(ind) {
                 w
             } else {
@@ -741,7 +746,7 @@ fn apply_row(
         let values: Vec<String> = all_keys()
             .iter()
             .filter_map(|k| {
-                let w = threshold_words(new, k);
+                let w = threshold_with_status(new, k);
                 (!w.is_empty()).then(|| {
                     let label = if k == "general" { "chung" } else { k.as_str() };
                     format!("{label}: {w}")
@@ -792,8 +797,8 @@ fn apply_row(
         change(
             layout.col_of(&k).unwrap_or(COL_CODE),
             ChangeKind::Threshold(k.clone()),
-            threshold_words(old, &k),
-            threshold_words(new, &k),
+            threshold_with_status(old, &k),
+            threshold_with_status(new, &k),
         );
     }
     let new_sources = source_map(next, ctx.base);
