@@ -151,7 +151,7 @@ pub fn evaluation_date(set: &ResolvedSet, year: i32) -> Date {
     }
 }
 
-pub(super) fn lookup_set<'a>(
+pub(crate) fn lookup_set<'a>(
     app: &'a App,
     set_id: &str,
     year: i32,

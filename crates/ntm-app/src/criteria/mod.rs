@@ -23,6 +23,7 @@ mod review;
 mod scorecard;
 mod views;
 
+pub(crate) use catalog::lookup_set;
 pub use catalog::{
     EMBEDDED, SetSummary, catalog, catalog_with, evaluation_date, list_sets, set_years,
     sets_for_level,
