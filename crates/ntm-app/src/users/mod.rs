@@ -397,7 +397,26 @@ pub async fn login(
     };
     let user = match user {
         Some(u) if ok && u.active => u,
-        _ => return Err(AppError::Unauthorized("wrong username or password".into())),
+        other => {
+            // Failed logins are audited (security review 8). The name is recorded only when
+            // it is an account's: a password typed into the name field stays out of the log.
+            let (target, why) = match &other {
+                Some(u) if !u.active => (u.username.as_str(), "disabled"),
+                Some(u) => (u.username.as_str(), "wrong_password"),
+                None => ("?", "unknown_account"),
+            };
+            let anon = Actor::Anonymous {
+                origin: origin.to_string(),
+            };
+            app.db
+                .append_audit(anon.audit_entry(
+                    "session.login_failed",
+                    target,
+                    serde_json::json!({ "reason": why }),
+                ))
+                .await?;
+            return Err(AppError::Unauthorized("wrong username or password".into()));
+        }
     };
     crate::login_throttle::succeeded(app, &reserved).await?;
     crate::login_throttle::prune(app, t).await?;

@@ -197,3 +197,65 @@ both_backends!(
         assert!(session_user(&app, &token).await.unwrap().is_none());
     }
 );
+
+both_backends!(
+    failed_logins_audited_and_the_tail_anchored,
+    |db: Db| async move {
+        use ntm_app::audit::{Anchor, list, verify_chain, verify_chain_against};
+        let app = app(db);
+        reference(&app).await;
+        user(&app, "tinh.vl", "province_officer@86").await;
+        let cli = Actor::cli();
+        let before = verify_chain(&app, &cli).await.unwrap();
+        assert!(before.ok);
+        // A wrong password on an account, and a "name" that is no account (maybe a password).
+        let _ = login(&app, "tinh.vl", "sai-mat-khau", "10.0.0.7").await;
+        let _ = login(&app, "mat-khau-bi-go-nham", "x", "10.0.0.7").await;
+        let failed: Vec<_> = list(&app, &cli, before.entries, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "session.login_failed")
+            .collect();
+        assert_eq!(failed.len(), 2);
+        assert_eq!(failed[0].target, "tinh.vl");
+        assert_eq!(failed[0].origin, "10.0.0.7");
+        assert_eq!(failed[1].target, "?");
+        assert!(!failed[1].detail.contains("mat-khau-bi-go-nham"));
+
+        // The head printed today verifies later as an anchor; a wrong hash or an entry past the
+        // end does not.
+        let now = verify_chain(&app, &cli).await.unwrap();
+        let anchor = Anchor::parse(&format!("{}:{}", now.entries, now.head_hash)).unwrap();
+        let _ = login(&app, "tinh.vl", PW, "10.0.0.7").await.expect("login");
+        assert!(
+            verify_chain_against(&app, &cli, Some(&anchor))
+                .await
+                .unwrap()
+                .ok
+        );
+        let wrong = Anchor {
+            hash: "0".repeat(64),
+            ..anchor.clone()
+        };
+        let r = verify_chain_against(&app, &cli, Some(&wrong))
+            .await
+            .unwrap();
+        assert!(!r.ok && r.problem.unwrap().contains("rewritten"));
+        let beyond = Anchor {
+            seq: anchor.seq + 1000,
+            ..anchor.clone()
+        };
+        let r = verify_chain_against(&app, &cli, Some(&beyond))
+            .await
+            .unwrap();
+        assert!(!r.ok && r.problem.unwrap().contains("removed"));
+        for bad in ["", "12", "x:abc", "0:".repeat(1).as_str(), "5:zz"] {
+            assert!(Anchor::parse(bad).is_err(), "{bad}");
+        }
+        assert!(matches!(
+            verify_chain_against(&app, &Actor::Anonymous { origin: "x".into() }, None).await,
+            Err(AppError::Unauthorized(_) | AppError::Forbidden(_))
+        ));
+    }
+);
