@@ -250,7 +250,7 @@ both_backends!(
             .await
             .unwrap();
         assert!(!r.ok && r.problem.unwrap().contains("removed"));
-        for bad in ["", "12", "x:abc", "0:".repeat(1).as_str(), "5:zz"] {
+        for bad in ["", "12", "x:abc", "0:", "5:zz"] {
             assert!(Anchor::parse(bad).is_err(), "{bad}");
         }
         assert!(matches!(
