@@ -50,22 +50,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// A number with `decimals` decimals in `lang`'s format: 14.33 → "14,3" (vi), "14.3" (en).
-pub fn number(lang: Lang, value: f64, decimals: usize) -> String {
-    let value = if value.is_finite() { value } else { 0.0 };
-    let vi = ntm_domain::text::format_number_vi(value, decimals);
-    match lang {
-        Lang::Vi => vi,
-        Lang::En => vi
-            .chars()
-            .map(|c| match c {
-                '.' => ',',
-                ',' => '.',
-                c => c,
-            })
-            .collect(),
-    }
-}
+pub use crate::view::format::number;
 
 /// Cuts a label to `max` characters, with an ellipsis.
 fn clip(s: &str, max: usize) -> String {

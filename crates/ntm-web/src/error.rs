@@ -359,14 +359,14 @@ pub fn html_response(info: &ErrorInfo, ctx: &Ctx) -> Response {
             .map(|f| field_error_text(lang, f))
             .collect(),
     };
-    let page = crate::pages::ErrorPage {
+    let page = crate::view::ErrorPage {
         ctx: ctx.clone(),
         status: kind.status().as_u16(),
         title,
         message,
         details,
     };
-    let mut res = crate::pages::render(&page, kind.status());
+    let mut res = crate::view::render(&page, kind.status());
     if let Some(secs) = info.retry_after_secs {
         res.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(secs));

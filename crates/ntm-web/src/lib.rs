@@ -48,7 +48,11 @@ pub mod i18n;
 pub mod middleware;
 mod nul;
 pub mod pages;
+pub mod request;
 pub mod router;
+pub mod state;
+pub mod urls;
+pub mod view;
 
 use std::future::Future;
 use std::net::SocketAddr;

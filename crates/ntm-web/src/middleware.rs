@@ -27,7 +27,7 @@ use rand::RngCore;
 use crate::ctx::{Ctx, SessionState, local_path, url_encode};
 use crate::error::{ErrorInfo, ErrorKind, WebError, html_response, problem_response};
 use crate::i18n::Lang;
-use crate::router::AppState;
+use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "ntm_session";
 pub const CSRF_COOKIE: &str = "ntm_csrf";
@@ -435,7 +435,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                     .map(|x| crate::ctx::ScopeUnit {
                         code: x.code.clone(),
                         name: x.name.clone(),
-                        href: crate::pages::unit_href(x, today, today),
+                        href: crate::view::unit_href(x, today, today),
                         has_scorecard: x.level >= ntm_domain::units::Level::Commune,
                         is_province: x.level == ntm_domain::units::Level::Province,
                     })
@@ -480,7 +480,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                     .and_then(|v| v.to_str().ok())
                     .is_some_and(|ct| ct.starts_with("multipart/form-data"));
                 let limit = if multipart && ctx.user.is_some() {
-                    crate::pages::largest_upload(st.cfg.upload_limit).max(st.cfg.body_limit)
+                    crate::state::largest_upload(st.cfg.upload_limit).max(st.cfg.body_limit)
                 } else {
                     st.cfg.body_limit
                 };

@@ -18,13 +18,7 @@ use utoipa::ToSchema;
 
 use crate::WebConfig;
 use crate::error::WebError;
-
-/// Shared state of every handler.
-#[derive(Clone)]
-pub struct AppState {
-    pub app: App,
-    pub cfg: Arc<WebConfig>,
-}
+use crate::state::AppState;
 
 /// Content-Security-Policy of every response: nothing from other hosts, no inline
 /// script or style, no framing.

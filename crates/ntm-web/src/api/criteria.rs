@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::ctx::Ctx;
 use crate::error::{Problem, WebError};
-use crate::router::AppState;
+use crate::state::AppState;
 
 /// One version of a criteria set (bộ tiêu chí).
 #[derive(Debug, Serialize, ToSchema)]

@@ -11,8 +11,8 @@ use serde_json::Value;
 use utoipa::openapi::OpenApi;
 
 use crate::ctx::Ctx;
-use crate::pages::render;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::view::render;
 
 pub fn router(doc: Arc<OpenApi>) -> Router<AppState> {
     let json = doc.clone();

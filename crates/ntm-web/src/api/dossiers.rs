@@ -13,7 +13,8 @@ use uuid::Uuid;
 
 use crate::ctx::Ctx;
 use crate::error::{Problem, WebError};
-use crate::router::AppState;
+use crate::request::parse_id;
+use crate::state::AppState;
 
 /// snake_case text of a domain enum (its serde name).
 fn name<T: Serialize>(v: &T) -> String {
@@ -38,10 +39,6 @@ fn parse_date(field: &str, s: Option<&str>) -> Result<Option<Date>, WebError> {
             .map(Some)
             .map_err(|_| WebError::invalid(field, format!("{t:?} is not a date (YYYY-MM-DD)"))),
     }
-}
-
-fn parse_id(id: &str) -> Result<Uuid, WebError> {
-    Uuid::parse_str(id.trim()).map_err(|_| WebError::not_found(format!("dossier {id}")))
 }
 
 /// A return with its reason.
@@ -349,7 +346,7 @@ pub async fn get_dossier(
     Path(id): Path<String>,
 ) -> Result<Json<DossierDto>, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "dossier")?;
     let v = ntm_app::dossiers::get(&st.app, &ctx.actor(), id).await?;
     Ok(Json(DossierDto::from(&v)))
 }
@@ -456,7 +453,7 @@ pub async fn act_on_dossier(
     Json(body): Json<ActionDto>,
 ) -> Result<Json<DossierDto>, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "dossier")?;
     let action = to_action(&body)?;
     let documents = body
         .documents
@@ -498,5 +495,5 @@ pub async fn dossier_pdf(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<axum::response::Response, WebError> {
-    crate::pages::dossier_pdf::pdf_response(&st, &ctx, &id).await
+    crate::view::pdf::pdf_response(&st, &ctx, &id).await
 }

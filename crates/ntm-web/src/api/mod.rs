@@ -25,7 +25,7 @@ use utoipa_axum::routes;
 
 use crate::ctx::Ctx;
 use crate::error::{Problem, WebError};
-use crate::router::AppState;
+use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(

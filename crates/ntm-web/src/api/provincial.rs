@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use crate::api::created;
 use crate::ctx::Ctx;
 use crate::error::{Problem, WebError};
-use crate::router::AppState;
+use crate::state::AppState;
 
 /// A threshold a provincial file sets.
 #[derive(Debug, Serialize, ToSchema)]

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{Problem, WebError};
-use crate::router::AppState;
+use crate::state::AppState;
 
 /// Answers counted for a hamlet or for the whole campaign.
 #[derive(Debug, Serialize, ToSchema)]

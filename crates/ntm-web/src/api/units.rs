@@ -12,8 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::created;
 use crate::ctx::Ctx;
 use crate::error::{Problem, WebError};
-use crate::pages::parse_date_param;
-use crate::router::AppState;
+use crate::request::parse_date_param;
+use crate::state::AppState;
 
 /// One version of an administrative unit.
 #[derive(Debug, Serialize, ToSchema)]

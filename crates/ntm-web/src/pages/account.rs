@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
 use serde::Deserialize;
 
-use super::render;
 use crate::ctx::Ctx;
 use crate::error::WebError;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::view::render;
 
 #[derive(Template)]
 #[template(path = "account.html")]

@@ -8,11 +8,12 @@ use axum_extra::extract::cookie::SameSite;
 use ntm_app::AppError;
 use serde::Deserialize;
 
-use super::render;
 use crate::ctx::{Ctx, local_path};
 use crate::error::{WebError, retry_text};
 use crate::middleware::{CSRF_COOKIE, SESSION_COOKIE, cookie, random_token};
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::view::format::hour_minute;
+use crate::view::render;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -109,17 +110,12 @@ pub async fn login_submit(
             Ok(fail(ctx, StatusCode::UNAUTHORIZED, msg))
         }
         Err(AppError::TooManyRequests { retry_after_secs }) => {
-            let at = ntm_app::now()
-                .to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC))
-                + time::Duration::seconds(retry_after_secs as i64);
+            let at = ntm_app::now() + time::Duration::seconds(retry_after_secs as i64);
             let msg = ctx.lang.t_args(
                 "login-too-many",
                 &[
                     ("wait", retry_text(ctx.lang, retry_after_secs).into()),
-                    (
-                        "time",
-                        format!("{:02}:{:02}", at.hour(), at.minute()).into(),
-                    ),
+                    ("time", hour_minute(at).into()),
                 ],
             );
             let mut res = fail(ctx, StatusCode::TOO_MANY_REQUESTS, msg);

@@ -23,15 +23,13 @@ use uuid::Uuid;
 use super::criteria_sets::{
     Choice, scope_href, split_errors, status_text, validity_text, yaml_response,
 };
-use super::render;
 use crate::ctx::Ctx;
 use crate::error::{ErrorInfo, WebError};
 use crate::i18n::Lang;
-use crate::router::AppState;
-
-fn parse_id(s: &str) -> Result<Uuid, WebError> {
-    Uuid::parse_str(s.trim()).map_err(|_| WebError::not_found(format!("no criteria version {s}")))
-}
+use crate::request::parse_id;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::render;
 
 /// The threshold keys the form offers: the general value, then the commune groups (sets
 /// from 2026) or the regions (2021–2025 sets), then any other key already in the version.
@@ -225,7 +223,7 @@ fn ind_row(lang: Lang, v: &VersionView, i: &AuthoredIndicator) -> IndRow {
                 text: threshold_text(t.op, &t.value, i.kind, i.unit.as_deref()),
                 confirmed: t.confirmed(i),
                 basis: basis_words(&v.content, t),
-                file_href: sha.map(|s| format!("/criteria-versions/{}/files/{s}", v.id)),
+                file_href: sha.map(|s| Urls::criteria_basis_file(v.id, &s)),
             });
         }
     }
@@ -235,11 +233,7 @@ fn ind_row(lang: Lang, v: &VersionView, i: &AuthoredIndicator) -> IndRow {
         kind: lang.t(&format!("cs-kind-{}", i.kind.as_str())),
         inherited: i.inherited,
         thresholds,
-        edit_href: format!(
-            "/criteria-versions/{}/indicator?code={}",
-            v.id,
-            crate::ctx::url_encode(&i.code)
-        ),
+        edit_href: Urls::criteria_indicator(v.id, &i.code),
     }
 }
 
@@ -298,11 +292,7 @@ async fn version_view(
                     code: bi.code.clone(),
                     name: bi.name_vi.clone().unwrap_or_default(),
                     national: national_text(b, &bi.code),
-                    href: format!(
-                        "/criteria-versions/{}/indicator?code={}",
-                        v.id,
-                        crate::ctx::url_encode(&bi.code)
-                    ),
+                    href: Urls::criteria_indicator(v.id, &bi.code),
                 });
             }
         }
@@ -312,10 +302,7 @@ async fn version_view(
             inherited: cr.inherited,
             indicators: cr.indicators.iter().map(|i| ind_row(lang, &v, i)).collect(),
             base: base_rows,
-            add_href: format!(
-                "/criteria-versions/{}/indicator?criterion={}",
-                v.id, cr.number
-            ),
+            add_href: Urls::criteria_indicator_new(v.id, cr.number),
         });
     }
     let mut general = Vec::new();
@@ -417,7 +404,7 @@ pub async fn version_page(
     Query(p): Query<DoneParams>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "criteria version")?;
     let flash = p
         .done
         .as_deref()
@@ -444,7 +431,7 @@ async fn after_edit(
     crit: Option<CritForm>,
 ) -> Result<Response, WebError> {
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/criteria-versions/{id}?done=saved")).into_response()),
+        Ok(_) => Ok(Redirect::to(&Urls::criteria_version_done(id, "saved")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (page, status) = version_view(st, ctx, id, meta, crit, Some(e), None).await?;
             Ok(render(&page, status))
@@ -461,7 +448,7 @@ pub async fn post_meta(
     Form(f): Form<MetaForm>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "criteria version")?;
     let edit = Edit::Meta(MetaInput {
         version: f.version.clone(),
         title_vi: f.title_vi.clone(),
@@ -481,7 +468,7 @@ pub async fn post_criterion(
     Form(f): Form<CritForm>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "criteria version")?;
     let edit = Edit::Criterion {
         original: f.original.trim().parse().ok(),
         number: f.number.clone(),
@@ -511,7 +498,7 @@ pub async fn post_remove(
     Form(f): Form<RemoveForm>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "criteria version")?;
     let edit = if !f.code.trim().is_empty() {
         Edit::RemoveIndicator(f.code.trim().to_string())
     } else {
@@ -825,7 +812,7 @@ async fn indicator_view(
             rows,
             errors,
             general_errors: general,
-            back_href: format!("/criteria-versions/{}", v.id),
+            back_href: Urls::criteria_version(v.id),
         },
         status,
     ))
@@ -844,7 +831,7 @@ pub async fn indicator_page(
     Query(p): Query<IndicatorParams>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "criteria version")?;
     let (page, status) = indicator_view(&st, &ctx, id, &p, None, None).await?;
     Ok(render(&page, status))
 }
@@ -858,7 +845,7 @@ pub async fn post_indicator(
     mut mp: Multipart,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "criteria version")?;
     let mut typed = Typed::default();
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = mp
@@ -939,7 +926,7 @@ pub async fn post_indicator(
         .await;
     }
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/criteria-versions/{id}?done=saved")).into_response()),
+        Ok(_) => Ok(Redirect::to(&Urls::criteria_version_done(id, "saved")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let params = IndicatorParams {
                 code: Some(typed.get("original"))
@@ -1009,7 +996,7 @@ pub async fn publish_page(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "criteria version")?;
     let page = publish_view(&st, &ctx, id, Vec::new()).await?;
     Ok(render(&page, StatusCode::OK))
 }
@@ -1028,11 +1015,9 @@ pub async fn post_publish(
     Form(f): Form<PublishForm>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "criteria version")?;
     match cs::publish::publish_version(&st.app, &ctx.actor(), id, revision_of(&f.revision)).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/criteria-versions/{id}?done=published")).into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&Urls::criteria_version_done(id, "published")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let status = if matches!(e, AppError::Conflict(_)) {
                 StatusCode::CONFLICT
@@ -1062,7 +1047,7 @@ pub async fn export_yaml(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "criteria version")?;
     let (name, text) = cs::export::version_yaml(&st.app, &ctx.actor(), id).await?;
     Ok(yaml_response(&name, text))
 }
@@ -1074,7 +1059,7 @@ pub async fn basis_file(
     Path((id, sha)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "criteria version")?;
     let (name, bytes) = cs::edit::basis_file(&st.app, &ctx.actor(), id, &sha).await?;
     let mut res = (StatusCode::OK, bytes).into_response();
     res.headers_mut().insert(

@@ -13,11 +13,13 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::render;
 use crate::ctx::Ctx;
 use crate::error::{ErrorInfo, WebError};
 use crate::i18n::Lang;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::format;
+use crate::view::render;
 
 fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
     let mut res = bytes.into_response();
@@ -171,12 +173,9 @@ fn change_view(lang: Lang, c: &Change) -> ChangeView {
 }
 
 fn time_text(lang: Lang, t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::macros::offset!(+7));
-    let d = ntm_domain::text::format_date_vi(t.date());
-    let hm = format!("{:02}:{:02}", t.hour(), t.minute());
     match lang {
-        Lang::Vi => format!("{hm} {d}"),
-        Lang::En => format!("{d} {hm} (UTC+7)"),
+        Lang::Vi => format::time_date(t),
+        Lang::En => format!("{} (UTC+7)", format::date_time(t)),
     }
 }
 
@@ -185,7 +184,7 @@ fn preview_page(ctx: &Ctx, p: &SetImportPreview) -> PreviewPage {
     PreviewPage {
         ctx: ctx.clone(),
         id: p.version_id.to_string(),
-        version_href: format!("/criteria-versions/{}", p.version_id),
+        version_href: Urls::criteria_version(p.version_id),
         upload_id: p.upload_id.to_string(),
         file_name: p.file_name.clone(),
         set_id: p.set_id.clone(),
@@ -212,8 +211,8 @@ fn import_page(ctx: &Ctx, id: Uuid) -> ImportPage {
     ImportPage {
         ctx: ctx.clone(),
         id: id.to_string(),
-        version_href: format!("/criteria-versions/{id}"),
-        export_href: format!("/criteria-versions/{id}/export.xlsx"),
+        version_href: Urls::criteria_version(id),
+        export_href: Urls::criteria_version_xlsx(id),
         errors: Vec::new(),
         bad: Vec::new(),
         again: None,
@@ -356,7 +355,7 @@ pub async fn import_apply(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     match xlsx::apply_import(&st.app, &ctx.actor(), id, &f.upload, ntm_app::now()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/criteria-versions/{id}?done=xlsx")).into_response()),
+        Ok(_) => Ok(Redirect::to(&Urls::criteria_version_done(id, "xlsx")).into_response()),
         Err(e) => refused(&ctx, id, e, Some(&f.upload)),
     }
 }

@@ -14,19 +14,16 @@ use ntm_app::criteria_sets::{self as cs, VersionView, message_in, versions};
 use ntm_app::{AppError, FieldError};
 use serde::Deserialize;
 
-use super::render;
-use crate::ctx::{Ctx, url_encode};
+use crate::ctx::Ctx;
 use crate::error::{ErrorInfo, WebError};
 use crate::i18n::Lang;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::render;
 
 /// A scope in URLs: a province code or `national`.
 pub(crate) fn scope_href(scope: &str) -> String {
-    if scope == ntm_app::criteria_sets::NATIONAL {
-        "/criteria-sets/national".into()
-    } else {
-        format!("/units/{scope}/criteria-sets")
-    }
+    Urls::criteria_sets(scope)
 }
 
 pub struct VersionRow {
@@ -60,7 +57,7 @@ pub(crate) fn status_text(lang: Lang, v: &VersionView) -> String {
 
 fn row(lang: Lang, v: &VersionView) -> VersionRow {
     VersionRow {
-        href: format!("/criteria-versions/{}", v.id),
+        href: Urls::criteria_version(v.id),
         set_id: v.set_id.clone(),
         label: v.label.clone(),
         title: v.title_vi.clone(),
@@ -209,11 +206,7 @@ async fn list_view(
                 Some(t) => format!("{} – {}", lang.date(s.valid_from), lang.date(t)),
                 None => lang.t1("cs-from", lang.date(s.valid_from)),
             },
-            export: format!(
-                "/criteria-sets/shipped/{}/{}/export.yaml",
-                s.id,
-                url_encode(&s.version)
-            ),
+            export: Urls::shipped_yaml(&s.id, &s.version),
         })
         .collect();
     let mut sources: Vec<Choice> = Vec::new();
@@ -407,9 +400,7 @@ pub async fn create(
         }
     };
     match result {
-        Ok(v) => {
-            Ok(Redirect::to(&format!("/criteria-versions/{}?done=created", v.id)).into_response())
-        }
+        Ok(v) => Ok(Redirect::to(&Urls::criteria_version_done(v.id, "created")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (page, status) = list_view(
                 &st,
@@ -510,9 +501,7 @@ pub async fn import(
         )),
     };
     match result {
-        Ok(v) => {
-            Ok(Redirect::to(&format!("/criteria-versions/{}?done=created", v.id)).into_response())
-        }
+        Ok(v) => Ok(Redirect::to(&Urls::criteria_version_done(v.id, "created")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (page, status) = list_view(
                 &st,

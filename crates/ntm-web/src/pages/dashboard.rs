@@ -19,12 +19,14 @@ use ntm_domain::criteria::Status;
 use ntm_reports::TableSheet;
 use serde::Deserialize;
 
-use super::{html, level_label};
 use crate::charts::{Bar, hbar_chart, number, vbar_chart};
 use crate::ctx::{Ctx, url_encode};
 use crate::error::{ErrorInfo, ErrorKind, WebError};
 use crate::i18n::Lang;
-use crate::router::AppState;
+use crate::request::parse_year;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::{html, level_label};
 
 /// How many blocking indicators the page shows (the XLSX has them all).
 const BLOCKING_SHOWN: usize = 15;
@@ -121,21 +123,6 @@ fn dashboard_error(e: AppError, p: &DashboardParams, code: &str) -> WebError {
     }
 }
 
-fn parse_year(s: Option<&str>) -> Result<Option<i32>, WebError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => match s.parse::<i32>() {
-            Ok(y) if (1900..=2200).contains(&y) => Ok(Some(y)),
-            _ => Err(bad_request(
-                "year",
-                format!("\"{s}\" is not a year"),
-                "dashboard-error-bad-year",
-                s,
-            )),
-        },
-    }
-}
-
 async fn load(
     st: &AppState,
     ctx: &Ctx,
@@ -143,7 +130,8 @@ async fn load(
     p: &DashboardParams,
 ) -> Result<Result<Box<Dashboard>, Response>, WebError> {
     ctx.require_user()?;
-    let year = parse_year(p.year.as_deref())?;
+    let year = parse_year(p.year.as_deref())
+        .map_err(|e| bad_request("year", e.detail(), "dashboard-error-bad-year", &e.0))?;
     let mut set = p.set.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if let (Some(s), Some(y), Some("form")) = (set, year, p.from.as_deref())
         && !ntm_app::dashboard::commune_sets(&st.app, y)
@@ -154,11 +142,9 @@ async fn load(
     }
     match ntm_app::dashboard::dashboard(&st.app, &ctx.actor(), code, set, year).await {
         Ok(DashboardTarget::Dashboard(d)) => Ok(Ok(d)),
-        Ok(DashboardTarget::Scorecard { code, set_id, year }) => Ok(Err(Redirect::to(&format!(
-            "/units/{}/scorecard?set={}&year={year}",
-            url_encode(&code),
-            url_encode(&set_id)
-        ))
+        Ok(DashboardTarget::Scorecard { code, set_id, year }) => Ok(Err(Redirect::to(
+            &Urls::scorecard(&code, &set_id, year),
+        )
         .into_response())),
         Err(e) => Err(dashboard_error(e, p, code)),
     }
@@ -715,11 +701,11 @@ fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> Dashboard
         overdue_dossiers: Vec::new(),
         history: Vec::new(),
         without_group: std::mem::take(&mut d.without_group),
-        groups_href: format!("/units/{}/groups", d.unit.province_code),
+        groups_href: Urls::groups(&d.unit.province_code),
         code: d.unit.code.clone(),
         name: d.unit.name.clone(),
         level: level_label(lang, d.unit.level),
-        unit_href: super::unit_href(&d.unit, unit_date, ctx.today),
+        unit_href: crate::view::unit_href(&d.unit, unit_date, ctx.today),
         year,
         set_title,
         set_id,

@@ -11,11 +11,12 @@ use ntm_app::groups::xlsx::GroupsPreview;
 use ntm_app::groups::{self, AssignInput, BasisInput};
 use serde::Deserialize;
 
-use super::render;
-use crate::ctx::{Ctx, url_encode};
+use crate::ctx::Ctx;
 use crate::error::{ErrorInfo, WebError, field_error_text};
 use crate::i18n::Lang;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::render;
 
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -93,10 +94,6 @@ fn errors_text(lang: Lang, e: &AppError) -> String {
         AppError::NotFound(m) | AppError::Conflict(m) => m.clone(),
         other => other.to_string(),
     }
-}
-
-fn page_href(code: &str) -> String {
-    format!("/units/{}/groups", url_encode(code))
 }
 
 async fn view(
@@ -203,7 +200,9 @@ pub async fn assign(
         note: f.note.clone(),
     };
     match groups::assign(&st.app, &ctx.actor(), &code, input).await {
-        Ok(_) => Ok(Redirect::to(&format!("{}?flash=assigned", page_href(&code))).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("{}?flash=assigned", Urls::groups(&code))).into_response())
+        }
         Err(e @ AppError::Validation(_)) => {
             let msg = errors_text(ctx.lang, &e);
             let page = view(&st, &ctx, &code, f, None, Some(msg)).await?;
@@ -304,9 +303,9 @@ pub async fn apply(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     match groups::xlsx::apply(&st.app, &ctx.actor(), &code, &f.upload, ntm_app::now()).await {
-        Ok(n) => {
-            Ok(Redirect::to(&format!("{}?flash=applied&n={n}", page_href(&code))).into_response())
-        }
+        Ok(n) => Ok(
+            Redirect::to(&format!("{}?flash=applied&n={n}", Urls::groups(&code))).into_response(),
+        ),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let msg = errors_text(ctx.lang, &e);
             let page = view(&st, &ctx, &code, AssignForm::default(), None, Some(msg)).await?;

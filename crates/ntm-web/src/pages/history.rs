@@ -7,7 +7,7 @@ use ntm_domain::units::Level;
 
 use crate::ctx::Ctx;
 use crate::error::WebError;
-use crate::router::AppState;
+use crate::state::AppState;
 
 /// One predecessor with the query that opens its pages on its last day.
 #[derive(Debug, Clone)]

@@ -5,10 +5,11 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{UnitRowView, date_query, html, parse_date_param};
 use crate::ctx::Ctx;
 use crate::error::WebError;
-use crate::router::AppState;
+use crate::request::parse_date_param;
+use crate::state::AppState;
+use crate::view::{UnitRowView, date_query, html};
 
 #[derive(Debug, Deserialize)]
 pub struct DateParams {

@@ -14,11 +14,12 @@ use ntm_domain::plans::{MeasureKind, TargetStatus, TaskStatus};
 use ntm_domain::units::Level;
 use serde::Deserialize;
 
-use super::{level_label, render};
 use crate::ctx::{Ctx, url_encode};
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::router::AppState;
+use crate::request::parse_year;
+use crate::state::AppState;
+use crate::view::{level_label, render};
 
 fn status_label(lang: Lang, s: TargetStatus) -> String {
     lang.t(&format!("plans-status-{}", s.as_str().replace('_', "-")))
@@ -221,20 +222,6 @@ pub struct TaskRow {
     pub changed: String,
 }
 
-fn parse_year(s: Option<&str>, default: i32) -> Result<i32, WebError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(default),
-        Some(y) => y
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1990..=2100).contains(y))
-            .ok_or_else(|| {
-                WebError::invalid("year", format!("\"{y}\" is not a year"))
-                    .with_message("plans-error-year", y)
-            }),
-    }
-}
-
 fn trend_text(t: &TargetProgress) -> String {
     t.trend
         .iter()
@@ -324,7 +311,7 @@ async fn progress(
     let default = current_year()
         .min(years.last().copied().unwrap_or(2025))
         .max(years.first().copied().unwrap_or(2021));
-    let year = parse_year(p.year.as_deref(), default)?;
+    let year = year_or(p.year.as_deref(), default)?;
     let unit = p.unit.as_deref().map(str::trim).filter(|s| !s.is_empty());
     Ok(ntm_app::plans::plan_progress(&st.app, &ctx.actor(), id, year, unit).await?)
 }
@@ -739,7 +726,7 @@ pub async fn measures_page(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let measure = p.measure.clone().unwrap_or_default();
-    let year = parse_year(p.year.as_deref(), current_year())?;
+    let year = year_or(p.year.as_deref(), current_year())?;
     let flash = (p.done.as_deref() == Some("saved")).then(|| ctx.lang.t("plans-flash-measures"));
     let page = measure_page(
         &st,
@@ -772,7 +759,7 @@ pub async fn measures_post(
             .unwrap_or_default()
     };
     let measure = get("measure");
-    let year = parse_year(Some(&get("year")), current_year())?;
+    let year = year_or(Some(&get("year")), current_year())?;
     let current = ntm_app::plans::measure_units(&st.app, &ctx.actor(), &id, &measure, year).await?;
     let mut typed = HashMap::new();
     let mut inputs = Vec::new();
@@ -895,4 +882,11 @@ pub async fn task_post(
         url_encode(&task)
     ))
     .into_response())
+}
+
+/// `?year=`, or `default` when empty.
+fn year_or(s: Option<&str>, default: i32) -> Result<i32, WebError> {
+    Ok(parse_year(s)
+        .map_err(|e| e.invalid("plans-error-year"))?
+        .unwrap_or(default))
 }

@@ -13,14 +13,16 @@ use ntm_app::reports::{
 };
 use ntm_domain::reports::{Narrative, PeriodKind, ReportPeriod, ReportState, Timeliness};
 use serde::Deserialize;
-use time::OffsetDateTime;
-use uuid::Uuid;
 
-use super::{level_label, render};
-use crate::ctx::{Ctx, url_encode};
+use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::router::AppState;
+use crate::request::parse_id;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::filters;
+use crate::view::format::time_date;
+use crate::view::{level_label, render};
 
 // ---------------------------------------------------------------- labels
 
@@ -64,13 +66,6 @@ fn status_label(lang: Lang, s: &str) -> String {
 
 fn action_label(lang: Lang, a: &str) -> String {
     lang.t(&format!("reports-action-{a}"))
-}
-
-/// "14:05 29/11/2026" in Vietnam's time.
-fn time_text(lang: Lang, t: OffsetDateTime) -> String {
-    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let t = t.to_offset(offset);
-    format!("{:02}:{:02} {}", t.hour(), t.minute(), lang.date(t.date()))
 }
 
 fn parse_kind(s: &str) -> Result<PeriodKind, WebError> {
@@ -140,10 +135,6 @@ pub struct ReportListPage {
     pub history: Vec<super::history::HistoryItem>,
 }
 
-fn report_href(id: Uuid) -> String {
-    format!("/reports/{id}")
-}
-
 fn own_row(lang: Lang, o: &OwnPeriod) -> OwnRow {
     OwnRow {
         plan: o.plan_name.clone(),
@@ -156,7 +147,7 @@ fn own_row(lang: Lang, o: &OwnPeriod) -> OwnRow {
         timeliness: timeliness_label(lang, o.timeliness),
         time_class: timeliness_class(o.timeliness),
         submitted: o.first_submitted.map(|d| lang.date(d)).unwrap_or_default(),
-        href: o.report_id.map(report_href),
+        href: o.report_id.map(Urls::report),
         closed: o.closed,
     }
 }
@@ -169,7 +160,7 @@ fn child_row(lang: Lang, c: &ChildReport) -> ChildRow {
         submitted: c.first_submitted.map(|d| lang.date(d)).unwrap_or_default(),
         timeliness: timeliness_label(lang, c.timeliness),
         time_class: timeliness_class(c.timeliness),
-        href: c.report_id.map(report_href),
+        href: c.report_id.map(Urls::report),
     }
 }
 
@@ -201,10 +192,7 @@ fn parent_block(lang: Lang, p: &ParentPeriod) -> ParentBlock {
         closed: p.closed.as_ref().map(|(by, at)| {
             lang.t_args(
                 "reports-closed-by",
-                &[
-                    ("who", by.clone().into()),
-                    ("when", time_text(lang, *at).into()),
-                ],
+                &[("who", by.clone().into()), ("when", time_date(*at).into())],
             )
         }),
         can_close: p.can_close,
@@ -285,7 +273,7 @@ pub async fn open(
         year: f.year,
     };
     let id = ntm_app::reports::open(&st.app, &ctx.actor(), &key).await?;
-    Ok(Redirect::to(&report_href(id)).into_response())
+    Ok(Redirect::to(&Urls::report(id)).into_response())
 }
 
 /// `POST /units/{code}/reports/close`: the parent closes a period.
@@ -299,7 +287,7 @@ pub async fn close(
     let kind = parse_kind(&f.kind)?;
     ntm_app::reports::close_period(&st.app, &ctx.actor(), &code, f.plan.trim(), kind, f.year)
         .await?;
-    Ok(Redirect::to(&format!("/units/{}/reports?done=closed", url_encode(&code))).into_response())
+    Ok(Redirect::to(&format!("{}?done=closed", Urls::reports(&code))).into_response())
 }
 
 // ---------------------------------------------------------------- report page
@@ -328,7 +316,8 @@ pub struct VersionRow {
     pub action: String,
     pub state: String,
     pub actor: String,
-    pub at: String,
+    /// Shown with the `time_date` filter.
+    pub at: time::OffsetDateTime,
     pub note: String,
 }
 
@@ -441,7 +430,7 @@ fn report_page(
                 action: action_label(lang, &x.action),
                 state: state_label(lang, ReportState::parse(&x.to_state)),
                 actor: x.actor.clone(),
-                at: time_text(lang, x.at),
+                at: x.at,
                 note: x.note.clone().unwrap_or_default(),
             })
             .collect(),
@@ -450,12 +439,8 @@ fn report_page(
         can_review: v.can_review,
         flash,
         error,
-        list_href: format!("/units/{}/reports", url_encode(&v.unit.code)),
+        list_href: Urls::reports(&v.unit.code),
     }
-}
-
-fn parse_id(s: &str) -> Result<Uuid, WebError> {
-    Uuid::parse_str(s.trim()).map_err(|_| WebError::not_found(format!("report {s}")))
 }
 
 /// `GET /reports/{id}`.
@@ -466,7 +451,7 @@ pub async fn page(
     Query(p): Query<FlashParams>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "report")?;
     let v = ntm_app::reports::get(&st.app, &ctx.actor(), id).await?;
     let flash = flash_text(ctx.lang, p.done.as_deref());
     Ok(render(&report_page(&ctx, &v, flash, None), StatusCode::OK))
@@ -503,10 +488,10 @@ async fn apply(
     done: &str,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(id)?;
+    let id = parse_id(id, "report")?;
     let actor = ctx.actor();
     match ntm_app::reports::act(&st.app, &actor, id, version, change).await {
-        Ok(_) => Ok(Redirect::to(&format!("{}?done={done}", report_href(id))).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("{}?done={done}", Urls::report(id))).into_response()),
         Err(e @ (AppError::Conflict(_) | AppError::Validation(_))) => {
             let status = match e {
                 AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -604,7 +589,7 @@ pub async fn xlsx(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "report")?;
     let (bytes, name) = ntm_app::reports::export_xlsx(&st.app, &ctx.actor(), id).await?;
     Ok(attachment(
         bytes,
@@ -620,7 +605,7 @@ pub async fn pdf(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "report")?;
     let doc = ntm_app::reports::document(&st.app, &ctx.actor(), id).await?;
     let json = serde_json::to_value(&doc).map_err(|e| WebError::internal(e.to_string()))?;
     let bytes = tokio::task::spawn_blocking(move || {

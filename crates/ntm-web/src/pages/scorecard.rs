@@ -20,15 +20,17 @@ use ntm_app::criteria::{
 };
 use ntm_domain::criteria::{Status, Value, ValueError, ValueKind};
 use ntm_domain::observation::{ObsSource, ObsStatus};
-use ntm_domain::text::{format_int_vi, format_number_vi};
+use ntm_domain::text::format_int_vi;
 use serde::Deserialize;
-use time::{OffsetDateTime, UtcOffset};
 
-use super::{html, level_label, render};
 use crate::ctx::{Ctx, url_encode};
 use crate::error::{ErrorInfo, WebError, field_error_text};
 use crate::i18n::Lang;
-use crate::router::AppState;
+use crate::request::is_htmx;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::format::{date_time, number_short};
+use crate::view::{html, level_label, render};
 
 // ---------------------------------------------------------------- view models
 
@@ -226,29 +228,6 @@ pub struct EvidencePage {
 
 // ---------------------------------------------------------------- formatting
 
-fn vn_time(t: OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::from_hms(7, 0, 0).unwrap_or(UtcOffset::UTC));
-    format!(
-        "{:02}/{:02}/{:04} {:02}:{:02}",
-        t.day(),
-        u8::from(t.month()),
-        t.year(),
-        t.hour(),
-        t.minute()
-    )
-}
-
-fn num(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format_number_vi(x, 0)
-    } else {
-        format_number_vi(x, 2)
-            .trim_end_matches('0')
-            .trim_end_matches(',')
-            .to_string()
-    }
-}
-
 fn value_kind(kind: &str) -> ValueKind {
     match kind {
         "percent" => ValueKind::Percent,
@@ -263,8 +242,8 @@ fn value_kind(kind: &str) -> ValueKind {
 fn format_value(lang: Lang, kind: &str, text: &str) -> String {
     match Value::parse(value_kind(kind), text) {
         Ok(Value::Boolean(b)) => lang.t(if b { "scorecard-yes" } else { "scorecard-no" }),
-        Ok(Value::Percent(x)) => format!("{} %", num(x)),
-        Ok(Value::Number(x)) => num(x),
+        Ok(Value::Percent(x)) => format!("{} %", number_short(x)),
+        Ok(Value::Number(x)) => number_short(x),
         Ok(Value::Count(n)) => format_int_vi(n.min(i64::MAX as u64) as i64),
         Ok(Value::Level(n)) => format_int_vi(i64::from(n)),
         Err(_) => text.to_string(),
@@ -276,9 +255,13 @@ fn value_error_text(lang: Lang, e: &ValueError) -> String {
         ValueError::Empty => lang.t("scorecard-err-empty"),
         ValueError::NotANumber { text } => lang.t1("scorecard-err-not-number", text.clone()),
         ValueError::NotABoolean { text } => lang.t1("scorecard-err-not-boolean", text.clone()),
-        ValueError::PercentOver100 { value } => lang.t1("scorecard-err-over-100", num(*value)),
-        ValueError::Negative { value } => lang.t1("scorecard-err-negative", num(*value)),
-        ValueError::NotAWholeNumber { value } => lang.t1("scorecard-err-not-whole", num(*value)),
+        ValueError::PercentOver100 { value } => {
+            lang.t1("scorecard-err-over-100", number_short(*value))
+        }
+        ValueError::Negative { value } => lang.t1("scorecard-err-negative", number_short(*value)),
+        ValueError::NotAWholeNumber { value } => {
+            lang.t1("scorecard-err-not-whole", number_short(*value))
+        }
         ValueError::NotFinite => lang.t1("scorecard-err-not-number", "∞"),
     }
 }
@@ -289,12 +272,12 @@ fn size_text(lang: Lang, bytes: i64) -> String {
     } else if bytes < 1024 * 1024 {
         lang.t1(
             "scorecard-size-kb",
-            num((bytes as f64 / 1024.0 * 10.0).round() / 10.0),
+            number_short((bytes as f64 / 1024.0 * 10.0).round() / 10.0),
         )
     } else {
         lang.t1(
             "scorecard-size-mb",
-            num((bytes as f64 / 1_048_576.0 * 10.0).round() / 10.0),
+            number_short((bytes as f64 / 1_048_576.0 * 10.0).round() / 10.0),
         )
     }
 }
@@ -302,7 +285,7 @@ fn size_text(lang: Lang, bytes: i64) -> String {
 fn file_link(lang: Lang, f: &ObservationFile) -> FileLink {
     FileLink {
         name: f.file_name.clone(),
-        href: format!("/evidence/{}", f.id),
+        href: Urls::evidence(f.id),
         size: size_text(lang, f.size),
     }
 }
@@ -313,13 +296,6 @@ fn anchor(code: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     format!("i-{safe}")
-}
-
-fn page_href(code: &str, set: &str, year: i32) -> String {
-    format!(
-        "/units/{code}/scorecard?set={}&year={year}",
-        url_encode(set)
-    )
 }
 
 /// Caveats that hold for every indicator of the set (shown once on the page).
@@ -393,7 +369,7 @@ fn build_row(
         threshold_basis: i.threshold.basis.clone(),
         gap: i.gap.filter(|g| *g != 0.0).map(|g| {
             let pct = if i.kind == "percent" { " %" } else { "" };
-            format!("{}{pct}", num(g.abs()))
+            format!("{}{pct}", number_short(g.abs()))
         }),
         review_class,
         review,
@@ -404,14 +380,8 @@ fn build_row(
         files: files
             .map(|fs| fs.iter().map(|f| file_link(lang, f)).collect())
             .unwrap_or_default(),
-        who: rec.map(|r| format!("{} · {}", r.created_by, vn_time(r.created_at))),
-        history_href: format!(
-            "/units/{}/scorecard/history?set={}&year={}&indicator={}",
-            cx.unit_code,
-            url_encode(cx.set_id),
-            cx.year,
-            url_encode(&i.code)
-        ),
+        who: rec.map(|r| format!("{} · {}", r.created_by, date_time(r.created_at))),
+        history_href: Urls::scorecard_history(cx.unit_code, cx.set_id, cx.year, &i.code),
         version: rec.map(|r| r.version.to_string()).unwrap_or_default(),
         editable: cx.can_enter && !i.computed,
         can_attach: cx.can_enter && !i.computed && rec.is_some(),
@@ -668,7 +638,7 @@ async fn build_page(
         return_open: extra.return_open,
         comment_input: extra.comment_input,
         max_upload: format_int_vi((MAX_EVIDENCE_BYTES / 1024 / 1024) as i64),
-        unit_href: format!("/units/{code}"),
+        unit_href: Urls::unit(code),
         oob: false,
         ctx: ctx.clone(),
     })
@@ -735,18 +705,10 @@ fn not_applicable_page(
         return_open: false,
         comment_input: String::new(),
         max_upload: String::new(),
-        unit_href: format!("/units/{code}"),
+        unit_href: Urls::unit(code),
         oob: false,
         ctx: ctx.clone(),
     }
-}
-
-/// The dashboard of a unit above the set's level.
-fn dashboard_href(code: &str, set: &str, year: i32) -> String {
-    format!(
-        "/units/{code}/dashboard?set={}&year={year}",
-        url_encode(set)
-    )
 }
 
 fn flash_text(lang: Lang, flash: Option<&str>, n: Option<u32>) -> Option<String> {
@@ -771,7 +733,7 @@ pub async fn scorecard_page(
     let choice = choose(&st, &ctx, &code, p.set.as_deref(), p.year.as_deref()).await?;
     let (set_id, year) = (choice.set_id, choice.year);
     if choice.above {
-        return Ok(Redirect::to(&dashboard_href(&code, &set_id, year)).into_response());
+        return Ok(Redirect::to(&Urls::dashboard(&code, &set_id, year)).into_response());
     }
     let mut extra = Extra::none();
     extra.flash = flash_text(ctx.lang, p.flash.as_deref(), p.n);
@@ -831,7 +793,7 @@ pub async fn history_page(
             review: lang.t(&format!("scorecard-review-{}", o.status.as_str())),
             note: o.note.clone(),
             comment: o.comment.clone(),
-            who: format!("{} · {}", o.created_by, vn_time(o.created_at)),
+            who: format!("{} · {}", o.created_by, date_time(o.created_at)),
             files: files.iter().map(|f| file_link(lang, f)).collect(),
         })
         .collect();
@@ -844,7 +806,7 @@ pub async fn history_page(
         indicator_name: view.name_vi.clone(),
         back_href: format!(
             "{}#{}",
-            page_href(&code, &p.set, p.year),
+            Urls::scorecard(&code, &p.set, p.year),
             anchor(&view.code)
         ),
         rows,
@@ -866,13 +828,6 @@ pub struct ValueForm {
     pub note: String,
     #[serde(default)]
     pub expected_version: String,
-}
-
-fn is_htmx(headers: &HeaderMap) -> bool {
-    headers
-        .get("hx-request")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == "true")
 }
 
 /// The page (or, for htmx, the row) with one indicator changed by `edit`.
@@ -1051,7 +1006,7 @@ pub async fn post_value(
             } else {
                 Ok(Redirect::to(&format!(
                     "{}&flash=saved#{}",
-                    page_href(&code, &f.set, f.year),
+                    Urls::scorecard(&code, &f.set, f.year),
                     anchor(&f.indicator)
                 ))
                 .into_response())
@@ -1075,7 +1030,7 @@ pub async fn post_value(
                     &[
                         ("value", format_value(lang, kind, &o.value_text).into()),
                         ("who", o.created_by.clone().into()),
-                        ("when", vn_time(o.created_at).into()),
+                        ("when", date_time(o.created_at).into()),
                     ],
                 ),
                 None => lang.t("scorecard-conflict-gone"),
@@ -1181,7 +1136,11 @@ async fn evidence_view(
         unit_name: page.unit_name.clone(),
         set_id: set_id.to_string(),
         year,
-        back_href: format!("{}#{}", page_href(code, set_id, year), anchor(indicator)),
+        back_href: format!(
+            "{}#{}",
+            Urls::scorecard(code, set_id, year),
+            anchor(indicator)
+        ),
         max_upload: page.max_upload.clone(),
         r,
         ctx: ctx.clone(),
@@ -1290,7 +1249,7 @@ pub async fn post_evidence(
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!(
             "{}&flash=attached#{}",
-            page_href(&code, &set_id, year),
+            Urls::scorecard(&code, &set_id, year),
             anchor(&indicator)
         ))
         .into_response()),
@@ -1395,7 +1354,7 @@ pub async fn post_review(
     match ntm_app::criteria::review(&st.app, &ctx.actor(), &code, change).await {
         Ok(written) => Ok(Redirect::to(&format!(
             "{}&flash={flash}&n={}{anchor_of}",
-            page_href(&code, &f.set, f.year),
+            Urls::scorecard(&code, &f.set, f.year),
             written.len()
         ))
         .into_response()),

@@ -24,11 +24,11 @@ use ntm_reports::survey_xlsx::PaperRow;
 use serde::Deserialize;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 
-use super::render;
 use crate::ctx::Ctx;
 use crate::error::{ErrorInfo, WebError, field_error_text};
 use crate::i18n::Lang;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::view::render;
 
 // ---------------------------------------------------------------- formatting
 

@@ -10,11 +10,11 @@ use ntm_app::survey_phones::{self, PhoneRow, PhoneStatus};
 use ntm_app::surveys::CampaignView;
 use serde::Deserialize;
 
-use super::render;
 use super::survey::campaign_of_unit;
 use crate::ctx::Ctx;
 use crate::error::{ErrorInfo, WebError, field_error_text};
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::view::render;
 
 #[derive(Template)]
 #[template(path = "survey_phones.html")]

@@ -11,10 +11,12 @@ use time::Date;
 
 use super::home::DateParams;
 use super::units::Crumb;
-use super::{html, level_label, parse_date_param, unit_href};
 use crate::ctx::Ctx;
 use crate::error::WebError;
-use crate::router::AppState;
+use crate::request::is_htmx;
+use crate::request::parse_date_param;
+use crate::state::AppState;
+use crate::view::{html, level_label, unit_href};
 
 /// One node of the tree.
 #[derive(Debug, Clone)]
@@ -63,10 +65,6 @@ pub struct TreePage {
     pub unit: TreeNode,
     pub crumbs: Vec<Crumb>,
     pub nodes: Vec<TreeNode>,
-}
-
-fn is_htmx(headers: &HeaderMap) -> bool {
-    headers.get("hx-request").is_some_and(|v| v == "true")
 }
 
 /// `GET /units/{code}/tree`: the children of a unit as tree nodes.

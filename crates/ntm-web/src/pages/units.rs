@@ -13,14 +13,14 @@ use ntm_reports::ReportError;
 use serde::Deserialize;
 use time::Date;
 
-use super::{
-    UnitRowView, date_query, html, level_label, lineage_label, parse_date_param, render, unit_href,
-    validity,
-};
 use crate::ctx::Ctx;
 use crate::error::{ErrorInfo, ErrorKind, WebError, field_error_text};
 use crate::i18n::Lang;
-use crate::router::AppState;
+use crate::request::parse_date_param;
+use crate::state::AppState;
+use crate::view::{
+    UnitRowView, date_query, html, level_label, lineage_label, render, unit_href, validity,
+};
 
 /// Kinds of hamlet offered in the form: (stored value, catalog key).
 pub const HAMLET_KINDS: [(&str, &str); 7] = [

@@ -15,11 +15,14 @@ use ntm_domain::units::Level;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::{level_label, render};
 use crate::ctx::{Ctx, url_encode};
 use crate::error::{ErrorInfo, WebError};
 use crate::i18n::Lang;
-use crate::router::AppState;
+use crate::request::parse_year;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::format::time_date;
+use crate::view::{level_label, render};
 
 // ---------------------------------------------------------------- views
 
@@ -144,32 +147,6 @@ pub struct WorkbookParams {
     pub year: Option<String>,
     /// An applied upload to report (after the redirect).
     pub done: Option<String>,
-}
-
-fn page_href(code: &str, set: &str, year: i32) -> String {
-    format!(
-        "/units/{}/workbook?set={}&year={year}",
-        url_encode(code),
-        url_encode(set)
-    )
-}
-
-fn parse_year(s: Option<&str>) -> Result<Option<i32>, WebError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => match s.parse::<i32>() {
-            Ok(y) if (1900..=2200).contains(&y) => Ok(Some(y)),
-            _ => Err(WebError::invalid("year", format!("\"{s}\" is not a year"))
-                .with_message("workbook-error-year", s)),
-        },
-    }
-}
-
-/// "14:05 29/11/2026" in Vietnam's time.
-fn time_text(lang: Lang, t: OffsetDateTime) -> String {
-    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let t = t.to_offset(offset);
-    format!("{:02}:{:02} {}", t.hour(), t.minute(), lang.date(t.date()))
 }
 
 fn count(lang: Lang, n: usize) -> String {
@@ -298,19 +275,14 @@ fn applied_view(lang: Lang, a: &AppliedUpload) -> AppliedView {
             ("units", count(lang, a.units)),
         ],
     );
-    let (page, label) = if a.unit_level < a.set_level {
-        ("dashboard", "workbook-see-dashboard")
+    let (page, label): (fn(&str, &str, i32) -> String, _) = if a.unit_level < a.set_level {
+        (Urls::dashboard, "workbook-see-dashboard")
     } else {
-        ("scorecard", "workbook-see-scorecard")
+        (Urls::scorecard, "workbook-see-scorecard")
     };
     AppliedView {
         summary,
-        result_href: format!(
-            "/units/{}/{page}?set={}&year={}",
-            url_encode(&a.unit_code),
-            url_encode(&a.set_id),
-            a.year
-        ),
+        result_href: page(&a.unit_code, &a.set_id, a.year),
         result_label: lang.t(label),
     }
 }
@@ -393,7 +365,7 @@ pub async fn workbook_page(
     Query(p): Query<WorkbookParams>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let year = parse_year(p.year.as_deref())?;
+    let year = parse_year(p.year.as_deref()).map_err(|e| e.invalid("workbook-error-year"))?;
     let mut page = load_page(&st, &ctx, &code, p.set.as_deref(), year).await?;
     if let Some(id) = p.done.as_deref()
         && let Ok(Some(a)) =
@@ -420,9 +392,11 @@ fn required(p: &DownloadParams) -> Result<(String, i32), WebError> {
             WebError::invalid("set", "choose a criteria set")
                 .with_message("workbook-error-no-set", "")
         })?;
-    let year = parse_year(p.year.as_deref())?.ok_or_else(|| {
-        WebError::invalid("year", "choose a year").with_message("workbook-error-no-set", "")
-    })?;
+    let year = parse_year(p.year.as_deref())
+        .map_err(|e| e.invalid("workbook-error-year"))?
+        .ok_or_else(|| {
+            WebError::invalid("year", "choose a year").with_message("workbook-error-no-set", "")
+        })?;
     Ok((set.to_string(), year))
 }
 
@@ -512,8 +486,8 @@ fn preview_page(ctx: &Ctx, p: WorkbookPreview) -> PreviewPage {
         bad_count: count(lang, p.bad.len()),
         bad: bad_views(lang, &p.bad),
         has_changes: p.changed + p.new_values > 0,
-        expires: time_text(lang, p.expires_at),
-        back_href: page_href(&p.unit_code, &p.set_id, p.year),
+        expires: time_date(p.expires_at),
+        back_href: Urls::workbook(&p.unit_code, &p.set_id, p.year),
     }
 }
 
@@ -649,7 +623,7 @@ pub async fn apply(
     match r {
         Ok(a) => Ok(Redirect::to(&format!(
             "{}&done={}",
-            page_href(&a.unit_code, &a.set_id, a.year),
+            Urls::workbook(&a.unit_code, &a.set_id, a.year),
             url_encode(&a.upload_id)
         ))
         .into_response()),
@@ -685,7 +659,7 @@ async fn outcome(
         UploadError::Expired { expired_at } => (
             StatusCode::GONE,
             "workbook-expired-title",
-            lang.t1("workbook-error-expired", time_text(lang, *expired_at)),
+            lang.t1("workbook-error-expired", time_date(*expired_at)),
         ),
         UploadError::NotYours => (
             StatusCode::FORBIDDEN,
@@ -707,8 +681,7 @@ async fn outcome(
                     ("by", a.applied_by.clone()),
                     (
                         "at",
-                        time_text(
-                            lang,
+                        time_date(
                             OffsetDateTime::from_unix_timestamp(a.applied_at)
                                 .unwrap_or(OffsetDateTime::UNIX_EPOCH),
                         ),
@@ -743,7 +716,7 @@ async fn outcome(
                     },
                     value_now: v.value_now.clone().unwrap_or_else(|| "—".into()),
                     by: match (&v.changed_by, v.changed_at) {
-                        (Some(b), Some(t)) => format!("{b}, {}", time_text(lang, t)),
+                        (Some(b), Some(t)) => format!("{b}, {}", time_date(t)),
                         (Some(b), None) => b.clone(),
                         _ => String::new(),
                     },
@@ -752,29 +725,23 @@ async fn outcome(
             vec![],
             upload.map(str::to_string),
             None,
-            format!("/units/{}/workbook", url_encode(code)),
+            Urls::workbook_page(code),
         ),
         UploadError::BadCells(b) => (
             vec![],
             bad_views(lang, &b),
             None,
             None,
-            format!("/units/{}/workbook", url_encode(code)),
+            Urls::workbook_page(code),
         ),
         UploadError::AlreadyApplied(a) => (
             vec![],
             vec![],
             None,
             Some(applied_view(lang, &a)),
-            page_href(code, &a.set_id, a.year),
+            Urls::workbook(code, &a.set_id, a.year),
         ),
-        _ => (
-            vec![],
-            vec![],
-            None,
-            None,
-            format!("/units/{}/workbook", url_encode(code)),
-        ),
+        _ => (vec![], vec![], None, None, Urls::workbook_page(code)),
     };
     let page = OutcomePage {
         ctx: ctx.clone(),

@@ -12,12 +12,13 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::detail::{Retained, detail_view};
-use super::{errors_text, parse_id, shown_on_page};
+use super::{errors_text, shown_on_page};
 use crate::ctx::{Ctx, url_encode};
 use crate::error::{ErrorInfo, WebError};
 use crate::i18n::Lang;
-use crate::pages::render;
-use crate::router::AppState;
+use crate::request::parse_id;
+use crate::state::AppState;
+use crate::view::render;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ActFormInput {
@@ -76,7 +77,7 @@ pub async fn act(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let lang = ctx.lang;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "dossier")?;
     let expected: Option<i64> = f.expected_seq.trim().parse().ok();
     let date = match f.date.trim() {
         "" => Ok(None),
@@ -130,7 +131,7 @@ pub async fn upload(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let lang = ctx.lang;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "dossier")?;
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut too_big = false;

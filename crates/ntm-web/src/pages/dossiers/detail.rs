@@ -15,12 +15,14 @@ use super::actions::ActFormInput;
 use super::list::row;
 use super::{
     Choice, action_kind_str, action_label, basis_text, dash, doc_label, kind_label, limit_text,
-    parse_id, role_label, state_label, step_label, time_text,
+    role_label, state_label, step_label,
 };
 use crate::ctx::Ctx;
 use crate::error::WebError;
-use crate::pages::render;
-use crate::router::AppState;
+use crate::request::parse_id;
+use crate::state::AppState;
+use crate::view::format::date_time;
+use crate::view::render;
 
 #[derive(Debug, Clone)]
 pub struct StepView {
@@ -185,7 +187,7 @@ pub(super) async fn detail_view(
             date: ntm_domain::text::parse_date(&e.date)
                 .map(|x| lang.date(x))
                 .unwrap_or_else(|| e.date.clone()),
-            recorded: time_text(e.recorded_at),
+            recorded: date_time(e.recorded_at),
             note: e.note.clone().unwrap_or_default(),
         })
         .collect();
@@ -198,7 +200,7 @@ pub(super) async fn detail_view(
             kind: lang.t(&format!("dossier-doc-{}", dash(&f.kind))),
             size: format!("{} KB", lang.int((f.size + 1023) / 1024)),
             by: f.uploaded_by.clone(),
-            when: time_text(f.created_at),
+            when: date_time(f.created_at),
         })
         .collect();
     let mut doc_kinds: Vec<Choice> = Vec::new();
@@ -354,7 +356,7 @@ pub async fn detail_page(
     Query(q): Query<DetailQuery>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "dossier")?;
     let flash = q
         .flash
         .filter(|f| matches!(f.as_str(), "created" | "done" | "attached"));

@@ -14,8 +14,8 @@ use super::{Choice, dash, errors_text, kind_label, shown_on_page, state_label, s
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::pages::render;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::view::render;
 
 #[derive(Debug, Clone)]
 pub struct DossierRow {

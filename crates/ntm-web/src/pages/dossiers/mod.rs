@@ -11,9 +11,8 @@ use ntm_app::procedure_settings as ps;
 use ntm_domain::dossier::{
     ActionKind, Basis, DayUnit, DocumentKind, DossierState, LimitKind, StepKind, TimeLimit,
 };
-use uuid::Uuid;
 
-use crate::error::{WebError, field_error_text};
+use crate::error::field_error_text;
 use crate::i18n::Lang;
 
 mod actions;
@@ -100,16 +99,6 @@ fn basis_text(lang: Lang, b: &Basis) -> (String, bool) {
     }
 }
 
-fn time_text(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC));
-    format!(
-        "{} {:02}:{:02}",
-        ntm_domain::text::format_date_vi(t.date()),
-        t.hour(),
-        t.minute()
-    )
-}
-
 fn errors_text(lang: Lang, e: &AppError) -> String {
     match e {
         AppError::Validation(fs) => fs
@@ -135,10 +124,6 @@ fn shown_on_page(e: &AppError) -> bool {
         e,
         AppError::Validation(_) | AppError::Conflict(_) | AppError::NotFound(_)
     )
-}
-
-fn parse_id(s: &str) -> Result<Uuid, WebError> {
-    Uuid::parse_str(s.trim()).map_err(|_| WebError::not_found(format!("no dossier {s}")))
 }
 
 #[derive(Debug, Clone)]

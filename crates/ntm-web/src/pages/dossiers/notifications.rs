@@ -8,12 +8,13 @@ use fluent_templates::fluent_bundle::FluentValue;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{action_label, dash, time_text};
+use super::{action_label, dash};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::pages::render;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::view::format::date_time;
+use crate::view::render;
 
 #[derive(Debug, Clone)]
 pub struct NoteRow {
@@ -63,7 +64,7 @@ pub async fn notifications_page(
             } else {
                 "/".into()
             },
-            when: time_text(n.created_at),
+            when: date_time(n.created_at),
             read: n.read,
         })
         .collect();

@@ -11,11 +11,12 @@ use ntm_domain::dossier::{DayUnit, StepKind};
 use ntm_domain::units::Level;
 use serde::Deserialize;
 
-use super::{Choice, errors_text, kind_label, step_label, time_text};
+use super::{Choice, errors_text, kind_label, step_label};
 use crate::ctx::{Ctx, url_encode};
 use crate::error::WebError;
-use crate::pages::render;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::view::format::date_time;
+use crate::view::render;
 
 #[derive(Debug, Clone)]
 pub struct SettingRow {
@@ -65,7 +66,7 @@ async fn settings_view(
             what: String::new(),
             value: r.value.clone(),
             basis: r.basis.clone(),
-            by: format!("{} · {}", r.updated_by, time_text(r.updated_at)),
+            by: format!("{} · {}", r.updated_by, date_time(r.updated_at)),
         };
         match r.kind.as_str() {
             ps::HOLIDAY => {

@@ -1,0 +1,24 @@
+//! The state every handler shares, and what the router and middleware need to know about
+//! the routes (no page or API module is imported here: pages and API depend on this module,
+//! the router depends on them).
+
+use std::sync::Arc;
+
+use ntm_app::App;
+
+use crate::WebConfig;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub cfg: Arc<WebConfig>,
+}
+
+/// The largest body of any upload route (the CSRF check buffers multipart forms of
+/// signed-in users up to this before the route's own limit applies).
+pub fn largest_upload(upload_limit: usize) -> usize {
+    upload_limit
+        .max(ntm_app::criteria::MAX_EVIDENCE_BYTES + 64 * 1024)
+        .max(ntm_app::dossiers::MAX_DOCUMENT_BYTES + 64 * 1024)
+}
