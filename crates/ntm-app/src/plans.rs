@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 
 use ntm_domain::authz::Permission;
 use ntm_domain::criteria::{Observations, ResolvedSet, Status, evaluate_unit};
+use ntm_domain::dossier::campaign::VN_OFFSET;
 use ntm_domain::plans::{
     self, MeasureDef, MeasureKind, Metric, Plan, PlanError, ReportDue, StatusInput, Target,
     TargetStatus, TaskStatus,
@@ -441,8 +442,9 @@ async fn units_of(
 }
 
 /// Evaluates every unit of the set's level in scope (confirmed / tentative / no known
-/// shortfall per indicator and for the whole set), with the province's own set when it
-/// has one extending `set_id`.
+/// shortfall per indicator and for the whole set), with the set in force for the province
+/// ([`crate::criteria_sets::in_force`]: its published version extending `set_id`, else an
+/// uploaded file, else the shipped set).
 async fn evaluations<'w>(
     app: &App,
     w: &'w mut Work,
@@ -463,8 +465,11 @@ async fn evaluations<'w>(
         );
         let mut out = Vec::with_capacity(units.len());
         if let Some(first) = units.first() {
-            let provincial = crate::provincial::set_for_unit(app, first, set_id, year).await?;
-            let set: &ResolvedSet = provincial.as_ref().map_or(national, |p| &p.set);
+            // The set in force for the province: a version it published in the product,
+            // else a file it uploaded, else the shipped set (as the scorecard evaluates).
+            let in_force =
+                crate::criteria_sets::in_force(app, first, set_id, year, national).await?;
+            let set: &ResolvedSet = &in_force.set;
             let region = match first.region {
                 Some(r) => Some(r),
                 None => app
@@ -670,14 +675,7 @@ async fn level_actual(
                     no_known_shortfall: None,
                     entered_by: rec.map(|r| r.created_by.clone()),
                     entered_on: rec.map(|r| {
-                        ntm_domain::text::format_date_vi(
-                            r.created_at
-                                .to_offset(
-                                    time::UtcOffset::from_hms(7, 0, 0)
-                                        .unwrap_or(time::UtcOffset::UTC),
-                                )
-                                .date(),
-                        )
+                        ntm_domain::text::format_date_vi(r.created_at.to_offset(VN_OFFSET).date())
                     }),
                     version: rec.map(|r| r.version),
                     note: rec.map(|r| r.note.clone()).filter(|n| !n.is_empty()),
@@ -1102,13 +1100,7 @@ pub async fn tasks(app: &App, actor: &Actor, plan_id: &str) -> Result<Vec<TaskVi
                 version: rec.map(|r| r.version),
                 changed_by: rec.map(|r| r.created_by.clone()),
                 changed_on: rec.map(|r| {
-                    ntm_domain::text::format_date_vi(
-                        r.created_at
-                            .to_offset(
-                                time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC),
-                            )
-                            .date(),
-                    )
+                    ntm_domain::text::format_date_vi(r.created_at.to_offset(VN_OFFSET).date())
                 }),
             }
         })
@@ -1341,12 +1333,7 @@ pub async fn measure_units(
                             "{} · {}",
                             r.created_by,
                             ntm_domain::text::format_date_vi(
-                                r.created_at
-                                    .to_offset(
-                                        time::UtcOffset::from_hms(7, 0, 0)
-                                            .unwrap_or(time::UtcOffset::UTC)
-                                    )
-                                    .date()
+                                r.created_at.to_offset(VN_OFFSET).date()
                             )
                         )
                     })

@@ -168,3 +168,114 @@ both_backends!(measure_entry_and_task_status, |db: Db| async move {
     assert_eq!(i1.status.as_str(), "in_progress");
     assert_eq!(i1.version, Some(1));
 });
+
+// A plan's target is evaluated with the set in force for its province: a version the province
+// published in the product (here: indicator 8.4 of the xã set confirmed by a provincial
+// decision, test data) counts, as on the scorecard; it was ignored (only uploaded files were).
+both_backends!(
+    plan_targets_use_the_provinces_published_version,
+    |db: Db| async move {
+        use ntm_app::criteria::{ImportRow, import_observations};
+        use ntm_app::criteria_sets::edit::{Edit, edit_version};
+        use ntm_app::criteria_sets::publish::publish_version;
+        use ntm_app::criteria_sets::versions::{NewVersion, Source, create_version};
+        use ntm_domain::criteria::authoring::{BasisInput, IndicatorInput, ThresholdInput};
+
+        let app = app(db);
+        reference(&app).await;
+        let cli = Actor::cli();
+        // Three xã of Cao Bằng (04) have an IT application for management (8.4) in 2024.
+        let rows = ["01291", "01294", "01296"]
+            .iter()
+            .enumerate()
+            .map(|(i, unit)| ImportRow {
+                line: i + 2,
+                unit_code: (*unit).into(),
+                indicator_code: "8.4".into(),
+                value: "Đạt".into(),
+            })
+            .collect();
+        import_observations(
+            &app,
+            &cli,
+            "xa-ntm-2021-2025",
+            2024,
+            rows,
+            "dữ liệu kiểm thử",
+        )
+        .await
+        .expect("values");
+        let officer = user(&app, "tinh04", "province_officer@04").await;
+        let share = |p: &ntm_app::plans::PlanProgress| {
+            let t = p.targets.iter().find(|t| t.code == "8.4").expect("8.4");
+            (t.per_level[0].actual, t.per_level[0].tentative)
+        };
+        let before = plan_progress(&app, &officer, "cao-bang-2021-2025", 2024, None)
+            .await
+            .expect("progress");
+        let (confirmed, tentative) = share(&before);
+        // The national threshold of 8.4 is not confirmed: no commune meets it for sure yet.
+        assert!(tentative > confirmed, "{confirmed:?} {tentative:?}");
+
+        let v = create_version(
+            &app,
+            &cli,
+            "04",
+            Source::Scratch {
+                extends: "xa-ntm-2021-2025".into(),
+            },
+            &NewVersion {
+                set_id: "xa-ntm-cao-bang-2021-2025".into(),
+                label: "2024 (kiểm thử)".into(),
+                title_vi: "Bộ tiêu chí xã NTM tỉnh Cao Bằng (dữ liệu kiểm thử)".into(),
+                valid_from: "01/01/2024".into(),
+                valid_to: "31/12/2025".into(),
+            },
+        )
+        .await
+        .expect("create");
+        let v = edit_version(
+            &app,
+            &cli,
+            v.id,
+            v.revision,
+            Edit::Indicator(IndicatorInput {
+                original_code: None,
+                criterion: "8".into(),
+                code: "8.4".into(),
+                name_vi: "Xã có ứng dụng công nghệ thông tin trong công tác quản lý, điều hành"
+                    .into(),
+                name_en: String::new(),
+                kind: "boolean".into(),
+                unit: String::new(),
+                thresholds: vec![ThresholdInput {
+                    key: "general".into(),
+                    op: "==".into(),
+                    value: "Đạt".into(),
+                    text: String::new(),
+                    confirmed: true,
+                    basis: BasisInput {
+                        doc: "KIỂM-THỬ-01/QĐ-UBND (test)".into(),
+                        date: "02/01/2024".into(),
+                        issuer: "UBND tỉnh (kiểm thử)".into(),
+                        article: "Điều 1 (kiểm thử)".into(),
+                        file_sha256: None,
+                        file_name: None,
+                    },
+                }],
+            }),
+        )
+        .await
+        .expect("edit 8.4");
+        publish_version(&app, &cli, v.id, v.revision)
+            .await
+            .expect("publish");
+
+        let after = plan_progress(&app, &officer, "cao-bang-2021-2025", 2024, None)
+            .await
+            .expect("progress");
+        // Confirmed by the province: the communes that met it tentatively now meet it.
+        assert_eq!(share(&after).0, tentative, "{:?}", share(&after));
+        assert!(share(&after).0 > confirmed);
+    }
+);
