@@ -1,0 +1,41 @@
+//! Plans, targets and their actuals (issue 6 §1–3).
+//!
+//! The plans are the YAML files of `data/plans` (format in `docs/plans-format.md`),
+//! embedded in the binary and checked against the measures and the criteria sets once per
+//! process ([`plans`]). Measures (values entered per unit and year) and task statuses are
+//! stored append-only with who/when, each write audited (`ntm_store::plans`).
+//!
+//! The API for pages, REST, CLI and the periodic reports:
+//! - [`list_plans`] — plans of a province (any logged-in user whose scope covers a unit of it);
+//! - [`plan_progress`] — every target of a plan with its actual for a year (number and vi
+//!   display), status, agency, levels, trend and the units behind it;
+//! - [`report_schedule`] — the plan's `reports:` entries (six-month / annual, due date, to);
+//! - [`enter_measure`], [`measure_history`], [`set_task_status`], [`tasks`].
+//!
+//! One file per step: [`catalog`] (the shipped plans and measures), [`list`] (plans of a
+//! province, report schedule), [`progress`] and [`actuals`] (targets and their actuals),
+//! [`measures`], [`tasks`] and [`sample`] (demo values).
+
+mod actuals;
+mod catalog;
+mod list;
+mod measures;
+mod progress;
+mod sample;
+mod tasks;
+
+pub use catalog::{MEASURES_FILE, Shipped, check_file, load, measure, plan_by_id, shipped};
+pub use list::{PlanSummary, list_plans, report_schedule};
+pub use measures::{
+    MeasureInput, MeasureUnit, enter_measures, measure_history, measure_units, measure_values_of,
+};
+pub use progress::{
+    LevelActual, PlanProgress, TargetProgress, TrendPoint, UnitFigure, as_of_for, display_value,
+    plan_progress,
+};
+pub use sample::{SAMPLE_NOTE, seed_sample_measures};
+pub use tasks::{TaskView, can_edit_tasks, set_task_status, tasks};
+
+// Shared by the files of this module.
+use actuals::*;
+use list::{dec31, jun30, province_record, require_view, ser_date};
