@@ -76,7 +76,9 @@ impl Default for AppConfig {
 /// The application: storage plus settings. Cheap to clone.
 #[derive(Clone)]
 pub struct App {
-    pub db: Db,
+    /// Storage: reached only through the use cases of this crate (see [`App::backend`],
+    /// [`App::close`]; tests in other crates use [`App::db_for_tests`]).
+    pub(crate) db: Db,
     pub config: AppConfig,
     /// The criteria sets embedded in the binary, resolved once per process.
     pub catalog: &'static ntm_domain::criteria::Catalog,
@@ -107,6 +109,24 @@ impl App {
             catalog,
             ..App::new(db, config)
         }
+    }
+
+    /// Which database engine the application runs on.
+    pub fn backend(&self) -> ntm_store::Backend {
+        self.db.backend()
+    }
+
+    /// Closes the database connections (at shutdown, after the last request).
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
+    /// The storage itself, for tests in other crates that check what was written (audit
+    /// entries, stored rows) or set up data no use case offers. Not for product code: use
+    /// cases check permissions and audit, the store does not.
+    #[doc(hidden)]
+    pub fn db_for_tests(&self) -> &Db {
+        &self.db
     }
 }
 

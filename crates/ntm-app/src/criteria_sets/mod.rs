@@ -250,6 +250,18 @@ pub async fn list_versions(
         .collect()
 }
 
+/// The name of a province scope's unit on `date` (`None` when no unit has that code
+/// then), for users who may read that province.
+pub async fn scope_name(
+    app: &App,
+    actor: &Actor,
+    scope: &str,
+    date: Date,
+) -> Result<Option<String>, AppError> {
+    require_scope(app, actor, scope, Permission::ViewUnits).await?;
+    Ok(app.db.unit_on(scope, date).await?.map(|u| u.name))
+}
+
 /// One version, for users who may read its scope.
 pub async fn get_version(app: &App, actor: &Actor, id: Uuid) -> Result<VersionView, AppError> {
     let r = load(app, id).await?;

@@ -94,13 +94,13 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
         "{r:?}"
     );
     let unit = app
-        .db
+        .db_for_tests()
         .unit_on("29386", date!(2024 - 12 - 31))
         .await
         .unwrap()
         .unwrap();
     assert!(
-        app.db
+        app.db_for_tests()
             .current_observations(unit.id, SET, 2024)
             .await
             .unwrap()
@@ -120,7 +120,7 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
         .await
         .unwrap();
     let h = app
-        .db
+        .db_for_tests()
         .observation_history(unit.id, SET, "2.1", 2024)
         .await
         .unwrap();
@@ -274,7 +274,7 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
         .unwrap();
     assert!(e.rollup.unwrap().children.len() >= 2);
     let cur = app
-        .db
+        .db_for_tests()
         .current_observations(unit.id, SET, 2024)
         .await
         .unwrap();

@@ -67,9 +67,14 @@ both_backends!(
                 .expect("set"),
             2023,
         );
-        let p = app.db.unit_on("84", d).await.unwrap().expect("84");
+        let p = app
+            .db_for_tests()
+            .unit_on("84", d)
+            .await
+            .unwrap()
+            .expect("84");
         let all = app
-            .db
+            .db_for_tests()
             .subtree_on(&p.path, d, Some(Level::Commune))
             .await
             .unwrap();
@@ -242,7 +247,7 @@ both_backends!(evaluation_uses_the_commune_group, |db: Db| async move {
         note: String::new(),
     };
     let before = app
-        .db
+        .db_for_tests()
         .commune_groups_of_province("86", "2026-2030")
         .await
         .unwrap()
@@ -274,7 +279,7 @@ both_backends!(evaluation_uses_the_commune_group, |db: Db| async move {
     let e = assign(&app, &anon, "86", bad("28840", "2", basis("17/QĐ-UBND"))).await;
     assert!(matches!(e, Err(AppError::Unauthorized(_))), "{e:?}");
     assert_eq!(
-        app.db
+        app.db_for_tests()
             .commune_groups_of_province("86", "2026-2030")
             .await
             .unwrap()

@@ -29,7 +29,7 @@ async fn reference(app: &App) {
         .expect("reference import");
     eprintln!(
         "reference import on {:?}: {:.2} s",
-        app.db.backend(),
+        app.db_for_tests().backend(),
         t.elapsed().as_secs_f64()
     );
 }
@@ -62,7 +62,7 @@ both_backends!(the_whole_country_over_time, |db: Db| async move {
             .map(|(_, n)| n)
             .unwrap_or(0)
     };
-    let on = |d| app.db.count_by_level_on(d);
+    let on = |d| app.db_for_tests().count_by_level_on(d);
     let c = on(date!(2024 - 01 - 01)).await.unwrap();
     assert_eq!(
         (
@@ -143,7 +143,7 @@ both_backends!(the_whole_country_over_time, |db: Db| async move {
     );
     // Trà Vinh had 106 communes in 2023 (9 districts).
     let tv = app
-        .db
+        .db_for_tests()
         .subtree_on("/84/", date!(2023 - 06 - 01), Some(Level::Commune))
         .await
         .unwrap();

@@ -109,7 +109,7 @@ both_backends!(provincial_sets_upload_and_apply, |db: Db| async move {
 
     // Nothing stored so far.
     assert!(list_sets(&app, &officer, "86").await.unwrap().is_empty());
-    let audit_before = app.db.audit_count().await.unwrap();
+    let audit_before = app.db_for_tests().audit_count().await.unwrap();
 
     let stored = upload_set(&app, &officer, "86", "vl.yaml", &provincial_yaml(90))
         .await
@@ -125,9 +125,12 @@ both_backends!(provincial_sets_upload_and_apply, |db: Db| async move {
     assert_eq!(listed[0].sha256, stored.sha256);
 
     // The audit log has the upload.
-    assert_eq!(app.db.audit_count().await.unwrap(), audit_before + 1);
+    assert_eq!(
+        app.db_for_tests().audit_count().await.unwrap(),
+        audit_before + 1
+    );
     let last = app
-        .db
+        .db_for_tests()
         .audit_page(audit_before, 10)
         .await
         .unwrap()
@@ -146,7 +149,7 @@ both_backends!(provincial_sets_upload_and_apply, |db: Db| async move {
     // 85% for 3.1 in a commune of 86 and in a commune of another province (2023).
     // A commune of Vĩnh Long (86) in 2023 (29374 was in Trà Vinh, 84, until the 2025 reform).
     let vl = app
-        .db
+        .db_for_tests()
         .subtree_on("/86/", date!(2023 - 12 - 31), Some(Level::Commune))
         .await
         .unwrap();

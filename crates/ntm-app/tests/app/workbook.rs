@@ -56,7 +56,7 @@ both_backends!(template_import_and_export, |db: Db| async move {
     let app = App::new(db, AppConfig::default());
     reference(&app).await;
     let commune = app
-        .db
+        .db_for_tests()
         .unit_on("29386", date!(2024 - 12 - 31))
         .await
         .unwrap()

@@ -93,7 +93,7 @@ async fn prepare(dir: &std::path::Path, tokens: u32) -> Res<()> {
     }
     out.flush()?;
     std::fs::write(dir.join("campaign-code.txt"), &campaign.code)?;
-    app.db.close().await;
+    app.close().await;
     eprintln!(
         "campaign {} open; {tokens} tokens in {}",
         campaign.code,

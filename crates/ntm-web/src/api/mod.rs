@@ -76,7 +76,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// `sqlite` or `postgres`.
 pub fn db_kind(app: &App) -> &'static str {
-    app.db.backend().as_str()
+    app.backend().as_str()
 }
 
 /// A role held on a unit subtree.

@@ -189,11 +189,8 @@ async fn list_view(
     let scope_name = if national {
         lang.t("cs-national")
     } else {
-        app.db
-            .unit_on(scope, ctx.today)
-            .await
-            .map_err(AppError::from)?
-            .map(|u| u.name)
+        cs::scope_name(app, &actor, scope, ctx.today)
+            .await?
             .unwrap_or_else(|| scope.to_string())
     };
     let shipped: Vec<ShippedRow> = ntm_app::criteria::list_sets(app)

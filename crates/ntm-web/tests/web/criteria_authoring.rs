@@ -74,7 +74,7 @@ fn id_of(res: &axum_test::TestResponse) -> Uuid {
 }
 
 async fn revision(app: &App, id: Uuid) -> i64 {
-    app.db
+    app.db_for_tests()
         .criteria_set_version(id)
         .await
         .unwrap()
@@ -216,7 +216,7 @@ ntm_testkit::both_backends!(criteria_authoring_pages, |db: Db| async move {
         res.status_code()
     );
     assert!(
-        app.db
+        app.db_for_tests()
             .list_criteria_set_versions("86")
             .await
             .unwrap()
@@ -402,7 +402,7 @@ ntm_testkit::both_backends!(criteria_authoring_pages, |db: Db| async move {
         "{html}"
     );
     assert!(
-        !app.db
+        !app.db_for_tests()
             .criteria_set_version(copy)
             .await
             .unwrap()
@@ -456,7 +456,7 @@ ntm_testkit::both_backends!(criteria_authoring_pages, |db: Db| async move {
     );
 
     // Every change is audited.
-    let entries = app.db.audit_page(0, 10_000).await.unwrap();
+    let entries = app.db_for_tests().audit_page(0, 10_000).await.unwrap();
     let actions: Vec<&str> = entries
         .iter()
         .filter(|e| e.action.starts_with("criteria_version."))
@@ -672,7 +672,7 @@ ntm_testkit::both_backends!(
         assert_eq!(res.status_code(), 303, "{}", res.text());
         let imported = id_of(&res);
         let v = app
-            .db
+            .db_for_tests()
             .criteria_set_version(imported)
             .await
             .unwrap()

@@ -96,7 +96,7 @@ async fn fixture(db: Db) -> Fixture {
         detail: "{}".into(),
         origin: "test".into(),
     };
-    app.db
+    app.db_for_tests()
         .insert_criteria_set_version(&v, audit)
         .await
         .expect("draft");
@@ -105,7 +105,7 @@ async fn fixture(db: Db) -> Fixture {
 
 async fn stored(app: &App, id: Uuid) -> (i64, AuthoredSet) {
     let r = app
-        .db
+        .db_for_tests()
         .criteria_set_version(id)
         .await
         .expect("read")

@@ -53,7 +53,7 @@ async fn app(db: Db) -> App {
 }
 
 async fn stored(app: &App) -> Vec<(String, i32, i64)> {
-    app.db
+    app.db_for_tests()
         .commune_groups_of_province("86", "2026-2030")
         .await
         .unwrap()
@@ -170,7 +170,7 @@ ntm_testkit::both_backends!(province_assigns_commune_groups, |db: Db| async move
     assert!(html.contains("Nhóm 2"));
     assert!(html.contains("15/QĐ-UBND, 02/03/2026, UBND tỉnh Vĩnh Long (kiểm thử), Điều 1"));
     assert_eq!(stored(&app).await, [("29374".to_string(), 2, 1)]);
-    let audit = app.db.audit_page(0, 1000).await.unwrap();
+    let audit = app.db_for_tests().audit_page(0, 1000).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "commune_groups.assign"));
 
     // A commune officer, the officer of another province, anonymous: refused, nothing written.

@@ -211,9 +211,13 @@ ntm_testkit::both_backends!(
             let res = other.get(url).await;
             assert_eq!(res.status_code(), 403, "{what}: {url}");
         }
-        let head = app.db.audit_head().await.unwrap();
+        let head = app.db_for_tests().audit_head().await.unwrap();
         assert_eq!(appraise_return(&other, dossier).await.status_code(), 403);
-        assert_eq!(app.db.audit_head().await.unwrap(), head, "nothing written");
+        assert_eq!(
+            app.db_for_tests().audit_head().await.unwrap(),
+            head,
+            "nothing written"
+        );
 
         // Vĩnh Long's officer sees every one of them.
         let vl = logged_in(&app, "tinh.vinhlong").await;
@@ -318,7 +322,7 @@ ntm_testkit::both_backends!(
             .await;
         assert_eq!(res.status_code(), 200, "{}", res.text());
         // Another province's officer still cannot act, and nothing is written.
-        let head = app.db.audit_head().await.unwrap();
+        let head = app.db_for_tests().audit_head().await.unwrap();
         let t = token(&other).await;
         let res = other
             .post(&format!("/api/v1/dossiers/{dossier}/actions"))
@@ -326,7 +330,11 @@ ntm_testkit::both_backends!(
             .json(&json!({"action": "end_posting", "expected_seq": 5}))
             .await;
         assert_eq!(res.status_code(), 403, "{}", res.text());
-        assert_eq!(app.db.audit_head().await.unwrap(), head, "nothing written");
+        assert_eq!(
+            app.db_for_tests().audit_head().await.unwrap(),
+            head,
+            "nothing written"
+        );
     }
 );
 

@@ -270,12 +270,12 @@ ntm_testkit::both_backends!(account_page_sets_own_email, |db: Db| async move {
         .await;
     assert_eq!(res.status_code(), 403);
     let me = app
-        .db
+        .db_for_tests()
         .user_by_username("xa.chauthanh")
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(app.db.user_email(me.id).await.unwrap(), None);
+    assert_eq!(app.db_for_tests().user_email(me.id).await.unwrap(), None);
 
     // A bad address comes back with the reason and what was typed.
     let res = xa
@@ -304,17 +304,26 @@ ntm_testkit::both_backends!(account_page_sets_own_email, |db: Db| async move {
     assert_eq!(res.status_code(), 303, "{}", res.text());
     assert_eq!(location(&res), "/account?saved=1");
     assert_eq!(
-        app.db.user_email(me.id).await.unwrap().as_deref(),
+        app.db_for_tests()
+            .user_email(me.id)
+            .await
+            .unwrap()
+            .as_deref(),
         Some("Can.Bo@Example.vn")
     );
-    let other = app.db.user_by_username("xa.tanan").await.unwrap().unwrap();
-    assert_eq!(app.db.user_email(other.id).await.unwrap(), None);
+    let other = app
+        .db_for_tests()
+        .user_by_username("xa.tanan")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(app.db_for_tests().user_email(other.id).await.unwrap(), None);
     let html = xa.get("/account?saved=1").await.text();
     assert!(html.contains("value=\"Can.Bo@Example.vn\""), "{html}");
     assert!(html.contains("Đã lưu."), "{html}");
 
     // Audited.
-    let audit = app.db.audit_page(0, 1000).await.unwrap();
+    let audit = app.db_for_tests().audit_page(0, 1000).await.unwrap();
     assert!(
         audit
             .iter()
@@ -326,7 +335,7 @@ ntm_testkit::both_backends!(account_page_sets_own_email, |db: Db| async move {
     let tanan = Actor::User {
         id: other.id,
         username: other.username.clone(),
-        grants: app.db.grants_of(other.id).await.unwrap(),
+        grants: app.db_for_tests().grants_of(other.id).await.unwrap(),
         origin: "127.0.0.1".into(),
     };
     let err = set_email(&app, &tanan, "xa.chauthanh", Some("x@example.vn")).await;
@@ -341,5 +350,5 @@ ntm_testkit::both_backends!(account_page_sets_own_email, |db: Db| async move {
         .form(&[("_csrf", t.as_str()), ("email", ""), ("op", "clear")])
         .await;
     assert_eq!(res.status_code(), 303);
-    assert_eq!(app.db.user_email(me.id).await.unwrap(), None);
+    assert_eq!(app.db_for_tests().user_email(me.id).await.unwrap(), None);
 });

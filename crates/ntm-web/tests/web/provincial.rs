@@ -133,7 +133,7 @@ ntm_testkit::both_backends!(provincial_sets_api, |db: Db| async move {
     assert_eq!(sets[1]["active"], false);
 
     // The upload is in the audit log.
-    let entries = app.db.audit_page(0, 10_000).await.unwrap();
+    let entries = app.db_for_tests().audit_page(0, 10_000).await.unwrap();
     let uploads: Vec<_> = entries
         .iter()
         .filter(|e| e.action == "criteria_set.upload")

@@ -644,7 +644,10 @@ ntm_testkit::both_backends!(
             detail: "{}".into(),
             origin: "test".into(),
         };
-        app.db.insert_units(&[hamlet], audit).await.unwrap();
+        app.db_for_tests()
+            .insert_units(&[hamlet], audit)
+            .await
+            .unwrap();
         let officer = logged_in(&app, "xa.chauthanh").await;
         let url = "/units/29374-01/scorecard?set=ap-thong-minh-tra-vinh-2023&year=2024";
         let res = officer.get(url).await;

@@ -341,7 +341,7 @@ ntm_testkit::both_backends!(workbook_template_preview_and_apply, |db: Db| async 
     assert_eq!(versions_written(app).await, before + 3);
 
     // Audited as a workbook upload.
-    let log = app.db.audit_page(0, 1000).await.unwrap();
+    let log = app.db_for_tests().audit_page(0, 1000).await.unwrap();
     let e = log
         .iter()
         .rev()

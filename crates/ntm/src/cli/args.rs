@@ -1,0 +1,291 @@
+//! The command line's arguments (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "ntm",
+    version,
+    about = "NTM Số — chuyển đổi số trong xây dựng nông thôn mới (New Countryside digital platform)"
+)]
+pub(super) struct Cli {
+    #[command(flatten)]
+    pub(super) common: Common,
+    #[command(subcommand)]
+    pub(super) command: Command,
+}
+
+#[derive(Args, Clone)]
+pub(super) struct Common {
+    /// Folder for the SQLite database and stored files.
+    #[arg(long, global = true, env = "NTM_DATA_DIR", default_value = "ntm-data")]
+    pub(super) data_dir: PathBuf,
+    /// Database URL (`sqlite:…` or `postgres://…`); default: SQLite file `ntm.db` in the data folder.
+    #[arg(long, global = true, env = "NTM_DATABASE_URL")]
+    pub(super) database_url: Option<String>,
+    /// Address to listen on.
+    #[arg(
+        long,
+        global = true,
+        env = "NTM_LISTEN",
+        default_value = "127.0.0.1:8080"
+    )]
+    pub(super) listen: String,
+    /// Folder of extra criteria files (`*.yaml`, format ntm-criteria/1) loaded beside the
+    /// shipped sets: a set issued after this build, or a test fixture. Checked at start-up;
+    /// any problem stops the program with `file:line: field`.
+    #[arg(long, global = true, env = "NTM_CRITERIA_DIR")]
+    pub(super) criteria_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub(super) enum Command {
+    /// Run the web server (applies database migrations first).
+    ///
+    /// E-mail copies of dossier notifications are sent when NTM_SMTP_HOST is set: plain SMTP
+    /// without TLS to a relay on the local network (e.g. postfix on localhost, which handles
+    /// TLS outward); NTM_SMTP_PORT (default 25), NTM_SMTP_FROM (required with the host),
+    /// NTM_SMTP_USER and NTM_SMTP_PASSWORD (optional; sent in clear, only to a trusted relay),
+    /// NTM_BASE_URL (optional, the site's public address for links in mails).
+    Serve(ServeArgs),
+    /// Load the official unit lists, demo accounts and labelled sample data, then serve.
+    Demo(ServeArgs),
+    /// Import data files.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Read and verify the audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Criteria sets (bộ tiêu chí) shipped with NTM Số.
+    #[command(subcommand)]
+    Criteria(CriteriaCmd),
+    /// Evaluate a unit against a criteria set for a year (a parent unit: also the roll-up
+    /// of its units of the set's level).
+    Evaluate(EvaluateArgs),
+    /// Record indicator values of a unit (new draft versions; nothing is written if any
+    /// value is bad).
+    Observe(ObserveArgs),
+    /// Excel templates of indicator values (a row per unit, a column per indicator), their
+    /// import, and evaluation results as XLSX.
+    #[command(subcommand)]
+    Observations(ObservationsCmd),
+    /// Plans and targets (kế hoạch, chỉ tiêu): check a plan file.
+    #[command(subcommand)]
+    Plans(PlansCmd),
+}
+
+#[derive(Subcommand)]
+pub(super) enum PlansCmd {
+    /// Check a plan file (YAML, docs/plans-format.md) against the measures and criteria
+    /// sets shipped with NTM Số: every problem as file:line: field: message.
+    Check { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+pub(super) enum CriteriaCmd {
+    /// List every set and version with its validity.
+    List,
+    /// Upload a provincial set (YAML) that `extends` a national one with stricter
+    /// thresholds; validated (every problem with file:line), audited, used by evaluations
+    /// of that province's units.
+    Upload {
+        /// Province code the set applies to (e.g. 86).
+        #[arg(long)]
+        province: String,
+        file: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(super) enum OutputFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Args)]
+pub(super) struct EvaluateArgs {
+    /// Set id, e.g. `xa-ntm-2021-2025` (see `ntm criteria list`).
+    #[arg(long)]
+    pub(super) set: String,
+    /// Unit code, e.g. `29374`.
+    #[arg(long)]
+    pub(super) unit: String,
+    #[arg(long)]
+    pub(super) year: i32,
+    #[arg(long, value_enum, default_value = "table")]
+    pub(super) format: OutputFormat,
+}
+
+#[derive(Args)]
+pub(super) struct ObserveArgs {
+    #[arg(long)]
+    pub(super) set: String,
+    #[arg(long)]
+    pub(super) unit: String,
+    #[arg(long)]
+    pub(super) year: i32,
+    /// Note kept with the values (evidence, who measured).
+    #[arg(long, default_value = "")]
+    pub(super) note: String,
+    /// `CODE=VALUE` pairs, e.g. `1.1=Đạt 2.1="85 %"`. A value already recorded is replaced by
+    /// a new version.
+    #[arg(required = true)]
+    pub(super) values: Vec<String>,
+}
+
+#[derive(Args)]
+pub(super) struct ServeArgs {
+    /// Mark session cookies `Secure` (set when the server is behind HTTPS).
+    #[arg(long, env = "NTM_SECURE_COOKIES")]
+    pub(super) secure_cookies: bool,
+    /// Do not apply migrations at start.
+    #[arg(long)]
+    pub(super) no_migrate: bool,
+    /// Take the client address (audit log, rate limits) from `X-Forwarded-For`: the entry
+    /// added by the outermost trusted proxy (see --trusted-proxies). Only behind a reverse
+    /// proxy that appends to that header.
+    #[arg(long, env = "NTM_TRUST_FORWARDED_FOR")]
+    pub(super) trust_forwarded_for: bool,
+    /// How many reverse proxies (each appending to `X-Forwarded-For`) stand in front of
+    /// the server: the client address is that many entries from the right.
+    #[arg(long, env = "NTM_TRUSTED_PROXIES", default_value_t = 1)]
+    pub(super) trusted_proxies: usize,
+}
+
+#[derive(Subcommand)]
+pub(super) enum ImportCmd {
+    /// Import an official unit list (CSV `code,name,level,kind,parent_code`) as a snapshot
+    /// taken on --date; units missing from it are closed at that date. Idempotent.
+    Units {
+        /// The CSV file. Omit with --reference.
+        file: Option<PathBuf>,
+        /// Date the list describes (YYYY-MM-DD or dd/mm/yyyy).
+        #[arg(long)]
+        date: Option<String>,
+        /// Old→new commune table explaining this list (as in the 2025 reform).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Import the official lists shipped with NTM Số (2023, 30/06/2025, from 01/07/2025).
+        #[arg(long, conflicts_with_all = ["file", "date", "mapping"])]
+        reference: bool,
+    },
+    /// Import indicator values of many units from CSV or XLSX (`unit_code,indicator,value`)
+    /// for one set and year, in one transaction: if any row is bad nothing is written and
+    /// every bad row is listed (unless `--apply-valid`).
+    Observations {
+        file: PathBuf,
+        /// Criteria set id, e.g. `xa-ntm-2021-2025`.
+        #[arg(long)]
+        set: String,
+        #[arg(long)]
+        year: i32,
+        /// Note kept with every value (source document…).
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Write the valid rows and list the bad ones, instead of writing nothing.
+        #[arg(long)]
+        apply_valid: bool,
+    },
+    /// Import hamlets (ấp/thôn) of a commune from CSV or XLSX (`code,name,kind`).
+    Hamlets {
+        file: PathBuf,
+        /// Commune code, when the file has no `commune_code` column.
+        #[arg(long)]
+        commune: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(super) enum UserCmd {
+    /// Create an account. Without --password-stdin a random password is generated and printed.
+    Add {
+        username: String,
+        /// Full name shown in the interface.
+        #[arg(long = "name")]
+        display_name: String,
+        /// Role, optionally scoped to a unit subtree: `admin`, `province_officer@84`,
+        /// `commune_officer@29374`… (repeatable).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (read from standard input, or generated and printed).
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts and their roles.
+    List,
+    /// Set (or with --clear remove) the e-mail address that receives a user's notifications.
+    SetEmail {
+        username: String,
+        #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+        email: Option<String>,
+        #[arg(long)]
+        clear: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(super) enum AuditCmd {
+    /// Check every link of the hash chain; exits with 1 if the log was tampered with.
+    Verify,
+    /// Print entries.
+    List {
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+#[derive(Subcommand)]
+pub(super) enum ObservationsCmd {
+    /// Write the Excel template officials fill in: one row per unit of the set's level
+    /// under --unit (valid in --year), one column per indicator, thresholds shown, current
+    /// values filled in.
+    Template {
+        /// Criteria set id, e.g. `xa-ntm-2021-2025` (see `ntm criteria list`).
+        #[arg(long)]
+        set: String,
+        /// Unit code: a unit of the set's level, or a parent (district, province).
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: i32,
+        /// Output file (default `mau-<set>-<unit>-<year>.xlsx`).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Import a filled template (XLSX, or CSV with the same layout). If any cell is bad
+    /// nothing is written and every bad cell is listed.
+    Import {
+        file: PathBuf,
+        /// Write the valid cells and list the bad ones (skipped).
+        #[arg(long)]
+        apply_valid: bool,
+    },
+    /// Write the evaluation of a unit (or the roll-up of its units) as XLSX.
+    Export {
+        #[arg(long)]
+        set: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: i32,
+        /// Output file (default `ket-qua-<set>-<unit>-<year>.xlsx`).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}

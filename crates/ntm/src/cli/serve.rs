@@ -1,0 +1,102 @@
+//! `ntm serve` and `ntm demo`: one server per SQLite file, graceful shutdown.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use super::args::{Common, ServeArgs};
+use super::import::{show_stage, stage_bar};
+use super::*;
+
+pub(super) async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Result<ExitCode> {
+    let (_, file) = database_url(common)?;
+    let _lock = match &file {
+        Some(f) => Some(lock_sqlite(f)?),
+        None => None,
+    };
+    let listener = tokio::net::TcpListener::bind(&common.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", common.listen))?;
+    let app = open(common, !args.no_migrate).await?;
+    let mut accounts = Vec::new();
+    if demo {
+        eprintln!("Loading official units and demo data (first start takes a few seconds)…");
+        let bar = stage_bar();
+        accounts = ntm_app::demo::seed_demo(&app, &mut |src, stage| show_stage(&bar, src, stage))
+            .await
+            .map_err(app_err)?;
+        bar.finish_and_clear();
+    }
+    let addr = listener.local_addr()?;
+    println!(
+        "NTM Số is running at http://{addr}/  (database: {:?})",
+        app.backend()
+    );
+    if demo {
+        println!("DEMO accounts (sample data — never expose a demo database to the internet):");
+        for a in &accounts {
+            println!(
+                "  {:<14} password {:<16} role {:<18} scope {}",
+                a.username, a.password, a.role, a.scope
+            );
+        }
+        println!("Where to look (sample data, labelled \"DỮ LIỆU MẪU (demo)\", never law):");
+        for (what, who, path) in ntm_app::demo::demo_links() {
+            println!("  {what}\n      http://{addr}{path}  (log in as {who})");
+        }
+    }
+    println!("Press Ctrl+C to stop.");
+    let cfg = ntm_web::WebConfig {
+        secure_cookies: args.secure_cookies,
+        trust_forwarded_for: args.trust_forwarded_for,
+        trusted_proxies: args.trusted_proxies,
+        ..ntm_web::WebConfig::default()
+    };
+    ntm_web::serve(listener, app.clone(), cfg, shutdown_signal()).await?;
+    app.close().await;
+    eprintln!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One server per SQLite file: a second one would fight over the same data.
+fn lock_sqlite(file: &Path) -> Result<File> {
+    let lock_path = PathBuf::from(format!("{}.lock", file.display()));
+    let f = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot create the lock file {}", lock_path.display()))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(
+            "another NTM Số server is already running on {} (lock {} is held). Stop it first, or use another --data-dir.",
+            file.display(),
+            lock_path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", lock_path.display()))
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    eprintln!("shutting down (finishing open requests)…");
+}
