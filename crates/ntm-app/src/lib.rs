@@ -27,8 +27,9 @@ pub mod reports;
 pub mod spreadsheets;
 mod staged_uploads;
 mod staging;
-pub mod survey_phones;
 pub mod surveys;
+/// Household phone lists of survey campaigns (`surveys::phones`, under its earlier path).
+pub use surveys::phones as survey_phones;
 pub mod units;
 pub mod users;
 pub mod workbook;

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Json;
 use ntm_app::procedure_settings::kind_str;
 use ntm_app::surveys::{self, AreaResult, CampaignResults, CommuneContents};
-use ntm_domain::dossier::survey::{CoverageCheck, SatisfactionRate, Tally, share_display_vi};
+use ntm_domain::dossier::survey::{SatisfactionRate, Tally, share_display_vi};
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -349,18 +349,13 @@ impl From<&CampaignResults> for SurveyResultsDto {
             households_total_entered: r.households_total_entered,
             coverage: CoverageDto::new(responses, r.households),
             coverage_rules: r
-                .coverage_rules
-                .iter()
-                .map(|(kind, m)| CoverageRuleDto {
-                    kind: kind_str(*kind),
-                    percent: m.percent,
-                    basis: m.basis.clone(),
-                    met: CoverageCheck {
-                        rule: m.clone(),
-                        responses,
-                        households: r.households.unwrap_or(0),
-                    }
-                    .met(),
+                .coverage()
+                .into_iter()
+                .map(|c| CoverageRuleDto {
+                    kind: kind_str(c.kind),
+                    percent: c.rule.percent,
+                    basis: c.rule.basis,
+                    met: c.met,
                 })
                 .collect(),
             min_commune_content: min_commune_content(r),

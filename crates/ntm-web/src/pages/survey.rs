@@ -916,16 +916,12 @@ pub async fn results_page(
     let coverage_lines = if coverage_missing {
         vec![lang.t("survey-coverage-not-configured")]
     } else {
-        r.coverage_rules
-            .iter()
-            .map(|(kind, m)| {
-                let check = dsurvey::CoverageCheck {
-                    rule: m.clone(),
-                    responses: r.total.responses(),
-                    households: r.households.unwrap_or(0),
-                };
+        r.coverage()
+            .into_iter()
+            .map(|c| {
+                let (kind, m) = (c.kind, &c.rule);
                 lang.t_args(
-                    if check.met() {
+                    if c.met {
                         "survey-coverage-rule-met"
                     } else {
                         "survey-coverage-rule-not-met"

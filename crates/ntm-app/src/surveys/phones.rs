@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use ntm_domain::dossier::campaign;
 use ntm_store::SurveyPhoneList;
 
+use super::{managed, phone_key, phone_secret};
 use crate::authz::Actor;
-use crate::surveys::{managed, phone_key, phone_secret};
 use crate::{App, AppError, FieldError, now};
 
 /// Most numbers on one campaign's list.
@@ -55,6 +55,7 @@ fn header_key(s: &str) -> String {
 /// Reads a phone list file (CSV or spreadsheet; first row: headers naming the hamlet code
 /// column, `Mã thôn, ấp` or `hamlet`, and the number column, `Số điện thoại` or `phone`),
 /// parsed on the bounded pool of [`crate::spreadsheets`].
+#[tracing::instrument(skip_all)]
 pub async fn read_list(bytes: Vec<u8>, file_name: String) -> Result<Vec<PhoneRow>, AppError> {
     let table = crate::spreadsheets::read_table(bytes, file_name)
         .await?
@@ -98,6 +99,7 @@ pub async fn read_list(bytes: Vec<u8>, file_name: String) -> Result<Vec<PhoneRow
 }
 
 /// Checks a list without writing: numbers valid and once only, hamlets of the campaign.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), campaign = %code))]
 pub async fn check(
     app: &App,
     actor: &Actor,
@@ -156,6 +158,7 @@ pub async fn check(
 
 /// Stores the list (replacing the previous one) and turns phone answers on, all or nothing,
 /// audited; a list with any problem is refused (`Validation`). Returns how many numbers.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), campaign = %code))]
 pub async fn apply(
     app: &App,
     actor: &Actor,
@@ -192,6 +195,7 @@ pub async fn apply(
 }
 
 /// Turns phone answers on or off (the list is kept), audited.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), campaign = %code))]
 pub async fn set_enabled(
     app: &App,
     actor: &Actor,
@@ -212,6 +216,7 @@ pub async fn set_enabled(
 }
 
 /// The campaign's phone list, for its officers.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), campaign = %code))]
 pub async fn status(app: &App, actor: &Actor, code: &str) -> Result<PhoneStatus, AppError> {
     let (r, _) = managed(app, actor, code).await?;
     Ok(to_status(app.db.survey_phone_list(r.id).await?))

@@ -1,0 +1,145 @@
+//! The public path: a campaign as citizens see it, and their answers.
+
+#[allow(clippy::wildcard_imports)]
+use super::limits::hit;
+use super::*;
+
+/// A campaign for the public page (a draft is not found: it is not published yet).
+#[tracing::instrument(skip_all, fields(campaign = %code))]
+pub async fn public_campaign(app: &App, code: &str) -> Result<PublicCampaign, AppError> {
+    let r = record(app, code).await?;
+    let status = parse_status(&r.status)?;
+    if status == CampaignStatus::Draft {
+        return Err(AppError::NotFound(format!("survey {code}")));
+    }
+    let unit = app
+        .db
+        .unit_by_id(r.unit_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unit of survey {code}")))?;
+    Ok(PublicCampaign {
+        code: r.code.clone(),
+        title: r.title.clone(),
+        unit_name: unit.name,
+        questionnaire: serde_json::from_str(&r.questionnaire).map_err(internal)?,
+        opens_at: r.opens_at,
+        closes_at: r.closes_at,
+        phase: campaign::phase(status, r.opens_at, r.closes_at, now()),
+        areas: areas(app, &r.unit_code).await?,
+        phones: phones::accepting(app, r.id).await?,
+    })
+}
+
+/// Records a citizen's answer (no login). `origin` is the client address (rate limits).
+#[tracing::instrument(skip_all, fields(campaign = %code))]
+pub async fn answer(
+    app: &App,
+    origin: &str,
+    code: &str,
+    input: AnswerInput,
+) -> Result<(), Refusal> {
+    let limits = rate_limits();
+    hit(
+        format!("ip:{origin}"),
+        limits.per_ip_per_minute,
+        Duration::from_secs(60),
+    )
+    .map_err(|s| Refusal::RateLimited {
+        retry_after_secs: s,
+    })?;
+    let code = campaign::normalize_code(code).ok_or(Refusal::NotFound)?;
+    let cached = app
+        .survey_writer
+        .campaign(&app.db, &code)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let (r, q) = &*cached;
+    let status = CampaignStatus::parse(&r.status).ok_or(Refusal::NotFound)?;
+    let t = now();
+    match campaign::phase(status, r.opens_at, r.closes_at, t) {
+        Phase::Accepting => {}
+        Phase::NotYetOpen if status == CampaignStatus::Draft => {
+            return Err(Refusal::NotYetOpen { opens_at: None });
+        }
+        Phase::NotYetOpen => {
+            return Err(Refusal::NotYetOpen {
+                opens_at: Some(r.opens_at),
+            });
+        }
+        Phase::Closed => return Err(Refusal::Closed),
+    }
+    let main = match input.answer {
+        Some(a @ (Answer::Satisfied | Answer::NotSatisfied)) => a,
+        _ => return Err(Refusal::AnswerMissing),
+    };
+    let extra =
+        campaign::check_extra_answers(q, &input.extra).map_err(|_| Refusal::ExtraInvalid)?;
+    let contents =
+        campaign::check_content_answers(q, &input.contents).map_err(|_| Refusal::ExtraInvalid)?;
+    let extra = if extra.iter().all(String::is_empty) {
+        "[]".to_owned()
+    } else {
+        serde_json::to_string(&extra).map_err(|e| Refusal::Internal(e.to_string()))?
+    };
+    let token = input.token.as_deref().map(str::trim).unwrap_or_default();
+    let phone = input.phone.as_deref().map(str::trim).unwrap_or_default();
+    let limited = |s| Refusal::RateLimited {
+        retry_after_secs: s,
+    };
+    let mut a = NewSurveyAnswer {
+        id: Uuid::now_v7(),
+        campaign_id: r.id,
+        household_key: String::new(),
+        hamlet_code: String::new(),
+        answer: answer_str(main).into(),
+        extra,
+        contents: survey::encode_contents(&contents),
+        channel: String::new(),
+        created_at: t,
+    };
+    if !token.is_empty() {
+        let token = survey::check_token(token).map_err(|_| Refusal::TokenWrong)?;
+        hit(
+            format!("t:{code}:{token}"),
+            limits.per_token_per_10min,
+            Duration::from_secs(600),
+        )
+        .map_err(limited)?;
+        let hash = token_hash(r.id, &token);
+        a.household_key = format!("t:{hash}");
+        a.channel = "token".into();
+        match app.survey_writer.answer(&app.db, hash, a).await? {
+            TokenAnswer::Recorded { .. } => Ok(()),
+            TokenAnswer::Used => Err(Refusal::TokenUsed),
+            TokenAnswer::Unknown => Err(Refusal::TokenWrong),
+        }
+    } else if !phone.is_empty() {
+        let phone = campaign::normalize_phone(phone).map_err(|_| Refusal::PhoneInvalid)?;
+        hit(
+            format!("p:{code}:{phone}"),
+            limits.per_token_per_10min,
+            Duration::from_secs(600),
+        )
+        .map_err(limited)?;
+        // Only numbers on the household list the commune imported, and only when the
+        // campaign enables phone answers (`survey_phones`); the list gives the hamlet.
+        let list = app.db.survey_phone_list(r.id).await?;
+        if !list.is_some_and(|l| l.enabled) {
+            return Err(Refusal::PhonesOff);
+        }
+        let secret = phone_secret(app).await?;
+        a.household_key = phone_key(&secret, r.id, &phone);
+        let Some(hamlet) = app.db.survey_phone_hamlet(r.id, &a.household_key).await? else {
+            return Err(Refusal::PhoneNotListed);
+        };
+        a.hamlet_code = hamlet;
+        a.channel = "phone".into();
+        if app.db.answer_with_key(&a).await? {
+            Ok(())
+        } else {
+            Err(Refusal::PhoneUsed)
+        }
+    } else {
+        Err(Refusal::NeedTokenOrPhone)
+    }
+}

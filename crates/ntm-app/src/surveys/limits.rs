@@ -1,0 +1,80 @@
+//! In-memory rate limits of the public answer path (per address, per campaign).
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+
+/// Limits of the public answer endpoint (per process, in memory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Attempts per client address per minute.
+    pub per_ip_per_minute: u32,
+    /// Attempts per token (or phone number) per 10 minutes.
+    pub per_token_per_10min: u32,
+}
+
+impl RateLimits {
+    /// Defaults, or `NTM_SURVEY_IP_PER_MINUTE` / `NTM_SURVEY_TOKEN_PER_10MIN` when set
+    /// (a benchmark from one address needs a higher per-address limit).
+    fn from_env() -> RateLimits {
+        let read = |k: &str, d: u32| {
+            std::env::var(k)
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(d)
+        };
+        RateLimits {
+            per_ip_per_minute: read("NTM_SURVEY_IP_PER_MINUTE", 60),
+            per_token_per_10min: read("NTM_SURVEY_TOKEN_PER_10MIN", 5),
+        }
+    }
+}
+
+pub(super) struct Limiter {
+    limits: RateLimits,
+    /// Per key: start of its window, attempts in it, the window's length.
+    pub(super) windows: HashMap<String, (Instant, u32, Duration)>,
+    /// When expired windows were last dropped.
+    pub(super) pruned: Instant,
+}
+
+/// How often expired windows are dropped (one pass over the map; never per request — a
+/// pass per request once the map was large made every answer O(n) under the lock).
+pub(super) const PRUNE_EVERY: Duration = Duration::from_secs(1);
+
+pub(super) fn limiter() -> &'static Mutex<Limiter> {
+    static L: OnceLock<Mutex<Limiter>> = OnceLock::new();
+    L.get_or_init(|| {
+        Mutex::new(Limiter {
+            limits: RateLimits::from_env(),
+            windows: HashMap::new(),
+            pruned: Instant::now(),
+        })
+    })
+}
+
+/// The limits in force.
+pub fn rate_limits() -> RateLimits {
+    limiter().lock().unwrap_or_else(|e| e.into_inner()).limits
+}
+
+/// Counts one attempt under `key`; `Err(seconds to wait)` when over `max` in `window`.
+pub(super) fn hit(key: String, max: u32, window: Duration) -> Result<(), u64> {
+    let mut l = limiter().lock().unwrap_or_else(|e| e.into_inner());
+    let t = Instant::now();
+    if t.duration_since(l.pruned) >= PRUNE_EVERY {
+        l.pruned = t;
+        l.windows
+            .retain(|_, (start, _, w)| t.duration_since(*start) < *w);
+    }
+    let e = l.windows.entry(key).or_insert((t, 0, window));
+    if t.duration_since(e.0) >= window {
+        *e = (t, 0, window);
+    }
+    e.1 += 1;
+    if e.1 > max {
+        let left = window.saturating_sub(t.duration_since(e.0));
+        Err(left.as_secs().max(1))
+    } else {
+        Ok(())
+    }
+}
