@@ -3,6 +3,7 @@
 mod access;
 mod criteria;
 mod demo;
+mod dossiers;
 mod groups;
 mod plans;
 mod provincial;
