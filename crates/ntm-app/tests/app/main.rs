@@ -7,6 +7,7 @@ mod dossiers;
 mod groups;
 mod plans;
 mod provincial;
+mod reports;
 mod surveys;
 mod tentative;
 mod workbook;
