@@ -265,6 +265,7 @@ async fn province_region(
 /// Evaluates a unit for a set and year (for users whose scope covers it): its own result
 /// when the unit is of the set's level, and the roll-up of its units of that level valid
 /// in that year when it is above (a province for a commune set).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = %set_id, year))]
 pub async fn evaluate(
     app: &App,
     actor: &Actor,
@@ -379,6 +380,7 @@ pub async fn evaluate(
 }
 
 /// What a unit still lacks: indicators not met (with the gap), missing or to verify.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = %set_id, year))]
 pub async fn gaps(
     app: &App,
     actor: &Actor,

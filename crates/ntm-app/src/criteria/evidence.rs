@@ -25,6 +25,7 @@ pub struct EvidenceInput {
 /// value and status) that names the version it replaces. The bytes are stored on disk under
 /// `<data_dir>/evidence/<first two hex digits>/<sha256>` (content-addressed: the same file
 /// is stored once); the database keeps name, size, hash and path.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %value.unit_code))]
 pub async fn attach_evidence(
     app: &App,
     actor: &Actor,
@@ -146,6 +147,7 @@ fn store_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// One evidence file and its bytes, for a user who may view the value's unit. The file is
 /// found by its id; the path comes from the database, never from the request.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn evidence_file(
     app: &App,
     actor: &Actor,

@@ -40,6 +40,7 @@ pub struct ValueBatch {
 /// repeated code); if any is bad nothing is written and every bad row is reported, as
 /// `values[i] (CODE)`. A row whose `expected_version` is not the current one (someone else
 /// changed it) gives `Conflict`.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code))]
 pub async fn put_observations(
     app: &App,
     actor: &Actor,
@@ -226,6 +227,7 @@ pub struct ImportObsReport {
 /// wrong kind or out of range, repeated unit + indicator); if any is bad nothing is written
 /// and every bad row is reported as `line N (column)`. An imported value replaces the current
 /// one (a new version).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), set = %set_id, year))]
 pub async fn import_observations(
     app: &App,
     actor: &Actor,
@@ -367,6 +369,7 @@ pub struct ValueRef {
 }
 
 /// Every version of one value, oldest first, each with its evidence files.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %value.unit_code))]
 pub async fn history(
     app: &App,
     actor: &Actor,
@@ -388,6 +391,7 @@ pub async fn history(
 }
 
 /// Current version of each recorded indicator of a unit (to name in the next change).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = %set_id, year))]
 pub async fn current_versions(
     app: &App,
     actor: &Actor,

@@ -14,6 +14,7 @@ use crate::{Actor, App, AppError, FieldError, now};
 /// those who verify), as new versions. `codes` empty: every current value in the state
 /// before. Draft → submitted → verified; other moves are refused naming the indicators.
 /// Returning values needs a comment: use [`review`].
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = %set_id, year))]
 pub async fn change_status(
     app: &App,
     actor: &Actor,
@@ -56,6 +57,7 @@ pub const EVIDENCE_FIELD: &str = "evidence";
 /// comment, by those who verify. Each move is a new version. Submitting refuses values of
 /// indicators that require evidence (`evidence_required` of the set) and have neither a note
 /// nor an attached file, naming each as `evidence (CODE)`; nothing is written then.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code))]
 pub async fn review(
     app: &App,
     actor: &Actor,

@@ -29,6 +29,7 @@ pub struct Scorecard {
 /// The scorecard of a unit of the set's level (needs the right to view the unit; values
 /// include drafts). A unit above the set's level gets `Validation` on `unit` (use
 /// [`evaluate`] for its roll-up).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = %set_id, year))]
 pub async fn scorecard(
     app: &App,
     actor: &Actor,
@@ -88,6 +89,7 @@ pub async fn scorecard(
 /// A sensible year to show a unit's values of a set in: the latest year up to `this_year`
 /// in which the unit has values, else the latest year of the set up to `this_year` (its
 /// first year when it starts later). Needs the right to view the unit.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = %set_id))]
 pub async fn default_year(
     app: &App,
     actor: &Actor,
@@ -135,6 +137,7 @@ pub struct ScorecardChoice {
 /// one, else from this year back to 2021) in which the unit has values of a set of its level
 /// (national sets first), else the first set in force. `Validation` on `set` when no set
 /// evaluates the unit's level.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = ?set_id, year = ?year))]
 pub async fn choose_scorecard(
     app: &App,
     actor: &Actor,

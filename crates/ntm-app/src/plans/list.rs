@@ -106,6 +106,7 @@ pub(super) async fn province_record(app: &App, code: &str, year: i32) -> Result<
 }
 
 /// Plans of a province, for users whose scope covers the province or a unit in it.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %province_code))]
 pub async fn list_plans(
     app: &App,
     actor: &Actor,

@@ -29,6 +29,7 @@ pub struct MeasureInput {
 /// `EnterObservations` on every unit (a commune officer on their commune, a province
 /// officer anywhere in the province). Bad input → `Invalid` with one field error per row
 /// (`rows[i].value`…).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn enter_measures(
     app: &App,
     actor: &Actor,
@@ -136,6 +137,7 @@ pub async fn enter_measures(
 
 /// Current values of a measure for a year in a province (who/when/version), for the entry
 /// form. `ViewUnits` on the province.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %province_code, year))]
 pub async fn measure_values_of(
     app: &App,
     actor: &Actor,
@@ -158,6 +160,7 @@ pub async fn measure_values_of(
 }
 
 /// Every version of a unit's measure value for a year, newest first.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, year))]
 pub async fn measure_history(
     app: &App,
     actor: &Actor,
@@ -194,6 +197,7 @@ pub struct MeasureUnit {
 
 /// The units a measure is entered for in the plan's province and year (those the actor may
 /// see), with their current values. `ViewUnits` on the province or a unit in it.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), plan = %plan_id, year))]
 pub async fn measure_units(
     app: &App,
     actor: &Actor,

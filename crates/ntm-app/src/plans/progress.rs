@@ -194,6 +194,7 @@ pub(super) async fn target_year(
 /// Each [`TargetProgress`] carries the actual (number + vi display), status, agency, levels,
 /// the per-level figures (for `share_meeting`: confirmed first, provisional beside it), the
 /// trend over the plan's years up to `year`, and the units behind the actual.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), plan = %plan_id, year))]
 pub async fn plan_progress(
     app: &App,
     actor: &Actor,

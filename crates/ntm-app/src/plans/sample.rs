@@ -19,6 +19,7 @@ pub(super) fn sample_hash(s: &str) -> u64 {
 /// Sample measure values for Trà Vinh (84) in 2023, clearly labelled ([`SAMPLE_NOTE`]), so
 /// the plan dashboard of `tra-vinh-2023` shows actuals. Loaded once (a setting remembers it).
 /// The smart pilot count is left empty on purpose (the dashboard shows "no data").
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn seed_sample_measures(app: &App, actor: &Actor) -> Result<usize, AppError> {
     const DONE: &str = "demo.sample_plan_measures";
     if app.db.get_setting(DONE).await?.is_some() {

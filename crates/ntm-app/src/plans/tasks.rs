@@ -26,6 +26,7 @@ pub struct TaskView {
 }
 
 /// The plan's task list with statuses (`ViewUnits` on the plan's province).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), plan = %plan_id))]
 pub async fn tasks(app: &App, actor: &Actor, plan_id: &str) -> Result<Vec<TaskView>, AppError> {
     let plan = plan_by_id(plan_id)?;
     let prov = province_record(app, &plan.province, crate::today().year()).await?;
@@ -63,6 +64,7 @@ pub async fn tasks(app: &App, actor: &Actor, plan_id: &str) -> Result<Vec<TaskVi
 
 /// Sets a task's status (a new version, audited). Province officers (and admins): needs
 /// `ManageCriteria` on the plan's province. `expected_version` = the version seen.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), plan = %plan_id))]
 pub async fn set_task_status(
     app: &App,
     actor: &Actor,
@@ -114,6 +116,7 @@ pub async fn set_task_status(
 }
 
 /// May the actor change task statuses of the plan (province officers, admins)?
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), plan = %plan_id))]
 pub async fn can_edit_tasks(app: &App, actor: &Actor, plan_id: &str) -> bool {
     let Ok(plan) = plan_by_id(plan_id) else {
         return false;

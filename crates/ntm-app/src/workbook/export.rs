@@ -20,6 +20,7 @@ fn status_vi(s: criteria::Status) -> &'static str {
 /// each unit of the set's level under it) with its status and criteria met, and a sheet
 /// `Chỉ tiêu` with the indicators (values and results for one unit; for a roll-up, how many
 /// units each indicator holds back).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = %set_id, year))]
 pub async fn export_results(
     app: &App,
     actor: &Actor,

@@ -98,6 +98,7 @@ fn rows_of(cells: &[WideCell], skip: &std::collections::BTreeSet<usize>) -> Vec<
 /// every bad cell is reported (`Validation`, fields `line N (indicator)`), unless
 /// `apply_valid`: then the valid cells are written and the bad ones returned in
 /// [`WorkbookImport::bad`]. Empty cells are left as they are. A file holds one set.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn import(
     app: &App,
     actor: &Actor,
@@ -211,6 +212,7 @@ pub struct LongImport {
 /// the rows named in the errors (`line N (…)`) are left out and the rest written in one
 /// transaction; the bad rows are returned. Errors that name no line (no permission, unknown
 /// set…) are returned as they are.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), set = %set_id, year))]
 pub async fn import_long(
     app: &App,
     actor: &Actor,

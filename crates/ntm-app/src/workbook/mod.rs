@@ -98,6 +98,7 @@ pub fn sets_for(app: &App, year: i32, levels: &[Level]) -> Vec<crate::criteria::
 /// unit record of the year (on the evaluation date of the set when it is in force that
 /// year), checked with `ViewUnits`; `can_upload` when the user may also enter values. With
 /// no year, last year, or the last year of a unit that no longer exists.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = ?set_id, year = ?year))]
 pub async fn page_unit(
     app: &App,
     actor: &Actor,

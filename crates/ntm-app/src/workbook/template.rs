@@ -59,6 +59,7 @@ fn entered(set: &ResolvedSet) -> impl Iterator<Item = &Indicator> {
 /// valid in that year (the units of the evaluation date, as `evaluate` uses), a column per
 /// indicator entered by people, with the current values filled in. Needs the right to view
 /// the unit.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = %set_id, year))]
 pub async fn template(
     app: &App,
     actor: &Actor,

@@ -51,6 +51,7 @@ struct SeenValue {
 /// bytes are kept under `<data_dir>/uploads/<id>` with a record of who uploaded them, when,
 /// their SHA-256 and the versions of the values the preview compared against; only the
 /// uploader can apply them, until `now + UPLOAD_TTL`.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code))]
 pub async fn stage_upload(
     app: &App,
     actor: &Actor,
@@ -136,6 +137,7 @@ async fn load_upload(
 
 /// Previews a stored upload again (for "preview again" after a conflict): a new upload of
 /// the same bytes, compared with the values now.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code))]
 pub async fn restage_upload(
     app: &App,
     actor: &Actor,
@@ -148,6 +150,7 @@ pub async fn restage_upload(
 }
 
 /// What an applied upload wrote, for the uploader (`None`: not applied).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code))]
 pub async fn applied_upload(
     app: &App,
     actor: &Actor,
@@ -188,6 +191,7 @@ fn stale_values(record: &UploadRecord, a: &Analysis<'_>) -> Vec<StaleValue> {
 /// value the preview compared against was changed since (`Stale`, naming them). Writes the
 /// changed and new values as new draft versions (source `import`) with one audit entry
 /// saying they came from a workbook upload.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code))]
 pub async fn apply_upload(
     app: &App,
     actor: &Actor,
