@@ -33,8 +33,9 @@ pub use evaluation::{evaluate, gaps};
 pub use evidence::{EvidenceInput, MAX_EVIDENCE_BYTES, attach_evidence, evidence_file};
 pub use ntm_store::{ObservationFile, ObservationRecord};
 pub use observations::{
-    ImportObsReport, ImportRow, ValueBatch, ValueInput, ValueRef, current_versions, history,
-    import_observations, parse_observation_rows, put_observations,
+    ImportObsReport, ImportRow, ValueBatch, ValueEntryError, ValueInput, ValueRef,
+    current_versions, history, import_observations, parse_observation_rows, put_observations,
+    put_value,
 };
 pub use review::{EVIDENCE_FIELD, MAX_COMMENT_CHARS, StatusChange, change_status, review};
 pub use scorecard::{Scorecard, ScorecardChoice, choose_scorecard, default_year, scorecard};

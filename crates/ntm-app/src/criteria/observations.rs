@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use ntm_domain::authz::Permission;
-use ntm_domain::criteria::{Observations, ResolvedSet};
+use ntm_domain::criteria::{ObsProblem, Observations, ResolvedSet, ValueError};
 use ntm_domain::observation::{ObsSource, ObsStatus};
 use ntm_domain::units::Unit;
 use ntm_store::{NewObservation, ObservationFile, ObservationRecord, UnitSelection};
@@ -47,6 +47,57 @@ pub async fn put_observations(
     unit_code: &str,
     batch: ValueBatch,
 ) -> Result<Vec<ObservationRecord>, AppError> {
+    put(app, actor, unit_code, batch, false)
+        .await
+        .map_err(|e| match e {
+            ValueEntryError::App(e) => e,
+            // Not produced when `typed` is false; kept as the validation it is.
+            ValueEntryError::Value(v) => AppError::invalid("values[0]", v.to_string()),
+        })
+}
+
+/// Why a value typed on the scorecard is refused (see [`put_value`]).
+#[derive(Debug)]
+pub enum ValueEntryError {
+    /// The text is not a value of the indicator's kind (not a number, 140 %, a negative
+    /// count…): pages say it in the user's language.
+    Value(ValueError),
+    App(AppError),
+}
+
+impl From<AppError> for ValueEntryError {
+    fn from(e: AppError) -> ValueEntryError {
+        ValueEntryError::App(e)
+    }
+}
+
+impl From<ntm_store::StoreError> for ValueEntryError {
+    fn from(e: ntm_store::StoreError) -> ValueEntryError {
+        ValueEntryError::App(e.into())
+    }
+}
+
+/// [`put_observations`] for a value typed on the scorecard: the same checks in the same
+/// order (permission first: a person who may not enter values learns nothing about the
+/// value), but a text the indicator's kind cannot take is [`ValueEntryError::Value`], checked
+/// against the set in force for the unit (a province's own indicators too).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code))]
+pub async fn put_value(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    batch: ValueBatch,
+) -> Result<Vec<ObservationRecord>, ValueEntryError> {
+    put(app, actor, unit_code, batch, true).await
+}
+
+async fn put(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    batch: ValueBatch,
+    typed: bool,
+) -> Result<Vec<ObservationRecord>, ValueEntryError> {
     let ValueBatch {
         set_id,
         year,
@@ -71,13 +122,14 @@ pub async fn put_observations(
                 set.level.as_str(),
                 unit.level.as_str()
             ),
-        ));
+        )
+        .into());
     }
     if let Some(na) = NotApplicable::check(set, &unit) {
-        return Err(AppError::invalid("unit", na.message(set_id, unit_code)));
+        return Err(AppError::invalid("unit", na.message(set_id, unit_code)).into());
     }
     if values.is_empty() {
-        return Err(AppError::invalid("values", "no values given"));
+        return Err(AppError::invalid("values", "no values given").into());
     }
     let mut errors = Vec::new();
     let mut scratch = Observations::new(set);
@@ -92,11 +144,14 @@ pub async fn put_observations(
             continue;
         }
         if let Err(e) = scratch.set_text(set, v.code.trim(), &v.text) {
+            if typed && let ObsProblem::Invalid(v) = e.problem {
+                return Err(ValueEntryError::Value(v));
+            }
             errors.push(FieldError::new(field, e.to_string()));
         }
     }
     if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        return Err(AppError::Validation(errors).into());
     }
     let current: HashMap<String, i64> = app
         .db
@@ -125,7 +180,8 @@ pub async fn put_observations(
         return Err(AppError::Conflict(format!(
             "changed by someone else meanwhile; reload and try again: {}",
             stale.join("; ")
-        )));
+        ))
+        .into());
     }
     let at = now();
     let rows: Vec<NewObservation> = values

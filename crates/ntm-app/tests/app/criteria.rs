@@ -281,3 +281,53 @@ both_backends!(observations_and_evaluations, |db: Db| async move {
     let c31 = cur.iter().find(|o| o.indicator_code == "3.1").unwrap();
     assert_eq!((c31.version, c31.source), (1, ObsSource::Import));
 });
+
+// A value typed on the scorecard: the permission first, then a text the indicator's kind
+// cannot take comes back as the domain's `ValueError` (pages word it), nothing written.
+both_backends!(
+    typed_value_errors_after_the_permission,
+    |db: Db| async move {
+        use ntm_app::criteria::{ValueEntryError, current_versions, put_value};
+        use ntm_domain::criteria::ValueError;
+
+        let app = App::new(db, AppConfig::default());
+        reference(&app).await;
+        let commune = user(&app, "xa.ct", "commune_officer@29386").await;
+        let viewer = user(&app, "xem", "viewer").await;
+        let batch = |text: &str| ValueBatch {
+            set_id: SET.into(),
+            year: 2024,
+            values: vec![v("2.1", text, None)],
+            note: String::new(),
+            source: ObsSource::Manual,
+        };
+        let r = put_value(&app, &viewer, "29386", batch("140")).await;
+        assert!(
+            matches!(r, Err(ValueEntryError::App(AppError::Forbidden(_)))),
+            "{r:?}"
+        );
+        let r = put_value(&app, &commune, "29386", batch("140")).await;
+        assert!(
+            matches!(
+                r,
+                Err(ValueEntryError::Value(ValueError::PercentOver100 { .. }))
+            ),
+            "{r:?}"
+        );
+        let r = put_value(&app, &commune, "29386", batch("abc")).await;
+        assert!(
+            matches!(
+                r,
+                Err(ValueEntryError::Value(ValueError::NotANumber { .. }))
+            ),
+            "{r:?}"
+        );
+        let none = current_versions(&app, &commune, "29386", SET, 2024)
+            .await
+            .expect("versions");
+        assert!(none.is_empty(), "{none:?}");
+        put_value(&app, &commune, "29386", batch("85"))
+            .await
+            .expect("a good value is written");
+    }
+);

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
 use ntm_app::criteria::{
     EVIDENCE_FIELD, EvidenceInput, IndicatorView, MAX_EVIDENCE_BYTES, ObservationFile,
-    ObservationRecord, Scorecard, StatusChange, ValueBatch, ValueInput, ValueRef,
+    ObservationRecord, Scorecard, StatusChange, ValueBatch, ValueEntryError, ValueInput, ValueRef,
 };
 use ntm_domain::criteria::{Status, Value, ValueError, ValueKind};
 use ntm_domain::observation::{ObsSource, ObsStatus};
@@ -936,45 +936,8 @@ pub async fn post_value(
     let lang = ctx.lang;
     let htmx = is_htmx(&headers);
     let expected = parse_version(&f.expected_version)?;
-    // The kind of value, to explain a wrong one in the user's language.
-    let kind_error = st
-        .app
-        .catalog
-        .set_for_year(&f.set, f.year)
-        .ok()
-        .and_then(|s| s.indicator_index(&f.indicator).map(|i| (s, i)))
-        .and_then(|(s, i)| Value::parse(s.indicator(i).value_kind(), &f.value).err());
     let typed = f.value.clone();
     let note = f.note.clone();
-    if let Some(e) = kind_error {
-        // Permission first: a user who may not enter values learns nothing more.
-        let sc = ntm_app::criteria::scorecard(&st.app, &ctx.actor(), &code, &f.set, f.year).await?;
-        if !sc.can_enter {
-            return Err(WebError::from(AppError::Forbidden(
-                "you may not enter values for this unit".into(),
-            )));
-        }
-        let msg = value_error_text(lang, &e);
-        return respond_row(
-            &st,
-            &ctx,
-            Target {
-                code: &code,
-                set_id: &f.set,
-                year: f.year,
-                indicator: &f.indicator,
-            },
-            htmx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            move |r| {
-                r.input = typed;
-                r.note_input = note;
-                r.error = Some(msg);
-                r.open = true;
-            },
-        )
-        .await;
-    }
     let batch = ValueBatch {
         set_id: f.set.clone(),
         year: f.year,
@@ -986,7 +949,7 @@ pub async fn post_value(
         note: f.note.trim().to_string(),
         source: ObsSource::Manual,
     };
-    match ntm_app::criteria::put_observations(&st.app, &ctx.actor(), &code, batch).await {
+    match ntm_app::criteria::put_value(&st.app, &ctx.actor(), &code, batch).await {
         Ok(_) => {
             if htmx {
                 respond_row(
@@ -1012,7 +975,30 @@ pub async fn post_value(
                 .into_response())
             }
         }
-        Err(AppError::Conflict(_)) => {
+        Err(ValueEntryError::Value(e)) => {
+            // A text the indicator's kind cannot take, in the user's language.
+            let msg = value_error_text(lang, &e);
+            respond_row(
+                &st,
+                &ctx,
+                Target {
+                    code: &code,
+                    set_id: &f.set,
+                    year: f.year,
+                    indicator: &f.indicator,
+                },
+                htmx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                move |r| {
+                    r.input = typed;
+                    r.note_input = note;
+                    r.error = Some(msg);
+                    r.open = true;
+                },
+            )
+            .await
+        }
+        Err(ValueEntryError::App(AppError::Conflict(_))) => {
             let cur = current_of(&st, &ctx, &code, &f.set, f.year, &f.indicator).await;
             let kind = st
                 .app
@@ -1057,7 +1043,7 @@ pub async fn post_value(
             )
             .await
         }
-        Err(AppError::Validation(fields)) => {
+        Err(ValueEntryError::App(AppError::Validation(fields))) => {
             let msg = fields
                 .iter()
                 .map(|x| field_error_text(lang, x))
@@ -1083,7 +1069,7 @@ pub async fn post_value(
             )
             .await
         }
-        Err(e) => Err(e.into()),
+        Err(ValueEntryError::App(e)) => Err(e.into()),
     }
 }
 
