@@ -1,11 +1,12 @@
 //! Parsing of request parameters shared by pages and API (path ids, query dates, years,
 //! htmx requests): one copy of each, so every route answers a bad value the same way.
 
+use axum::extract::Multipart;
 use axum::http::HeaderMap;
 use time::Date;
 use uuid::Uuid;
 
-use crate::error::WebError;
+use crate::error::{ErrorInfo, WebError};
 
 /// Parses an optional `date` parameter (`YYYY-MM-DD`, or `dd/mm/yyyy`).
 pub fn parse_date_param(s: Option<&str>) -> Result<Option<Date>, WebError> {
@@ -62,6 +63,52 @@ pub fn parse_year(s: Option<&str>) -> Result<Option<i32>, NotAYear> {
 /// A request sent by htmx (`HX-Request: true`), answered with the fragment to swap.
 pub fn is_htmx(headers: &HeaderMap) -> bool {
     headers.get("hx-request").is_some_and(|v| v == "true")
+}
+
+/// An upload form (multipart): the file in `file` (its name and bytes), the id of a kept
+/// upload in `upload` (to preview it again), and the text fields asked for.
+#[derive(Debug, Default)]
+pub struct UploadForm {
+    pub file: Option<(String, Vec<u8>)>,
+    pub upload: Option<String>,
+    pub fields: Vec<(String, String)>,
+}
+
+impl UploadForm {
+    /// The last value of text field `name`.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads an upload form; other fields than `file`, `upload` and `fields` are skipped. A body
+/// over the route's limit or a broken form is answered with its status.
+pub async fn read_upload(mp: &mut Multipart, fields: &[&str]) -> Result<UploadForm, WebError> {
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        WebError(ErrorInfo::from_status(e.status(), &e.body_text()))
+    };
+    let mut form = UploadForm::default();
+    while let Some(field) = mp.next_field().await.map_err(broken)? {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("").to_string();
+                let bytes = field.bytes().await.map_err(broken)?;
+                form.file = Some((name, bytes.to_vec()));
+            }
+            Some("upload") => form.upload = Some(field.text().await.map_err(broken)?),
+            Some(name) if fields.contains(&name) => {
+                let name = name.to_string();
+                let text = field.text().await.map_err(broken)?;
+                form.fields.push((name, text));
+            }
+            _ => {}
+        }
+    }
+    Ok(form)
 }
 
 #[cfg(test)]

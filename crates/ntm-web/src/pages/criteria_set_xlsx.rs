@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Form, Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_templates::fluent_bundle::FluentValue;
 use ntm_app::criteria_sets::xlsx::{self as xlsx, SetImportError, SetImportPreview};
@@ -14,36 +14,17 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::ctx::Ctx;
-use crate::error::{ErrorInfo, WebError};
+use crate::error::WebError;
 use crate::i18n::Lang;
+use crate::request::read_upload;
 use crate::state::AppState;
 use crate::urls::Urls;
+use crate::view::download::{XLSX, attachment};
 use crate::view::format;
 use crate::view::render;
 
 fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    let safe: String = file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
+    attachment(bytes, XLSX, file_name)
 }
 
 /// `GET /criteria-sets/shipped/{id}/{version}/export.xlsx`: a shipped version as a table.
@@ -290,35 +271,10 @@ pub async fn import_preview(
     mut mp: Multipart,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut again: Option<String> = None;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(WebError(ErrorInfo::from_status(e.status(), &e.body_text()))),
-        };
-        match field.name() {
-            Some("file") => {
-                let name = field.file_name().unwrap_or("").to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
-                file = Some((name, bytes.to_vec()));
-            }
-            Some("upload") => {
-                again =
-                    Some(field.text().await.map_err(|e| {
-                        WebError(ErrorInfo::from_status(e.status(), &e.body_text()))
-                    })?);
-            }
-            _ => {}
-        }
-    }
+    let form = read_upload(&mut mp, &[]).await?;
     let actor = ctx.actor();
     let now = ntm_app::now();
-    let r = match (file, again) {
+    let r = match (form.file, form.upload) {
         (Some((name, bytes)), _) if !name.is_empty() => {
             xlsx::stage_import(&st.app, &actor, id, &name, bytes, now).await
         }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::criteria_sets::{self as cs, VersionView, message_in, versions};
 use ntm_app::{AppError, FieldError};
@@ -19,6 +19,7 @@ use crate::error::{ErrorInfo, WebError};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::urls::Urls;
+use crate::view::download::attachment;
 use crate::view::render;
 
 /// A scope in URLs: a province code or `national`.
@@ -517,25 +518,7 @@ pub async fn import(
 }
 
 pub(crate) fn yaml_response(file_name: &str, text: String) -> Response {
-    let mut res = (StatusCode::OK, text).into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/yaml; charset=utf-8"),
-    );
-    let safe: String = file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.@".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
-        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
+    attachment(text, "application/yaml; charset=utf-8", file_name)
 }
 
 /// `GET /criteria-sets/shipped/{id}/{version}/export.yaml`: a shipped file as it ships.

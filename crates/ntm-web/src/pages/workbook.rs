@@ -16,9 +16,9 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::ctx::{Ctx, url_encode};
-use crate::error::{ErrorInfo, WebError};
+use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::request::parse_year;
+use crate::request::{parse_year, read_upload};
 use crate::state::AppState;
 use crate::urls::Urls;
 use crate::view::format::time_date;
@@ -515,50 +515,17 @@ pub async fn preview(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let lang = ctx.lang;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut again: Option<String> = None;
+    let form = read_upload(&mut mp, &["set", "year"]).await?;
     // The set and year of the page the form was on (to show it again after an error).
-    let mut chosen: (Option<String>, Option<i32>) = (None, None);
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(WebError(ErrorInfo::from_status(e.status(), &e.body_text()))),
-        };
-        match field.name() {
-            Some("file") => {
-                let name = field.file_name().unwrap_or("").to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
-                file = Some((name, bytes.to_vec()));
-            }
-            Some("upload") => {
-                let text = field
-                    .text()
-                    .await
-                    .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
-                again = Some(text);
-            }
-            Some(name @ ("set" | "year")) => {
-                let is_set = name == "set";
-                let text = field
-                    .text()
-                    .await
-                    .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
-                if is_set {
-                    chosen.0 = Some(text).filter(|t| !t.trim().is_empty());
-                } else {
-                    chosen.1 = parse_year(Some(&text)).ok().flatten();
-                }
-            }
-            _ => {}
-        }
-    }
+    let chosen: (Option<String>, Option<i32>) = (
+        form.field("set")
+            .filter(|t| !t.trim().is_empty())
+            .map(str::to_string),
+        parse_year(form.field("year")).ok().flatten(),
+    );
     let actor = ctx.actor();
     let now = ntm_app::now();
-    let result = match (file, again) {
+    let result = match (form.file, form.upload) {
         (Some((name, bytes)), _) if !name.is_empty() => {
             ntm_app::workbook::stage_upload(&st.app, &actor, &code, &name, bytes, now).await
         }

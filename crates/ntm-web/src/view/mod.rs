@@ -2,6 +2,7 @@
 //! templates to responses, unit labels and links. Pages and API depend on this module, never
 //! on each other.
 
+pub mod download;
 pub mod filters;
 pub mod format;
 pub mod pdf;

@@ -1,0 +1,123 @@
+//! `GET,POST /criteria-versions/{id}/indicator`: showing and saving one indicator.
+
+use super::*;
+
+/// `GET /criteria-versions/{id}/indicator?code=…&criterion=…`: the form of one indicator
+/// (a new one, one of the version, or a national one to give the province's thresholds).
+pub async fn indicator_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(p): Query<IndicatorParams>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = parse_id(&id, "criteria version")?;
+    let (page, status) = indicator_view(&st, &ctx, id, &p, None, None).await?;
+    Ok(render(&page, status))
+}
+
+/// `POST /criteria-versions/{id}/indicator` (multipart: the fields of the form and, optionally,
+/// `basis_file`, the PDF of the decision, attached to every basis typed in the form).
+pub async fn post_indicator(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    mut mp: Multipart,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = parse_id(&id, "criteria version")?;
+    let mut typed = Typed::default();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "basis_file" {
+            let fname = field.file_name().unwrap_or_default().to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
+            if !bytes.is_empty() {
+                file = Some((fname, bytes.to_vec()));
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
+            typed.fields.insert(name, text);
+        }
+    }
+    let actor = ctx.actor();
+    let mut stored_file = None;
+    let mut result: Result<VersionView, AppError> = Ok(cs::get_version(&st.app, &actor, id).await?);
+    if let Some((name, bytes)) = file {
+        match cs::edit::store_basis_file(&st.app, &actor, id, &name, bytes).await {
+            Ok(f) => stored_file = Some(f),
+            Err(e) => result = Err(e),
+        }
+    }
+    if result.is_ok() {
+        let mut keys: Vec<String> = typed
+            .fields
+            .keys()
+            .filter_map(|k| k.strip_prefix("value_").map(str::to_string))
+            .collect();
+        keys.sort();
+        let thresholds = keys
+            .iter()
+            .map(|key| ThresholdInput {
+                key: key.clone(),
+                op: typed.get(&format!("op_{key}")),
+                value: typed.get(&format!("value_{key}")),
+                text: typed.get(&format!("text_{key}")),
+                confirmed: !typed.get(&format!("confirmed_{key}")).is_empty(),
+                basis: BasisInput {
+                    doc: typed.get(&format!("doc_{key}")),
+                    date: typed.get(&format!("date_{key}")),
+                    issuer: typed.get(&format!("issuer_{key}")),
+                    article: typed.get(&format!("article_{key}")),
+                    file_sha256: stored_file.as_ref().map(|f| f.0.clone()),
+                    file_name: stored_file.as_ref().map(|f| f.1.clone()),
+                },
+            })
+            .collect();
+        let original = typed.get("original");
+        let input = IndicatorInput {
+            original_code: (!original.trim().is_empty()).then(|| original.trim().to_string()),
+            criterion: typed.get("criterion"),
+            code: typed.get("code"),
+            name_vi: typed.get("name_vi"),
+            name_en: typed.get("name_en"),
+            kind: typed.get("kind"),
+            unit: typed.get("unit"),
+            thresholds,
+        };
+        result = cs::edit::edit_version(
+            &st.app,
+            &actor,
+            id,
+            revision_of(&typed.get("revision")),
+            Edit::Indicator(input),
+        )
+        .await;
+    }
+    match result {
+        Ok(_) => Ok(Redirect::to(&Urls::criteria_version_done(id, "saved")).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let params = IndicatorParams {
+                code: Some(typed.get("original"))
+                    .filter(|c| !c.trim().is_empty())
+                    .or(Some(typed.get("code"))),
+                criterion: Some(typed.get("criterion")),
+            };
+            let (page, status) =
+                indicator_view(&st, &ctx, id, &params, Some(&typed), Some(e)).await?;
+            Ok(render(&page, status))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

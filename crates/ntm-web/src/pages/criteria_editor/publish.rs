@@ -1,0 +1,124 @@
+//! `GET,POST /criteria-versions/{id}/publish`, the YAML export and the basis files.
+
+use super::*;
+use crate::view::download::attachment;
+
+#[derive(Template)]
+#[template(path = "criteria_publish.html")]
+pub struct PublishPage {
+    pub ctx: Ctx,
+    pub id: Uuid,
+    pub set_id: String,
+    pub label: String,
+    pub title: String,
+    pub validity: String,
+    pub extends: String,
+    pub counts: String,
+    pub revision: i64,
+    pub errors: Vec<String>,
+}
+
+pub(super) async fn publish_view(
+    st: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    errors: Vec<String>,
+) -> Result<PublishPage, WebError> {
+    let lang = ctx.lang;
+    let v = cs::get_version(&st.app, &ctx.actor(), id).await?;
+    Ok(PublishPage {
+        ctx: ctx.clone(),
+        id: v.id,
+        set_id: v.set_id.clone(),
+        label: v.label.clone(),
+        title: v.title_vi.clone(),
+        validity: validity_text(lang, &v),
+        extends: v.extends.clone().unwrap_or_default(),
+        counts: lang.t_args(
+            "cs-counts",
+            &[
+                ("criteria", (v.criteria as i64).into()),
+                ("indicators", (v.indicators as i64).into()),
+                ("confirmed", (v.confirmed_thresholds as i64).into()),
+                ("thresholds", (v.thresholds as i64).into()),
+            ],
+        ),
+        revision: v.revision,
+        errors,
+    })
+}
+
+/// `GET /criteria-versions/{id}/publish`: asks for confirmation.
+pub async fn publish_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = parse_id(&id, "criteria version")?;
+    let page = publish_view(&st, &ctx, id, Vec::new()).await?;
+    Ok(render(&page, StatusCode::OK))
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PublishForm {
+    #[serde(default)]
+    pub revision: String,
+}
+
+/// `POST /criteria-versions/{id}/publish`.
+pub async fn post_publish(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<PublishForm>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = parse_id(&id, "criteria version")?;
+    match cs::publish::publish_version(&st.app, &ctx.actor(), id, revision_of(&f.revision)).await {
+        Ok(_) => Ok(Redirect::to(&Urls::criteria_version_done(id, "published")).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let status = if matches!(e, AppError::Conflict(_)) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let en = ctx.lang == Lang::En;
+            let errors = match e {
+                AppError::Validation(f) => f
+                    .iter()
+                    .map(|x| cs::message_in(&x.message, en).to_string())
+                    .collect(),
+                AppError::Conflict(m) => vec![cs::message_in(&m, en).to_string()],
+                _ => Vec::new(),
+            };
+            let page = publish_view(&st, &ctx, id, errors).await?;
+            Ok(render(&page, status))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /criteria-versions/{id}/export.yaml`.
+pub async fn export_yaml(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = parse_id(&id, "criteria version")?;
+    let (name, text) = cs::export::version_yaml(&st.app, &ctx.actor(), id).await?;
+    Ok(yaml_response(&name, text))
+}
+
+/// `GET /criteria-versions/{id}/files/{sha}`: the PDF of a decision cited as a basis.
+pub async fn basis_file(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, sha)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = parse_id(&id, "criteria version")?;
+    let (name, bytes) = cs::edit::basis_file(&st.app, &ctx.actor(), id, &sha).await?;
+    Ok(attachment(bytes, "application/pdf", &name))
+}

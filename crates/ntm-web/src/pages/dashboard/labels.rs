@@ -1,0 +1,178 @@
+//! Status labels, sorting, sort headers, tallies and trends as text.
+
+use super::*;
+
+pub(super) fn status_label(lang: Lang, s: Status) -> String {
+    lang.t(&format!(
+        "dashboard-status-{}",
+        s.as_str().replace('_', "-")
+    ))
+}
+
+pub(super) fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::Met => "st-met",
+        Status::NotMet => "st-not-met",
+        Status::Missing => "st-missing",
+        Status::NeedsVerification => "st-verify",
+    }
+}
+
+pub(super) fn status_rank(s: Status) -> u8 {
+    match s {
+        Status::Met => 0,
+        Status::NeedsVerification => 1,
+        Status::NotMet => 2,
+        Status::Missing => 3,
+    }
+}
+
+pub(super) fn bucket_label(min: u16, max: u16) -> String {
+    if min == max {
+        min.to_string()
+    } else {
+        format!("{min}–{max}")
+    }
+}
+
+pub(super) fn pct_text(lang: Lang, part: u32, whole: u32) -> String {
+    format!("{} %", number(lang, pct(part, whole), 1))
+}
+
+/// Sorts communes in place.
+pub fn sort_communes(rows: &mut [CommuneRow], key: SortKey, desc: bool) {
+    rows.sort_by(|a, b| {
+        let o = match key {
+            SortKey::Code => a.code.cmp(&b.code),
+            SortKey::Name => ntm_domain::text::search_key(&a.name)
+                .cmp(&ntm_domain::text::search_key(&b.name))
+                .then(a.name.cmp(&b.name)),
+            SortKey::Criteria => a.criteria_met.cmp(&b.criteria_met).then(
+                a.criteria_no_known_shortfall
+                    .cmp(&b.criteria_no_known_shortfall),
+            ),
+            SortKey::Status => status_rank(a.status)
+                .cmp(&status_rank(b.status))
+                .then(b.no_known_shortfall.cmp(&a.no_known_shortfall))
+                .then(b.criteria_met.cmp(&a.criteria_met))
+                .then(
+                    b.criteria_no_known_shortfall
+                        .cmp(&a.criteria_no_known_shortfall),
+                ),
+        };
+        let o = if desc { o.reverse() } else { o };
+        o.then(a.code.cmp(&b.code))
+    });
+}
+
+/// Sorts districts in place (status: share of communes meeting).
+pub fn sort_districts(rows: &mut [DistrictRow], key: SortKey, desc: bool) {
+    rows.sort_by(|a, b| {
+        let o = match key {
+            SortKey::Code => a.code.cmp(&b.code),
+            SortKey::Name => {
+                ntm_domain::text::search_key(&a.name).cmp(&ntm_domain::text::search_key(&b.name))
+            }
+            SortKey::Criteria => a.avg_criteria_met.total_cmp(&b.avg_criteria_met).then(
+                a.avg_criteria_no_known_shortfall
+                    .total_cmp(&b.avg_criteria_no_known_shortfall),
+            ),
+            // Best first when ascending, as for communes.
+            SortKey::Status => b.met_pct().total_cmp(&a.met_pct()),
+        };
+        let o = if desc { o.reverse() } else { o };
+        o.then(a.code.cmp(&b.code))
+    });
+}
+
+pub(super) fn query_of(set_id: &str, year: i32) -> String {
+    format!("?set={}&year={year}", url_encode(set_id))
+}
+
+pub(super) fn headers(
+    lang: Lang,
+    base: &str,
+    anchor: &str,
+    cols: &[(SortKey, &str)],
+    key: SortKey,
+    desc: bool,
+) -> Vec<SortHeader> {
+    cols.iter()
+        .map(|&(k, label_key)| {
+            let active = k == key && key != SortKey::Code;
+            let next_desc = if active { !desc } else { k.default_desc() };
+            SortHeader {
+                label: lang.t(label_key),
+                href: format!(
+                    "{base}&sort={}&dir={}#{anchor}",
+                    k.as_str(),
+                    if next_desc { "desc" } else { "asc" }
+                ),
+                aria_sort: match (active, desc) {
+                    (false, _) => "",
+                    (true, false) => "ascending",
+                    (true, true) => "descending",
+                },
+                arrow: match (active, desc) {
+                    (false, _) => "",
+                    (true, false) => "▲",
+                    (true, true) => "▼",
+                },
+            }
+        })
+        .collect()
+}
+
+pub(super) fn sort_params(p: &DashboardParams) -> Result<(SortKey, bool), WebError> {
+    let key = SortKey::parse(p.sort.as_deref())?;
+    let desc = match p.dir.as_deref().map(str::trim) {
+        None | Some("") => key.default_desc(),
+        Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => {
+            return Err(bad_request(
+                "dir",
+                format!("dir must be asc or desc, not \"{other}\""),
+                "dashboard-error-sort",
+                other,
+            ));
+        }
+    };
+    Ok((key, desc))
+}
+
+pub(super) type TallyTexts = (String, String, String, String, String, String);
+
+pub(super) fn tally_view(lang: Lang, t: &Tally) -> TallyTexts {
+    (
+        lang.int(i64::from(t.met)),
+        lang.int(i64::from(t.units)),
+        pct_text(lang, t.met, t.units),
+        lang.int(i64::from(t.met_tentative)),
+        lang.int(i64::from(t.needs_verification)),
+        lang.int(i64::from(t.no_known_shortfall)),
+    )
+}
+
+pub(super) fn trend_view(lang: Lang, p: &TrendPoint) -> TrendView {
+    match &p.tally {
+        Some(t) => TrendView {
+            year: p.year,
+            available: true,
+            met: lang.int(i64::from(t.met)),
+            tentative: lang.int(i64::from(t.met_tentative)),
+            no_shortfall: lang.int(i64::from(t.no_known_shortfall)),
+            units: lang.int(i64::from(t.units)),
+            pct: pct_text(lang, t.met, t.units),
+        },
+        None => TrendView {
+            year: p.year,
+            available: false,
+            met: "—".into(),
+            tentative: "—".into(),
+            no_shortfall: "—".into(),
+            units: "—".into(),
+            pct: "—".into(),
+        },
+    }
+}

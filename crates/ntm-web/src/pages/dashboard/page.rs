@@ -1,0 +1,289 @@
+//! `GET /units/{code}/dashboard`: the page from the use case's dashboard.
+
+use super::*;
+
+pub(super) fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> DashboardPage {
+    let lang = ctx.lang;
+    let set_id = d.evaluation.set.id.clone();
+    let year = d.year;
+    let base_query = query_of(&set_id, year);
+    let base = format!("/units/{}/dashboard{base_query}", d.unit.code);
+    let scorecard_query = base_query.clone();
+
+    let summaries = d
+        .summaries
+        .iter()
+        .map(|s| {
+            let (met, units, pct, tentative, nv, no_shortfall) = s
+                .tally
+                .as_ref()
+                .map(|t| tally_view(lang, t))
+                .unwrap_or_else(|| {
+                    let dash = || "—".to_string();
+                    (dash(), dash(), dash(), dash(), dash(), dash())
+                });
+            SummaryView {
+                id: s.set.id.clone(),
+                title: lang
+                    .pick(&s.set.title_vi, s.set.title_en.as_deref())
+                    .to_string(),
+                href: format!(
+                    "/units/{}/dashboard{}",
+                    d.unit.code,
+                    query_of(&s.set.id, year)
+                ),
+                current: s.set.id == set_id,
+                met,
+                units,
+                pct,
+                tentative,
+                needs_verification: nv,
+                no_shortfall,
+                error: s.error.clone(),
+            }
+        })
+        .collect();
+
+    let r = &d.rollup;
+    let buckets: Vec<CountRow> = r
+        .buckets
+        .iter()
+        .zip(&r.buckets_no_known_shortfall)
+        .map(|(b, p)| CountRow {
+            label: bucket_label(b.min, b.max),
+            count: lang.int(i64::from(b.count)),
+            provisional: lang.int(i64::from(p.count)),
+        })
+        .collect();
+    // The chart draws the provisional counts ("tạm tính"): with thresholds still to confirm
+    // the confirmed ones sit in the lowest bucket; the table gives both.
+    let bucket_bars: Vec<Bar> = r
+        .buckets_no_known_shortfall
+        .iter()
+        .map(|b| Bar::count(lang, bucket_label(b.min, b.max), b.count))
+        .collect();
+    let bucket_chart = hbar_chart(
+        "chart-buckets",
+        &lang.t("dashboard-buckets-provisional-title"),
+        &lang.t1(
+            "dashboard-buckets-provisional-desc",
+            lang.int(d.criteria_total as i64),
+        ),
+        &bucket_bars,
+        &lang.t("dashboard-no-data"),
+    );
+
+    let blocking: Vec<BlockingView> = d
+        .blocking
+        .iter()
+        .take(BLOCKING_SHOWN)
+        .map(|b| BlockingView {
+            code: b.code.clone(),
+            name: b.name_vi.clone(),
+            not_met: lang.int(i64::from(b.not_met)),
+            missing: lang.int(i64::from(b.missing)),
+        })
+        .collect();
+    let blocking_more = if d.blocking.len() > BLOCKING_SHOWN {
+        lang.t_count(
+            "dashboard-blocking-more",
+            (d.blocking.len() - BLOCKING_SHOWN) as i64,
+        )
+    } else {
+        String::new()
+    };
+    let blocking_bars: Vec<Bar> = d
+        .blocking
+        .iter()
+        .take(BLOCKING_CHARTED)
+        .map(|b| Bar::count(lang, b.code.clone(), b.not_met + b.missing))
+        .collect();
+    let blocking_chart = hbar_chart(
+        "chart-blocking",
+        &lang.t("dashboard-blocking-title"),
+        &lang.t("dashboard-blocking-desc"),
+        &blocking_bars,
+        &lang.t("dashboard-blocking-none"),
+    );
+
+    sort_districts(&mut d.districts, key, desc);
+    let districts: Vec<DistrictView> = d
+        .districts
+        .iter()
+        .map(|x| DistrictView {
+            code: x.code.clone(),
+            name: x.name.clone(),
+            href: format!("/units/{}/dashboard{base_query}", x.code),
+            met: lang.int(i64::from(x.met)),
+            units: lang.int(i64::from(x.units)),
+            pct: pct_text(lang, x.met, x.units),
+            avg: number(lang, x.avg_criteria_met, 1),
+            no_shortfall: lang.int(i64::from(x.no_known_shortfall)),
+            avg_provisional: number(lang, x.avg_criteria_no_known_shortfall, 1),
+        })
+        .collect();
+    sort_communes(&mut d.communes, key, desc);
+    let communes: Vec<CommuneView> = d
+        .communes
+        .iter()
+        .map(|c| CommuneView {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            href: format!("/units/{}/scorecard{scorecard_query}", c.code),
+            district: c.district_name.clone().unwrap_or_default(),
+            status: status_label(lang, c.status),
+            status_class: status_class(c.status),
+            criteria: lang.int(i64::from(c.criteria_met)),
+            provisional: (c.criteria_no_known_shortfall > c.criteria_met)
+                .then(|| lang.int(i64::from(c.criteria_no_known_shortfall))),
+            no_shortfall: c.no_known_shortfall && c.status != Status::Met,
+        })
+        .collect();
+    let district_headers = headers(
+        lang,
+        &base,
+        "districts",
+        &[
+            (SortKey::Name, "dashboard-col-district"),
+            (SortKey::Status, "dashboard-col-pct"),
+            (SortKey::Criteria, "dashboard-col-avg"),
+        ],
+        key,
+        desc,
+    );
+    let commune_headers = headers(
+        lang,
+        &base,
+        "communes",
+        &[
+            (SortKey::Name, "dashboard-col-commune"),
+            (SortKey::Status, "dashboard-col-status"),
+            (SortKey::Criteria, "dashboard-col-criteria"),
+        ],
+        key,
+        desc,
+    );
+
+    let trend: Vec<TrendView> = d.trend.iter().map(|p| trend_view(lang, p)).collect();
+    let trend_bars: Vec<Bar> = d
+        .trend
+        .iter()
+        .map(|p| match &p.tally {
+            // Provisional counts: the confirmed ones are in the table beside the chart.
+            Some(t) => Bar::count(lang, p.year.to_string(), t.no_known_shortfall),
+            None => Bar::new(p.year.to_string(), 0.0, "—"),
+        })
+        .collect();
+    let set_title = lang
+        .pick(
+            &d.evaluation.set.title_vi,
+            d.evaluation.set.title_en.as_deref(),
+        )
+        .to_string();
+    let trend_chart = vbar_chart(
+        "chart-trend",
+        &lang.t("dashboard-trend-provisional-title"),
+        &lang.t1("dashboard-trend-provisional-desc", set_title.clone()),
+        &trend_bars,
+        &lang.t("dashboard-no-data"),
+    );
+
+    let years = d
+        .years
+        .iter()
+        .map(|y| Choice {
+            value: y.to_string(),
+            label: y.to_string(),
+            selected: *y == year,
+        })
+        .collect();
+    let sets = d
+        .sets
+        .iter()
+        .map(|s| Choice {
+            value: s.id.clone(),
+            label: lang.pick(&s.title_vi, s.title_en.as_deref()).to_string(),
+            selected: s.id == set_id,
+        })
+        .collect();
+
+    let t = &d.tally;
+    let (met, units, pct, tentative, nv, no_shortfall) = tally_view(lang, t);
+    let unit_date = d.units_on;
+    DashboardPage {
+        overdue_dossiers: Vec::new(),
+        history: Vec::new(),
+        without_group: std::mem::take(&mut d.without_group),
+        groups_href: Urls::groups(&d.unit.province_code),
+        code: d.unit.code.clone(),
+        name: d.unit.name.clone(),
+        level: level_label(lang, d.unit.level),
+        unit_href: crate::view::unit_href(&d.unit, unit_date, ctx.today),
+        year,
+        set_title,
+        set_id,
+        units_on: lang.date(d.units_on),
+        provincial_note: d.evaluation.provincial.as_ref().map(|p| p.note.clone()),
+        version_used: if lang.code() == "en" {
+            d.evaluation.version_used.text_en.clone()
+        } else {
+            d.evaluation.version_used.text_vi.clone()
+        },
+        summary_title: lang.t1("dashboard-summary-title", year.to_string()),
+        summaries,
+        met,
+        units,
+        pct,
+        tentative,
+        needs_verification: nv,
+        not_met: lang.int(i64::from(t.not_met)),
+        missing: lang.int(i64::from(t.missing)),
+        avg: number(lang, t.avg_criteria_met, 1),
+        no_shortfall,
+        avg_provisional: number(lang, t.avg_criteria_no_known_shortfall, 1),
+        criteria_total: lang.int(d.criteria_total as i64),
+        buckets,
+        bucket_chart,
+        blocking,
+        blocking_more,
+        blocking_chart,
+        has_districts: !districts.is_empty(),
+        districts,
+        district_headers,
+        communes,
+        commune_headers,
+        trend_gaps: trend.iter().any(|t| !t.available),
+        trend,
+        trend_chart,
+        years,
+        sets,
+        sort: if key == SortKey::Code {
+            String::new()
+        } else {
+            key.as_str().to_string()
+        },
+        dir: if desc { "desc".into() } else { "asc".into() },
+        base_query,
+        ctx,
+    }
+}
+
+pub async fn dashboard_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(p): Query<DashboardParams>,
+) -> Result<Response, WebError> {
+    let (key, desc) = sort_params(&p)?;
+    match load(&st, &ctx, &code, &p).await? {
+        Ok(d) => {
+            let overdue = crate::pages::dossiers::overdue_rows(&st, &ctx, &code).await;
+            let history = crate::pages::history::items(&st, &ctx, &code).await?;
+            let mut page = build_page(ctx, *d, key, desc);
+            page.overdue_dossiers = overdue;
+            page.history = history;
+            html(&page)
+        }
+        Err(redirect) => Ok(redirect),
+    }
+}

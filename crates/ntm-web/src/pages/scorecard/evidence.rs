@@ -1,0 +1,216 @@
+//! Evidence files: the form, upload and download.
+
+use super::*;
+
+#[derive(Debug, Deserialize)]
+pub struct EvidenceParams {
+    pub set: String,
+    pub year: i32,
+    pub indicator: String,
+}
+
+/// The evidence page of one indicator (`error`: a message about the last upload).
+pub(super) async fn evidence_view(
+    st: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    set_id: &str,
+    year: i32,
+    indicator: &str,
+    error: Option<String>,
+) -> Result<EvidencePage, WebError> {
+    let page = build_page(st, ctx, code, set_id, year, Extra::none()).await?;
+    if !page.can_enter {
+        return Err(WebError::from(AppError::Forbidden(
+            "you may not attach evidence for this unit".into(),
+        )));
+    }
+    let row = page
+        .preconditions
+        .iter()
+        .chain(page.criteria.iter().flat_map(|c| c.rows.iter()))
+        .find(|r| r.code == indicator)
+        .cloned();
+    let Some(mut r) = row else {
+        return Err(WebError::not_found(format!(
+            "no indicator {indicator} in {set_id}"
+        )));
+    };
+    if r.value.is_none() {
+        return Err(WebError::invalid(
+            "indicator",
+            format!("no value of {indicator} is recorded for {year}"),
+        )
+        .with_message("scorecard-evidence-needs-value", indicator));
+    }
+    r.evidence_error = error;
+    Ok(EvidencePage {
+        code: code.to_string(),
+        unit_name: page.unit_name.clone(),
+        set_id: set_id.to_string(),
+        year,
+        back_href: format!(
+            "{}#{}",
+            Urls::scorecard(code, set_id, year),
+            anchor(indicator)
+        ),
+        max_upload: page.max_upload.clone(),
+        r,
+        ctx: ctx.clone(),
+    })
+}
+
+pub async fn evidence_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(p): Query<EvidenceParams>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let page = evidence_view(&st, &ctx, &code, &p.set, p.year, &p.indicator, None).await?;
+    html(&page)
+}
+
+pub async fn post_evidence(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    mut mp: Multipart,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let lang = ctx.lang;
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut files: Vec<EvidenceInput> = Vec::new();
+    let mut too_big = false;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Err(WebError(ErrorInfo::from_status(e.status(), &e.body_text()))),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or_default().to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
+            if bytes.len() > MAX_EVIDENCE_BYTES {
+                too_big = true;
+            } else if !(file_name.is_empty() && bytes.is_empty()) {
+                files.push(EvidenceInput {
+                    file_name,
+                    bytes: bytes.to_vec(),
+                });
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
+            fields.insert(name, text);
+        }
+    }
+    let get = |k: &str| {
+        fields
+            .get(k)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+    let set_id = get("set");
+    let indicator = get("indicator");
+    let year: i32 = get("year")
+        .parse()
+        .map_err(|_| WebError::invalid("year", "missing or bad year"))?;
+    let expected = parse_version(&get("expected_version"))?.unwrap_or(0);
+    let problem = if too_big {
+        Some(lang.t1(
+            "scorecard-file-too-big",
+            format_int_vi((MAX_EVIDENCE_BYTES / 1024 / 1024) as i64),
+        ))
+    } else if files.is_empty() {
+        Some(lang.t("scorecard-file-none"))
+    } else if files.iter().any(|f| f.bytes.is_empty()) {
+        Some(lang.t("scorecard-file-empty"))
+    } else {
+        None
+    };
+    let value = ValueRef {
+        unit_code: code.clone(),
+        set_id: set_id.clone(),
+        year,
+        indicator_code: indicator.clone(),
+    };
+    let outcome = match problem {
+        // evidence_view checks the permission before showing the message.
+        Some(p) => Err(p),
+        None => {
+            match ntm_app::criteria::attach_evidence(&st.app, &ctx.actor(), &value, expected, files)
+                .await
+            {
+                Ok(_) => Ok(()),
+                Err(AppError::Conflict(_)) => Err(lang.t("scorecard-file-conflict")),
+                Err(AppError::Validation(fs)) => Err(fs
+                    .iter()
+                    .map(|x| field_error_text(lang, x))
+                    .collect::<Vec<_>>()
+                    .join("; ")),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "{}&flash=attached#{}",
+            Urls::scorecard(&code, &set_id, year),
+            anchor(&indicator)
+        ))
+        .into_response()),
+        Err(msg) => {
+            let page =
+                evidence_view(&st, &ctx, &code, &set_id, year, &indicator, Some(msg)).await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+    }
+}
+
+pub async fn download_evidence(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = uuid::Uuid::parse_str(id.trim())
+        .map_err(|_| WebError::not_found(format!("no evidence file {id}")))?;
+    let (file, bytes) = ntm_app::criteria::evidence_file(&st.app, &ctx.actor(), id).await?;
+    let ascii: String = file
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        url_encode(&file.file_name)
+    );
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
+    Ok(res)
+}

@@ -1,0 +1,67 @@
+//! `GET /units/{code}/scorecard/history`: every version of one value.
+
+use super::*;
+
+#[derive(Debug, Deserialize)]
+pub struct HistoryParams {
+    pub set: String,
+    pub year: i32,
+    pub indicator: String,
+}
+
+pub async fn history_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(p): Query<HistoryParams>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let lang = ctx.lang;
+    let value = ValueRef {
+        unit_code: code.clone(),
+        set_id: p.set.clone(),
+        year: p.year,
+        indicator_code: p.indicator.clone(),
+    };
+    let versions = ntm_app::criteria::history(&st.app, &ctx.actor(), &value).await?;
+    let e = ntm_app::criteria::evaluate(&st.app, &ctx.actor(), &code, &p.set, p.year).await?;
+    let view = e
+        .result
+        .as_ref()
+        .and_then(|r| r.indicators.iter().find(|i| i.code == p.indicator));
+    let Some(view) = view else {
+        return Err(WebError::not_found(format!(
+            "no indicator {} in {}",
+            p.indicator, p.set
+        )));
+    };
+    let rows = versions
+        .iter()
+        .rev()
+        .map(|(o, files)| HistoryRow {
+            version: o.version,
+            value: format_value(lang, view.kind, &o.value_text),
+            review: lang.t(&format!("scorecard-review-{}", o.status.as_str())),
+            note: o.note.clone(),
+            comment: o.comment.clone(),
+            who: format!("{} · {}", o.created_by, date_time(o.created_at)),
+            files: files.iter().map(|f| file_link(lang, f)).collect(),
+        })
+        .collect();
+    let page = HistoryPage {
+        code: code.clone(),
+        unit_name: e.unit_name.clone(),
+        set_id: p.set.clone(),
+        year: p.year,
+        indicator: view.code.clone(),
+        indicator_name: view.name_vi.clone(),
+        back_href: format!(
+            "{}#{}",
+            Urls::scorecard(&code, &p.set, p.year),
+            anchor(&view.code)
+        ),
+        rows,
+        ctx,
+    };
+    html(&page)
+}

@@ -1,0 +1,329 @@
+//! `GET /units/{code}/scorecard`: choosing the set and year, the page.
+
+use super::*;
+
+#[derive(Debug, Deserialize)]
+pub struct ScorecardParams {
+    pub set: Option<String>,
+    pub year: Option<String>,
+    pub flash: Option<String>,
+    pub n: Option<u32>,
+}
+
+/// Resolves the set and year of a request (see `ntm_app::criteria::choose_scorecard`).
+pub(super) async fn choose(
+    st: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    set: Option<&str>,
+    year: Option<&str>,
+) -> Result<ntm_app::criteria::ScorecardChoice, WebError> {
+    let year = match year.map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) => Some(y.parse::<i32>().map_err(|_| {
+            WebError::invalid("year", format!("\"{y}\" is not a year"))
+                .with_message("scorecard-bad-year", y)
+        })?),
+        None => None,
+    };
+    let set = set.map(str::trim).filter(|s| !s.is_empty());
+    Ok(ntm_app::criteria::choose_scorecard(
+        &st.app,
+        &ctx.actor(),
+        code,
+        set,
+        year,
+        ctx.today.year(),
+    )
+    .await?)
+}
+
+pub(super) struct Extra {
+    pub(super) flash: Option<String>,
+    pub(super) action_errors: Vec<String>,
+    pub(super) return_open: bool,
+    pub(super) comment_input: String,
+}
+
+impl Extra {
+    pub(super) fn none() -> Extra {
+        Extra {
+            flash: None,
+            action_errors: Vec::new(),
+            return_open: false,
+            comment_input: String::new(),
+        }
+    }
+}
+
+pub(super) async fn build_page(
+    st: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    set_id: &str,
+    year: i32,
+    extra: Extra,
+) -> Result<ScorecardPage, WebError> {
+    let lang = ctx.lang;
+    let sc = match ntm_app::criteria::scorecard(&st.app, &ctx.actor(), code, set_id, year).await {
+        Ok(sc) => sc,
+        Err(e) => return Err(e.into()),
+    };
+    let e = &sc.evaluation;
+    if let Some(na) = &e.not_applicable {
+        return Ok(not_applicable_page(st, ctx, code, set_id, year, e, na));
+    }
+    let Some(result) = e.result.as_ref() else {
+        return Err(WebError::internal("scorecard without a unit result"));
+    };
+    let rows = rows_of(lang, code, set_id, year, &sc);
+    let mut by_criterion: HashMap<u16, Vec<IndicatorRow>> = HashMap::new();
+    let mut preconditions = Vec::new();
+    for (view, row) in result.indicators.iter().zip(rows) {
+        match view.criterion {
+            Some(n) => by_criterion.entry(n).or_default().push(row),
+            None => preconditions.push(row),
+        }
+    }
+    let criteria = result
+        .criteria
+        .iter()
+        .map(|c| CriterionBlock {
+            number: c.number,
+            title: lang.t_args(
+                "scorecard-criterion",
+                &[
+                    ("n", c.number.to_string().into()),
+                    ("name", c.name_vi.clone().into()),
+                ],
+            ),
+            light: light(lang, c.status),
+            counts: {
+                let mut s = lang.t_args(
+                    "scorecard-criterion-counts",
+                    &[
+                        ("met", c.met.to_string().into()),
+                        (
+                            "total",
+                            (c.met + c.not_met + c.missing + c.needs_verification)
+                                .to_string()
+                                .into(),
+                        ),
+                    ],
+                );
+                // Not a pass: no indicator found short on thresholds still to confirm.
+                if c.no_known_shortfall && c.status != Status::Met {
+                    s.push_str(" · ");
+                    s.push_str(&lang.t("scorecard-criterion-provisional"));
+                }
+                s
+            },
+            rows: by_criterion.remove(&c.number).unwrap_or_default(),
+        })
+        .collect();
+    let mut counts: HashMap<ObsStatus, usize> = HashMap::new();
+    for v in sc.values.values() {
+        *counts.entry(v.status).or_default() += 1;
+    }
+    let review_counts = ObsStatus::ALL
+        .iter()
+        .filter_map(|s| {
+            counts.get(s).map(|n| {
+                format!(
+                    "{}: {}",
+                    lang.t(&format!("scorecard-review-{}", s.as_str())),
+                    n
+                )
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let n = |s: ObsStatus| counts.get(&s).copied().unwrap_or(0);
+    let sets = ntm_app::criteria::sets_for_level(&st.app, e.unit_level, year)
+        .into_iter()
+        .map(|s| SetOption {
+            selected: s.id == set_id,
+            title: lang.pick(&s.title_vi, s.title_en.as_deref()).to_string(),
+            id: s.id,
+        })
+        .collect();
+    let years = match ntm_app::criteria::set_years(&st.app, set_id) {
+        Some((from, to)) => {
+            let last = to.unwrap_or(ctx.today.year()).max(year);
+            (from.min(year)..=last).rev().collect()
+        }
+        None => vec![year],
+    };
+    // Confirmed count first; the provisional count (no known shortfall, thresholds still to
+    // confirm) only beside it, labelled as such.
+    let mut summary = if result.criteria_no_known_shortfall > result.criteria_met {
+        lang.t_args(
+            "scorecard-summary-provisional",
+            &[
+                ("met", result.criteria_met.to_string().into()),
+                ("total", result.criteria_total.to_string().into()),
+                (
+                    "provisional",
+                    result.criteria_no_known_shortfall.to_string().into(),
+                ),
+            ],
+        )
+    } else {
+        lang.t_args(
+            "scorecard-summary",
+            &[
+                ("met", result.criteria_met.to_string().into()),
+                ("total", result.criteria_total.to_string().into()),
+            ],
+        )
+    };
+    if result.no_known_shortfall && result.status != Status::Met {
+        summary.push(' ');
+        summary.push_str(&lang.t("scorecard-no-known-shortfall"));
+    }
+    Ok(ScorecardPage {
+        code: code.to_string(),
+        unit_name: e.unit_name.clone(),
+        level: level_label(lang, e.unit_level),
+        set_id: set_id.to_string(),
+        set_title: lang
+            .pick(&e.set.title_vi, e.set.title_en.as_deref())
+            .to_string(),
+        version_used: if lang.code() == "en" {
+            e.version_used.text_en.clone()
+        } else {
+            e.version_used.text_vi.clone()
+        },
+        year,
+        sets,
+        years,
+        result: light(lang, result.status),
+        summary,
+        // A confirmed pass is not tentative (the domain's flag also holds for it).
+        tentative: result.tentatively_met && result.status != Status::Met,
+        incomplete: e.set.completeness != "complete",
+        amendment_pending: result
+            .indicators
+            .iter()
+            .any(|i| i.threshold.caveats.contains(&"amendment_pending")),
+        preconditions,
+        criteria,
+        review_counts,
+        can_enter: sc.can_enter,
+        can_verify: sc.can_verify,
+        can_submit: sc.can_enter && (n(ObsStatus::Draft) + n(ObsStatus::Returned)) > 0,
+        has_submitted: sc.can_verify && n(ObsStatus::Submitted) > 0,
+        flash: extra.flash,
+        action_errors: extra.action_errors,
+        return_open: extra.return_open,
+        comment_input: extra.comment_input,
+        max_upload: format_int_vi((MAX_EVIDENCE_BYTES / 1024 / 1024) as i64),
+        unit_href: Urls::unit(code),
+        oob: false,
+        ctx: ctx.clone(),
+    })
+}
+
+/// The scorecard of a unit the set does not apply to (a phường for the xã NTM set):
+/// "không áp dụng", with why, and nothing to enter.
+pub(super) fn not_applicable_page(
+    st: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    set_id: &str,
+    year: i32,
+    e: &ntm_app::criteria::Evaluation,
+    na: &ntm_app::criteria::NotApplicable,
+) -> ScorecardPage {
+    let lang = ctx.lang;
+    let sets = ntm_app::criteria::sets_for_level(&st.app, e.unit_level, year)
+        .into_iter()
+        .map(|s| SetOption {
+            selected: s.id == set_id,
+            id: s.id,
+            title: s.title_vi,
+        })
+        .collect();
+    ScorecardPage {
+        code: code.to_string(),
+        unit_name: e.unit_name.clone(),
+        level: level_label(lang, e.unit_level),
+        set_id: set_id.to_string(),
+        set_title: e.set.title_vi.clone(),
+        version_used: if lang.code() == "en" {
+            e.version_used.text_en.clone()
+        } else {
+            e.version_used.text_vi.clone()
+        },
+        year,
+        sets,
+        years: vec![year],
+        result: Light {
+            class: "miss",
+            icon: "∅",
+            label: lang.t("groups-not-applicable"),
+        },
+        summary: lang.t_args(
+            "groups-not-applicable-why",
+            &[
+                ("kinds", na.applies_to.join(", ").into()),
+                ("kind", na.unit_kind.clone().into()),
+            ],
+        ),
+        tentative: false,
+        incomplete: false,
+        amendment_pending: false,
+        preconditions: Vec::new(),
+        criteria: Vec::new(),
+        review_counts: String::new(),
+        can_enter: false,
+        can_verify: false,
+        can_submit: false,
+        has_submitted: false,
+        flash: None,
+        action_errors: Vec::new(),
+        return_open: false,
+        comment_input: String::new(),
+        max_upload: String::new(),
+        unit_href: Urls::unit(code),
+        oob: false,
+        ctx: ctx.clone(),
+    }
+}
+
+pub(super) fn flash_text(lang: Lang, flash: Option<&str>, n: Option<u32>) -> Option<String> {
+    let key = match flash? {
+        "saved" => "scorecard-flash-saved",
+        "attached" => "scorecard-flash-attached",
+        "submitted" => "scorecard-flash-submitted",
+        "verified" => "scorecard-flash-verified",
+        "returned" => "scorecard-flash-returned",
+        _ => return None,
+    };
+    Some(lang.t_count(key, i64::from(n.unwrap_or(1))))
+}
+
+pub async fn scorecard_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(p): Query<ScorecardParams>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let choice = choose(&st, &ctx, &code, p.set.as_deref(), p.year.as_deref()).await?;
+    let (set_id, year) = (choice.set_id, choice.year);
+    if choice.above {
+        return Ok(Redirect::to(&Urls::dashboard(&code, &set_id, year)).into_response());
+    }
+    let mut extra = Extra::none();
+    extra.flash = flash_text(ctx.lang, p.flash.as_deref(), p.n);
+    let page = match build_page(&st, &ctx, &code, &set_id, year, extra).await {
+        Ok(p) => p,
+        // The unit has no record in the units the year is evaluated on (a hamlet added
+        // after the set ended, a commune created by the 2025 reform for a 2024 set…).
+        Err(e) if e.kind() == crate::error::ErrorKind::NotFound => {
+            return Err(e.with_message("scorecard-unit-not-in-year", year.to_string()));
+        }
+        Err(e) => return Err(e),
+    };
+    html(&page)
+}

@@ -1,0 +1,132 @@
+//! `POST /units/{code}/scorecard/status`: submit, verify, return with a comment.
+
+use super::*;
+
+#[derive(Debug, Deserialize)]
+pub struct ReviewForm {
+    pub set: String,
+    pub year: i32,
+    /// submit, verify or return.
+    pub action: String,
+    /// One indicator; empty: every value in the state before.
+    #[serde(default)]
+    pub indicator: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+pub async fn post_review(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let lang = ctx.lang;
+    let (to, flash) = match f.action.as_str() {
+        "submit" => (ObsStatus::Submitted, "submitted"),
+        "verify" => (ObsStatus::Verified, "verified"),
+        "return" => (ObsStatus::Returned, "returned"),
+        other => {
+            return Err(WebError::invalid(
+                "action",
+                format!("unknown action {other:?}: use submit, verify or return"),
+            ));
+        }
+    };
+    let codes: Vec<String> = Some(f.indicator.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .into_iter()
+        .collect();
+    let change = StatusChange {
+        set_id: f.set.clone(),
+        year: f.year,
+        codes: codes.clone(),
+        to,
+        comment: f.comment.clone(),
+    };
+    let anchor_of = codes
+        .first()
+        .map(|c| format!("#{}", anchor(c)))
+        .unwrap_or_default();
+    match ntm_app::criteria::review(&st.app, &ctx.actor(), &code, change).await {
+        Ok(written) => Ok(Redirect::to(&format!(
+            "{}&flash={flash}&n={}{anchor_of}",
+            Urls::scorecard(&code, &f.set, f.year),
+            written.len()
+        ))
+        .into_response()),
+        Err(AppError::Validation(fields)) => {
+            let mut missing_evidence: Vec<String> = Vec::new();
+            let mut errors = Vec::new();
+            for x in &fields {
+                let code_of = x
+                    .field
+                    .strip_prefix(EVIDENCE_FIELD)
+                    .map(|r| r.trim().trim_matches(|c| c == '(' || c == ')').to_string());
+                match code_of {
+                    Some(c) => missing_evidence.push(c),
+                    None if x.field == "comment" => {
+                        errors.push(lang.t("scorecard-comment-required"))
+                    }
+                    None if x.field == "codes" => {
+                        errors.push(lang.t(&format!("scorecard-nothing-to-{}", f.action)))
+                    }
+                    None => errors.push(field_error_text(lang, x)),
+                }
+            }
+            let mut page = build_page(
+                &st,
+                &ctx,
+                &code,
+                &f.set,
+                f.year,
+                Extra {
+                    flash: None,
+                    action_errors: Vec::new(),
+                    return_open: to == ObsStatus::Returned,
+                    comment_input: f.comment.clone(),
+                },
+            )
+            .await?;
+            let mut listed = Vec::new();
+            for r in page
+                .preconditions
+                .iter_mut()
+                .chain(page.criteria.iter_mut().flat_map(|c| c.rows.iter_mut()))
+            {
+                if missing_evidence.contains(&r.code) {
+                    r.evidence_error = Some(lang.t("scorecard-evidence-missing"));
+                    r.open = true;
+                    listed.push(format!("{} {}", r.code, r.name));
+                }
+            }
+            if !listed.is_empty() {
+                errors.insert(
+                    0,
+                    lang.t1("scorecard-submit-no-evidence", listed.join("; ")),
+                );
+            }
+            page.action_errors = errors;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(AppError::Conflict(_)) => {
+            let page = build_page(
+                &st,
+                &ctx,
+                &code,
+                &f.set,
+                f.year,
+                Extra {
+                    flash: None,
+                    action_errors: vec![lang.t("scorecard-review-conflict")],
+                    return_open: false,
+                    comment_input: f.comment.clone(),
+                },
+            )
+            .await?;
+            Ok(render(&page, StatusCode::CONFLICT))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

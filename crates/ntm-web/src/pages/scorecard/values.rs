@@ -1,0 +1,259 @@
+//! `POST /units/{code}/scorecard/values`: saving one value (inline errors, stale edits).
+
+use super::*;
+
+#[derive(Debug, Deserialize)]
+pub struct ValueForm {
+    pub set: String,
+    pub year: i32,
+    pub indicator: String,
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub expected_version: String,
+}
+
+/// The page (or, for htmx, the row) with one indicator changed by `edit`.
+/// One indicator of one unit, set and year.
+pub(super) struct Target<'a> {
+    pub(super) code: &'a str,
+    pub(super) set_id: &'a str,
+    pub(super) year: i32,
+    pub(super) indicator: &'a str,
+}
+
+pub(super) async fn respond_row(
+    st: &AppState,
+    ctx: &Ctx,
+    t: Target<'_>,
+    htmx: bool,
+    status: StatusCode,
+    edit: impl FnOnce(&mut IndicatorRow),
+) -> Result<Response, WebError> {
+    let Target {
+        code,
+        set_id,
+        year,
+        indicator,
+    } = t;
+    let mut page = build_page(st, ctx, code, set_id, year, Extra::none()).await?;
+    let mut edit = Some(edit);
+    let mut found: Option<IndicatorRow> = None;
+    for r in page
+        .preconditions
+        .iter_mut()
+        .chain(page.criteria.iter_mut().flat_map(|c| c.rows.iter_mut()))
+    {
+        if r.code == indicator {
+            if let Some(f) = edit.take() {
+                f(r);
+            }
+            found = Some(r.clone());
+        }
+    }
+    let Some(row) = found else {
+        return Err(WebError::invalid(
+            "indicator",
+            format!("no indicator {indicator} in {set_id}"),
+        ));
+    };
+    if htmx {
+        // htmx swaps 2xx responses only: the error is inside the fragment.
+        let frag = RowFragment {
+            ctx: ctx.clone(),
+            code: code.to_string(),
+            set_id: set_id.to_string(),
+            year,
+            max_upload: page.max_upload.clone(),
+            r: row,
+            oob: status == StatusCode::OK,
+            result: page.result.clone(),
+            summary: page.summary.clone(),
+            tentative: page.tentative,
+            incomplete: page.incomplete,
+            amendment_pending: page.amendment_pending,
+            review_counts: page.review_counts.clone(),
+            can_submit: page.can_submit,
+            has_submitted: page.has_submitted,
+            return_open: false,
+            comment_input: String::new(),
+        };
+        return Ok(render(&frag, StatusCode::OK));
+    }
+    Ok(render(&page, status))
+}
+
+pub(super) fn parse_version(s: &str) -> Result<Option<i64>, WebError> {
+    match s.trim() {
+        "" => Ok(None),
+        v => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| WebError::invalid("expected_version", format!("\"{v}\" is not a number"))),
+    }
+}
+
+/// The current value of one indicator: text, who, when (for the stale-edit message).
+pub(super) async fn current_of(
+    st: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    set_id: &str,
+    year: i32,
+    indicator: &str,
+) -> Option<ObservationRecord> {
+    let sc = ntm_app::criteria::scorecard(&st.app, &ctx.actor(), code, set_id, year)
+        .await
+        .ok()?;
+    sc.values.get(indicator).cloned()
+}
+
+pub async fn post_value(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Form(f): Form<ValueForm>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let lang = ctx.lang;
+    let htmx = is_htmx(&headers);
+    let expected = parse_version(&f.expected_version)?;
+    let typed = f.value.clone();
+    let note = f.note.clone();
+    let batch = ValueBatch {
+        set_id: f.set.clone(),
+        year: f.year,
+        values: vec![ValueInput {
+            code: f.indicator.clone(),
+            text: f.value.clone(),
+            expected_version: expected,
+        }],
+        note: f.note.trim().to_string(),
+        source: ObsSource::Manual,
+    };
+    match ntm_app::criteria::put_value(&st.app, &ctx.actor(), &code, batch).await {
+        Ok(_) => {
+            if htmx {
+                respond_row(
+                    &st,
+                    &ctx,
+                    Target {
+                        code: &code,
+                        set_id: &f.set,
+                        year: f.year,
+                        indicator: &f.indicator,
+                    },
+                    true,
+                    StatusCode::OK,
+                    |_| {},
+                )
+                .await
+            } else {
+                Ok(Redirect::to(&format!(
+                    "{}&flash=saved#{}",
+                    Urls::scorecard(&code, &f.set, f.year),
+                    anchor(&f.indicator)
+                ))
+                .into_response())
+            }
+        }
+        Err(ValueEntryError::Value(e)) => {
+            // A text the indicator's kind cannot take, in the user's language.
+            let msg = value_error_text(lang, &e);
+            respond_row(
+                &st,
+                &ctx,
+                Target {
+                    code: &code,
+                    set_id: &f.set,
+                    year: f.year,
+                    indicator: &f.indicator,
+                },
+                htmx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                move |r| {
+                    r.input = typed;
+                    r.note_input = note;
+                    r.error = Some(msg);
+                    r.open = true;
+                },
+            )
+            .await
+        }
+        Err(ValueEntryError::App(AppError::Conflict(_))) => {
+            let cur = current_of(&st, &ctx, &code, &f.set, f.year, &f.indicator).await;
+            let kind = st
+                .app
+                .catalog
+                .set_for_year(&f.set, f.year)
+                .ok()
+                .and_then(|s| {
+                    s.indicator_index(&f.indicator)
+                        .map(|i| s.indicator(i).value_kind().as_str())
+                })
+                .unwrap_or("number");
+            let msg = match &cur {
+                Some(o) => lang.t_args(
+                    "scorecard-conflict",
+                    &[
+                        ("value", format_value(lang, kind, &o.value_text).into()),
+                        ("who", o.created_by.clone().into()),
+                        ("when", date_time(o.created_at).into()),
+                    ],
+                ),
+                None => lang.t("scorecard-conflict-gone"),
+            };
+            let version = cur.map(|o| o.version.to_string()).unwrap_or_default();
+            respond_row(
+                &st,
+                &ctx,
+                Target {
+                    code: &code,
+                    set_id: &f.set,
+                    year: f.year,
+                    indicator: &f.indicator,
+                },
+                htmx,
+                StatusCode::CONFLICT,
+                move |r| {
+                    r.input = typed;
+                    r.note_input = note;
+                    r.conflict = Some(msg);
+                    r.version = version;
+                    r.open = true;
+                },
+            )
+            .await
+        }
+        Err(ValueEntryError::App(AppError::Validation(fields))) => {
+            let msg = fields
+                .iter()
+                .map(|x| field_error_text(lang, x))
+                .collect::<Vec<_>>()
+                .join("; ");
+            respond_row(
+                &st,
+                &ctx,
+                Target {
+                    code: &code,
+                    set_id: &f.set,
+                    year: f.year,
+                    indicator: &f.indicator,
+                },
+                htmx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                move |r| {
+                    r.input = typed;
+                    r.note_input = note;
+                    r.error = Some(msg);
+                    r.open = true;
+                },
+            )
+            .await
+        }
+        Err(ValueEntryError::App(e)) => Err(e.into()),
+    }
+}
