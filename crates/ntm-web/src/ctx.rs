@@ -83,6 +83,15 @@ impl Ctx {
     }
 
     /// The logged-in user, or 401 (pages turn it into a redirect to the login page).
+    /// Whether the user manages accounts somewhere (the "Users" entry of the nav bar).
+    pub fn can_manage_users(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.role.allows(ntm_domain::authz::Permission::ManageUsers))
+        })
+    }
+
     pub fn require_user(&self) -> Result<&CurrentUser, WebError> {
         self.user.as_ref().ok_or_else(WebError::login_required)
     }

@@ -151,6 +151,49 @@ impl Urls {
     pub fn plan_measures(id: &str) -> String {
         format!("/plans/{}/measures", url_encode(id))
     }
+
+    /// `/users`
+    pub fn users() -> String {
+        "/users".to_string()
+    }
+
+    /// `/users?done=…&user=…`: the users page after an action on `username`.
+    pub fn users_done(done: &str, username: &str) -> String {
+        format!(
+            "/users?done={}&user={}",
+            url_encode(done),
+            url_encode(username)
+        )
+    }
+
+    fn user_action(username: &str, action: &str) -> String {
+        format!("/users/{}/{action}", url_encode(username))
+    }
+
+    /// `/users/{username}/active` (POST `active=0|1`)
+    pub fn user_active(username: &str) -> String {
+        Self::user_action(username, "active")
+    }
+
+    /// `/users/{username}/sessions/revoke` (POST)
+    pub fn user_revoke(username: &str) -> String {
+        Self::user_action(username, "sessions/revoke")
+    }
+
+    /// `/users/{username}/roles/add` (POST `role=role@CODE`)
+    pub fn user_roles_add(username: &str) -> String {
+        Self::user_action(username, "roles/add")
+    }
+
+    /// `/users/{username}/roles/remove` (POST `role=role@CODE`)
+    pub fn user_roles_remove(username: &str) -> String {
+        Self::user_action(username, "roles/remove")
+    }
+
+    /// `/account?…`: the account page after an action (`password=N` or `revoked=N`).
+    pub fn account_done(what: &str, n: u64) -> String {
+        format!("/account?{}={n}", url_encode(what))
+    }
 }
 
 #[cfg(test)]
@@ -220,6 +263,13 @@ mod tests {
             Urls::dossier_document(id),
             Urls::plan("tra-vinh-2023"),
             Urls::plan_measures("tra-vinh-2023"),
+            Urls::users(),
+            Urls::users_done("disable", "xa.ct"),
+            Urls::user_active("xa.ct"),
+            Urls::user_revoke("xa.ct"),
+            Urls::user_roles_add("xa.ct"),
+            Urls::user_roles_remove("xa.ct"),
+            Urls::account_done("password", 2),
         ];
         for url in built {
             let path = url.split(['?', '#']).next().unwrap_or_default();

@@ -19,6 +19,7 @@ pub mod survey;
 pub mod survey_phones;
 pub mod tree;
 pub mod units;
+pub mod users;
 pub mod workbook;
 
 use axum::Router;
@@ -198,6 +199,13 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/notifications", get(dossiers::notifications_page))
         .route("/account", get(account::account_page))
         .route("/account/email", post(account::set_email))
+        .route("/account/password", post(account::change_password))
+        .route("/account/sessions/revoke", post(account::revoke_others))
+        .route("/users", get(users::users_page))
+        .route("/users/{username}/active", post(users::set_active))
+        .route("/users/{username}/sessions/revoke", post(users::revoke))
+        .route("/users/{username}/roles/add", post(users::add_role))
+        .route("/users/{username}/roles/remove", post(users::remove_role))
         .route("/notifications/read", post(dossiers::mark_read))
         .route(
             "/units/{code}/procedure-settings",

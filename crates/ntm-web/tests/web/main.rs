@@ -4,6 +4,7 @@
 //! One integration test binary for the crate (link time on 2 cores): add modules here,
 //! not files under `tests/`.
 
+mod access;
 mod api;
 mod auth;
 mod criteria;

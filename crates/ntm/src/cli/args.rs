@@ -227,6 +227,16 @@ pub(super) enum UserCmd {
     },
     /// List accounts and their roles.
     List,
+    /// Disable an account: it cannot log in and all its sessions end at once.
+    Disable { username: String },
+    /// Enable a disabled account again.
+    Enable { username: String },
+    /// Give an account one more role (`role@CODE`, e.g. `viewer@86`).
+    AddRole { username: String, role: String },
+    /// Take one role away (`role@CODE`); the last role cannot be removed (disable instead).
+    RemoveRole { username: String, role: String },
+    /// End every session of an account (log it out everywhere).
+    Revoke { username: String },
     /// Set (or with --clear remove) the e-mail address that receives a user's notifications.
     SetEmail {
         username: String,
@@ -239,8 +249,14 @@ pub(super) enum UserCmd {
 
 #[derive(Subcommand)]
 pub(super) enum AuditCmd {
-    /// Check every link of the hash chain; exits with 1 if the log was tampered with.
-    Verify,
+    /// Check every link of the hash chain; exits with 1 if the log was tampered with. Prints
+    /// the head as SEQ:HASH: publish it elsewhere and give it back later with --expect.
+    Verify {
+        /// An entry published earlier (`SEQ:HASH`): fails when the chain no longer reaches
+        /// it with that hash (a tail cut together with the head record).
+        #[arg(long)]
+        expect: Option<String>,
+    },
     /// Print entries.
     List {
         #[arg(long, default_value_t = 0)]

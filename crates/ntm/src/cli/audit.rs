@@ -12,15 +12,26 @@ pub(super) async fn audit(common: &Common, cmd: AuditCmd) -> Result<ExitCode> {
     let app = open(common, true).await?;
     let actor = Actor::cli();
     match cmd {
-        AuditCmd::Verify => {
-            let r = ntm_app::audit::verify_chain(&app, &actor)
+        AuditCmd::Verify { expect } => {
+            let anchor = expect
+                .as_deref()
+                .map(ntm_app::audit::Anchor::parse)
+                .transpose()
+                .map_err(app_err)?;
+            let r = ntm_app::audit::verify_chain_against(&app, &actor, anchor.as_ref())
                 .await
                 .map_err(app_err)?;
             if r.ok {
                 println!(
-                    "audit log OK: {} entries, every link and hash verified",
-                    r.entries
+                    "audit log OK: {} entries, every link and hash verified{}",
+                    r.entries,
+                    if anchor.is_some() {
+                        ", the expected entry found"
+                    } else {
+                        ""
+                    }
                 );
+                println!("head: {}:{}", r.entries, r.head_hash);
                 Ok(ExitCode::SUCCESS)
             } else {
                 println!(

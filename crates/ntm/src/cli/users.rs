@@ -1,4 +1,4 @@
-//! `ntm user add|passwd|list|set-email`.
+//! `ntm user add|passwd|list|set-email|disable|enable|add-role|remove-role|revoke`.
 
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -58,10 +58,10 @@ pub(super) async fn user(common: &Common, cmd: UserCmd) -> Result<ExitCode> {
             } else {
                 (generated_password(), true)
             };
-            ntm_app::users::set_password(&app, &actor, &username, &password)
+            let ended = ntm_app::users::set_password(&app, &actor, &username, &password)
                 .await
                 .map_err(app_err)?;
-            println!("password of {username} changed");
+            println!("password of {username} changed; sessions ended: {ended}");
             if generated {
                 println!("new password: {password}");
             }
@@ -79,6 +79,38 @@ pub(super) async fn user(common: &Common, cmd: UserCmd) -> Result<ExitCode> {
                 Some(e) => println!("e-mail of {username}: {}", e.trim()),
                 None => println!("e-mail of {username} removed"),
             }
+        }
+        UserCmd::Disable { username } => {
+            let ended = ntm_app::users::set_active(&app, &actor, &username, false)
+                .await
+                .map_err(app_err)?;
+            println!("user {username} disabled; sessions ended: {ended}");
+        }
+        UserCmd::Enable { username } => {
+            ntm_app::users::set_active(&app, &actor, &username, true)
+                .await
+                .map_err(app_err)?;
+            println!("user {username} enabled");
+        }
+        UserCmd::AddRole { username, role } => {
+            let g = ntm_app::users::GrantInput::parse(&role).map_err(app_err)?;
+            ntm_app::users::add_role(&app, &actor, &username, &g)
+                .await
+                .map_err(app_err)?;
+            println!("role {role} added to {username}");
+        }
+        UserCmd::RemoveRole { username, role } => {
+            let g = ntm_app::users::GrantInput::parse(&role).map_err(app_err)?;
+            ntm_app::users::remove_role(&app, &actor, &username, &g)
+                .await
+                .map_err(app_err)?;
+            println!("role {role} removed from {username}");
+        }
+        UserCmd::Revoke { username } => {
+            let ended = ntm_app::users::revoke_sessions(&app, &actor, &username, None)
+                .await
+                .map_err(app_err)?;
+            println!("sessions of {username} ended: {ended}");
         }
         UserCmd::List => {
             let users = ntm_app::users::list_users(&app, &actor)

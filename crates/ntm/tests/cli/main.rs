@@ -875,3 +875,97 @@ overrides:
     let log = ok(&env.run(&["audit", "list"]));
     assert!(log.contains("criteria_set.upload"), "{log}");
 }
+
+/// Taking access away from the command line (issue 14, finding 5), and the audit tail
+/// anchor: a tail cut together with the head record passes a plain verification but not
+/// `--expect` with the head printed before the cut.
+#[test]
+fn access_taken_away_and_the_audit_tail_anchored() {
+    let env = Env::new();
+    let good = env.file("good.csv", SMALL.as_bytes());
+    ok(&env.run(&[
+        "import",
+        "units",
+        good.to_str().unwrap(),
+        "--date",
+        "2023-05-07",
+    ]));
+    ok(&env.run_stdin(
+        &[
+            "user",
+            "add",
+            "tinh.tv",
+            "--name",
+            "Cán bộ tỉnh",
+            "--role",
+            "province_officer@84",
+            "--password-stdin",
+        ],
+        "mat-khau-rat-dai\n",
+    ));
+    let out = ok(&env.run(&["user", "add-role", "tinh.tv", "viewer"]));
+    assert!(out.contains("role viewer added"), "{out}");
+    let out = ok(&env.run(&["user", "list"]));
+    assert!(out.contains("province_officer@84, viewer@*"), "{out}");
+    let out = ok(&env.run(&["user", "remove-role", "tinh.tv", "viewer"]));
+    assert!(out.contains("removed"), "{out}");
+    let out = failed(&env.run(&["user", "remove-role", "tinh.tv", "province_officer@84"]));
+    assert!(out.contains("vai trò cuối cùng"), "{out}");
+    let out = ok(&env.run(&["user", "disable", "tinh.tv"]));
+    assert!(out.contains("disabled; sessions ended: 0"), "{out}");
+    let out = ok(&env.run(&["user", "list"]));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("tinh.tv") && l.contains(" no ")),
+        "{out}"
+    );
+    ok(&env.run(&["user", "enable", "tinh.tv"]));
+    let out = ok(&env.run(&["user", "revoke", "tinh.tv"]));
+    assert!(out.contains("sessions of tinh.tv ended: 0"), "{out}");
+    let out = failed(&env.run(&["user", "disable", "nobody"]));
+    assert!(out.contains("no user named nobody"), "{out}");
+
+    // The head, as an operator would publish it.
+    let out = ok(&env.run(&["audit", "verify"]));
+    let head = out
+        .lines()
+        .find_map(|l| l.strip_prefix("head: "))
+        .expect("head printed")
+        .to_string();
+    let out = ok(&env.run(&["audit", "verify", "--expect", &head]));
+    assert!(out.contains("the expected entry found"), "{out}");
+    let out = failed(&env.run(&["audit", "verify", "--expect", "12:xyz"]));
+    assert!(out.contains("SEQ:HASH"), "{out}");
+
+    // Cut the last two entries and rewind the head record to match: the chain still links.
+    let seq: i64 = head.split(':').next().unwrap().parse().unwrap();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let db = ntm_store::Db::connect(&format!(
+            "sqlite://{}",
+            env.data_dir().join("ntm.db").display()
+        ))
+        .await
+        .expect("open db");
+        db.debug_execute_raw("DROP TRIGGER audit_log_no_delete")
+            .await
+            .expect("drop trigger");
+        db.debug_execute_raw(&format!("DELETE FROM audit_log WHERE seq > {}", seq - 2))
+            .await
+            .expect("cut");
+        db.debug_execute_raw(&format!(
+            "UPDATE audit_head SET seq = {0}, hash = (SELECT hash FROM audit_log WHERE seq = {0})",
+            seq - 2
+        ))
+        .await
+        .expect("rewind head");
+    });
+    let out = ok(&env.run(&["audit", "verify"]));
+    assert!(
+        out.contains("audit log OK"),
+        "a plain check cannot see it: {out}"
+    );
+    let o = env.run(&["audit", "verify", "--expect", &head]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("removed"), "{}", text(&o));
+}
