@@ -62,6 +62,15 @@ pub(crate) async fn own_or_managed(
     managed_user(app, actor, username).await
 }
 
+/// `role@CODE` (`*` for the whole country), as the audit log and the messages name a grant.
+fn grant_label(g: &ntm_domain::authz::Grant) -> String {
+    format!(
+        "{}@{}",
+        g.role.as_str(),
+        g.scope_code.as_deref().unwrap_or("*")
+    )
+}
+
 fn is_self(actor: &Actor, user: &UserRecord) -> bool {
     matches!(actor, Actor::User { id, .. } if *id == user.id)
 }
@@ -114,7 +123,7 @@ pub async fn add_role(
     let audit = actor.audit_entry(
         "user.role.add",
         &user.username,
-        serde_json::json!({ "grant": format!("{}@{}", g.role.as_str(), g.scope_code.as_deref().unwrap_or("*")) }),
+        serde_json::json!({ "grant": grant_label(&g) }),
     );
     app.db
         .add_grant(user.id, &g, audit)
@@ -138,11 +147,7 @@ pub async fn remove_role(
     let g = resolve_grant(app, grant).await?;
     require_can_grant(actor, &g)?;
     let held = app.db.grants_of(user.id).await?;
-    let label = format!(
-        "{}@{}",
-        g.role.as_str(),
-        g.scope_code.as_deref().unwrap_or("*")
-    );
+    let label = grant_label(&g);
     if !held
         .iter()
         .any(|h| h.role == g.role && h.scope_path == g.scope_path)

@@ -56,14 +56,7 @@ pub fn number(lang: Lang, value: f64, decimals: usize) -> String {
 /// A value as typed back to the user (vi): whole numbers without decimals, others with at
 /// most two and no trailing zeros: 12 → "12", 1234.5 → "1.234,5".
 pub fn number_short(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format_number_vi(x, 0)
-    } else {
-        format_number_vi(x, 2)
-            .trim_end_matches('0')
-            .trim_end_matches(',')
-            .to_string()
-    }
+    ntm_domain::criteria::words::number_words(x)
 }
 
 #[cfg(test)]
