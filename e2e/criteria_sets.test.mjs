@@ -213,8 +213,9 @@ test('province creates, fills and publishes a 2026–2030 version; groups; commu
     await row.locator('details > summary').first().click();
     await row.locator('input[name="value"]').fill(ind.entered);
     await row.locator('textarea[name="note"]').fill('Báo cáo của UBND xã (kiểm thử e2e)');
+    // The htmx POST's answer, not 'networkidle' (an idle page resolves it before the click).
     await Promise.all([
-      com.waitForLoadState('networkidle'),
+      com.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/scorecard/values')),
       row.locator('form[action$="/scorecard/values"] button[type="submit"]').click(),
     ]);
   }
