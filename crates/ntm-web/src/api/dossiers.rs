@@ -116,7 +116,7 @@ impl From<&EventView> for EventDto {
             date: e.date.clone(),
             note: e.note.clone(),
             documents: e.documents.iter().map(name).collect(),
-            recorded_at: e.recorded_at.to_string(),
+            recorded_at: rfc3339(e.recorded_at),
         }
     }
 }
@@ -171,6 +171,13 @@ pub struct DossierDto {
     pub events: Vec<EventDto>,
 }
 
+/// A timestamp as the OpenAPI document declares it (`date-time`, RFC 3339); security review
+/// 8: it was `2026-12-06 6:55:33.0 +00:00:00`.
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
 impl From<&DossierView> for DossierDto {
     fn from(v: &DossierView) -> DossierDto {
         let d = &v.dossier;
@@ -221,7 +228,7 @@ impl From<&DossierView> for DossierDto {
             overdue: v.overdue,
             documents: v.documents.iter().map(name).collect(),
             created_by: v.created_by.clone(),
-            created_at: v.created_at.to_string(),
+            created_at: rfc3339(v.created_at),
             events: v.events.iter().map(EventDto::from).collect(),
         }
     }

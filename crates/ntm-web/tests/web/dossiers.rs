@@ -69,6 +69,13 @@ ntm_testkit::both_backends!(dossier_post_2025_chain_over_http, |db: Db| async mo
     assert_eq!(d["period"], "from_july_2025");
     assert_eq!(d["seq"], 0);
     assert_eq!(d["unit_code"], COMMUNE);
+    // `created_at` is RFC 3339, as the OpenAPI document declares (security review 8).
+    let created = d["created_at"].as_str().expect("created_at");
+    assert!(
+        time::OffsetDateTime::parse(created, &time::format_description::well_known::Rfc3339)
+            .is_ok(),
+        "{created}"
+    );
     let id = d["id"].as_str().unwrap().to_string();
 
     // Posting needs the results report.
