@@ -309,19 +309,19 @@ fn flash_text(lang: Lang, done: Option<&str>) -> Option<String> {
     }
 }
 
-/// `GET /units/{code}/criteria-sets`: the province's versions.
-pub async fn province_page(
-    State(st): State<AppState>,
+/// The list of a scope's versions (a province, or [`cs::NATIONAL`]) with its flash.
+async fn versions_page(
+    st: &AppState,
     ctx: Ctx,
-    Path(code): Path<String>,
-    Query(p): Query<ListParams>,
+    scope: &str,
+    p: ListParams,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let flash = flash_text(ctx.lang, p.done.as_deref());
     let (page, status) = list_view(
-        &st,
+        st,
         &ctx,
-        &code,
+        scope,
         CreateForm::default(),
         CreateForm::default(),
         None,
@@ -331,25 +331,23 @@ pub async fn province_page(
     Ok(render(&page, status))
 }
 
+/// `GET /units/{code}/criteria-sets`: the province's versions.
+pub async fn province_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(p): Query<ListParams>,
+) -> Result<Response, WebError> {
+    versions_page(&st, ctx, &code, p).await
+}
+
 /// `GET /criteria-sets/national`: the national versions (administrators edit them).
 pub async fn national_page(
     State(st): State<AppState>,
     ctx: Ctx,
     Query(p): Query<ListParams>,
 ) -> Result<Response, WebError> {
-    ctx.require_user()?;
-    let flash = flash_text(ctx.lang, p.done.as_deref());
-    let (page, status) = list_view(
-        &st,
-        &ctx,
-        cs::NATIONAL,
-        CreateForm::default(),
-        CreateForm::default(),
-        None,
-        flash,
-    )
-    .await?;
-    Ok(render(&page, status))
+    versions_page(&st, ctx, cs::NATIONAL, p).await
 }
 
 /// `POST /criteria-sets/{scope}/new`: creates a draft and opens it.
