@@ -31,7 +31,7 @@
 //! | `POST /units/{code}/workbook/preview` | stage an upload, preview changes and bad cells |
 //! | `POST /units/{code}/workbook/apply` | apply a previewed upload (once, versions checked) |
 //! | `/units/{code}/dossiers`, `/dossiers/{id}…`, `/notifications`, `/units/{code}/procedure-settings` | recognition dossiers (`pages::dossiers`, `pages::dossier_pdf`) |
-//! | `/units/{code}/surveys…`, `/s/{code}` | survey campaigns; the public survey page (`pages::survey`) |
+//! | `/units/{code}/surveys…`, `/s/{code}` | survey campaigns (`pages::survey`); the public survey page (`pages::survey::public`) |
 //! | `/units/{code}/plans`, `/plans/{id}…`, `/units/{code}/reports`, `/reports/{id}…` | plans, targets, periodic reports |
 //! | `/account` | the user's own e-mail address |
 //! | `/api/v1/…` | REST: every route is in `api::router` with `#[utoipa::path]` and so in the OpenAPI document (`GET /api/v1/openapi.json`, page `GET /api/v1/docs`); a test fails on an `/api` route outside it |

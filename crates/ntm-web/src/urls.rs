@@ -190,6 +190,50 @@ impl Urls {
         Self::user_action(username, "roles/remove")
     }
 
+    /// `/units/{code}/surveys`: a unit's survey campaigns (POST: create one).
+    pub fn surveys(unit: &str) -> String {
+        format!("/units/{}/surveys", url_encode(unit))
+    }
+
+    /// `/units/{code}/surveys/{survey}`: one campaign's page.
+    pub fn survey(unit: &str, survey: &str) -> String {
+        format!("{}/{}", Self::surveys(unit), url_encode(survey))
+    }
+
+    /// `/units/{code}/surveys/{survey}?flash=…` (the campaign's page after an action).
+    pub fn survey_done(unit: &str, survey: &str, flash: &str) -> String {
+        format!("{}?flash={}", Self::survey(unit, survey), url_encode(flash))
+    }
+
+    /// `/units/{code}/surveys/{survey}/edit`
+    pub fn survey_edit(unit: &str, survey: &str) -> String {
+        format!("{}/edit", Self::survey(unit, survey))
+    }
+
+    /// `/units/{code}/surveys/{survey}/phones`: the household phone list.
+    pub fn survey_phones(unit: &str, survey: &str) -> String {
+        format!("{}/phones", Self::survey(unit, survey))
+    }
+
+    /// `/units/{code}/surveys/{survey}/phones?flash=…`
+    pub fn survey_phones_done(unit: &str, survey: &str, flash: &str) -> String {
+        format!(
+            "{}?flash={}",
+            Self::survey_phones(unit, survey),
+            url_encode(flash)
+        )
+    }
+
+    /// `/s/{code}`: the citizens' short link (prefixed with the site's address when printed).
+    pub fn survey_public(survey: &str) -> String {
+        format!("/s/{}", url_encode(survey))
+    }
+
+    /// `/s/{code}/cam-on`: the thank-you page after an answer.
+    pub fn survey_thanks(survey: &str) -> String {
+        format!("{}/cam-on", Self::survey_public(survey))
+    }
+
     /// `/account?…`: the account page after an action (`password=N` or `revoked=N`).
     pub fn account_done(what: &str, n: u64) -> String {
         format!("/account?{}={n}", url_encode(what))
@@ -270,6 +314,14 @@ mod tests {
             Urls::user_roles_add("xa.ct"),
             Urls::user_roles_remove("xa.ct"),
             Urls::account_done("password", 2),
+            Urls::surveys("29500"),
+            Urls::survey("29500", "7K3M9QX2PA"),
+            Urls::survey_done("29500", "7K3M9QX2PA", "created"),
+            Urls::survey_edit("29500", "7K3M9QX2PA"),
+            Urls::survey_phones("29500", "7K3M9QX2PA"),
+            Urls::survey_phones_done("29500", "7K3M9QX2PA", "applied"),
+            Urls::survey_public("7K3M9QX2PA"),
+            Urls::survey_thanks("7K3M9QX2PA"),
         ];
         for url in built {
             let path = url.split(['?', '#']).next().unwrap_or_default();

@@ -16,7 +16,6 @@ pub mod plans;
 pub mod reports;
 pub mod scorecard;
 pub mod survey;
-pub mod survey_phones;
 pub mod tree;
 pub mod units;
 pub mod users;
@@ -213,61 +212,73 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         )
         .route(
             "/units/{code}/surveys",
-            get(survey::list_page).post(survey::create),
+            get(survey::campaigns::list_page).post(survey::campaigns::create),
         )
-        .route("/units/{code}/surveys/new", get(survey::new_page))
-        .route("/units/{code}/surveys/{survey}", get(survey::campaign_page))
+        .route(
+            "/units/{code}/surveys/new",
+            get(survey::campaigns::new_page),
+        )
+        .route(
+            "/units/{code}/surveys/{survey}",
+            get(survey::campaign::campaign_page),
+        )
         .route(
             "/units/{code}/surveys/{survey}/edit",
-            get(survey::edit_page).post(survey::edit),
+            get(survey::campaigns::edit_page).post(survey::campaigns::edit),
         )
-        .route("/units/{code}/surveys/{survey}/open", post(survey::open))
-        .route("/units/{code}/surveys/{survey}/close", post(survey::close))
+        .route(
+            "/units/{code}/surveys/{survey}/open",
+            post(survey::campaigns::open),
+        )
+        .route(
+            "/units/{code}/surveys/{survey}/close",
+            post(survey::campaigns::close),
+        )
         .route(
             "/units/{code}/surveys/{survey}/tokens",
-            post(survey::issue_tokens),
+            post(survey::campaign::issue_tokens),
         )
         .route(
             "/units/{code}/surveys/{survey}/households",
-            post(survey::set_households),
+            post(survey::campaign::set_households),
         )
         .route(
             "/units/{code}/surveys/{survey}/results",
-            get(survey::results_page),
+            get(survey::results::results_page),
         )
         .route(
             "/units/{code}/surveys/{survey}/paper/template.xlsx",
-            get(survey::paper_template),
+            get(survey::paper::paper_template),
         )
         .route(
             "/units/{code}/surveys/{survey}/paper/preview",
-            post(survey::paper_preview).layer(DefaultBodyLimit::max(upload_limit)),
+            post(survey::paper::paper_preview).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route(
             "/units/{code}/surveys/{survey}/paper/apply",
-            post(survey::paper_apply),
+            post(survey::paper::paper_apply),
         )
         .route(
             "/units/{code}/surveys/{survey}/phones",
-            get(survey_phones::phones_page),
+            get(survey::phones::phones_page),
         )
         .route(
             "/units/{code}/surveys/{survey}/phones/preview",
-            post(survey_phones::phones_preview).layer(DefaultBodyLimit::max(upload_limit)),
+            post(survey::phones::phones_preview).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route(
             "/units/{code}/surveys/{survey}/phones/apply",
-            post(survey_phones::phones_apply),
+            post(survey::phones::phones_apply),
         )
         .route(
             "/units/{code}/surveys/{survey}/phones/enabled",
-            post(survey_phones::phones_enabled),
+            post(survey::phones::phones_enabled),
         )
         .route(
             "/s/{code}",
-            get(survey::public_form).post(survey::public_submit),
+            get(survey::public::public_form).post(survey::public::public_submit),
         )
-        .route("/s/{code}/cam-on", get(survey::public_thanks))
-        .route("/s/{code}/qr.svg", get(survey::qr_svg))
-        .route("/s/{code}/qr.png", get(survey::qr_png))
+        .route("/s/{code}/cam-on", get(survey::public::public_thanks))
+        .route("/s/{code}/qr.svg", get(survey::public::qr_svg))
+        .route("/s/{code}/qr.png", get(survey::public::qr_png))
 }

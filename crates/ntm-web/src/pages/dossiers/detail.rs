@@ -116,7 +116,7 @@ pub struct DetailPage {
     pub threshold: String,
     pub threshold_missing: bool,
     /// From the latest closed survey campaign (survey-contents).
-    pub survey_facts: Vec<crate::pages::survey::FactLine>,
+    pub survey_facts: Vec<crate::pages::survey::facts::FactLine>,
     pub decision: Option<String>,
     /// "dd/mm/yyyy · who" — the dossier's own date and who opened it.
     pub opened: String,
@@ -146,7 +146,7 @@ pub(super) async fn detail_view(
     let detail = app_dossiers::detail(&st.app, &ctx.actor(), id).await?;
     let v = &detail.view;
     let d = &v.dossier;
-    let survey_facts = crate::pages::survey::dossier_fact_lines(lang, v, &detail.survey);
+    let survey_facts = crate::pages::survey::facts::dossier_fact_lines(lang, v, &detail.survey);
     let available = &detail.actions;
     let mut steps = Vec::new();
     if let Some(p) = &v.procedure {

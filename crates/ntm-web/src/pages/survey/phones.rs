@@ -10,10 +10,12 @@ use ntm_app::survey_phones::{self, PhoneRow, PhoneStatus};
 use ntm_app::surveys::CampaignView;
 use serde::Deserialize;
 
-use super::survey::campaign_of_unit;
+use super::{ApplyForm, FlashQuery, campaign_of_unit, payload, payload_line, payload_rows};
 use crate::ctx::Ctx;
-use crate::error::{ErrorInfo, WebError, field_error_text};
+use crate::error::{WebError, field_error_text};
+use crate::request::read_upload;
 use crate::state::AppState;
+use crate::urls::Urls;
 use crate::view::render;
 
 #[derive(Template)]
@@ -66,11 +68,6 @@ fn bad_rows(ctx: &Ctx, e: AppError) -> Result<Vec<String>, WebError> {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct FlashQuery {
-    pub flash: Option<String>,
-}
-
 pub async fn phones_page(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -92,22 +89,7 @@ pub async fn phones_preview(
     mut mp: Multipart,
 ) -> Result<Response, WebError> {
     let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(WebError(ErrorInfo::from_status(e.status(), &e.body_text()))),
-        };
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
+    let file = read_upload(&mut mp, &[]).await?.file;
     let actor = ctx.actor();
     let code = c.code.clone();
     let mut p = page(&st, ctx, c).await?;
@@ -141,27 +123,11 @@ pub async fn phones_preview(
     p.ok_count = check.ok.len();
     p.apply_label = p.ctx.lang.t_count("survey-phones-apply", p.ok_count as i64);
     p.message = Some(p.ctx.lang.t_count("survey-phones-ok", p.ok_count as i64));
-    p.payload = rows
-        .iter()
-        .map(|r| {
-            format!(
-                "{}\t{}\t{}",
-                r.row,
-                r.hamlet.replace(['\t', '\n'], " "),
-                r.phone.replace(['\t', '\n'], " ")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    p.payload = payload(
+        rows.iter()
+            .map(|r| payload_line(r.row, [r.hamlet.as_str(), r.phone.as_str()])),
+    );
     Ok(render(&p, StatusCode::OK))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ApplyForm {
-    #[serde(default)]
-    pub file_name: String,
-    #[serde(default)]
-    pub rows: String,
 }
 
 pub async fn phones_apply(
@@ -171,13 +137,10 @@ pub async fn phones_apply(
     Form(f): Form<ApplyForm>,
 ) -> Result<Response, WebError> {
     let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
-    let rows: Vec<PhoneRow> = f
-        .rows
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let mut p = l.split('\t');
-            let mut next = || p.next().unwrap_or_default().trim().to_owned();
+    let rows: Vec<PhoneRow> = payload_rows(&f.rows)
+        .map(|cells| {
+            let mut cells = cells.into_iter();
+            let mut next = || cells.next().unwrap_or_default();
             PhoneRow {
                 row: next().parse().unwrap_or(0),
                 hamlet: next(),
@@ -186,11 +149,10 @@ pub async fn phones_apply(
         })
         .collect();
     match survey_phones::apply(&st.app, &ctx.actor(), &c.code, &f.file_name, &rows).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/units/{}/surveys/{}/phones?flash=applied",
-            c.unit_code, c.code
-        ))
-        .into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&Urls::survey_phones_done(&c.unit_code, &c.code, "applied"))
+                .into_response(),
+        ),
         Err(e) => {
             let mut p = page(&st, ctx, c).await?;
             p.file_name = f.file_name;
@@ -214,5 +176,5 @@ pub async fn phones_enabled(
 ) -> Result<Response, WebError> {
     let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
     survey_phones::set_enabled(&st.app, &ctx.actor(), &c.code, f.enabled == "1").await?;
-    Ok(Redirect::to(&format!("/units/{}/surveys/{}/phones", c.unit_code, c.code)).into_response())
+    Ok(Redirect::to(&Urls::survey_phones(&c.unit_code, &c.code)).into_response())
 }

@@ -1,0 +1,167 @@
+//! Satisfaction survey campaigns, split by who uses them:
+//! - officers, under `/units/{code}/surveys…`: `campaigns` (list, create/edit, open/close;
+//!   the form in `form`), `campaign` (one campaign's page, households, one-time codes with
+//!   printable slips), `results` (live results by hamlet), `paper` (paper forms from Excel),
+//!   `phones` (the household phone list);
+//! - citizens: `public`, the short link `/s/{code}` (its own minimal layout, no script, plain
+//!   form POST → redirect to a thank-you page) and its QR codes;
+//! - the dossier page: `facts`, what a recognition check takes from a closed campaign.
+//!
+//! The work is done by `ntm_app::surveys`; the JSON results
+//! (`GET /api/v1/surveys/{code}/results`) are in `api::surveys`. This module keeps what
+//! several of those pages share.
+
+pub mod campaign;
+pub mod campaigns;
+pub mod facts;
+mod form;
+pub mod paper;
+pub mod phones;
+pub mod public;
+pub mod results;
+
+use axum::http::{HeaderMap, StatusCode, header};
+use ntm_app::AppError;
+use ntm_app::surveys::{self, CampaignView};
+use ntm_domain::dossier::campaign::{CampaignStatus, Phase};
+use ntm_domain::dossier::survey::{self as dsurvey, SatisfactionRate};
+use serde::Deserialize;
+
+use crate::ctx::Ctx;
+use crate::error::{WebError, field_error_text};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::format::date_time;
+
+pub(super) fn status_label(lang: Lang, s: CampaignStatus) -> String {
+    lang.t(&format!("survey-status-{}", s.as_str()))
+}
+
+pub(super) fn phase_label(lang: Lang, p: Phase) -> String {
+    lang.t(match p {
+        Phase::NotYetOpen => "survey-phase-not-yet-open",
+        Phase::Accepting => "survey-phase-accepting",
+        Phase::Closed => "survey-phase-closed",
+    })
+}
+
+pub(super) fn window_text(lang: Lang, c: &CampaignView) -> String {
+    lang.t_args(
+        "survey-window",
+        &[
+            ("from", date_time(c.opens_at).into()),
+            ("to", date_time(c.closes_at).into()),
+        ],
+    )
+}
+
+pub(super) fn app_error_texts(lang: Lang, e: &AppError) -> Option<(StatusCode, Vec<String>)> {
+    match e {
+        AppError::Validation(fields) => Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            fields.iter().map(|f| field_error_text(lang, f)).collect(),
+        )),
+        AppError::Conflict(m) => Some((
+            StatusCode::CONFLICT,
+            vec![format!("{}: {m}", lang.t("survey-error-conflict"))],
+        )),
+        _ => None,
+    }
+}
+
+/// The campaign's short link as printed and in QR codes: `{scheme}://{host}/s/{code}`.
+pub(super) fn public_url(headers: &HeaderMap, code: &str) -> String {
+    format!("{}{}", base_url(headers), Urls::survey_public(code))
+}
+
+/// Scheme and host of this site as the client sees it (for printed links and QR codes).
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+pub(super) fn rate_text(lang: Lang, r: SatisfactionRate) -> String {
+    match lang {
+        Lang::Vi => r.display_vi(),
+        Lang::En => r.display_vi().replace(',', "."),
+    }
+}
+
+pub(super) fn share_text(lang: Lang, responses: u32, households: Option<u32>) -> String {
+    let s = dsurvey::share_display_vi(responses, households.unwrap_or(0));
+    match lang {
+        Lang::Vi => s,
+        Lang::En => s
+            .replace('.', "\u{2009}")
+            .replace(',', ".")
+            .replace('\u{2009}', ","),
+    }
+}
+
+/// `?flash=…`: what the page says was just done.
+#[derive(Debug, Deserialize)]
+pub struct FlashQuery {
+    pub flash: Option<String>,
+}
+
+/// The campaign `code` of unit `unit`, for a signed-in user allowed to see it (404 when the
+/// campaign belongs to another unit).
+pub(super) async fn campaign_of_unit(
+    st: &AppState,
+    ctx: &Ctx,
+    unit: &str,
+    code: &str,
+) -> Result<CampaignView, WebError> {
+    ctx.require_user()?;
+    let c = surveys::get(&st.app, &ctx.actor(), code).await?;
+    if c.unit_code != unit {
+        return Err(WebError::not_found(format!("survey {code} of unit {unit}")));
+    }
+    Ok(c)
+}
+
+/// One row of a preview to post back: its number, then its cells, separated by tabs (a tab or
+/// line break inside a cell becomes a space).
+pub(super) fn payload_line<'a>(row: usize, cells: impl IntoIterator<Item = &'a str>) -> String {
+    let mut line = row.to_string();
+    for cell in cells {
+        line.push('\t');
+        line.push_str(&cell.replace(['\t', '\n'], " "));
+    }
+    line
+}
+
+/// The rows of a preview, one line each.
+pub(super) fn payload(lines: impl Iterator<Item = String>) -> String {
+    lines.collect::<Vec<_>>().join("\n")
+}
+
+/// The rows posted back: the trimmed cells of every line that is not blank.
+pub(super) fn payload_rows(text: &str) -> impl Iterator<Item = Vec<String>> + '_ {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split('\t').map(|c| c.trim().to_owned()).collect())
+}
+
+/// The rows of a preview posted back to apply them (paper forms, phone lists): one line per
+/// row, cells separated by tabs.
+#[derive(Debug, Deserialize)]
+pub struct ApplyForm {
+    #[serde(default)]
+    pub file_name: String,
+    #[serde(default)]
+    pub rows: String,
+}
