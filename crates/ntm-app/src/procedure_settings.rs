@@ -26,6 +26,10 @@ pub const HOLIDAY: &str = "holiday";
 pub const TIME_LIMIT: &str = "time_limit";
 pub const SATISFACTION: &str = "satisfaction";
 pub const COVERAGE: &str = "household_coverage";
+/// Separation of duties for indicator values (key [`FOUR_EYES_OBSERVATIONS`]): whoever
+/// entered or submitted a value may not verify it.
+pub const FOUR_EYES: &str = "four_eyes";
+pub const FOUR_EYES_OBSERVATIONS: &str = "observations";
 
 /// One setting to store.
 #[derive(Debug, Clone)]
@@ -43,6 +47,9 @@ pub enum SettingInput {
     Satisfaction { kind: DossierKind, percent: u32 },
     /// The minimum share of households surveyed (percent) for a dossier kind.
     Coverage { kind: DossierKind, percent: u32 },
+    /// Four-eyes verification of indicator values: on while the setting exists (delete it
+    /// to turn it off).
+    FourEyes,
 }
 
 /// The settings of a province, parsed.
@@ -99,6 +106,15 @@ impl ProvinceSettings {
             .iter()
             .find(|r| r.kind == SATISFACTION && r.key == k)
             .and_then(|r| r.value.parse().ok().map(|p| (p, r.basis.clone())))
+    }
+
+    /// Whether values of this province must be verified by someone other than those who
+    /// entered or submitted them (with the basis), `None` when not required.
+    pub fn four_eyes(&self) -> Option<&str> {
+        self.rows
+            .iter()
+            .find(|r| r.kind == FOUR_EYES && r.key == FOUR_EYES_OBSERVATIONS)
+            .map(|r| r.basis.as_str())
     }
 
     /// The configured minimum share of households surveyed for a dossier kind, with its
@@ -305,6 +321,11 @@ pub async fn put(
             }
             (COVERAGE, kind_str(kind), percent.to_string())
         }
+        SettingInput::FourEyes => (
+            FOUR_EYES,
+            FOUR_EYES_OBSERVATIONS.to_owned(),
+            "on".to_owned(),
+        ),
     };
     let s = ProcedureSetting {
         province_code: u.code.clone(),

@@ -70,6 +70,27 @@ impl ObsStatus {
     }
 }
 
+/// Separation of duties ("four eyes"): the people who may not verify a value because they
+/// entered or submitted it since it was last verified. `versions` are the value's versions
+/// oldest first, as (status, author). A verifier who returned the value is not an author of
+/// it; a verification starts a new cycle.
+pub fn authors_since_verified<'a, I>(versions: I) -> std::collections::BTreeSet<&'a str>
+where
+    I: IntoIterator<Item = (ObsStatus, &'a str)>,
+{
+    let mut authors = std::collections::BTreeSet::new();
+    for (status, by) in versions {
+        match status {
+            ObsStatus::Verified => authors.clear(),
+            ObsStatus::Draft | ObsStatus::Submitted => {
+                authors.insert(by);
+            }
+            ObsStatus::Returned => {}
+        }
+    }
+    authors
+}
+
 /// How a value came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,6 +120,28 @@ impl ObsSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn four_eyes_authors_are_those_who_entered_or_submitted_since_the_last_verification() {
+        use ObsStatus::*;
+        let v = [
+            (Draft, "an"),
+            (Submitted, "an"),
+            (Verified, "binh"),
+            (Draft, "chi"),
+            (Draft, "dung"),
+            (Submitted, "chi"),
+            (Returned, "binh"),
+            (Submitted, "em"),
+        ];
+        let a = authors_since_verified(v);
+        assert_eq!(a.into_iter().collect::<Vec<_>>(), ["chi", "dung", "em"]);
+        // The verifier who returned the value may verify it after its correction.
+        assert!(!authors_since_verified(v).contains("binh"));
+        // The first cycle's author is free again after a verification.
+        assert!(!authors_since_verified(v).contains("an"));
+        assert!(authors_since_verified([]).is_empty());
+    }
 
     #[test]
     fn names_round_trip() {

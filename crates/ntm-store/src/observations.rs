@@ -328,6 +328,30 @@ impl Db {
         )
     }
 
+    /// Every version of every value of one unit record for a set and year, by indicator
+    /// code then version (oldest first).
+    pub async fn observation_versions(
+        &self,
+        unit_id: Uuid,
+        set_id: &str,
+        year: i32,
+    ) -> Result<Vec<ObservationRecord>> {
+        to_records(
+            self.fetch_all(sql!(
+                concat!(
+                    "SELECT ",
+                    obs_cols!(),
+                    " FROM observations o WHERE o.unit_id = $1 AND o.set_id = $2 \
+                     AND o.year = $3 ORDER BY o.indicator_code, o.version"
+                ),
+                unit_id,
+                set_id,
+                year,
+            ))
+            .await?,
+        )
+    }
+
     /// Evidence files of one observation version, in the order they were attached.
     pub async fn observation_files(&self, observation_id: Uuid) -> Result<Vec<ObservationFile>> {
         self.fetch_all(sql!(

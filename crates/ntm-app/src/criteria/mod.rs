@@ -37,7 +37,9 @@ pub use observations::{
     current_versions, history, import_observations, parse_observation_rows, put_observations,
     put_value,
 };
-pub use review::{EVIDENCE_FIELD, MAX_COMMENT_CHARS, StatusChange, change_status, review};
+pub use review::{
+    EVIDENCE_FIELD, FOUR_EYES_FIELD, MAX_COMMENT_CHARS, StatusChange, change_status, review,
+};
 pub use scorecard::{Scorecard, ScorecardChoice, choose_scorecard, default_year, scorecard};
 pub use views::{
     BlockingView, BucketView, ChildResult, CriterionView, Evaluation, IndicatorView, NotApplicable,

@@ -6,6 +6,8 @@ use ntm_domain::observation::ObsStatus;
 use ntm_store::{NewObservation, ObservationRecord};
 use uuid::Uuid;
 
+use ntm_domain::units::Unit;
+
 use super::catalog::{evaluation_date, lookup_set, unit_in_year};
 use crate::access::require_on_unit;
 use crate::{Actor, App, AppError, FieldError, now};
@@ -48,6 +50,9 @@ pub struct StatusChange {
 
 /// Longest review comment accepted.
 pub const MAX_COMMENT_CHARS: usize = 2000;
+
+/// Field name of the four-eyes refusals of a verification: `four_eyes (CODE)`.
+pub const FOUR_EYES_FIELD: &str = "four_eyes";
 
 /// Field name of the "no evidence" errors of a submission: `evidence (CODE)`.
 pub const EVIDENCE_FIELD: &str = "evidence";
@@ -137,6 +142,9 @@ pub async fn review(
             format!("no value is {from_text}"),
         ));
     }
+    if to == ObsStatus::Verified {
+        four_eyes(app, actor, &unit, set_id, year, &chosen).await?;
+    }
     if to == ObsStatus::Submitted {
         let with_files: std::collections::HashSet<String> = app
             .db
@@ -189,4 +197,69 @@ pub async fn review(
     }
     let entry = actor.audit_entry(&format!("observations.{}", to.as_str()), &unit.code, detail);
     Ok(app.db.insert_observations(&rows, entry).await?)
+}
+
+/// Refuses a verification when the province requires four eyes
+/// ([`crate::procedure_settings::FOUR_EYES`]) and the actor entered or submitted one of the
+/// values since it was last verified, naming each such value; nothing is written then. The
+/// province is the unit's own, or a province that succeeded it (Vĩnh Long's setting applies
+/// to values of old Trà Vinh's communes, which its officers now verify).
+async fn four_eyes(
+    app: &App,
+    actor: &Actor,
+    unit: &Unit,
+    set_id: &str,
+    year: i32,
+    chosen: &[&ObservationRecord],
+) -> Result<(), AppError> {
+    let succession = crate::access::succession(app).await?;
+    let mut provinces: Vec<&str> = succession
+        .successor_paths(&unit.path)
+        .into_iter()
+        .filter_map(|p| p.trim_start_matches('/').split('/').next())
+        .collect();
+    provinces.push(unit.province_code.as_str());
+    provinces.sort_unstable();
+    provinces.dedup();
+    let mut required = false;
+    for p in provinces.into_iter().filter(|p| !p.is_empty()) {
+        if crate::procedure_settings::load(app, p)
+            .await?
+            .four_eyes()
+            .is_some()
+        {
+            required = true;
+            break;
+        }
+    }
+    if !required {
+        return Ok(());
+    }
+    let me = actor.audit_name();
+    let versions = app.db.observation_versions(unit.id, set_id, year).await?;
+    let errors: Vec<FieldError> = chosen
+        .iter()
+        .filter(|o| {
+            ntm_domain::observation::authors_since_verified(
+                versions
+                    .iter()
+                    .filter(|v| v.indicator_code == o.indicator_code)
+                    .map(|v| (v.status, v.created_by.as_str())),
+            )
+            .contains(me.as_str())
+        })
+        .map(|o| {
+            FieldError::new(
+                format!("{FOUR_EYES_FIELD} ({})", o.indicator_code),
+                "xác minh bốn mắt: người đã nhập hoặc gửi giá trị này không được tự xác minh; \
+                 cần một cán bộ khác (four-eyes: whoever entered or submitted a value may not \
+                 verify it)",
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
 }

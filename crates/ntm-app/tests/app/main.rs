@@ -4,6 +4,7 @@ mod access;
 mod criteria;
 mod demo;
 mod dossiers;
+mod four_eyes;
 mod groups;
 mod plans;
 mod provincial;

@@ -16,6 +16,7 @@ mod dossier_pdf;
 mod dossier_recognition;
 mod dossiers;
 mod forwarded;
+mod four_eyes;
 mod groups;
 mod hamlets;
 mod helpers;

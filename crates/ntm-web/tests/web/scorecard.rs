@@ -13,12 +13,12 @@ use ntm_domain::units::{Level, Unit};
 
 use crate::helpers::{COMMUNE, PASSWORD, app_with, browser, form_token, location, logged_in};
 
-const SET: &str = "xa-ntm-2021-2025";
-const PAGE: &str = "/units/29374/scorecard?set=xa-ntm-2021-2025&year=2024";
+pub(crate) const SET: &str = "xa-ntm-2021-2025";
+pub(crate) const PAGE: &str = "/units/29374/scorecard?set=xa-ntm-2021-2025&year=2024";
 
 /// The fixture with evidence stored in a fresh temporary folder, and a province officer of
 /// Vĩnh Long (86) who verifies.
-async fn app(db: Db) -> App {
+pub(crate) async fn app(db: Db) -> App {
     let dir = std::env::temp_dir().join(format!("ntm-scorecard-{}", uuid::Uuid::now_v7()));
     let config = AppConfig {
         data_dir: dir,
@@ -72,7 +72,7 @@ async fn fill_all(app: &App, note: &str) -> usize {
     n
 }
 
-async fn versions(app: &App, code: &str) -> Vec<(i64, String, String)> {
+pub(crate) async fn versions(app: &App, code: &str) -> Vec<(i64, String, String)> {
     let v = ValueRef {
         unit_code: COMMUNE.into(),
         set_id: SET.into(),
@@ -92,7 +92,7 @@ async fn page(server: &TestServer) -> (u16, String) {
     (res.status_code().as_u16(), res.text())
 }
 
-async fn post_value(
+pub(crate) async fn post_value(
     server: &TestServer,
     code: &str,
     value: &str,
@@ -116,7 +116,7 @@ async fn post_value(
     req.await
 }
 
-async fn review(
+pub(crate) async fn review(
     server: &TestServer,
     action: &str,
     indicator: &str,

@@ -40,6 +40,8 @@ pub struct SettingsPage {
     pub thresholds: Vec<SettingRow>,
     /// Minimum shares of households surveyed (survey-contents).
     pub coverages: Vec<SettingRow>,
+    /// Four-eyes verification of values (at most one row: on).
+    pub four_eyes: Vec<SettingRow>,
     pub kinds: Vec<Choice>,
     pub steps: Vec<Choice>,
     pub error: Option<String>,
@@ -59,6 +61,7 @@ async fn settings_view(
     let mut limits = Vec::new();
     let mut thresholds = Vec::new();
     let mut coverages = Vec::new();
+    let mut four_eyes = Vec::new();
     for r in &s.rows {
         let mut row = SettingRow {
             kind: r.kind.clone(),
@@ -93,6 +96,11 @@ async fn settings_view(
                     row.value = lang.t_args(key, &[("n", FluentValue::from(days))]);
                 }
                 limits.push(row);
+            }
+            ps::FOUR_EYES => {
+                row.what = lang.t("four-eyes-on");
+                row.value = String::new();
+                four_eyes.push(row);
             }
             ps::COVERAGE => {
                 row.what = ps::parse_kind(&r.key)
@@ -143,6 +151,7 @@ async fn settings_view(
         limits,
         thresholds,
         coverages,
+        four_eyes,
         kinds,
         steps,
         error,
@@ -163,7 +172,7 @@ pub async fn settings_page(
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SettingsForm {
-    /// `holiday`, `time_limit`, `satisfaction` or `delete`.
+    /// `holiday`, `time_limit`, `satisfaction`, `coverage`, `four_eyes` or `delete`.
     #[serde(default)]
     pub what: String,
     #[serde(default)]
@@ -236,6 +245,7 @@ pub async fn settings_post(
             (None, _) => bad("kind", "dossier-bad-kind"),
             _ => bad("percent", "dossier-bad-percent"),
         },
+        "four_eyes" => Ok(Some(SettingInput::FourEyes)),
         "delete" => Ok(None),
         _ => bad("what", "dossier-bad-setting"),
     };

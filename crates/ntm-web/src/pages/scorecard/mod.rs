@@ -15,8 +15,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
 use ntm_app::criteria::{
-    EVIDENCE_FIELD, EvidenceInput, IndicatorView, MAX_EVIDENCE_BYTES, ObservationFile,
-    ObservationRecord, Scorecard, StatusChange, ValueBatch, ValueEntryError, ValueInput, ValueRef,
+    EVIDENCE_FIELD, EvidenceInput, FOUR_EYES_FIELD, IndicatorView, MAX_EVIDENCE_BYTES,
+    ObservationFile, ObservationRecord, Scorecard, StatusChange, ValueBatch, ValueEntryError,
+    ValueInput, ValueRef,
 };
 use ntm_domain::criteria::{Status, Value, ValueError, ValueKind};
 use ntm_domain::observation::{ObsSource, ObsStatus};

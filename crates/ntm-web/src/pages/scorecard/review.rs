@@ -58,8 +58,13 @@ pub async fn post_review(
         .into_response()),
         Err(AppError::Validation(fields)) => {
             let mut missing_evidence: Vec<String> = Vec::new();
+            let mut own_values: Vec<String> = Vec::new();
             let mut errors = Vec::new();
             for x in &fields {
+                if let Some(c) = x.field.strip_prefix(FOUR_EYES_FIELD) {
+                    own_values.push(c.trim().trim_matches(|c| c == '(' || c == ')').to_string());
+                    continue;
+                }
                 let code_of = x
                     .field
                     .strip_prefix(EVIDENCE_FIELD)
@@ -90,6 +95,7 @@ pub async fn post_review(
             )
             .await?;
             let mut listed = Vec::new();
+            let mut own = Vec::new();
             for r in page
                 .preconditions
                 .iter_mut()
@@ -100,6 +106,12 @@ pub async fn post_review(
                     r.open = true;
                     listed.push(format!("{} {}", r.code, r.name));
                 }
+                if own_values.contains(&r.code) {
+                    own.push(format!("{} {}", r.code, r.name));
+                }
+            }
+            if !own.is_empty() {
+                errors.insert(0, lang.t1("scorecard-four-eyes", own.join("; ")));
             }
             if !listed.is_empty() {
                 errors.insert(
