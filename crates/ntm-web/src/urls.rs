@@ -5,6 +5,7 @@
 
 use std::fmt::Display;
 
+use time::Date;
 use uuid::Uuid;
 
 use crate::ctx::url_encode;
@@ -16,6 +17,65 @@ impl Urls {
     /// `/units/{code}`
     pub fn unit(code: &str) -> String {
         format!("/units/{}", url_encode(code))
+    }
+
+    /// `/units/{code}?date=…`: the unit as it was on `date`.
+    pub fn unit_on(code: &str, date: Date) -> String {
+        format!("{}?date={date}", Self::unit(code))
+    }
+
+    /// `/units/{code}?flash=added&n=…#hamlets` (hamlets added by the form).
+    pub fn unit_hamlets_added(code: &str, n: usize) -> String {
+        format!("{}?flash=added&n={n}#hamlets", Self::unit(code))
+    }
+
+    /// `/units/{code}?flash=imported&n=…&u=…#hamlets` (hamlets imported from a file: added,
+    /// unchanged).
+    pub fn unit_hamlets_imported(code: &str, added: usize, unchanged: usize) -> String {
+        format!(
+            "{}?flash=imported&n={added}&u={unchanged}#hamlets",
+            Self::unit(code)
+        )
+    }
+
+    /// `/units/{code}/tree[?date=…]`: the children of a unit (the fragment of the tree).
+    pub fn tree(code: &str, date: Option<Date>) -> String {
+        Self::unit_dated(code, "tree", date)
+    }
+
+    /// `/units/{code}/children.xlsx[?date=…]`: the unit's children as a table.
+    pub fn unit_children_xlsx(code: &str, date: Option<Date>) -> String {
+        Self::unit_dated(code, "children.xlsx", date)
+    }
+
+    fn unit_dated(code: &str, page: &str, date: Option<Date>) -> String {
+        match date {
+            Some(d) => format!("/units/{}/{page}?date={d}", url_encode(code)),
+            None => format!("/units/{}/{page}", url_encode(code)),
+        }
+    }
+
+    /// `/units/{code}/{page}[?year=…]`: a unit's work page, its default set.
+    fn unit_year(code: &str, page: &str, year: Option<i32>) -> String {
+        match year {
+            Some(y) => format!("/units/{}/{page}?year={y}", url_encode(code)),
+            None => format!("/units/{}/{page}", url_encode(code)),
+        }
+    }
+
+    /// `/units/{code}/scorecard[?year=…]` (the default set).
+    pub fn scorecard_year(code: &str, year: Option<i32>) -> String {
+        Self::unit_year(code, "scorecard", year)
+    }
+
+    /// `/units/{code}/dashboard[?year=…]` (the default set).
+    pub fn dashboard_year(code: &str, year: Option<i32>) -> String {
+        Self::unit_year(code, "dashboard", year)
+    }
+
+    /// `/units/{code}/workbook[?year=…]` (the default set).
+    pub fn workbook_year(code: &str, year: Option<i32>) -> String {
+        Self::unit_year(code, "workbook", year)
     }
 
     /// `/units/{code}/{page}?set=…&year=…` for the pages of one set and year.
@@ -41,9 +101,82 @@ impl Urls {
         )
     }
 
+    /// `/units/{code}/scorecard?set=…&year=…#{anchor}` (back to one indicator's row).
+    pub fn scorecard_at(code: &str, set: &str, year: i32, anchor: &str) -> String {
+        format!(
+            "{}#{}",
+            Self::scorecard(code, set, year),
+            url_encode(anchor)
+        )
+    }
+
+    /// `/units/{code}/scorecard?set=…&year=…&flash=…#{anchor}` (after a change to one row).
+    pub fn scorecard_done(code: &str, set: &str, year: i32, flash: &str, anchor: &str) -> String {
+        format!(
+            "{}&flash={}#{}",
+            Self::scorecard(code, set, year),
+            url_encode(flash),
+            url_encode(anchor)
+        )
+    }
+
+    /// `/units/{code}/scorecard?set=…&year=…&flash=…&n=…[#anchor]` (after a review of `n`
+    /// values, at the first one's row).
+    pub fn scorecard_reviewed(
+        code: &str,
+        set: &str,
+        year: i32,
+        flash: &str,
+        n: usize,
+        anchor: Option<&str>,
+    ) -> String {
+        let mut u = format!(
+            "{}&flash={}&n={n}",
+            Self::scorecard(code, set, year),
+            url_encode(flash)
+        );
+        if let Some(a) = anchor {
+            u.push('#');
+            u.push_str(&url_encode(a));
+        }
+        u
+    }
+
+    /// `/units/{code}/scorecard/evidence?set=…&year=…&indicator=…`
+    pub fn scorecard_evidence(code: &str, set: &str, year: i32, indicator: &str) -> String {
+        format!(
+            "{}&indicator={}",
+            Self::unit_set_year(code, "scorecard/evidence", set, year),
+            url_encode(indicator)
+        )
+    }
+
     /// `/units/{code}/dashboard?set=…&year=…`
     pub fn dashboard(code: &str, set: &str, year: i32) -> String {
         Self::unit_set_year(code, "dashboard", set, year)
+    }
+
+    /// `/units/{code}/dashboard.xlsx?set=…&year=…[&sort=…&dir=…][&table=…]`: one table of the
+    /// dashboard (all when `table` is empty), sorted as shown when `sort` is not empty.
+    pub fn dashboard_xlsx(
+        code: &str,
+        set: &str,
+        year: i32,
+        (sort, dir): (&str, &str),
+        table: &str,
+    ) -> String {
+        let mut u = Self::unit_set_year(code, "dashboard.xlsx", set, year);
+        if !sort.is_empty() {
+            u.push_str(&format!(
+                "&sort={}&dir={}",
+                url_encode(sort),
+                url_encode(dir)
+            ));
+        }
+        if !table.is_empty() {
+            u.push_str(&format!("&table={}", url_encode(table)));
+        }
+        u
     }
 
     /// `/units/{code}/workbook?set=…&year=…`
@@ -51,9 +184,38 @@ impl Urls {
         Self::unit_set_year(code, "workbook", set, year)
     }
 
+    /// `/units/{code}/workbook?set=…&year=…&done=…` (after an upload was applied).
+    pub fn workbook_done(code: &str, set: &str, year: i32, upload: &str) -> String {
+        format!(
+            "{}&done={}",
+            Self::workbook(code, set, year),
+            url_encode(upload)
+        )
+    }
+
+    /// `/units/{code}/workbook/template.xlsx?set=…&year=…`
+    pub fn workbook_template(code: &str, set: &str, year: i32) -> String {
+        Self::unit_set_year(code, "workbook/template.xlsx", set, year)
+    }
+
+    /// `/units/{code}/workbook/results.xlsx?set=…&year=…`
+    pub fn workbook_results(code: &str, set: &str, year: i32) -> String {
+        Self::unit_set_year(code, "workbook/results.xlsx", set, year)
+    }
+
     /// `/units/{code}/workbook`
     pub fn workbook_page(code: &str) -> String {
         format!("/units/{}/workbook", url_encode(code))
+    }
+
+    /// `/units/{code}/dossiers`: a unit's recognition dossiers.
+    pub fn dossiers(code: &str) -> String {
+        format!("/units/{}/dossiers", url_encode(code))
+    }
+
+    /// `/units/{code}/plans`: the plans of a province.
+    pub fn unit_plans(code: &str) -> String {
+        format!("/units/{}/plans", url_encode(code))
     }
 
     /// `/units/{code}/groups`
@@ -137,6 +299,16 @@ impl Urls {
         format!("/dossiers/{id}")
     }
 
+    /// `/dossiers/{id}?flash=…` (after an action).
+    pub fn dossier_done(id: Uuid, flash: &str) -> String {
+        format!("/dossiers/{id}?flash={}", url_encode(flash))
+    }
+
+    /// `/dossiers/{id}?flash=…#documents` (after a file was attached).
+    pub fn dossier_documents_done(id: Uuid, flash: &str) -> String {
+        format!("{}#documents", Self::dossier_done(id, flash))
+    }
+
     /// `/dossier-documents/{id}`
     pub fn dossier_document(id: Uuid) -> String {
         format!("/dossier-documents/{id}")
@@ -147,9 +319,74 @@ impl Urls {
         format!("/plans/{}", url_encode(id))
     }
 
+    /// `&unit=…` when a unit is chosen.
+    fn unit_param(unit: Option<&str>) -> String {
+        unit.map(|u| format!("&unit={}", url_encode(u)))
+            .unwrap_or_default()
+    }
+
+    /// `/plans/{id}?year=…[&unit=…]`
+    pub fn plan_year(id: &str, year: i32, unit: Option<&str>) -> String {
+        format!("{}?year={year}{}", Self::plan(id), Self::unit_param(unit))
+    }
+
+    /// `/plans/{id}?unit=…`: a plan's dashboard for one unit.
+    pub fn plan_for_unit(id: &str, unit: &str) -> String {
+        format!("{}?unit={}", Self::plan(id), url_encode(unit))
+    }
+
+    /// `/plans/{id}?done=task[&year=…]#task-{task}` (after a task's status changed).
+    pub fn plan_task_done(id: &str, year: Option<i32>, task: &str) -> String {
+        format!(
+            "{}?done=task{}#task-{}",
+            Self::plan(id),
+            year.map(|y| format!("&year={y}")).unwrap_or_default(),
+            url_encode(task)
+        )
+    }
+
+    /// `/plans/{id}/targets/{target}?year=…[&unit=…]`
+    pub fn plan_target(id: &str, target: &str, year: i32, unit: Option<&str>) -> String {
+        format!(
+            "{}/targets/{}?year={year}{}",
+            Self::plan(id),
+            url_encode(target),
+            Self::unit_param(unit)
+        )
+    }
+
+    /// `/plans/{id}/plan.xlsx?year=…&agency=…&level=…[&unit=…]`
+    pub fn plan_xlsx(id: &str, year: i32, agency: &str, level: &str, unit: Option<&str>) -> String {
+        format!(
+            "{}/plan.xlsx?year={year}&agency={}&level={}{}",
+            Self::plan(id),
+            url_encode(agency),
+            url_encode(level),
+            Self::unit_param(unit)
+        )
+    }
+
     /// `/plans/{id}/measures`
     pub fn plan_measures(id: &str) -> String {
         format!("/plans/{}/measures", url_encode(id))
+    }
+
+    /// `/plans/{id}/measures?measure=…&year=…`
+    pub fn plan_measure(id: &str, measure: &str, year: i32) -> String {
+        format!(
+            "{}?measure={}&year={year}",
+            Self::plan_measures(id),
+            url_encode(measure)
+        )
+    }
+
+    /// `/plans/{id}/measures?measure=…&year=…&done=…` (after values were saved).
+    pub fn plan_measure_done(id: &str, measure: &str, year: i32, done: &str) -> String {
+        format!(
+            "{}&done={}",
+            Self::plan_measure(id, measure, year),
+            url_encode(done)
+        )
     }
 
     /// `/users`
@@ -205,14 +442,24 @@ impl Urls {
         format!("{}?flash={}", Self::survey(unit, survey), url_encode(flash))
     }
 
+    /// `/units/{code}/surveys/new`: the form of a new campaign.
+    pub fn survey_new(unit: &str) -> String {
+        format!("{}/new", Self::surveys(unit))
+    }
+
+    /// `/units/{code}/surveys/{survey}/{part}`: a page or form of one campaign.
+    pub fn survey_part(unit: &str, survey: &str, part: SurveyPart) -> String {
+        format!("{}/{}", Self::survey(unit, survey), part.path())
+    }
+
     /// `/units/{code}/surveys/{survey}/edit`
     pub fn survey_edit(unit: &str, survey: &str) -> String {
-        format!("{}/edit", Self::survey(unit, survey))
+        Self::survey_part(unit, survey, SurveyPart::Edit)
     }
 
     /// `/units/{code}/surveys/{survey}/phones`: the household phone list.
     pub fn survey_phones(unit: &str, survey: &str) -> String {
-        format!("{}/phones", Self::survey(unit, survey))
+        Self::survey_part(unit, survey, SurveyPart::Phones)
     }
 
     /// `/units/{code}/surveys/{survey}/phones?flash=…`
@@ -234,9 +481,74 @@ impl Urls {
         format!("{}/cam-on", Self::survey_public(survey))
     }
 
+    /// `/s/{code}/qr.svg`: the short link's QR code (for posters).
+    pub fn survey_qr_svg(survey: &str) -> String {
+        format!("{}/qr.svg", Self::survey_public(survey))
+    }
+
+    /// `/s/{code}/qr.png`
+    pub fn survey_qr_png(survey: &str) -> String {
+        format!("{}/qr.png", Self::survey_public(survey))
+    }
+
     /// `/account?…`: the account page after an action (`password=N` or `revoked=N`).
     pub fn account_done(what: &str, n: u64) -> String {
         format!("/account?{}={n}", url_encode(what))
+    }
+}
+
+/// The pages and forms under one campaign's address (`/units/{code}/surveys/{survey}/…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SurveyPart {
+    Edit,
+    Open,
+    Close,
+    Tokens,
+    Households,
+    Results,
+    PaperTemplate,
+    PaperPreview,
+    PaperApply,
+    Phones,
+    PhonesPreview,
+    PhonesApply,
+    PhonesEnabled,
+}
+
+impl SurveyPart {
+    /// Every part (for the route test).
+    pub const ALL: [SurveyPart; 13] = [
+        SurveyPart::Edit,
+        SurveyPart::Open,
+        SurveyPart::Close,
+        SurveyPart::Tokens,
+        SurveyPart::Households,
+        SurveyPart::Results,
+        SurveyPart::PaperTemplate,
+        SurveyPart::PaperPreview,
+        SurveyPart::PaperApply,
+        SurveyPart::Phones,
+        SurveyPart::PhonesPreview,
+        SurveyPart::PhonesApply,
+        SurveyPart::PhonesEnabled,
+    ];
+
+    fn path(self) -> &'static str {
+        match self {
+            SurveyPart::Edit => "edit",
+            SurveyPart::Open => "open",
+            SurveyPart::Close => "close",
+            SurveyPart::Tokens => "tokens",
+            SurveyPart::Households => "households",
+            SurveyPart::Results => "results",
+            SurveyPart::PaperTemplate => "paper/template.xlsx",
+            SurveyPart::PaperPreview => "paper/preview",
+            SurveyPart::PaperApply => "paper/apply",
+            SurveyPart::Phones => "phones",
+            SurveyPart::PhonesPreview => "phones/preview",
+            SurveyPart::PhonesApply => "phones/apply",
+            SurveyPart::PhonesEnabled => "phones/enabled",
+        }
     }
 }
 
@@ -282,6 +594,7 @@ mod tests {
         let routes = routes();
         assert!(routes.len() > 50, "route table not found: {routes:?}");
         let id = Uuid::nil();
+        let parts = SurveyPart::ALL.map(|p| Urls::survey_part("29500", "7K3M9QX2PA", p));
         let built = [
             Urls::unit("84"),
             Urls::scorecard("29500", "xa-ntm-2021-2025", 2024),
@@ -314,6 +627,34 @@ mod tests {
             Urls::user_roles_add("xa.ct"),
             Urls::user_roles_remove("xa.ct"),
             Urls::account_done("password", 2),
+            Urls::unit_on("84", time::macros::date!(2024 - 01 - 01)),
+            Urls::unit_hamlets_added("29500", 2),
+            Urls::unit_hamlets_imported("29500", 2, 1),
+            Urls::tree("84", None),
+            Urls::tree("84", Some(time::macros::date!(2024 - 01 - 01))),
+            Urls::unit_children_xlsx("84", None),
+            Urls::scorecard_year("29500", Some(2024)),
+            Urls::dashboard_year("84", None),
+            Urls::workbook_year("855", Some(2024)),
+            Urls::scorecard_at("29500", "xa-ntm-2021-2025", 2024, "i-1-1"),
+            Urls::scorecard_done("29500", "xa-ntm-2021-2025", 2024, "saved", "i-1-1"),
+            Urls::scorecard_reviewed("29500", "xa-ntm-2021-2025", 2024, "submitted", 2, None),
+            Urls::scorecard_evidence("29500", "xa-ntm-2021-2025", 2024, "1.1"),
+            Urls::dashboard_xlsx("84", "xa-ntm-2021-2025", 2024, ("met", "desc"), "units"),
+            Urls::workbook_done("855", "xa-ntm-2021-2025", 2024, "abc"),
+            Urls::workbook_template("855", "xa-ntm-2021-2025", 2024),
+            Urls::workbook_results("855", "xa-ntm-2021-2025", 2024),
+            Urls::dossier_done(id, "done"),
+            Urls::dossier_documents_done(id, "attached"),
+            Urls::plan_year("tra-vinh-2023", 2024, Some("84")),
+            Urls::plan_for_unit("tra-vinh-2023", "84"),
+            Urls::plan_task_done("tra-vinh-2023", Some(2024), "t1"),
+            Urls::plan_target("tra-vinh-2023", "m1", 2024, None),
+            Urls::plan_xlsx("tra-vinh-2023", 2024, "", "", Some("84")),
+            Urls::plan_measure("tra-vinh-2023", "m1", 2024),
+            Urls::plan_measure_done("tra-vinh-2023", "m1", 2024, "saved"),
+            Urls::dossiers("29500"),
+            Urls::unit_plans("84"),
             Urls::surveys("29500"),
             Urls::survey("29500", "7K3M9QX2PA"),
             Urls::survey_done("29500", "7K3M9QX2PA", "created"),
@@ -322,8 +663,11 @@ mod tests {
             Urls::survey_phones_done("29500", "7K3M9QX2PA", "applied"),
             Urls::survey_public("7K3M9QX2PA"),
             Urls::survey_thanks("7K3M9QX2PA"),
+            Urls::survey_qr_svg("7K3M9QX2PA"),
+            Urls::survey_qr_png("7K3M9QX2PA"),
+            Urls::survey_new("29500"),
         ];
-        for url in built {
+        for url in built.into_iter().chain(parts) {
             let path = url.split(['?', '#']).next().unwrap_or_default();
             assert!(
                 routes.iter().any(|r| matches(r, path)),

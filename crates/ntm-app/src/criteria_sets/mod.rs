@@ -21,6 +21,7 @@
 
 pub mod edit;
 pub mod export;
+pub mod listing;
 pub mod publish;
 mod runtime;
 pub mod versions;
@@ -37,6 +38,7 @@ use uuid::Uuid;
 use crate::authz::require;
 use crate::{Actor, App, AppError, FieldError};
 
+pub use listing::{ScopePage, scope_page};
 pub use runtime::{InForce, in_force, register_extra_files};
 
 /// The scope of national versions (administrators).

@@ -2,6 +2,7 @@
 
 mod access;
 mod criteria;
+mod criteria_sets;
 mod demo;
 mod dossiers;
 mod four_eyes;

@@ -182,19 +182,20 @@ async fn list_view(
     flash: Option<String>,
 ) -> Result<(ListPage, StatusCode), WebError> {
     let lang = ctx.lang;
-    let app = &st.app;
-    let actor = ctx.actor();
-    let versions = cs::list_versions(app, &actor, scope).await?;
-    let can_manage = cs::can_manage(app, &actor, scope).await;
+    let cs::ScopePage {
+        versions,
+        can_manage,
+        scope_name,
+        shipped,
+        national_set_ids: nationals,
+    } = cs::scope_page(&st.app, &ctx.actor(), scope, ctx.today).await?;
     let national = scope == cs::NATIONAL;
     let scope_name = if national {
         lang.t("cs-national")
     } else {
-        cs::scope_name(app, &actor, scope, ctx.today)
-            .await?
-            .unwrap_or_else(|| scope.to_string())
+        scope_name.unwrap_or_else(|| scope.to_string())
     };
-    let shipped: Vec<ShippedRow> = ntm_app::criteria::list_sets(app)
+    let shipped_rows: Vec<ShippedRow> = shipped
         .iter()
         .map(|s| ShippedRow {
             set_id: s.id.clone(),
@@ -208,7 +209,6 @@ async fn list_view(
         })
         .collect();
     let mut sources: Vec<Choice> = Vec::new();
-    let nationals = cs::national_set_ids(app);
     if !national {
         for id in &nationals {
             sources.push(Choice {
@@ -218,7 +218,7 @@ async fn list_view(
             });
         }
     } else {
-        for s in ntm_app::criteria::list_sets(app) {
+        for s in &shipped {
             if nationals.contains(&s.id) {
                 let v = format!("shipped:{}@{}", s.id, s.version);
                 sources.push(Choice {
@@ -289,7 +289,7 @@ async fn list_view(
             national,
             can_manage,
             versions: versions.iter().map(|v| row(lang, v)).collect(),
-            shipped,
+            shipped: shipped_rows,
             sources,
             form,
             import,

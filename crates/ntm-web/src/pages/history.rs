@@ -8,17 +8,24 @@ use ntm_domain::units::Level;
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::urls::Urls;
 
-/// One predecessor with the query that opens its pages on its last day.
+/// One predecessor with the links to its pages (the unit page on its last day).
 #[derive(Debug, Clone)]
 pub struct HistoryItem {
     pub code: String,
     pub name: String,
     /// "đến 01/07/2025", or empty.
     pub until: String,
-    /// `?date=2025-06-30` for the unit page (the unit is not valid today), or empty.
-    pub date_q: String,
-    pub is_province: bool,
+    /// The unit page, `?date=2025-06-30` when the unit is not valid today.
+    pub href: String,
+    /// A commune's scorecard, a province's or district's dashboard.
+    pub work_href: String,
+    pub dossiers_href: String,
+    /// A province's plans, or empty.
+    pub plans_href: String,
+    pub reports_href: String,
+    pub surveys_href: String,
     /// A commune has a scorecard; a province or district a dashboard.
     pub is_commune: bool,
 }
@@ -42,8 +49,23 @@ pub async fn items(st: &AppState, ctx: &Ctx, code: &str) -> Result<Vec<HistoryIt
                     .until
                     .map(|d| format!("{} {}", ctx.t("history-until"), ctx.lang.date(d)))
                     .unwrap_or_default(),
-                date_q: last.map(|d| format!("?date={d}")).unwrap_or_default(),
-                is_province: p.level == Level::Province,
+                href: match last {
+                    Some(d) => Urls::unit_on(&p.code, d),
+                    None => Urls::unit(&p.code),
+                },
+                work_href: if p.level == Level::Commune {
+                    Urls::scorecard_year(&p.code, None)
+                } else {
+                    Urls::dashboard_year(&p.code, None)
+                },
+                dossiers_href: Urls::dossiers(&p.code),
+                plans_href: if p.level == Level::Province {
+                    Urls::unit_plans(&p.code)
+                } else {
+                    String::new()
+                },
+                reports_href: Urls::reports(&p.code),
+                surveys_href: Urls::surveys(&p.code),
                 is_commune: p.level == Level::Commune,
                 code: p.code,
                 name: p.name,

@@ -14,11 +14,12 @@ use ntm_domain::plans::{MeasureKind, TargetStatus, TaskStatus};
 use ntm_domain::units::Level;
 use serde::Deserialize;
 
-use crate::ctx::{Ctx, url_encode};
+use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::request::parse_year;
 use crate::state::AppState;
+use crate::urls::Urls;
 use crate::view::{level_label, render};
 
 fn status_label(lang: Lang, s: TargetStatus) -> String {
@@ -76,8 +77,8 @@ pub struct PlanRow {
     pub reports: String,
     /// "Kế hoạch của Tỉnh Trà Vinh (trước sáp nhập)" for a predecessor's plan, or empty.
     pub predecessor: String,
-    /// The unit the dashboard link opens on (the plan's own province for a predecessor's).
-    pub unit: String,
+    /// The plan's dashboard for a unit (the plan's own province for a predecessor's).
+    pub href: String,
 }
 
 /// "Kế hoạch số 38/KH-UBND ngày 18/04/2023 của UBND tỉnh Trà Vinh", with the caveat when
@@ -96,11 +97,14 @@ fn plan_row(lang: Lang, p: &PlanSummary, code: &str) -> PlanRow {
             .as_ref()
             .map(|n| lang.t1("plans-predecessor", n.as_str()))
             .unwrap_or_default(),
-        unit: if p.predecessor.is_some() {
-            p.province.clone()
-        } else {
-            code.to_owned()
-        },
+        href: Urls::plan_for_unit(
+            &p.id,
+            if p.predecessor.is_some() {
+                &p.province
+            } else {
+                code
+            },
+        ),
         id: p.id.clone(),
         name: p.name.clone(),
         document: citation_text(p),
@@ -199,6 +203,7 @@ pub struct PlanPage {
     /// The document cited (kind, number, date, issuer), never a file path.
     pub citation: String,
     pub document_note: String,
+    /// The measures' entry pages (link, name).
     pub measures: Vec<(String, String)>,
     pub tasks: Vec<TaskRow>,
     pub can_edit_tasks: bool,
@@ -230,7 +235,7 @@ fn trend_text(t: &TargetProgress) -> String {
         .join(" · ")
 }
 
-fn row_of(lang: Lang, id: &str, year: i32, unit_q: &str, t: &TargetProgress) -> Row {
+fn row_of(lang: Lang, id: &str, year: i32, unit: Option<&str>, t: &TargetProgress) -> Row {
     let provisional = t
         .per_level
         .iter()
@@ -271,10 +276,7 @@ fn row_of(lang: Lang, id: &str, year: i32, unit_q: &str, t: &TargetProgress) -> 
         agency: t.agency.clone().unwrap_or_default(),
         agency_inherited: t.agency_inherited,
         trend: trend_text(t),
-        href: format!(
-            "/plans/{id}/targets/{}?year={year}{unit_q}",
-            url_encode(&t.code)
-        ),
+        href: Urls::plan_target(id, &t.code, year, unit),
     }
 }
 
@@ -328,10 +330,7 @@ pub async fn page(
     let agency = p.agency.clone().unwrap_or_default().trim().to_string();
     let level = parse_level(p.level.as_deref())?;
     let plan = ntm_app::plans::plan_by_id(&id)?;
-    let unit_q = match p.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(u) => format!("&unit={}", url_encode(u)),
-        None => String::new(),
-    };
+    let unit = p.unit.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let shown: Vec<&TargetProgress> = pr
         .targets
         .iter()
@@ -354,6 +353,10 @@ pub async fn page(
         .collect();
     measures.sort();
     measures.dedup();
+    let measures = measures
+        .into_iter()
+        .map(|(c, n)| (Urls::plan_measure(&id, &c, pr.year), n))
+        .collect();
     let (tasks, can_edit_tasks) = if plan.tasks.is_empty() {
         (Vec::new(), false)
     } else {
@@ -361,11 +364,12 @@ pub async fn page(
         let can = ntm_app::plans::can_edit_tasks(&st.app, &ctx.actor(), &id).await;
         (t.iter().map(|t| task_row(lang, t)).collect(), can)
     };
-    let xlsx = format!(
-        "/plans/{id}/plan.xlsx?year={}&agency={}&level={}{unit_q}",
+    let xlsx = Urls::plan_xlsx(
+        &id,
         pr.year,
-        url_encode(&agency),
-        level.map(|l| l.as_str()).unwrap_or("")
+        &agency,
+        level.map(|l| l.as_str()).unwrap_or(""),
+        unit,
     );
     let page = PlanPage {
         id: id.clone(),
@@ -385,7 +389,7 @@ pub async fn page(
         level: level.map(|l| l.as_str().to_string()).unwrap_or_default(),
         rows: shown
             .iter()
-            .map(|t| row_of(lang, &id, pr.year, &unit_q, t))
+            .map(|t| row_of(lang, &id, pr.year, unit, t))
             .collect(),
         counts,
         scope: pr.scope.clone().unwrap_or_default(),
@@ -468,7 +472,7 @@ pub async fn xlsx(
         rows: shown
             .iter()
             .map(|t| {
-                let r = row_of(lang, &id, pr.year, "", t);
+                let r = row_of(lang, &id, pr.year, None, t);
                 vec![
                     r.code,
                     r.text,
@@ -555,17 +559,14 @@ pub async fn target(
     let Some(t) = pr.targets.iter().find(|t| t.code == code) else {
         return Err(WebError::not_found(format!("target {code} of {id}")));
     };
-    let unit_q = match p.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(u) => format!("&unit={}", url_encode(u)),
-        None => String::new(),
-    };
+    let unit = p.unit.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let yes = lang.t("plans-yes");
     let no = lang.t("plans-no");
     let page = TargetPage {
         id: id.clone(),
         plan_name: pr.plan.name.clone(),
         year: pr.year,
-        row: row_of(lang, &id, pr.year, &unit_q, t),
+        row: row_of(lang, &id, pr.year, unit, t),
         per_level: t
             .per_level
             .iter()
@@ -625,7 +626,7 @@ pub async fn target(
                 note: u.note.clone().unwrap_or_default(),
             })
             .collect(),
-        back: format!("/plans/{id}?year={}{unit_q}", pr.year),
+        back: Urls::plan_year(&id, pr.year, unit),
         ctx,
     };
     Ok(render(&page, StatusCode::OK))
@@ -662,6 +663,8 @@ pub struct MeasurePage {
     pub rows: Vec<EntryRow>,
     pub errors: Vec<String>,
     pub flash: Option<String>,
+    /// The plan's dashboard for this year.
+    pub back_href: String,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -710,6 +713,7 @@ async fn measure_page(
             MeasureKind::YesNo => "plans-hint-yes-no",
             MeasureKind::Count => "plans-hint-count",
         }),
+        back_href: Urls::plan_year(id, year, None),
         year,
         rows,
         errors,
@@ -797,18 +801,12 @@ pub async fn measures_post(
         });
     }
     if inputs.is_empty() {
-        return Ok(Redirect::to(&format!(
-            "/plans/{id}/measures?measure={}&year={year}",
-            url_encode(&measure)
-        ))
-        .into_response());
+        return Ok(Redirect::to(&Urls::plan_measure(&id, &measure, year)).into_response());
     }
     match ntm_app::plans::enter_measures(&st.app, &ctx.actor(), &inputs).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/plans/{id}/measures?measure={}&year={year}&done=saved",
-            url_encode(&measure)
-        ))
-        .into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&Urls::plan_measure_done(&id, &measure, year, "saved")).into_response(),
+        ),
         Err(ntm_app::AppError::Validation(errs)) => {
             let msgs = errs
                 .iter()
@@ -876,12 +874,7 @@ pub async fn task_post(
     )
     .await?;
     let year = f.year.trim().parse::<i32>().ok();
-    Ok(Redirect::to(&format!(
-        "/plans/{id}?done=task{}#task-{}",
-        year.map(|y| format!("&year={y}")).unwrap_or_default(),
-        url_encode(&task)
-    ))
-    .into_response())
+    Ok(Redirect::to(&Urls::plan_task_done(&id, year, &task)).into_response())
 }
 
 /// `?year=`, or `default` when empty.

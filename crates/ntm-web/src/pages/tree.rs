@@ -16,6 +16,7 @@ use crate::error::WebError;
 use crate::request::is_htmx;
 use crate::request::parse_date_param;
 use crate::state::AppState;
+use crate::urls::Urls;
 use crate::view::{html, level_label, unit_href};
 
 /// One node of the tree.
@@ -31,11 +32,6 @@ pub struct TreeNode {
 
 impl TreeNode {
     pub fn new(ctx: &Ctx, u: &Unit, date: Date) -> TreeNode {
-        let date_q = if date == ctx.today {
-            String::new()
-        } else {
-            format!("?date={date}")
-        };
         TreeNode {
             code: u.code.clone(),
             name: u.name.clone(),
@@ -44,7 +40,7 @@ impl TreeNode {
             children_href: if u.level == Level::Hamlet {
                 String::new()
             } else {
-                format!("/units/{}/tree{date_q}", u.code)
+                Urls::tree(&u.code, Some(date).filter(|d| *d != ctx.today))
             },
         }
     }

@@ -18,9 +18,8 @@ use crate::error::{ErrorInfo, ErrorKind, WebError, field_error_text};
 use crate::i18n::Lang;
 use crate::request::parse_date_param;
 use crate::state::AppState;
-use crate::view::{
-    UnitRowView, date_query, html, level_label, lineage_label, render, unit_href, validity,
-};
+use crate::urls::Urls;
+use crate::view::{UnitRowView, html, level_label, lineage_label, render, unit_href, validity};
 
 /// Kinds of hamlet offered in the form: (stored value, catalog key).
 pub const HAMLET_KINDS: [(&str, &str); 7] = [
@@ -160,8 +159,8 @@ pub struct UnitPage {
     pub successors: Vec<LinkView>,
     pub versions: Vec<VersionView>,
     pub xlsx_href: String,
-    /// `?date=…` for links, or empty for today.
-    pub date_q: String,
+    /// The children as a tree (on the chosen date).
+    pub tree_href: String,
     pub is_commune: bool,
     /// Links to the evaluation pages: a scorecard (commune, hamlet) or a dashboard (above),
     /// the Excel round trip and the tree; for users who may view the unit's data.
@@ -258,17 +257,12 @@ fn build_unit_page(ctx: Ctx, view: UnitView, chosen: Option<Date>, can_view: boo
             .user
             .as_ref()
             .is_some_and(|user| allows(&user.grants, Permission::EditHamlets, &u.path));
-    let date_q = date_query(chosen.filter(|d| *d != today));
-    let year_q = match chosen.filter(|d| *d != today) {
-        Some(d) => format!("?year={}", d.year()),
-        None => String::new(),
-    };
+    let shown = chosen.filter(|d| *d != today);
+    let year = shown.map(|d| d.year());
     let work_links = can_view.then(|| WorkLinks {
-        scorecard: (u.level >= Level::Commune)
-            .then(|| format!("/units/{}/scorecard{year_q}", u.code)),
-        dashboard: (u.level < Level::Commune)
-            .then(|| format!("/units/{}/dashboard{year_q}", u.code)),
-        workbook: format!("/units/{}/workbook{year_q}", u.code),
+        scorecard: (u.level >= Level::Commune).then(|| Urls::scorecard_year(&u.code, year)),
+        dashboard: (u.level < Level::Commune).then(|| Urls::dashboard_year(&u.code, year)),
+        workbook: Urls::workbook_year(&u.code, year),
     });
     UnitPage {
         date_value: date.to_string(),
@@ -287,8 +281,8 @@ fn build_unit_page(ctx: Ctx, view: UnitView, chosen: Option<Date>, can_view: boo
         predecessors,
         successors,
         versions,
-        xlsx_href: format!("/units/{}/children.xlsx{date_q}", u.code),
-        date_q: date_q.clone(),
+        xlsx_href: Urls::unit_children_xlsx(&u.code, shown),
+        tree_href: Urls::tree(&u.code, shown),
         is_commune,
         work_links,
         can_edit,
@@ -490,11 +484,7 @@ pub async fn add_hamlet(
         kind: form.kind.clone(),
     };
     match ntm_app::units::add_hamlets(&st.app, &ctx.actor(), vec![row]).await {
-        Ok(r) => Ok(Redirect::to(&format!(
-            "/units/{code}?flash=added&n={}#hamlets",
-            r.added.len()
-        ))
-        .into_response()),
+        Ok(r) => Ok(Redirect::to(&Urls::unit_hamlets_added(&code, r.added.len())).into_response()),
         Err(e) => match app_errors(lang, &e) {
             Some((status, errors)) => {
                 form.errors = errors;
@@ -585,10 +575,10 @@ pub async fn import_hamlets(
         );
     }
     match ntm_app::units::add_hamlets(&st.app, &ctx.actor(), rows).await {
-        Ok(r) => Ok(Redirect::to(&format!(
-            "/units/{code}?flash=imported&n={}&u={}#hamlets",
+        Ok(r) => Ok(Redirect::to(&Urls::unit_hamlets_imported(
+            &code,
             r.added.len(),
-            r.unchanged
+            r.unchanged,
         ))
         .into_response()),
         Err(e) => match app_errors(lang, &e) {

@@ -15,7 +15,7 @@ use ntm_domain::units::Level;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use crate::ctx::{Ctx, url_encode};
+use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::request::{parse_year, read_upload};
@@ -320,7 +320,6 @@ async fn load_page(
         .find(|s| s.id == chosen)
         .map(|s| lang.pick(&s.title_vi, s.title_en.as_deref()).to_string())
         .unwrap_or_default();
-    let q = format!("set={}&year={year}", url_encode(&chosen));
     let mut errors = Vec::new();
     if !set_ok && !chosen.is_empty() {
         errors.push(args(
@@ -347,8 +346,8 @@ async fn load_page(
         chosen_set: chosen.clone(),
         set_ok,
         set_title,
-        template_href: format!("/units/{}/workbook/template.xlsx?{q}", url_encode(code)),
-        results_href: format!("/units/{}/workbook/results.xlsx?{q}", url_encode(code)),
+        template_href: Urls::workbook_template(code, &chosen, year),
+        results_href: Urls::workbook_results(code, &chosen, year),
         can_upload,
         errors,
         applied: None,
@@ -588,10 +587,11 @@ pub async fn apply(
     )
     .await;
     match r {
-        Ok(a) => Ok(Redirect::to(&format!(
-            "{}&done={}",
-            Urls::workbook(&a.unit_code, &a.set_id, a.year),
-            url_encode(&a.upload_id)
+        Ok(a) => Ok(Redirect::to(&Urls::workbook_done(
+            &a.unit_code,
+            &a.set_id,
+            a.year,
+            &a.upload_id,
         ))
         .into_response()),
         Err(e) => outcome(&st, &ctx, &code, e, Some(&f.upload)).await,

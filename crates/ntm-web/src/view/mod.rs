@@ -93,9 +93,7 @@ pub fn date_inside(u: &Unit, prefer: Date) -> Option<Date> {
 /// Link to the page of `u` as it was on a date when it is valid.
 pub fn unit_href(u: &Unit, prefer: Date, today: Date) -> String {
     match date_inside(u, prefer) {
-        Some(d) if d != today || !u.is_valid_on(today) => {
-            format!("{}?date={d}", Urls::unit(&u.code))
-        }
+        Some(d) if d != today || !u.is_valid_on(today) => Urls::unit_on(&u.code, d),
         _ => Urls::unit(&u.code),
     }
 }

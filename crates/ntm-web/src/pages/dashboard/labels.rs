@@ -85,10 +85,6 @@ pub fn sort_districts(rows: &mut [DistrictRow], key: SortKey, desc: bool) {
     });
 }
 
-pub(super) fn query_of(set_id: &str, year: i32) -> String {
-    format!("?set={}&year={year}", url_encode(set_id))
-}
-
 pub(super) fn headers(
     lang: Lang,
     base: &str,

@@ -20,7 +20,7 @@ use ntm_reports::TableSheet;
 use serde::Deserialize;
 
 use crate::charts::{Bar, hbar_chart, number, vbar_chart};
-use crate::ctx::{Ctx, url_encode};
+use crate::ctx::Ctx;
 use crate::error::{ErrorInfo, ErrorKind, WebError};
 use crate::i18n::Lang;
 use crate::request::parse_year;

@@ -6,9 +6,7 @@ pub(super) fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -
     let lang = ctx.lang;
     let set_id = d.evaluation.set.id.clone();
     let year = d.year;
-    let base_query = query_of(&set_id, year);
-    let base = format!("/units/{}/dashboard{base_query}", d.unit.code);
-    let scorecard_query = base_query.clone();
+    let base = Urls::dashboard(&d.unit.code, &set_id, year);
 
     let summaries = d
         .summaries
@@ -27,11 +25,7 @@ pub(super) fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -
                 title: lang
                     .pick(&s.set.title_vi, s.set.title_en.as_deref())
                     .to_string(),
-                href: format!(
-                    "/units/{}/dashboard{}",
-                    d.unit.code,
-                    query_of(&s.set.id, year)
-                ),
+                href: Urls::dashboard(&d.unit.code, &s.set.id, year),
                 current: s.set.id == set_id,
                 met,
                 units,
@@ -113,7 +107,7 @@ pub(super) fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -
         .map(|x| DistrictView {
             code: x.code.clone(),
             name: x.name.clone(),
-            href: format!("/units/{}/dashboard{base_query}", x.code),
+            href: Urls::dashboard(&x.code, &set_id, year),
             met: lang.int(i64::from(x.met)),
             units: lang.int(i64::from(x.units)),
             pct: pct_text(lang, x.met, x.units),
@@ -129,7 +123,7 @@ pub(super) fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -
         .map(|c| CommuneView {
             code: c.code.clone(),
             name: c.name.clone(),
-            href: format!("/units/{}/scorecard{scorecard_query}", c.code),
+            href: Urls::scorecard(&c.code, &set_id, year),
             district: c.district_name.clone().unwrap_or_default(),
             status: status_label(lang, c.status),
             status_class: status_class(c.status),
@@ -263,7 +257,6 @@ pub(super) fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -
             key.as_str().to_string()
         },
         dir: if desc { "desc".into() } else { "asc".into() },
-        base_query,
         ctx,
     }
 }

@@ -137,8 +137,6 @@ pub struct DashboardPage {
     pub sets: Vec<Choice>,
     pub sort: String,
     pub dir: String,
-    /// `?set=…&year=…` of this dashboard.
-    pub base_query: String,
     /// Recognition dossiers of the unit's subtree past a known deadline (for users who may
     /// see them).
     pub overdue_dossiers: Vec<crate::pages::dossiers::DossierRow>,
@@ -153,13 +151,12 @@ pub struct DashboardPage {
 impl DashboardPage {
     /// Download link of one table (or of all when `table` is empty).
     pub fn xlsx(&self, table: &str) -> String {
-        let mut u = format!("/units/{}/dashboard.xlsx{}", self.code, self.base_query);
-        if !self.sort.is_empty() {
-            u.push_str(&format!("&sort={}&dir={}", self.sort, self.dir));
-        }
-        if !table.is_empty() {
-            u.push_str(&format!("&table={table}"));
-        }
-        u
+        Urls::dashboard_xlsx(
+            &self.code,
+            &self.set_id,
+            self.year,
+            (&self.sort, &self.dir),
+            table,
+        )
     }
 }

@@ -18,6 +18,7 @@ use crate::error::{ErrorInfo, WebError};
 use crate::i18n::Lang;
 use crate::request::parse_id;
 use crate::state::AppState;
+use crate::urls::Urls;
 use crate::view::render;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -103,7 +104,7 @@ pub async fn act(
         .map(|_| ()),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/dossiers/{id}?flash=done")).into_response()),
+        Ok(()) => Ok(Redirect::to(&Urls::dossier_done(id, "done")).into_response()),
         Err(e) if shown_on_page(&e) => {
             let conflict = matches!(e, AppError::Conflict(_));
             let status = if conflict {
@@ -205,9 +206,7 @@ pub async fn upload(
         }
     };
     match msg {
-        None => {
-            Ok(Redirect::to(&format!("/dossiers/{id}?flash=attached#documents")).into_response())
-        }
+        None => Ok(Redirect::to(&Urls::dossier_documents_done(id, "attached")).into_response()),
         Some(m) => {
             let page = detail_view(&st, &ctx, id, None, Some(m), false, None).await?;
             Ok(render(&page, status))

@@ -21,6 +21,7 @@ use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::request::parse_id;
 use crate::state::AppState;
+use crate::urls::Urls;
 use crate::view::format::date_time;
 use crate::view::render;
 
@@ -195,7 +196,7 @@ pub(super) async fn detail_view(
         .attached
         .iter()
         .map(|f| FileRow {
-            href: format!("/dossier-documents/{}", f.id),
+            href: Urls::dossier_document(f.id),
             name: f.file_name.clone(),
             kind: lang.t(&format!("dossier-doc-{}", dash(&f.kind))),
             size: format!("{} KB", lang.int((f.size + 1023) / 1024)),

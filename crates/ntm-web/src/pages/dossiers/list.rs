@@ -15,6 +15,7 @@ use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::urls::Urls;
 use crate::view::render;
 
 #[derive(Debug, Clone)]
@@ -69,7 +70,7 @@ pub fn row(lang: Lang, v: &DossierView) -> DossierRow {
         None => String::new(),
     };
     DossierRow {
-        href: format!("/dossiers/{}", v.id),
+        href: Urls::dossier(v.id),
         unit_code: v.unit_code.clone(),
         kind: kind_label(lang, v.dossier.kind),
         year: v.year,
@@ -222,7 +223,7 @@ pub async fn create(
         }
     };
     match result {
-        Ok(v) => Ok(Redirect::to(&format!("/dossiers/{}?flash=created", v.id)).into_response()),
+        Ok(v) => Ok(Redirect::to(&Urls::dossier_done(v.id, "created")).into_response()),
         Err(e) if shown_on_page(&e) => {
             let msg = errors_text(lang, &e);
             let page = list_view(&st, &ctx, &code, Some(&f), Some(msg)).await?;

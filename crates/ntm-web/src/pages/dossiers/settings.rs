@@ -12,9 +12,10 @@ use ntm_domain::units::Level;
 use serde::Deserialize;
 
 use super::{Choice, errors_text, kind_label, step_label};
-use crate::ctx::{Ctx, url_encode};
+use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::urls::Urls;
 use crate::view::format::date_time;
 use crate::view::render;
 
@@ -255,10 +256,7 @@ pub async fn settings_post(
         Ok(None) => ps::delete(&st.app, &actor, &code, &f.setting_kind, &f.key).await,
     };
     match result {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/units/{}/procedure-settings", url_encode(&code)))
-                .into_response(),
-        ),
+        Ok(()) => Ok(Redirect::to(&Urls::procedure_settings(&code)).into_response()),
         Err(e) if matches!(e, AppError::Validation(_) | AppError::NotFound(_)) => {
             let msg = errors_text(lang, &e);
             let page = settings_view(&st, &ctx, &code, Some(msg), f).await?;

@@ -49,11 +49,7 @@ pub(super) async fn evidence_view(
         unit_name: page.unit_name.clone(),
         set_id: set_id.to_string(),
         year,
-        back_href: format!(
-            "{}#{}",
-            Urls::scorecard(code, set_id, year),
-            anchor(indicator)
-        ),
+        back_href: Urls::scorecard_at(code, set_id, year, &anchor(indicator)),
         max_upload: page.max_upload.clone(),
         r,
         ctx: ctx.clone(),
@@ -160,10 +156,12 @@ pub async fn post_evidence(
         }
     };
     match outcome {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "{}&flash=attached#{}",
-            Urls::scorecard(&code, &set_id, year),
-            anchor(&indicator)
+        Ok(()) => Ok(Redirect::to(&Urls::scorecard_done(
+            &code,
+            &set_id,
+            year,
+            "attached",
+            &anchor(&indicator),
         ))
         .into_response()),
         Err(msg) => {

@@ -55,11 +55,7 @@ pub async fn history_page(
         year: p.year,
         indicator: view.code.clone(),
         indicator_name: view.name_vi.clone(),
-        back_href: format!(
-            "{}#{}",
-            Urls::scorecard(&code, &p.set, p.year),
-            anchor(&view.code)
-        ),
+        back_href: Urls::scorecard_at(&code, &p.set, p.year, &anchor(&view.code)),
         rows,
         ctx,
     };

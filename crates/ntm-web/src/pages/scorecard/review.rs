@@ -45,15 +45,15 @@ pub async fn post_review(
         to,
         comment: f.comment.clone(),
     };
-    let anchor_of = codes
-        .first()
-        .map(|c| format!("#{}", anchor(c)))
-        .unwrap_or_default();
+    let anchor_of = codes.first().map(|c| anchor(c));
     match ntm_app::criteria::review(&st.app, &ctx.actor(), &code, change).await {
-        Ok(written) => Ok(Redirect::to(&format!(
-            "{}&flash={flash}&n={}{anchor_of}",
-            Urls::scorecard(&code, &f.set, f.year),
-            written.len()
+        Ok(written) => Ok(Redirect::to(&Urls::scorecard_reviewed(
+            &code,
+            &f.set,
+            f.year,
+            flash,
+            written.len(),
+            anchor_of.as_deref(),
         ))
         .into_response()),
         Err(AppError::Validation(fields)) => {

@@ -156,6 +156,7 @@ pub(super) fn build_row(
             .unwrap_or_default(),
         who: rec.map(|r| format!("{} · {}", r.created_by, date_time(r.created_at))),
         history_href: Urls::scorecard_history(cx.unit_code, cx.set_id, cx.year, &i.code),
+        evidence_href: Urls::scorecard_evidence(cx.unit_code, cx.set_id, cx.year, &i.code),
         version: rec.map(|r| r.version.to_string()).unwrap_or_default(),
         editable: cx.can_enter && !i.computed,
         can_attach: cx.can_enter && !i.computed && rec.is_some(),

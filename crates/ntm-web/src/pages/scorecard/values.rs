@@ -152,10 +152,12 @@ pub async fn post_value(
                 )
                 .await
             } else {
-                Ok(Redirect::to(&format!(
-                    "{}&flash=saved#{}",
-                    Urls::scorecard(&code, &f.set, f.year),
-                    anchor(&f.indicator)
+                Ok(Redirect::to(&Urls::scorecard_done(
+                    &code,
+                    &f.set,
+                    f.year,
+                    "saved",
+                    &anchor(&f.indicator),
                 ))
                 .into_response())
             }

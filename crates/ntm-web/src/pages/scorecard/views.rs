@@ -65,6 +65,8 @@ pub struct IndicatorRow {
     pub files: Vec<FileLink>,
     pub who: Option<String>,
     pub history_href: String,
+    /// The page to attach a file to this indicator's value.
+    pub evidence_href: String,
     /// The version the next change replaces ("" for a first value).
     pub version: String,
     pub editable: bool,

@@ -10,8 +10,8 @@ use ntm_app::surveys::{self, CampaignView};
 use ntm_domain::dossier::campaign::CampaignStatus;
 
 use super::{
-    FlashQuery, app_error_texts, campaign_of_unit, phase_label, public_url, status_label,
-    window_text,
+    FlashQuery, SurveyLinks, app_error_texts, campaign_of_unit, phase_label, public_url,
+    status_label, window_text,
 };
 use crate::ctx::Ctx;
 use crate::error::WebError;
@@ -36,6 +36,8 @@ pub struct AreaCount {
 #[template(path = "survey_campaign.html")]
 pub struct CampaignPage {
     pub ctx: Ctx,
+    /// The campaign's addresses.
+    pub links: SurveyLinks,
     pub c: CampaignView,
     pub status: String,
     pub phase: String,
@@ -68,6 +70,8 @@ pub struct SlipView {
 #[template(path = "survey_slips.html")]
 pub struct SlipsPage {
     pub ctx: Ctx,
+    /// The campaign's addresses.
+    pub links: SurveyLinks,
     pub c: CampaignView,
     pub short_url: String,
     pub slips: Vec<SlipView>,
@@ -89,6 +93,7 @@ pub(super) async fn campaign_page_with(
     let qr_svg =
         ntm_reports::qr::svg(&public_url, 160).map_err(|e| WebError::internal(e.to_string()))?;
     let page = CampaignPage {
+        links: SurveyLinks::of(&c),
         status: status_label(lang, c.status),
         phase: phase_label(lang, c.phase),
         window: window_text(lang, &c),
@@ -232,6 +237,7 @@ pub async fn issue_tokens(
     }
     let mut res = render(
         &SlipsPage {
+            links: SurveyLinks::of(&c),
             ctx,
             c,
             short_url,

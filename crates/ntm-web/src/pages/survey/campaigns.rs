@@ -33,6 +33,8 @@ pub struct CampaignRow {
 #[template(path = "survey_list.html")]
 pub struct ListPage {
     pub ctx: Ctx,
+    pub unit_href: String,
+    pub new_href: String,
     pub unit_code: String,
     pub unit_name: String,
     pub rows: Vec<CampaignRow>,
@@ -42,6 +44,8 @@ pub struct ListPage {
 #[template(path = "survey_form.html")]
 pub struct FormPage {
     pub ctx: Ctx,
+    pub unit_href: String,
+    pub list_href: String,
     pub unit_code: String,
     pub unit_name: String,
     /// `None`: creating.
@@ -69,6 +73,8 @@ fn form_page(
     let sets = sets(st, ctx.lang, &form.set);
     render(
         &FormPage {
+            unit_href: Urls::unit(&unit_code),
+            list_href: Urls::surveys(&unit_code),
             ctx,
             unit_code,
             unit_name,
@@ -107,6 +113,8 @@ pub async fn list_page(
         .collect();
     Ok(render(
         &ListPage {
+            unit_href: Urls::unit(&unit.code),
+            new_href: Urls::survey_new(&unit.code),
             ctx,
             unit_code: unit.code,
             unit_name: unit.name,

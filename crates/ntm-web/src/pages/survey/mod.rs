@@ -31,7 +31,7 @@ use crate::ctx::Ctx;
 use crate::error::{WebError, field_error_text};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::urls::Urls;
+use crate::urls::{SurveyPart, Urls};
 use crate::view::format::date_time;
 
 pub(super) fn status_label(lang: Lang, s: CampaignStatus) -> String {
@@ -108,6 +108,58 @@ pub(super) fn share_text(lang: Lang, responses: u32, households: Option<u32>) ->
             .replace('.', "\u{2009}")
             .replace(',', ".")
             .replace('\u{2009}', ","),
+    }
+}
+
+/// The addresses of one campaign's pages and forms, for its templates.
+#[derive(Debug, Clone)]
+pub struct SurveyLinks {
+    pub unit: String,
+    pub list: String,
+    pub page: String,
+    /// The short link `/s/{code}` (relative; the printed one has the site's address).
+    pub public: String,
+    pub qr_svg: String,
+    pub qr_png: String,
+    pub edit: String,
+    pub open: String,
+    pub close: String,
+    pub tokens: String,
+    pub households: String,
+    pub results: String,
+    pub paper_template: String,
+    pub paper_preview: String,
+    pub paper_apply: String,
+    pub phones: String,
+    pub phones_preview: String,
+    pub phones_apply: String,
+    pub phones_enabled: String,
+}
+
+impl SurveyLinks {
+    pub fn of(c: &CampaignView) -> SurveyLinks {
+        let part = |p| Urls::survey_part(&c.unit_code, &c.code, p);
+        SurveyLinks {
+            unit: Urls::unit(&c.unit_code),
+            list: Urls::surveys(&c.unit_code),
+            page: Urls::survey(&c.unit_code, &c.code),
+            public: Urls::survey_public(&c.code),
+            qr_svg: Urls::survey_qr_svg(&c.code),
+            qr_png: Urls::survey_qr_png(&c.code),
+            edit: part(SurveyPart::Edit),
+            open: part(SurveyPart::Open),
+            close: part(SurveyPart::Close),
+            tokens: part(SurveyPart::Tokens),
+            households: part(SurveyPart::Households),
+            results: part(SurveyPart::Results),
+            paper_template: part(SurveyPart::PaperTemplate),
+            paper_preview: part(SurveyPart::PaperPreview),
+            paper_apply: part(SurveyPart::PaperApply),
+            phones: part(SurveyPart::Phones),
+            phones_preview: part(SurveyPart::PhonesPreview),
+            phones_apply: part(SurveyPart::PhonesApply),
+            phones_enabled: part(SurveyPart::PhonesEnabled),
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use ntm_domain::dossier::campaign::Questionnaire;
 use ntm_domain::dossier::survey::{Answer, ContentAnswer};
 use ntm_reports::survey_xlsx::PaperRow;
 
-use super::{ApplyForm, campaign_of_unit, payload, payload_line, payload_rows};
+use super::{ApplyForm, SurveyLinks, campaign_of_unit, payload, payload_line, payload_rows};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -39,6 +39,8 @@ pub struct OkRowView {
 #[template(path = "survey_import.html")]
 pub struct ImportPage {
     pub ctx: Ctx,
+    /// The campaign's addresses.
+    pub links: SurveyLinks,
     pub c: CampaignView,
     pub file_name: String,
     pub bad: Vec<BadCellView>,
@@ -145,6 +147,7 @@ fn import_page(
     };
     Ok(render(
         &ImportPage {
+            links: SurveyLinks::of(&c),
             apply_label: ctx
                 .lang
                 .t_count("survey-paper-apply", check.ok.len() as i64),
@@ -217,6 +220,7 @@ pub async fn paper_apply(
         Ok(n) => {
             let lang = ctx.lang;
             let mut page = ImportPage {
+                links: SurveyLinks::of(&c),
                 message: Some(lang.t_count("survey-paper-applied", n as i64)),
                 ctx,
                 c,

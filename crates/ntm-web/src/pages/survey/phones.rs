@@ -10,7 +10,9 @@ use ntm_app::survey_phones::{self, PhoneRow, PhoneStatus};
 use ntm_app::surveys::CampaignView;
 use serde::Deserialize;
 
-use super::{ApplyForm, FlashQuery, campaign_of_unit, payload, payload_line, payload_rows};
+use super::{
+    ApplyForm, FlashQuery, SurveyLinks, campaign_of_unit, payload, payload_line, payload_rows,
+};
 use crate::ctx::Ctx;
 use crate::error::{WebError, field_error_text};
 use crate::request::read_upload;
@@ -22,6 +24,8 @@ use crate::view::render;
 #[template(path = "survey_phones.html")]
 pub struct PhonesPage {
     pub ctx: Ctx,
+    /// The campaign's addresses.
+    pub links: SurveyLinks,
     pub c: CampaignView,
     pub status: PhoneStatus,
     pub status_text: String,
@@ -44,6 +48,7 @@ async fn page(st: &AppState, ctx: Ctx, c: CampaignView) -> Result<PhonesPage, We
         "survey-phones-off"
     };
     Ok(PhonesPage {
+        links: SurveyLinks::of(&c),
         status_text: ctx.lang.t_count(key, status.phones),
         apply_label: String::new(),
         ctx,

@@ -54,6 +54,8 @@ pub struct AreaOption {
 #[template(path = "survey_public.html")]
 pub struct PublicPage {
     pub ctx: Ctx,
+    /// Where the form posts (`/s/{code}`).
+    pub action: String,
     pub css: String,
     pub title: String,
     pub unit_name: String,
@@ -80,6 +82,7 @@ pub struct PublicPage {
 
 fn public_page(ctx: Ctx, c: Option<&PublicCampaign>) -> PublicPage {
     PublicPage {
+        action: c.map(|c| Urls::survey_public(&c.code)).unwrap_or_default(),
         css: ctx.asset("survey-public.css"),
         title: c
             .map(|c| c.title.clone())

@@ -8,7 +8,7 @@ use axum::response::Response;
 use ntm_app::surveys::{self, CampaignResults, CampaignView};
 use ntm_domain::dossier::survey::Tally;
 
-use super::{campaign_of_unit, rate_text, share_text, status_label};
+use super::{SurveyLinks, campaign_of_unit, rate_text, share_text, status_label};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -41,6 +41,8 @@ pub struct ContentRow {
 #[template(path = "survey_results.html")]
 pub struct ResultsPage {
     pub ctx: Ctx,
+    /// The campaign's addresses.
+    pub links: SurveyLinks,
     pub c: CampaignView,
     pub status: String,
     pub rows: Vec<ResultRow>,
@@ -169,6 +171,7 @@ pub async fn results_page(
     };
     let mut res = render(
         &ResultsPage {
+            links: SurveyLinks::of(&c),
             status: status_label(lang, c.status),
             contents: c.questionnaire.contents.clone(),
             content_rows,
