@@ -30,8 +30,11 @@ pub struct Ctx {
     /// The session token from the cookie, when the session is valid (for logout).
     pub session_token: Option<String>,
     pub session: SessionState,
-    /// The double-submit CSRF token (also in the `ntm_csrf` cookie).
+    /// The CSRF token forms and API writes must carry (also in the `ntm_csrf` cookie): the
+    /// session's own token when logged in, else the cookie's double-submit token.
     pub csrf: String,
+    /// The request reached the site over HTTPS (`Secure` cookies, HSTS).
+    pub https: bool,
     pub request_id: String,
     /// Client address, for the audit log and login rate limits.
     pub origin: String,

@@ -44,6 +44,7 @@ pub mod assets;
 pub mod charts;
 pub mod ctx;
 pub mod error;
+pub mod https;
 pub mod i18n;
 pub mod middleware;
 mod nul;
@@ -62,8 +63,15 @@ pub use router::router;
 /// Settings of the web layer.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    /// Mark cookies `Secure` (set when the site is served over HTTPS).
+    /// The site is served over HTTPS whatever the request says: cookies `Secure` and
+    /// `Strict-Transport-Security` on every response (see [`https`]).
     pub secure_cookies: bool,
+    /// The public address of the site (`https://ntm.example.vn`); `https://` makes every
+    /// response an HTTPS one (see [`https`]).
+    pub base_url: Option<String>,
+    /// Plain-HTTP local development only: never `Secure` cookies nor HSTS, even with an
+    /// `https://` base URL or a forwarded `https`.
+    pub insecure_http: bool,
     /// Largest request body accepted, except file uploads (bytes).
     pub body_limit: usize,
     /// Largest body accepted on file-upload routes (bytes).
@@ -83,6 +91,8 @@ impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             secure_cookies: false,
+            base_url: None,
+            insecure_http: false,
             body_limit: 2 * 1024 * 1024,
             upload_limit: 20 * 1024 * 1024,
             trust_forwarded_for: false,

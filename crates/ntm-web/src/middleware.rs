@@ -2,15 +2,19 @@
 //!
 //! For every request except `/assets/…` and `/health` it
 //! 1. picks the language (`?lang=` → `lang` cookie → `Accept-Language` → Vietnamese),
-//! 2. reads or creates the double-submit CSRF token (`ntm_csrf` cookie),
-//! 3. resolves the session cookie (`ntm_session`) through `ntm_app::users::session_user`;
+//! 2. resolves the session cookie (`ntm_session`) through `ntm_app::users::session_user`;
 //!    an expired session clears the cookie and sends pages to `/login?expired=1`
 //!    (API: 401 problem),
+//! 3. decides the CSRF token: with a session, the token derived from the session secret
+//!    ([`session_csrf`], so a token from another session, even planted in the cookie, is
+//!    refused); without one, the double-submit token of the `ntm_csrf` cookie (login page,
+//!    public survey), created when missing,
 //! 4. rejects unsafe methods (POST, PUT, PATCH, DELETE) that come from another site
 //!    (`Sec-Fetch-Site: cross-site`, or an `Origin` that is not this host) or whose token
-//!    (form field `_csrf` or header `X-CSRF-Token`) differs from the cookie,
+//!    (form field `_csrf` or header `X-CSRF-Token`) is not that token,
 //! 5. renders errors (ours and axum's) as HTML pages or problem+json,
-//! 6. sets the cookies it decided on.
+//! 6. sets the cookies it decided on (`Secure` when served over HTTPS, see
+//!    [`crate::https`]), and `Strict-Transport-Security` on HTTPS responses.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -40,6 +44,18 @@ pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The CSRF token of a session: SHA-256 of a fixed label and the session's secret token
+/// (256 random bits, only its plain SHA-256 is stored). Nobody can compute it without the
+/// session cookie, it never equals the stored hash, and it reveals nothing about the
+/// session token. Every server derives the same value, so nothing is stored.
+pub fn session_csrf(session_token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"ntm-csrf/1\0");
+    h.update(session_token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(h.finalize())
 }
 
 fn valid_token(t: &str) -> bool {
@@ -215,7 +231,7 @@ async fn check_csrf(
             Ok(req)
         } else {
             Err(csrf_error(
-                "the X-CSRF-Token header does not match the ntm_csrf cookie",
+                "the X-CSRF-Token header is not this session's token (the ntm_csrf cookie)",
             ))
         };
     }
@@ -277,7 +293,7 @@ async fn check_csrf(
     match token {
         Some(t) if same(&t, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
         Some(_) => Err(csrf_error(
-            "the form token does not match the ntm_csrf cookie",
+            "the form token is not this session's token (reload the page and try again)",
         )),
         None => Err(csrf_error("the form has no _csrf field")),
     }
@@ -333,8 +349,14 @@ async fn finish_error(
 
 pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
+    let https = st.cfg.served_over_https(req.headers());
     if path.starts_with("/assets/") || path == "/health" {
-        return next.run(req).await;
+        let mut res = next.run(req).await;
+        if https {
+            res.headers_mut()
+                .insert(header::STRICT_TRANSPORT_SECURITY, crate::https::HSTS);
+        }
+        return res;
     }
     let is_api = path.starts_with("/api/");
     let method = req.method().clone();
@@ -362,7 +384,6 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         .get(CSRF_COOKIE)
         .map(|c| c.value().to_string())
         .filter(|v| valid_token(v));
-    let csrf = cookie_csrf.clone().unwrap_or_else(random_token);
 
     let origin = client_addr(&req, &st.cfg);
 
@@ -395,7 +416,8 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                     user: None,
                     session_token: None,
                     session: SessionState::None,
-                    csrf: csrf.clone(),
+                    csrf: cookie_csrf.clone().unwrap_or_else(random_token),
+                    https,
                     request_id: request_id.clone(),
                     origin,
                     path: path.clone(),
@@ -412,6 +434,16 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
             }
         }
     }
+
+    // With a session the token is the session's own; without, the cookie's (double submit).
+    let csrf = match &session_token {
+        Some(t) => session_csrf(t),
+        None => cookie_csrf.clone().unwrap_or_else(random_token),
+    };
+    let expected_csrf = match &session_token {
+        Some(_) => Some(csrf.clone()),
+        None => cookie_csrf.clone(),
+    };
 
     let today = ntm_app::today();
     let mut scope_units = Vec::new();
@@ -452,6 +484,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         session_token,
         session: session.clone(),
         csrf: csrf.clone(),
+        https,
         request_id,
         origin,
         path: path.clone(),
@@ -484,7 +517,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                 } else {
                     st.cfg.body_limit
                 };
-                match check_csrf(req, cookie_csrf.as_deref(), limit).await {
+                match check_csrf(req, expected_csrf.as_deref(), limit).await {
                     Ok(req) => next.run(req).await,
                     Err(info) => WebError(info).into_response(),
                 }
@@ -504,9 +537,20 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         res.headers_mut().entry(header::ALLOW).or_insert(a);
     }
 
-    let secure = st.cfg.secure_cookies;
+    let secure = https;
     let h = res.headers_mut();
-    if cookie_csrf.is_none()
+    if secure {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, crate::https::HSTS);
+    }
+    let sets_cookie = |h: &HeaderMap, name: &str| {
+        h.get_all(header::SET_COOKIE).iter().any(|v| {
+            v.as_bytes().starts_with(name.as_bytes()) && v.as_bytes().get(name.len()) == Some(&b'=')
+        })
+    };
+    // The cookie tells pages' scripts and API clients the token; the handler may have set
+    // it already (login: the new session's token).
+    if cookie_csrf.as_deref() != Some(csrf.as_str())
+        && !sets_cookie(h, CSRF_COOKIE)
         && let Some(v) = cookie(CSRF_COOKIE, &csrf, SameSite::Strict, false, None, secure)
     {
         h.append(header::SET_COOKIE, v);
@@ -523,10 +567,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
     {
         h.append(header::SET_COOKIE, v);
     }
-    let session_cookie_set = h
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .any(|v| v.as_bytes().starts_with(b"ntm_session="));
+    let session_cookie_set = sets_cookie(h, SESSION_COOKIE);
     if clear_session
         && !session_cookie_set
         && let Some(v) = cookie(

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::ctx::{Ctx, local_path};
 use crate::error::{WebError, retry_text};
-use crate::middleware::{CSRF_COOKIE, SESSION_COOKIE, cookie, random_token};
+use crate::middleware::{CSRF_COOKIE, SESSION_COOKIE, cookie, session_csrf};
 use crate::state::AppState;
 use crate::view::format::hour_minute;
 use crate::view::render;
@@ -87,15 +87,15 @@ pub async fn login_submit(
                 next.clone()
             };
             let mut res = Redirect::to(&target).into_response();
-            let secure = st.cfg.secure_cookies;
+            let secure = ctx.https;
             let h = res.headers_mut();
             if let Some(v) = cookie(SESSION_COOKIE, &token, SameSite::Lax, true, None, secure) {
                 h.append(header::SET_COOKIE, v);
             }
-            // A new form token for the new session.
+            // The new session's form token (bound to it).
             if let Some(v) = cookie(
                 CSRF_COOKIE,
-                &random_token(),
+                &session_csrf(&token),
                 SameSite::Strict,
                 false,
                 None,
@@ -142,7 +142,7 @@ pub async fn logout(State(st): State<AppState>, ctx: Ctx) -> Result<Response, We
         SameSite::Lax,
         true,
         Some(time::Duration::ZERO),
-        st.cfg.secure_cookies,
+        ctx.https,
     ) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }

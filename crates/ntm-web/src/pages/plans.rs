@@ -772,13 +772,12 @@ pub async fn measures_post(
             continue;
         };
         typed.insert(code.to_string(), v.clone());
-        let Some(u) = current.iter().find(|u| u.code == code) else {
-            return Err(WebError::invalid(
-                "unit",
-                format!("unit {code} is not listed"),
-            ));
-        };
-        if v.trim() == u.value_text.trim() || (v.trim().is_empty() && u.version.is_none()) {
+        // A unit the actor does not see is not skipped nor refused here: the use case
+        // answers (403 for a unit they may not enter, 404 for no such unit).
+        let listed = current.iter().find(|u| u.code == code);
+        if let Some(u) = listed
+            && (v.trim() == u.value_text.trim() || (v.trim().is_empty() && u.version.is_none()))
+        {
             continue;
         }
         let ver = get(&format!("ver.{code}"));

@@ -240,7 +240,7 @@ ntm_testkit::both_backends!(openapi_document_lists_the_api, |db: Db| async move 
 /// The paths registered on a router in the crate's source: the string literal that opens
 /// a `.route(`, `.route_service(`, `.nest(` or `.nest_service(` call (comment lines skipped),
 /// with the file it is in.
-fn routes_in_source() -> Vec<(String, String)> {
+pub(crate) fn routes_in_source() -> Vec<(String, String)> {
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();

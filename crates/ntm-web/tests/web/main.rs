@@ -7,6 +7,7 @@
 mod access;
 mod api;
 mod auth;
+mod authz_matrix;
 mod criteria;
 mod criteria_authoring;
 mod criteria_set_xlsx;
@@ -30,6 +31,7 @@ mod plans;
 mod provincial;
 mod reports;
 mod scorecard;
+mod session_security;
 mod spreadsheet_limits;
 mod survey;
 mod survey_contents;

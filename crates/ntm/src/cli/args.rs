@@ -143,9 +143,18 @@ pub(super) struct ObserveArgs {
 
 #[derive(Args)]
 pub(super) struct ServeArgs {
-    /// Mark session cookies `Secure` (set when the server is behind HTTPS).
+    /// Treat every request as served over HTTPS (`Secure` cookies, HSTS). Implied by an
+    /// `https://` --base-url, or per request by a trusted proxy's `X-Forwarded-Proto: https`.
     #[arg(long, env = "NTM_SECURE_COOKIES")]
     pub(super) secure_cookies: bool,
+    /// The public address of the site, e.g. `https://ntm.travinh.gov.vn` (also used for links
+    /// in e-mails). With `https://`, cookies are `Secure` and HSTS is sent.
+    #[arg(long, env = "NTM_BASE_URL")]
+    pub(super) base_url: Option<String>,
+    /// Plain-HTTP local development only: never mark cookies `Secure` nor send HSTS, even
+    /// with an `https://` base URL.
+    #[arg(long, env = "NTM_INSECURE_HTTP")]
+    pub(super) insecure_http: bool,
     /// Do not apply migrations at start.
     #[arg(long)]
     pub(super) no_migrate: bool,

@@ -47,9 +47,16 @@ pub(super) async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Resul
             println!("  {what}\n      http://{addr}{path}  (log in as {who})");
         }
     }
+    if args.insecure_http {
+        eprintln!(
+            "--insecure-http: cookies are not marked Secure and no HSTS is sent. For local development over plain HTTP only."
+        );
+    }
     println!("Press Ctrl+C to stop.");
     let cfg = ntm_web::WebConfig {
         secure_cookies: args.secure_cookies,
+        base_url: args.base_url.clone(),
+        insecure_http: args.insecure_http,
         trust_forwarded_for: args.trust_forwarded_for,
         trusted_proxies: args.trusted_proxies,
         ..ntm_web::WebConfig::default()
