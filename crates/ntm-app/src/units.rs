@@ -371,6 +371,23 @@ pub struct HamletImportReport {
     pub unchanged: usize,
 }
 
+/// Longest hamlet name accepted (characters), on every path: page, file import, API, CLI.
+pub const MAX_HAMLET_NAME_CHARS: usize = 200;
+
+/// The problem with a hamlet name, in Vietnamese then English, if any.
+pub fn hamlet_name_problem(name: &str) -> Option<String> {
+    let n = name.trim().chars().count();
+    if n == 0 {
+        Some("tên thôn, ấp đang để trống (the name is empty)".into())
+    } else if n > MAX_HAMLET_NAME_CHARS {
+        Some(format!(
+            "tên thôn, ấp dài {n} ký tự, tối đa {MAX_HAMLET_NAME_CHARS} ký tự (the name has {n} characters, at most {MAX_HAMLET_NAME_CHARS})"
+        ))
+    } else {
+        None
+    }
+}
+
 /// Adds hamlets (one or many, e.g. from a commune's CSV/XLSX). All rows are checked
 /// first; if any is bad nothing is written and every bad row is reported.
 pub async fn add_hamlets(
@@ -401,6 +418,15 @@ pub async fn add_hamlets(
                 field: Some("commune_code".into()),
                 message: format!("no commune with code {c} is valid today"),
             }),
+        }
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(message) = hamlet_name_problem(&r.name) {
+            errors.push(ntm_domain::snapshot::RowError {
+                line: if r.line > 0 { r.line } else { i + 1 },
+                field: Some("name".into()),
+                message,
+            });
         }
     }
     if !errors.is_empty() {

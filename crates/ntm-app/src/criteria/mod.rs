@@ -33,7 +33,7 @@ pub use evaluation::{evaluate, gaps};
 pub use evidence::{EvidenceInput, MAX_EVIDENCE_BYTES, attach_evidence, evidence_file};
 pub use ntm_store::{ObservationFile, ObservationRecord};
 pub use observations::{
-    ImportObsReport, ImportRow, ValueBatch, ValueEntryError, ValueInput, ValueRef,
+    ImportObsReport, ImportRow, MAX_NOTE_CHARS, ValueBatch, ValueEntryError, ValueInput, ValueRef,
     current_versions, history, import_observations, parse_observation_rows, put_observations,
     put_value,
 };

@@ -24,6 +24,23 @@ pub struct ValueInput {
     pub expected_version: Option<i64>,
 }
 
+/// Longest note kept with values (characters): the evidence, who measured.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// Refuses a note longer than [`MAX_NOTE_CHARS`], in Vietnamese then English.
+fn check_note(note: &str) -> Result<(), AppError> {
+    let n = note.chars().count();
+    if n > MAX_NOTE_CHARS {
+        return Err(AppError::invalid(
+            "note",
+            format!(
+                "ghi chú dài {n} ký tự, tối đa {MAX_NOTE_CHARS} ký tự (the note has {n} characters, at most {MAX_NOTE_CHARS})"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Values of one unit for a set and year, with their note and source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueBatch {
@@ -131,6 +148,7 @@ async fn put(
     if values.is_empty() {
         return Err(AppError::invalid("values", "no values given").into());
     }
+    check_note(note)?;
     let mut errors = Vec::new();
     let mut scratch = Observations::new(set);
     let mut seen = HashMap::new();
@@ -292,6 +310,7 @@ pub async fn import_observations(
     rows: Vec<ImportRow>,
     note: &str,
 ) -> Result<ImportObsReport, AppError> {
+    check_note(note)?;
     let set = lookup_set(app, set_id, year)?;
     let date = evaluation_date(set, year);
     let mut units: BTreeMap<String, Option<Unit>> = BTreeMap::new();

@@ -190,6 +190,7 @@ field-code = Code
 field-commune-code = Commune code
 field-date = Date
 field-file = File
+field-note = Note
 field-q = Search text
 field-username = Username
 field-password = Password

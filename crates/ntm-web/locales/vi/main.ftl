@@ -163,6 +163,7 @@ field-code = Mã
 field-commune-code = Mã xã
 field-date = Ngày
 field-file = Tệp
+field-note = Ghi chú
 field-q = Nội dung tìm kiếm
 field-username = Tên đăng nhập
 field-password = Mật khẩu

@@ -466,7 +466,7 @@ pub async fn add_hamlet(
     };
     if form.name.is_empty() {
         form.errors.push(lang.t("hamlet-error-name"));
-    } else if form.name.chars().count() > 200 {
+    } else if form.name.chars().count() > ntm_app::units::MAX_HAMLET_NAME_CHARS {
         form.errors.push(lang.t("hamlet-error-name-long"));
     }
     if !HAMLET_KINDS.iter().any(|(k, _)| *k == form.kind) {

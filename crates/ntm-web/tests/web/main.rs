@@ -22,6 +22,7 @@ mod groups;
 mod hamlets;
 mod helpers;
 mod i18n;
+mod input_limits;
 mod lineage;
 mod login_limits;
 mod mail;
