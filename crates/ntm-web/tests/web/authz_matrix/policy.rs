@@ -139,10 +139,17 @@ const fn put(pattern: &'static str, path: &'static str, body: Body, allow: Allow
     row("PUT", pattern, path, body, allow)
 }
 
-/// A POST applying a staged upload that does not exist (see `NotFound::BeforeCheck`).
-const fn apply(pattern: &'static str, path: &'static str, allow: Allow) -> Row {
+/// A POST applying a staged upload that does not exist: uploads are kept per user, so an
+/// allowed caller gets 404 once the permission is checked (`NotFound::AfterCheck`), or, when
+/// the upload is read first, anyone may (`NotFound::BeforeCheck`).
+const fn apply(
+    pattern: &'static str,
+    path: &'static str,
+    allow: Allow,
+    not_found: NotFound,
+) -> Row {
     Row {
-        not_found: NotFound::BeforeCheck,
+        not_found,
         ..post(
             pattern,
             path,
@@ -329,10 +336,13 @@ pub const ROWS: &[Row] = &[
         ),
         ENTER,
     ),
+    // The upload is read before the unit's permission, which applying checks again when it
+    // analyses the file (`workbook::apply_upload`); uploads are kept per user.
     apply(
         "/units/{code}/workbook/apply",
         "/units/29374/workbook/apply",
         ENTER,
+        NotFound::BeforeCheck,
     ),
     // Commune groups of the province.
     get("/units/{code}/groups", "/units/84/groups", VIEW_PROVINCE),
@@ -357,6 +367,7 @@ pub const ROWS: &[Row] = &[
         "/units/{code}/groups/apply",
         "/units/84/groups/apply",
         PROVINCE,
+        NotFound::AfterCheck,
     ),
     // Criteria sets and versions of the province.
     get(
@@ -419,6 +430,7 @@ pub const ROWS: &[Row] = &[
         "/criteria-versions/{id}/xlsx-import/apply",
         "/criteria-versions/$version/xlsx-import/apply",
         PROVINCE,
+        NotFound::AfterCheck,
     ),
     post(
         "/criteria-versions/{id}/meta",
