@@ -8,6 +8,7 @@
 mod access;
 pub mod audit;
 pub mod authz;
+pub mod backup;
 pub mod criteria;
 pub mod criteria_sets;
 pub mod dashboard;

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod audit;
+mod backup;
 mod bulk;
 mod commune_groups;
 mod criteria_set_versions;
@@ -26,6 +27,7 @@ mod units;
 mod users;
 mod values;
 
+pub use backup::{ReadSnapshot, TableFingerprint};
 pub use commune_groups::CommuneGroupRecord;
 pub use criteria_set_versions::{
     CriteriaSetVersion, DraftChange, DraftUpdate, NATIONAL_SCOPE, Publish, STATUS_DRAFT,

@@ -1,6 +1,7 @@
 //! Use cases on both databases, with the real national unit lists.
 
 mod access;
+mod backup;
 mod criteria;
 mod criteria_sets;
 mod demo;

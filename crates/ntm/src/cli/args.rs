@@ -63,6 +63,27 @@ pub(super) enum Command {
     Audit(AuditCmd),
     /// Apply database migrations and exit.
     Migrate,
+    /// Write a backup folder: a consistent copy of the database (online SQLite snapshot, or
+    /// a PostgreSQL dump with pg_dump), the stored files (evidence, dossier documents,
+    /// criteria bases) and manifest.json with the SHA-256 of each, every table's fingerprint
+    /// and the audit head. The server may keep running.
+    Backup {
+        /// The folder to create (must not exist or be empty).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup folder into an empty database and data folder (`--database-url`,
+    /// `--data-dir`): every hash is checked before anything is written, then every table is
+    /// compared with the manifest and the audit chain verified.
+    Restore {
+        /// The backup folder (with manifest.json).
+        #[arg(long)]
+        from: PathBuf,
+        /// SQLite: move a database that holds data aside (`<file>.before-restore-<time>`)
+        /// instead of refusing.
+        #[arg(long)]
+        force: bool,
+    },
     /// Criteria sets (bộ tiêu chí) shipped with NTM Số.
     #[command(subcommand)]
     Criteria(CriteriaCmd),

@@ -16,6 +16,7 @@ use ntm_store::Db;
 
 mod args;
 mod audit;
+mod backup;
 mod criteria;
 mod evaluate;
 mod import;
@@ -152,6 +153,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!("migrations applied ({:?})", app.backend());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup { out } => backup::backup(&common, &out).await,
+        Command::Restore { from, force } => backup::restore(&common, &from, force).await,
         Command::Serve(args) => serve::serve(&common, args, false).await,
         Command::Demo(args) => serve::serve(&common, args, true).await,
         Command::Import(cmd) => import::import(&common, cmd).await,

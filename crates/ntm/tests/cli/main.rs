@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod backup;
+
 const BIN: &str = env!("CARGO_BIN_EXE_ntm");
 
 struct Env {
@@ -105,6 +107,8 @@ fn every_subcommand_has_help() {
         "evaluate",
         "observe",
         "observations",
+        "backup",
+        "restore",
     ] {
         assert!(out.contains(sub), "--help lacks {sub}: {out}");
         let o = Command::new(BIN)
