@@ -20,6 +20,19 @@ impl Env {
         }
     }
 
+    /// A data directory holding the [`SMALL`] unit list, imported as of 07/05/2023.
+    fn with_small_units() -> Env {
+        let env = Env::new();
+        let small = env.file("small.csv", SMALL.as_bytes());
+        ok(&env.import_units(&small, "2023-05-07"));
+        env
+    }
+
+    /// `ntm import units FILE --date DATE`.
+    fn import_units(&self, file: &Path, date: &str) -> Output {
+        self.run(&["import", "units", file.to_str().unwrap(), "--date", date])
+    }
+
     fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }
@@ -61,6 +74,30 @@ impl Env {
             .expect("write stdin");
         child.wait_with_output().expect("wait ntm")
     }
+}
+
+/// Unit `unit` has no value of the xã set in 2024 (a refused import wrote nothing).
+fn assert_no_values(env: &Env, unit: &str) {
+    let o = env.run(&[
+        "evaluate",
+        "--set",
+        "xa-ntm-2021-2025",
+        "--unit",
+        unit,
+        "--year",
+        "2024",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(
+        json["result"]["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["value"].is_null()),
+        "nothing may be written"
+    );
 }
 
 fn text(o: &Output) -> String {
@@ -136,13 +173,7 @@ fn unit_import_reports_every_bad_row_and_writes_nothing() {
 "
         .as_bytes(),
     );
-    let out = failed(&env.run(&[
-        "import",
-        "units",
-        bad.to_str().unwrap(),
-        "--date",
-        "2023-05-07",
-    ]));
+    let out = failed(&env.import_units(&bad, "2023-05-07"));
     assert!(
         out.contains("line 3"),
         "unknown parent on line 3 not reported: {out}"
@@ -161,67 +192,29 @@ fn unit_import_reports_every_bad_row_and_writes_nothing() {
     assert!(!log.contains("units.import"), "{log}");
 
     let good = env.file("good.csv", SMALL.as_bytes());
-    let out = ok(&env.run(&[
-        "import",
-        "units",
-        good.to_str().unwrap(),
-        "--date",
-        "07/05/2023",
-    ]));
+    let out = ok(&env.import_units(&good, "07/05/2023"));
     assert!(out.contains("opened 4"), "{out}");
-    let again = ok(&env.run(&[
-        "import",
-        "units",
-        good.to_str().unwrap(),
-        "--date",
-        "2023-05-07",
-    ]));
+    let again = ok(&env.import_units(&good, "2023-05-07"));
     assert!(again.contains("already applied"), "{again}");
     // Going back in time is refused with a reason.
     let older = env.file(
         "older.csv",
         SMALL.replace("Tân Bình", "Tân Bình cũ").as_bytes(),
     );
-    let out = failed(&env.run(&[
-        "import",
-        "units",
-        older.to_str().unwrap(),
-        "--date",
-        "2020-01-01",
-    ]));
+    let out = failed(&env.import_units(&older, "2020-01-01"));
     assert!(out.contains("date order"), "{out}");
     // A date is required, and must be a date.
     let out = failed(&env.run(&["import", "units", good.to_str().unwrap()]));
     assert!(out.contains("--date"), "{out}");
-    let out = failed(&env.run(&[
-        "import",
-        "units",
-        good.to_str().unwrap(),
-        "--date",
-        "hôm qua",
-    ]));
+    let out = failed(&env.import_units(&good, "hôm qua"));
     assert!(out.contains("not a date"), "{out}");
-    let out = failed(&env.run(&[
-        "import",
-        "units",
-        "/nonexistent/file.csv",
-        "--date",
-        "2024-01-01",
-    ]));
+    let out = failed(&env.import_units(Path::new("/nonexistent/file.csv"), "2024-01-01"));
     assert!(out.contains("cannot read"), "{out}");
 }
 
 #[test]
 fn users_and_the_audit_chain() {
-    let env = Env::new();
-    let good = env.file("good.csv", SMALL.as_bytes());
-    ok(&env.run(&[
-        "import",
-        "units",
-        good.to_str().unwrap(),
-        "--date",
-        "2023-05-07",
-    ]));
+    let env = Env::with_small_units();
     let out = ok(&env.run_stdin(
         &[
             "user",
@@ -346,15 +339,7 @@ fn the_append_only_triggers_refuse_changes() {
 
 #[test]
 fn hamlets_from_xlsx_and_csv() {
-    let env = Env::new();
-    let good = env.file("good.csv", SMALL.as_bytes());
-    ok(&env.run(&[
-        "import",
-        "units",
-        good.to_str().unwrap(),
-        "--date",
-        "2023-05-07",
-    ]));
+    let env = Env::with_small_units();
     let xlsx = ntm_reports::write_table(
         "Ấp",
         &["mã", "tên", "loại"],
@@ -450,15 +435,7 @@ fn a_second_server_on_the_same_sqlite_file_is_refused() {
 
 #[test]
 fn observe_and_evaluate() {
-    let env = Env::new();
-    let small = env.file("small.csv", SMALL.as_bytes());
-    ok(&env.run(&[
-        "import",
-        "units",
-        small.to_str().unwrap(),
-        "--date",
-        "2023-05-07",
-    ]));
+    let env = Env::with_small_units();
     let out = ok(&env.run(&["criteria", "list"]));
     assert!(
         out.contains("xa-ntm-2021-2025") && out.contains("08/03/2022"),
@@ -562,15 +539,7 @@ fn observe_and_evaluate() {
 
 #[test]
 fn observation_import_reports_every_bad_row_and_writes_nothing() {
-    let env = Env::new();
-    let small = env.file("small.csv", SMALL.as_bytes());
-    ok(&env.run(&[
-        "import",
-        "units",
-        small.to_str().unwrap(),
-        "--date",
-        "2023-05-07",
-    ]));
+    let env = Env::with_small_units();
     let bad = env.file(
         "bad.csv",
         "unit_code,indicator,value
@@ -601,26 +570,7 @@ fn observation_import_reports_every_bad_row_and_writes_nothing() {
     }
     assert!(!out.contains("line 2 "), "{out}");
     assert!(out.contains("nothing was changed"), "{out}");
-    let o = env.run(&[
-        "evaluate",
-        "--set",
-        "xa-ntm-2021-2025",
-        "--unit",
-        "28768",
-        "--year",
-        "2024",
-        "--format",
-        "json",
-    ]);
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert!(
-        json["result"]["indicators"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["value"].is_null()),
-        "nothing may be written"
-    );
+    assert_no_values(&env, "28768");
 
     // --apply-valid writes the one good row (line 2) and lists the six bad ones.
     let out = ok(&env.run(&[
@@ -668,15 +618,7 @@ fn observation_import_reports_every_bad_row_and_writes_nothing() {
 #[test]
 fn observation_template_import_and_export() {
     use ntm_reports::wide::{WideColumn, WideRow, WideSheet, read_wide, write_wide};
-    let env = Env::new();
-    let small = env.file("small.csv", SMALL.as_bytes());
-    ok(&env.run(&[
-        "import",
-        "units",
-        small.to_str().unwrap(),
-        "--date",
-        "2023-05-07",
-    ]));
+    let env = Env::with_small_units();
     let mau = env.dir.path().join("mau.xlsx");
     let out = ok(&env.run(&[
         "observations",
@@ -739,26 +681,7 @@ fn observation_template_import_and_export() {
         out.contains("nothing was changed") && out.contains("--apply-valid"),
         "{out}"
     );
-    let o = env.run(&[
-        "evaluate",
-        "--set",
-        "xa-ntm-2021-2025",
-        "--unit",
-        "28771",
-        "--year",
-        "2024",
-        "--format",
-        "json",
-    ]);
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert!(
-        json["result"]["indicators"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["value"].is_null()),
-        "nothing may be written"
-    );
+    assert_no_values(&env, "28771");
 
     // --apply-valid writes the three good cells and lists the bad ones.
     let out = ok(&import(&["--apply-valid"]));
@@ -885,15 +808,7 @@ overrides:
 /// `--expect` with the head printed before the cut.
 #[test]
 fn access_taken_away_and_the_audit_tail_anchored() {
-    let env = Env::new();
-    let good = env.file("good.csv", SMALL.as_bytes());
-    ok(&env.run(&[
-        "import",
-        "units",
-        good.to_str().unwrap(),
-        "--date",
-        "2023-05-07",
-    ]));
+    let env = Env::with_small_units();
     ok(&env.run_stdin(
         &[
             "user",

@@ -134,57 +134,33 @@ pub async fn post_value(
         note: f.note.trim().to_string(),
         source: ObsSource::Manual,
     };
-    match ntm_app::criteria::put_value(&st.app, &ctx.actor(), &code, batch).await {
+    let target = Target {
+        code: &code,
+        set_id: &f.set,
+        year: f.year,
+        indicator: &f.indicator,
+    };
+    let refusal = match ntm_app::criteria::put_value(&st.app, &ctx.actor(), &code, batch).await {
+        Ok(_) if htmx => {
+            return respond_row(&st, &ctx, target, true, StatusCode::OK, |_| {}).await;
+        }
         Ok(_) => {
-            if htmx {
-                respond_row(
-                    &st,
-                    &ctx,
-                    Target {
-                        code: &code,
-                        set_id: &f.set,
-                        year: f.year,
-                        indicator: &f.indicator,
-                    },
-                    true,
-                    StatusCode::OK,
-                    |_| {},
-                )
-                .await
-            } else {
-                Ok(Redirect::to(&Urls::scorecard_done(
-                    &code,
-                    &f.set,
-                    f.year,
-                    "saved",
-                    &anchor(&f.indicator),
-                ))
-                .into_response())
-            }
+            return Ok(Redirect::to(&Urls::scorecard_done(
+                &code,
+                &f.set,
+                f.year,
+                "saved",
+                &anchor(&f.indicator),
+            ))
+            .into_response());
         }
-        Err(ValueEntryError::Value(e)) => {
-            // A text the indicator's kind cannot take, in the user's language.
-            let msg = value_error_text(lang, &e);
-            respond_row(
-                &st,
-                &ctx,
-                Target {
-                    code: &code,
-                    set_id: &f.set,
-                    year: f.year,
-                    indicator: &f.indicator,
-                },
-                htmx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                move |r| {
-                    r.input = typed;
-                    r.note_input = note;
-                    r.error = Some(msg);
-                    r.open = true;
-                },
-            )
-            .await
-        }
+        // A text the indicator's kind cannot take, in the user's language.
+        Err(ValueEntryError::Value(e)) => value_error_text(lang, &e),
+        Err(ValueEntryError::App(AppError::Validation(fields))) => fields
+            .iter()
+            .map(|x| field_error_text(lang, x))
+            .collect::<Vec<_>>()
+            .join("; "),
         Err(ValueEntryError::App(AppError::Conflict(_))) => {
             let cur = current_of(&st, &ctx, &code, &f.set, f.year, &f.indicator).await;
             let kind = st
@@ -209,53 +185,30 @@ pub async fn post_value(
                 None => lang.t("scorecard-conflict-gone"),
             };
             let version = cur.map(|o| o.version.to_string()).unwrap_or_default();
-            respond_row(
-                &st,
-                &ctx,
-                Target {
-                    code: &code,
-                    set_id: &f.set,
-                    year: f.year,
-                    indicator: &f.indicator,
-                },
-                htmx,
-                StatusCode::CONFLICT,
-                move |r| {
-                    r.input = typed;
-                    r.note_input = note;
-                    r.conflict = Some(msg);
-                    r.version = version;
-                    r.open = true;
-                },
-            )
-            .await
+            return respond_row(&st, &ctx, target, htmx, StatusCode::CONFLICT, move |r| {
+                r.input = typed;
+                r.note_input = note;
+                r.conflict = Some(msg);
+                r.version = version;
+                r.open = true;
+            })
+            .await;
         }
-        Err(ValueEntryError::App(AppError::Validation(fields))) => {
-            let msg = fields
-                .iter()
-                .map(|x| field_error_text(lang, x))
-                .collect::<Vec<_>>()
-                .join("; ");
-            respond_row(
-                &st,
-                &ctx,
-                Target {
-                    code: &code,
-                    set_id: &f.set,
-                    year: f.year,
-                    indicator: &f.indicator,
-                },
-                htmx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                move |r| {
-                    r.input = typed;
-                    r.note_input = note;
-                    r.error = Some(msg);
-                    r.open = true;
-                },
-            )
-            .await
-        }
-        Err(ValueEntryError::App(e)) => Err(e.into()),
-    }
+        Err(ValueEntryError::App(e)) => return Err(e.into()),
+    };
+    // A value refused as typed: the row again with the text, the note and why.
+    respond_row(
+        &st,
+        &ctx,
+        target,
+        htmx,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        move |r| {
+            r.input = typed;
+            r.note_input = note;
+            r.error = Some(refusal);
+            r.open = true;
+        },
+    )
+    .await
 }
