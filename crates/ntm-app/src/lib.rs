@@ -59,6 +59,9 @@ pub struct AppConfig {
     pub login_window: time::Duration,
     /// E-mail copies of notifications through SMTP; `None`: no e-mail is sent.
     pub smtp: Option<mailer::SmtpConfig>,
+    /// The survey key file (phone numbers' keyed hashes), outside the database; `None`:
+    /// `<data_dir>/survey.key`. See [`surveys::key`].
+    pub survey_key_file: Option<PathBuf>,
 }
 
 impl Default for AppConfig {
@@ -71,6 +74,7 @@ impl Default for AppConfig {
             login_max_failures_origin: 20,
             login_window: time::Duration::minutes(15),
             smtp: None,
+            survey_key_file: None,
         }
     }
 }
@@ -86,6 +90,9 @@ pub struct App {
     pub catalog: &'static ntm_domain::criteria::Catalog,
     /// Group commit of citizens' survey answers (started on the first answer).
     pub(crate) survey_writer: surveys::Writer,
+    /// The survey key, read from its file on first need (see [`surveys::key`]).
+    pub(crate) survey_key:
+        std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<surveys::key::SurveyKey>>>,
     /// Who succeeded whom (lineage), kept while no unit list is applied.
     pub(crate) succession: access::Cache,
 }
@@ -97,6 +104,7 @@ impl App {
             config,
             catalog: criteria::catalog(),
             survey_writer: surveys::Writer::default(),
+            survey_key: std::sync::Arc::default(),
             succession: access::Cache::default(),
         }
     }

@@ -301,6 +301,52 @@ impl Db {
         })
     }
 
+    /// TEST-ONLY: every row of a table as `column → text` (blobs in hex, NULL as `NULL`),
+    /// in the order the engine returns them without `ORDER BY` — what a plain dump shows.
+    #[doc(hidden)]
+    pub async fn debug_dump_table(
+        &self,
+        table: &str,
+    ) -> Result<Vec<std::collections::BTreeMap<String, String>>> {
+        use sqlx::Row as _;
+        let cols: Vec<String> = self
+            .schema_columns()
+            .await?
+            .into_iter()
+            .filter(|(t, _)| t == table)
+            .map(|(_, c)| c)
+            .collect();
+        let exprs: Vec<String> = cols
+            .iter()
+            .map(|c| match self.backend() {
+                Backend::Sqlite => format!(
+                    "COALESCE(CASE WHEN typeof(\"{c}\") = 'blob' THEN lower(hex(\"{c}\")) \
+                     ELSE CAST(\"{c}\" AS TEXT) END, 'NULL')"
+                ),
+                Backend::Postgres => format!("COALESCE(CAST(\"{c}\" AS TEXT), 'NULL')"),
+            })
+            .collect();
+        let q = format!("SELECT {} FROM \"{table}\"", exprs.join(", "));
+        let texts: Vec<Vec<String>> = match self {
+            Db::Sqlite(p) => sqlx::query(AssertSqlSafe(q))
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|r| (0..cols.len()).map(|i| r.get::<String, _>(i)).collect())
+                .collect(),
+            Db::Postgres(p) => sqlx::query(AssertSqlSafe(q))
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|r| (0..cols.len()).map(|i| r.get::<String, _>(i)).collect())
+                .collect(),
+        };
+        Ok(texts
+            .into_iter()
+            .map(|row| cols.iter().cloned().zip(row).collect())
+            .collect())
+    }
+
     /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: the write lock is
     /// taken up front (no deadlock on upgrade; concurrent writers wait `busy_timeout`).
     pub(crate) async fn begin(&self) -> Result<Tx> {

@@ -21,6 +21,7 @@ mod reports;
 mod sessions;
 mod settings;
 mod succession;
+mod survey_answers;
 mod survey_phones;
 mod surveys;
 mod units;
@@ -41,6 +42,7 @@ pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitS
 pub use plans::{MeasureValueRecord, TaskStatusRecord};
 pub use reports::{ReportClosureRecord, ReportRecord, ReportVersionRecord};
 pub use sessions::SessionRecord;
+pub use survey_answers::{PhoneAnswer, PublicAnswer, answer_time};
 pub use survey_phones::SurveyPhoneList;
 pub use surveys::{
     NewSurveyAnswer, SurveyCampaignRecord, SurveyContentCount, SurveyCount, SurveyHouseholds,

@@ -24,4 +24,16 @@ impl Db {
             .await?;
         Ok(v)
     }
+
+    /// Deletes a setting if it still holds `value`; whether it was deleted.
+    pub async fn delete_setting(&self, key: &str, value: &str) -> Result<bool> {
+        let n = self
+            .execute(sql!(
+                "DELETE FROM settings WHERE key = $1 AND value = $2",
+                key,
+                value
+            ))
+            .await?;
+        Ok(n > 0)
+    }
 }

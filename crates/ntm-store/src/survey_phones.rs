@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::audit::append_audit_tx;
-use crate::db::{Db, Result, sql};
+use crate::db::{Db, Result, StoreError, sql};
 
 /// A campaign's phone list: enabled or not, how many numbers, who changed it last.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -27,7 +27,8 @@ impl Db {
         .await
     }
 
-    /// The hamlet of a listed number (by its key), if the number is on the list.
+    /// The hamlet of a listed number (by its key), if the number is on the list (used or
+    /// not).
     pub async fn survey_phone_hamlet(
         &self,
         campaign_id: Uuid,
@@ -44,7 +45,8 @@ impl Db {
     }
 
     /// Replaces the list `(phone key, hamlet code)` and sets `enabled`, with the audit
-    /// entry, all or nothing.
+    /// entry, all or nothing. Numbers that have answered stay marked `used` (kept even when
+    /// the new list leaves them out), so a new list never lets a number answer twice.
     pub async fn replace_survey_phones(
         &self,
         campaign_id: Uuid,
@@ -54,22 +56,27 @@ impl Db {
         at: OffsetDateTime,
         audit: NewAuditEntry,
     ) -> Result<()> {
+        let mut seen = std::collections::BTreeSet::new();
+        if !rows.iter().all(|(key, _)| seen.insert(key.as_str())) {
+            return Err(StoreError::Conflict(
+                "a phone number is twice on the list".into(),
+            ));
+        }
         let mut tx = self.begin().await?;
         tx.execute(sql!(
-            "DELETE FROM survey_phones WHERE campaign_id = $1",
+            "DELETE FROM survey_phones WHERE campaign_id = $1 AND NOT used",
             campaign_id
         ))
         .await?;
         for (key, hamlet) in rows {
             tx.execute(sql!(
                 "INSERT INTO survey_phones (campaign_id, phone_key, hamlet_code) \
-                 VALUES ($1, $2, $3)",
+                 VALUES ($1, $2, $3) ON CONFLICT (campaign_id, phone_key) DO NOTHING",
                 campaign_id,
                 key.as_str(),
                 hamlet.as_str()
             ))
-            .await
-            .map_err(|e| e.conflict_as(|| "a phone number is twice on the list".into()))?;
+            .await?;
         }
         upsert_list(
             &mut tx,

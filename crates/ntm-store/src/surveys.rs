@@ -2,11 +2,11 @@
 //! answers.
 //!
 //! Officer writes (create, edit, open, close, token issuance, paper imports) carry their
-//! audit entry into the same transaction. An online answer is the lean path
-//! ([`Db::answer_with_token`], [`Db::answer_with_key`]): one transaction with the token
-//! update and the answer insert, no audit entry (the answers table is itself append-only).
-//! The unique `(campaign_id, household_key)` index makes the database refuse a household
-//! counted twice, whatever the application does.
+//! audit entry into the same transaction. An online answer is the lean path of
+//! `survey_answers.rs` ([`Db::answer_with_token`], [`Db::answer_with_phone`]): one
+//! transaction marking the token or number used and inserting an answer that shares no key
+//! with it; no audit entry (the answers table is itself append-only). The unique
+//! `(campaign_id, household_key)` index refuses a paper household counted twice.
 
 use ntm_domain::audit::NewAuditEntry;
 use time::OffsetDateTime;
@@ -42,7 +42,8 @@ pub struct SurveyCampaignRecord {
 pub struct NewSurveyAnswer {
     pub id: Uuid,
     pub campaign_id: Uuid,
-    /// `t:<token hash>`, `p:<phone hash>` or `h:<household id>`.
+    /// `h:<household id>` (paper forms); `a:<random>` for answers of the public form
+    /// (before migration 0017: `t:<token hash>`, `p:<phone hash>`).
     pub household_key: String,
     pub hamlet_code: String,
     /// `satisfied`, `not_satisfied` or `invalid`.
@@ -273,106 +274,6 @@ impl Db {
         Ok(())
     }
 
-    /// The lean public path for a token: marks the token used and inserts the answer (its
-    /// `hamlet_code` is taken from the token) in one transaction. Two statements when it
-    /// works; one more read when it does not, to tell a used token from an unknown one.
-    pub async fn answer_with_token(
-        &self,
-        token_hash: &str,
-        a: &NewSurveyAnswer,
-    ) -> Result<TokenAnswer> {
-        let mut tx = self.begin().await?;
-        let row: Option<(String,)> = tx
-            .fetch_optional(sql!(
-                "UPDATE survey_tokens SET used_at = $1 WHERE campaign_id = $2 AND token_hash = $3 \
-                 AND used_at IS NULL RETURNING hamlet_code",
-                a.created_at,
-                a.campaign_id,
-                token_hash,
-            ))
-            .await?;
-        let Some((hamlet_code,)) = row else {
-            let known: Option<(String,)> = tx
-                .fetch_optional(sql!(
-                    "SELECT hamlet_code FROM survey_tokens WHERE campaign_id = $1 \
-                     AND token_hash = $2",
-                    a.campaign_id,
-                    token_hash,
-                ))
-                .await?;
-            return Ok(if known.is_some() {
-                TokenAnswer::Used
-            } else {
-                TokenAnswer::Unknown
-            });
-        };
-        let inserted = insert_answer(&mut tx, a, &hamlet_code).await;
-        match inserted {
-            Ok(()) => {}
-            Err(StoreError::Conflict(_)) => return Ok(TokenAnswer::Used),
-            Err(e) => return Err(e),
-        }
-        tx.commit().await?;
-        Ok(TokenAnswer::Recorded { hamlet_code })
-    }
-
-    /// Group commit of token answers: every answer of `items` in ONE transaction, each with
-    /// the same checks as [`Db::answer_with_token`] (a token already used — also earlier in
-    /// the same batch — gives `Used`, an unknown one `Unknown`). Any database error fails
-    /// the whole batch and writes nothing; the caller then retries the answers one by one.
-    pub async fn answer_batch_with_tokens(
-        &self,
-        items: &[(&str, &NewSurveyAnswer)],
-    ) -> Result<Vec<TokenAnswer>> {
-        let mut tx = self.begin().await?;
-        let mut out = Vec::with_capacity(items.len());
-        for (token_hash, a) in items {
-            let row: Option<(String,)> = tx
-                .fetch_optional(sql!(
-                    "UPDATE survey_tokens SET used_at = $1 WHERE campaign_id = $2 \
-                     AND token_hash = $3 AND used_at IS NULL RETURNING hamlet_code",
-                    a.created_at,
-                    a.campaign_id,
-                    *token_hash,
-                ))
-                .await?;
-            let Some((hamlet_code,)) = row else {
-                let known: Option<(String,)> = tx
-                    .fetch_optional(sql!(
-                        "SELECT hamlet_code FROM survey_tokens WHERE campaign_id = $1 \
-                         AND token_hash = $2",
-                        a.campaign_id,
-                        *token_hash,
-                    ))
-                    .await?;
-                out.push(if known.is_some() {
-                    TokenAnswer::Used
-                } else {
-                    TokenAnswer::Unknown
-                });
-                continue;
-            };
-            insert_answer(&mut tx, a, &hamlet_code).await?;
-            out.push(TokenAnswer::Recorded { hamlet_code });
-        }
-        tx.commit().await?;
-        Ok(out)
-    }
-
-    /// The lean public path for a household key (a salted phone hash): one insert; `false`
-    /// when the household has answered already.
-    pub async fn answer_with_key(&self, a: &NewSurveyAnswer) -> Result<bool> {
-        let mut tx = self.begin().await?;
-        match insert_answer(&mut tx, a, &a.hamlet_code).await {
-            Ok(()) => {
-                tx.commit().await?;
-                Ok(true)
-            }
-            Err(StoreError::Conflict(_)) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
     /// Paper forms, all or nothing, with one audit entry. `Conflict` naming the household
     /// when one has answered already (nothing is written).
     pub async fn import_survey_answers(
@@ -382,11 +283,9 @@ impl Db {
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         for a in answers {
-            insert_answer(&mut tx, a, &a.hamlet_code)
-                .await
-                .map_err(|e| {
-                    e.conflict_as(|| format!("household {} has answered already", a.household_key))
-                })?;
+            insert_answer(&mut tx, a).await.map_err(|e| {
+                e.conflict_as(|| format!("household {} has answered already", a.household_key))
+            })?;
         }
         append_audit_tx(&mut tx, audit).await?;
         tx.commit().await?;
@@ -481,7 +380,8 @@ impl Db {
     /// Tokens issued and used per hamlet.
     pub async fn survey_token_counts(&self, campaign_id: Uuid) -> Result<Vec<TokenCount>> {
         self.fetch_all(sql!(
-            "SELECT hamlet_code, COUNT(*) AS issued, COUNT(used_at) AS used FROM survey_tokens \
+            "SELECT hamlet_code, COUNT(*) AS issued, COUNT(CASE WHEN used THEN 1 END) AS used \
+             FROM survey_tokens \
              WHERE campaign_id = $1 GROUP BY hamlet_code ORDER BY hamlet_code",
             campaign_id
         ))
@@ -489,18 +389,14 @@ impl Db {
     }
 }
 
-async fn insert_answer(
-    tx: &mut crate::db::Tx,
-    a: &NewSurveyAnswer,
-    hamlet_code: &str,
-) -> Result<()> {
+pub(crate) async fn insert_answer(tx: &mut crate::db::Tx, a: &NewSurveyAnswer) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO survey_answers (id, campaign_id, household_key, hamlet_code, answer, extra, \
          channel, created_at, contents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         a.id,
         a.campaign_id,
         a.household_key.as_str(),
-        hamlet_code,
+        a.hamlet_code.as_str(),
         a.answer.as_str(),
         a.extra.as_str(),
         a.channel.as_str(),

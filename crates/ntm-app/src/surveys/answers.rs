@@ -86,16 +86,14 @@ pub async fn answer(
     let limited = |s| Refusal::RateLimited {
         retry_after_secs: s,
     };
-    let mut a = NewSurveyAnswer {
-        id: Uuid::now_v7(),
+    // What is stored: no id, key or time from here but the day (the store draws a random
+    // id and household key, so the answer cannot be linked to the slip or the number).
+    let a = PublicAnswer {
         campaign_id: r.id,
-        household_key: String::new(),
-        hamlet_code: String::new(),
         answer: answer_str(main).into(),
         extra,
         contents: survey::encode_contents(&contents),
-        channel: String::new(),
-        created_at: t,
+        day: crate::today(),
     };
     if !token.is_empty() {
         let token = survey::check_token(token).map_err(|_| Refusal::TokenWrong)?;
@@ -106,8 +104,6 @@ pub async fn answer(
         )
         .map_err(limited)?;
         let hash = token_hash(r.id, &token);
-        a.household_key = format!("t:{hash}");
-        a.channel = "token".into();
         match app.survey_writer.answer(&app.db, hash, a).await? {
             TokenAnswer::Recorded { .. } => Ok(()),
             TokenAnswer::Used => Err(Refusal::TokenUsed),
@@ -127,17 +123,17 @@ pub async fn answer(
         if !list.is_some_and(|l| l.enabled) {
             return Err(Refusal::PhonesOff);
         }
-        let secret = phone_secret(app).await?;
-        a.household_key = phone_key(&secret, r.id, &phone);
-        let Some(hamlet) = app.db.survey_phone_hamlet(r.id, &a.household_key).await? else {
-            return Err(Refusal::PhoneNotListed);
-        };
-        a.hamlet_code = hamlet;
-        a.channel = "phone".into();
-        if app.db.answer_with_key(&a).await? {
-            Ok(())
-        } else {
-            Err(Refusal::PhoneUsed)
+        let key = key::survey_key(app)
+            .await
+            .map_err(|e| Refusal::Internal(e.to_string()))?;
+        match app
+            .db
+            .answer_with_phone(&phone_key(&key, r.id, &phone), &a)
+            .await?
+        {
+            PhoneAnswer::Recorded { .. } => Ok(()),
+            PhoneAnswer::Used => Err(Refusal::PhoneUsed),
+            PhoneAnswer::NotListed => Err(Refusal::PhoneNotListed),
         }
     } else {
         Err(Refusal::NeedTokenOrPhone)

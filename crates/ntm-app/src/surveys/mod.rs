@@ -7,10 +7,12 @@
 //!
 //! Citizens answer without an account ([`answer`]): with a token printed on a slip, or —
 //! only when the campaign enables it — with a phone number on the household list the
-//! commune imported ([`phones`]), kept only as a salted hash (HMAC-SHA-256
-//! keyed by a server secret from the settings table, over the campaign id and the number). The database refuses a second
-//! answer from the same household key. The public path is lean: in-memory rate limits, one
-//! read of the campaign, then one transaction (token update + answer insert). No audit
+//! commune imported ([`phones`]), kept only as a keyed hash (HMAC-SHA-256 keyed by the
+//! survey key, a file outside the database ([`key`]), over the campaign id and the number).
+//! The public path is lean: in-memory rate limits, one read of the campaign, then one
+//! transaction marking the token or number used and storing an answer that shares no key,
+//! id or time with it (random id and key, the day only: see `ntm_store`'s
+//! `survey_answers`), so a database dump cannot link answers to slips or numbers. No audit
 //! entry per answer: the answers table is append-only.
 //!
 //! A closed campaign's overall rate flows into the dossier of the same unit, set and year
@@ -36,7 +38,7 @@ use ntm_domain::dossier::survey::{
 };
 use ntm_domain::units::{Level, Unit};
 use ntm_reports::survey_xlsx::PaperRow;
-use ntm_store::{NewSurveyAnswer, SurveyCampaignRecord, TokenAnswer};
+use ntm_store::{NewSurveyAnswer, PhoneAnswer, PublicAnswer, SurveyCampaignRecord, TokenAnswer};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -51,10 +53,10 @@ pub const MAX_TOKENS_PER_AREA: u32 = 2000;
 pub const MAX_TOKENS_PER_REQUEST: u32 = 20_000;
 /// Most rows of a paper import.
 pub const MAX_PAPER_ROWS: usize = 50_000;
-const SECRET_KEY: &str = "survey.phone_secret";
 
 mod answers;
 mod campaigns;
+pub mod key;
 mod limits;
 mod paper;
 pub mod phones;
@@ -369,20 +371,9 @@ fn hmac_sha256(key: &[u8], msg: &[&[u8]]) -> [u8; 32] {
     outer.finalize().into()
 }
 
-pub(crate) async fn phone_secret(app: &App) -> Result<String, ntm_store::StoreError> {
-    if let Some(s) = app.db.get_setting(SECRET_KEY).await? {
-        return Ok(s);
-    }
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    app.db
-        .set_setting_if_absent(SECRET_KEY, &hex::encode(bytes))
-        .await
-}
-
-pub(crate) fn phone_key(secret: &str, campaign_id: Uuid, phone: &str) -> String {
+pub(crate) fn phone_key(key: &key::SurveyKey, campaign_id: Uuid, phone: &str) -> String {
     let mac = hmac_sha256(
-        secret.as_bytes(),
+        key.bytes(),
         &[campaign_id.as_bytes(), b":", phone.as_bytes()],
     );
     format!("p:{}", hex::encode(mac))

@@ -170,12 +170,13 @@ pub async fn paper_apply(
         return Err(AppError::invalid("file", "tệp không có phiếu nào"));
     }
     let r = record(app, code).await?;
-    let t = now();
+    // Random ids and the day only, as the public path (no order or time to join on).
+    let created_at = ntm_store::answer_time(crate::today());
     let answers: Vec<NewSurveyAnswer> = check
         .ok
         .iter()
         .map(|(_, hamlet, household, a, contents)| NewSurveyAnswer {
-            id: Uuid::now_v7(),
+            id: uuid::Builder::from_random_bytes(rand::random()).into_uuid(),
             campaign_id: r.id,
             household_key: format!("h:{household}"),
             hamlet_code: hamlet.clone(),
@@ -183,7 +184,7 @@ pub async fn paper_apply(
             extra: "[]".into(),
             contents: survey::encode_contents(contents),
             channel: "paper".into(),
-            created_at: t,
+            created_at,
         })
         .collect();
     let mut counts = [0u32; 3];

@@ -5,7 +5,8 @@
 //! list the commune imported for the campaign are accepted, each once, counted in the
 //! hamlet the list gives. The list is a CSV/XLSX file (columns hamlet code and phone
 //! number), previewed then applied as a whole; it replaces the previous list. Numbers are
-//! kept only as the same keyed hash as the answers' household key; the audit entry records
+//! kept only as a hash keyed by the survey key, a file outside the database ([`super::key`]);
+//! an answer marks its number used and shares nothing with it; the audit entry records
 //! the file name and how many numbers, never the numbers.
 //!
 //! (A one-time code sent by an SMS gateway would be another way to check a number; it is
@@ -16,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ntm_domain::dossier::campaign;
 use ntm_store::SurveyPhoneList;
 
-use super::{managed, phone_key, phone_secret};
+use super::{key, managed, phone_key};
 use crate::authz::Actor;
 use crate::{App, AppError, FieldError, now};
 
@@ -177,11 +178,11 @@ pub async fn apply(
         ));
     }
     let (r, _) = managed(app, actor, code).await?;
-    let secret = phone_secret(app).await?;
+    let key = key::survey_key(app).await?;
     let keyed: Vec<(String, String)> = checked
         .ok
         .iter()
-        .map(|(n, hamlet)| (phone_key(&secret, r.id, n), hamlet.clone()))
+        .map(|(n, hamlet)| (phone_key(&key, r.id, n), hamlet.clone()))
         .collect();
     let entry = actor.audit_entry(
         "survey.phones_import",

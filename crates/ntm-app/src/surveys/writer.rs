@@ -9,7 +9,7 @@ const WRITER_BATCH: usize = 256;
 
 type WriterJob = (
     String,
-    NewSurveyAnswer,
+    PublicAnswer,
     tokio::sync::oneshot::Sender<Result<TokenAnswer, ntm_store::StoreError>>,
 );
 
@@ -83,7 +83,7 @@ impl Writer {
         &self,
         db: &ntm_store::Db,
         token_hash: String,
-        a: NewSurveyAnswer,
+        a: PublicAnswer,
     ) -> Result<TokenAnswer, ntm_store::StoreError> {
         let tx = self.tx.get_or_init(|| {
             let (tx, rx) = tokio::sync::mpsc::channel(4 * WRITER_BATCH);
@@ -108,7 +108,7 @@ impl Writer {
 async fn write_batches(db: ntm_store::Db, mut rx: tokio::sync::mpsc::Receiver<WriterJob>) {
     let mut jobs = Vec::with_capacity(WRITER_BATCH);
     while rx.recv_many(&mut jobs, WRITER_BATCH).await > 0 {
-        let items: Vec<(&str, &NewSurveyAnswer)> =
+        let items: Vec<(&str, &PublicAnswer)> =
             jobs.iter().map(|(h, a, _)| (h.as_str(), a)).collect();
         let batch = db.answer_batch_with_tokens(&items).await;
         drop(items);

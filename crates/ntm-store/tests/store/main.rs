@@ -13,6 +13,8 @@ mod plans;
 mod reports;
 mod schema;
 mod sessions;
+mod survey_anonymity;
+mod survey_migration;
 mod surveys;
 mod units;
 mod users;

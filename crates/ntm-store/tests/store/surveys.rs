@@ -3,13 +3,15 @@
 
 use ntm_domain::text::search_key;
 use ntm_domain::units::{Level, Unit};
-use ntm_store::{Db, NewSurveyAnswer, StoreError, SurveyCampaignRecord, TokenAnswer};
+use ntm_store::{
+    Db, NewSurveyAnswer, PhoneAnswer, PublicAnswer, StoreError, SurveyCampaignRecord, TokenAnswer,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::entry;
 
-fn unit(code: &str, level: Level, parent: Option<&str>, path: &str) -> Unit {
+pub fn unit(code: &str, level: Level, parent: Option<&str>, path: &str) -> Unit {
     Unit {
         id: Uuid::now_v7(),
         code: code.into(),
@@ -26,7 +28,7 @@ fn unit(code: &str, level: Level, parent: Option<&str>, path: &str) -> Unit {
     }
 }
 
-fn campaign(u: &Unit, code: &str) -> SurveyCampaignRecord {
+pub fn campaign(u: &Unit, code: &str) -> SurveyCampaignRecord {
     let now = OffsetDateTime::now_utc();
     SurveyCampaignRecord {
         id: Uuid::now_v7(),
@@ -57,6 +59,16 @@ fn answer(c: &SurveyCampaignRecord, key: &str, hamlet: &str, a: &str) -> NewSurv
         contents: String::new(),
         channel: "phone".into(),
         created_at: OffsetDateTime::now_utc(),
+    }
+}
+
+pub fn public(c: &SurveyCampaignRecord, a: &str) -> PublicAnswer {
+    PublicAnswer {
+        campaign_id: c.id,
+        answer: a.into(),
+        extra: "[]".into(),
+        contents: String::new(),
+        day: time::macros::date!(2025 - 10 - 02),
     }
 }
 
@@ -101,41 +113,78 @@ ntm_testkit::both_backends!(survey_campaign_tokens_and_answers, |db: Db| async m
     )
     .await
     .unwrap();
-    let a1 = answer(&rec, "t:h1", "", "satisfied");
+    let a1 = public(&rec, "satisfied");
     assert_eq!(
         db.answer_with_token("h1", &a1).await.unwrap(),
         TokenAnswer::Recorded {
             hamlet_code: "A".into()
         }
     );
-    let again = answer(&rec, "t:h1", "", "satisfied");
     assert_eq!(
-        db.answer_with_token("h1", &again).await.unwrap(),
+        db.answer_with_token("h1", &a1).await.unwrap(),
         TokenAnswer::Used
     );
-    let forged = answer(&rec, "t:zz", "", "satisfied");
     assert_eq!(
-        db.answer_with_token("zz", &forged).await.unwrap(),
+        db.answer_with_token("zz", &a1).await.unwrap(),
         TokenAnswer::Unknown
     );
-    // A phone household once only.
-    assert!(
-        db.answer_with_key(&answer(&rec, "p:x", "B", "not_satisfied"))
+    // A listed phone household once only.
+    db.replace_survey_phones(
+        rec.id,
+        &[("p:x".into(), "B".into())],
+        true,
+        "xa",
+        OffsetDateTime::now_utc(),
+        entry("survey.phones_import", "s"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        db.answer_with_phone("p:x", &public(&rec, "not_satisfied"))
             .await
-            .unwrap()
+            .unwrap(),
+        PhoneAnswer::Recorded {
+            hamlet_code: "B".into()
+        }
     );
-    assert!(
-        !db.answer_with_key(&answer(&rec, "p:x", "A", "satisfied"))
+    assert_eq!(
+        db.answer_with_phone("p:x", &public(&rec, "satisfied"))
             .await
-            .unwrap()
+            .unwrap(),
+        PhoneAnswer::Used
     );
+    assert_eq!(
+        db.answer_with_phone("p:y", &public(&rec, "satisfied"))
+            .await
+            .unwrap(),
+        PhoneAnswer::NotListed
+    );
+    // A new list keeps the numbers that answered marked, even when it leaves them out.
+    for list in [vec![("p:x".to_owned(), "A".to_owned())], vec![]] {
+        db.replace_survey_phones(
+            rec.id,
+            &list,
+            true,
+            "xa",
+            OffsetDateTime::now_utc(),
+            entry("survey.phones_import", "s"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            db.answer_with_phone("p:x", &public(&rec, "satisfied"))
+                .await
+                .unwrap(),
+            PhoneAnswer::Used
+        );
+    }
 
     // Paper import: all or nothing.
     let bad = db
         .import_survey_answers(
             &[
                 answer(&rec, "h:10", "A", "satisfied"),
-                answer(&rec, "p:x", "A", "satisfied"),
+                answer(&rec, "h:10", "B", "satisfied"),
             ],
             entry("survey.import", "s"),
         )

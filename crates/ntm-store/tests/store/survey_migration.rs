@@ -1,0 +1,199 @@
+//! Migration 0017 on a database that has survey answers from before it: the slip and phone
+//! answers lose every key, id and time shared with their slips and numbers, and yet the
+//! slips and numbers that answered still cannot answer again.
+
+use std::path::Path;
+
+use ntm_domain::units::Level;
+use ntm_store::{Backend, Db, NewSurveyAnswer, PhoneAnswer, TokenAnswer};
+use sqlx::migrate::Migrator;
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use crate::entry;
+use crate::surveys::{campaign, public, unit};
+
+/// A database on `backend` migrated up to 0016 only.
+async fn before_0017(db: &Db) -> Db {
+    let fresh = match db.backend() {
+        Backend::Sqlite => {
+            let file =
+                std::env::temp_dir().join(format!("ntm-0017-{}.db", uuid::Uuid::now_v7().simple()));
+            Db::connect(&format!("sqlite://{}?mode=rwc", file.display()))
+                .await
+                .unwrap()
+        }
+        Backend::Postgres => {
+            db.debug_execute_raw("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+                .await
+                .unwrap();
+            db.clone()
+        }
+    };
+    let engine = match db.backend() {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(engine);
+    let dir =
+        std::env::temp_dir().join(format!("ntm-migrations-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(&src).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.as_str() < "0017" {
+            std::fs::copy(e.path(), dir.join(&name)).unwrap();
+        }
+    }
+    let m = Migrator::new(dir.as_path()).await.unwrap();
+    match &fresh {
+        Db::Sqlite(p) => m.run(p).await.unwrap(),
+        Db::Postgres(p) => m.run(p).await.unwrap(),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    fresh
+}
+
+ntm_testkit::both_backends!(
+    migration_0017_unlinks_old_answers_and_keeps_them_answered,
+    |db: Db| async move {
+        let db = before_0017(&db).await;
+        let p = unit("84", Level::Province, None, "/84/");
+        let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
+        db.insert_units(&[p, c.clone()], entry("units", "x"))
+            .await
+            .unwrap();
+        let rec = campaign(&c, "OLD001");
+        db.insert_survey_campaign(&rec, entry("survey.create", "s"))
+            .await
+            .unwrap();
+        db.insert_survey_tokens(
+            rec.id,
+            &[
+                ("h1".into(), "A".into()),
+                ("h2".into(), "A".into()),
+                ("h3".into(), "B".into()),
+            ],
+            OffsetDateTime::now_utc(),
+            entry("survey.tokens", "s"),
+        )
+        .await
+        .unwrap();
+        // What the code before 0017 wrote: `t:<token hash>` and `p:<phone key>` answers at
+        // the microsecond, the token's use at the same time, the secret in `settings`.
+        let at = datetime!(2025-10-02 18:15:00.123456 UTC);
+        let old = |key: &str, hamlet: &str, channel: &str| NewSurveyAnswer {
+            id: uuid::Uuid::now_v7(),
+            campaign_id: rec.id,
+            household_key: key.into(),
+            hamlet_code: hamlet.into(),
+            answer: "satisfied".into(),
+            extra: "[]".into(),
+            contents: String::new(),
+            channel: channel.into(),
+            created_at: at,
+        };
+        db.import_survey_answers(
+            &[
+                old("t:h1", "A", "token"),
+                old("t:h2", "A", "token"),
+                old("p:listed", "B", "phone"),
+                old("p:unlisted", "B", "phone"),
+                old("h:7", "A", "paper"),
+            ],
+            entry("survey.import", "s"),
+        )
+        .await
+        .unwrap();
+        db.debug_execute_raw(
+            "UPDATE survey_tokens SET used_at = issued_at WHERE token_hash IN ('h1', 'h2');
+             INSERT INTO survey_phones (campaign_id, phone_key, hamlet_code)
+                 SELECT id, 'p:listed', 'B' FROM survey_campaigns;
+             INSERT INTO survey_phones (campaign_id, phone_key, hamlet_code)
+                 SELECT id, 'p:fresh', 'B' FROM survey_campaigns;
+             INSERT INTO settings (key, value) VALUES ('survey.phone_secret', 'old-secret');",
+        )
+        .await
+        .unwrap();
+        let counts_before = db.survey_counts(rec.id).await.unwrap();
+        let ids_before: Vec<String> = db
+            .debug_dump_table("survey_answers")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a["id"].clone())
+            .collect();
+
+        db.migrate().await.unwrap();
+
+        // Answers: the same tallies; keys random except paper's; the day only; new ids.
+        assert_eq!(db.survey_counts(rec.id).await.unwrap(), counts_before);
+        let answers = db.debug_dump_table("survey_answers").await.unwrap();
+        assert_eq!(answers.len(), 5);
+        for a in &answers {
+            let k = &a["household_key"];
+            assert!(k == "h:7" || k.starts_with("a:"), "{k}");
+            assert!(!a["created_at"].contains("18:15"), "{a:?}");
+            assert!(!a["created_at"].contains(".123456"), "{a:?}");
+            // UTC+7: 18:15 UTC on 02/10 is 03/10 in Vietnam.
+            assert!(a["created_at"].contains("2025-10-03"), "{a:?}");
+            assert!(!ids_before.contains(&a["id"]), "{a:?}");
+        }
+        let tokens = db.debug_dump_table("survey_tokens").await.unwrap();
+        assert!(tokens.iter().all(|t| !t.contains_key("used_at")));
+        // Still answered once: the used slips and numbers are refused, the others answer.
+        let a = public(&rec, "not_satisfied");
+        assert_eq!(
+            db.answer_with_token("h1", &a).await.unwrap(),
+            TokenAnswer::Used
+        );
+        assert_eq!(
+            db.answer_with_token("h3", &a).await.unwrap(),
+            TokenAnswer::Recorded {
+                hamlet_code: "B".into()
+            }
+        );
+        assert_eq!(
+            db.answer_with_phone("p:listed", &a).await.unwrap(),
+            PhoneAnswer::Used
+        );
+        // A number that answered before any list existed stays answered when a list
+        // naming it is imported later.
+        db.replace_survey_phones(
+            rec.id,
+            &[
+                ("p:unlisted".into(), "B".into()),
+                ("p:fresh".into(), "B".into()),
+            ],
+            true,
+            "xa",
+            OffsetDateTime::now_utc(),
+            entry("survey.phones_import", "s"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            db.answer_with_phone("p:unlisted", &a).await.unwrap(),
+            PhoneAnswer::Used
+        );
+        assert_eq!(
+            db.answer_with_phone("p:fresh", &a).await.unwrap(),
+            PhoneAnswer::Recorded {
+                hamlet_code: "B".into()
+            }
+        );
+        // Answers stay append-only.
+        assert!(
+            db.debug_execute_raw("UPDATE survey_answers SET answer = 'invalid'")
+                .await
+                .is_err()
+        );
+        // The secret is left for the server to move out (ntm_app::surveys::key).
+        assert_eq!(
+            db.get_setting("survey.phone_secret").await.unwrap(),
+            Some("old-secret".into())
+        );
+    }
+);
