@@ -11,6 +11,7 @@ mod groups;
 mod plans;
 mod provincial;
 mod reports;
+mod survey_anonymity;
 mod surveys;
 mod tentative;
 mod workbook;
