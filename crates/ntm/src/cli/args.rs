@@ -38,6 +38,11 @@ pub(super) struct Common {
     /// any problem stops the program with `file:line: field`.
     #[arg(long, global = true, env = "NTM_CRITERIA_DIR")]
     pub(super) criteria_dir: Option<PathBuf>,
+    /// The survey key file (secret of the phone numbers' keyed hashes), kept outside the
+    /// database; default `survey.key` in the data folder, created (mode 0600) on first
+    /// start. Every server sharing one PostgreSQL database must read the same file.
+    #[arg(long, global = true, env = "NTM_SURVEY_KEY_FILE")]
+    pub(super) survey_key_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]

@@ -102,6 +102,7 @@ async fn open(common: &Common, migrate: bool) -> Result<App> {
     let config = AppConfig {
         data_dir: common.data_dir.clone(),
         smtp,
+        survey_key_file: common.survey_key_file.clone(),
         ..AppConfig::default()
     };
     let catalog = ntm_app::criteria::catalog_with(&criteria_files(common)?).map_err(|errors| {

@@ -20,6 +20,13 @@ pub(super) async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Resul
         .await
         .with_context(|| format!("cannot listen on {}", common.listen))?;
     let app = open(common, !args.no_migrate).await?;
+    // The survey key lives outside the database: read, created, or moved out of a
+    // pre-0017 database now. A problem is reported here and again whenever the key is
+    // needed (phone lists and phone answers); everything else works without it.
+    match ntm_app::surveys::key::prepare(&app).await {
+        Ok(path) => eprintln!("Survey key file: {}", path.display()),
+        Err(e) => eprintln!("WARNING: survey phone answers are unavailable: {e}"),
+    }
     let mut accounts = Vec::new();
     if demo {
         eprintln!("Loading official units and demo data (first start takes a few seconds)…");
