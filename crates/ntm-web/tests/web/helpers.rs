@@ -56,7 +56,14 @@ pub const COMMUNE: &str = "29374";
 /// The commune of `xa.tanan`, another commune officer.
 pub const OTHER_COMMUNE: &str = "29278";
 
-pub async fn app_with(db: Db, config: AppConfig) -> App {
+pub async fn app_with(db: Db, mut config: AppConfig) -> App {
+    // The survey key file (outside the database): one per test, never in the source tree.
+    if config.survey_key_file.is_none() {
+        config.survey_key_file = Some(std::env::temp_dir().join(format!(
+            "ntm-test-{}.survey.key",
+            uuid::Uuid::now_v7().simple()
+        )));
+    }
     let app = App::new(db, config);
     let cli = Actor::cli();
     for (source, csv, date, mapping) in [

@@ -35,6 +35,7 @@ mod scorecard;
 mod session_security;
 mod spreadsheet_limits;
 mod survey;
+mod survey_anonymity;
 mod survey_contents;
 mod survey_phones;
 mod tree;

@@ -563,7 +563,26 @@ ntm_testkit::both_backends!(survey_public_page_weight, |db: Db| async move {
     let page = citizen.get(&format!("/s/{code}")).await;
     assert_eq!(page.status_code(), 200);
     let html = page.text();
-    assert!(!html.contains("<script"), "no script on the public page");
+    // One small script only: it fills the slip code from the QR link's `#t=` (finding 6).
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "one script on the public page"
+    );
+    let js_src = html
+        .split("<script src=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    assert!(js_src.starts_with("/assets/survey-public.js"), "{js_src}");
+    let js = citizen.get(&js_src).await;
+    assert_eq!(js.status_code(), 200);
+    assert!(
+        js.as_bytes().len() < 2_000,
+        "script {} B",
+        js.as_bytes().len()
+    );
     assert!(!html.contains("style=\""));
     let css_href = html
         .split("rel=\"stylesheet\" href=\"")
@@ -574,11 +593,12 @@ ntm_testkit::both_backends!(survey_public_page_weight, |db: Db| async move {
     assert!(css_href.starts_with("/assets/survey-public.css"));
     let css = citizen.get(&css_href).await;
     assert_eq!(css.status_code(), 200);
-    let total = html.len() + css.as_bytes().len();
+    let total = html.len() + css.as_bytes().len() + js.as_bytes().len();
     println!(
-        "public survey page: HTML {} B + CSS {} B = {total} B",
+        "public survey page: HTML {} B + CSS {} B + JS {} B = {total} B",
         html.len(),
-        css.as_bytes().len()
+        css.as_bytes().len(),
+        js.as_bytes().len()
     );
     assert!(total < 30_000, "page weight {total} B");
     let thanks = citizen.get(&format!("/s/{code}/cam-on")).await;

@@ -224,7 +224,10 @@ pub async fn issue_tokens(
     let short_url = public_url(&headers, &c.code);
     let mut slips = Vec::with_capacity(tokens.len());
     for t in tokens {
-        let link = format!("{short_url}?t={}", t.token);
+        // The code goes after `#`: a browser never sends the fragment, so the code reaches
+        // no server, proxy or access log; the page's script fills the field from it, and
+        // without JavaScript the person types the code printed on the slip.
+        let link = format!("{short_url}#t={}", t.token);
         let qr_svg =
             ntm_reports::qr::svg(&link, 96).map_err(|e| WebError::internal(e.to_string()))?;
         slips.push(SlipView {

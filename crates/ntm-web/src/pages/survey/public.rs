@@ -1,5 +1,6 @@
 //! The citizens' page at the short link `/s/{code}`: the form, the answer, the thank-you page
-//! and the campaign's QR codes (its own minimal layout, no script, no sign-in).
+//! and the campaign's QR codes (its own minimal layout, no sign-in; one small script fills
+//! the slip code from the QR link's `#t=…`, and the page works without it).
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
@@ -57,6 +58,8 @@ pub struct PublicPage {
     /// Where the form posts (`/s/{code}`).
     pub action: String,
     pub css: String,
+    /// Fills the code from the QR link's fragment (`#t=…`).
+    pub js: String,
     pub title: String,
     pub unit_name: String,
     pub code: String,
@@ -84,6 +87,7 @@ fn public_page(ctx: Ctx, c: Option<&PublicCampaign>) -> PublicPage {
     PublicPage {
         action: c.map(|c| Urls::survey_public(&c.code)).unwrap_or_default(),
         css: ctx.asset("survey-public.css"),
+        js: ctx.asset("survey-public.js"),
         title: c
             .map(|c| c.title.clone())
             .unwrap_or_else(|| ctx.t("survey-title")),
@@ -120,6 +124,12 @@ fn html_with(page: &PublicPage, status: StatusCode) -> Response {
     let mut res = render(page, status);
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Slips printed before the code moved to the fragment carry it in the query: never
+    // repeat that address to the assets' requests (a proxy logs their Referer).
+    res.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     res
 }
 
@@ -137,6 +147,7 @@ fn fill_form(page: &mut PublicPage, c: &PublicCampaign, f: &[(String, String)]) 
     page.chosen = get("answer");
     page.token = get("token");
     if page.token.is_empty() {
+        // Slips printed before the code moved after `#` (`/s/{code}?t=…`) still work.
         page.token = get("t");
     }
     page.phone = get("phone");
