@@ -121,7 +121,7 @@ ntm_testkit::both_backends!(
         // repeated to the page's other requests.
         let old = citizen.get(&format!("/s/{code}?t={}", tokens[1])).await;
         assert_eq!(old.status_code(), 200);
-        assert_eq!(old.header("referrer-policy"), "no-referrer");
+        assert_eq!(old.header("referrer-policy"), "strict-origin");
         assert!(old.text().contains(&format!("value=\"{}\"", tokens[1])));
         let t = form_token(&old.text());
         let res = citizen

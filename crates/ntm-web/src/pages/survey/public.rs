@@ -125,10 +125,11 @@ fn html_with(page: &PublicPage, status: StatusCode) -> Response {
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // Slips printed before the code moved to the fragment carry it in the query: never
-    // repeat that address to the assets' requests (a proxy logs their Referer).
+    // repeat that address to the assets' requests (a proxy logs their Referer); only the
+    // origin (`no-referrer` would make the form's `Origin` null, refused by the CSRF check).
     res.headers_mut().insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("strict-origin"),
     );
     res
 }
