@@ -145,6 +145,13 @@ ntm_testkit::both_backends!(
         keys.dedup();
         assert_eq!(keys.len(), 6);
         assert!(keys.iter().all(|k| k.starts_with("a:")), "{keys:?}");
+        // Random ids (UUID version 4), not time-ordered ones (version 7) that would give
+        // the order and time of the answers.
+        for ans in &answers {
+            let id = ans["id"].replace('-', "");
+            assert_eq!(id.len(), 32, "{id}");
+            assert_eq!(&id[12..13], "4", "answer id {id} is not random");
+        }
         // The counts still hold.
         let counts = db.survey_token_counts(rec.id).await.unwrap();
         assert_eq!((counts[0].issued, counts[0].used), (6, 5));
