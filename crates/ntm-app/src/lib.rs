@@ -16,6 +16,7 @@ pub mod demo;
 pub mod dossier_pdf;
 pub mod dossiers;
 pub mod error;
+pub mod exports;
 pub mod groups;
 pub mod history;
 pub mod login_throttle;

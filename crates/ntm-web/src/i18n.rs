@@ -148,6 +148,25 @@ impl Lang {
     }
 }
 
+/// The tables made by `ntm_app::exports` take their words from this catalogue.
+impl ntm_app::exports::Labels for Lang {
+    fn text(&self, key: &str) -> String {
+        self.t(key)
+    }
+
+    fn text_with(&self, key: &str, args: &[(&str, String)]) -> String {
+        let args: Vec<(&str, FluentValue<'static>)> = args
+            .iter()
+            .map(|(k, v)| (*k, FluentValue::from(v.clone())))
+            .collect();
+        self.t_args(key, &args)
+    }
+
+    fn date(&self, d: Date) -> String {
+        Lang::date(*self, d)
+    }
+}
+
 /// Message keys defined in a Fluent source (messages and terms, not attributes).
 pub fn catalog_keys(source: &str) -> Vec<String> {
     let mut keys: Vec<String> = source

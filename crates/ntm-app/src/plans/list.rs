@@ -40,6 +40,15 @@ pub struct PlanSummary {
 }
 
 impl PlanSummary {
+    /// "Kế hoạch số 38/KH-UBND ngày 18/04/2023 của UBND tỉnh Trà Vinh", with the caveat when
+    /// the plan has one ("… (theo bản tin tóm tắt, không có số văn bản)").
+    pub fn citation_text(&self) -> String {
+        match &self.document_note {
+            Some(n) => format!("{} ({n})", self.citation),
+            None => self.citation.clone(),
+        }
+    }
+
     pub(super) fn of(p: &Plan) -> PlanSummary {
         PlanSummary {
             id: p.id.clone(),

@@ -6,6 +6,7 @@ mod criteria;
 mod criteria_sets;
 mod demo;
 mod dossiers;
+mod exports;
 mod four_eyes;
 mod groups;
 mod plans;

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use ntm_app::exports::{PlanExport, shows, target_texts};
 use ntm_app::plans::{MeasureInput, PlanProgress, PlanSummary, TargetProgress, TaskView};
 use ntm_domain::plans::{MeasureKind, TargetStatus, TaskStatus};
 use ntm_domain::units::Level;
@@ -20,10 +21,11 @@ use crate::i18n::Lang;
 use crate::request::parse_year;
 use crate::state::AppState;
 use crate::urls::Urls;
+use crate::view::download::{XLSX, attachment};
 use crate::view::{level_label, render};
 
 fn status_label(lang: Lang, s: TargetStatus) -> String {
-    lang.t(&format!("plans-status-{}", s.as_str().replace('_', "-")))
+    ntm_app::exports::target_status_text(&lang, s)
 }
 
 fn status_icon(s: TargetStatus) -> &'static str {
@@ -42,14 +44,6 @@ fn status_class(s: TargetStatus) -> String {
 
 fn task_label(lang: Lang, s: TaskStatus) -> String {
     lang.t(&format!("plans-task-{}", s.as_str().replace('_', "-")))
-}
-
-fn levels_text(lang: Lang, levels: &[Level]) -> String {
-    levels
-        .iter()
-        .map(|l| level_label(lang, *l))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn current_year() -> i32 {
@@ -81,13 +75,8 @@ pub struct PlanRow {
     pub href: String,
 }
 
-/// "Kế hoạch số 38/KH-UBND ngày 18/04/2023 của UBND tỉnh Trà Vinh", with the caveat when
-/// the plan has one ("… (theo bản tin tóm tắt, không có số văn bản)").
 fn citation_text(p: &PlanSummary) -> String {
-    match &p.document_note {
-        Some(n) => format!("{} ({n})", p.citation),
-        None => p.citation.clone(),
-    }
+    p.citation_text()
 }
 
 fn plan_row(lang: Lang, p: &PlanSummary, code: &str) -> PlanRow {
@@ -227,62 +216,29 @@ pub struct TaskRow {
     pub changed: String,
 }
 
-fn trend_text(t: &TargetProgress) -> String {
-    t.trend
-        .iter()
-        .map(|p| format!("{}: {}", p.year, p.display))
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
 fn row_of(lang: Lang, id: &str, year: i32, unit: Option<&str>, t: &TargetProgress) -> Row {
-    let provisional = t
-        .per_level
-        .iter()
-        .filter_map(|l| {
-            Some(lang.t_args(
-                "plans-provisional",
-                &[
-                    ("tentative", l.tentative_display.clone()?.into()),
-                    ("nks", l.no_known_shortfall_display.clone()?.into()),
-                ],
-            ))
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+    let r = target_texts(&lang, t);
     Row {
-        code: t.code.clone(),
-        text: t.text.clone(),
-        cite: t.cite.clone().unwrap_or_default(),
+        code: r.code,
+        text: r.text,
+        cite: r.cite,
         note: t.note.clone().unwrap_or_default(),
-        metric: t.metric_label.clone(),
-        levels: levels_text(lang, &t.levels),
-        target: format!("{} ({} {})", t.target_display, lang.t("plans-due"), t.due),
+        metric: r.metric,
+        levels: r.levels,
+        target: r.target,
         due: t.due,
-        actual: t.actual_display.clone(),
-        per_level: if t.per_level.len() > 1 {
-            t.per_level
-                .iter()
-                .map(|l| (level_label(lang, l.level), l.display.clone()))
-                .collect()
-        } else {
-            Vec::new()
-        },
-        provisional,
+        actual: r.actual,
+        per_level: r.per_level,
+        provisional: r.provisional,
         expected: t.expected_display.clone().unwrap_or_default(),
-        status: status_label(lang, t.status),
+        status: r.status,
         status_class: status_class(t.status),
         icon: status_icon(t.status),
-        agency: t.agency.clone().unwrap_or_default(),
+        agency: r.agency,
         agency_inherited: t.agency_inherited,
-        trend: trend_text(t),
+        trend: r.trend,
         href: Urls::plan_target(id, &t.code, year, unit),
     }
-}
-
-fn keep(t: &TargetProgress, agency: &str, level: Option<Level>) -> bool {
-    (agency.is_empty() || t.agency.as_deref() == Some(agency))
-        && level.is_none_or(|l| t.levels.contains(&l))
 }
 
 fn parse_level(s: Option<&str>) -> Result<Option<Level>, WebError> {
@@ -295,12 +251,8 @@ fn parse_level(s: Option<&str>) -> Result<Option<Level>, WebError> {
     }
 }
 
-async fn progress(
-    st: &AppState,
-    ctx: &Ctx,
-    id: &str,
-    p: &PlanParams,
-) -> Result<PlanProgress, WebError> {
+/// The year (default: this year within the plan's years) and unit asked for, a login first.
+fn chosen<'p>(ctx: &Ctx, id: &str, p: &'p PlanParams) -> Result<(i32, Option<&'p str>), WebError> {
     ctx.require_user()?;
     let summary = ntm_app::plans::shipped()
         .plans
@@ -315,6 +267,16 @@ async fn progress(
         .max(years.first().copied().unwrap_or(2021));
     let year = year_or(p.year.as_deref(), default)?;
     let unit = p.unit.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    Ok((year, unit))
+}
+
+async fn progress(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    p: &PlanParams,
+) -> Result<PlanProgress, WebError> {
+    let (year, unit) = chosen(ctx, id, p)?;
     Ok(ntm_app::plans::plan_progress(&st.app, &ctx.actor(), id, year, unit).await?)
 }
 
@@ -334,7 +296,7 @@ pub async fn page(
     let shown: Vec<&TargetProgress> = pr
         .targets
         .iter()
-        .filter(|t| keep(t, &agency, level))
+        .filter(|t| shows(t, &agency, level))
         .collect();
     let mut counts: Vec<(String, String, usize)> = Vec::new();
     for s in TargetStatus::ALL {
@@ -434,89 +396,25 @@ fn task_row(lang: Lang, t: &TaskView) -> TaskRow {
     }
 }
 
-/// `GET /plans/{id}/plan.xlsx?year=&agency=&level=`: the dashboard table as XLSX.
+/// `GET /plans/{id}/plan.xlsx?year=&agency=&level=`: the dashboard table as XLSX, made by
+/// `ntm_app::exports::plan_xlsx`.
 pub async fn xlsx(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Query(p): Query<PlanParams>,
 ) -> Result<Response, WebError> {
-    let pr = progress(&st, &ctx, &id, &p).await?;
-    let lang = ctx.lang;
+    let (year, unit) = chosen(&ctx, &id, &p)?;
     let agency = p.agency.clone().unwrap_or_default().trim().to_string();
     let level = parse_level(p.level.as_deref())?;
-    let shown: Vec<&TargetProgress> = pr
-        .targets
-        .iter()
-        .filter(|t| keep(t, &agency, level))
-        .collect();
-    let bytes = ntm_reports::plans_xlsx::write_plan(&ntm_reports::plans_xlsx::PlanTable {
-        title: format!("{} — {} {}", pr.plan.name, lang.t("plans-year"), pr.year),
-        subtitle: format!("{}: {}", lang.t("plans-document"), citation_text(&pr.plan)),
-        header: [
-            "plans-col-code",
-            "plans-col-target",
-            "plans-col-cite",
-            "plans-col-metric",
-            "plans-col-level",
-            "plans-col-value",
-            "plans-col-actual",
-            "plans-col-provisional",
-            "plans-col-status",
-            "plans-col-agency",
-            "plans-col-trend",
-        ]
-        .iter()
-        .map(|k| lang.t(k))
-        .collect(),
-        rows: shown
-            .iter()
-            .map(|t| {
-                let r = row_of(lang, &id, pr.year, None, t);
-                vec![
-                    r.code,
-                    r.text,
-                    r.cite,
-                    r.metric,
-                    r.levels,
-                    r.target,
-                    if r.per_level.is_empty() {
-                        r.actual
-                    } else {
-                        r.per_level
-                            .iter()
-                            .map(|(l, v)| format!("{l}: {v}"))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    },
-                    r.provisional,
-                    r.status,
-                    r.agency,
-                    r.trend,
-                ]
-            })
-            .collect(),
-    })
-    .map_err(|e| WebError::internal(e.to_string()))?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    let safe: String = id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"plan-{safe}-{}.xlsx\"",
-        pr.year
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    let q = PlanExport {
+        year,
+        unit,
+        agency: &agency,
+        level,
+    };
+    let f = ntm_app::exports::plan_xlsx(&st.app, &ctx.actor(), &id, &q, &ctx.lang).await?;
+    Ok(attachment(f.bytes, XLSX, &f.file_name))
 }
 
 // ---------------------------------------------------------------- drill-down

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
 use ntm_app::units::{NewHamlet, UnitView};
@@ -19,6 +19,7 @@ use crate::i18n::Lang;
 use crate::request::parse_date_param;
 use crate::state::AppState;
 use crate::urls::Urls;
+use crate::view::download::{XLSX, attachment};
 use crate::view::{UnitRowView, html, level_label, lineage_label, render, unit_href, validity};
 
 /// Kinds of hamlet offered in the form: (stored value, catalog key).
@@ -346,6 +347,8 @@ pub async fn unit_page(
 
 // ---------------------------------------------------------------- XLSX
 
+/// `GET /units/{code}/children.xlsx?date=`: the units under a unit, made by
+/// `ntm_app::exports::units_xlsx`.
 pub async fn children_xlsx(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -353,62 +356,10 @@ pub async fn children_xlsx(
     Query(p): Query<UnitParams>,
 ) -> Result<Response, WebError> {
     let chosen = parse_date_param(p.date.as_deref())?;
-    let view = ntm_app::units::get_unit(&st.app, &code, chosen)
+    let f = ntm_app::exports::units_xlsx(&st.app, &ctx.actor(), &code, chosen, &ctx.lang)
         .await
         .map_err(|e| unit_error(e, &code))?;
-    let lang = ctx.lang;
-    let header: Vec<String> = [
-        "col-code",
-        "col-name",
-        "col-kind",
-        "col-level",
-        "col-valid-from",
-        "col-valid-to",
-    ]
-    .iter()
-    .map(|k| lang.t(k))
-    .collect();
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let rows: Vec<Vec<String>> = view
-        .children
-        .iter()
-        .map(|u| {
-            vec![
-                u.code.clone(),
-                u.name.clone(),
-                u.kind.clone(),
-                level_label(lang, u.level),
-                u.valid_from.map(|d| lang.date(d)).unwrap_or_default(),
-                u.valid_to.map(|d| lang.date(d)).unwrap_or_default(),
-            ]
-        })
-        .collect();
-    let sheet: String = view
-        .unit
-        .code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .take(31)
-        .collect();
-    let bytes = ntm_reports::write_table(
-        if sheet.is_empty() { "units" } else { &sheet },
-        &header,
-        &rows,
-    )
-    .map_err(|e| WebError::internal(e.to_string()))?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    let file = format!("attachment; filename=\"{sheet}-{}.xlsx\"", view.date);
-    if let Ok(v) = HeaderValue::from_str(&file) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    Ok(attachment(f.bytes, XLSX, &f.file_name))
 }
 
 // ---------------------------------------------------------------- hamlets

@@ -105,6 +105,100 @@ pub(super) enum Command {
     /// Plans and targets (kế hoạch, chỉ tiêu): check a plan file.
     #[command(subcommand)]
     Plans(PlansCmd),
+    /// Write the tables a page offers as XLSX, the same file as the page's download.
+    #[command(subcommand)]
+    Export(ExportCmd),
+}
+
+#[derive(Subcommand)]
+pub(super) enum ExportCmd {
+    /// The dashboard of a province or district (every table, or one with --table), as
+    /// `/units/{code}/dashboard.xlsx`.
+    Dashboard {
+        /// Unit code of a province or district, e.g. `84`.
+        #[arg(long)]
+        unit: String,
+        /// Commune-level set id (default: the page's default for the year).
+        #[arg(long)]
+        set: Option<String>,
+        /// Year (default: the page's default).
+        #[arg(long)]
+        year: Option<i32>,
+        /// One table only.
+        #[arg(long, value_enum)]
+        table: Option<TableArg>,
+        /// Order of the district and commune tables.
+        #[arg(long, value_enum, default_value = "code")]
+        sort: SortArg,
+        /// Descending order (default: descending for `criteria` only, as on the page).
+        #[arg(long, value_enum)]
+        dir: Option<DirArg>,
+        /// Output file (default `dashboard-<unit>-<set>-<year>[-<table>].xlsx`).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// A plan's target table with its figures for a year, as `/plans/{id}/plan.xlsx`.
+    Plan {
+        /// Plan id, e.g. `tra-vinh-2023`.
+        #[arg(long)]
+        plan: String,
+        #[arg(long)]
+        year: i32,
+        /// The figures of this unit of the plan's province (default: the province).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Only the targets led by this agency.
+        #[arg(long)]
+        agency: Option<String>,
+        /// Only the targets of this level (`province`, `district`, `commune`).
+        #[arg(long)]
+        level: Option<String>,
+        /// Language of the headers and labels: `vi` or `en`.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+        /// Output file (default `plan-<id>-<year>.xlsx`).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// The units directly under a unit on a date, as `/units/{code}/children.xlsx`.
+    Units {
+        /// Unit code, e.g. `84`.
+        #[arg(long)]
+        unit: String,
+        /// Date `YYYY-MM-DD` (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Language of the headers and labels: `vi` or `en`.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+        /// Output file (default `<unit>-<date>.xlsx`).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(super) enum TableArg {
+    Summary,
+    Buckets,
+    Blocking,
+    Units,
+    Communes,
+    Trend,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(super) enum SortArg {
+    Code,
+    Name,
+    Criteria,
+    Status,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(super) enum DirArg {
+    Asc,
+    Desc,
 }
 
 #[derive(Subcommand)]

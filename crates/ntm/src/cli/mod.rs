@@ -1,9 +1,10 @@
 //! Command line: `serve`, `demo`, `import`, `user`, `audit`, `migrate`, `criteria`,
-//! `evaluate`, `observe`, `observations`, `plans`.
+//! `evaluate`, `observe`, `observations`, `plans`, `export`.
 //!
 //! `args.rs` holds the clap structures; one file per command family runs them
 //! (`serve.rs` serve and demo, `import.rs`, `users.rs`, `audit.rs`, `criteria.rs`,
-//! `evaluate.rs`, `observations.rs` observe and observations, `plans.rs`); this file opens
+//! `evaluate.rs`, `observations.rs` observe and observations, `plans.rs`, `export.rs` the
+//! tables pages offer as XLSX); this file opens
 //! the application and dispatches.
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ mod audit;
 mod backup;
 mod criteria;
 mod evaluate;
+mod export;
 mod import;
 mod observations;
 mod plans;
@@ -169,6 +171,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Observe(args) => observations::observe(&common, args).await,
         Command::Observations(cmd) => observations::observations(&common, cmd).await,
         Command::Plans(PlansCmd::Check { file }) => plans::plans_check(&file),
+        Command::Export(cmd) => export::export(&common, cmd).await,
     }
 }
 

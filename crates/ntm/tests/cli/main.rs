@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod backup;
+mod export;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ntm");
 
@@ -146,6 +147,7 @@ fn every_subcommand_has_help() {
         "observations",
         "backup",
         "restore",
+        "export",
     ] {
         assert!(out.contains(sub), "--help lacks {sub}: {out}");
         let o = Command::new(BIN)

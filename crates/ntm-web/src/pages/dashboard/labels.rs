@@ -18,71 +18,8 @@ pub(super) fn status_class(s: Status) -> &'static str {
     }
 }
 
-pub(super) fn status_rank(s: Status) -> u8 {
-    match s {
-        Status::Met => 0,
-        Status::NeedsVerification => 1,
-        Status::NotMet => 2,
-        Status::Missing => 3,
-    }
-}
-
-pub(super) fn bucket_label(min: u16, max: u16) -> String {
-    if min == max {
-        min.to_string()
-    } else {
-        format!("{min}–{max}")
-    }
-}
-
 pub(super) fn pct_text(lang: Lang, part: u32, whole: u32) -> String {
     format!("{} %", number(lang, pct(part, whole), 1))
-}
-
-/// Sorts communes in place.
-pub fn sort_communes(rows: &mut [CommuneRow], key: SortKey, desc: bool) {
-    rows.sort_by(|a, b| {
-        let o = match key {
-            SortKey::Code => a.code.cmp(&b.code),
-            SortKey::Name => ntm_domain::text::search_key(&a.name)
-                .cmp(&ntm_domain::text::search_key(&b.name))
-                .then(a.name.cmp(&b.name)),
-            SortKey::Criteria => a.criteria_met.cmp(&b.criteria_met).then(
-                a.criteria_no_known_shortfall
-                    .cmp(&b.criteria_no_known_shortfall),
-            ),
-            SortKey::Status => status_rank(a.status)
-                .cmp(&status_rank(b.status))
-                .then(b.no_known_shortfall.cmp(&a.no_known_shortfall))
-                .then(b.criteria_met.cmp(&a.criteria_met))
-                .then(
-                    b.criteria_no_known_shortfall
-                        .cmp(&a.criteria_no_known_shortfall),
-                ),
-        };
-        let o = if desc { o.reverse() } else { o };
-        o.then(a.code.cmp(&b.code))
-    });
-}
-
-/// Sorts districts in place (status: share of communes meeting).
-pub fn sort_districts(rows: &mut [DistrictRow], key: SortKey, desc: bool) {
-    rows.sort_by(|a, b| {
-        let o = match key {
-            SortKey::Code => a.code.cmp(&b.code),
-            SortKey::Name => {
-                ntm_domain::text::search_key(&a.name).cmp(&ntm_domain::text::search_key(&b.name))
-            }
-            SortKey::Criteria => a.avg_criteria_met.total_cmp(&b.avg_criteria_met).then(
-                a.avg_criteria_no_known_shortfall
-                    .total_cmp(&b.avg_criteria_no_known_shortfall),
-            ),
-            // Best first when ascending, as for communes.
-            SortKey::Status => b.met_pct().total_cmp(&a.met_pct()),
-        };
-        let o = if desc { o.reverse() } else { o };
-        o.then(a.code.cmp(&b.code))
-    });
 }
 
 pub(super) fn headers(
@@ -120,7 +57,7 @@ pub(super) fn headers(
 }
 
 pub(super) fn sort_params(p: &DashboardParams) -> Result<(SortKey, bool), WebError> {
-    let key = SortKey::parse(p.sort.as_deref())?;
+    let key = parse_sort_key(p.sort.as_deref())?;
     let desc = match p.dir.as_deref().map(str::trim) {
         None | Some("") => key.default_desc(),
         Some("asc") => false,

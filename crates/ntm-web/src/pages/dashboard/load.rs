@@ -20,43 +20,19 @@ pub struct DashboardParams {
     pub from: Option<String>,
 }
 
-/// Column the unit tables are sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortKey {
-    Code,
-    Name,
-    Criteria,
-    Status,
-}
-
-impl SortKey {
-    pub(super) fn parse(s: Option<&str>) -> Result<SortKey, WebError> {
-        match s.map(str::trim).unwrap_or_default() {
-            "" | "code" => Ok(SortKey::Code),
-            "name" => Ok(SortKey::Name),
-            "criteria" => Ok(SortKey::Criteria),
-            "status" => Ok(SortKey::Status),
-            other => Err(bad_request(
-                "sort",
-                format!("sort must be code, name, criteria or status, not \"{other}\""),
-                "dashboard-error-sort",
-                other,
-            )),
-        }
-    }
-
-    pub(super) fn as_str(self) -> &'static str {
-        match self {
-            SortKey::Code => "code",
-            SortKey::Name => "name",
-            SortKey::Criteria => "criteria",
-            SortKey::Status => "status",
-        }
-    }
-
-    /// Direction when the column is first chosen: most criteria / best status first.
-    pub(super) fn default_desc(self) -> bool {
-        matches!(self, SortKey::Criteria)
+/// The `sort=` value: `code` (default), `name`, `criteria`, `status`.
+pub(super) fn parse_sort_key(s: Option<&str>) -> Result<SortKey, WebError> {
+    match s.map(str::trim).unwrap_or_default() {
+        "" | "code" => Ok(SortKey::Code),
+        "name" => Ok(SortKey::Name),
+        "criteria" => Ok(SortKey::Criteria),
+        "status" => Ok(SortKey::Status),
+        other => Err(bad_request(
+            "sort",
+            format!("sort must be code, name, criteria or status, not \"{other}\""),
+            "dashboard-error-sort",
+            other,
+        )),
     }
 }
 
@@ -97,12 +73,13 @@ pub(super) fn dashboard_error(e: AppError, p: &DashboardParams, code: &str) -> W
     }
 }
 
-pub(super) async fn load(
+/// The set and year asked for (a login first): a set not in force in the year chosen on the
+/// page's form gives way to the default.
+pub(super) fn chosen<'p>(
     st: &AppState,
     ctx: &Ctx,
-    code: &str,
-    p: &DashboardParams,
-) -> Result<Result<Box<Dashboard>, Response>, WebError> {
+    p: &'p DashboardParams,
+) -> Result<(Option<&'p str>, Option<i32>), WebError> {
     ctx.require_user()?;
     let year = parse_year(p.year.as_deref())
         .map_err(|e| bad_request("year", e.detail(), "dashboard-error-bad-year", &e.0))?;
@@ -114,6 +91,16 @@ pub(super) async fn load(
     {
         set = None;
     }
+    Ok((set, year))
+}
+
+pub(super) async fn load(
+    st: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    p: &DashboardParams,
+) -> Result<Result<Box<Dashboard>, Response>, WebError> {
+    let (set, year) = chosen(st, ctx, p)?;
     match ntm_app::dashboard::dashboard(&st.app, &ctx.actor(), code, set, year).await {
         Ok(DashboardTarget::Dashboard(d)) => Ok(Ok(d)),
         Ok(DashboardTarget::Scorecard { code, set_id, year }) => Ok(Err(Redirect::to(
