@@ -5,6 +5,7 @@
 //! (see [`Db::append_audit`]).
 #![forbid(unsafe_code)]
 
+mod api_tokens;
 mod audit;
 mod backup;
 mod bulk;
@@ -28,6 +29,7 @@ mod units;
 mod users;
 mod values;
 
+pub use api_tokens::ApiTokenRecord;
 pub use backup::{ReadSnapshot, TableFingerprint};
 pub use commune_groups::CommuneGroupRecord;
 pub use criteria_set_versions::{

@@ -1,6 +1,7 @@
 //! Storage tests: one integration binary; every `both_backends!` test runs on SQLite and
 //! PostgreSQL (`cargo test -p ntm-store -- ::sqlite` or `::postgres` for one engine).
 
+mod api_tokens;
 mod audit;
 mod bulk;
 mod commune_groups;
