@@ -96,6 +96,8 @@ pub struct App {
         std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<surveys::key::SurveyKey>>>,
     /// Who succeeded whom (lineage), kept while no unit list is applied.
     pub(crate) succession: access::Cache,
+    /// Failed API-token uses per client address (see `users::tokens`).
+    pub(crate) token_failures: users::tokens::FailureLimiter,
 }
 
 impl App {
@@ -107,6 +109,7 @@ impl App {
             survey_writer: surveys::Writer::default(),
             survey_key: std::sync::Arc::default(),
             succession: access::Cache::default(),
+            token_failures: users::tokens::FailureLimiter::default(),
         }
     }
 

@@ -60,7 +60,11 @@ impl Db {
     /// The token with this hash, revoked or expired or not (the caller decides).
     pub async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiTokenRecord>> {
         self.fetch_optional(sql!(
-            concat!("SELECT ", columns!(), " FROM api_tokens WHERE token_hash = $1"),
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM api_tokens WHERE token_hash = $1"
+            ),
             token_hash
         ))
         .await

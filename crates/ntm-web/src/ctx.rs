@@ -30,6 +30,9 @@ pub struct Ctx {
     /// The session token from the cookie, when the session is valid (for logout).
     pub session_token: Option<String>,
     pub session: SessionState,
+    /// The scope of the API token that authenticated this request (`None`: a session or
+    /// nobody). See [`crate::bearer`].
+    pub api_token: Option<ntm_app::users::tokens::TokenScope>,
     /// The CSRF token forms and API writes must carry (also in the `ntm_csrf` cookie): the
     /// session's own token when logged in, else the cookie's double-submit token.
     pub csrf: String,

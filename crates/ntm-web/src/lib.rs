@@ -41,6 +41,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod bearer;
 pub mod charts;
 pub mod ctx;
 pub mod error;

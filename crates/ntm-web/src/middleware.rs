@@ -391,11 +391,27 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
     let mut user = None;
     let mut session_token = None;
     let mut clear_session = false;
-    if let Some(token) = jar
+    let session_cookie = jar
         .get(SESSION_COOKIE)
         .map(|c| c.value().to_string())
-        .filter(|t| !t.is_empty())
+        .filter(|t| !t.is_empty());
+    // An API token authenticates the API only, and only without a session cookie
+    // (`crate::bearer`); a refused token answers 401 (429 after repeated failures).
+    let mut api_token = None;
+    let mut token_error = None;
+    if is_api
+        && session_cookie.is_none()
+        && let Some(t) = crate::bearer::bearer_token(req.headers())
     {
+        match ntm_app::users::tokens::token_user(&st.app, t, &origin).await {
+            Ok(tu) => {
+                user = Some(tu.user);
+                api_token = Some(tu.scope);
+            }
+            Err(e) => token_error = Some(e),
+        }
+    }
+    if let Some(token) = session_cookie {
         match ntm_app::users::session_user(&st.app, &token).await {
             Ok(Some(u)) => {
                 user = Some(u);
@@ -416,6 +432,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                     user: None,
                     session_token: None,
                     session: SessionState::None,
+                    api_token: None,
                     csrf: cookie_csrf.clone().unwrap_or_else(random_token),
                     https,
                     request_id: request_id.clone(),
@@ -483,6 +500,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         user,
         session_token,
         session: session.clone(),
+        api_token,
         csrf: csrf.clone(),
         https,
         request_id,
@@ -501,8 +519,20 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
     let res = match crate::nul::check(req, st.cfg.body_limit).await {
         Err(info) => WebError(info).into_response(),
         Ok(req) => {
-            if session == SessionState::Expired && path != "/login" {
+            if let Some(e) = token_error {
+                WebError::from(e).into_response()
+            } else if session == SessionState::Expired && path != "/login" {
                 WebError::new(ErrorKind::SessionExpired).into_response()
+            } else if let Some(scope) = api_token {
+                // A bearer token without a session cookie: no CSRF token (a browser never
+                // sends the header by itself); a read token only reads.
+                if is_unsafe(&method) && scope != ntm_app::users::tokens::TokenScope::Write {
+                    let mut info = ErrorInfo::new(ErrorKind::Forbidden);
+                    info.detail = Some("this API token may only read (scope read)".into());
+                    WebError(info).into_response()
+                } else {
+                    next.run(req).await
+                }
             } else if is_unsafe(&method) {
                 // The CSRF check buffers form bodies to find the `_csrf` field. A signed-in user's
                 // multipart form may be a file upload: buffer it up to the largest upload any route

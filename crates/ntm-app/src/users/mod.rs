@@ -14,6 +14,7 @@ use crate::authz::{Actor, require};
 use crate::{App, AppError, FieldError, now, today};
 
 pub mod access;
+pub mod tokens;
 pub use access::{
     AccountView, SessionView, account, add_role, change_own_password, own_sessions, remove_role,
     revoke_sessions, set_active,

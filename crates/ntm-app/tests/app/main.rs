@@ -15,6 +15,7 @@ mod reports;
 mod survey_anonymity;
 mod surveys;
 mod tentative;
+mod tokens;
 mod workbook;
 
 use ntm_app::units::{NewHamlet, add_hamlets, get_unit, search};

@@ -42,7 +42,11 @@ ntm_testkit::both_backends!(api_tokens_round_trip_and_revoke, |db: Db| async mov
     assert_eq!(db.audit_head().await.unwrap().0, head.0 + 2);
     // The same hash twice is refused, nothing written.
     let dup = tok("dup", alice.id, "h-a");
-    assert!(db.insert_api_token(&dup, entry("api_token.create", "alice")).await.is_err());
+    assert!(
+        db.insert_api_token(&dup, entry("api_token.create", "alice"))
+            .await
+            .is_err()
+    );
     assert_eq!(db.api_token_by_hash("h-a").await.unwrap(), Some(a.clone()));
     assert_eq!(db.api_token_by_hash("nope").await.unwrap(), None);
     assert_eq!(db.api_tokens(None).await.unwrap().len(), 2);
@@ -65,14 +69,30 @@ ntm_testkit::both_backends!(api_tokens_round_trip_and_revoke, |db: Db| async mov
             .unwrap()
     );
     let r = db.api_token(a.id).await.unwrap().unwrap();
-    assert_eq!((r.revoked_at, r.revoked_by.as_deref()), (Some(at), Some("admin")));
+    assert_eq!(
+        (r.revoked_at, r.revoked_by.as_deref()),
+        (Some(at), Some("admin"))
+    );
     // A second revocation changes nothing and writes no audit entry.
     let head = db.audit_head().await.unwrap();
     assert!(
-        !db.revoke_api_token(a.id, at + Duration::hours(1), "x", entry("api_token.revoke", "alice"))
-            .await
-            .unwrap()
+        !db.revoke_api_token(
+            a.id,
+            at + Duration::hours(1),
+            "x",
+            entry("api_token.revoke", "alice")
+        )
+        .await
+        .unwrap()
     );
     assert_eq!(db.audit_head().await.unwrap(), head);
-    assert_eq!(db.api_token(a.id).await.unwrap().unwrap().revoked_by.as_deref(), Some("admin"));
+    assert_eq!(
+        db.api_token(a.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_by
+            .as_deref(),
+        Some("admin")
+    );
 });

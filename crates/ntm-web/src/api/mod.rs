@@ -2,8 +2,9 @@
 //! handlers themselves (utoipa-axum's `OpenApiRouter`), so the two cannot drift.
 //!
 //! Errors are RFC 9457 problem details (`application/problem+json`). Dates are ISO
-//! `YYYY-MM-DD`. Unsafe methods need the `X-CSRF-Token` header (the `ntm_csrf` cookie's
-//! value) besides the session cookie.
+//! `YYYY-MM-DD`. Clients authenticate with the session cookie (unsafe methods then need the
+//! `X-CSRF-Token` header, the `ntm_csrf` cookie's value) or with an API token,
+//! `Authorization: Bearer <token>` (no cookie, no CSRF token; see [`crate::bearer`]).
 
 pub mod criteria;
 pub mod docs;
@@ -33,8 +34,11 @@ use crate::state::AppState;
         title = "NTM Số API",
         description = "Administrative units of Vietnam over time, hamlets, and the audit log of NTM Số \
                        (digital transformation of the New Countryside programme). Dates are YYYY-MM-DD. \
-                       Errors are RFC 9457 problem details. Writes need the session cookie and the \
-                       X-CSRF-Token header (value of the ntm_csrf cookie)."
+                       Errors are RFC 9457 problem details. Machine clients send an API token \
+                       (Authorization: Bearer ntm_…; created on the account page or with `ntm token create`; \
+                       scope read: GET only, scope write: also writes; never more than the owner's roles). \
+                       Browsers use the session cookie, and writes then need the X-CSRF-Token header \
+                       (value of the ntm_csrf cookie)."
     ),
     tags(
         (name = "units", description = "Administrative units (đơn vị hành chính) and their lineage"),
@@ -44,9 +48,46 @@ use crate::state::AppState;
         (name = "dossiers", description = "Recognition dossiers (hồ sơ xét, công nhận) under QĐ 18/2022/QĐ-TTg, and their PDF"),
         (name = "surveys", description = "Satisfaction surveys of residents (lấy ý kiến sự hài lòng)"),
     ),
-    components(schemas(Problem))
+    components(schemas(Problem)),
+    modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;
+
+/// Declares the two ways to authenticate: an API token (`bearer`) or the session cookie
+/// (`session`); either, or none for the public reads.
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("ntm_<43 characters>")
+                    .description(Some(
+                        "API token: scope read (GET) or write; expires; acts with its owner's roles",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::middleware::SESSION_COOKIE,
+            ))),
+        );
+        doc.security = Some(vec![
+            SecurityRequirement::new("bearer", Vec::<String>::new()),
+            SecurityRequirement::new("session", Vec::<String>::new()),
+            SecurityRequirement::default(),
+        ]);
+    }
+}
 
 /// The API routes with their OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
