@@ -48,6 +48,7 @@ impl Anchor {
 
 /// Walks the whole chain in batches and checks every link and hash, and that the head
 /// record matches the last entry (so a deleted tail is found too).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn verify_chain(app: &App, actor: &Actor) -> Result<VerifyReport, AppError> {
     verify_chain_against(app, actor, None).await
 }
@@ -130,6 +131,7 @@ pub async fn verify_chain_against(
 }
 
 /// Entries after `after_seq`, oldest first.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn list(
     app: &App,
     actor: &Actor,

@@ -490,6 +490,7 @@ async fn evaluate_all(
 /// The dashboard of a unit above the set's level (a province, or a district before
 /// 1 July 2025) for a commune-level set and year; defaults in [`choose`]. Needs a login and a
 /// scope covering the unit.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %code))]
 pub async fn dashboard(
     app: &App,
     actor: &Actor,

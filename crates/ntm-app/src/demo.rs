@@ -48,6 +48,7 @@ pub fn reference_snapshots() -> Vec<SnapshotInput<'static>> {
 }
 
 /// Applies the bundled official unit lists (idempotent: already applied lists are skipped).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn import_reference_units(
     app: &App,
     actor: &Actor,
@@ -199,6 +200,7 @@ pub fn demo_links() -> Vec<(&'static str, &'static str, String)> {
 /// (`ntm_domain::criteria::demo`). Every value carries the note "Dữ liệu mẫu (demo) — không
 /// phải số liệu chính thức". 2021 is not loaded: the 2021–2025 sets took effect in 2022, and
 /// 2021 was assessed under the 2016–2020 set, which NTM Số does not carry. Loaded once.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn seed_sample_observations(app: &App, actor: &Actor) -> Result<usize, AppError> {
     const DONE: &str = "demo.sample_observations";
     if app.db.get_setting(DONE).await?.is_some() {

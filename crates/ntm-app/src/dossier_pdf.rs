@@ -653,6 +653,7 @@ fn event_rows(view: &DossierView) -> Vec<EventRow> {
 }
 
 /// Assembles the dossier PDF data (for anyone who may view the dossier).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn assemble(app: &App, actor: &Actor, id: Uuid) -> Result<DossierPdf, AppError> {
     let view = crate::dossiers::get(app, actor, id).await?;
     // The latest closed survey campaign of the unit, set and year (what recognition uses).

@@ -22,6 +22,7 @@ pub struct Predecessor {
 /// that the actor may see, other than earlier records of the same code (their records are on
 /// the unit's own pages): Trà Vinh (84) for Vĩnh Long (86); Xã Đa Lộc (29377) for Xã Châu
 /// Thành (29374). Empty when not logged in.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %code))]
 pub async fn predecessors(
     app: &App,
     actor: &Actor,
@@ -62,6 +63,7 @@ pub async fn predecessors(
 
 /// May the actor see the unit record's data (its own grants, or a successor's)? For the
 /// links a page offers; every use case checks again.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn can_view(app: &App, actor: &Actor, unit: &Unit) -> Result<bool, AppError> {
     match crate::access::require_on_unit(app, actor, ntm_domain::authz::Permission::ViewUnits, unit)
         .await

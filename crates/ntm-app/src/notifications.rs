@@ -53,6 +53,7 @@ pub fn new_record(
 }
 
 /// The actor's newest notifications (at most 100).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn list(app: &App, actor: &Actor) -> Result<Vec<NotificationView>, AppError> {
     let uid = user_id(actor)?;
     let rows = app.db.notifications_of(uid, 100).await?;
@@ -72,6 +73,7 @@ pub async fn list(app: &App, actor: &Actor) -> Result<Vec<NotificationView>, App
 }
 
 /// How many of the actor's notifications are unread (0 for anonymous visitors).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn unread(app: &App, actor: &Actor) -> Result<i64, AppError> {
     match actor {
         Actor::User { id, .. } => Ok(app.db.unread_notifications(*id).await?),
@@ -80,6 +82,7 @@ pub async fn unread(app: &App, actor: &Actor) -> Result<i64, AppError> {
 }
 
 /// Marks one of the actor's notifications (or all when `None`) as read.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = ?id))]
 pub async fn mark_read(app: &App, actor: &Actor, id: Option<Uuid>) -> Result<u64, AppError> {
     let uid = user_id(actor)?;
     Ok(app.db.mark_notifications_read(uid, id, now()).await?)

@@ -227,6 +227,7 @@ async fn province(app: &App, code: &str) -> Result<Unit, AppError> {
 }
 
 /// The settings of a province, for people who may view it; `true` when the actor may edit.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %province_code))]
 pub async fn get(
     app: &App,
     actor: &Actor,
@@ -244,6 +245,7 @@ pub async fn get(
 }
 
 /// Stores one setting with its basis (required).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %province_code))]
 pub async fn put(
     app: &App,
     actor: &Actor,
@@ -346,6 +348,7 @@ pub async fn put(
 }
 
 /// Removes one setting.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %province_code))]
 pub async fn delete(
     app: &App,
     actor: &Actor,

@@ -351,6 +351,7 @@ fn stored_view(f: &CriteriaSetFile) -> StoredSet {
 
 /// Uploads a provincial set file for `province_code` (see the module documentation).
 /// Every problem of the file is returned at once, as `file:line: field` with a message.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %province_code))]
 pub async fn upload_set(
     app: &App,
     actor: &Actor,
@@ -426,6 +427,7 @@ pub async fn upload_set(
 /// Readable by users whose scope covers the province, or covers its successor: a province
 /// merged on 1 July 2025 (Trà Vinh, 84) keeps its files, which the officers of the merged
 /// province (Vĩnh Long, 86) read through lineage.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %province_code))]
 pub async fn list_sets(
     app: &App,
     actor: &Actor,

@@ -83,6 +83,7 @@ fn digest(input: &SnapshotInput<'_>) -> String {
 /// Applies an official unit list taken on `input.date`: units that appear are opened or
 /// continue, units gone from the list are closed at that date, and the mapping (if any)
 /// becomes lineage records. All or nothing, and idempotent.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn import_snapshot(
     app: &App,
     actor: &Actor,
@@ -220,6 +221,7 @@ pub struct UnitView {
 }
 
 /// Units are official public data: anyone may read them.
+#[tracing::instrument(skip_all, fields(unit = %code))]
 pub async fn get_unit(app: &App, code: &str, date: Option<Date>) -> Result<UnitView, AppError> {
     let date = date.unwrap_or_else(today);
     let code = code.trim();
@@ -250,6 +252,7 @@ pub async fn get_unit(app: &App, code: &str, date: Option<Date>) -> Result<UnitV
 }
 
 /// The record of `code` valid today, else its last one (a unit merged away on 1 July 2025).
+#[tracing::instrument(skip_all, fields(unit = %code))]
 pub async fn latest_record(app: &App, code: &str) -> Result<Unit, AppError> {
     match app.db.unit_on(code, today()).await? {
         Some(u) => Ok(u),
@@ -265,6 +268,7 @@ pub async fn latest_record(app: &App, code: &str) -> Result<Unit, AppError> {
 /// The units users' grants point at, by code, for the page header: the version valid
 /// `date`, else the latest stored one (a province abolished on 1 July 2025 keeps its name).
 /// Codes that match no unit are left out.
+#[tracing::instrument(skip_all)]
 pub async fn scope_units(app: &App, codes: &[String], date: Date) -> Result<Vec<Unit>, AppError> {
     let mut out = Vec::with_capacity(codes.len());
     for code in codes {
@@ -287,6 +291,7 @@ pub struct TreeNode {
 
 /// A unit with its ancestors and children on a date, for the unit tree. Public, like every
 /// unit.
+#[tracing::instrument(skip_all, fields(unit = %code))]
 pub async fn tree_node(app: &App, code: &str, date: Date) -> Result<TreeNode, AppError> {
     let code = code.trim();
     let Some(unit) = app.db.unit_on(code, date).await? else {
@@ -312,6 +317,7 @@ pub fn validity_text(u: &Unit) -> String {
 }
 
 /// Top-level units (provinces) valid on a date.
+#[tracing::instrument(skip_all)]
 pub async fn provinces(app: &App, date: Option<Date>) -> Result<Vec<Unit>, AppError> {
     Ok(app
         .db
@@ -320,11 +326,13 @@ pub async fn provinces(app: &App, date: Option<Date>) -> Result<Vec<Unit>, AppEr
 }
 
 /// Counts of units per level valid on a date.
+#[tracing::instrument(skip_all)]
 pub async fn counts_on(app: &App, date: Option<Date>) -> Result<Vec<(Level, i64)>, AppError> {
     Ok(app.db.count_by_level_on(date.unwrap_or_else(today)).await?)
 }
 
 /// Search by name with or without diacritics ("cang long" finds "Càng Long"), or by code.
+#[tracing::instrument(skip_all)]
 pub async fn search(
     app: &App,
     q: &str,
@@ -390,6 +398,7 @@ pub fn hamlet_name_problem(name: &str) -> Option<String> {
 
 /// Adds hamlets (one or many, e.g. from a commune's CSV/XLSX). All rows are checked
 /// first; if any is bad nothing is written and every bad row is reported.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn add_hamlets(
     app: &App,
     actor: &Actor,

@@ -49,6 +49,7 @@ pub(crate) fn published_refusal(label: &str) -> AppError {
 /// Applies `edit` to draft `id` seen at `revision`. Refused (nothing written) when the
 /// version is published, was changed since, or the result breaks a rule: each problem at
 /// its form field (see `ntm_domain::criteria::authoring::edit`).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn edit_version(
     app: &App,
     actor: &Actor,
@@ -164,6 +165,7 @@ pub const MAX_BASIS_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// `<data_dir>/criteria/<2 hex>/<sha256>` (content-addressed, like dossier documents).
 /// Returns `(sha256, file name)` to put on the bases of the values it supports; the edit that
 /// cites it is the audited write.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn store_basis_file(
     app: &App,
     actor: &Actor,
@@ -214,6 +216,7 @@ pub(crate) fn basis_file_path(sha: &str) -> String {
 }
 
 /// The PDF of a basis cited by version `id`, for users who may read the version.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn basis_file(
     app: &App,
     actor: &Actor,

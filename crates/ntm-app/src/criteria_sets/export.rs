@@ -22,6 +22,7 @@ pub fn shipped_yaml(app: &App, set_id: &str, version: &str) -> Result<(String, S
 /// An authored version's `ntm-criteria/1` document, for users who may read it:
 /// `(file name, text)`. Import it into another province with
 /// `versions::Source::Yaml`.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn version_yaml(
     app: &App,
     actor: &Actor,

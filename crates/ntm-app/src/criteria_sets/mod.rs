@@ -46,6 +46,7 @@ pub const NATIONAL: &str = NATIONAL_SCOPE;
 
 /// Whether `actor` may create and edit versions in `scope` (for showing the forms; every
 /// use case checks again).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn can_manage(app: &App, actor: &Actor, scope: &str) -> bool {
     require_scope(app, actor, scope, Permission::ManageCriteria)
         .await
@@ -232,6 +233,7 @@ pub(crate) async fn require_scope(
 
 /// Every version of a scope (drafts and published), by set then validity. Readable by users
 /// whose scope covers the province (national versions: any logged-in user).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn list_versions(
     app: &App,
     actor: &Actor,
@@ -254,6 +256,7 @@ pub async fn list_versions(
 
 /// The name of a province scope's unit on `date` (`None` when no unit has that code
 /// then), for users who may read that province.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn scope_name(
     app: &App,
     actor: &Actor,
@@ -265,6 +268,7 @@ pub async fn scope_name(
 }
 
 /// One version, for users who may read its scope.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn get_version(app: &App, actor: &Actor, id: Uuid) -> Result<VersionView, AppError> {
     let r = load(app, id).await?;
     if r.scope == NATIONAL_SCOPE {

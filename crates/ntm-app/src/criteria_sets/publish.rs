@@ -41,6 +41,7 @@ fn clashes(a: &CriteriaSetVersion, b: &CriteriaSetVersion) -> bool {
 
 /// Publishes draft `id` seen at `revision` (see the module documentation). From then on the
 /// version is used by evaluations of the years it is in force and never changes.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn publish_version(
     app: &App,
     actor: &Actor,

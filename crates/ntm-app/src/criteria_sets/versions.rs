@@ -79,6 +79,7 @@ fn check_set_id(id: &str) -> Result<(), AppError> {
 /// `ManageCriteria` on the province (national: a country-wide grant). The draft is checked
 /// like a published one would be (every rule of the format, stricter-only against the
 /// national set) and stored with its audit entry.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn create_version(
     app: &App,
     actor: &Actor,

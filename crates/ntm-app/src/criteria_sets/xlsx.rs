@@ -183,6 +183,7 @@ pub fn export_shipped(
 }
 
 /// An authored version (draft or published) as XLSX, for users who may read it.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn export_version(
     app: &App,
     actor: &Actor,
@@ -241,6 +242,7 @@ async fn draft_for_import(
 
 /// Whether `actor` may import a table onto version `id` (a draft they may edit): for
 /// showing the upload form; [`stage_import`] checks again.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn can_import(app: &App, actor: &Actor, id: Uuid) -> Result<(), AppError> {
     match draft_for_import(app, actor, id).await {
         Ok(_) => Ok(()),
@@ -264,6 +266,7 @@ async fn plan(
 /// Reads an edited table onto draft `id` and shows every change and bad cell; writes
 /// nothing to the draft. The bytes are kept (see [`crate::staged_uploads`]) with the draft's
 /// revision, for [`apply_import`] by the same user until `now + UPLOAD_TTL`.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn stage_import(
     app: &App,
     actor: &Actor,
@@ -361,6 +364,7 @@ async fn load_upload(
 }
 
 /// Previews a kept upload again on the draft as it is now ("preview again" after a refusal).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn restage_import(
     app: &App,
     actor: &Actor,
@@ -377,6 +381,7 @@ pub async fn restage_import(
 /// the version is published, and when the draft's revision is not the one the preview saw
 /// (someone edited it since: `Stale`). The changes go through the same domain operations as
 /// the form editor; the new content and one audit entry are written in one transaction.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn apply_import(
     app: &App,
     actor: &Actor,

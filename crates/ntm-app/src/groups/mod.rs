@@ -328,6 +328,7 @@ fn current_of(
 
 /// The communes of a province with their groups (logged-in users who may view the
 /// province; `can_edit` for those who may assign).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %province_code))]
 pub async fn list(
     app: &App,
     actor: &Actor,
@@ -445,6 +446,7 @@ pub(crate) async fn write(
 }
 
 /// Assigns one commune of the province to a group, with its basis.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %province_code))]
 pub async fn assign(
     app: &App,
     actor: &Actor,

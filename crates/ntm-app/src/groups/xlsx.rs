@@ -44,6 +44,7 @@ fn column_of(f: Field) -> usize {
 }
 
 /// The template of a province (who may assign groups only).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %province_code))]
 pub async fn template(
     app: &App,
     actor: &Actor,
@@ -291,6 +292,7 @@ async fn analyse_upload(
 
 /// Reads an upload and shows what applying it would change; writes nothing but the staged
 /// file (kept for the uploader for two hours).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %province_code))]
 pub async fn preview(
     app: &App,
     actor: &Actor,
@@ -327,6 +329,7 @@ pub async fn preview(
 /// Applies a previewed upload, all or nothing: refused when it has bad cells, when it
 /// expired or was applied, or when a commune it changes was reassigned since the preview.
 /// Returns how many communes changed.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %province_code))]
 pub async fn apply(
     app: &App,
     actor: &Actor,

@@ -176,6 +176,7 @@ async fn verify_password(password: &str, hash: &str) -> bool {
     .unwrap_or(false)
 }
 
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn add_user(app: &App, actor: &Actor, new: NewUser) -> Result<UserInfo, AppError> {
     let mut errors = Vec::new();
     let username = check_username(&new.username)
@@ -225,6 +226,7 @@ pub async fn add_user(app: &App, actor: &Actor, new: NewUser) -> Result<UserInfo
 /// Sets a password (the user themself, the CLI, or someone allowed to manage users over
 /// every scope the user holds) and ends every session of the user. Returns how many sessions were ended. Users
 /// change their own password with [`change_own_password`], which checks the current one.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), user = %username))]
 pub async fn set_password(
     app: &App,
     actor: &Actor,
@@ -270,6 +272,7 @@ pub fn check_email(e: &str) -> Result<String, FieldError> {
 
 /// Sets (`Some`) or clears (`None`) a user's e-mail address: the user themself, or someone
 /// allowed to manage users over every scope the user holds (the CLI). Audited.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), user = %username))]
 pub async fn set_email(
     app: &App,
     actor: &Actor,
@@ -300,6 +303,7 @@ pub async fn set_email(
 }
 
 /// The actor's own e-mail address (`None` when they have none); login required.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn own_email(app: &App, actor: &Actor) -> Result<Option<String>, AppError> {
     match actor {
         Actor::User { id, .. } => Ok(app.db.user_email(*id).await?),
@@ -308,6 +312,7 @@ pub async fn own_email(app: &App, actor: &Actor) -> Result<Option<String>, AppEr
 }
 
 /// Users whose every grant lies inside the actor's user-management scope.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn list_users(app: &App, actor: &Actor) -> Result<Vec<UserInfo>, AppError> {
     if !matches!(actor, Actor::Cli { .. }) {
         let managed = actor
@@ -370,6 +375,7 @@ impl CurrentUser {
 
 /// Checks the password (with per-account and per-address limits on failures) and opens a
 /// session. Returns the secret token for the cookie.
+#[tracing::instrument(skip_all)]
 pub async fn login(
     app: &App,
     username: &str,
@@ -458,6 +464,7 @@ pub async fn login(
 
 /// The user behind a session token. `Ok(None)`: no such session; `Err(Unauthorized)`:
 /// it expired (and is removed). Active sessions slide their expiry forward.
+#[tracing::instrument(skip_all)]
 pub async fn session_user(app: &App, token: &str) -> Result<Option<CurrentUser>, AppError> {
     let hash = token_hash(token);
     let Some(s) = app.db.session_by_hash(&hash).await? else {
@@ -489,6 +496,7 @@ pub async fn session_user(app: &App, token: &str) -> Result<Option<CurrentUser>,
     }))
 }
 
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn logout(app: &App, token: &str, actor: &Actor) -> Result<(), AppError> {
     let audit = actor.audit_entry("session.logout", &actor.audit_name(), serde_json::json!({}));
     app.db
