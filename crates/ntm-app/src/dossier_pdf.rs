@@ -657,9 +657,14 @@ fn event_rows(view: &DossierView) -> Vec<EventRow> {
 pub async fn assemble(app: &App, actor: &Actor, id: Uuid) -> Result<DossierPdf, AppError> {
     let view = crate::dossiers::get(app, actor, id).await?;
     // The latest closed survey campaign of the unit, set and year (what recognition uses).
-    let campaign =
-        crate::surveys::dossier_campaign_results(app, &view.unit_code, &view.set_id, view.year)
-            .await?;
+    let campaign = crate::surveys::dossier_campaign_results(
+        app,
+        actor,
+        &view.unit_code,
+        &view.set_id,
+        view.year,
+    )
+    .await?;
     let survey = campaign.as_ref().map(|r| r.total.rate);
     let settings = crate::procedure_settings::load(app, &view.province_code).await?;
     let min_coverage = settings.min_coverage(view.dossier.kind);

@@ -213,7 +213,7 @@ fn transport(cfg: &SmtpConfig) -> AsyncSmtpTransport<Tokio1Executor> {
 /// Sends an e-mail copy of each notification to its recipient when the server has SMTP
 /// configured and the recipient has an address, in a background task started now. Returns
 /// the task (tests wait on it), `None` when nothing is to be sent. Failures are logged.
-pub fn send_notifications(
+pub(crate) fn send_notifications(
     app: &App,
     notes: &[NotificationRecord],
 ) -> Option<tokio::task::JoinHandle<()>> {

@@ -35,7 +35,7 @@ fn user_id(actor: &Actor) -> Result<Uuid, AppError> {
 }
 
 /// A new notification for one user (stored by the caller, e.g. with a dossier transition).
-pub fn new_record(
+pub(crate) fn new_record(
     user: Uuid,
     dossier_id: Option<Uuid>,
     message: &Message,

@@ -181,7 +181,7 @@ pub fn kinds_for(level: Level) -> Vec<DossierKind> {
 }
 
 /// The settings of a province (no permission check: for use cases that checked already).
-pub async fn load(app: &App, province_code: &str) -> Result<ProvinceSettings, AppError> {
+pub(crate) async fn load(app: &App, province_code: &str) -> Result<ProvinceSettings, AppError> {
     Ok(ProvinceSettings {
         rows: app.db.procedure_settings(province_code).await?,
     })

@@ -452,7 +452,7 @@ pub async fn list_sets(
 
 /// The provincial set to evaluate `unit` with for national set `set_id` and `year`, when
 /// its province has one (see the module documentation); `None`: use the national set.
-pub async fn set_for_unit(
+pub(crate) async fn set_for_unit(
     app: &App,
     unit: &Unit,
     set_id: &str,

@@ -39,7 +39,8 @@ use crate::authz::require;
 use crate::{Actor, App, AppError, FieldError};
 
 pub use listing::{ScopePage, scope_page};
-pub use runtime::{InForce, in_force, register_extra_files};
+pub(crate) use runtime::in_force;
+pub use runtime::{InForce, register_extra_files};
 
 /// The scope of national versions (administrators).
 pub const NATIONAL: &str = NATIONAL_SCOPE;

@@ -267,7 +267,7 @@ fn used_of(set: &ResolvedSet, row: Option<&CriteriaSetVersion>, scope: &str) -> 
 
 /// The set a unit is evaluated with for national set `set_id` and `year` (see the module
 /// documentation); `shipped` is the shipped version for that year.
-pub async fn in_force<'a>(
+pub(crate) async fn in_force<'a>(
     app: &App,
     unit: &Unit,
     set_id: &str,

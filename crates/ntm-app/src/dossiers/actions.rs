@@ -177,6 +177,7 @@ pub async fn act(
     // From the latest closed survey campaign (none: recognition is refused).
     let survey = crate::surveys::dossier_survey_facts(
         app,
+        actor,
         &r.unit_code,
         &r.set_id,
         r.year,

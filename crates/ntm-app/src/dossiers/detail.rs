@@ -129,6 +129,7 @@ pub async fn detail(app: &App, actor: &Actor, id: Uuid) -> Result<DossierDetail,
     let (view, unit, settings) = get_with(app, actor, id).await?;
     let survey = crate::surveys::dossier_survey_facts(
         app,
+        actor,
         &view.unit_code,
         &view.set_id,
         view.year,

@@ -508,7 +508,7 @@ pub(crate) async fn groups_for_evaluation(
 
 /// The communes (code, name) of a province's evaluation of `set` for `year` that have no
 /// group, when the set's thresholds vary by group (empty otherwise).
-pub async fn without_group(
+pub(crate) async fn without_group(
     app: &App,
     province: &Unit,
     set: &ResolvedSet,

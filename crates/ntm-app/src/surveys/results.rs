@@ -136,15 +136,17 @@ pub async fn results(app: &App, actor: &Actor, code: &str) -> Result<CampaignRes
 }
 
 /// The full results of the latest closed campaign of the unit, set and year (what a dossier
-/// shows: contents, communes, households); `None` without one. No permission check: for
-/// callers that already checked that the actor may view the dossier.
-#[tracing::instrument(skip_all, fields(unit = %unit_code, set = %set_id, year = %year))]
+/// shows: contents, communes, households); `None` without one. For those who may view the
+/// unit (as its dossiers).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = %set_id, year = %year))]
 pub async fn dossier_campaign_results(
     app: &App,
+    actor: &Actor,
     unit_code: &str,
     set_id: &str,
     year: i32,
 ) -> Result<Option<CampaignResults>, AppError> {
+    require_view(app, actor, unit_code).await?;
     let Some(r) = app
         .db
         .latest_closed_survey_campaign(unit_code, set_id, year)
@@ -253,15 +255,17 @@ pub async fn set_households(
 /// The main question is not one of the contents: QĐ 320 sets two conditions, ≥ 90 %
 /// satisfied "với kết quả XD NTM của huyện" (the main question, overall) and ≥ 80 % "ở từng
 /// xã đối với từng nội dung XD NTM" (each listed content, in each commune).
-#[tracing::instrument(skip_all, fields(unit = %unit_code, set = %set_id, year = %year))]
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = %set_id, year = %year))]
 pub async fn dossier_survey_facts(
     app: &App,
+    actor: &Actor,
     unit_code: &str,
     set_id: &str,
     year: i32,
     kind: DossierKind,
     settings: &crate::procedure_settings::ProvinceSettings,
 ) -> Result<SurveyFacts, AppError> {
+    require_view(app, actor, unit_code).await?;
     let rule = settings.min_coverage(kind);
     let Some(r) = app
         .db
@@ -297,13 +301,15 @@ pub async fn dossier_survey_facts(
 
 /// The satisfaction rate of the latest closed campaign of the unit, set and year (what the
 /// dossier's recognition check uses); `None` without one.
-#[tracing::instrument(skip_all, fields(unit = %unit_code, set = %set_id, year = %year))]
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, set = %set_id, year = %year))]
 pub async fn dossier_satisfaction(
     app: &App,
+    actor: &Actor,
     unit_code: &str,
     set_id: &str,
     year: i32,
 ) -> Result<Option<SatisfactionRate>, AppError> {
+    require_view(app, actor, unit_code).await?;
     let Some(c) = app
         .db
         .latest_closed_survey_campaign(unit_code, set_id, year)
@@ -324,4 +330,17 @@ pub async fn dossier_satisfaction(
         }
     }
     Ok(Some(rate))
+}
+
+/// The check of the dossier facts: the actor may view the unit (some record of its code,
+/// following lineage), as for its dossiers.
+async fn require_view(app: &App, actor: &Actor, unit_code: &str) -> Result<(), AppError> {
+    let mut allowed = Err(AppError::NotFound(format!("unit {unit_code}")));
+    for v in app.db.unit_versions(unit_code).await? {
+        allowed = require_on_unit(app, actor, Permission::ViewUnits, &v).await;
+        if allowed.is_ok() {
+            break;
+        }
+    }
+    allowed
 }

@@ -269,7 +269,7 @@ ntm_testkit::both_backends!(survey_answers_by_token_and_phone, |db: Db| async mo
 
     // The rate reaches the dossier once the campaign is closed.
     assert_eq!(
-        surveys::dossier_satisfaction(&app, COMMUNE, SET, 2025)
+        surveys::dossier_satisfaction(&app, &Actor::cli(), COMMUNE, SET, 2025)
             .await
             .unwrap(),
         None
@@ -280,7 +280,7 @@ ntm_testkit::both_backends!(survey_answers_by_token_and_phone, |db: Db| async mo
         .await;
     assert_eq!(res.status_code(), 303);
     assert_eq!(
-        surveys::dossier_satisfaction(&app, COMMUNE, SET, 2025)
+        surveys::dossier_satisfaction(&app, &Actor::cli(), COMMUNE, SET, 2025)
             .await
             .unwrap(),
         Some(SatisfactionRate::new(2, 3).unwrap())

@@ -453,11 +453,21 @@ ntm_testkit::both_backends!(
             ),
             "{page}"
         );
-        let s = ntm_app::procedure_settings::load(&app, "86").await.unwrap();
-        let f =
-            surveys::dossier_survey_facts(&app, COMMUNE, SET, 2025, DossierKind::CommuneNtm, &s)
-                .await
-                .unwrap();
+        let s = ntm_app::procedure_settings::get(&app, &Actor::cli(), "86")
+            .await
+            .unwrap()
+            .1;
+        let f = surveys::dossier_survey_facts(
+            &app,
+            &Actor::cli(),
+            COMMUNE,
+            SET,
+            2025,
+            DossierKind::CommuneNtm,
+            &s,
+        )
+        .await
+        .unwrap();
         let cov = f.household_coverage.unwrap();
         assert_eq!((cov.responses, cov.households, cov.met()), (3, 10, false));
         assert_eq!(
@@ -468,10 +478,17 @@ ntm_testkit::both_backends!(
             }
         );
         // Another kind has no minimum: nothing checked.
-        let f =
-            surveys::dossier_survey_facts(&app, COMMUNE, SET, 2025, DossierKind::CommuneModel, &s)
-                .await
-                .unwrap();
+        let f = surveys::dossier_survey_facts(
+            &app,
+            &Actor::cli(),
+            COMMUNE,
+            SET,
+            2025,
+            DossierKind::CommuneModel,
+            &s,
+        )
+        .await
+        .unwrap();
         assert!(f.household_coverage.is_none());
         assert_eq!(f.satisfaction, SatisfactionRate::new(3, 3));
 
@@ -520,7 +537,10 @@ ntm_testkit::both_backends!(
             ])
             .await;
         assert_eq!(res.status_code(), 303);
-        let s = ntm_app::procedure_settings::load(&app, "86").await.unwrap();
+        let s = ntm_app::procedure_settings::get(&app, &Actor::cli(), "86")
+            .await
+            .unwrap()
+            .1;
         assert!(s.min_coverage(DossierKind::CommuneNtm).is_none());
     }
 );
@@ -586,10 +606,15 @@ ntm_testkit::both_backends!(
                 c.code
             }
         };
-        let s = ntm_app::procedure_settings::load(&app, "84").await.unwrap();
+        let s = ntm_app::procedure_settings::get(&app, &Actor::cli(), "84")
+            .await
+            .unwrap()
+            .1;
+        let cli = Actor::cli();
         let facts = || {
             surveys::dossier_survey_facts(
                 &app,
+                &cli,
                 DISTRICT,
                 DISTRICT_SET,
                 2024,
