@@ -143,6 +143,8 @@ pub fn write_sheets(sheets: &[TableSheet]) -> Result<Vec<u8>, ReportError> {
 }
 
 #[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
 mod tests {
     use super::*;
 

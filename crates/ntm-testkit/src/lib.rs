@@ -33,6 +33,7 @@ use std::sync::Arc;
 
 pub use ntm_store::{Backend, Db};
 
+pub mod fuzz;
 pub mod pg;
 
 /// A fresh, migrated database for one test.

@@ -25,9 +25,26 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     z.finish().expect("zip finish").into_inner()
 }
 
+/// An XLSX of one sheet whose worksheet XML is `sheet_xml` as given (for fuzzing the reader
+/// with damaged XML inside a valid zip).
+pub fn xlsx_with_sheet_xml(sheet_xml: &[u8]) -> Vec<u8> {
+    zip_of(&[
+        ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+        ("_rels/.rels", RELS.as_bytes()),
+        ("xl/workbook.xml", WORKBOOK.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet_xml),
+    ])
+}
+
 /// An XLSX of one sheet with `dimension` (e.g. `Some("A1:XFD1048576")`) and inline-string
 /// cells at the given references (e.g. `[("A1", "x"), ("XFD1048576", "y")]`).
 pub fn xlsx(dimension: Option<&str>, cells: &[(&str, &str)]) -> Vec<u8> {
+    xlsx_with_sheet_xml(sheet_xml(dimension, cells).as_bytes())
+}
+
+/// The worksheet XML of [`xlsx`].
+pub fn sheet_xml(dimension: Option<&str>, cells: &[(&str, &str)]) -> String {
     let mut rows: Vec<(u64, Vec<(&str, &str)>)> = Vec::new();
     for (r, v) in cells {
         let n: u64 = r
@@ -56,13 +73,7 @@ pub fn xlsx(dimension: Option<&str>, cells: &[(&str, &str)]) -> Vec<u8> {
         sheet.push_str("</row>");
     }
     sheet.push_str("</sheetData></worksheet>");
-    zip_of(&[
-        ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
-        ("_rels/.rels", RELS.as_bytes()),
-        ("xl/workbook.xml", WORKBOOK.as_bytes()),
-        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes()),
-        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
-    ])
+    sheet
 }
 
 /// The 1.5 KB file of the security review: cells `A1` and `XFD1048576`, with the matching

@@ -15,6 +15,8 @@ mod load;
 mod status;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;
 
 use std::fmt;

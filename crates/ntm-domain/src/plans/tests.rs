@@ -10,7 +10,7 @@ macro_rules! files {
     };
 }
 
-const CRITERIA: &[(&str, &str)] = files!(
+pub(super) const CRITERIA: &[(&str, &str)] = files!(
     "ap-thong-minh-tra-vinh-2023.yaml",
     "huyen-ntm-2021-2025.yaml",
     "huyen-ntm-2021-2025@2024.yaml",
@@ -31,8 +31,8 @@ const CRITERIA: &[(&str, &str)] = files!(
     "xa-ntm-thong-minh-tra-vinh-2023.yaml",
 );
 
-const MEASURES: &str = include_str!("../../../../data/plans/measures.yaml");
-const PLANS: &[(&str, &str)] = &[
+pub(super) const MEASURES: &str = include_str!("../../../../data/plans/measures.yaml");
+pub(super) const PLANS: &[(&str, &str)] = &[
     (
         "tra-vinh-2023.yaml",
         include_str!("../../../../data/plans/tra-vinh-2023.yaml"),
@@ -51,14 +51,14 @@ const PLANS: &[(&str, &str)] = &[
     ),
 ];
 
-fn catalog() -> Catalog {
+pub(super) fn catalog() -> Catalog {
     match load_all(CRITERIA.iter().copied()) {
         Ok(l) => l.catalog,
         Err(e) => panic!("{e:?}"),
     }
 }
 
-fn measures() -> Vec<MeasureDef> {
+pub(super) fn measures() -> Vec<MeasureDef> {
     parse_measures("measures.yaml", MEASURES).expect("measures")
 }
 
