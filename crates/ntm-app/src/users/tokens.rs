@@ -132,6 +132,7 @@ fn well_formed(token: &str) -> bool {
 
 /// Creates a token; returns the secret (shown once) and the token as listed. Audited as
 /// `api_token.create` (name, scope, expiry; never the secret).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn create_token(
     app: &App,
     actor: &Actor,
@@ -195,6 +196,7 @@ pub async fn create_token(
 }
 
 /// The actor's own tokens, newest first.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn own_tokens(app: &App, actor: &Actor) -> Result<Vec<TokenView>, AppError> {
     let Actor::User { id, username, .. } = actor else {
         return Err(AppError::Unauthorized("login required".into()));
@@ -210,6 +212,7 @@ pub async fn own_tokens(app: &App, actor: &Actor) -> Result<Vec<TokenView>, AppE
 }
 
 /// The tokens of every user the actor manages (the users page; the CLI sees all).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
 pub async fn managed_tokens(app: &App, actor: &Actor) -> Result<Vec<TokenView>, AppError> {
     let users = super::list_users(app, actor).await?;
     let names: HashMap<Uuid, String> = users.into_iter().map(|u| (u.id, u.username)).collect();
@@ -229,6 +232,7 @@ pub async fn managed_tokens(app: &App, actor: &Actor) -> Result<Vec<TokenView>, 
 
 /// Revokes a token: its owner, or whoever manages the owner. Audited as
 /// `api_token.revoke`. Returns false when it was already revoked (nothing written).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
 pub async fn revoke_token(app: &App, actor: &Actor, id: Uuid) -> Result<bool, AppError> {
     if let Actor::Anonymous { .. } = actor {
         return Err(AppError::Unauthorized("login required".into()));
@@ -305,6 +309,7 @@ impl FailureLimiter {
 /// The user behind a bearer token, with the token's scope. Refused (401) when the token is
 /// malformed, unknown, revoked or expired, or its owner is disabled; 429 after
 /// [`MAX_FAILURES`] failures from `origin`.
+#[tracing::instrument(skip_all)]
 pub async fn token_user(app: &App, token: &str, origin: &str) -> Result<TokenUser, AppError> {
     if let Some(secs) = app.token_failures.blocked(origin) {
         return Err(AppError::TooManyRequests {
