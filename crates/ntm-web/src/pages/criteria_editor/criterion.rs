@@ -1,6 +1,19 @@
 //! `POST /criteria-versions/{id}/criteria` and `…/remove`: criteria and indicators added, renamed, removed.
 
-use super::*;
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::pages::criteria_editor::CritForm;
+use crate::pages::criteria_editor::after_edit;
+use crate::pages::criteria_editor::revision_of;
+use crate::request::parse_id;
+use crate::state::AppState;
+use axum::extract::Form;
+use axum::extract::Path;
+use axum::extract::State;
+use axum::response::Response;
+use ntm_app::criteria_sets as cs;
+use ntm_app::criteria_sets::edit::Edit;
+use serde::Deserialize;
 
 /// `POST /criteria-versions/{id}/criteria`: adds or renames a criterion of the version.
 pub async fn post_criterion(

@@ -1,6 +1,30 @@
 //! `GET,POST /criteria-versions/{id}/indicator`: showing and saving one indicator.
 
-use super::*;
+use crate::ctx::Ctx;
+use crate::error::ErrorInfo;
+use crate::error::WebError;
+use crate::pages::criteria_editor::IndicatorParams;
+use crate::pages::criteria_editor::Typed;
+use crate::pages::criteria_editor::indicator_view;
+use crate::pages::criteria_editor::revision_of;
+use crate::request::parse_id;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::render;
+use axum::extract::Multipart;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use axum::response::Redirect;
+use axum::response::Response;
+use ntm_app::AppError;
+use ntm_app::criteria_sets as cs;
+use ntm_app::criteria_sets::VersionView;
+use ntm_app::criteria_sets::edit::Edit;
+use ntm_domain::criteria::authoring::BasisInput;
+use ntm_domain::criteria::authoring::IndicatorInput;
+use ntm_domain::criteria::authoring::ThresholdInput;
 
 /// `GET /criteria-versions/{id}/indicator?code=…&criterion=…`: the form of one indicator
 /// (a new one, one of the version, or a national one to give the province's thresholds).

@@ -1,6 +1,28 @@
 //! The form of one indicator (thresholds per key, basis, kind).
 
-use super::*;
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::pages::criteria_editor::entry;
+use crate::pages::criteria_editor::key_label;
+use crate::pages::criteria_editor::keys_for;
+use crate::pages::criteria_editor::value_input;
+use crate::pages::criteria_sets::Choice;
+use crate::pages::criteria_sets::split_errors;
+use crate::state::AppState;
+use crate::urls::Urls;
+use askama::Template;
+use axum::http::StatusCode;
+use ntm_app::AppError;
+use ntm_app::FieldError;
+use ntm_app::criteria_sets as cs;
+use ntm_domain::criteria::Kind;
+use ntm_domain::criteria::authoring::AuthoredIndicator;
+use ntm_domain::criteria::authoring::base_threshold;
+use ntm_domain::criteria::authoring::threshold_text;
+use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 pub struct TRow {
     pub key: String,

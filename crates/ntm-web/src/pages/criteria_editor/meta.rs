@@ -1,6 +1,26 @@
 //! `POST /criteria-versions/{id}/meta`: the version's title and dates.
 
-use super::*;
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::pages::criteria_editor::CritForm;
+use crate::pages::criteria_editor::MetaForm;
+use crate::pages::criteria_editor::version_view;
+use crate::request::parse_id;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::render;
+use axum::extract::Form;
+use axum::extract::Path;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use axum::response::Redirect;
+use axum::response::Response;
+use ntm_app::AppError;
+use ntm_app::criteria_sets as cs;
+use ntm_app::criteria_sets::VersionView;
+use ntm_app::criteria_sets::edit::Edit;
+use ntm_domain::criteria::authoring::MetaInput;
+use uuid::Uuid;
 
 pub(super) fn revision_of(s: &str) -> i64 {
     s.trim().parse().unwrap_or(-1)

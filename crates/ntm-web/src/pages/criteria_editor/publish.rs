@@ -1,7 +1,28 @@
 //! `GET,POST /criteria-versions/{id}/publish`, the YAML export and the basis files.
 
-use super::*;
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::pages::criteria_editor::revision_of;
+use crate::pages::criteria_sets::validity_text;
+use crate::pages::criteria_sets::yaml_response;
+use crate::request::parse_id;
+use crate::state::AppState;
+use crate::urls::Urls;
 use crate::view::download::attachment;
+use crate::view::render;
+use askama::Template;
+use axum::extract::Form;
+use axum::extract::Path;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::response::Redirect;
+use axum::response::Response;
+use ntm_app::AppError;
+use ntm_app::criteria_sets as cs;
+use serde::Deserialize;
+use uuid::Uuid;
 
 #[derive(Template)]
 #[template(path = "criteria_publish.html")]

@@ -1,6 +1,12 @@
 //! Threshold keys, labels and values of the indicator form.
 
-use super::*;
+use crate::i18n::Lang;
+use ntm_domain::criteria::CommuneGroup;
+use ntm_domain::criteria::ThresholdValue;
+use ntm_domain::criteria::authoring::AuthoredIndicator;
+use ntm_domain::criteria::authoring::AuthoredSet;
+use ntm_domain::criteria::authoring::AuthoredThreshold;
+use ntm_domain::units::Region;
 
 /// The threshold keys the form offers: the general value, then the commune groups (sets
 /// from 2026) or the regions (2021–2025 sets), then any other key already in the version.

@@ -1,6 +1,40 @@
 //! `GET /criteria-versions/{id}`: the version page (criteria, indicators, forms).
 
-use super::*;
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::pages::criteria_editor::basis_words;
+use crate::pages::criteria_editor::entry;
+use crate::pages::criteria_editor::key_label;
+use crate::pages::criteria_editor::keys_for;
+use crate::pages::criteria_sets::Choice;
+use crate::pages::criteria_sets::scope_href;
+use crate::pages::criteria_sets::split_errors;
+use crate::pages::criteria_sets::status_text;
+use crate::pages::criteria_sets::validity_text;
+use crate::request::parse_id;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::render;
+use askama::Template;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use ntm_app::AppError;
+use ntm_app::FieldError;
+use ntm_app::criteria_sets as cs;
+use ntm_app::criteria_sets::VersionView;
+use ntm_domain::criteria::CommuneGroup;
+use ntm_domain::criteria::ResolvedSet;
+use ntm_domain::criteria::authoring::AuthoredIndicator;
+use ntm_domain::criteria::authoring::base_threshold;
+use ntm_domain::criteria::authoring::threshold_text;
+use ntm_domain::units::Region;
+use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 pub struct ThView {
     pub label: String,

@@ -1,6 +1,36 @@
 //! Evidence files: the form, upload and download.
 
-use super::*;
+use crate::ctx::Ctx;
+use crate::ctx::url_encode;
+use crate::error::ErrorInfo;
+use crate::error::WebError;
+use crate::error::field_error_text;
+use crate::pages::scorecard::EvidencePage;
+use crate::pages::scorecard::Extra;
+use crate::pages::scorecard::anchor;
+use crate::pages::scorecard::build_page;
+use crate::pages::scorecard::parse_version;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::html;
+use crate::view::render;
+use axum::extract::Multipart;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::HeaderValue;
+use axum::http::StatusCode;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::response::Redirect;
+use axum::response::Response;
+use ntm_app::AppError;
+use ntm_app::criteria::EvidenceInput;
+use ntm_app::criteria::MAX_EVIDENCE_BYTES;
+use ntm_app::criteria::ValueRef;
+use ntm_domain::text::format_int_vi;
+use serde::Deserialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Deserialize)]
 pub struct EvidenceParams {

@@ -1,6 +1,22 @@
 //! `GET /units/{code}/scorecard/history`: every version of one value.
 
-use super::*;
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::pages::scorecard::HistoryPage;
+use crate::pages::scorecard::HistoryRow;
+use crate::pages::scorecard::anchor;
+use crate::pages::scorecard::file_link;
+use crate::pages::scorecard::format_value;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::format::date_time;
+use crate::view::html;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::response::Response;
+use ntm_app::criteria::ValueRef;
+use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 pub struct HistoryParams {

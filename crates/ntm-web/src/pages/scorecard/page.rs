@@ -1,6 +1,31 @@
 //! `GET /units/{code}/scorecard`: choosing the set and year, the page.
 
-use super::*;
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::pages::scorecard::CriterionBlock;
+use crate::pages::scorecard::IndicatorRow;
+use crate::pages::scorecard::Light;
+use crate::pages::scorecard::ScorecardPage;
+use crate::pages::scorecard::SetOption;
+use crate::pages::scorecard::light;
+use crate::pages::scorecard::rows_of;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::html;
+use crate::view::level_label;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use axum::response::Redirect;
+use axum::response::Response;
+use ntm_app::criteria::MAX_EVIDENCE_BYTES;
+use ntm_domain::criteria::Status;
+use ntm_domain::observation::ObsStatus;
+use ntm_domain::text::format_int_vi;
+use serde::Deserialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Deserialize)]
 pub struct ScorecardParams {

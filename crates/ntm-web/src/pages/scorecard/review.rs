@@ -1,6 +1,27 @@
 //! `POST /units/{code}/scorecard/status`: submit, verify, return with a comment.
 
-use super::*;
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::error::field_error_text;
+use crate::pages::scorecard::Extra;
+use crate::pages::scorecard::anchor;
+use crate::pages::scorecard::build_page;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::render;
+use axum::extract::Form;
+use axum::extract::Path;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::response::Redirect;
+use axum::response::Response;
+use ntm_app::AppError;
+use ntm_app::criteria::EVIDENCE_FIELD;
+use ntm_app::criteria::FOUR_EYES_FIELD;
+use ntm_app::criteria::StatusChange;
+use ntm_domain::observation::ObsStatus;
+use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 pub struct ReviewForm {

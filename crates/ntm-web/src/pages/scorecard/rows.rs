@@ -1,6 +1,21 @@
 //! Values, errors and thresholds as text; one indicator row of the scorecard.
 
-use super::*;
+use crate::i18n::Lang;
+use crate::pages::scorecard::FileLink;
+use crate::pages::scorecard::IndicatorRow;
+use crate::pages::scorecard::light;
+use crate::urls::Urls;
+use crate::view::format::date_time;
+use crate::view::format::number_short;
+use ntm_app::criteria::IndicatorView;
+use ntm_app::criteria::ObservationFile;
+use ntm_app::criteria::ObservationRecord;
+use ntm_app::criteria::Scorecard;
+use ntm_domain::criteria::Value;
+use ntm_domain::criteria::ValueError;
+use ntm_domain::criteria::ValueKind;
+use ntm_domain::observation::ObsStatus;
+use ntm_domain::text::format_int_vi;
 
 pub(super) fn value_kind(kind: &str) -> ValueKind {
     match kind {

@@ -1,6 +1,35 @@
 //! `POST /units/{code}/scorecard/values`: saving one value (inline errors, stale edits).
 
-use super::*;
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::error::field_error_text;
+use crate::pages::scorecard::Extra;
+use crate::pages::scorecard::IndicatorRow;
+use crate::pages::scorecard::RowFragment;
+use crate::pages::scorecard::anchor;
+use crate::pages::scorecard::build_page;
+use crate::pages::scorecard::format_value;
+use crate::pages::scorecard::value_error_text;
+use crate::request::is_htmx;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::format::date_time;
+use crate::view::render;
+use axum::extract::Form;
+use axum::extract::Path;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::response::Redirect;
+use axum::response::Response;
+use ntm_app::AppError;
+use ntm_app::criteria::ObservationRecord;
+use ntm_app::criteria::ValueBatch;
+use ntm_app::criteria::ValueEntryError;
+use ntm_app::criteria::ValueInput;
+use ntm_domain::observation::ObsSource;
+use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 pub struct ValueForm {

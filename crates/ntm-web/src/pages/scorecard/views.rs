@@ -1,6 +1,9 @@
 //! The scorecard's view models (what its templates show).
 
-use super::*;
+use crate::ctx::Ctx;
+use crate::i18n::Lang;
+use askama::Template;
+use ntm_domain::criteria::Status;
 
 /// A status light: CSS class, icon and words (never colour alone).
 #[derive(Debug, Clone)]
