@@ -26,6 +26,7 @@ pub mod plans;
 pub mod procedure_settings;
 pub mod provincial;
 pub mod reports;
+pub mod sms;
 pub mod spreadsheets;
 mod staged_uploads;
 mod staging;
@@ -63,6 +64,9 @@ pub struct AppConfig {
     /// The survey key file (phone numbers' keyed hashes), outside the database; `None`:
     /// `<data_dir>/survey.key`. See [`surveys::key`].
     pub survey_key_file: Option<PathBuf>,
+    /// SMS gateway for the one-time codes of phone answers; `None`: phone answers need only
+    /// the household list (see [`surveys::sms_codes`]).
+    pub sms: Option<sms::SmsGateway>,
 }
 
 impl Default for AppConfig {
@@ -76,6 +80,7 @@ impl Default for AppConfig {
             login_window: time::Duration::minutes(15),
             smtp: None,
             survey_key_file: None,
+            sms: None,
         }
     }
 }

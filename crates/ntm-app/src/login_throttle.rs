@@ -31,7 +31,7 @@ fn policy(app: &App) -> Policy {
     }
 }
 
-fn key(kind: &str, value: &str) -> String {
+pub(crate) fn key(kind: &str, value: &str) -> String {
     let mut h = Sha256::new();
     h.update(kind.as_bytes());
     h.update(b":");
@@ -53,7 +53,7 @@ fn refused(wait: Duration) -> AppError {
 }
 
 /// Reads, decides and swaps one counter until the swap wins.
-async fn step(
+pub(crate) async fn step(
     app: &App,
     key: &str,
     rule: impl Fn(Option<&Counter>) -> Result<Counter, Duration>,

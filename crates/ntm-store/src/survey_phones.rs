@@ -44,6 +44,22 @@ impl Db {
         Ok(row.map(|(h,)| h))
     }
 
+    /// Whether a listed number has answered (`None`: not on the list).
+    pub async fn survey_phone_used(
+        &self,
+        campaign_id: Uuid,
+        phone_key: &str,
+    ) -> Result<Option<bool>> {
+        let row: Option<(bool,)> = self
+            .fetch_optional(sql!(
+                "SELECT used FROM survey_phones WHERE campaign_id = $1 AND phone_key = $2",
+                campaign_id,
+                phone_key
+            ))
+            .await?;
+        Ok(row.map(|(u,)| u))
+    }
+
     /// Replaces the list `(phone key, hamlet code)` and sets `enabled`, with the audit
     /// entry, all or nothing. Numbers that have answered stay marked `used` (kept even when
     /// the new list leaves them out), so a new list never lets a number answer twice.

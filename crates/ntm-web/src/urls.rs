@@ -476,6 +476,11 @@ impl Urls {
         format!("/s/{}", url_encode(survey))
     }
 
+    /// `/s/{code}/gui-ma`: sends the one-time code by SMS to the number typed (POST).
+    pub fn survey_sms_code(survey: &str) -> String {
+        format!("{}/gui-ma", Self::survey_public(survey))
+    }
+
     /// `/s/{code}/cam-on`: the thank-you page after an answer.
     pub fn survey_thanks(survey: &str) -> String {
         format!("{}/cam-on", Self::survey_public(survey))

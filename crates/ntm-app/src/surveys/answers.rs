@@ -27,6 +27,7 @@ pub async fn public_campaign(app: &App, code: &str) -> Result<PublicCampaign, Ap
         phase: campaign::phase(status, r.opens_at, r.closes_at, now()),
         areas: areas(app, &r.unit_code).await?,
         phones: phones::accepting(app, r.id).await?,
+        sms: app.config.sms.is_some(),
     })
 }
 
@@ -126,11 +127,11 @@ pub async fn answer(
         let key = key::survey_key(app)
             .await
             .map_err(|e| Refusal::Internal(e.to_string()))?;
-        match app
-            .db
-            .answer_with_phone(&phone_key(&key, r.id, &phone), &a)
-            .await?
-        {
+        let pkey = phone_key(&key, r.id, &phone);
+        if app.config.sms.is_some() {
+            sms_codes::check(app, &key, r.id, &pkey, input.sms_code.as_deref()).await?;
+        }
+        match app.db.answer_with_phone(&pkey, &a).await? {
             PhoneAnswer::Recorded { .. } => Ok(()),
             PhoneAnswer::Used => Err(Refusal::PhoneUsed),
             PhoneAnswer::NotListed => Err(Refusal::PhoneNotListed),

@@ -61,6 +61,7 @@ mod limits;
 mod paper;
 pub mod phones;
 mod results;
+pub mod sms_codes;
 mod tokens;
 mod writer;
 
@@ -71,6 +72,7 @@ pub use paper::{paper_apply, paper_check, paper_template, read_paper};
 pub use results::{
     dossier_campaign_results, dossier_satisfaction, dossier_survey_facts, results, set_households,
 };
+pub use sms_codes::send_code;
 pub use tokens::issue_tokens;
 pub use writer::CAMPAIGN_CACHE_TTL;
 pub(crate) use writer::Writer;
@@ -135,6 +137,8 @@ pub struct PublicCampaign {
     pub areas: Vec<Area>,
     /// Phone answers are enabled (and a household list imported).
     pub phones: bool,
+    /// Phone answers need a one-time code sent by SMS (a gateway is configured).
+    pub sms: bool,
 }
 
 /// One token handed out (shown once).
@@ -274,6 +278,14 @@ pub enum Refusal {
     PhoneNotListed,
     #[error("choose your hamlet")]
     AreaMissing,
+    #[error("no SMS gateway is configured")]
+    SmsOff,
+    #[error("ask for the code sent by SMS and type it")]
+    SmsCodeMissing,
+    #[error("the code sent by SMS is not right or has expired")]
+    SmsCodeWrong,
+    #[error("the SMS could not be sent")]
+    SmsFailed,
     #[error("too many attempts, try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("internal error: {0}")]
@@ -291,6 +303,8 @@ impl From<ntm_store::StoreError> for Refusal {
 pub struct AnswerInput {
     pub token: Option<String>,
     pub phone: Option<String>,
+    /// The one-time code sent by SMS to `phone` (needed when a gateway is configured).
+    pub sms_code: Option<String>,
     /// Hamlet code (needed with a phone number; a token knows its hamlet).
     pub area: Option<String>,
     /// `Satisfied` or `NotSatisfied`.

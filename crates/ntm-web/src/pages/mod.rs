@@ -278,6 +278,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             "/s/{code}",
             get(survey::public::public_form).post(survey::public::public_submit),
         )
+        .route("/s/{code}/gui-ma", post(survey::sms::send_code))
         .route("/s/{code}/cam-on", get(survey::public::public_thanks))
         .route("/s/{code}/qr.svg", get(survey::public::qr_svg))
         .route("/s/{code}/qr.png", get(survey::public::qr_png))

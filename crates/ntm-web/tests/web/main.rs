@@ -39,6 +39,7 @@ mod survey;
 mod survey_anonymity;
 mod survey_contents;
 mod survey_phones;
+mod survey_sms;
 mod tree;
 mod upload_size;
 mod workbook;

@@ -105,6 +105,8 @@ async fn open(common: &Common, migrate: bool) -> Result<App> {
         data_dir: common.data_dir.clone(),
         smtp,
         survey_key_file: common.survey_key_file.clone(),
+        sms: ntm_app::sms::SmsGateway::from_env(|k| std::env::var(k).ok())
+            .map_err(|e| anyhow!("SMS settings: {e}"))?,
         ..AppConfig::default()
     };
     let catalog = ntm_app::criteria::catalog_with(&criteria_files(common)?).map_err(|errors| {

@@ -19,6 +19,7 @@ pub mod paper;
 pub mod phones;
 pub mod public;
 pub mod results;
+pub mod sms;
 
 use axum::http::{HeaderMap, StatusCode, header};
 use ntm_app::AppError;

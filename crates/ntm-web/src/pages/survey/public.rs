@@ -78,12 +78,16 @@ pub struct PublicPage {
     pub phone_open: bool,
     /// The campaign takes answers by phone (numbers on its household list).
     pub phones: bool,
+    /// Phone answers need the code sent by SMS: the "send the code" button and its field.
+    pub sms: bool,
+    pub sms_action: String,
+    pub sms_code: String,
     pub areas: Vec<AreaOption>,
     pub extra: Vec<ExtraView>,
     pub contents: Vec<ContentView>,
 }
 
-fn public_page(ctx: Ctx, c: Option<&PublicCampaign>) -> PublicPage {
+pub(super) fn public_page(ctx: Ctx, c: Option<&PublicCampaign>) -> PublicPage {
     PublicPage {
         action: c.map(|c| Urls::survey_public(&c.code)).unwrap_or_default(),
         css: ctx.asset("survey-public.css"),
@@ -113,6 +117,11 @@ fn public_page(ctx: Ctx, c: Option<&PublicCampaign>) -> PublicPage {
         phone: String::new(),
         phone_open: false,
         phones: c.is_some_and(|c| c.phones),
+        sms: c.is_some_and(|c| c.phones && c.sms),
+        sms_action: c
+            .map(|c| Urls::survey_sms_code(&c.code))
+            .unwrap_or_default(),
+        sms_code: String::new(),
         areas: Vec::new(),
         extra: Vec::new(),
         contents: Vec::new(),
@@ -120,7 +129,7 @@ fn public_page(ctx: Ctx, c: Option<&PublicCampaign>) -> PublicPage {
     }
 }
 
-fn html_with(page: &PublicPage, status: StatusCode) -> Response {
+pub(super) fn html_with(page: &PublicPage, status: StatusCode) -> Response {
     let mut res = render(page, status);
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -134,7 +143,7 @@ fn html_with(page: &PublicPage, status: StatusCode) -> Response {
     res
 }
 
-fn fill_form(page: &mut PublicPage, c: &PublicCampaign, f: &[(String, String)]) {
+pub(super) fn fill_form(page: &mut PublicPage, c: &PublicCampaign, f: &[(String, String)]) {
     let get = |k: &str| {
         f.iter()
             .find(|(n, _)| n == k)
@@ -152,6 +161,7 @@ fn fill_form(page: &mut PublicPage, c: &PublicCampaign, f: &[(String, String)]) 
         page.token = get("t");
     }
     page.phone = get("phone");
+    page.sms_code = get("sms_code");
     let area = get("area");
     page.phone_open = !page.phone.is_empty();
     page.areas = c
@@ -199,7 +209,7 @@ fn fill_form(page: &mut PublicPage, c: &PublicCampaign, f: &[(String, String)]) 
 }
 
 /// The campaign behind a short link; none when there is no such published campaign.
-async fn find(st: &AppState, code: &str) -> Result<Option<PublicCampaign>, WebError> {
+pub(super) async fn find(st: &AppState, code: &str) -> Result<Option<PublicCampaign>, WebError> {
     match surveys::public_campaign(&st.app, code).await {
         Ok(c) => Ok(Some(c)),
         Err(AppError::NotFound(_)) => Ok(None),
@@ -207,7 +217,7 @@ async fn find(st: &AppState, code: &str) -> Result<Option<PublicCampaign>, WebEr
     }
 }
 
-fn not_found_page(ctx: Ctx) -> Response {
+pub(super) fn not_found_page(ctx: Ctx) -> Response {
     let mut p = public_page(ctx, None);
     p.message = Some(p.ctx.t("survey-pub-not-found"));
     html_with(&p, StatusCode::NOT_FOUND)
@@ -269,6 +279,7 @@ pub async fn public_submit(
     let input = AnswerInput {
         token: get("token"),
         phone: get("phone"),
+        sms_code: get("sms_code"),
         area: get("area"),
         answer: match get("answer").as_deref() {
             Some("satisfied") => Some(Answer::Satisfied),
@@ -282,7 +293,6 @@ pub async fn public_submit(
             .map(|i| get(&format!("c{i}")).unwrap_or_default())
             .collect(),
     };
-    let lang = ctx.lang;
     let refusal = match surveys::answer(&st.app, &ctx.origin, &code, input).await {
         Ok(()) => {
             let code = ntm_domain::dossier::campaign::normalize_code(&code).unwrap_or_default();
@@ -290,6 +300,18 @@ pub async fn public_submit(
         }
         Err(r) => r,
     };
+    refused_page(&st, ctx, &code, &f, refusal).await
+}
+
+/// The form again, with what was typed and the refusal's message (or its own page).
+pub(super) async fn refused_page(
+    st: &AppState,
+    ctx: Ctx,
+    code: &str,
+    f: &[(String, String)],
+    refusal: Refusal,
+) -> Result<Response, WebError> {
+    let lang = ctx.lang;
     let (status, key) = match &refusal {
         Refusal::NotFound => return Ok(not_found_page(ctx)),
         Refusal::RateLimited { retry_after_secs } => {
@@ -322,8 +344,12 @@ pub async fn public_submit(
             "survey-pub-phone-not-listed",
         ),
         Refusal::AreaMissing => (StatusCode::UNPROCESSABLE_ENTITY, "survey-pub-area-missing"),
+        Refusal::SmsOff => (StatusCode::UNPROCESSABLE_ENTITY, "survey-pub-sms-off"),
+        Refusal::SmsCodeMissing => (StatusCode::UNPROCESSABLE_ENTITY, "survey-pub-sms-missing"),
+        Refusal::SmsCodeWrong => (StatusCode::UNPROCESSABLE_ENTITY, "survey-pub-sms-wrong"),
+        Refusal::SmsFailed => (StatusCode::SERVICE_UNAVAILABLE, "survey-pub-sms-failed"),
     };
-    let Some(c) = find(&st, &code).await? else {
+    let Some(c) = find(st, code).await? else {
         return Ok(not_found_page(ctx));
     };
     if key.is_empty() {
@@ -336,7 +362,7 @@ pub async fn public_submit(
         }
     }
     let mut p = public_page(ctx, Some(&c));
-    fill_form(&mut p, &c, &f);
+    fill_form(&mut p, &c, f);
     p.error = Some(lang.t(if key.is_empty() {
         "survey-pub-error"
     } else {

@@ -750,6 +750,7 @@ pub const ROWS: &[Row] = &[
     ),
     get("/s/{code}", "/s/$survey", Everyone),
     post("/s/{code}", "/s/$survey", NO_FIELDS, Everyone),
+    post("/s/{code}/gui-ma", "/s/$survey/gui-ma", NO_FIELDS, Everyone),
     get("/s/{code}/cam-on", "/s/$survey/cam-on", Everyone),
     get("/s/{code}/qr.svg", "/s/$survey/qr.svg", Everyone),
     get("/s/{code}/qr.png", "/s/$survey/qr.png", Everyone),
