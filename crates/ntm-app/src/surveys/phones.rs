@@ -9,8 +9,8 @@
 //! an answer marks its number used and shares nothing with it; the audit entry records
 //! the file name and how many numbers, never the numbers.
 //!
-//! (A one-time code sent by an SMS gateway would be another way to check a number; it is
-//! not implemented.)
+//! With an SMS gateway configured, a phone answer also needs the one-time code sent to the
+//! number ([`super::sms_codes`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 

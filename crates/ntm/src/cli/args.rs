@@ -54,6 +54,11 @@ pub(super) enum Command {
     /// TLS outward); NTM_SMTP_PORT (default 25), NTM_SMTP_FROM (required with the host),
     /// NTM_SMTP_USER and NTM_SMTP_PASSWORD (optional; sent in clear, only to a trusted relay),
     /// NTM_BASE_URL (optional, the site's public address for links in mails).
+    ///
+    /// One-time codes for survey phone answers are sent by SMS when NTM_SMS_GATEWAY_URL is set
+    /// (an http:// gateway on the local network, a POST with the body NTM_SMS_TEMPLATE,
+    /// default {"to":"{phone}","text":"{text}"}) or NTM_SMS_FILE (development: one line per
+    /// message in that file).
     Serve(ServeArgs),
     /// Load the official unit lists, demo accounts and labelled sample data, then serve.
     Demo(ServeArgs),
