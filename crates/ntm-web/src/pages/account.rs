@@ -42,6 +42,9 @@ pub struct AccountPage {
     pub sessions: Vec<SessionView>,
     /// Sessions ended by "log out the other sessions" just now (shown once).
     pub sessions_revoked: Option<String>,
+    /// API tokens (`super::api_tokens`).
+    pub api: super::api_tokens::TokensSection,
+    pub token_revoked: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -52,6 +55,8 @@ pub struct SavedQuery {
     pub password: Option<u64>,
     #[serde(default)]
     pub revoked: Option<u64>,
+    #[serde(default)]
+    pub token_revoked: Option<String>,
 }
 
 fn password_fields(ctx: &Ctx, errors: &[FieldError]) -> Vec<PasswordField> {
@@ -93,8 +98,25 @@ fn page(ctx: Ctx, v: AccountView, q: &SavedQuery, errors: &[FieldError]) -> Acco
         password_saved: q.password.map(|n| ctx.int(n as i64)),
         sessions: v.sessions,
         sessions_revoked: q.revoked.map(|n| ctx.int(n as i64)),
+        api: super::api_tokens::TokensSection {
+            max_days: ntm_app::users::tokens::MAX_DAYS,
+            days: "90".into(),
+            ..Default::default()
+        },
+        token_revoked: q.token_revoked.is_some(),
         ctx,
     }
+}
+
+/// The page with the tokens section given (after creating a token).
+pub fn page_with_tokens(
+    ctx: Ctx,
+    v: AccountView,
+    api: super::api_tokens::TokensSection,
+) -> AccountPage {
+    let mut p = page(ctx, v, &SavedQuery::default(), &[]);
+    p.api = api;
+    p
 }
 
 pub async fn account_page(
@@ -104,7 +126,10 @@ pub async fn account_page(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let v = ntm_app::users::account(&st.app, &ctx.actor(), ctx.session_token.as_deref()).await?;
-    Ok(render(&page(ctx, v, &q, &[]), StatusCode::OK))
+    let tokens = ntm_app::users::tokens::own_tokens(&st.app, &ctx.actor()).await?;
+    let mut p = page(ctx, v, &q, &[]);
+    p.api.tokens = tokens;
+    Ok(render(&p, StatusCode::OK))
 }
 
 #[derive(Debug, Deserialize)]

@@ -2,6 +2,7 @@
 //! without JavaScript: plain links, GET forms for searching, POST forms that redirect.
 
 pub mod account;
+pub mod api_tokens;
 pub mod auth;
 pub mod criteria_editor;
 pub mod criteria_set_xlsx;
@@ -200,6 +201,8 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/account/email", post(account::set_email))
         .route("/account/password", post(account::change_password))
         .route("/account/sessions/revoke", post(account::revoke_others))
+        .route("/account/tokens", post(api_tokens::create))
+        .route("/account/tokens/{id}/revoke", post(api_tokens::revoke))
         .route("/users", get(users::users_page))
         .route("/users/{username}/active", post(users::set_active))
         .route("/users/{username}/sessions/revoke", post(users::revoke))

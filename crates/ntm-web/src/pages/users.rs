@@ -15,6 +15,7 @@ use crate::ctx::{Ctx, role_label};
 use crate::error::WebError;
 use crate::state::AppState;
 use crate::urls::Urls;
+use crate::view::filters;
 use crate::view::render;
 
 /// One role as the page shows it: its label and the `role@CODE` the forms send.
@@ -45,6 +46,8 @@ pub struct UsersPage {
     /// The user whose add-role form is shown again with `typed_role`.
     pub typed_for: Option<String>,
     pub typed_role: String,
+    /// API tokens of the managed accounts (revocable here).
+    pub tokens: Vec<ntm_app::users::tokens::TokenView>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -101,7 +104,9 @@ async fn page(
 ) -> Result<UsersPage, WebError> {
     let users = ntm_app::users::list_users(&st.app, &ctx.actor()).await?;
     let (typed_for, typed_role) = typed.map_or((None, String::new()), |(u, r)| (Some(u), r));
+    let tokens = ntm_app::users::tokens::managed_tokens(&st.app, &ctx.actor()).await?;
     Ok(UsersPage {
+        tokens,
         users: rows(&ctx, users),
         done,
         errors,

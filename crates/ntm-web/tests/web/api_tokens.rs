@@ -234,3 +234,105 @@ ntm_testkit::both_backends!(openapi_declares_the_bearer_scheme, |db: Db| async m
         "{security:?}"
     );
 });
+
+ntm_testkit::both_backends!(tokens_on_the_account_and_users_pages, |db: Db| async move {
+    let app = setup(db).await;
+    let xa = logged_in(&app, "xa.chauthanh").await;
+    let html = xa.get("/account").await.text();
+    assert!(html.contains("id=\"api-tokens\""), "{html}");
+    let csrf = form_token(&html);
+
+    // A refused form keeps what was typed and writes nothing.
+    let before = head(&app).await;
+    let res = xa
+        .post("/account/tokens")
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Nền tảng"),
+            ("scope", "write"),
+            ("days", "400"),
+        ])
+        .await;
+    assert_eq!(res.status_code(), 422);
+    let html = res.text();
+    assert!(
+        html.contains("value=\"Nền tảng\"") && html.contains("value=\"400\""),
+        "{html}"
+    );
+    assert!(html.contains("1 đến 365"), "{html}");
+    assert_eq!(head(&app).await, before);
+    // Without the CSRF token: refused.
+    let res = xa
+        .post("/account/tokens")
+        .form(&[("name", "x"), ("scope", "read"), ("days", "30")])
+        .await;
+    assert_eq!(res.status_code(), 403);
+
+    // Created: the token is shown once, in the answer (not in a URL), and works.
+    let res = xa
+        .post("/account/tokens")
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Nền tảng tỉnh"),
+            ("scope", "read"),
+            ("days", "30"),
+        ])
+        .await;
+    assert_eq!(res.status_code(), 200);
+    let html = res.text();
+    let secret = html
+        .split("<code class=\"token-secret\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("token shown")
+        .to_string();
+    let m = machine(&app);
+    let res = m
+        .get("/api/v1/me")
+        .add_header("authorization", bearer(&secret))
+        .await;
+    assert_eq!(res.status_code(), 200);
+    let html = xa.get("/account").await.text();
+    assert!(
+        html.contains("Nền tảng tỉnh") && html.contains("Chỉ đọc"),
+        "{html}"
+    );
+    assert!(!html.contains(&secret), "shown once");
+
+    // The administrator sees it on the users page and revokes it; the token stops at once.
+    let admin = logged_in(&app, "admin").await;
+    let html = admin.get("/users").await.text();
+    assert!(
+        html.contains("id=\"users-tokens\"") && html.contains("Nền tảng tỉnh"),
+        "{html}"
+    );
+    let id = app.db_for_tests().api_tokens(None).await.unwrap()[0].id;
+    // Another commune officer cannot revoke it (unknown to them).
+    let tanan = logged_in(&app, "xa.tanan").await;
+    let t = form_token(&tanan.get("/account").await.text());
+    let res = tanan
+        .post(&format!("/account/tokens/{id}/revoke"))
+        .form(&[("_csrf", t.as_str())])
+        .await;
+    assert_eq!(res.status_code(), 404);
+    let t = form_token(&admin.get("/users").await.text());
+    let res = admin
+        .post(&format!("/account/tokens/{id}/revoke"))
+        .form(&[("_csrf", t.as_str()), ("back", "users")])
+        .await;
+    assert_eq!(res.status_code(), 303);
+    assert!(location(&res).starts_with("/users"));
+    let res = m
+        .get("/api/v1/me")
+        .add_header("authorization", bearer(&secret))
+        .await;
+    assert_eq!(res.status_code(), 401);
+    assert!(xa.get("/account").await.text().contains("Đã thu hồi"));
+    // English.
+    assert!(
+        xa.get("/account?lang=en")
+            .await
+            .text()
+            .contains("API tokens")
+    );
+});

@@ -776,6 +776,24 @@ pub const ROWS: &[Row] = &[
         NO_FIELDS,
         Users,
     ),
+    // API tokens: one's own (an empty name is refused after the login check, nothing
+    // written). Revoking names a token that does not exist: a logged-in caller's 404 comes
+    // after the login check; who may revoke whose token is `ntm-app` `tokens::api_tokens_use_cases`.
+    post(
+        "/account/tokens",
+        "/account/tokens",
+        Form(&[("name", ""), ("scope", "read"), ("days", "30")]),
+        Users,
+    ),
+    Row {
+        not_found: NotFound::AfterCheck,
+        ..post(
+            "/account/tokens/{id}/revoke",
+            "/account/tokens/00000000-0000-0000-0000-000000000000/revoke",
+            NO_FIELDS,
+            Users,
+        )
+    },
     get("/api/v1/me", "/api/v1/me", Users),
     get("/users", "/users", Only(&[A, PI, PO])),
     post(
