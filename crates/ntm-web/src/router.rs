@@ -30,7 +30,8 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         app,
         cfg: Arc::new(cfg.clone()),
     };
-    let (api, openapi) = crate::api::router().split_for_parts();
+    let (api, mut openapi) = crate::api::router().split_for_parts();
+    crate::api::document_common_responses(&mut openapi);
     let openapi = Arc::new(openapi);
     let api = api.merge(crate::api::docs::router(openapi));
 

@@ -115,6 +115,51 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit_verify))
 }
 
+/// Adds the answers every operation can give before its handler runs, unless the operation
+/// documents them itself: 400 (a path or query value of the wrong type, JSON that does not
+/// parse or does not fit the body's schema, a NUL character) and, for operations with a
+/// body, 415 (the body is not `application/json`) and 413 (the body is too large). All are
+/// problem details. Applied to the whole document once the routes are merged
+/// (schemathesis found them undocumented).
+pub fn document_common_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            let has_body = op.request_body.is_some();
+            let responses = &mut op.responses.responses;
+            responses.entry("400".into()).or_insert_with(|| {
+                problem("Malformed request: a value of the wrong type, unparsable JSON, or a NUL character").into()
+            });
+            if has_body {
+                responses
+                    .entry("413".into())
+                    .or_insert_with(|| problem("The body is too large").into());
+                responses
+                    .entry("415".into())
+                    .or_insert_with(|| problem("The body is not application/json").into());
+            }
+        }
+    }
+}
+
 /// `sqlite` or `postgres`.
 pub fn db_kind(app: &App) -> &'static str {
     app.backend().as_str()

@@ -150,6 +150,7 @@ pub struct UploadSetDto {
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The province is outside the user's scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No province with this code today", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The code is not a province's", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_province_sets(
