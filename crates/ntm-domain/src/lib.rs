@@ -15,6 +15,7 @@ pub mod reports;
 pub mod snapshot;
 pub mod succession;
 pub mod text;
+pub mod trace;
 pub mod units;
 mod yaml;
 
