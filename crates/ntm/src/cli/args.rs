@@ -68,6 +68,9 @@ pub(super) enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCmd),
+    /// API tokens of machine clients (`Authorization: Bearer …` on /api/v1).
+    #[command(subcommand)]
+    Token(TokenCmd),
     /// Read and verify the audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -335,6 +338,29 @@ pub(super) enum ImportCmd {
         #[arg(long)]
         commune: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+pub(super) enum TokenCmd {
+    /// Create a token for an account (a person or a service account); prints it once.
+    Create {
+        /// The account the token acts as (with its roles, read on every request).
+        #[arg(long)]
+        user: String,
+        /// A name to recognise it by, e.g. "Nền tảng dữ liệu tỉnh".
+        #[arg(long)]
+        name: String,
+        /// read (GET only) or write.
+        #[arg(long, default_value = "read")]
+        scope: String,
+        /// Days until it expires (1 to 365).
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+    /// Every token: id, account, name, scope, dates, state (never the token).
+    List,
+    /// Revoke a token by its id (from `ntm token list`).
+    Revoke { id: String },
 }
 
 #[derive(Subcommand)]

@@ -25,6 +25,7 @@ mod import;
 mod observations;
 mod plans;
 mod serve;
+mod tokens;
 mod users;
 
 use args::{Cli, Command, Common, CriteriaCmd, PlansCmd};
@@ -164,6 +165,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => serve::serve(&common, args, true).await,
         Command::Import(cmd) => import::import(&common, cmd).await,
         Command::User(cmd) => users::user(&common, cmd).await,
+        Command::Token(cmd) => tokens::token(&common, cmd).await,
         Command::Audit(cmd) => audit::audit(&common, cmd).await,
         Command::Criteria(CriteriaCmd::List) => criteria::criteria_list(&common).await,
         Command::Criteria(CriteriaCmd::Upload { province, file }) => {

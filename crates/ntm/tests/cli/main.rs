@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 mod backup;
 mod export;
+mod tokens;
 mod two_servers;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ntm");
