@@ -542,4 +542,11 @@ impl Plan {
             .max(self.period_to.year());
         self.period_from.year()..=last
     }
+
+    /// The year a plan page or export shows when none is asked for: this year, kept
+    /// inside the plan's years.
+    pub fn default_year(&self, this_year: i32) -> i32 {
+        let years = self.years();
+        this_year.min(*years.end()).max(*years.start())
+    }
 }

@@ -428,3 +428,14 @@ proptest! {
         prop_assert_ne!(s1, TargetStatus::NoData);
     }
 }
+
+#[test]
+fn default_year_stays_inside_the_plan() {
+    let (c, m) = (catalog(), measures());
+    let p = parse_plan(PLANS[1].0, PLANS[1].1, &m, &c).expect("tv 2021-2025");
+    let (first, last) = (*p.years().start(), *p.years().end());
+    assert!(first < last, "{first}..{last}");
+    assert_eq!(p.default_year(first - 3), first);
+    assert_eq!(p.default_year(first + 1), first + 1);
+    assert_eq!(p.default_year(last + 7), last);
+}

@@ -150,8 +150,9 @@ pub(super) enum ExportCmd {
         /// Plan id, e.g. `tra-vinh-2023`.
         #[arg(long)]
         plan: String,
+        /// The year shown (default: this year, kept inside the plan's years, as the page).
         #[arg(long)]
-        year: i32,
+        year: Option<i32>,
         /// The figures of this unit of the plan's province (default: the province).
         #[arg(long)]
         unit: Option<String>,

@@ -6,7 +6,7 @@ use anyhow::Result;
 use ntm_app::Actor;
 
 use super::args::{AuditCmd, Common};
-use super::*;
+use super::{app_err, open};
 
 pub(super) async fn audit(common: &Common, cmd: AuditCmd) -> Result<ExitCode> {
     let app = open(common, true).await?;

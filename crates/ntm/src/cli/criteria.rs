@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow};
 use ntm_app::Actor;
 
 use super::args::Common;
-use super::*;
+use super::{app_err, open, read_file};
 
 pub(super) async fn criteria_list(common: &Common) -> Result<ExitCode> {
     let app = open(common, true).await?;

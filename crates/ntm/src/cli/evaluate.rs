@@ -6,7 +6,7 @@ use anyhow::Result;
 use ntm_app::Actor;
 
 use super::args::{Common, EvaluateArgs, OutputFormat};
-use super::*;
+use super::{app_err, open};
 
 pub(super) async fn evaluate(common: &Common, args: EvaluateArgs) -> Result<ExitCode> {
     use ntm_domain::text::{format_date_vi, format_number_vi};

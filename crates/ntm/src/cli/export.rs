@@ -13,7 +13,7 @@ use ntm_domain::units::Level;
 use ntm_web::i18n::Lang;
 
 use super::args::{Common, DirArg, ExportCmd, SortArg, TableArg};
-use super::*;
+use super::{app_err, open, write_output};
 
 pub(super) async fn export(common: &Common, cmd: ExportCmd) -> Result<ExitCode> {
     let app = open(common, true).await?;
@@ -79,6 +79,12 @@ pub(super) async fn export(common: &Common, cmd: ExportCmd) -> Result<ExitCode> 
                 Some(l) => Some(Level::parse(l).ok_or_else(|| {
                     anyhow!("--level: \"{l}\" is not a level (province, district, commune)")
                 })?),
+            };
+            let year = match year {
+                Some(y) => y,
+                None => ntm_app::plans::plan_by_id(&plan)
+                    .map_err(app_err)?
+                    .default_year(ntm_app::today().year()),
             };
             let q = PlanExport {
                 year,

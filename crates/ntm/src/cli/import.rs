@@ -9,7 +9,7 @@ use ntm_app::Actor;
 use ntm_app::units::{ImportReport, ImportStage, SnapshotInput};
 
 use super::args::{Common, ImportCmd};
-use super::*;
+use super::{app_err, open, read_file};
 
 pub(super) async fn import(common: &Common, cmd: ImportCmd) -> Result<ExitCode> {
     let app = open(common, true).await?;

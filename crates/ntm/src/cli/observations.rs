@@ -8,7 +8,7 @@ use anyhow::{Result, anyhow, bail};
 use ntm_app::{Actor, AppError};
 
 use super::args::{Common, ObservationsCmd, ObserveArgs};
-use super::*;
+use super::{app_err, open, read_file, write_output};
 
 pub(super) async fn observe(common: &Common, args: ObserveArgs) -> Result<ExitCode> {
     let app = open(common, true).await?;

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use super::args::{Common, ServeArgs};
 use super::import::{show_stage, stage_bar};
-use super::*;
+use super::{app_err, database_url, open};
 
 pub(super) async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Result<ExitCode> {
     let (_, file) = database_url(common)?;

@@ -7,7 +7,7 @@ use ntm_app::Actor;
 use ntm_app::users::tokens::{NewToken, TokenScope, create_token, managed_tokens, revoke_token};
 
 use super::args::{Common, TokenCmd};
-use super::*;
+use super::{app_err, open};
 
 fn day(t: time::OffsetDateTime) -> String {
     t.date().to_string()

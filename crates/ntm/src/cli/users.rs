@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use ntm_app::Actor;
 
 use super::args::{Common, UserCmd};
-use super::*;
+use super::{app_err, open};
 
 pub(super) async fn user(common: &Common, cmd: UserCmd) -> Result<ExitCode> {
     let app = open(common, true).await?;

@@ -90,4 +90,19 @@ fn export_units_is_the_pages_download() {
     assert!(out.contains("--lang"), "{out}");
     let out = failed(&env.run(&["export", "plan", "--plan", "khong-co", "--year", "2023"]));
     assert!(out.contains("khong-co"), "{out}");
+    let out = failed(&env.run(&["export", "plan", "--plan", "khong-co"]));
+    assert!(out.contains("khong-co"), "{out}");
+
+    // Without --year: this year kept inside the plan's years, as the page shows.
+    let plan = ntm_app::plans::plan_by_id("tra-vinh-2021-2025").expect("shipped plan");
+    let years = plan.years();
+    let this_year = time::OffsetDateTime::now_utc().year();
+    let expected = this_year.min(*years.end()).max(*years.start());
+    let out = ok(&env
+        .cmd(&["export", "plan", "--plan", "tra-vinh-2021-2025"])
+        .current_dir(env.dir.path())
+        .output()
+        .expect("run ntm"));
+    let name = format!("tra-vinh-2021-2025-{expected}");
+    assert!(out.contains(&name), "{name} in {out}");
 }
