@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 
 use super::edit::EditError;
-use super::*;
+use super::{
+    AuthoredIndicator, AuthoredSet, AuthoredThreshold, Op, Provenance, Region, ThresholdValue,
+    Variation, threshold_text,
+};
 use crate::criteria::model::{Indicator, Threshold, Varying};
 use crate::criteria::{CommuneGroup, ResolvedSet};
 

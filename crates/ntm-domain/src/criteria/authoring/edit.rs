@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::*;
+use super::{
+    AuthoredCriterion, AuthoredIndicator, AuthoredSet, AuthoredSource, AuthoredThreshold,
+    Completeness, Kind, Op, Pass, Provenance, Region, ThresholdValue, Variation,
+};
 use crate::criteria::{CommuneGroup, ResolvedSet};
 
 /// A refusal at one field of the editor.

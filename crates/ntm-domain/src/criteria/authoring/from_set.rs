@@ -3,7 +3,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::*;
+use super::{
+    AuthoredCriterion, AuthoredDerived, AuthoredExtends, AuthoredIndicator, AuthoredLegalBasis,
+    AuthoredSet, AuthoredSource, AuthoredSpecialRule, AuthoredThreshold, Provenance, Region,
+    Variation,
+};
 use crate::criteria::model::{CriteriaSet, Indicator, Threshold, Varying};
 use crate::criteria::{CommuneGroup, ResolvedSet, Source};
 

@@ -5,7 +5,10 @@
 
 use std::fmt::Write;
 
-use super::*;
+use super::{
+    AuthoredCriterion, AuthoredIndicator, AuthoredSet, AuthoredThreshold, Pass, ThresholdValue,
+    Variation,
+};
 
 fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())

@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 
 use super::standing::plan;
 use super::values::{Rng, commune_values, text_of};
-use super::*;
+use super::{
+    ADVANCED_SET, DemoCommune, DemoError, MODEL_SET, NTM_SET, SAMPLE_NOTE, SampleObservation,
+    YEARS, counts_as_meeting, evaluation_year, sample_set,
+};
 use crate::criteria::eval::{Observations, UnitCtx, UnitEvaluation, evaluate_unit};
 use crate::criteria::resolve::{Catalog, ResolvedSet};
 

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::text::search_key;
 
-use super::*;
+use super::{DemoCommune, DemoError, XA_COUNT};
 
 /// What the planned standing of a commune is: first year counted NTM / nâng cao / kiểu mẫu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

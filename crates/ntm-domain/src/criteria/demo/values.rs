@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::text::format_number_vi;
 use crate::units::Region;
 
-use super::*;
+use super::DemoCommune;
 use crate::criteria::model::{Op, ThresholdValue, ValueKind};
 use crate::criteria::resolve::ResolvedSet;
 use crate::criteria::value::Value;

@@ -8,7 +8,10 @@ use crate::units::Level;
 
 use super::compile::compile;
 use super::inherit::inherit;
-use super::*;
+use super::{
+    Catalog, CriteriaSet, Criterion, Indicator, LegalBasis, ResolvedSet, SetError, Source,
+    SpecialRule,
+};
 
 /// Content being built for one (id, version).
 #[derive(Clone)]

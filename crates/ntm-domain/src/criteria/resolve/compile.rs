@@ -3,7 +3,10 @@
 use crate::units::Region;
 
 use super::chain::Built;
-use super::*;
+use super::{
+    CommuneGroup, CriteriaSet, Eff, GROUP_SLOTS, Indicator, Measure, Op, Provenance,
+    ResolvedCriterion, ResolvedSet, SLOTS, SetError, Threshold, ThresholdValue, Varying,
+};
 use crate::criteria::eval::Caveats;
 
 /// The threshold that applies in one (region, group) slot, with the caveats of the choice

@@ -7,7 +7,10 @@ use crate::units::Region;
 
 use super::chain::{Built, err};
 use super::compile::select;
-use super::*;
+use super::{
+    ChangesStatus, CommuneGroup, CriteriaSet, Indicator, Op, Override, SetError, Threshold,
+    ThresholdValue, ValueKind, Varying,
+};
 
 /// Applies an amending or extending file to the content of its base.
 pub(super) fn inherit(

@@ -4,8 +4,17 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::*;
+use super::{
+    Axis, COL_CODE, COL_CRITERION, COL_CRITERION_NAME, COL_GENERAL, COL_KIND, COL_NAME_EN,
+    COL_NAME_VI, COL_OP, COL_UNIT, FIXED_HEADERS, Layout, MARKER, META_ID, NEEDS_VERIFICATION,
+    PRECONDITION, SHEET_INDICATORS, SHEET_META, ViewRow, at, cell_ref, column_letter, row_basis,
+    row_of, source_map, view,
+};
 use crate::criteria::authoring::edit::{BasisInput, EditError, IndicatorInput, ThresholdInput};
+use crate::criteria::authoring::{AuthoredIndicator, AuthoredSet, AuthoredSource, Variation};
+use crate::criteria::model::Kind;
+use crate::criteria::{CommuneGroup, ResolvedSet};
+use crate::units::Region;
 
 /// One sheet as read: its name, the (row, column) of its first cell in `rows` (0-based),
 /// the rows, and its merged regions (first and last cell, 0-based, inclusive).

@@ -28,7 +28,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::*;
+use super::{
+    AuthoredIndicator, AuthoredSet, AuthoredSource, AuthoredThreshold, Region, ThresholdValue,
+    Variation, inherited_indicator,
+};
 use crate::criteria::{CommuneGroup, ResolvedSet};
 
 pub use import::{BadCell, Change, ChangeKind, Grid, TablePlan, plan_import};

@@ -1,6 +1,7 @@
 use time::macros::date;
 
 use super::*;
+use crate::criteria::authoring::{BasisInput, IndicatorInput, ThresholdInput};
 use crate::criteria::tests::FILES;
 use crate::criteria::{self as c, Catalog};
 
