@@ -10,6 +10,7 @@ pub mod criteria;
 pub mod dossier;
 pub mod login_throttle;
 pub mod observation;
+pub mod ocop;
 pub mod plans;
 pub mod reports;
 pub mod snapshot;
