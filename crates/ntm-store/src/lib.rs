@@ -17,6 +17,7 @@ mod dossiers;
 mod login_throttle;
 mod notifications;
 mod observations;
+mod ocop;
 mod plans;
 mod reports;
 mod sessions;
@@ -41,6 +42,10 @@ pub use db::{Backend, Db, Result, StoreError, db_time};
 pub use dossiers::{DossierDocumentRecord, DossierEventRecord, DossierRecord, ProcedureSetting};
 pub use notifications::{NotificationRecord, RoleHolder};
 pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitSelection};
+pub use ocop::{
+    CatalogueFilter, CatalogueRow, ImportItem, OcopDecisionRecord, OcopDocumentRecord,
+    OcopProducerRecord, OcopProductRecord, OcopRoundRecord, OcopSheetRecord,
+};
 pub use plans::{MeasureValueRecord, TaskStatusRecord};
 pub use reports::{ReportClosureRecord, ReportRecord, ReportVersionRecord};
 pub use sessions::SessionRecord;

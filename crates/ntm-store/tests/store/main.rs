@@ -10,6 +10,7 @@ mod criteria_sets;
 mod dossiers;
 mod hardening;
 mod observations;
+mod ocop;
 mod plans;
 mod reports;
 mod schema;
