@@ -156,6 +156,8 @@ pub async fn seed_demo(
     crate::plans::seed_sample_measures(app, &cli).await?;
     // Vĩnh Long half way through entering its 2026–2030 set (sample, never law).
     vinh_long::seed(app).await?;
+    // The real Trà Vinh OCOP list (sources kept) as the public catalogue.
+    crate::ocop::seed_demo_catalogue(app).await?;
     Ok(accounts)
 }
 
@@ -186,6 +188,11 @@ pub fn demo_links() -> Vec<(&'static str, &'static str, String)> {
             "Scorecard 2026 of Xã Châu Thành (nhóm 2): met / not met with the basis",
             "xa.chauthanh",
             format!("/units/{DEMO_COMMUNE}/scorecard?set={set}&year={year}"),
+        ),
+        (
+            "OCOP catalogue: 18 real Trà Vinh products with their sources (public)",
+            "anyone",
+            "/ocop".into(),
         ),
         (
             "Trà Vinh 2022–2024 sample values on the 2021–2025 set",

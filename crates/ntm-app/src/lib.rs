@@ -22,6 +22,7 @@ pub mod history;
 pub mod login_throttle;
 pub mod mailer;
 pub mod notifications;
+pub mod ocop;
 pub mod plans;
 pub mod procedure_settings;
 pub mod provincial;

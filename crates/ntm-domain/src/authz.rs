@@ -15,7 +15,7 @@ pub enum Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 11] = [
         Permission::ViewUnits,
         Permission::EditHamlets,
         Permission::ImportUnits,
@@ -24,6 +24,9 @@ impl Permission {
         Permission::EnterObservations,
         Permission::VerifyObservations,
         Permission::ManageCriteria,
+        Permission::ManageOcop,
+        Permission::ScoreOcop,
+        Permission::ManageOwnOcop,
     ];
 }
 
@@ -84,14 +87,27 @@ impl Role {
                     | EnterObservations
                     | VerifyObservations
                     | ManageCriteria
+                    | ManageOcop
+                    | ScoreOcop
+                    | ManageOwnOcop
             ),
             Role::DistrictOfficer => matches!(
                 p,
-                ViewUnits | EditHamlets | EnterObservations | VerifyObservations
+                ViewUnits
+                    | EditHamlets
+                    | EnterObservations
+                    | VerifyObservations
+                    | ManageOcop
+                    | ScoreOcop
+                    | ManageOwnOcop
             ),
-            Role::CommuneOfficer => matches!(p, ViewUnits | EditHamlets | EnterObservations),
-            Role::DepartmentOfficer => matches!(p, ViewUnits | VerifyObservations),
-            Role::Producer | Role::Viewer => matches!(p, ViewUnits),
+            Role::CommuneOfficer => matches!(
+                p,
+                ViewUnits | EditHamlets | EnterObservations | ManageOcop | ManageOwnOcop
+            ),
+            Role::DepartmentOfficer => matches!(p, ViewUnits | VerifyObservations | ScoreOcop),
+            Role::Producer => matches!(p, ViewUnits | ManageOwnOcop),
+            Role::Viewer => matches!(p, ViewUnits),
         }
     }
 }
@@ -116,6 +132,14 @@ pub enum Permission {
     VerifyObservations,
     /// Upload the province's criteria sets (stricter thresholds extending a national set).
     ManageCriteria,
+    /// Register OCOP producers and products of the units, import published OCOP lists, open
+    /// evaluation rounds and record council decisions.
+    ManageOcop,
+    /// Score OCOP products as a council member (officers of the evaluating level).
+    ScoreOcop,
+    /// Manage one's own OCOP producer records, products and dossier documents (the record
+    /// must name the user as its owner; officers hold it for the records of their units).
+    ManageOwnOcop,
 }
 
 /// A role granted on a unit subtree. `scope_path` is the materialized path of the

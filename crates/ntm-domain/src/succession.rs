@@ -52,6 +52,9 @@ pub fn follows_lineage(p: Permission) -> bool {
             | Permission::EnterObservations
             | Permission::VerifyObservations
             | Permission::ManageCriteria
+            | Permission::ManageOcop
+            | Permission::ScoreOcop
+            | Permission::ManageOwnOcop
     )
 }
 

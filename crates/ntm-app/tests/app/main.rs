@@ -9,6 +9,7 @@ mod dossiers;
 mod exports;
 mod four_eyes;
 mod groups;
+mod ocop;
 mod permissions;
 mod plans;
 mod provincial;

@@ -26,6 +26,9 @@ pub enum CertificateStatus {
     Expired,
     /// Replaced by a later decision.
     Superseded,
+    /// An imported rating whose issue day is not known and may still run: never shown as
+    /// valid (see [`ImportedValidity`]).
+    Unknown,
 }
 
 impl CertificateStatus {
@@ -47,6 +50,7 @@ impl CertificateStatus {
             CertificateStatus::ExpiringWithin30 => "expiring_30",
             CertificateStatus::Expired => "expired",
             CertificateStatus::Superseded => "superseded",
+            CertificateStatus::Unknown => "unknown",
         }
     }
 }

@@ -265,7 +265,7 @@ fn evaluating_level_before_and_after_the_reform() {
 fn the_tra_vinh_list_imports() {
     let s = scheme();
     let groups: Vec<u8> = s.product_groups.iter().map(|(c, _)| *c).collect();
-    let text = include_str!("../../../../testdata/ocop/ocop-tra-vinh.csv");
+    let text = include_str!("../../../../data/ocop/ocop-tra-vinh.csv");
     let p = parse_import_csv(text, &groups);
     assert_eq!(p.errors, vec![]);
     assert_eq!(p.rows.len(), 20);

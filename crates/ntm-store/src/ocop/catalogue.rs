@@ -104,3 +104,16 @@ impl Db {
         self.fetch_all(&q).await
     }
 }
+
+impl Db {
+    /// Province codes that have catalogue products (filter choices).
+    pub async fn ocop_catalogue_provinces(&self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = self
+            .fetch_all(crate::db::sql!(
+                "SELECT DISTINCT province_code FROM ocop_products WHERE stars IS NOT NULL \
+                 ORDER BY province_code"
+            ))
+            .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+}

@@ -1,0 +1,97 @@
+//! Certificate reminders 90 and 30 days before expiry: an in-app notification to the
+//! producer's account (and an e-mail through the mailer when SMTP is configured), each
+//! reminder once.
+
+use ntm_domain::authz::Permission;
+use ntm_domain::ocop::{Certificate, Reminder};
+use time::{Date, Duration};
+
+use crate::notifications::{Message, new_record};
+use crate::{Actor, App, AppError, authz::require, now};
+
+fn reminder_str(r: Reminder) -> &'static str {
+    match r {
+        Reminder::Days90 => "days90",
+        Reminder::Days30 => "days30",
+    }
+}
+
+/// Sends the reminders due on `today`; returns how many notifications were stored.
+/// Run by the command line or an administrator (country-wide).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
+pub async fn send_certificate_reminders(
+    app: &App,
+    actor: &Actor,
+    today: Date,
+) -> Result<usize, AppError> {
+    require(actor, Permission::ManageOcop, "/")?;
+    let mut notes = Vec::new();
+    for d in app
+        .db
+        .ocop_certificates_ending_by(today + Duration::days(90))
+        .await?
+    {
+        let (Some(issued), Some(valid_until)) = (d.issued_on, d.valid_until) else {
+            continue;
+        };
+        let cert = Certificate {
+            issued,
+            valid_until,
+            superseded_on: d.superseded_on,
+        };
+        let sent: Vec<Reminder> = app
+            .db
+            .ocop_reminders_sent(d.id)
+            .await?
+            .iter()
+            .filter_map(|s| match s.as_str() {
+                "days90" => Some(Reminder::Days90),
+                "days30" => Some(Reminder::Days30),
+                _ => None,
+            })
+            .collect();
+        let Some(r) = cert.due_reminder(today, &sent) else {
+            continue;
+        };
+        let Some(product) = app.db.ocop_product(d.product_id).await? else {
+            continue;
+        };
+        let owner = match app.db.ocop_producer(product.producer_id).await? {
+            Some(p) => p.owner_user_id,
+            None => None,
+        };
+        if !app
+            .db
+            .mark_ocop_reminder(d.id, reminder_str(r), now())
+            .await?
+        {
+            continue;
+        }
+        if let Some(user) = owner {
+            let m = Message {
+                key: "ocop-notify-expiring".into(),
+                args: vec![
+                    ("product".into(), product.name.clone()),
+                    ("date".into(), ntm_domain::text::format_date_vi(valid_until)),
+                    ("days".into(), r.days().to_string()),
+                ],
+            };
+            notes.push(new_record(
+                user,
+                None,
+                &m,
+                &format!("/ocop/manage/{}", product.id),
+            ));
+        }
+    }
+    if !notes.is_empty() {
+        let audit = actor.audit_entry(
+            "ocop.reminders",
+            "/",
+            serde_json::json!({"notifications": notes.len()}),
+        );
+        app.db.insert_notifications(&notes, Some(audit)).await?;
+        crate::mailer::send_notifications(app, &notes);
+    }
+    Ok(notes.len())
+}
