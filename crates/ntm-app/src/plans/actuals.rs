@@ -11,7 +11,9 @@ use uuid::Uuid;
 
 use crate::{App, AppError};
 
-use super::*;
+use super::catalog::measure;
+use super::list::{dec31, jun30};
+use super::progress::{LevelActual, UnitFigure, display_value};
 
 /// Per unit: per indicator code, and the whole set under "": (met, tentatively met, no
 /// known shortfall).

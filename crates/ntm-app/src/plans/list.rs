@@ -8,7 +8,7 @@ use time::{Date, Month};
 
 use crate::{Actor, App, AppError};
 
-use super::*;
+use super::catalog::{plan_by_id, shipped};
 
 /// A plan in a list.
 #[derive(Debug, Clone, Serialize)]

@@ -11,7 +11,9 @@ use uuid::Uuid;
 
 use crate::{Actor, App, AppError, FieldError, now};
 
-use super::*;
+use super::actuals::{Scope, Work, measure_values, units_of};
+use super::catalog::{measure, plan_by_id};
+use super::list::{dec31, jun30, province_record, require_view};
 
 /// A value to enter: the unit, measure, year, the text typed, and the version it replaces
 /// (`None` for a first value; a stale version is refused with `Conflict`).

@@ -35,7 +35,3 @@ pub use progress::{
 };
 pub use sample::{SAMPLE_NOTE, seed_sample_measures};
 pub use tasks::{TaskView, can_edit_tasks, set_task_status, tasks};
-
-// Shared by the files of this module.
-use actuals::*;
-use list::{dec31, jun30, province_record, require_view, ser_date};

@@ -9,7 +9,9 @@ use time::Date;
 
 use crate::{Actor, App, AppError};
 
-use super::*;
+use super::actuals::{Scope, Work, level_actual};
+use super::catalog::{measure, plan_by_id};
+use super::list::{PlanSummary, dec31, jun30, province_record, require_view, ser_date};
 
 /// One unit behind an actual (drill-down row).
 #[derive(Debug, Clone, Serialize)]

@@ -4,7 +4,8 @@ use ntm_domain::units::Level;
 
 use crate::{Actor, App, AppError};
 
-use super::*;
+use super::list::dec31;
+use super::measures::{MeasureInput, enter_measures};
 
 /// Note carried by every sample value.
 pub const SAMPLE_NOTE: &str = "Dữ liệu mẫu (demo) — không phải số liệu chính thức";

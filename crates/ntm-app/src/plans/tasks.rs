@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use crate::{Actor, App, AppError, now};
 
-use super::*;
+use super::catalog::plan_by_id;
+use super::list::{province_record, require_view};
 
 /// A task of the plan with its current status.
 #[derive(Debug, Clone, Serialize)]

@@ -1,7 +1,18 @@
 //! Opening, reading, acting on a report; closing a period.
 
-#[allow(clippy::wildcard_imports)]
-use super::*;
+use ntm_domain::reports::{
+    self as rules, Narrative, PeriodKind, ReportAction, ReportError, ReportPeriod, ReportState,
+};
+use ntm_store::{ReportClosureRecord, ReportRecord, ReportVersionRecord};
+use uuid::Uuid;
+
+use super::figures::live_figures;
+use super::{
+    ReportView, build_view, internal, is_closed, load, parent_on, plan_by_id, require_reviewer,
+    require_view, require_writer, rule_error, schedule_of, slot, unit_on,
+};
+use crate::authz::Actor;
+use crate::{App, AppError, now, today};
 
 /// Which report: a unit code, a plan, a kind and a year.
 #[derive(Debug, Clone)]

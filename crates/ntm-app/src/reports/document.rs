@@ -1,7 +1,14 @@
 //! The official document of a report (the PDF's data).
 
-#[allow(clippy::wildcard_imports)]
-use super::*;
+use ntm_domain::reports::{self as rules, ReportState};
+use ntm_domain::text::format_date_vi;
+use ntm_domain::units::{Level, Unit};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::actions::get;
+use crate::authz::Actor;
+use crate::{App, AppError, today};
 
 /// The heading block of the document.
 #[derive(Debug, Clone, Serialize)]

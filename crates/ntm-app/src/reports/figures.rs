@@ -1,7 +1,12 @@
 //! The live figures of a report: targets and actuals from the plan's progress.
 
-#[allow(clippy::wildcard_imports)]
-use super::*;
+use ntm_domain::plans::Plan;
+use ntm_domain::text::format_number_vi;
+use ntm_domain::units::Unit;
+use serde::Serialize;
+
+use crate::authz::Actor;
+use crate::{App, AppError};
 
 /// One figure of a report: a target of the plan with its actual value for the unit.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]

@@ -1,7 +1,17 @@
 //! The reports page of a unit: its own periods and its children's reports.
 
-#[allow(clippy::wildcard_imports)]
-use super::*;
+use ntm_domain::reports::{self as rules, ReportPeriod, ReportState, Timeliness};
+use ntm_domain::units::{Level, Unit};
+use ntm_store::ReportRecord;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::{
+    allowed, is_closed, parent_on, parse_iso, plans_with_reports, report_years, require_reviewer,
+    require_view, require_writer, schedule, slots_of,
+};
+use crate::authz::Actor;
+use crate::{App, AppError, today};
 
 /// One period of a unit's own reports.
 #[derive(Debug, Clone)]

@@ -18,19 +18,18 @@
 use ntm_domain::authz::Permission;
 use ntm_domain::plans::{Plan, ReportDue, ReportKind};
 use ntm_domain::reports::{
-    self as rules, Narrative, PeriodKind, ReportAction, ReportError, ReportPeriod, ReportSchedule,
-    ReportState, Timeliness,
+    self as rules, Narrative, PeriodKind, ReportError, ReportPeriod, ReportSchedule, ReportState,
+    Timeliness,
 };
-use ntm_domain::text::{format_date_vi, format_number_vi};
+use ntm_domain::text::format_date_vi;
 use ntm_domain::units::{Level, Unit};
-use ntm_store::{ReportClosureRecord, ReportRecord, ReportVersionRecord};
-use serde::Serialize;
+use ntm_store::{ReportRecord, ReportVersionRecord};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::authz::{Actor, require};
 use crate::criteria::require_on_unit;
-use crate::{App, AppError, now, today};
+use crate::{App, AppError, today};
 
 // ---------------------------------------------------------------- plans and periods
 

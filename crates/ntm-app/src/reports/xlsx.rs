@@ -1,7 +1,10 @@
 //! A unit's reports as an XLSX table.
 
-#[allow(clippy::wildcard_imports)]
-use super::*;
+use uuid::Uuid;
+
+use super::document::document;
+use crate::authz::Actor;
+use crate::{App, AppError};
 
 /// The report as an XLSX workbook.
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), report = %id))]
