@@ -12,6 +12,18 @@ use uuid::Uuid;
 
 use crate::{App, AppError};
 
+/// What an upload form sent: a new file, or the id of an upload kept earlier ("preview
+/// again"), or neither.
+#[derive(Debug, Clone)]
+pub enum UploadSource {
+    /// A new file: its name and bytes.
+    File { name: String, bytes: Vec<u8> },
+    /// An upload kept earlier, by id.
+    Staged(String),
+    /// Neither.
+    Missing,
+}
+
 pub(crate) fn dir(app: &App) -> PathBuf {
     app.config.data_dir.join("uploads")
 }

@@ -69,12 +69,22 @@ pub fn is_htmx(headers: &HeaderMap) -> bool {
 /// upload in `upload` (to preview it again), and the text fields asked for.
 #[derive(Debug, Default)]
 pub struct UploadForm {
+    /// The last file sent in `file`.
     pub file: Option<(String, Vec<u8>)>,
+    /// Files sent in `file` before the last one (a form posting several), in order.
+    pub earlier_files: Vec<(String, Vec<u8>)>,
     pub upload: Option<String>,
     pub fields: Vec<(String, String)>,
 }
 
 impl UploadForm {
+    /// Every file sent in `file`, in order.
+    pub fn files(self) -> Vec<(String, Vec<u8>)> {
+        let mut all = self.earlier_files;
+        all.extend(self.file);
+        all
+    }
+
     /// The last value of text field `name`.
     pub fn field(&self, name: &str) -> Option<&str> {
         self.fields
@@ -97,7 +107,9 @@ pub async fn read_upload(mp: &mut Multipart, fields: &[&str]) -> Result<UploadFo
             Some("file") => {
                 let name = field.file_name().unwrap_or("").to_string();
                 let bytes = field.bytes().await.map_err(broken)?;
-                form.file = Some((name, bytes.to_vec()));
+                if let Some(earlier) = form.file.replace((name, bytes.to_vec())) {
+                    form.earlier_files.push(earlier);
+                }
             }
             Some("upload") => form.upload = Some(field.text().await.map_err(broken)?),
             Some(name) if fields.contains(&name) => {

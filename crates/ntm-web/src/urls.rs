@@ -502,6 +502,181 @@ impl Urls {
     }
 }
 
+// Addresses of the plans, workbook, reports, scorecard, criteria-set and groups pages'
+// forms (issue 13: templates get built links rather than joining paths).
+impl Urls {
+    /// `/plans/{id}/tasks/{task}`: the form that changes a task's status.
+    pub fn plan_task(id: &str, task: &str) -> String {
+        format!("{}/tasks/{}", Self::plan(id), url_encode(task))
+    }
+
+    /// `/units/{code}/workbook/preview`: the upload form.
+    pub fn workbook_preview(code: &str) -> String {
+        format!("{}/preview", Self::workbook_page(code))
+    }
+
+    /// `/units/{code}/workbook/apply`: the form that applies a previewed upload.
+    pub fn workbook_apply(code: &str) -> String {
+        format!("{}/apply", Self::workbook_page(code))
+    }
+
+    /// `/units/{code}/reports?done=…` (after a period was closed).
+    pub fn reports_done(code: &str, done: &str) -> String {
+        format!("{}?done={}", Self::reports(code), url_encode(done))
+    }
+
+    /// `/units/{code}/reports/open`: the form that opens a period's report.
+    pub fn reports_open(code: &str) -> String {
+        format!("{}/open", Self::reports(code))
+    }
+
+    /// `/units/{code}/reports/close`: the form that closes a period (the parent's).
+    pub fn reports_close(code: &str) -> String {
+        format!("{}/close", Self::reports(code))
+    }
+
+    /// `/reports/{id}?done=…` (after a change).
+    pub fn report_done(id: Uuid, done: &str) -> String {
+        format!("{}?done={}", Self::report(id), url_encode(done))
+    }
+
+    /// `/units/{code}/groups?flash=…[&n=…]` (after an assignment or an applied upload).
+    pub fn groups_done(code: &str, flash: &str, n: Option<usize>) -> String {
+        format!(
+            "{}?flash={}{}",
+            Self::groups(code),
+            url_encode(flash),
+            n.map(|n| format!("&n={n}")).unwrap_or_default()
+        )
+    }
+
+    /// `/units/{code}/groups?commune=…#assign`: the assignment form for one commune.
+    pub fn groups_assign(code: &str, commune: &str) -> String {
+        format!(
+            "{}?commune={}#assign",
+            Self::groups(code),
+            url_encode(commune)
+        )
+    }
+
+    /// The groups page's template, upload and apply addresses.
+    pub fn groups_part(code: &str, part: GroupsPart) -> String {
+        format!("{}/{}", Self::groups(code), part.path())
+    }
+
+    /// `/criteria-sets/{scope}/new`: the form creating a version in a scope.
+    pub fn criteria_sets_new(scope: &str) -> String {
+        format!("/criteria-sets/{}/new", url_encode(scope))
+    }
+
+    /// `/criteria-sets/{scope}/import`: the YAML import of a scope.
+    pub fn criteria_sets_import(scope: &str) -> String {
+        format!("/criteria-sets/{}/import", url_encode(scope))
+    }
+
+    /// A criteria version's forms and files (`/criteria-versions/{id}/meta`, …).
+    pub fn criteria_version_part(id: Uuid, part: VersionPart) -> String {
+        format!("{}/{}", Self::criteria_version(id), part.path())
+    }
+
+    /// A report's forms and downloads (`/reports/{id}/submit`, `…/report.pdf`, …).
+    pub fn report_part(id: Uuid, part: ReportPart) -> String {
+        format!("{}/{}", Self::report(id), part.path())
+    }
+}
+
+/// The forms and files under one criteria version's address (`/criteria-versions/{id}/…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionPart {
+    Meta,
+    Criteria,
+    Remove,
+    Indicator,
+    Publish,
+    ExportYaml,
+    XlsxImport,
+    XlsxApply,
+}
+
+impl VersionPart {
+    /// Every part (for the route test).
+    pub const ALL: [VersionPart; 8] = [
+        VersionPart::Meta,
+        VersionPart::Criteria,
+        VersionPart::Remove,
+        VersionPart::Indicator,
+        VersionPart::Publish,
+        VersionPart::ExportYaml,
+        VersionPart::XlsxImport,
+        VersionPart::XlsxApply,
+    ];
+
+    fn path(self) -> &'static str {
+        match self {
+            VersionPart::Meta => "meta",
+            VersionPart::Criteria => "criteria",
+            VersionPart::Remove => "remove",
+            VersionPart::Indicator => "indicator",
+            VersionPart::Publish => "publish",
+            VersionPart::ExportYaml => "export.yaml",
+            VersionPart::XlsxImport => "xlsx-import",
+            VersionPart::XlsxApply => "xlsx-import/apply",
+        }
+    }
+}
+
+/// The template, upload and apply under a province's groups page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupsPart {
+    Template,
+    Upload,
+    Apply,
+}
+
+impl GroupsPart {
+    fn path(self) -> &'static str {
+        match self {
+            GroupsPart::Template => "template.xlsx",
+            GroupsPart::Upload => "upload",
+            GroupsPart::Apply => "apply",
+        }
+    }
+}
+
+/// The forms and downloads under one report's address (`/reports/{id}/…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportPart {
+    Narrative,
+    Submit,
+    Accept,
+    Return,
+    Xlsx,
+    Pdf,
+}
+
+impl ReportPart {
+    /// Every part (for the route test).
+    pub const ALL: [ReportPart; 6] = [
+        ReportPart::Narrative,
+        ReportPart::Submit,
+        ReportPart::Accept,
+        ReportPart::Return,
+        ReportPart::Xlsx,
+        ReportPart::Pdf,
+    ];
+
+    fn path(self) -> &'static str {
+        match self {
+            ReportPart::Narrative => "narrative",
+            ReportPart::Submit => "submit",
+            ReportPart::Accept => "accept",
+            ReportPart::Return => "return",
+            ReportPart::Xlsx => "report.xlsx",
+            ReportPart::Pdf => "report.pdf",
+        }
+    }
+}
+
 /// The pages and forms under one campaign's address (`/units/{code}/surveys/{survey}/…`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SurveyPart {
@@ -671,8 +846,29 @@ mod tests {
             Urls::survey_qr_svg("7K3M9QX2PA"),
             Urls::survey_qr_png("7K3M9QX2PA"),
             Urls::survey_new("29500"),
+            Urls::plan_task("tra-vinh-2023", "t1"),
+            Urls::workbook_preview("855"),
+            Urls::workbook_apply("855"),
+            Urls::reports_done("84", "closed"),
+            Urls::reports_open("84"),
+            Urls::reports_close("84"),
+            Urls::report_done(id, "saved"),
+            Urls::groups_done("84", "applied", Some(3)),
+            Urls::criteria_sets_new("84"),
+            Urls::criteria_sets_import(ntm_app::criteria_sets::NATIONAL),
+            Urls::groups_assign("84", "29374"),
+            Urls::groups_part("84", GroupsPart::Template),
+            Urls::groups_part("84", GroupsPart::Upload),
+            Urls::groups_part("84", GroupsPart::Apply),
         ];
-        for url in built.into_iter().chain(parts) {
+        let report_parts = ReportPart::ALL.map(|p| Urls::report_part(id, p));
+        let version_parts = VersionPart::ALL.map(|p| Urls::criteria_version_part(id, p));
+        for url in built
+            .into_iter()
+            .chain(parts)
+            .chain(report_parts)
+            .chain(version_parts)
+        {
             let path = url.split(['?', '#']).next().unwrap_or_default();
             assert!(
                 routes.iter().any(|r| matches(r, path)),

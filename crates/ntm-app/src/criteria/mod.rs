@@ -13,12 +13,14 @@
 //! [`observations`] (entering and importing values), [`evidence`] (files attached to a
 //! value), [`review`](mod@review) (submit, verify, return), [`evaluation`] (evaluating units and
 //! roll-ups), [`views`] (what pages show of a result) and [`scorecard`](mod@scorecard) (the
-//! commune scorecard and which set and year it opens on).
+//! commune scorecard and which set and year it opens on); [`page`](mod@page) (what each
+//! scorecard page shows, in one call).
 
 mod catalog;
 mod evaluation;
 mod evidence;
 mod observations;
+mod page;
 mod review;
 mod scorecard;
 mod views;
@@ -36,6 +38,11 @@ pub use observations::{
     ImportObsReport, ImportRow, MAX_NOTE_CHARS, ValueBatch, ValueEntryError, ValueInput, ValueRef,
     current_versions, history, import_observations, parse_observation_rows, put_observations,
     put_value,
+};
+pub use page::{
+    EvidencePage, EvidenceRefusal, ReviewOutcome, ReviewRefusal, ScorecardPage, ScorecardRequest,
+    ValueHistory, ValueOnPage, ValueRefusal, attach_evidence_on_page, evidence_view,
+    put_value_on_page, review_on_page, scorecard_page, scorecard_view, value_history,
 };
 pub use review::{
     EVIDENCE_FIELD, FOUR_EYES_FIELD, MAX_COMMENT_CHARS, StatusChange, change_status, review,

@@ -4,6 +4,7 @@
 
 use time::Date;
 
+use super::versions::{NewVersion, Source, create_version};
 use super::{NATIONAL, VersionView, can_manage, list_versions, national_set_ids, scope_name};
 use crate::criteria::{SetSummary, list_sets};
 use crate::{Actor, App, AppError};
@@ -47,4 +48,41 @@ pub async fn scope_page(
         shipped: list_sets(app),
         national_set_ids: national_set_ids(app),
     })
+}
+
+/// What creating a version from the criteria-sets page did.
+#[derive(Debug)]
+pub enum CreatedOnPage {
+    Created(Box<VersionView>),
+    /// Refused (`Validation` or `Conflict`): why, and the page to show again with the form.
+    Refused {
+        error: AppError,
+        page: ScopePage,
+    },
+}
+
+/// `POST /criteria-sets/{scope}/new` and `…/import`: creates a draft from `source`
+/// ([`create_version`]: its permission; a source the form could not read comes as
+/// `Err`, worded by the caller); a refusal comes back with the page ([`scope_page`]).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %scope))]
+pub async fn create_on_page(
+    app: &App,
+    actor: &Actor,
+    scope: &str,
+    source: Result<Source, AppError>,
+    form: &NewVersion,
+    date: Date,
+) -> Result<CreatedOnPage, AppError> {
+    let result = match source {
+        Ok(source) => create_version(app, actor, scope, source, form).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(v) => Ok(CreatedOnPage::Created(Box::new(v))),
+        Err(error @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let page = scope_page(app, actor, scope, date).await?;
+            Ok(CreatedOnPage::Refused { error, page })
+        }
+        Err(e) => Err(e),
+    }
 }

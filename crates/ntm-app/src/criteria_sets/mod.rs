@@ -22,6 +22,7 @@
 pub mod edit;
 pub mod export;
 pub mod listing;
+mod page;
 pub mod publish;
 mod runtime;
 pub mod versions;
@@ -38,7 +39,11 @@ use uuid::Uuid;
 use crate::authz::require;
 use crate::{Actor, App, AppError, FieldError};
 
-pub use listing::{ScopePage, scope_page};
+pub use listing::{CreatedOnPage, ScopePage, create_on_page, scope_page};
+pub use page::{
+    EditOutcome, PublishOutcome, VersionPage, edit_on_page, indicator_on_page, publish_on_page,
+    version_page,
+};
 pub(crate) use runtime::in_force;
 pub use runtime::{InForce, register_extra_files};
 
@@ -76,23 +81,7 @@ pub fn national_set_ids(app: &App) -> Vec<String> {
     ids
 }
 
-/// Separates the Vietnamese and English parts of a refusal message (`"vi — en"`); pages
-/// show the part of their language ([`message_in`]).
-pub const LANG_SEP: &str = " — ";
-
-/// The part of a `"vi — en"` message in the page's language.
-pub fn message_in(message: &str, english: bool) -> &str {
-    match message.split_once(LANG_SEP) {
-        Some((vi, en)) => {
-            if english {
-                en
-            } else {
-                vi
-            }
-        }
-        None => message,
-    }
-}
+pub use ntm_domain::criteria::authoring::{LANG_SEP, message_in};
 
 pub(crate) fn field_errors(errors: Vec<EditError>) -> AppError {
     AppError::Validation(

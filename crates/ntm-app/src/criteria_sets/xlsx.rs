@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+pub use crate::staged_uploads::UploadSource;
 use crate::staged_uploads::{self, base_name, from_unix, sha256_hex, unix};
 use crate::{Actor, App, AppError};
 
@@ -486,4 +487,48 @@ pub async fn apply_import(
         .map_err(|e| AppError::Internal(format!("upload record: {e}")))?;
     staged_uploads::mark_applied(app, &record.id, json).await?;
     Ok(result)
+}
+
+/// What the import form's preview gives.
+#[derive(Debug, Clone)]
+pub enum ImportPreview {
+    Preview(Box<SetImportPreview>),
+    /// The form sent no file (after the same permission check as with one).
+    NoFile,
+}
+
+/// `POST /criteria-versions/{id}/xlsx-import`: a new file staged ([`stage_import`]), a kept
+/// one previewed again ([`restage_import`]), or, with neither, the permission checked
+/// ([`can_import`]) before saying so.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
+pub async fn import_preview(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    source: UploadSource,
+) -> Result<ImportPreview, SetImportError> {
+    let now = crate::now();
+    match source {
+        UploadSource::File { name, bytes } => stage_import(app, actor, id, &name, bytes, now)
+            .await
+            .map(|p| ImportPreview::Preview(Box::new(p))),
+        UploadSource::Staged(u) => restage_import(app, actor, id, &u, now)
+            .await
+            .map(|p| ImportPreview::Preview(Box::new(p))),
+        UploadSource::Missing => {
+            can_import(app, actor, id).await?;
+            Ok(ImportPreview::NoFile)
+        }
+    }
+}
+
+/// `POST /criteria-versions/{id}/xlsx-import/apply`: [`apply_import`] now.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), id = %id))]
+pub async fn import_apply(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    upload_id: &str,
+) -> Result<AppliedImport, SetImportError> {
+    apply_import(app, actor, id, upload_id, crate::now()).await
 }

@@ -17,7 +17,9 @@ pub use dashboard::{
     DashboardExport, DashboardTable, DashboardXlsx, SortKey, bucket_label, dashboard_xlsx,
     sort_communes, sort_districts,
 };
-pub use plan::{PlanExport, TargetTexts, plan_xlsx, shows, target_status_text, target_texts};
+pub use plan::{
+    PlanExport, TargetTexts, plan_page_xlsx, plan_xlsx, shows, target_status_text, target_texts,
+};
 pub use units::units_xlsx;
 
 use ntm_domain::units::Level;

@@ -179,3 +179,23 @@ pub async fn plan_xlsx(
         bytes,
     })
 }
+
+/// The table of the plan page (`GET /plans/{id}/plan.xlsx`): as [`plan_xlsx`] with the
+/// page's query, whose year defaults to this year within the plan's years.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), plan = %plan_id, unit = ?q.unit, year = ?q.year))]
+pub async fn plan_page_xlsx(
+    app: &App,
+    actor: &Actor,
+    plan_id: &str,
+    q: &crate::plans::PlanQuery<'_>,
+    labels: &dyn Labels,
+) -> Result<Download, AppError> {
+    let plan = crate::plans::plan_by_id(plan_id)?;
+    let export = PlanExport {
+        year: crate::plans::year_of(plan, q.year),
+        unit: q.unit,
+        agency: q.agency,
+        level: q.level,
+    };
+    plan_xlsx(app, actor, plan_id, &export, labels).await
+}

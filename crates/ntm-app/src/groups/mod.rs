@@ -10,7 +10,10 @@
 //! does not rewrite earlier years). Who: `ManageCriteria` on the province (province
 //! officer) or an admin. Assignment one by one here, by XLSX in [`xlsx`].
 
+mod page;
 pub mod xlsx;
+
+pub use page::{GroupsChange, apply_on_page, assign_on_page, preview_on_page};
 
 use std::collections::HashMap;
 

@@ -10,25 +10,35 @@
 //! - [`plan_progress`] — every target of a plan with its actual for a year (number and vi
 //!   display), status, agency, levels, trend and the units behind it;
 //! - [`report_schedule`] — the plan's `reports:` entries (six-month / annual, due date, to);
-//! - [`enter_measure`], [`measure_history`], [`set_task_status`], [`tasks`].
+//! - [`enter_measures`], [`measure_history`], [`set_task_status`], [`tasks`];
+//! - the pages' use cases, one call per page: [`list_page`], [`page_view`], [`target_view`],
+//!   [`measure_page`], [`save_measures`].
 //!
 //! One file per step: [`catalog`] (the shipped plans and measures), [`list`] (plans of a
 //! province, report schedule), [`progress`] and [`actuals`] (targets and their actuals),
-//! [`measures`], [`tasks`] and [`sample`] (demo values).
+//! [`measures`], [`tasks`] and [`sample`] (demo values); [`list_page`], [`page`] and
+//! [`measure_form`] (what the pages show).
 
 mod actuals;
 mod catalog;
 mod list;
+mod list_page;
+mod measure_form;
 mod measures;
+mod page;
 mod progress;
 mod sample;
 mod tasks;
 
 pub use catalog::{MEASURES_FILE, Shipped, check_file, load, measure, plan_by_id, shipped};
 pub use list::{PlanSummary, list_plans, report_schedule};
+pub use list_page::{PlanListPage, list_page};
+pub use measure_form::{MeasureField, MeasurePage, MeasureSave, measure_page, save_measures};
 pub use measures::{
     MeasureInput, MeasureUnit, enter_measures, measure_history, measure_units, measure_values_of,
 };
+pub(crate) use page::year_of;
+pub use page::{PlanPage, PlanQuery, PlanRow, StatusCount, TargetPage, page_view, target_view};
 pub use progress::{
     LevelActual, PlanProgress, TargetProgress, TrendPoint, UnitFigure, as_of_for, display_value,
     plan_progress,

@@ -453,12 +453,14 @@ mod actions;
 mod document;
 mod figures;
 mod listing;
+mod page;
 mod xlsx;
 
 pub use actions::*;
 pub use document::*;
 pub use figures::*;
 pub use listing::*;
+pub use page::{ActOutcome, Refusal, ReportListPage, act_on_page, list_page};
 pub use xlsx::*;
 
 #[cfg(test)]

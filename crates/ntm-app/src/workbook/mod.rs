@@ -5,10 +5,12 @@
 //!
 //! One file per step: [`template`](mod@template) (the template), [`import`](mod@import)
 //! (importing a file in one step), [`export`] (results as XLSX), [`preview`] (what an
-//! upload would change) and [`upload`] (stage, preview again, apply).
+//! upload would change), [`upload`] (stage, preview again, apply) and [`page`](mod@page)
+//! (what each page shows, in one call).
 
 mod export;
 mod import;
+mod page;
 mod preview;
 mod template;
 mod upload;
@@ -21,8 +23,12 @@ use ntm_reports::ReportError;
 use crate::criteria::{evaluation_date, require_on_unit};
 use crate::{Actor, App, AppError};
 
+pub use crate::staged_uploads::UploadSource;
 pub use export::export_results;
 pub use import::{LongImport, WorkbookImport, import, import_long};
+pub use page::{
+    PreviewOutcome, UploadFailure, WorkbookPage, page_view, upload_apply, upload_preview,
+};
 pub use preview::{
     AppliedUpload, BadCell, CellChange, CellProblem, FileProblem, StaleValue, UPLOAD_EXTENSIONS,
     UPLOAD_TTL, UnitChanges, UploadError, WorkbookPreview,

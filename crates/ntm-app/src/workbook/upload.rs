@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::page::require_enter_before_reading;
 use super::preview::{
     Analysis, AppliedUpload, StaleValue, UPLOAD_TTL, UploadError, WorkbookPreview, analyse,
     indicator_name, preview_of,
@@ -50,7 +51,8 @@ struct SeenValue {
 /// value grouped by unit, the unchanged cells, and every bad cell with its reference. The
 /// bytes are kept under `<data_dir>/uploads/<id>` with a record of who uploaded them, when,
 /// their SHA-256 and the versions of the values the preview compared against; only the
-/// uploader can apply them, until `now + UPLOAD_TTL`.
+/// uploader can apply them, until `now + UPLOAD_TTL`. The right to enter values on the unit
+/// is checked before the file is read.
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code))]
 pub async fn stage_upload(
     app: &App,
@@ -63,6 +65,7 @@ pub async fn stage_upload(
     let Actor::User { id: user_id, .. } = actor else {
         return Err(AppError::Unauthorized("login required".into()).into());
     };
+    require_enter_before_reading(app, actor, unit_code).await?;
     let file_name = base_name(file_name);
     let a = analyse(app, actor, unit_code, &bytes, &file_name).await?;
     let year = a.year;
@@ -145,6 +148,7 @@ pub async fn restage_upload(
     upload_id: &str,
     now: OffsetDateTime,
 ) -> Result<WorkbookPreview, UploadError> {
+    require_enter_before_reading(app, actor, unit_code).await?;
     let (record, _, bytes) = load_upload(app, actor, unit_code, upload_id).await?;
     stage_upload(app, actor, unit_code, &record.file_name, bytes, now).await
 }
@@ -190,7 +194,8 @@ fn stale_values(record: &UploadRecord, a: &Analysis<'_>) -> Vec<StaleValue> {
 /// else uploaded it, when it was already applied, and — optimistic concurrency — when any
 /// value the preview compared against was changed since (`Stale`, naming them). Writes the
 /// changed and new values as new draft versions (source `import`) with one audit entry
-/// saying they came from a workbook upload.
+/// saying they came from a workbook upload. The right to enter values on the unit is
+/// checked before the upload is read.
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code))]
 pub async fn apply_upload(
     app: &App,
@@ -200,6 +205,7 @@ pub async fn apply_upload(
     apply_valid: bool,
     now: OffsetDateTime,
 ) -> Result<AppliedUpload, UploadError> {
+    require_enter_before_reading(app, actor, unit_code).await?;
     let (record, applied, bytes) = load_upload(app, actor, unit_code, upload_id).await?;
     if let Some(a) = applied {
         return Err(UploadError::AlreadyApplied(a));

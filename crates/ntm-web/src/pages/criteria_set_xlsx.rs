@@ -7,7 +7,9 @@ use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_templates::fluent_bundle::FluentValue;
-use ntm_app::criteria_sets::xlsx::{self as xlsx, SetImportError, SetImportPreview};
+use ntm_app::criteria_sets::xlsx::{
+    self as xlsx, ImportPreview, SetImportError, SetImportPreview, UploadSource,
+};
 use ntm_domain::criteria::authoring::table::{BadCell, Change, ChangeKind};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -18,7 +20,7 @@ use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::request::read_upload;
 use crate::state::AppState;
-use crate::urls::Urls;
+use crate::urls::{Urls, VersionPart};
 use crate::view::download::{XLSX, attachment};
 use crate::view::format;
 use crate::view::render;
@@ -61,6 +63,8 @@ pub struct ImportPage {
     pub bad: Vec<BadView>,
     /// Offer to preview the same file again (upload id).
     pub again: Option<String>,
+    /// The upload form's address.
+    pub import_action: String,
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +100,9 @@ pub struct PreviewPage {
     pub bad: Vec<BadView>,
     pub can_apply: bool,
     pub expires: String,
+    /// The forms that apply the upload and upload another file.
+    pub apply_action: String,
+    pub import_action: String,
 }
 
 fn args(lang: Lang, key: &str, list: &[(&str, String)]) -> String {
@@ -166,6 +173,8 @@ fn preview_page(ctx: &Ctx, p: &SetImportPreview) -> PreviewPage {
         ctx: ctx.clone(),
         id: p.version_id.to_string(),
         version_href: Urls::criteria_version(p.version_id),
+        apply_action: Urls::criteria_version_part(p.version_id, VersionPart::XlsxApply),
+        import_action: Urls::criteria_version_part(p.version_id, VersionPart::XlsxImport),
         upload_id: p.upload_id.to_string(),
         file_name: p.file_name.clone(),
         set_id: p.set_id.clone(),
@@ -194,6 +203,7 @@ fn import_page(ctx: &Ctx, id: Uuid) -> ImportPage {
         id: id.to_string(),
         version_href: Urls::criteria_version(id),
         export_href: Urls::criteria_version_xlsx(id),
+        import_action: Urls::criteria_version_part(id, VersionPart::XlsxImport),
         errors: Vec::new(),
         bad: Vec::new(),
         again: None,
@@ -272,25 +282,20 @@ pub async fn import_preview(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let form = read_upload(&mut mp, &[]).await?;
-    let actor = ctx.actor();
-    let now = ntm_app::now();
-    let r = match (form.file, form.upload) {
-        (Some((name, bytes)), _) if !name.is_empty() => {
-            xlsx::stage_import(&st.app, &actor, id, &name, bytes, now).await
-        }
-        (_, Some(u)) if !u.trim().is_empty() => {
-            xlsx::restage_import(&st.app, &actor, id, &u, now).await
-        }
-        _ => {
-            // Permission first: a user who may not edit gets the same refusal as with a file.
-            xlsx::can_import(&st.app, &actor, id).await?;
+    let source = match (form.file, form.upload) {
+        (Some((name, bytes)), _) if !name.is_empty() => UploadSource::File { name, bytes },
+        (_, Some(u)) if !u.trim().is_empty() => UploadSource::Staged(u),
+        _ => UploadSource::Missing,
+    };
+    // With no file, the permission is checked first: a user who may not edit gets the same
+    // refusal as with a file.
+    match xlsx::import_preview(&st.app, &ctx.actor(), id, source).await {
+        Ok(ImportPreview::Preview(p)) => Ok(render(&preview_page(&ctx, &p), StatusCode::OK)),
+        Ok(ImportPreview::NoFile) => {
             let mut page = import_page(&ctx, id);
             page.errors = vec![ctx.t("csx-error-no-file")];
-            return Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY));
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
-    };
-    match r {
-        Ok(p) => Ok(render(&preview_page(&ctx, &p), StatusCode::OK)),
         Err(e) => refused(&ctx, id, e, None),
     }
 }
@@ -310,7 +315,7 @@ pub async fn import_apply(
     Form(f): Form<ApplyForm>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    match xlsx::apply_import(&st.app, &ctx.actor(), id, &f.upload, ntm_app::now()).await {
+    match xlsx::import_apply(&st.app, &ctx.actor(), id, &f.upload).await {
         Ok(_) => Ok(Redirect::to(&Urls::criteria_version_done(id, "xlsx")).into_response()),
         Err(e) => refused(&ctx, id, e, Some(&f.upload)),
     }

@@ -8,14 +8,15 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
 use ntm_app::groups::xlsx::GroupsPreview;
-use ntm_app::groups::{self, AssignInput, BasisInput};
+use ntm_app::groups::{self, AssignInput, BasisInput, GroupsChange, ProvinceGroups};
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
-use crate::error::{ErrorInfo, WebError, field_error_text};
+use crate::error::{WebError, field_error_text};
 use crate::i18n::Lang;
+use crate::request::read_upload;
 use crate::state::AppState;
-use crate::urls::Urls;
+use crate::urls::{GroupsPart, Urls};
 use crate::view::render;
 
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub struct Row {
     pub basis: String,
     pub by: String,
     pub history: usize,
+    /// The assignment form for this commune.
+    pub assign_href: String,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +51,11 @@ pub struct GroupsPage {
     pub form: AssignForm,
     pub flash: Option<String>,
     pub error: Option<String>,
+    /// The province's page, this page, the template and the upload form.
+    pub unit_href: String,
+    pub page_href: String,
+    pub template_href: String,
+    pub upload_action: String,
 }
 
 #[derive(Template)]
@@ -57,6 +65,9 @@ pub struct PreviewPage {
     pub code: String,
     pub name: String,
     pub p: GroupsPreview,
+    /// The groups page and the form that applies the upload.
+    pub page_href: String,
+    pub apply_action: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -96,16 +107,15 @@ fn errors_text(lang: Lang, e: &AppError) -> String {
     }
 }
 
-async fn view(
-    st: &AppState,
+/// The page from the province's groups (`ntm_app::groups::list`, or a refused change's).
+fn view(
     ctx: &Ctx,
-    code: &str,
+    g: &ProvinceGroups,
     form: AssignForm,
     flash: Option<String>,
     error: Option<String>,
-) -> Result<GroupsPage, WebError> {
+) -> GroupsPage {
     let lang = ctx.lang;
-    let g = groups::list(&st.app, &ctx.actor(), code).await?;
     let without = g.without_group();
     let rows: Vec<Row> = g
         .communes
@@ -133,6 +143,7 @@ async fn view(
                 .map(|a| format!("{} · {}", a.by, lang.date(a.at.date())))
                 .unwrap_or_default(),
             history: c.history.len(),
+            assign_href: Urls::groups_assign(&g.province.code, &c.code),
         })
         .collect();
     let options = g
@@ -144,7 +155,12 @@ async fn view(
             code: c.code.clone(),
         })
         .collect();
-    Ok(GroupsPage {
+    let code = g.province.code.as_str();
+    GroupsPage {
+        unit_href: Urls::unit(code),
+        page_href: Urls::groups(code),
+        template_href: Urls::groups_part(code, GroupsPart::Template),
+        upload_action: Urls::groups_part(code, GroupsPart::Upload),
         code: g.province.code.clone(),
         name: g.province.name.clone(),
         can_edit: g.can_edit,
@@ -155,7 +171,7 @@ async fn view(
         flash,
         error,
         ctx: ctx.clone(),
-    })
+    }
 }
 
 /// `GET /units/{code}/groups`
@@ -176,8 +192,8 @@ pub async fn page(
         commune: p.commune.unwrap_or_default(),
         ..AssignForm::default()
     };
-    let page = view(&st, &ctx, &code, form, flash, None).await?;
-    Ok(render(&page, StatusCode::OK))
+    let g = groups::list(&st.app, &ctx.actor(), &code).await?;
+    Ok(render(&view(&ctx, &g, form, flash, None), StatusCode::OK))
 }
 
 /// `POST /units/{code}/groups`: one commune.
@@ -199,16 +215,15 @@ pub async fn assign(
         },
         note: f.note.clone(),
     };
-    match groups::assign(&st.app, &ctx.actor(), &code, input).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("{}?flash=assigned", Urls::groups(&code))).into_response())
+    match groups::assign_on_page(&st.app, &ctx.actor(), &code, input).await? {
+        GroupsChange::Done(()) => {
+            Ok(Redirect::to(&Urls::groups_done(&code, "assigned", None)).into_response())
         }
-        Err(e @ AppError::Validation(_)) => {
-            let msg = errors_text(ctx.lang, &e);
-            let page = view(&st, &ctx, &code, f, None, Some(msg)).await?;
+        GroupsChange::Refused { error, groups } => {
+            let msg = errors_text(ctx.lang, &error);
+            let page = view(&ctx, &groups, f, None, Some(msg));
             Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -246,45 +261,32 @@ pub async fn upload(
     mut mp: Multipart,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(WebError(ErrorInfo::from_status(e.status(), &e.body_text()))),
-        };
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
-    let result = match file {
-        Some((name, bytes)) if !name.is_empty() && !bytes.is_empty() => {
-            groups::xlsx::preview(&st.app, &ctx.actor(), &code, &name, bytes, ntm_app::now()).await
-        }
-        _ => Err(AppError::invalid("file", ctx.lang.t("groups-xlsx-file"))),
-    };
-    match result {
-        Ok(p) => {
-            let g = groups::list(&st.app, &ctx.actor(), &code).await?;
+    let form = read_upload(&mut mp, &[]).await?;
+    match groups::preview_on_page(
+        &st.app,
+        &ctx.actor(),
+        &code,
+        form.file,
+        ctx.lang.t("groups-xlsx-file"),
+    )
+    .await?
+    {
+        GroupsChange::Done((p, g)) => {
             let page = PreviewPage {
                 code: g.province.code.clone(),
                 name: g.province.name.clone(),
+                page_href: Urls::groups(&g.province.code),
+                apply_action: Urls::groups_part(&g.province.code, GroupsPart::Apply),
                 p,
                 ctx: ctx.clone(),
             };
             Ok(render(&page, StatusCode::OK))
         }
-        Err(e @ AppError::Validation(_)) => {
-            let msg = errors_text(ctx.lang, &e);
-            let page = view(&st, &ctx, &code, AssignForm::default(), None, Some(msg)).await?;
+        GroupsChange::Refused { error, groups } => {
+            let msg = errors_text(ctx.lang, &error);
+            let page = view(&ctx, &groups, AssignForm::default(), None, Some(msg));
             Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -302,15 +304,14 @@ pub async fn apply(
     Form(f): Form<ApplyForm>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    match groups::xlsx::apply(&st.app, &ctx.actor(), &code, &f.upload, ntm_app::now()).await {
-        Ok(n) => Ok(
-            Redirect::to(&format!("{}?flash=applied&n={n}", Urls::groups(&code))).into_response(),
-        ),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let msg = errors_text(ctx.lang, &e);
-            let page = view(&st, &ctx, &code, AssignForm::default(), None, Some(msg)).await?;
+    match groups::apply_on_page(&st.app, &ctx.actor(), &code, &f.upload).await? {
+        GroupsChange::Done(n) => {
+            Ok(Redirect::to(&Urls::groups_done(&code, "applied", Some(n))).into_response())
+        }
+        GroupsChange::Refused { error, groups } => {
+            let msg = errors_text(ctx.lang, &error);
+            let page = view(&ctx, &groups, AssignForm::default(), None, Some(msg));
             Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -3,6 +3,7 @@
 //! as history. The list comes from `ntm_app::history::predecessors`.
 
 use ntm_app::AppError;
+use ntm_app::history::Predecessor;
 use ntm_domain::units::Level;
 
 use crate::ctx::Ctx;
@@ -40,8 +41,12 @@ pub async fn items(st: &AppState, ctx: &Ctx, code: &str) -> Result<Vec<HistoryIt
         Err(AppError::NotFound(_)) => Vec::new(),
         Err(e) => return Err(e.into()),
     };
-    Ok(list
-        .into_iter()
+    Ok(of(ctx, list))
+}
+
+/// The links of predecessors a page's use case returned (`ntm_app::history::Predecessor`).
+pub fn of(ctx: &Ctx, list: Vec<Predecessor>) -> Vec<HistoryItem> {
+    list.into_iter()
         .map(|p| {
             let last = p.until.and_then(|d| d.previous_day());
             HistoryItem {
@@ -71,5 +76,5 @@ pub async fn items(st: &AppState, ctx: &Ctx, code: &str) -> Result<Vec<HistoryIt
                 name: p.name,
             }
         })
-        .collect())
+        .collect()
 }

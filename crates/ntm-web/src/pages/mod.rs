@@ -69,20 +69,20 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             "/units/{code}/hamlets/import",
             post(units::import_hamlets).layer(DefaultBodyLimit::max(upload_limit)),
         )
-        .route("/units/{code}/workbook", get(workbook::workbook_page))
+        .route("/units/{code}/workbook", get(workbook::page::workbook_page))
         .route(
             "/units/{code}/workbook/template.xlsx",
-            get(workbook::template_xlsx),
+            get(workbook::downloads::template_xlsx),
         )
         .route(
             "/units/{code}/workbook/results.xlsx",
-            get(workbook::results_xlsx),
+            get(workbook::downloads::results_xlsx),
         )
         .route(
             "/units/{code}/workbook/preview",
-            post(workbook::preview).layer(DefaultBodyLimit::max(upload_limit)),
+            post(workbook::preview::preview).layer(DefaultBodyLimit::max(upload_limit)),
         )
-        .route("/units/{code}/workbook/apply", post(workbook::apply))
+        .route("/units/{code}/workbook/apply", post(workbook::apply::apply))
         .route(
             "/units/{code}/groups",
             get(groups::page).post(groups::assign),
@@ -111,30 +111,36 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             "/criteria-versions/{id}/xlsx-import/apply",
             post(criteria_set_xlsx::import_apply),
         )
-        .route("/units/{code}/plans", get(plans::list))
-        .route("/plans/{id}", get(plans::page))
-        .route("/plans/{id}/plan.xlsx", get(plans::xlsx))
-        .route("/plans/{id}/targets/{target}", get(plans::target))
+        .route("/units/{code}/plans", get(plans::list::list))
+        .route("/plans/{id}", get(plans::page::page))
+        .route("/plans/{id}/plan.xlsx", get(plans::page::xlsx))
+        .route("/plans/{id}/targets/{target}", get(plans::target::target))
         .route(
             "/plans/{id}/measures",
-            get(plans::measures_page).post(plans::measures_post),
+            get(plans::measures::measures_page).post(plans::measures::measures_post),
         )
-        .route("/plans/{id}/tasks/{task}", post(plans::task_post))
+        .route("/plans/{id}/tasks/{task}", post(plans::tasks::task_post))
         .route(
             "/units/{code}/criteria-sets",
-            get(criteria_sets::province_page),
+            get(criteria_sets::list::province_page),
         )
-        .route("/criteria-sets/national", get(criteria_sets::national_page))
-        .route("/criteria-sets/{scope}/new", post(criteria_sets::create))
+        .route(
+            "/criteria-sets/national",
+            get(criteria_sets::list::national_page),
+        )
+        .route(
+            "/criteria-sets/{scope}/new",
+            post(criteria_sets::create::create),
+        )
         .route(
             "/criteria-sets/{scope}/import",
-            post(criteria_sets::import).layer(DefaultBodyLimit::max(
+            post(criteria_sets::create::import).layer(DefaultBodyLimit::max(
                 ntm_app::provincial::MAX_FILE_BYTES + 64 * 1024,
             )),
         )
         .route(
             "/criteria-sets/shipped/{id}/{version}/export.yaml",
-            get(criteria_sets::shipped_yaml),
+            get(criteria_sets::list::shipped_yaml),
         )
         .route(
             "/criteria-versions/{id}",
@@ -173,16 +179,16 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             get(criteria_editor::basis_file),
         )
         .route("/dossiers/{id}/pdf", get(dossier_pdf::dossier_pdf))
-        .route("/units/{code}/reports", get(reports::list))
-        .route("/units/{code}/reports/open", post(reports::open))
-        .route("/units/{code}/reports/close", post(reports::close))
-        .route("/reports/{id}", get(reports::page))
-        .route("/reports/{id}/narrative", post(reports::save))
-        .route("/reports/{id}/submit", post(reports::submit))
-        .route("/reports/{id}/accept", post(reports::accept))
-        .route("/reports/{id}/return", post(reports::return_report))
-        .route("/reports/{id}/report.xlsx", get(reports::xlsx))
-        .route("/reports/{id}/report.pdf", get(reports::pdf))
+        .route("/units/{code}/reports", get(reports::list::list))
+        .route("/units/{code}/reports/open", post(reports::list::open))
+        .route("/units/{code}/reports/close", post(reports::list::close))
+        .route("/reports/{id}", get(reports::page::page))
+        .route("/reports/{id}/narrative", post(reports::page::save))
+        .route("/reports/{id}/submit", post(reports::page::submit))
+        .route("/reports/{id}/accept", post(reports::page::accept))
+        .route("/reports/{id}/return", post(reports::page::return_report))
+        .route("/reports/{id}/report.xlsx", get(reports::files::xlsx))
+        .route("/reports/{id}/report.pdf", get(reports::files::pdf))
         .route(
             "/units/{code}/dossiers",
             get(dossiers::list_page).post(dossiers::create),

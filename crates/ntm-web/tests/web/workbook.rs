@@ -633,3 +633,46 @@ ntm_testkit::both_backends!(workbook_authorization_and_bad_files, |db: Db| async
     let res = upload(&server, PROVINCE, "mau.csv", big.into_bytes()).await;
     assert_eq!(res.status_code(), 413, "{}", res.text());
 });
+
+/// Staged uploads kept under the data directory (files and records).
+fn staged_files(f: &Fixture) -> usize {
+    std::fs::read_dir(f.data_dir.join("uploads")).map_or(0, |d| d.count())
+}
+
+// Issue 14: the right to enter values on the unit is checked before an upload is read, so a
+// file is never opened (nor kept) for someone who may not use it: a malformed file from an
+// outsider is refused with 403, where the unit's own officer is told the file is unreadable
+// (422). Applying checks the unit before looking up the upload: 403, not "no such upload".
+ntm_testkit::both_backends!(
+    workbook_outsider_refused_before_the_file_is_read,
+    |db: Db| async move {
+        let f = fixture(db).await;
+        let app = &f.app;
+        let broken = b"PK\x03\x04 not really a workbook".to_vec();
+
+        add_other_province_officer(app, "tinh.cantho").await;
+        let other = logged_in(app, "tinh.cantho").await;
+        let res = upload(&other, PROVINCE, "mau.xlsx", broken.clone()).await;
+        assert_eq!(res.status_code(), 403, "{}", res.text());
+        // A commune officer on the province's page, and on another commune's (not one merged
+        // into theirs: 29377 became part of 29374, whose officer enters its values).
+        let commune = logged_in(app, "xa.chauthanh").await;
+        for unit in [PROVINCE, OTHER_COMMUNE] {
+            let res = upload(&commune, unit, "mau.xlsx", broken.clone()).await;
+            assert_eq!(res.status_code(), 403, "{unit}: {}", res.text());
+        }
+        assert_eq!(staged_files(&f), 0, "nothing kept for a refused upload");
+        let unknown = "0192e0a0-0000-7000-8000-000000000000";
+        let res = apply(&other, PROVINCE, unknown, false).await;
+        assert_eq!(res.status_code(), 403, "{}", res.text());
+
+        // The unit's officers: the same file is read and found unreadable.
+        let officer = logged_in(app, "tinh.travinh").await;
+        let res = upload(&officer, PROVINCE, "mau.xlsx", broken.clone()).await;
+        assert_eq!(res.status_code(), 422, "{}", res.text());
+        let res = upload(&commune, "29374", "mau.xlsx", broken).await;
+        assert_eq!(res.status_code(), 422, "{}", res.text());
+        let res = apply(&officer, PROVINCE, unknown, false).await;
+        assert_eq!(res.status_code(), 404, "{}", res.text());
+    }
+);

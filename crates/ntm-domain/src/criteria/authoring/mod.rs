@@ -361,3 +361,21 @@ mod opt_date_text {
         .transpose()
     }
 }
+
+/// Separates the Vietnamese and English parts of a refusal message (`"vi — en"`); pages
+/// show the part of their language ([`message_in`]).
+pub const LANG_SEP: &str = " — ";
+
+/// The part of a `"vi — en"` message in the page's language.
+pub fn message_in(message: &str, english: bool) -> &str {
+    match message.split_once(LANG_SEP) {
+        Some((vi, en)) => {
+            if english {
+                en
+            } else {
+                vi
+            }
+        }
+        None => message,
+    }
+}

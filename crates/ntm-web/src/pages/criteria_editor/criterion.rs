@@ -30,8 +30,8 @@ pub async fn post_criterion(
         name_vi: f.name_vi.clone(),
         name_en: f.name_en.clone(),
     };
-    let r = cs::edit::edit_version(&st.app, &ctx.actor(), id, revision_of(&f.revision), edit).await;
-    after_edit(&st, &ctx, id, r, None, Some(f)).await
+    let r = cs::edit_on_page(&st.app, &ctx.actor(), id, revision_of(&f.revision), edit).await?;
+    after_edit(&ctx, id, r, None, Some(f))
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -59,6 +59,6 @@ pub async fn post_remove(
     } else {
         Edit::RemoveCriterion(f.number.trim().parse().unwrap_or(0))
     };
-    let r = cs::edit::edit_version(&st.app, &ctx.actor(), id, revision_of(&f.revision), edit).await;
-    after_edit(&st, &ctx, id, r, None, None).await
+    let r = cs::edit_on_page(&st.app, &ctx.actor(), id, revision_of(&f.revision), edit).await?;
+    after_edit(&ctx, id, r, None, None)
 }

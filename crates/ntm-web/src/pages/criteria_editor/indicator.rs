@@ -18,10 +18,8 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::response::Redirect;
 use axum::response::Response;
-use ntm_app::AppError;
 use ntm_app::criteria_sets as cs;
-use ntm_app::criteria_sets::VersionView;
-use ntm_app::criteria_sets::edit::Edit;
+use ntm_app::criteria_sets::EditOutcome;
 use ntm_domain::criteria::authoring::BasisInput;
 use ntm_domain::criteria::authoring::IndicatorInput;
 use ntm_domain::criteria::authoring::ThresholdInput;
@@ -36,7 +34,8 @@ pub async fn indicator_page(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let id = parse_id(&id, "criteria version")?;
-    let (page, status) = indicator_view(&st, &ctx, id, &p, None, None).await?;
+    let data = cs::version_page(&st.app, &ctx.actor(), id).await?;
+    let (page, status) = indicator_view(&ctx, &data, &p, None, None)?;
     Ok(render(&page, status))
 }
 
@@ -75,16 +74,7 @@ pub async fn post_indicator(
             typed.fields.insert(name, text);
         }
     }
-    let actor = ctx.actor();
-    let mut stored_file = None;
-    let mut result: Result<VersionView, AppError> = Ok(cs::get_version(&st.app, &actor, id).await?);
-    if let Some((name, bytes)) = file {
-        match cs::edit::store_basis_file(&st.app, &actor, id, &name, bytes).await {
-            Ok(f) => stored_file = Some(f),
-            Err(e) => result = Err(e),
-        }
-    }
-    if result.is_ok() {
+    let make = |stored_file: Option<(String, String)>| {
         let mut keys: Vec<String> = typed
             .fields
             .keys()
@@ -110,7 +100,7 @@ pub async fn post_indicator(
             })
             .collect();
         let original = typed.get("original");
-        let input = IndicatorInput {
+        IndicatorInput {
             original_code: (!original.trim().is_empty()).then(|| original.trim().to_string()),
             criterion: typed.get("criterion"),
             code: typed.get("code"),
@@ -119,29 +109,23 @@ pub async fn post_indicator(
             kind: typed.get("kind"),
             unit: typed.get("unit"),
             thresholds,
-        };
-        result = cs::edit::edit_version(
-            &st.app,
-            &actor,
-            id,
-            revision_of(&typed.get("revision")),
-            Edit::Indicator(input),
-        )
-        .await;
-    }
-    match result {
-        Ok(_) => Ok(Redirect::to(&Urls::criteria_version_done(id, "saved")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+        }
+    };
+    let revision = revision_of(&typed.get("revision"));
+    let outcome = cs::indicator_on_page(&st.app, &ctx.actor(), id, revision, file, make).await?;
+    match outcome {
+        EditOutcome::Saved(_) => {
+            Ok(Redirect::to(&Urls::criteria_version_done(id, "saved")).into_response())
+        }
+        EditOutcome::Refused { error, page } => {
             let params = IndicatorParams {
                 code: Some(typed.get("original"))
                     .filter(|c| !c.trim().is_empty())
                     .or(Some(typed.get("code"))),
                 criterion: Some(typed.get("criterion")),
             };
-            let (page, status) =
-                indicator_view(&st, &ctx, id, &params, Some(&typed), Some(e)).await?;
+            let (page, status) = indicator_view(&ctx, &page, &params, Some(&typed), Some(error))?;
             Ok(render(&page, status))
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -3,13 +3,13 @@
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
+use crate::pages::criteria_editor::VersionLinks;
 use crate::pages::criteria_editor::entry;
 use crate::pages::criteria_editor::key_label;
 use crate::pages::criteria_editor::keys_for;
 use crate::pages::criteria_editor::value_input;
 use crate::pages::criteria_sets::Choice;
 use crate::pages::criteria_sets::split_errors;
-use crate::state::AppState;
 use crate::urls::Urls;
 use askama::Template;
 use axum::http::StatusCode;
@@ -19,6 +19,7 @@ use ntm_app::criteria_sets as cs;
 use ntm_domain::criteria::Kind;
 use ntm_domain::criteria::authoring::AuthoredIndicator;
 use ntm_domain::criteria::authoring::base_threshold;
+use ntm_domain::criteria::authoring::message_in;
 use ntm_domain::criteria::authoring::threshold_text;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -45,6 +46,7 @@ pub struct TRow {
 pub struct IndicatorPage {
     pub ctx: Ctx,
     pub id: Uuid,
+    pub links: VersionLinks,
     pub set_id: String,
     pub label: String,
     pub revision: i64,
@@ -119,17 +121,17 @@ impl Typed {
     }
 }
 
-pub(super) async fn indicator_view(
-    st: &AppState,
+/// The indicator form from what `ntm_app::criteria_sets::version_page` returned.
+pub(super) fn indicator_view(
     ctx: &Ctx,
-    id: Uuid,
+    data: &cs::VersionPage,
     params: &IndicatorParams,
     typed: Option<&Typed>,
     err: Option<AppError>,
 ) -> Result<(IndicatorPage, StatusCode), WebError> {
     let lang = ctx.lang;
-    let v = cs::get_version(&st.app, &ctx.actor(), id).await?;
-    let base = cs::base_set(&st.app, &v.content).await.ok().flatten();
+    let v = &data.version;
+    let base = &data.base;
     let code = params.code.clone().unwrap_or_default();
     let own = v.content.indicator(&code);
     let base_ind = base
@@ -180,7 +182,7 @@ pub(super) async fn indicator_view(
                     } else {
                         row_errors.insert(
                             r.to_string(),
-                            cs::message_in(&f.message, lang == Lang::En).to_string(),
+                            message_in(&f.message, lang == Lang::En).to_string(),
                         );
                     }
                 } else {
@@ -308,6 +310,7 @@ pub(super) async fn indicator_view(
         IndicatorPage {
             ctx: ctx.clone(),
             id: v.id,
+            links: VersionLinks::of(v.id),
             set_id: v.set_id.clone(),
             label: v.label.clone(),
             revision: v.revision,

@@ -15,9 +15,8 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::response::Redirect;
 use axum::response::Response;
-use ntm_app::AppError;
 use ntm_app::criteria_sets as cs;
-use ntm_app::criteria_sets::VersionView;
+use ntm_app::criteria_sets::EditOutcome;
 use ntm_app::criteria_sets::edit::Edit;
 use ntm_domain::criteria::authoring::MetaInput;
 use uuid::Uuid;
@@ -26,21 +25,22 @@ pub(super) fn revision_of(s: &str) -> i64 {
     s.trim().parse().unwrap_or(-1)
 }
 
-pub(super) async fn after_edit(
-    st: &AppState,
+/// After an edit: back to the version, or the editor again with why it was refused.
+pub(super) fn after_edit(
     ctx: &Ctx,
     id: Uuid,
-    result: Result<VersionView, AppError>,
+    outcome: EditOutcome,
     meta: Option<MetaForm>,
     crit: Option<CritForm>,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(_) => Ok(Redirect::to(&Urls::criteria_version_done(id, "saved")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let (page, status) = version_view(st, ctx, id, meta, crit, Some(e), None).await?;
+    match outcome {
+        EditOutcome::Saved(_) => {
+            Ok(Redirect::to(&Urls::criteria_version_done(id, "saved")).into_response())
+        }
+        EditOutcome::Refused { error, page } => {
+            let (page, status) = version_view(ctx, &page, meta, crit, Some(error), None)?;
             Ok(render(&page, status))
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -60,6 +60,6 @@ pub async fn post_meta(
         valid_to: f.valid_to.clone(),
         completeness: f.completeness.clone(),
     });
-    let r = cs::edit::edit_version(&st.app, &ctx.actor(), id, revision_of(&f.revision), edit).await;
-    after_edit(&st, &ctx, id, r, Some(f), None).await
+    let r = cs::edit_on_page(&st.app, &ctx.actor(), id, revision_of(&f.revision), edit).await?;
+    after_edit(&ctx, id, r, Some(f), None)
 }

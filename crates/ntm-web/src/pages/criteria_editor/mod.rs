@@ -20,3 +20,37 @@ pub use meta::*;
 pub use publish::*;
 use thresholds::*;
 pub use version::*;
+
+use uuid::Uuid;
+
+use crate::urls::{Urls, VersionPart};
+
+/// The addresses of a version's page, forms and files (templates never join paths).
+pub struct VersionLinks {
+    pub version: String,
+    pub meta: String,
+    pub criteria: String,
+    pub remove: String,
+    pub indicator: String,
+    pub publish: String,
+    pub export_yaml: String,
+    pub export_xlsx: String,
+    pub xlsx_import: String,
+}
+
+impl VersionLinks {
+    pub fn of(id: Uuid) -> VersionLinks {
+        let part = |p| Urls::criteria_version_part(id, p);
+        VersionLinks {
+            version: Urls::criteria_version(id),
+            meta: part(VersionPart::Meta),
+            criteria: part(VersionPart::Criteria),
+            remove: part(VersionPart::Remove),
+            indicator: part(VersionPart::Indicator),
+            publish: part(VersionPart::Publish),
+            export_yaml: part(VersionPart::ExportYaml),
+            export_xlsx: Urls::criteria_version_xlsx(id),
+            xlsx_import: part(VersionPart::XlsxImport),
+        }
+    }
+}

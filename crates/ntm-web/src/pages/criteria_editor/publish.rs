@@ -3,6 +3,7 @@
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
+use crate::pages::criteria_editor::VersionLinks;
 use crate::pages::criteria_editor::revision_of;
 use crate::pages::criteria_sets::validity_text;
 use crate::pages::criteria_sets::yaml_response;
@@ -21,6 +22,8 @@ use axum::response::Redirect;
 use axum::response::Response;
 use ntm_app::AppError;
 use ntm_app::criteria_sets as cs;
+use ntm_app::criteria_sets::{PublishOutcome, VersionView};
+use ntm_domain::criteria::authoring::message_in;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -29,6 +32,7 @@ use uuid::Uuid;
 pub struct PublishPage {
     pub ctx: Ctx,
     pub id: Uuid,
+    pub links: VersionLinks,
     pub set_id: String,
     pub label: String,
     pub title: String,
@@ -39,21 +43,17 @@ pub struct PublishPage {
     pub errors: Vec<String>,
 }
 
-pub(super) async fn publish_view(
-    st: &AppState,
-    ctx: &Ctx,
-    id: Uuid,
-    errors: Vec<String>,
-) -> Result<PublishPage, WebError> {
+/// The confirmation page of a version.
+pub(super) fn publish_view(ctx: &Ctx, v: &VersionView, errors: Vec<String>) -> PublishPage {
     let lang = ctx.lang;
-    let v = cs::get_version(&st.app, &ctx.actor(), id).await?;
-    Ok(PublishPage {
+    PublishPage {
         ctx: ctx.clone(),
         id: v.id,
+        links: VersionLinks::of(v.id),
         set_id: v.set_id.clone(),
         label: v.label.clone(),
         title: v.title_vi.clone(),
-        validity: validity_text(lang, &v),
+        validity: validity_text(lang, v),
         extends: v.extends.clone().unwrap_or_default(),
         counts: lang.t_args(
             "cs-counts",
@@ -66,7 +66,7 @@ pub(super) async fn publish_view(
         ),
         revision: v.revision,
         errors,
-    })
+    }
 }
 
 /// `GET /criteria-versions/{id}/publish`: asks for confirmation.
@@ -77,8 +77,8 @@ pub async fn publish_page(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let id = parse_id(&id, "criteria version")?;
-    let page = publish_view(&st, &ctx, id, Vec::new()).await?;
-    Ok(render(&page, StatusCode::OK))
+    let v = cs::get_version(&st.app, &ctx.actor(), id).await?;
+    Ok(render(&publish_view(&ctx, &v, Vec::new()), StatusCode::OK))
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -96,9 +96,11 @@ pub async fn post_publish(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let id = parse_id(&id, "criteria version")?;
-    match cs::publish::publish_version(&st.app, &ctx.actor(), id, revision_of(&f.revision)).await {
-        Ok(_) => Ok(Redirect::to(&Urls::criteria_version_done(id, "published")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+    match cs::publish_on_page(&st.app, &ctx.actor(), id, revision_of(&f.revision)).await? {
+        PublishOutcome::Published(_) => {
+            Ok(Redirect::to(&Urls::criteria_version_done(id, "published")).into_response())
+        }
+        PublishOutcome::Refused { error: e, version } => {
             let status = if matches!(e, AppError::Conflict(_)) {
                 StatusCode::CONFLICT
             } else {
@@ -108,15 +110,13 @@ pub async fn post_publish(
             let errors = match e {
                 AppError::Validation(f) => f
                     .iter()
-                    .map(|x| cs::message_in(&x.message, en).to_string())
+                    .map(|x| message_in(&x.message, en).to_string())
                     .collect(),
-                AppError::Conflict(m) => vec![cs::message_in(&m, en).to_string()],
+                AppError::Conflict(m) => vec![message_in(&m, en).to_string()],
                 _ => Vec::new(),
             };
-            let page = publish_view(&st, &ctx, id, errors).await?;
-            Ok(render(&page, status))
+            Ok(render(&publish_view(&ctx, &version, errors), status))
         }
-        Err(e) => Err(e.into()),
     }
 }
 

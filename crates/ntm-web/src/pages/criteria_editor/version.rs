@@ -3,6 +3,7 @@
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
+use crate::pages::criteria_editor::VersionLinks;
 use crate::pages::criteria_editor::basis_words;
 use crate::pages::criteria_editor::entry;
 use crate::pages::criteria_editor::key_label;
@@ -104,6 +105,7 @@ pub struct CritForm {
 pub struct VersionPage {
     pub ctx: Ctx,
     pub id: Uuid,
+    pub links: VersionLinks,
     pub back_href: String,
     pub set_id: String,
     pub label: String,
@@ -187,20 +189,19 @@ pub(super) fn national_text(base: &ResolvedSet, code: &str) -> String {
     parts.join(" · ")
 }
 
-pub(super) async fn version_view(
-    st: &AppState,
+/// The editor's page from what `ntm_app::criteria_sets::version_page` returned.
+pub(super) fn version_view(
     ctx: &Ctx,
-    id: Uuid,
+    data: &cs::VersionPage,
     meta: Option<MetaForm>,
     crit_form: Option<CritForm>,
     err: Option<AppError>,
     flash: Option<String>,
 ) -> Result<(VersionPage, StatusCode), WebError> {
     let lang = ctx.lang;
-    let actor = ctx.actor();
-    let v = cs::get_version(&st.app, &actor, id).await?;
-    let can_edit = !v.is_published() && cs::can_manage(&st.app, &actor, &v.scope).await;
-    let base = cs::base_set(&st.app, &v.content).await.ok().flatten();
+    let v = &data.version;
+    let can_edit = data.can_edit;
+    let base = &data.base;
     let c = &v.content;
     let mut criteria = Vec::new();
     for cr in &c.criteria {
@@ -225,7 +226,7 @@ pub(super) async fn version_view(
             number: cr.number,
             name: cr.name_vi.clone(),
             inherited: cr.inherited,
-            indicators: cr.indicators.iter().map(|i| ind_row(lang, &v, i)).collect(),
+            indicators: cr.indicators.iter().map(|i| ind_row(lang, v, i)).collect(),
             base: base_rows,
             add_href: Urls::criteria_indicator_new(v.id, cr.number),
         });
@@ -282,13 +283,14 @@ pub(super) async fn version_view(
         VersionPage {
             ctx: ctx.clone(),
             id: v.id,
+            links: VersionLinks::of(v.id),
             back_href: scope_href(&v.scope),
             set_id: v.set_id.clone(),
             label: v.label.clone(),
             title: c.title_vi.clone(),
-            status: status_text(lang, &v),
+            status: status_text(lang, v),
             published: v.is_published(),
-            validity: validity_text(lang, &v),
+            validity: validity_text(lang, v),
             extends: v.extends.clone().unwrap_or_default(),
             origin: v.origin.clone(),
             created: format!("{} · {}", v.created_by, lang.date(v.created_at.date())),
@@ -305,7 +307,7 @@ pub(super) async fn version_view(
             preconditions: c
                 .preconditions
                 .iter()
-                .map(|i| ind_row(lang, &v, i))
+                .map(|i| ind_row(lang, v, i))
                 .collect(),
             criteria,
             errors,
@@ -339,6 +341,7 @@ pub async fn version_page(
             "xlsx" => ctx.t("csx-flash-applied"),
             d => ctx.t(&format!("cs-flash-{d}")),
         });
-    let (page, status) = version_view(&st, &ctx, id, None, None, None, flash).await?;
+    let data = cs::version_page(&st.app, &ctx.actor(), id).await?;
+    let (page, status) = version_view(&ctx, &data, None, None, None, flash)?;
     Ok(render(&page, status))
 }

@@ -2,7 +2,6 @@
 
 use crate::ctx::Ctx;
 use crate::ctx::url_encode;
-use crate::error::ErrorInfo;
 use crate::error::WebError;
 use crate::error::field_error_text;
 use crate::pages::scorecard::EvidencePage;
@@ -10,6 +9,7 @@ use crate::pages::scorecard::Extra;
 use crate::pages::scorecard::anchor;
 use crate::pages::scorecard::build_page;
 use crate::pages::scorecard::parse_version;
+use crate::request::read_upload;
 use crate::state::AppState;
 use crate::urls::Urls;
 use crate::view::html;
@@ -26,11 +26,12 @@ use axum::response::Redirect;
 use axum::response::Response;
 use ntm_app::AppError;
 use ntm_app::criteria::EvidenceInput;
+use ntm_app::criteria::EvidenceRefusal;
 use ntm_app::criteria::MAX_EVIDENCE_BYTES;
+use ntm_app::criteria::ScorecardPage as PageData;
 use ntm_app::criteria::ValueRef;
 use ntm_domain::text::format_int_vi;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 #[derive(Debug, Deserialize)]
 pub struct EvidenceParams {
@@ -39,17 +40,17 @@ pub struct EvidenceParams {
     pub indicator: String,
 }
 
-/// The evidence page of one indicator (`error`: a message about the last upload).
-pub(super) async fn evidence_view(
-    st: &AppState,
+/// The evidence page of one indicator from what the use case returned (`error`: a message
+/// about the last upload).
+pub(super) fn evidence_view(
     ctx: &Ctx,
     code: &str,
-    set_id: &str,
-    year: i32,
+    data: &PageData,
     indicator: &str,
     error: Option<String>,
 ) -> Result<EvidencePage, WebError> {
-    let page = build_page(st, ctx, code, set_id, year, Extra::none()).await?;
+    let (set_id, year) = (data.set_id.as_str(), data.year);
+    let page = build_page(ctx, code, data, Extra::none())?;
     if !page.can_enter {
         return Err(WebError::from(AppError::Forbidden(
             "you may not attach evidence for this unit".into(),
@@ -85,7 +86,6 @@ pub(super) async fn evidence_view(
         ctx: ctx.clone(),
     })
 }
-
 pub async fn evidence_page(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -93,8 +93,15 @@ pub async fn evidence_page(
     Query(p): Query<EvidenceParams>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let page = evidence_view(&st, &ctx, &code, &p.set, p.year, &p.indicator, None).await?;
-    html(&page)
+    let value = ValueRef {
+        unit_code: code.clone(),
+        set_id: p.set.clone(),
+        year: p.year,
+        indicator_code: p.indicator.clone(),
+    };
+    let v =
+        ntm_app::criteria::evidence_view(&st.app, &ctx.actor(), &value, ctx.today.year()).await?;
+    html(&evidence_view(&ctx, &code, &v.page, &p.indicator, None)?)
 }
 
 pub async fn post_evidence(
@@ -105,41 +112,9 @@ pub async fn post_evidence(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let lang = ctx.lang;
-    let mut fields: HashMap<String, String> = HashMap::new();
-    let mut files: Vec<EvidenceInput> = Vec::new();
-    let mut too_big = false;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(WebError(ErrorInfo::from_status(e.status(), &e.body_text()))),
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
-            if bytes.len() > MAX_EVIDENCE_BYTES {
-                too_big = true;
-            } else if !(file_name.is_empty() && bytes.is_empty()) {
-                files.push(EvidenceInput {
-                    file_name,
-                    bytes: bytes.to_vec(),
-                });
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
-            fields.insert(name, text);
-        }
-    }
+    let form = read_upload(&mut mp, &["set", "year", "indicator", "expected_version"]).await?;
     let get = |k: &str| {
-        fields
-            .get(k)
+        form.field(k)
             .map(|s| s.trim().to_string())
             .unwrap_or_default()
     };
@@ -149,6 +124,15 @@ pub async fn post_evidence(
         .parse()
         .map_err(|_| WebError::invalid("year", "missing or bad year"))?;
     let expected = parse_version(&get("expected_version"))?.unwrap_or(0);
+    let mut files: Vec<EvidenceInput> = Vec::new();
+    let mut too_big = false;
+    for (file_name, bytes) in form.files() {
+        if bytes.len() > MAX_EVIDENCE_BYTES {
+            too_big = true;
+        } else if !(file_name.is_empty() && bytes.is_empty()) {
+            files.push(EvidenceInput { file_name, bytes });
+        }
+    }
     let problem = if too_big {
         Some(lang.t1(
             "scorecard-file-too-big",
@@ -167,41 +151,39 @@ pub async fn post_evidence(
         year,
         indicator_code: indicator.clone(),
     };
-    let outcome = match problem {
-        // evidence_view checks the permission before showing the message.
-        Some(p) => Err(p),
-        None => {
-            match ntm_app::criteria::attach_evidence(&st.app, &ctx.actor(), &value, expected, files)
-                .await
-            {
-                Ok(_) => Ok(()),
-                Err(AppError::Conflict(_)) => Err(lang.t("scorecard-file-conflict")),
-                Err(AppError::Validation(fs)) => Err(fs
-                    .iter()
-                    .map(|x| field_error_text(lang, x))
-                    .collect::<Vec<_>>()
-                    .join("; ")),
-                Err(e) => return Err(e.into()),
-            }
-        }
-    };
-    match outcome {
-        Ok(()) => Ok(Redirect::to(&Urls::scorecard_done(
+    let refused = ntm_app::criteria::attach_evidence_on_page(
+        &st.app,
+        &ctx.actor(),
+        &value,
+        expected,
+        files,
+        problem,
+        ctx.today.year(),
+    )
+    .await?;
+    let Some(v) = refused else {
+        return Ok(Redirect::to(&Urls::scorecard_done(
             &code,
             &set_id,
             year,
             "attached",
             &anchor(&indicator),
         ))
-        .into_response()),
-        Err(msg) => {
-            let page =
-                evidence_view(&st, &ctx, &code, &set_id, year, &indicator, Some(msg)).await?;
-            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
-        }
-    }
+        .into_response());
+    };
+    let msg = match v.refusal {
+        Some(EvidenceRefusal::Form(p)) => p,
+        Some(EvidenceRefusal::Conflict) => lang.t("scorecard-file-conflict"),
+        Some(EvidenceRefusal::Invalid(fs)) => fs
+            .iter()
+            .map(|x| field_error_text(lang, x))
+            .collect::<Vec<_>>()
+            .join("; "),
+        None => String::new(),
+    };
+    let page = evidence_view(&ctx, &code, &v.page, &indicator, Some(msg))?;
+    Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
 }
-
 pub async fn download_evidence(
     State(st): State<AppState>,
     ctx: Ctx,

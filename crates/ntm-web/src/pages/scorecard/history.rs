@@ -39,8 +39,8 @@ pub async fn history_page(
         year: p.year,
         indicator_code: p.indicator.clone(),
     };
-    let versions = ntm_app::criteria::history(&st.app, &ctx.actor(), &value).await?;
-    let e = ntm_app::criteria::evaluate(&st.app, &ctx.actor(), &code, &p.set, p.year).await?;
+    let h = ntm_app::criteria::value_history(&st.app, &ctx.actor(), &value).await?;
+    let (versions, e) = (h.versions, h.evaluation);
     let view = e
         .result
         .as_ref()

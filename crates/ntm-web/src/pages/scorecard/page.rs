@@ -20,7 +20,10 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::response::Redirect;
 use axum::response::Response;
+use ntm_app::AppError;
 use ntm_app::criteria::MAX_EVIDENCE_BYTES;
+use ntm_app::criteria::ScorecardPage as PageData;
+use ntm_app::criteria::ScorecardRequest;
 use ntm_domain::criteria::Status;
 use ntm_domain::observation::ObsStatus;
 use ntm_domain::text::format_int_vi;
@@ -35,31 +38,15 @@ pub struct ScorecardParams {
     pub n: Option<u32>,
 }
 
-/// Resolves the set and year of a request (see `ntm_app::criteria::choose_scorecard`).
-pub(super) async fn choose(
-    st: &AppState,
-    ctx: &Ctx,
-    code: &str,
-    set: Option<&str>,
-    year: Option<&str>,
-) -> Result<ntm_app::criteria::ScorecardChoice, WebError> {
-    let year = match year.map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => Some(y.parse::<i32>().map_err(|_| {
+/// The year asked for (blank: the use case chooses).
+fn year_param(year: Option<&str>) -> Result<Option<i32>, WebError> {
+    match year.map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) => Ok(Some(y.parse::<i32>().map_err(|_| {
             WebError::invalid("year", format!("\"{y}\" is not a year"))
                 .with_message("scorecard-bad-year", y)
-        })?),
-        None => None,
-    };
-    let set = set.map(str::trim).filter(|s| !s.is_empty());
-    Ok(ntm_app::criteria::choose_scorecard(
-        &st.app,
-        &ctx.actor(),
-        code,
-        set,
-        year,
-        ctx.today.year(),
-    )
-    .await?)
+        })?)),
+        None => Ok(None),
+    }
 }
 
 pub(super) struct Extra {
@@ -80,27 +67,24 @@ impl Extra {
     }
 }
 
-pub(super) async fn build_page(
-    st: &AppState,
+/// The page from what `ntm_app::criteria::scorecard_view` returned.
+pub(super) fn build_page(
     ctx: &Ctx,
     code: &str,
-    set_id: &str,
-    year: i32,
+    data: &PageData,
     extra: Extra,
 ) -> Result<ScorecardPage, WebError> {
     let lang = ctx.lang;
-    let sc = match ntm_app::criteria::scorecard(&st.app, &ctx.actor(), code, set_id, year).await {
-        Ok(sc) => sc,
-        Err(e) => return Err(e.into()),
-    };
+    let (set_id, year) = (data.set_id.as_str(), data.year);
+    let sc = &data.scorecard;
     let e = &sc.evaluation;
     if let Some(na) = &e.not_applicable {
-        return Ok(not_applicable_page(st, ctx, code, set_id, year, e, na));
+        return Ok(not_applicable_page(ctx, code, data, e, na));
     }
     let Some(result) = e.result.as_ref() else {
         return Err(WebError::internal("scorecard without a unit result"));
     };
-    let rows = rows_of(lang, code, set_id, year, &sc);
+    let rows = rows_of(lang, code, set_id, year, sc);
     let mut by_criterion: HashMap<u16, Vec<IndicatorRow>> = HashMap::new();
     let mut preconditions = Vec::new();
     for (view, row) in result.indicators.iter().zip(rows) {
@@ -163,21 +147,16 @@ pub(super) async fn build_page(
         .collect::<Vec<_>>()
         .join(" · ");
     let n = |s: ObsStatus| counts.get(&s).copied().unwrap_or(0);
-    let sets = ntm_app::criteria::sets_for_level(&st.app, e.unit_level, year)
-        .into_iter()
+    let sets = data
+        .sets
+        .iter()
         .map(|s| SetOption {
             selected: s.id == set_id,
             title: lang.pick(&s.title_vi, s.title_en.as_deref()).to_string(),
-            id: s.id,
+            id: s.id.clone(),
         })
         .collect();
-    let years = match ntm_app::criteria::set_years(&st.app, set_id) {
-        Some((from, to)) => {
-            let last = to.unwrap_or(ctx.today.year()).max(year);
-            (from.min(year)..=last).rev().collect()
-        }
-        None => vec![year],
-    };
+    let years = data.years.clone();
     // Confirmed count first; the provisional count (no known shortfall, thresholds still to
     // confirm) only beside it, labelled as such.
     let mut summary = if result.criteria_no_known_shortfall > result.criteria_met {
@@ -251,21 +230,21 @@ pub(super) async fn build_page(
 /// The scorecard of a unit the set does not apply to (a phường for the xã NTM set):
 /// "không áp dụng", with why, and nothing to enter.
 pub(super) fn not_applicable_page(
-    st: &AppState,
     ctx: &Ctx,
     code: &str,
-    set_id: &str,
-    year: i32,
+    data: &PageData,
     e: &ntm_app::criteria::Evaluation,
     na: &ntm_app::criteria::NotApplicable,
 ) -> ScorecardPage {
     let lang = ctx.lang;
-    let sets = ntm_app::criteria::sets_for_level(&st.app, e.unit_level, year)
-        .into_iter()
+    let (set_id, year) = (data.set_id.as_str(), data.year);
+    let sets = data
+        .sets
+        .iter()
         .map(|s| SetOption {
             selected: s.id == set_id,
-            id: s.id,
-            title: s.title_vi,
+            id: s.id.clone(),
+            title: s.title_vi.clone(),
         })
         .collect();
     ScorecardPage {
@@ -334,21 +313,30 @@ pub async fn scorecard_page(
     Query(p): Query<ScorecardParams>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let choice = choose(&st, &ctx, &code, p.set.as_deref(), p.year.as_deref()).await?;
-    let (set_id, year) = (choice.set_id, choice.year);
-    if choice.above {
-        return Ok(Redirect::to(&Urls::dashboard(&code, &set_id, year)).into_response());
-    }
-    let mut extra = Extra::none();
-    extra.flash = flash_text(ctx.lang, p.flash.as_deref(), p.n);
-    let page = match build_page(&st, &ctx, &code, &set_id, year, extra).await {
-        Ok(p) => p,
+    let year = year_param(p.year.as_deref())?;
+    let set = p.set.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let data = match ntm_app::criteria::scorecard_page(
+        &st.app,
+        &ctx.actor(),
+        &code,
+        set,
+        year,
+        ctx.today.year(),
+    )
+    .await?
+    {
+        ScorecardRequest::Page(data) => data,
+        ScorecardRequest::Above { set_id, year } => {
+            return Ok(Redirect::to(&Urls::dashboard(&code, &set_id, year)).into_response());
+        }
         // The unit has no record in the units the year is evaluated on (a hamlet added
         // after the set ended, a commune created by the 2025 reform for a 2024 set…).
-        Err(e) if e.kind() == crate::error::ErrorKind::NotFound => {
-            return Err(e.with_message("scorecard-unit-not-in-year", year.to_string()));
+        ScorecardRequest::NotInYear { year, detail } => {
+            return Err(WebError::from(AppError::NotFound(detail))
+                .with_message("scorecard-unit-not-in-year", year.to_string()));
         }
-        Err(e) => return Err(e),
     };
-    html(&page)
+    let mut extra = Extra::none();
+    extra.flash = flash_text(ctx.lang, p.flash.as_deref(), p.n);
+    html(&build_page(&ctx, &code, &data, extra)?)
 }

@@ -16,9 +16,10 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::response::Redirect;
 use axum::response::Response;
-use ntm_app::AppError;
 use ntm_app::criteria::EVIDENCE_FIELD;
 use ntm_app::criteria::FOUR_EYES_FIELD;
+use ntm_app::criteria::ReviewOutcome;
+use ntm_app::criteria::ReviewRefusal;
 use ntm_app::criteria::StatusChange;
 use ntm_domain::observation::ObsStatus;
 use serde::Deserialize;
@@ -67,17 +68,30 @@ pub async fn post_review(
         comment: f.comment.clone(),
     };
     let anchor_of = codes.first().map(|c| anchor(c));
-    match ntm_app::criteria::review(&st.app, &ctx.actor(), &code, change).await {
-        Ok(written) => Ok(Redirect::to(&Urls::scorecard_reviewed(
-            &code,
-            &f.set,
-            f.year,
-            flash,
-            written.len(),
-            anchor_of.as_deref(),
-        ))
-        .into_response()),
-        Err(AppError::Validation(fields)) => {
+    let (error, data) = match ntm_app::criteria::review_on_page(
+        &st.app,
+        &ctx.actor(),
+        &code,
+        change,
+        ctx.today.year(),
+    )
+    .await?
+    {
+        ReviewOutcome::Done(written) => {
+            return Ok(Redirect::to(&Urls::scorecard_reviewed(
+                &code,
+                &f.set,
+                f.year,
+                flash,
+                written,
+                anchor_of.as_deref(),
+            ))
+            .into_response());
+        }
+        ReviewOutcome::Refused { error, page } => (error, page),
+    };
+    match error {
+        ReviewRefusal::Invalid(fields) => {
             let mut missing_evidence: Vec<String> = Vec::new();
             let mut own_values: Vec<String> = Vec::new();
             let mut errors = Vec::new();
@@ -102,19 +116,16 @@ pub async fn post_review(
                 }
             }
             let mut page = build_page(
-                &st,
                 &ctx,
                 &code,
-                &f.set,
-                f.year,
+                &data,
                 Extra {
                     flash: None,
                     action_errors: Vec::new(),
                     return_open: to == ObsStatus::Returned,
                     comment_input: f.comment.clone(),
                 },
-            )
-            .await?;
+            )?;
             let mut listed = Vec::new();
             let mut own = Vec::new();
             for r in page
@@ -143,23 +154,19 @@ pub async fn post_review(
             page.action_errors = errors;
             Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        Err(AppError::Conflict(_)) => {
+        ReviewRefusal::Conflict => {
             let page = build_page(
-                &st,
                 &ctx,
                 &code,
-                &f.set,
-                f.year,
+                &data,
                 Extra {
                     flash: None,
                     action_errors: vec![lang.t("scorecard-review-conflict")],
                     return_open: false,
                     comment_input: f.comment.clone(),
                 },
-            )
-            .await?;
+            )?;
             Ok(render(&page, StatusCode::CONFLICT))
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -23,11 +23,10 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::response::Redirect;
 use axum::response::Response;
-use ntm_app::AppError;
-use ntm_app::criteria::ObservationRecord;
+use ntm_app::criteria::ScorecardPage as PageData;
 use ntm_app::criteria::ValueBatch;
-use ntm_app::criteria::ValueEntryError;
 use ntm_app::criteria::ValueInput;
+use ntm_app::criteria::ValueRefusal;
 use ntm_domain::observation::ObsSource;
 use serde::Deserialize;
 
@@ -53,10 +52,10 @@ pub(super) struct Target<'a> {
     pub(super) indicator: &'a str,
 }
 
-pub(super) async fn respond_row(
-    st: &AppState,
+pub(super) fn respond_row(
     ctx: &Ctx,
     t: Target<'_>,
+    data: &PageData,
     htmx: bool,
     status: StatusCode,
     edit: impl FnOnce(&mut IndicatorRow),
@@ -67,7 +66,7 @@ pub(super) async fn respond_row(
         year,
         indicator,
     } = t;
-    let mut page = build_page(st, ctx, code, set_id, year, Extra::none()).await?;
+    let mut page = build_page(ctx, code, data, Extra::none())?;
     let mut edit = Some(edit);
     let mut found: Option<IndicatorRow> = None;
     for r in page
@@ -124,21 +123,6 @@ pub(super) fn parse_version(s: &str) -> Result<Option<i64>, WebError> {
     }
 }
 
-/// The current value of one indicator: text, who, when (for the stale-edit message).
-pub(super) async fn current_of(
-    st: &AppState,
-    ctx: &Ctx,
-    code: &str,
-    set_id: &str,
-    year: i32,
-    indicator: &str,
-) -> Option<ObservationRecord> {
-    let sc = ntm_app::criteria::scorecard(&st.app, &ctx.actor(), code, set_id, year)
-        .await
-        .ok()?;
-    sc.values.get(indicator).cloned()
-}
-
 pub async fn post_value(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -169,11 +153,20 @@ pub async fn post_value(
         year: f.year,
         indicator: &f.indicator,
     };
-    let refusal = match ntm_app::criteria::put_value(&st.app, &ctx.actor(), &code, batch).await {
-        Ok(_) if htmx => {
-            return respond_row(&st, &ctx, target, true, StatusCode::OK, |_| {}).await;
+    let done = ntm_app::criteria::put_value_on_page(
+        &st.app,
+        &ctx.actor(),
+        &code,
+        batch,
+        htmx,
+        ctx.today.year(),
+    )
+    .await?;
+    let (refusal, data) = match (done.refusal, done.page) {
+        (None, Some(data)) if htmx => {
+            return respond_row(&ctx, target, &data, true, StatusCode::OK, |_| {});
         }
-        Ok(_) => {
+        (None, _) => {
             return Ok(Redirect::to(&Urls::scorecard_done(
                 &code,
                 &f.set,
@@ -183,25 +176,18 @@ pub async fn post_value(
             ))
             .into_response());
         }
+        (Some(r), Some(data)) => (r, data),
+        (Some(_), None) => return Err(WebError::internal("a refused value without its page")),
+    };
+    let refusal = match refusal {
         // A text the indicator's kind cannot take, in the user's language.
-        Err(ValueEntryError::Value(e)) => value_error_text(lang, &e),
-        Err(ValueEntryError::App(AppError::Validation(fields))) => fields
+        ValueRefusal::Value(e) => value_error_text(lang, &e),
+        ValueRefusal::Invalid(fields) => fields
             .iter()
             .map(|x| field_error_text(lang, x))
             .collect::<Vec<_>>()
             .join("; "),
-        Err(ValueEntryError::App(AppError::Conflict(_))) => {
-            let cur = current_of(&st, &ctx, &code, &f.set, f.year, &f.indicator).await;
-            let kind = st
-                .app
-                .catalog
-                .set_for_year(&f.set, f.year)
-                .ok()
-                .and_then(|s| {
-                    s.indicator_index(&f.indicator)
-                        .map(|i| s.indicator(i).value_kind().as_str())
-                })
-                .unwrap_or("number");
+        ValueRefusal::Conflict { current: cur, kind } => {
             let msg = match &cur {
                 Some(o) => lang.t_args(
                     "scorecard-conflict",
@@ -214,22 +200,20 @@ pub async fn post_value(
                 None => lang.t("scorecard-conflict-gone"),
             };
             let version = cur.map(|o| o.version.to_string()).unwrap_or_default();
-            return respond_row(&st, &ctx, target, htmx, StatusCode::CONFLICT, move |r| {
+            return respond_row(&ctx, target, &data, htmx, StatusCode::CONFLICT, move |r| {
                 r.input = typed;
                 r.note_input = note;
                 r.conflict = Some(msg);
                 r.version = version;
                 r.open = true;
-            })
-            .await;
+            });
         }
-        Err(ValueEntryError::App(e)) => return Err(e.into()),
     };
     // A value refused as typed: the row again with the text, the note and why.
     respond_row(
-        &st,
         &ctx,
         target,
+        &data,
         htmx,
         StatusCode::UNPROCESSABLE_ENTITY,
         move |r| {
@@ -239,5 +223,4 @@ pub async fn post_value(
             r.open = true;
         },
     )
-    .await
 }

@@ -61,10 +61,6 @@ pub enum NotFound {
     /// The record named is looked up after the permission check: a 404 for an allowed
     /// caller still shows the check passed.
     AfterCheck,
-    /// The request names a record (a staged upload) looked up before the permission check:
-    /// a 404 is accepted from anyone, and only the audit log (which must not move for a
-    /// denied caller) tells.
-    BeforeCheck,
 }
 
 const A: Who = Who::Admin;
@@ -140,8 +136,8 @@ const fn put(pattern: &'static str, path: &'static str, body: Body, allow: Allow
 }
 
 /// A POST applying a staged upload that does not exist: uploads are kept per user, so an
-/// allowed caller gets 404 once the permission is checked (`NotFound::AfterCheck`), or, when
-/// the upload is read first, anyone may (`NotFound::BeforeCheck`).
+/// allowed caller gets 404 once the permission is checked (`NotFound::AfterCheck`): every
+/// apply checks the permission before it reads the upload.
 const fn apply(
     pattern: &'static str,
     path: &'static str,
@@ -336,13 +332,13 @@ pub const ROWS: &[Row] = &[
         ),
         ENTER,
     ),
-    // The upload is read before the unit's permission, which applying checks again when it
-    // analyses the file (`workbook::apply_upload`); uploads are kept per user.
+    // Applying checks the right to enter values on the unit before it reads the upload
+    // (`workbook::apply_upload`); uploads are kept per user.
     apply(
         "/units/{code}/workbook/apply",
         "/units/29374/workbook/apply",
         ENTER,
-        NotFound::BeforeCheck,
+        NotFound::AfterCheck,
     ),
     // Commune groups of the province.
     get("/units/{code}/groups", "/units/84/groups", VIEW_PROVINCE),

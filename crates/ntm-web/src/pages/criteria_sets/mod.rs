@@ -1,26 +1,28 @@
 //! Criteria sets of a province (or the national sets, for administrators): the list of
-//! versions with their status, validity, who and when; the form creating a version (a copy,
-//! or a provincial set from scratch); the YAML import; the YAML export of any version.
-//! The editor of one version is in `criteria_editor`. Work is done by
-//! `ntm_app::criteria_sets`.
+//! versions with their status, validity, who and when, and the YAML export of a shipped set
+//! ([`list`]); the form creating a version (a copy, or a provincial set from scratch) and
+//! the YAML import ([`create`]). The editor of one version is in `criteria_editor`. Each
+//! handler makes one call into `ntm_app::criteria_sets`; this module lays out what they
+//! return.
+
+pub mod create;
+pub mod list;
 
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use ntm_app::criteria_sets::{self as cs, VersionView, message_in, versions};
+use axum::response::Response;
+use ntm_app::criteria_sets::{self as cs, VersionView};
 use ntm_app::{AppError, FieldError};
+use ntm_domain::criteria::authoring::message_in;
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
-use crate::error::{ErrorInfo, WebError};
+use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::state::AppState;
 use crate::urls::Urls;
 use crate::view::download::attachment;
-use crate::view::render;
 
 /// A scope in URLs: a province code or `national`.
 pub(crate) fn scope_href(scope: &str) -> String {
@@ -131,6 +133,10 @@ pub struct ListPage {
     pub import_errors: HashMap<String, String>,
     pub general_errors: Vec<String>,
     pub flash: Option<String>,
+    /// The province's page, the creation and import forms.
+    pub unit_href: String,
+    pub new_action: String,
+    pub import_action: String,
 }
 
 impl ListPage {
@@ -172,9 +178,11 @@ pub(crate) fn split_errors(
     out
 }
 
-async fn list_view(
-    st: &AppState,
+/// The list page from what `ntm_app::criteria_sets::scope_page` returned (`err`: a refused
+/// creation, `true` for the import form).
+fn list_view(
     ctx: &Ctx,
+    page: cs::ScopePage,
     scope: &str,
     form: CreateForm,
     import: CreateForm,
@@ -188,7 +196,7 @@ async fn list_view(
         scope_name,
         shipped,
         national_set_ids: nationals,
-    } = cs::scope_page(&st.app, &ctx.actor(), scope, ctx.today).await?;
+    } = page;
     let national = scope == cs::NATIONAL;
     let scope_name = if national {
         lang.t("cs-national")
@@ -284,6 +292,9 @@ async fn list_view(
     Ok((
         ListPage {
             ctx: ctx.clone(),
+            unit_href: Urls::unit(scope),
+            new_action: Urls::criteria_sets_new(scope),
+            import_action: Urls::criteria_sets_import(scope),
             scope: scope.to_string(),
             scope_name,
             national,
@@ -309,221 +320,6 @@ fn flash_text(lang: Lang, done: Option<&str>) -> Option<String> {
     }
 }
 
-/// The list of a scope's versions (a province, or [`cs::NATIONAL`]) with its flash.
-async fn versions_page(
-    st: &AppState,
-    ctx: Ctx,
-    scope: &str,
-    p: ListParams,
-) -> Result<Response, WebError> {
-    ctx.require_user()?;
-    let flash = flash_text(ctx.lang, p.done.as_deref());
-    let (page, status) = list_view(
-        st,
-        &ctx,
-        scope,
-        CreateForm::default(),
-        CreateForm::default(),
-        None,
-        flash,
-    )
-    .await?;
-    Ok(render(&page, status))
-}
-
-/// `GET /units/{code}/criteria-sets`: the province's versions.
-pub async fn province_page(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Query(p): Query<ListParams>,
-) -> Result<Response, WebError> {
-    versions_page(&st, ctx, &code, p).await
-}
-
-/// `GET /criteria-sets/national`: the national versions (administrators edit them).
-pub async fn national_page(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Query(p): Query<ListParams>,
-) -> Result<Response, WebError> {
-    versions_page(&st, ctx, cs::NATIONAL, p).await
-}
-
-/// `POST /criteria-sets/{scope}/new`: creates a draft and opens it.
-pub async fn create(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(scope): Path<String>,
-    Form(f): Form<CreateForm>,
-) -> Result<Response, WebError> {
-    ctx.require_user()?;
-    let source = match f.source.split_once(':') {
-        Some(("scratch", id)) => Ok(versions::Source::Scratch {
-            extends: id.to_string(),
-        }),
-        Some(("shipped", rest)) => match rest.split_once('@') {
-            Some((id, v)) => Ok(versions::Source::Shipped {
-                set_id: id.to_string(),
-                version: v.to_string(),
-            }),
-            None => Err(()),
-        },
-        Some(("version", id)) => uuid::Uuid::parse_str(id)
-            .map(versions::Source::Version)
-            .map_err(|_| ()),
-        _ => Err(()),
-    };
-    let result = match source {
-        Err(()) => Err(AppError::invalid(
-            "source",
-            format!(
-                "{}{}{}",
-                Lang::Vi.t("cs-source-missing"),
-                cs::LANG_SEP,
-                Lang::En.t("cs-source-missing")
-            ),
-        )),
-        Ok(source) => {
-            let nv = versions::NewVersion {
-                set_id: f.set_id.clone(),
-                label: f.label.clone(),
-                title_vi: f.title_vi.clone(),
-                valid_from: f.valid_from.clone(),
-                valid_to: f.valid_to.clone(),
-            };
-            versions::create_version(&st.app, &ctx.actor(), &scope, source, &nv).await
-        }
-    };
-    match result {
-        Ok(v) => Ok(Redirect::to(&Urls::criteria_version_done(v.id, "created")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let (page, status) = list_view(
-                &st,
-                &ctx,
-                &scope,
-                f,
-                CreateForm::default(),
-                Some((false, e)),
-                None,
-            )
-            .await?;
-            Ok(render(&page, status))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// `POST /criteria-sets/{scope}/import` (multipart: `file`, `label`, dates): a YAML file as
-/// a new draft.
-pub async fn import(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(scope): Path<String>,
-    mut mp: Multipart,
-) -> Result<Response, WebError> {
-    ctx.require_user()?;
-    let mut fields: HashMap<String, String> = HashMap::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            let fname = field.file_name().unwrap_or_default().to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
-            file = Some((fname, bytes.to_vec()));
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
-            fields.insert(name, text);
-        }
-    }
-    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
-    let form = CreateForm {
-        source: String::new(),
-        set_id: String::new(),
-        label: get("label"),
-        title_vi: get("title_vi"),
-        valid_from: get("valid_from"),
-        valid_to: get("valid_to"),
-    };
-    let result = match file {
-        Some((name, bytes)) if !bytes.is_empty() => match String::from_utf8(bytes) {
-            Ok(text) => {
-                versions::create_version(
-                    &st.app,
-                    &ctx.actor(),
-                    &scope,
-                    versions::Source::Yaml {
-                        file_name: name,
-                        text,
-                    },
-                    &versions::NewVersion {
-                        set_id: String::new(),
-                        label: form.label.clone(),
-                        title_vi: form.title_vi.clone(),
-                        valid_from: form.valid_from.clone(),
-                        valid_to: form.valid_to.clone(),
-                    },
-                )
-                .await
-            }
-            Err(_) => Err(AppError::invalid(
-                "file",
-                format!(
-                    "{}{}{}",
-                    Lang::Vi.t("cs-file-not-utf8"),
-                    cs::LANG_SEP,
-                    Lang::En.t("cs-file-not-utf8")
-                ),
-            )),
-        },
-        _ => Err(AppError::invalid(
-            "file",
-            format!(
-                "{}{}{}",
-                Lang::Vi.t("cs-file-missing"),
-                cs::LANG_SEP,
-                Lang::En.t("cs-file-missing")
-            ),
-        )),
-    };
-    match result {
-        Ok(v) => Ok(Redirect::to(&Urls::criteria_version_done(v.id, "created")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let (page, status) = list_view(
-                &st,
-                &ctx,
-                &scope,
-                CreateForm::default(),
-                form,
-                Some((true, e)),
-                None,
-            )
-            .await?;
-            Ok(render(&page, status))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
 pub(crate) fn yaml_response(file_name: &str, text: String) -> Response {
     attachment(text, "application/yaml; charset=utf-8", file_name)
-}
-
-/// `GET /criteria-sets/shipped/{id}/{version}/export.yaml`: a shipped file as it ships.
-pub async fn shipped_yaml(
-    State(st): State<AppState>,
-    Path((id, version)): Path<(String, String)>,
-) -> Result<Response, WebError> {
-    let (name, text) = ntm_app::criteria_sets::export::shipped_yaml(&st.app, &id, &version)?;
-    Ok(yaml_response(&name, text))
 }
