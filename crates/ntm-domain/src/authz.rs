@@ -15,7 +15,7 @@ pub enum Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ViewUnits,
         Permission::EditHamlets,
         Permission::ImportUnits,
@@ -27,6 +27,7 @@ impl Permission {
         Permission::ManageOcop,
         Permission::ScoreOcop,
         Permission::ManageOwnOcop,
+        Permission::RecordTrace,
     ];
 }
 
@@ -90,6 +91,7 @@ impl Role {
                     | ManageOcop
                     | ScoreOcop
                     | ManageOwnOcop
+                    | RecordTrace
             ),
             Role::DistrictOfficer => matches!(
                 p,
@@ -100,13 +102,21 @@ impl Role {
                     | ManageOcop
                     | ScoreOcop
                     | ManageOwnOcop
+                    | RecordTrace
             ),
             Role::CommuneOfficer => matches!(
                 p,
-                ViewUnits | EditHamlets | EnterObservations | ManageOcop | ManageOwnOcop
+                ViewUnits
+                    | EditHamlets
+                    | EnterObservations
+                    | ManageOcop
+                    | ManageOwnOcop
+                    | RecordTrace
             ),
             Role::DepartmentOfficer => matches!(p, ViewUnits | VerifyObservations | ScoreOcop),
-            Role::Producer => matches!(p, ViewUnits | ManageOwnOcop),
+            // Until lots are tied to producer records, a producer records lots and
+            // traceability events for the units of its grant.
+            Role::Producer => matches!(p, ViewUnits | ManageOwnOcop | RecordTrace),
             Role::Viewer => matches!(p, ViewUnits),
         }
     }
@@ -140,6 +150,8 @@ pub enum Permission {
     /// Manage one's own OCOP producer records, products and dossier documents (the record
     /// must name the user as its owner; officers hold it for the records of their units).
     ManageOwnOcop,
+    /// Record lots and capture EPCIS traceability events for units in scope.
+    RecordTrace,
 }
 
 /// A role granted on a unit subtree. `scope_path` is the materialized path of the

@@ -26,6 +26,7 @@ mod succession;
 mod survey_answers;
 mod survey_phones;
 mod surveys;
+mod trace;
 mod units;
 mod users;
 mod values;
@@ -54,6 +55,9 @@ pub use survey_phones::SurveyPhoneList;
 pub use surveys::{
     NewSurveyAnswer, SurveyCampaignRecord, SurveyContentCount, SurveyCount, SurveyHouseholds,
     TokenAnswer, TokenCount,
+};
+pub use trace::{
+    CaptureCounts, EventFilter, LotLinkRecord, LotRecord, NewTraceEvent, TraceEventRecord,
 };
 pub use units::SnapshotRecord;
 pub use users::UserRecord;

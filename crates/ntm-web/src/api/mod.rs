@@ -9,6 +9,7 @@
 pub mod criteria;
 pub mod docs;
 pub mod dossiers;
+pub mod epcis;
 pub mod provincial;
 pub mod surveys;
 pub mod units;
@@ -47,6 +48,7 @@ use crate::state::AppState;
         (name = "criteria", description = "Criteria sets (bộ tiêu chí), indicator values and evaluations"),
         (name = "dossiers", description = "Recognition dossiers (hồ sơ xét, công nhận) under QĐ 18/2022/QĐ-TTg, and their PDF"),
         (name = "surveys", description = "Satisfaction surveys of residents (lấy ý kiến sự hài lòng)"),
+        (name = "traceability", description = "Lots and GS1 EPCIS 2.0 events (truy xuất nguồn gốc): capture, query, hash chains"),
     ),
     components(schemas(Problem)),
     modifiers(&SecuritySchemes)
@@ -111,6 +113,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(dossiers::act_on_dossier))
         .routes(routes!(dossiers::dossier_pdf))
         .routes(routes!(surveys::survey_results))
+        .routes(routes!(epcis::capture))
+        .routes(routes!(epcis::events))
+        .routes(routes!(epcis::create_lot))
+        .routes(routes!(epcis::verify_lot))
         .routes(routes!(me))
         .routes(routes!(audit_verify))
 }

@@ -17,6 +17,7 @@ mod dossier_pages;
 mod dossier_pdf;
 mod dossier_recognition;
 mod dossiers;
+mod epcis;
 mod forwarded;
 mod four_eyes;
 mod groups;

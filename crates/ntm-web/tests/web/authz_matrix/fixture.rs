@@ -288,8 +288,14 @@ pub async fn seeded(db: Db) -> (App, Seed) {
     .await
     .expect("basis file");
 
+    // A lot of the commune (traceability).
+    let lot = ntm_app::trace::create_lot(&app, &cli, COMMUNE, "09520123456788", "MA-TRAN-1")
+        .await
+        .expect("lot");
+
     let seed = Seed {
         vars: vec![
+            ("lot", lot.record.id.to_string()),
             ("sha", sha),
             ("evidence", evidence),
             ("survey", c.code.clone()),

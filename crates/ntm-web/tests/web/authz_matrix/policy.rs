@@ -104,6 +104,9 @@ const PARTICIPANTS: Allow = Only(&[PI, CI]);
 const IN_PLAN: Allow = Only(&[A, PI, DPI, DI, DO, CI, CO, PRI, PRO, VI, VO]);
 /// Administrators only.
 const ADMIN: Allow = Only(&[A]);
+/// Who records the commune's lots and traceability events (`RecordTrace`): officers of the
+/// commune and above, and a producer holding a grant on it.
+const RECORD: Allow = Only(&[A, PI, DI, CI, PRI]);
 
 const fn row(
     method: &'static str,
@@ -743,6 +746,30 @@ pub const ROWS: &[Row] = &[
         "/api/v1/surveys/{code}/results",
         "/api/v1/surveys/$survey/results",
         ENTER,
+    ),
+    // Traceability (EPCIS): recording needs RecordTrace on the commune; the minimal bodies
+    // are refused (422) after the permission check, nothing written.
+    post(
+        "/api/v1/epcis/capture",
+        "/api/v1/epcis/capture?unit=29374",
+        Raw("application/ld+json", "{}"),
+        RECORD,
+    ),
+    get(
+        "/api/v1/epcis/events",
+        "/api/v1/epcis/events?unit=29374",
+        VIEW,
+    ),
+    post(
+        "/api/v1/epcis/lots",
+        "/api/v1/epcis/lots?unit=29374",
+        Json(r#"{"product":"123","lot":"L1"}"#),
+        RECORD,
+    ),
+    get(
+        "/api/v1/epcis/lots/{id}/verify",
+        "/api/v1/epcis/lots/$lot/verify",
+        VIEW,
     ),
     get("/s/{code}", "/s/$survey", Everyone),
     post("/s/{code}", "/s/$survey", NO_FIELDS, Everyone),

@@ -1,0 +1,127 @@
+//! `capture`: an EPCIS 2.0 document checked whole (size, JSON, GS1 schema, event times,
+//! identifiers, lots), then its new events stored in one transaction; events already
+//! stored (same CBV 2.0 event hash) are counted, not stored again.
+
+use std::collections::{HashMap, HashSet};
+
+use ntm_domain::authz::Permission;
+use ntm_domain::trace::LotKey;
+use ntm_store::NewTraceEvent;
+use uuid::Uuid;
+
+use super::lots::lot_by_key;
+use super::schema::read_capture;
+use super::unit_for;
+use crate::authz::Actor;
+use crate::error::FieldError;
+use crate::spreadsheets::on_pool;
+use crate::{App, AppError, now};
+
+/// What a capture did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureResult {
+    /// Events in the document.
+    pub events: usize,
+    /// Events stored now.
+    pub stored: usize,
+    /// Events already stored before (or twice in the document).
+    pub duplicates: usize,
+    /// The event hash of each event, in document order.
+    pub hashes: Vec<String>,
+}
+
+/// Captures an EPCIS document for `unit_code`. Every lot an event names (an LGTIN class or
+/// a Digital Link URI with a lot) must be a lot recorded in that unit or below it; any
+/// problem rejects the whole document, naming the JSON pointer, and nothing is stored.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code, bytes = body.len()))]
+pub async fn capture(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    body: Vec<u8>,
+) -> Result<CaptureResult, AppError> {
+    let unit = unit_for(app, actor, unit_code, Permission::RecordTrace).await?;
+    let doc = on_pool(move || read_capture(&body)).await??;
+    let context_json = doc.context.to_string();
+    let mut lots: HashMap<LotKey, Option<ntm_store::LotRecord>> = HashMap::new();
+    let mut errors = Vec::new();
+    for e in &doc.events {
+        for key in &e.lots {
+            if !lots.contains_key(key) {
+                let found = lot_by_key(app, &key.product, &key.lot).await?;
+                lots.insert(key.clone(), found);
+            }
+            match &lots[key] {
+                None => errors.push(FieldError::new(
+                    e.path.clone(),
+                    format!(
+                        "lot {} of product {} is not recorded: record the lot first",
+                        key.lot, key.product
+                    ),
+                )),
+                Some(l) if !l.unit_path.starts_with(&unit.path) => errors.push(FieldError::new(
+                    e.path.clone(),
+                    format!(
+                        "lot {} of product {} belongs to unit {}, not to {}",
+                        key.lot, key.product, l.unit_code, unit.code
+                    ),
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let at = ntm_store::db_time(now());
+    let by = actor.audit_name();
+    let mut seen = HashSet::new();
+    let mut rows = Vec::new();
+    let mut in_document_duplicates = 0;
+    let hashes: Vec<String> = doc.events.iter().map(|e| e.hash.clone()).collect();
+    for e in doc.events {
+        if !seen.insert(e.hash.clone()) {
+            in_document_duplicates += 1;
+            continue;
+        }
+        let lot_ids: Vec<Uuid> = e
+            .lots
+            .iter()
+            .filter_map(|k| lots.get(k).and_then(|l| l.as_ref()).map(|l| l.id))
+            .collect();
+        let event_time_ms = (e.event_time.unix_timestamp_nanos() / 1_000_000) as i64;
+        rows.push(NewTraceEvent {
+            id: Uuid::now_v7(),
+            event_hash: e.hash,
+            event_type: e.event_type.as_str().to_owned(),
+            event_time_ms,
+            event_time_zone_offset: e.event_time_zone_offset,
+            action: e.action,
+            biz_step: e.biz_step,
+            disposition: e.disposition,
+            read_point: e.read_point,
+            biz_location: e.biz_location,
+            event_json: serde_json::Value::Object(e.json).to_string(),
+            context_json: context_json.clone(),
+            unit_code: unit.code.clone(),
+            unit_path: unit.path.clone(),
+            recorded_at: at,
+            recorded_by: by.clone(),
+            epcs: e.epcs,
+            other_epcs: e.other_epcs,
+            lot_ids,
+        });
+    }
+    let audit = actor.audit_entry(
+        "trace.epcis.capture",
+        &format!("unit:{}", unit.code),
+        serde_json::json!({"events": hashes.len()}),
+    );
+    let counts = app.db.capture_trace_events(&rows, audit).await?;
+    Ok(CaptureResult {
+        events: hashes.len(),
+        stored: counts.stored,
+        duplicates: counts.duplicates + in_document_duplicates,
+        hashes,
+    })
+}
