@@ -5,6 +5,14 @@ use uuid::Uuid;
 
 use crate::AppError;
 
+/// The API token a request was made with (never its secret): named in the audit entries
+/// of what it writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
 /// Who performs a use case.
 #[derive(Debug, Clone)]
 pub enum Actor {
@@ -14,6 +22,8 @@ pub enum Actor {
         username: String,
         grants: Vec<Grant>,
         origin: String,
+        /// The API token the request came with (`None`: a session, or the command line).
+        via_token: Option<TokenRef>,
     },
     /// Someone at the server's command line: has the machine, so has every right.
     Cli { os_user: String },
@@ -38,7 +48,9 @@ impl Actor {
     }
 
     /// The audit-log entry of an action by this actor, now: the one constructor every use
-    /// case writes into its transaction.
+    /// case writes into its transaction. An action made with an API token names the token
+    /// in the details, `"api_token": {"id", "name"}` (never its secret): the hashed fields
+    /// of an entry are fixed, and the details are one of them, so the chain covers it.
     pub fn audit_entry(
         &self,
         action: &str,
@@ -50,8 +62,33 @@ impl Actor {
             actor: self.audit_name(),
             action: action.to_string(),
             target: target.to_string(),
-            detail: detail.to_string(),
+            detail: self.with_token(detail).to_string(),
             origin: self.origin(),
+        }
+    }
+
+    /// The API token of the request, if it came with one.
+    pub fn via_token(&self) -> Option<&TokenRef> {
+        match self {
+            Actor::User { via_token, .. } => via_token.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// `detail` with the API token added (an object gains the key `api_token`; any other
+    /// value is kept under `detail`).
+    fn with_token(&self, detail: serde_json::Value) -> serde_json::Value {
+        let Some(t) = self.via_token() else {
+            return detail;
+        };
+        let token = serde_json::json!({ "id": t.id, "name": t.name });
+        match detail {
+            serde_json::Value::Object(mut m) => {
+                m.insert("api_token".into(), token);
+                serde_json::Value::Object(m)
+            }
+            serde_json::Value::Null => serde_json::json!({ "api_token": token }),
+            other => serde_json::json!({ "detail": other, "api_token": token }),
         }
     }
 
@@ -93,6 +130,37 @@ mod tests {
     use ntm_domain::authz::Role;
 
     #[test]
+    fn a_token_is_named_in_the_details_a_session_is_not() {
+        let mut u = Actor::User {
+            id: Uuid::nil(),
+            username: "x".into(),
+            grants: vec![],
+            origin: "o".into(),
+            via_token: None,
+        };
+        let e = u.audit_entry("a.b", "t", serde_json::json!({"k": 1}));
+        assert_eq!(e.detail, r#"{"k":1}"#);
+        assert_eq!(e.actor, "x");
+        let id = Uuid::now_v7();
+        if let Actor::User { via_token, .. } = &mut u {
+            *via_token = Some(TokenRef {
+                id,
+                name: "cổng dữ liệu".into(),
+            });
+        }
+        let e = u.audit_entry("a.b", "t", serde_json::json!({"k": 1}));
+        let d: serde_json::Value = serde_json::from_str(&e.detail).unwrap();
+        assert_eq!(d["k"], 1);
+        assert_eq!(d["api_token"]["id"], id.to_string());
+        assert_eq!(d["api_token"]["name"], "cổng dữ liệu");
+        assert_eq!(e.actor, "x", "the actor stays the token's owner");
+        let e = u.audit_entry("a.b", "t", serde_json::json!([1]));
+        let d: serde_json::Value = serde_json::from_str(&e.detail).unwrap();
+        assert_eq!(d["detail"], serde_json::json!([1]));
+        assert_eq!(d["api_token"]["name"], "cổng dữ liệu");
+    }
+
+    #[test]
     fn cli_may_anonymous_may_not() {
         assert!(require(&Actor::cli(), Permission::ImportUnits, "/").is_ok());
         let anon = Actor::Anonymous {
@@ -111,6 +179,7 @@ mod tests {
                 scope_path: "/84/".into(),
             }],
             origin: "o".into(),
+            via_token: None,
         };
         assert!(require(&u, Permission::ManageUsers, "/84/842/").is_ok());
         assert!(matches!(

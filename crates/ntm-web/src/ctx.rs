@@ -30,9 +30,9 @@ pub struct Ctx {
     /// The session token from the cookie, when the session is valid (for logout).
     pub session_token: Option<String>,
     pub session: SessionState,
-    /// The scope of the API token that authenticated this request (`None`: a session or
-    /// nobody). See [`crate::bearer`].
-    pub api_token: Option<ntm_app::users::tokens::TokenScope>,
+    /// The API token that authenticated this request (`None`: a session or nobody). See
+    /// [`crate::bearer`].
+    pub api_token: Option<ApiToken>,
     /// The CSRF token forms and API writes must carry (also in the `ntm_csrf` cookie): the
     /// session's own token when logged in, else the cookie's double-submit token.
     pub csrf: String,
@@ -51,6 +51,13 @@ pub struct Ctx {
     pub scope_units: Vec<ScopeUnit>,
     /// Unread in-app notifications of the user (0 when not logged in), for the header.
     pub notifications_unread: i64,
+}
+
+/// The API token of a request: its scope, and its id and name for the audit log.
+#[derive(Debug, Clone)]
+pub struct ApiToken {
+    pub scope: ntm_app::users::tokens::TokenScope,
+    pub token: ntm_app::authz::TokenRef,
 }
 
 /// A unit a user's role is scoped to, as shown in the header.
@@ -80,9 +87,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 impl Ctx {
     /// The actor passed to use cases.
     pub fn actor(&self) -> Actor {
-        match &self.user {
-            Some(u) => u.actor(&self.origin),
-            None => Actor::Anonymous {
+        match (&self.user, &self.api_token) {
+            (Some(u), Some(t)) => u.token_actor(&self.origin, t.token.clone()),
+            (Some(u), None) => u.actor(&self.origin),
+            (None, _) => Actor::Anonymous {
                 origin: self.origin.clone(),
             },
         }

@@ -405,8 +405,11 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
     {
         match ntm_app::users::tokens::token_user(&st.app, t, &origin).await {
             Ok(tu) => {
+                api_token = Some(crate::ctx::ApiToken {
+                    scope: tu.scope,
+                    token: tu.token_ref(),
+                });
                 user = Some(tu.user);
-                api_token = Some(tu.scope);
             }
             Err(e) => token_error = Some(e),
         }
@@ -500,7 +503,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         user,
         session_token,
         session: session.clone(),
-        api_token,
+        api_token: api_token.clone(),
         csrf: csrf.clone(),
         https,
         request_id,
@@ -523,7 +526,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                 WebError::from(e).into_response()
             } else if session == SessionState::Expired && path != "/login" {
                 WebError::new(ErrorKind::SessionExpired).into_response()
-            } else if let Some(scope) = api_token {
+            } else if let Some(scope) = api_token.as_ref().map(|t| t.scope) {
                 // A bearer token without a session cookie: no CSRF token (a browser never
                 // sends the header by itself); a read token only reads.
                 if is_unsafe(&method) && scope != ntm_app::users::tokens::TokenScope::Write {

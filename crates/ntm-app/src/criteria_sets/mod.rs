@@ -19,6 +19,7 @@
 //! year, that version is used; else a file uploaded through `crate::provincial`; else the
 //! national set. Every evaluation names what it used ([`VersionUsed`]).
 
+pub mod api;
 pub mod edit;
 pub mod export;
 pub mod listing;

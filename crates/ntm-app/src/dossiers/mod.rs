@@ -147,6 +147,7 @@ async fn require_role(app: &App, actor: &Actor, role: Role, unit: &Unit) -> Resu
             username,
             grants,
             origin,
+            via_token,
         } => {
             let in_role: Vec<Grant> = grants.iter().filter(|g| g.role == role).cloned().collect();
             let narrowed = Actor::User {
@@ -154,6 +155,7 @@ async fn require_role(app: &App, actor: &Actor, role: Role, unit: &Unit) -> Resu
                 username: username.clone(),
                 grants: in_role,
                 origin: origin.clone(),
+                via_token: via_token.clone(),
             };
             require_on_unit(app, &narrowed, perm, unit)
                 .await

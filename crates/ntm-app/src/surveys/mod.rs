@@ -55,6 +55,7 @@ pub const MAX_TOKENS_PER_REQUEST: u32 = 20_000;
 pub const MAX_PAPER_ROWS: usize = 50_000;
 
 mod answers;
+mod api;
 mod campaigns;
 pub mod key;
 mod limits;
@@ -66,6 +67,7 @@ mod tokens;
 mod writer;
 
 pub use answers::{answer, public_campaign};
+pub use api::{CampaignSummary, campaign_page, campaign_summary};
 pub use campaigns::{close, create, edit, get, list, open, seed_demo_campaign, unit_for_campaign};
 pub use limits::{RateLimits, rate_limits};
 pub use paper::{paper_apply, paper_check, paper_template, read_paper};

@@ -369,6 +369,18 @@ impl CurrentUser {
             username: self.username.clone(),
             grants: self.grants.clone(),
             origin: origin.to_string(),
+            via_token: None,
+        }
+    }
+
+    /// The actor of a request made with an API token: audit entries name the token.
+    pub fn token_actor(&self, origin: &str, token: crate::authz::TokenRef) -> Actor {
+        Actor::User {
+            id: self.id,
+            username: self.username.clone(),
+            grants: self.grants.clone(),
+            origin: origin.to_string(),
+            via_token: Some(token),
         }
     }
 }
@@ -444,6 +456,7 @@ pub async fn login(
         username: user.username.clone(),
         grants: grants.clone(),
         origin: origin.into(),
+        via_token: None,
     };
     app.db
         .insert_session(

@@ -275,6 +275,22 @@ pub struct TokenUser {
     pub user: CurrentUser,
     pub scope: TokenScope,
     pub token_id: Uuid,
+    /// The token's name (named with its id in the audit entries of its writes).
+    pub token_name: String,
+}
+
+impl TokenUser {
+    /// The actor of a request made with this token: audit entries name the token.
+    pub fn actor(&self, origin: &str) -> Actor {
+        self.user.token_actor(origin, self.token_ref())
+    }
+
+    pub fn token_ref(&self) -> crate::authz::TokenRef {
+        crate::authz::TokenRef {
+            id: self.token_id,
+            name: self.token_name.clone(),
+        }
+    }
 }
 
 /// Failed token uses per client address (in memory, per process; clones share it).
@@ -368,5 +384,6 @@ pub async fn token_user(app: &App, token: &str, origin: &str) -> Result<TokenUse
         },
         scope,
         token_id: tok.id,
+        token_name: tok.name,
     })
 }

@@ -6,11 +6,16 @@
 //! `X-CSRF-Token` header, the `ntm_csrf` cookie's value) or with an API token,
 //! `Authorization: Bearer <token>` (no cookie, no CSRF token; see [`crate::bearer`]).
 
+pub mod campaigns;
 pub mod criteria;
+pub mod criteria_versions;
 pub mod docs;
 pub mod dossiers;
 pub mod epcis;
+pub mod paging;
+pub mod plans;
 pub mod provincial;
+pub mod reports;
 pub mod surveys;
 pub mod units;
 
@@ -33,11 +38,12 @@ use crate::state::AppState;
 #[openapi(
     info(
         title = "NTM Số API",
-        description = "Administrative units of Vietnam over time, hamlets, and the audit log of NTM Số \
+        description = "Administrative units of Vietnam over time, hamlets, criteria sets and their versions, evaluations, dossiers, plans, periodic reports, survey campaigns, and the audit log of NTM Số \
                        (digital transformation of the New Countryside programme). Dates are YYYY-MM-DD. \
                        Errors are RFC 9457 problem details. Machine clients send an API token \
                        (Authorization: Bearer ntm_…; created on the account page or with `ntm token create`; \
                        scope read: GET only, scope write: also writes; never more than the owner's roles). \
+                       Lists that grow are paged by key: ?after=<key>&limit=<1–200>, and `next` gives the following page's address (null on the last). \
                        Browsers use the session cookie, and writes then need the X-CSRF-Token header \
                        (value of the ntm_csrf cookie)."
     ),
@@ -47,7 +53,8 @@ use crate::state::AppState;
         (name = "audit", description = "The hash-chained audit log"),
         (name = "criteria", description = "Criteria sets (bộ tiêu chí), indicator values and evaluations"),
         (name = "dossiers", description = "Recognition dossiers (hồ sơ xét, công nhận) under QĐ 18/2022/QĐ-TTg, and their PDF"),
-        (name = "surveys", description = "Satisfaction surveys of residents (lấy ý kiến sự hài lòng)"),
+        (name = "surveys", description = "Satisfaction surveys of residents (lấy ý kiến sự hài lòng): campaigns and results"),
+        (name = "plans", description = "Provincial plans (kế hoạch), their targets and progress, and periodic reports (báo cáo định kỳ)"),
         (name = "traceability", description = "Lots and GS1 EPCIS 2.0 events (truy xuất nguồn gốc): capture, query, hash chains"),
     ),
     components(schemas(Problem)),
@@ -117,6 +124,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(epcis::events))
         .routes(routes!(epcis::create_lot))
         .routes(routes!(epcis::verify_lot))
+        .routes(routes!(campaigns::list_campaigns))
+        .routes(routes!(campaigns::get_campaign))
+        .routes(routes!(plans::list_plans))
+        .routes(routes!(plans::plan_progress))
+        .routes(routes!(reports::unit_reports))
+        .routes(routes!(reports::get_report))
+        .routes(routes!(criteria_versions::list_versions))
+        .routes(routes!(criteria_versions::shipped_version))
+        .routes(routes!(criteria_versions::authored_version))
         .routes(routes!(me))
         .routes(routes!(audit_verify))
 }

@@ -337,6 +337,7 @@ ntm_testkit::both_backends!(account_page_sets_own_email, |db: Db| async move {
         username: other.username.clone(),
         grants: app.db_for_tests().grants_of(other.id).await.unwrap(),
         origin: "127.0.0.1".into(),
+        via_token: None,
     };
     let err = set_email(&app, &tanan, "xa.chauthanh", Some("x@example.vn")).await;
     assert!(

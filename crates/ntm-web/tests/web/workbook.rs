@@ -484,6 +484,7 @@ ntm_testkit::both_backends!(
             username: f.officer.username.clone(),
             grants: f.officer.grants.clone(),
             origin: "test".into(),
+            via_token: None,
         };
         let later = ntm_app::now() + time::Duration::minutes(121);
         let r = ntm_app::workbook::apply_upload(app, &actor, PROVINCE, &id, false, later).await;
