@@ -270,7 +270,7 @@ impl From<&Figure> for FigureDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportVersionDto {
     pub seq: i64,
-    /// open, save, submit, accept or return
+    /// create, save, submit, accept or return
     pub action: String,
     pub from_state: String,
     pub to_state: String,

@@ -6,6 +6,7 @@
 
 mod access;
 mod api;
+mod api_reads;
 mod api_tokens;
 mod auth;
 mod authz_matrix;

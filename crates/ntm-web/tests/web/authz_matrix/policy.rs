@@ -396,6 +396,23 @@ pub const ROWS: &[Row] = &[
         "/criteria-versions/$version",
         VIEW_PROVINCE,
     ),
+    // The API's reads of criteria-set versions: a province's authored versions (its
+    // readers), one of them, and a shipped version (public reference data).
+    get(
+        "/api/v1/criteria-sets/{set}/versions",
+        "/api/v1/criteria-sets/xa-tra-vinh-ma-tran/versions?scope=84",
+        VIEW_PROVINCE,
+    ),
+    get(
+        "/api/v1/criteria-versions/{id}",
+        "/api/v1/criteria-versions/$version",
+        VIEW_PROVINCE,
+    ),
+    get(
+        "/api/v1/criteria-sets/{set}/versions/{version}",
+        "/api/v1/criteria-sets/xa-ntm-2021-2025/versions/2024",
+        Everyone,
+    ),
     get(
         "/criteria-versions/{id}/export.xlsx",
         "/criteria-versions/$version/export.xlsx",
@@ -485,6 +502,16 @@ pub const ROWS: &[Row] = &[
     // Plans of the province and periodic reports of the district.
     get("/units/{code}/plans", "/units/84/plans", VIEW_PROVINCE),
     get(
+        "/api/v1/units/{code}/plans",
+        "/api/v1/units/84/plans",
+        VIEW_PROVINCE,
+    ),
+    get(
+        "/api/v1/plans/{id}",
+        "/api/v1/plans/tra-vinh-2023?year=2023",
+        VIEW_PROVINCE,
+    ),
+    get(
         "/plans/{id}",
         "/plans/tra-vinh-2023?year=2023",
         VIEW_PROVINCE,
@@ -542,6 +569,16 @@ pub const ROWS: &[Row] = &[
         REVIEWER,
     ),
     get("/reports/{id}", "/reports/$report", VIEW_DISTRICT),
+    get(
+        "/api/v1/units/{code}/reports",
+        "/api/v1/units/847/reports",
+        VIEW_DISTRICT,
+    ),
+    get(
+        "/api/v1/reports/{id}",
+        "/api/v1/reports/$report",
+        VIEW_DISTRICT,
+    ),
     post(
         "/reports/{id}/narrative",
         "/reports/$report/narrative",
@@ -771,6 +808,12 @@ pub const ROWS: &[Row] = &[
         "/api/v1/epcis/lots/$lot/verify",
         VIEW,
     ),
+    get(
+        "/api/v1/units/{code}/surveys",
+        "/api/v1/units/29374/surveys?limit=10",
+        ENTER,
+    ),
+    get("/api/v1/surveys/{code}", "/api/v1/surveys/$survey", ENTER),
     get("/s/{code}", "/s/$survey", Everyone),
     post("/s/{code}", "/s/$survey", NO_FIELDS, Everyone),
     post("/s/{code}/gui-ma", "/s/$survey/gui-ma", NO_FIELDS, Everyone),
