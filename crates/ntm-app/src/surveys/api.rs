@@ -21,7 +21,7 @@ pub async fn campaign_page(
     limit: usize,
 ) -> Result<Page<CampaignView>, AppError> {
     let mut all = list(app, actor, unit_code).await?;
-    all.sort_by(|a, b| b.id.cmp(&a.id));
+    all.sort_by_key(|c| std::cmp::Reverse(c.id));
     // Newest first: the key grows as the id falls.
     Ok(page(
         all,
