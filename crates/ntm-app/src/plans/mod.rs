@@ -31,7 +31,7 @@ mod progress;
 mod sample;
 mod tasks;
 
-pub use api::{default_year, progress_for};
+pub use api::progress_for;
 pub use catalog::{MEASURES_FILE, Shipped, check_file, load, measure, plan_by_id, shipped};
 pub use list::{PlanSummary, list_plans, report_schedule};
 pub use list_page::{PlanListPage, list_page};
