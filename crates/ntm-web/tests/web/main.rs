@@ -40,6 +40,7 @@ mod spreadsheet_limits;
 mod survey;
 mod survey_anonymity;
 mod survey_contents;
+mod survey_links;
 mod survey_phones;
 mod survey_sms;
 mod tree;

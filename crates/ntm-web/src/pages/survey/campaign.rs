@@ -89,7 +89,7 @@ pub(super) async fn campaign_page_with(
     let lang = ctx.lang;
     let areas = surveys::areas(&st.app, &c.unit_code).await?;
     let results = surveys::results(&st.app, &ctx.actor(), &c.code).await?;
-    let public_url = public_url(headers, &c.code);
+    let public_url = public_url(&st.cfg, headers, &c.code);
     let qr_svg =
         ntm_reports::qr::svg(&public_url, 160).map_err(|e| WebError::internal(e.to_string()))?;
     let page = CampaignPage {
@@ -221,7 +221,7 @@ pub async fn issue_tokens(
             return refused(&st, ctx, &headers, c, e).await;
         }
     };
-    let short_url = public_url(&headers, &c.code);
+    let short_url = public_url(&st.cfg, &headers, &c.code);
     let mut slips = Vec::with_capacity(tokens.len());
     for t in tokens {
         // The code goes after `#`: a browser never sends the fragment, so the code reaches

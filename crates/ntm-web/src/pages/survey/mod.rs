@@ -28,6 +28,7 @@ use ntm_domain::dossier::campaign::{CampaignStatus, Phase};
 use ntm_domain::dossier::survey::{self as dsurvey, SatisfactionRate};
 use serde::Deserialize;
 
+use crate::WebConfig;
 use crate::ctx::Ctx;
 use crate::error::{WebError, field_error_text};
 use crate::i18n::Lang;
@@ -71,13 +72,25 @@ pub(super) fn app_error_texts(lang: Lang, e: &AppError) -> Option<(StatusCode, V
     }
 }
 
-/// The campaign's short link as printed and in QR codes: `{scheme}://{host}/s/{code}`.
-pub(super) fn public_url(headers: &HeaderMap, code: &str) -> String {
-    format!("{}{}", base_url(headers), Urls::survey_public(code))
+/// The campaign's short link as printed and in QR codes: `{base}/s/{code}`.
+pub(super) fn public_url(cfg: &WebConfig, headers: &HeaderMap, code: &str) -> String {
+    format!("{}{}", base_url(cfg, headers), Urls::survey_public(code))
 }
 
-/// Scheme and host of this site as the client sees it (for printed links and QR codes).
-fn base_url(headers: &HeaderMap) -> String {
+/// This site's address for printed links and QR codes: the configured public address
+/// (`--base-url`) when there is one; otherwise the `Host` the client reached, with `https`
+/// only when the request counts as served over HTTPS by the rule of [`crate::https`]
+/// (`X-Forwarded-Proto` is read only from a trusted proxy, `--trust-forwarded-for`), so a
+/// client's forged header never changes a printed link.
+fn base_url(cfg: &WebConfig, headers: &HeaderMap) -> String {
+    if let Some(base) = cfg
+        .base_url
+        .as_deref()
+        .map(|b| b.trim().trim_end_matches('/'))
+        .filter(|b| !b.is_empty())
+    {
+        return base.to_owned();
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -86,11 +99,11 @@ fn base_url(headers: &HeaderMap) -> String {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
         })
         .unwrap_or("localhost");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .filter(|p| *p == "https")
-        .unwrap_or("http");
+    let scheme = if cfg.served_over_https(headers) {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}")
 }
 

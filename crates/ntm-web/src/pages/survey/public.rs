@@ -391,7 +391,7 @@ async fn public_link(st: &AppState, headers: &HeaderMap, code: &str) -> Result<S
         Err(AppError::NotFound(m)) => return Err(WebError::not_found(m)),
         Err(e) => return Err(e.into()),
     };
-    Ok(public_url(headers, &c.code))
+    Ok(public_url(&st.cfg, headers, &c.code))
 }
 
 /// The campaign's QR code as SVG (for posters; published campaigns only).
