@@ -28,6 +28,9 @@ use time::Date;
 use crate::criteria::{Evaluation, RollupView, SetSummary, evaluate, evaluation_date};
 use crate::{Actor, App, AppError};
 
+mod page;
+pub use page::{DashboardPage, DashboardPageData, page, xlsx};
+
 /// First year any commune-level set of NTM Số is in force (the 2021–2025 sets took effect
 /// on 8 March 2022).
 pub const FIRST_YEAR: i32 = 2022;

@@ -61,6 +61,17 @@ pub async fn predecessors(
     Ok(out)
 }
 
+/// The predecessors a page of the unit `code` links to, as part of that page's use case:
+/// [`predecessors`], empty for visitors and for a code without records.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %code))]
+pub async fn on_page(app: &App, actor: &Actor, code: &str) -> Result<Vec<Predecessor>, AppError> {
+    match predecessors(app, actor, code).await {
+        Ok(list) => Ok(list),
+        Err(AppError::NotFound(_)) => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
 /// May the actor see the unit record's data (its own grants, or a successor's)? For the
 /// links a page offers; every use case checks again.
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]

@@ -23,6 +23,7 @@ pub mod login_throttle;
 pub mod mailer;
 pub mod notifications;
 pub mod ocop;
+pub mod page;
 pub mod paging;
 pub mod plans;
 pub mod procedure_settings;

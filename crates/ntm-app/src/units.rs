@@ -12,6 +12,11 @@ use time::Date;
 use crate::authz::{Actor, require};
 use crate::{App, AppError, now, today};
 
+mod page;
+pub use page::{
+    HamletRefusal, HamletsSubmitted, HomePage, UnitPage, add_hamlet, home, import_hamlets, page,
+};
+
 /// Stages of an import, reported to a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportStage {

@@ -40,6 +40,7 @@ mod detail;
 mod documents;
 mod listing;
 mod notify;
+mod pages;
 
 pub(crate) use actions::actions_on;
 pub use actions::{act, available_actions, create};
@@ -48,6 +49,10 @@ pub(crate) use documents::store_file;
 pub use documents::{MAX_DOCUMENT_BYTES, attach_document, document_file, sniff_document};
 pub(crate) use listing::get_with;
 pub use listing::{get, list};
+pub use pages::{
+    DossierListPage, SetChoice, SettingChange, SettingsPage, act_page, attach_page, create_page,
+    list_page, settings_page, settings_save,
+};
 
 /// What opening a dossier needs.
 #[derive(Debug, Clone)]

@@ -1,8 +1,18 @@
 //! The public path: a campaign as citizens see it, and their answers.
 
-#[allow(clippy::wildcard_imports)]
+use super::{
+    AnswerInput, PublicCampaign, Refusal, answer_str, areas, internal, key, parse_status,
+    phone_key, phones, rate_limits, record, sms_codes, token_hash,
+};
+use crate::{App, AppError, now};
+use ntm_domain::dossier::campaign::{CampaignStatus, Phase, Questionnaire};
+use ntm_domain::dossier::survey::Answer;
+use ntm_domain::dossier::{campaign, survey};
+use ntm_store::{PhoneAnswer, PublicAnswer, SurveyCampaignRecord, TokenAnswer};
+use std::sync::Arc;
+use std::time::Duration;
+
 use super::limits::hit;
-use super::*;
 
 /// A campaign for the public page (a draft is not found: it is not published yet).
 #[tracing::instrument(skip_all, fields(campaign = %code))]
@@ -31,6 +41,37 @@ pub async fn public_campaign(app: &App, code: &str) -> Result<PublicCampaign, Ap
     })
 }
 
+/// The campaign `code` while it accepts answers (its cached record and questionnaire), or
+/// why not: unknown or a draft's code is not found, a
+/// campaign not yet open says when it opens (a draft: no date), a closed one is closed. The
+/// one lookup of the public path ([`answer`], [`super::send_code`]).
+pub(super) async fn answering_campaign(
+    app: &App,
+    code: &str,
+) -> Result<Arc<(SurveyCampaignRecord, Questionnaire)>, Refusal> {
+    let code = campaign::normalize_code(code).ok_or(Refusal::NotFound)?;
+    let cached = app
+        .survey_writer
+        .campaign(&app.db, &code)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let (r, _) = &*cached;
+    let status = CampaignStatus::parse(&r.status).ok_or(Refusal::NotFound)?;
+    match campaign::phase(status, r.opens_at, r.closes_at, now()) {
+        Phase::Accepting => {}
+        Phase::NotYetOpen if status == CampaignStatus::Draft => {
+            return Err(Refusal::NotYetOpen { opens_at: None });
+        }
+        Phase::NotYetOpen => {
+            return Err(Refusal::NotYetOpen {
+                opens_at: Some(r.opens_at),
+            });
+        }
+        Phase::Closed => return Err(Refusal::Closed),
+    }
+    Ok(cached)
+}
+
 /// Records a citizen's answer (no login). `origin` is the client address (rate limits).
 #[tracing::instrument(skip_all, fields(campaign = %code))]
 pub async fn answer(
@@ -49,26 +90,8 @@ pub async fn answer(
         retry_after_secs: s,
     })?;
     let code = campaign::normalize_code(code).ok_or(Refusal::NotFound)?;
-    let cached = app
-        .survey_writer
-        .campaign(&app.db, &code)
-        .await?
-        .ok_or(Refusal::NotFound)?;
+    let cached = answering_campaign(app, &code).await?;
     let (r, q) = &*cached;
-    let status = CampaignStatus::parse(&r.status).ok_or(Refusal::NotFound)?;
-    let t = now();
-    match campaign::phase(status, r.opens_at, r.closes_at, t) {
-        Phase::Accepting => {}
-        Phase::NotYetOpen if status == CampaignStatus::Draft => {
-            return Err(Refusal::NotYetOpen { opens_at: None });
-        }
-        Phase::NotYetOpen => {
-            return Err(Refusal::NotYetOpen {
-                opens_at: Some(r.opens_at),
-            });
-        }
-        Phase::Closed => return Err(Refusal::Closed),
-    }
     let main = match input.answer {
         Some(a @ (Answer::Satisfied | Answer::NotSatisfied)) => a,
         _ => return Err(Refusal::AnswerMissing),

@@ -1,7 +1,20 @@
 //! Officers' campaign use cases: create, edit, open, close, read, list; the demo campaign.
 
-#[allow(clippy::wildcard_imports)]
-use super::*;
+use super::{
+    AnswerInput, CampaignInput, CampaignView, NewCampaign, answer, areas, campaign_unit, checked,
+    internal, issue_tokens, managed, parse_status, status_error, view,
+};
+use crate::authz::Actor;
+use crate::criteria::require_on_unit;
+use crate::{App, AppError, FieldError, now, today};
+use ntm_domain::authz::Permission;
+use ntm_domain::dossier::campaign;
+use ntm_domain::dossier::campaign::{CampaignStatus, Questionnaire, StatusError};
+use ntm_domain::dossier::survey::Answer;
+use ntm_domain::units::{Level, Unit};
+use ntm_store::SurveyCampaignRecord;
+use rand::RngCore;
+use uuid::Uuid;
 
 /// The unit a campaign may be created for (a commune or a district valid today), checked
 /// for the actor.

@@ -1,7 +1,8 @@
 //! In-memory rate limits of the public answer path (per address, per campaign).
 
-#[allow(clippy::wildcard_imports)]
-use super::*;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// Limits of the public answer endpoint (per process, in memory).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,22 +24,16 @@
 //! campaign's areas are its communes; a commune campaign is one commune). Officers enter the
 //! households per hamlet (or the campaign's total) for the share of households surveyed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
-
 use ntm_domain::authz::Permission;
 use ntm_domain::dossier::DossierKind;
 use ntm_domain::dossier::campaign::{
     self, CampaignDraft, CampaignStatus, Phase, Questionnaire, StatusError,
 };
 use ntm_domain::dossier::survey::{
-    self, Answer, ContentAnswer, CoverageCheck, MinCoverage, SatisfactionRate, Tally,
+    Answer, ContentAnswer, CoverageCheck, MinCoverage, SatisfactionRate, Tally,
 };
 use ntm_domain::units::{Level, Unit};
-use ntm_reports::survey_xlsx::PaperRow;
-use ntm_store::{NewSurveyAnswer, PhoneAnswer, PublicAnswer, SurveyCampaignRecord, TokenAnswer};
-use rand::RngCore;
+use ntm_store::SurveyCampaignRecord;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -59,6 +53,7 @@ mod api;
 mod campaigns;
 pub mod key;
 mod limits;
+mod pages;
 mod paper;
 pub mod phones;
 mod results;
@@ -70,6 +65,13 @@ pub use answers::{answer, public_campaign};
 pub use api::{CampaignSummary, campaign_page, campaign_summary};
 pub use campaigns::{close, create, edit, get, list, open, seed_demo_campaign, unit_for_campaign};
 pub use limits::{RateLimits, rate_limits};
+pub use pages::{
+    CampaignAction, CampaignDone, CampaignFormPage, CampaignPage, CampaignsPage, PaperPreview,
+    PhonesPage, PhonesUpload, PublicRefusal, SetTitle, answer_page, campaign_action, campaign_page,
+    campaigns_page, create_campaign, edit_campaign, edit_campaign_page, new_campaign_page,
+    paper_import, paper_preview, paper_template_of, phones_import, phones_page, phones_preview,
+    phones_switch, public_page, results_page, send_code_page,
+};
 pub use paper::{paper_apply, paper_check, paper_template, read_paper};
 pub use results::{
     dossier_campaign_results, dossier_satisfaction, dossier_survey_facts, results, set_households,

@@ -10,10 +10,15 @@
 //! [`MAX_SENDS`] messages per number per 30 minutes, [`MAX_TRIES`] wrong codes per number
 //! per 10 minutes. A code is used once: the answer marks the number used.
 
+use super::{Refusal, hmac_sha256, key, phone_key, rate_limits};
+use crate::{App, AppError, now};
+use ntm_domain::dossier::campaign;
+use std::time::Duration;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
 use time::Duration as TimeDuration;
 
-#[allow(clippy::wildcard_imports)]
-use super::*;
 use crate::login_throttle::{key as counter_key, step};
 use ntm_domain::login_throttle::{self as rules, Policy};
 
@@ -78,18 +83,14 @@ pub async fn send_code(app: &App, origin: &str, code: &str, phone: &str) -> Resu
         return Err(Refusal::SmsOff);
     };
     let code = campaign::normalize_code(code).ok_or(Refusal::NotFound)?;
-    let cached = app
-        .survey_writer
-        .campaign(&app.db, &code)
-        .await?
-        .ok_or(Refusal::NotFound)?;
+    let cached = super::answers::answering_campaign(app, &code)
+        .await
+        .map_err(|r| match r {
+            // The form says "not yet open" without the date here.
+            Refusal::NotYetOpen { .. } => Refusal::NotYetOpen { opens_at: None },
+            r => r,
+        })?;
     let (r, _) = &*cached;
-    let status = CampaignStatus::parse(&r.status).ok_or(Refusal::NotFound)?;
-    match campaign::phase(status, r.opens_at, r.closes_at, now()) {
-        Phase::Accepting => {}
-        Phase::NotYetOpen => return Err(Refusal::NotYetOpen { opens_at: None }),
-        Phase::Closed => return Err(Refusal::Closed),
-    }
     if !app
         .db
         .survey_phone_list(r.id)

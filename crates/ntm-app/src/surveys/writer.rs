@@ -1,8 +1,12 @@
 //! Group commit of public answers: one writer task batching answers into transactions, and
 //! the short-lived campaign cache of the public path.
 
-#[allow(clippy::wildcard_imports)]
-use super::*;
+use super::Refusal;
+use ntm_domain::dossier::campaign::{CampaignStatus, Questionnaire};
+use ntm_store::{PublicAnswer, SurveyCampaignRecord, TokenAnswer};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// Most answers committed in one transaction.
 const WRITER_BATCH: usize = 256;

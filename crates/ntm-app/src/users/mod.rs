@@ -14,10 +14,15 @@ use crate::authz::{Actor, require};
 use crate::{App, AppError, FieldError, now, today};
 
 pub mod access;
+mod pages;
 pub mod tokens;
 pub use access::{
     AccountView, SessionView, account, add_role, change_own_password, own_sessions, remove_role,
     revoke_sessions, set_active,
+};
+pub use pages::{
+    AccountPage, UserChange, UsersPage, account_page, change_password_page, change_user,
+    create_token_page, set_own_email, users_page,
 };
 
 /// A user as shown to others (never the hash).
