@@ -732,12 +732,71 @@ impl SurveyPart {
     }
 }
 
+// Addresses of the unit, dossier and notification pages' forms and links (issue 13:
+// templates get built links rather than joining paths).
+impl Urls {
+    /// `/units/{code}/hamlets`: the form adding one hamlet.
+    pub fn unit_hamlets(code: &str) -> String {
+        format!("{}/hamlets", Self::unit(code))
+    }
+
+    /// `/units/{code}/hamlets/import`: the hamlet file upload.
+    pub fn unit_hamlets_import(code: &str) -> String {
+        format!("{}/hamlets/import", Self::unit(code))
+    }
+
+    /// `/dossiers/{id}/act`: an action's form.
+    pub fn dossier_act(id: Uuid) -> String {
+        format!("{}/act", Self::dossier(id))
+    }
+
+    /// `/dossiers/{id}/documents`: the document upload.
+    pub fn dossier_documents(id: Uuid) -> String {
+        format!("{}/documents", Self::dossier(id))
+    }
+
+    /// `/dossiers/{id}/pdf`: the dossier as a PDF.
+    pub fn dossier_pdf(id: Uuid) -> String {
+        format!("{}/pdf", Self::dossier(id))
+    }
+
+    /// `/notifications/read`: marking notifications read.
+    pub fn notifications_read() -> String {
+        "/notifications/read".to_string()
+    }
+}
+
+#[cfg(test)]
+mod unit_dossier_tests {
+    use super::tests::{matches, routes};
+    use super::*;
+
+    #[test]
+    fn unit_and_dossier_addresses_are_routes() {
+        let routes = routes();
+        let id = Uuid::nil();
+        for url in [
+            Urls::unit_hamlets("29374"),
+            Urls::unit_hamlets_import("29374"),
+            Urls::dossier_act(id),
+            Urls::dossier_documents(id),
+            Urls::dossier_pdf(id),
+            Urls::notifications_read(),
+        ] {
+            assert!(
+                routes.iter().any(|r| matches(r, &url)),
+                "{url} matches no route"
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The route patterns of `pages/mod.rs` (`.route("/units/{code}", …)`).
-    fn routes() -> Vec<String> {
+    pub(super) fn routes() -> Vec<String> {
         let src = include_str!("pages/mod.rs");
         let mut out = Vec::new();
         let mut rest = src;
@@ -753,7 +812,7 @@ mod tests {
     }
 
     /// Whether `path` (no query) matches `pattern` (`{x}` one segment, `{*x}` the rest).
-    fn matches(pattern: &str, path: &str) -> bool {
+    pub(super) fn matches(pattern: &str, path: &str) -> bool {
         let p: Vec<&str> = pattern.split('/').collect();
         let u: Vec<&str> = path.split('/').collect();
         for (i, seg) in p.iter().enumerate() {

@@ -1,5 +1,9 @@
+use std::time::{Duration, Instant};
+
+use uuid::Uuid;
+
+use super::hmac_sha256;
 use super::limits::{PRUNE_EVERY, hit, limiter};
-use super::*;
 
 #[test]
 fn hmac_matches_rfc_4231_case_2() {

@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use ntm_app::page::Submitted;
 use ntm_app::users::{AccountView, SessionView};
 use ntm_app::{AppError, FieldError};
 use serde::Deserialize;
@@ -125,10 +126,10 @@ pub async fn account_page(
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let v = ntm_app::users::account(&st.app, &ctx.actor(), ctx.session_token.as_deref()).await?;
-    let tokens = ntm_app::users::tokens::own_tokens(&st.app, &ctx.actor()).await?;
-    let mut p = page(ctx, v, &q, &[]);
-    p.api.tokens = tokens;
+    let data =
+        ntm_app::users::account_page(&st.app, &ctx.actor(), ctx.session_token.as_deref()).await?;
+    let mut p = page(ctx, data.account, &q, &[]);
+    p.api.tokens = data.tokens;
     Ok(render(&p, StatusCode::OK))
 }
 
@@ -146,24 +147,22 @@ pub async fn set_email(
     ctx: Ctx,
     Form(f): Form<EmailForm>,
 ) -> Result<Response, WebError> {
-    let user = ctx.require_user()?;
-    let username = user.username.clone();
+    ctx.require_user()?;
     let email = if f.op == "clear" || f.email.trim().is_empty() {
         None
     } else {
         Some(f.email.trim())
     };
-    match ntm_app::users::set_email(&st.app, &ctx.actor(), &username, email).await {
-        Ok(()) => Ok(Redirect::to("/account?saved=1").into_response()),
-        Err(AppError::Validation(_)) => {
-            let v = ntm_app::users::account(&st.app, &ctx.actor(), ctx.session_token.as_deref())
-                .await?;
-            let mut p = page(ctx, v, &SavedQuery::default(), &[]);
+    let session = ctx.session_token.as_deref();
+    match ntm_app::users::set_own_email(&st.app, &ctx.actor(), session, email).await? {
+        Submitted::Done(()) => Ok(Redirect::to("/account?saved=1").into_response()),
+        Submitted::Again { page: data, .. } => {
+            // As before the page's use case: the account without the tokens section's list.
+            let mut p = page(ctx, data.account, &SavedQuery::default(), &[]);
             p.email = f.email.clone();
             p.error = Some(p.ctx.t("account-email-invalid"));
             Ok(render(&p, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -184,25 +183,30 @@ pub async fn change_password(
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let token = ctx.session_token.clone().unwrap_or_default();
-    match ntm_app::users::change_own_password(
+    match ntm_app::users::change_password_page(
         &st.app,
         &ctx.actor(),
-        &token,
+        ctx.session_token.as_deref(),
         &f.current_password,
         &f.new_password,
         &f.repeat,
     )
-    .await
+    .await?
     {
-        Ok(ended) => Ok(Redirect::to(&Urls::account_done("password", ended)).into_response()),
-        Err(AppError::Validation(errors)) => {
-            let v = ntm_app::users::account(&st.app, &ctx.actor(), ctx.session_token.as_deref())
-                .await?;
-            let p = page(ctx, v, &SavedQuery::default(), &errors);
+        Submitted::Done(ended) => {
+            Ok(Redirect::to(&Urls::account_done("password", ended)).into_response())
+        }
+        Submitted::Again {
+            refusal,
+            page: data,
+        } => {
+            let errors = match refusal {
+                Some(AppError::Validation(errors)) => errors,
+                _ => Vec::new(),
+            };
+            let p = page(ctx, data.account, &SavedQuery::default(), &errors);
             Ok(render(&p, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        Err(e) => Err(e.into()),
     }
 }
 

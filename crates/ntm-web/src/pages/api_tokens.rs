@@ -63,8 +63,11 @@ pub async fn create(
         max_days: MAX_DAYS,
         ..TokensSection::default()
     };
-    let status = match ntm_app::users::tokens::create_token(&st.app, &ctx.actor(), new).await {
-        Ok((secret, _)) => {
+    let (created, data) =
+        ntm_app::users::create_token_page(&st.app, &ctx.actor(), ctx.session_token.as_deref(), new)
+            .await?;
+    let status = match created {
+        Ok(secret) => {
             section = TokensSection {
                 created: Some(secret),
                 max_days: MAX_DAYS,
@@ -91,9 +94,8 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    let v = ntm_app::users::account(&st.app, &ctx.actor(), ctx.session_token.as_deref()).await?;
-    section.tokens = ntm_app::users::tokens::own_tokens(&st.app, &ctx.actor()).await?;
-    let p = super::account::page_with_tokens(ctx, v, section);
+    section.tokens = data.tokens;
+    let p = super::account::page_with_tokens(ctx, data.account, section);
     Ok(render(&p, status))
 }
 

@@ -42,32 +42,21 @@ pub async fn home(
 ) -> Result<Response, WebError> {
     let chosen = parse_date_param(p.date.as_deref())?;
     let date = chosen.unwrap_or(ctx.today);
-    let counts = ntm_app::units::counts_on(&st.app, Some(date)).await?;
-    let provinces = ntm_app::units::provinces(&st.app, Some(date)).await?;
+    let data = ntm_app::units::home(&st.app, &ctx.actor(), date).await?;
     let lang = ctx.lang;
-    let counts = counts
+    let counts = data
+        .counts
         .iter()
         .filter(|(_, n)| *n > 0)
         .map(|(level, n)| lang.t_count(&format!("count-{}", level.as_str()), *n))
         .collect();
-    let mut nodes = Vec::new();
-    if let Some(user) = &ctx.user {
-        let codes: Vec<String> = user
-            .grants
-            .iter()
-            .filter_map(|g| g.scope_code.clone())
-            .collect();
-        let roots = if codes.len() < user.grants.len() {
-            provinces.clone()
-        } else {
-            ntm_app::units::scope_units(&st.app, &codes, date).await?
-        };
-        nodes = roots
-            .iter()
-            .filter(|u| u.is_valid_on(date))
-            .map(|u| super::tree::TreeNode::new(&ctx, u, date))
-            .collect();
-    }
+    let nodes = data
+        .roots
+        .iter()
+        .filter(|u| u.is_valid_on(date))
+        .map(|u| super::tree::TreeNode::new(&ctx, u, date))
+        .collect();
+    let provinces = data.provinces;
     let provinces = provinces
         .iter()
         .map(|u| UnitRowView::new(&ctx, u, date))

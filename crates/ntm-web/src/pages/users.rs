@@ -8,7 +8,8 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
-use ntm_app::users::{GrantInput, UserInfo};
+use ntm_app::page::Submitted;
+use ntm_app::users::{UserChange, UserInfo, UsersPage as UsersPageData};
 use serde::Deserialize;
 
 use crate::ctx::{Ctx, role_label};
@@ -95,25 +96,23 @@ fn rows(ctx: &Ctx, users: Vec<UserInfo>) -> Vec<UserRow> {
         .collect()
 }
 
-async fn page(
-    st: &AppState,
+fn page(
     ctx: Ctx,
+    data: UsersPageData,
     done: Option<String>,
     errors: Vec<String>,
     typed: Option<(String, String)>,
-) -> Result<UsersPage, WebError> {
-    let users = ntm_app::users::list_users(&st.app, &ctx.actor()).await?;
+) -> UsersPage {
     let (typed_for, typed_role) = typed.map_or((None, String::new()), |(u, r)| (Some(u), r));
-    let tokens = ntm_app::users::tokens::managed_tokens(&st.app, &ctx.actor()).await?;
-    Ok(UsersPage {
-        tokens,
-        users: rows(&ctx, users),
+    UsersPage {
+        tokens: data.tokens,
+        users: rows(&ctx, data.users),
         done,
         errors,
         typed_for,
         typed_role,
         ctx,
-    })
+    }
 }
 
 pub async fn users_page(
@@ -128,29 +127,39 @@ pub async fn users_page(
         }
         _ => None,
     };
-    let p = page(&st, ctx, done, Vec::new(), None).await?;
+    let data = ntm_app::users::users_page(&st.app, &ctx.actor()).await?;
+    let p = page(ctx, data, done, Vec::new(), None);
     Ok(render(&p, StatusCode::OK))
 }
 
-/// After a refused action: the page again, 422, with the reasons (and the role as typed).
-async fn refused(
+/// A change to an account from the users page: done, back to the page with what was done;
+/// refused, the page again, 422, with the reasons (and the role as typed).
+async fn change(
     st: &AppState,
     ctx: Ctx,
-    e: AppError,
+    username: &str,
+    change: UserChange,
+    done: &str,
     typed: Option<(String, String)>,
 ) -> Result<Response, WebError> {
-    match e {
-        AppError::Validation(fields) => {
-            let errors = fields.into_iter().map(|f| f.message).collect();
-            let p = page(st, ctx, None, errors, typed).await?;
+    ctx.require_user()?;
+    match ntm_app::users::change_user(&st.app, &ctx.actor(), username, change).await? {
+        Submitted::Done(()) => Ok(Redirect::to(&Urls::users_done(done, username)).into_response()),
+        Submitted::Again {
+            refusal,
+            page: data,
+        } => {
+            let errors = match refusal {
+                Some(AppError::Validation(fields)) => {
+                    fields.into_iter().map(|f| f.message).collect()
+                }
+                Some(e) => return Err(e.into()),
+                None => Vec::new(),
+            };
+            let p = page(ctx, data, None, errors, typed);
             Ok(render(&p, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        e => Err(e.into()),
     }
-}
-
-fn done(what: &str, username: &str) -> Response {
-    Redirect::to(&Urls::users_done(what, username)).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -164,12 +173,17 @@ pub async fn set_active(
     Path(username): Path<String>,
     Form(f): Form<ActiveForm>,
 ) -> Result<Response, WebError> {
-    ctx.require_user()?;
     let active = f.active == "1";
-    match ntm_app::users::set_active(&st.app, &ctx.actor(), &username, active).await {
-        Ok(_) => Ok(done(if active { "enable" } else { "disable" }, &username)),
-        Err(e) => refused(&st, ctx, e, None).await,
-    }
+    let done = if active { "enable" } else { "disable" };
+    change(
+        &st,
+        ctx,
+        &username,
+        UserChange::SetActive(active),
+        done,
+        None,
+    )
+    .await
 }
 
 pub async fn revoke(
@@ -177,11 +191,15 @@ pub async fn revoke(
     ctx: Ctx,
     Path(username): Path<String>,
 ) -> Result<Response, WebError> {
-    ctx.require_user()?;
-    match ntm_app::users::revoke_sessions(&st.app, &ctx.actor(), &username, None).await {
-        Ok(_) => Ok(done("revoke", &username)),
-        Err(e) => refused(&st, ctx, e, None).await,
-    }
+    change(
+        &st,
+        ctx,
+        &username,
+        UserChange::RevokeSessions,
+        "revoke",
+        None,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -196,16 +214,16 @@ pub async fn add_role(
     Path(username): Path<String>,
     Form(f): Form<RoleForm>,
 ) -> Result<Response, WebError> {
-    ctx.require_user()?;
     let typed = Some((username.clone(), f.role.clone()));
-    let r = match GrantInput::parse(f.role.trim()) {
-        Ok(g) => ntm_app::users::add_role(&st.app, &ctx.actor(), &username, &g).await,
-        Err(e) => Err(e),
-    };
-    match r {
-        Ok(()) => Ok(done("role-add", &username)),
-        Err(e) => refused(&st, ctx, e, typed).await,
-    }
+    change(
+        &st,
+        ctx,
+        &username,
+        UserChange::AddRole(f.role),
+        "role-add",
+        typed,
+    )
+    .await
 }
 
 pub async fn remove_role(
@@ -214,13 +232,13 @@ pub async fn remove_role(
     Path(username): Path<String>,
     Form(f): Form<RoleForm>,
 ) -> Result<Response, WebError> {
-    ctx.require_user()?;
-    let r = match GrantInput::parse(f.role.trim()) {
-        Ok(g) => ntm_app::users::remove_role(&st.app, &ctx.actor(), &username, &g).await,
-        Err(e) => Err(e),
-    };
-    match r {
-        Ok(()) => Ok(done("role-remove", &username)),
-        Err(e) => refused(&st, ctx, e, None).await,
-    }
+    change(
+        &st,
+        ctx,
+        &username,
+        UserChange::RemoveRole(f.role),
+        "role-remove",
+        None,
+    )
+    .await
 }

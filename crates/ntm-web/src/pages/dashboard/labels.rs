@@ -1,6 +1,14 @@
 //! Status labels, sorting, sort headers, tallies and trends as text.
 
-use super::*;
+use ntm_app::dashboard::{Tally, TrendPoint, pct};
+use ntm_app::exports::SortKey;
+use ntm_domain::criteria::Status;
+
+use super::load::{DashboardParams, bad_request, parse_sort_key};
+use super::views::{SortHeader, TrendView};
+use crate::charts::number;
+use crate::error::WebError;
+use crate::i18n::Lang;
 
 pub(super) fn status_label(lang: Lang, s: Status) -> String {
     lang.t(&format!(

@@ -1,6 +1,12 @@
 //! Query parameters, sorting keys and loading the dashboard (or the scorecard redirect).
 
-use super::*;
+use ntm_app::AppError;
+use ntm_app::exports::SortKey;
+use serde::Deserialize;
+
+use crate::ctx::Ctx;
+use crate::error::{ErrorInfo, ErrorKind, WebError};
+use crate::request::parse_year;
 
 /// How many blocking indicators the page shows (the XLSX has them all).
 pub(super) const BLOCKING_SHOWN: usize = 15;
@@ -73,40 +79,15 @@ pub(super) fn dashboard_error(e: AppError, p: &DashboardParams, code: &str) -> W
     }
 }
 
-/// The set and year asked for (a login first): a set not in force in the year chosen on the
-/// page's form gives way to the default.
+/// The set and year asked for (a login first), and whether the page's form sent them (a
+/// set not in force in the chosen year then gives way to the default, in the use case).
 pub(super) fn chosen<'p>(
-    st: &AppState,
     ctx: &Ctx,
     p: &'p DashboardParams,
-) -> Result<(Option<&'p str>, Option<i32>), WebError> {
+) -> Result<(Option<&'p str>, Option<i32>, bool), WebError> {
     ctx.require_user()?;
     let year = parse_year(p.year.as_deref())
         .map_err(|e| bad_request("year", e.detail(), "dashboard-error-bad-year", &e.0))?;
-    let mut set = p.set.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if let (Some(s), Some(y), Some("form")) = (set, year, p.from.as_deref())
-        && !ntm_app::dashboard::commune_sets(&st.app, y)
-            .iter()
-            .any(|x| x.id == s)
-    {
-        set = None;
-    }
-    Ok((set, year))
-}
-
-pub(super) async fn load(
-    st: &AppState,
-    ctx: &Ctx,
-    code: &str,
-    p: &DashboardParams,
-) -> Result<Result<Box<Dashboard>, Response>, WebError> {
-    let (set, year) = chosen(st, ctx, p)?;
-    match ntm_app::dashboard::dashboard(&st.app, &ctx.actor(), code, set, year).await {
-        Ok(DashboardTarget::Dashboard(d)) => Ok(Ok(d)),
-        Ok(DashboardTarget::Scorecard { code, set_id, year }) => Ok(Err(Redirect::to(
-            &Urls::scorecard(&code, &set_id, year),
-        )
-        .into_response())),
-        Err(e) => Err(dashboard_error(e, p, code)),
-    }
+    let set = p.set.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    Ok((set, year, p.from.as_deref() == Some("form")))
 }

@@ -1,6 +1,28 @@
 //! `GET /units/{code}/dashboard`: the page from the use case's dashboard.
 
-use super::*;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use ntm_app::dashboard::Dashboard;
+use ntm_app::dashboard::DashboardPage as PageData;
+use ntm_app::exports::{SortKey, bucket_label, sort_communes, sort_districts};
+use ntm_domain::criteria::Status;
+
+use super::labels::{
+    headers, pct_text, sort_params, status_class, status_label, tally_view, trend_view,
+};
+use super::load::{BLOCKING_CHARTED, BLOCKING_SHOWN, DashboardParams, chosen, dashboard_error};
+use super::views::{
+    BlockingView, Choice, CommuneView, CountRow, DashboardPage, DistrictView, SummaryView,
+    TrendView,
+};
+use crate::charts::{Bar, hbar_chart, number, vbar_chart};
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::pages::dossiers::row;
+use crate::pages::history;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::{html, level_label};
 
 pub(super) fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -> DashboardPage {
     let lang = ctx.lang;
@@ -268,15 +290,20 @@ pub async fn dashboard_page(
     Query(p): Query<DashboardParams>,
 ) -> Result<Response, WebError> {
     let (key, desc) = sort_params(&p)?;
-    match load(&st, &ctx, &code, &p).await? {
-        Ok(d) => {
-            let overdue = crate::pages::dossiers::overdue_rows(&st, &ctx, &code).await;
-            let history = crate::pages::history::items(&st, &ctx, &code).await?;
-            let mut page = build_page(ctx, *d, key, desc);
+    let (set, year, from_form) = chosen(&ctx, &p)?;
+    match ntm_app::dashboard::page(&st.app, &ctx.actor(), &code, set, year, from_form).await {
+        Ok(PageData::Page(d)) => {
+            let d = *d;
+            let overdue = d.overdue.iter().map(|v| row(ctx.lang, v)).collect();
+            let history = history::of(&ctx, d.history);
+            let mut page = build_page(ctx, *d.dashboard, key, desc);
             page.overdue_dossiers = overdue;
             page.history = history;
             html(&page)
         }
-        Err(redirect) => Ok(redirect),
+        Ok(PageData::Scorecard { code, set_id, year }) => {
+            Ok(Redirect::to(&Urls::scorecard(&code, &set_id, year)).into_response())
+        }
+        Err(e) => Err(dashboard_error(e, &p, &code)),
     }
 }

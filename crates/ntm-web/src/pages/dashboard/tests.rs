@@ -1,4 +1,7 @@
-use super::*;
+use ntm_app::exports::SortKey;
+
+use super::labels::headers;
+use crate::i18n::Lang;
 
 #[test]
 fn headers_toggle_and_mark_the_sorted_column() {

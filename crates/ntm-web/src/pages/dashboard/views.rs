@@ -1,6 +1,9 @@
 //! The dashboard's view models.
 
-use super::*;
+use askama::Template;
+
+use crate::ctx::Ctx;
+use crate::urls::Urls;
 
 #[derive(Debug, Clone)]
 pub struct SummaryView {

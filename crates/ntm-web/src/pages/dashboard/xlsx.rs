@@ -1,7 +1,17 @@
 //! `GET /units/{code}/dashboard.xlsx`: the dashboard's tables as XLSX, made by
-//! `ntm_app::exports::dashboard_xlsx`.
+//! `ntm_app::exports::dashboard_xlsx` (through `ntm_app::dashboard::xlsx`).
 
-use super::*;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use ntm_app::exports::{DashboardExport, DashboardTable, DashboardXlsx};
+
+use super::labels::sort_params;
+use super::load::{DashboardParams, bad_request, chosen, dashboard_error};
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::download::{XLSX, attachment};
 
 pub async fn dashboard_xlsx(
     State(st): State<AppState>,
@@ -29,7 +39,7 @@ pub async fn dashboard_xlsx(
             }
         }
     };
-    let (set, year) = chosen(&st, &ctx, &p)?;
+    let (set, year, from_form) = chosen(&ctx, &p)?;
     let q = DashboardExport {
         set,
         year,
@@ -37,7 +47,7 @@ pub async fn dashboard_xlsx(
         sort,
         desc,
     };
-    match ntm_app::exports::dashboard_xlsx(&st.app, &ctx.actor(), &code, &q).await {
+    match ntm_app::dashboard::xlsx(&st.app, &ctx.actor(), &code, q, from_form).await {
         Ok(DashboardXlsx::File(f)) => Ok(attachment(f.bytes, XLSX, &f.file_name)),
         Ok(DashboardXlsx::Scorecard { code, set_id, year }) => {
             Ok(Redirect::to(&Urls::scorecard(&code, &set_id, year)).into_response())

@@ -1,12 +1,11 @@
 //! What the dossier page posts: an action, an attached document; and a document's download.
 
-use std::collections::HashMap;
-
 use axum::extract::{Form, Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
 use ntm_app::dossiers::{self as app_dossiers, ActInput, MAX_DOCUMENT_BYTES};
+use ntm_app::page::Submitted;
 use ntm_domain::dossier::{Action, Decision, DocumentKind, Verdict};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -14,9 +13,9 @@ use uuid::Uuid;
 use super::detail::{Retained, detail_view};
 use super::{errors_text, shown_on_page};
 use crate::ctx::{Ctx, url_encode};
-use crate::error::{ErrorInfo, WebError};
+use crate::error::{ErrorKind, WebError};
 use crate::i18n::Lang;
-use crate::request::parse_id;
+use crate::request::{parse_id, read_upload};
 use crate::state::AppState;
 use crate::urls::Urls;
 use crate::view::render;
@@ -86,41 +85,43 @@ pub async fn act(
             .map(Some)
             .ok_or_else(|| AppError::invalid("date", lang.t("dossier-bad-date"))),
     };
-    let result = match (parse_action(lang, &f), expected, date) {
-        (Err(e), _, _) | (_, _, Err(e)) => Err(e),
-        (_, None, _) => Err(AppError::invalid("expected_seq", "missing version")),
-        (Ok(action), Some(expected_seq), Ok(date)) => app_dossiers::act(
-            &st.app,
-            &ctx.actor(),
-            id,
-            ActInput {
+    let (input, parse_error) = match (parse_action(lang, &f), expected, date) {
+        (Err(e), _, _) | (_, _, Err(e)) => (None, Some(e)),
+        (_, None, _) => (
+            None,
+            Some(AppError::invalid("expected_seq", "missing version")),
+        ),
+        (Ok(action), Some(expected_seq), Ok(date)) => (
+            Some(ActInput {
                 action,
                 expected_seq,
                 date,
                 documents: Vec::new(),
-            },
-        )
-        .await
-        .map(|_| ()),
+            }),
+            None,
+        ),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&Urls::dossier_done(id, "done")).into_response()),
-        Err(e) if shown_on_page(&e) => {
-            let conflict = matches!(e, AppError::Conflict(_));
-            let status = if conflict {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            let retained = Retained {
-                action: f.action.clone(),
-                error: errors_text(lang, &e),
-                form: f,
-            };
-            let page = detail_view(&st, &ctx, id, Some(retained), None, conflict, None).await?;
-            Ok(render(&page, status))
-        }
-        Err(e) => Err(e.into()),
+    match app_dossiers::act_page(&st.app, &ctx.actor(), id, input).await? {
+        Submitted::Done(_) => Ok(Redirect::to(&Urls::dossier_done(id, "done")).into_response()),
+        Submitted::Again { refusal, page } => match refusal.or(parse_error) {
+            Some(e) if shown_on_page(&e) => {
+                let conflict = matches!(e, AppError::Conflict(_));
+                let status = if conflict {
+                    StatusCode::CONFLICT
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                };
+                let retained = Retained {
+                    action: f.action.clone(),
+                    error: errors_text(lang, &e),
+                    form: f,
+                };
+                let page = detail_view(&ctx, page, Some(retained), None, conflict, None);
+                Ok(render(&page, status))
+            }
+            Some(e) => Err(e.into()),
+            None => Err(WebError::internal("action refused without a reason")),
+        },
     }
 }
 
@@ -133,82 +134,69 @@ pub async fn upload(
     ctx.require_user()?;
     let lang = ctx.lang;
     let id = parse_id(&id, "dossier")?;
-    let mut fields: HashMap<String, String> = HashMap::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut too_big = false;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    too_big = true;
-                    break;
-                }
-                return Err(WebError(ErrorInfo::from_status(e.status(), &e.body_text())));
-            }
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or_default().to_string();
-            match field.bytes().await {
-                Ok(b) if b.len() > MAX_DOCUMENT_BYTES => too_big = true,
-                Ok(b) => file = Some((file_name, b.to_vec())),
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    too_big = true;
-                    break;
-                }
-                Err(e) => {
-                    return Err(WebError(ErrorInfo::from_status(e.status(), &e.body_text())));
-                }
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
-            fields.insert(name, text);
-        }
-    }
-    let kind: Option<DocumentKind> = fields
-        .get("kind")
-        .and_then(|k| serde_json::from_value(serde_json::Value::String(k.trim().to_owned())).ok());
-    let (status, msg) = if too_big {
+    // Over the route's limit: the page says the file is too large (413), as one over
+    // `MAX_DOCUMENT_BYTES` that fits the limit.
+    let form = match read_upload(&mut mp, &["kind"]).await {
+        Ok(f) => Some(f),
+        Err(e) if e.kind() == ErrorKind::PayloadTooLarge => None,
+        Err(e) => return Err(e),
+    };
+    let too_big = form.as_ref().is_none_or(|f| {
+        f.file
+            .as_ref()
+            .is_some_and(|(_, b)| b.len() > MAX_DOCUMENT_BYTES)
+    });
+    let (kind, file) = match form {
+        Some(f) => (
+            f.field("kind").and_then(|k| {
+                serde_json::from_value::<DocumentKind>(serde_json::Value::String(
+                    k.trim().to_owned(),
+                ))
+                .ok()
+            }),
+            f.file,
+        ),
+        None => (None, None),
+    };
+    let (status, msg, upload) = if too_big {
         (
             StatusCode::PAYLOAD_TOO_LARGE,
             Some(lang.t1(
                 "dossier-file-too-big",
                 (MAX_DOCUMENT_BYTES / 1024 / 1024).to_string(),
             )),
+            None,
         )
     } else {
         match (kind, file) {
             (None, _) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(lang.t("dossier-bad-doc-kind")),
+                None,
             ),
             (_, None) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(lang.t("dossier-file-none")),
+                None,
             ),
-            (Some(kind), Some((name, bytes))) => {
-                match app_dossiers::attach_document(&st.app, &ctx.actor(), id, kind, &name, bytes)
-                    .await
-                {
-                    Ok(_) => (StatusCode::OK, None),
-                    Err(e) if shown_on_page(&e) => (
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        Some(errors_text(lang, &e)),
-                    ),
-                    Err(e) => return Err(e.into()),
-                }
-            }
+            (Some(kind), Some((name, bytes))) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some((kind, name, bytes)),
+            ),
         }
     };
-    match msg {
-        None => Ok(Redirect::to(&Urls::dossier_documents_done(id, "attached")).into_response()),
-        Some(m) => {
-            let page = detail_view(&st, &ctx, id, None, Some(m), false, None).await?;
+    match app_dossiers::attach_page(&st.app, &ctx.actor(), id, upload).await? {
+        Submitted::Done(()) => {
+            Ok(Redirect::to(&Urls::dossier_documents_done(id, "attached")).into_response())
+        }
+        Submitted::Again { refusal, page } => {
+            let msg = match refusal {
+                Some(e) if shown_on_page(&e) => errors_text(lang, &e),
+                Some(e) => return Err(e.into()),
+                None => msg.unwrap_or_default(),
+            };
+            let page = detail_view(&ctx, page, None, Some(msg), false, None);
             Ok(render(&page, status))
         }
     }

@@ -6,16 +6,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use fluent_templates::fluent_bundle::FluentValue;
-use ntm_app::dossiers::{self as app_dossiers, MAX_DOCUMENT_BYTES};
+use ntm_app::dossiers::{self as app_dossiers, DossierDetail, MAX_DOCUMENT_BYTES};
 use ntm_domain::dossier::ActionKind;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::actions::ActFormInput;
 use super::list::row;
 use super::{
-    Choice, action_kind_str, action_label, basis_text, dash, doc_label, kind_label, limit_text,
-    role_label, state_label, step_label,
+    Choice, DossierLinks, action_kind_str, action_label, basis_text, dash, doc_label, kind_label,
+    limit_text, role_label, state_label, step_label,
 };
 use crate::ctx::Ctx;
 use crate::error::WebError;
@@ -89,7 +88,6 @@ pub struct ActionForm {
 #[template(path = "dossier_detail.html")]
 pub struct DetailPage {
     pub ctx: Ctx,
-    pub id: String,
     pub unit_code: String,
     pub unit_name: String,
     /// Today's name, when it differs from the name on the dossier's date.
@@ -125,7 +123,7 @@ pub struct DetailPage {
     /// Date and reason of a revocation.
     pub revoked: Option<String>,
     pub returns: Vec<String>,
-    pub province_code: String,
+    pub links: DossierLinks,
 }
 
 pub(super) struct Retained {
@@ -134,17 +132,15 @@ pub(super) struct Retained {
     pub(super) error: String,
 }
 
-pub(super) async fn detail_view(
-    st: &AppState,
+pub(super) fn detail_view(
     ctx: &Ctx,
-    id: Uuid,
+    detail: DossierDetail,
     retained: Option<Retained>,
     upload_error: Option<String>,
     conflict: bool,
     flash: Option<String>,
-) -> Result<DetailPage, WebError> {
+) -> DetailPage {
     let lang = ctx.lang;
-    let detail = app_dossiers::detail(&st.app, &ctx.actor(), id).await?;
     let v = &detail.view;
     let d = &v.dossier;
     let survey_facts = crate::pages::survey::facts::dossier_fact_lines(lang, v, &detail.survey);
@@ -308,8 +304,7 @@ pub(super) async fn detail_view(
             )
         })
         .collect();
-    Ok(DetailPage {
-        id: v.id.to_string(),
+    DetailPage {
         unit_code: v.unit_code.clone(),
         unit_name: detail.unit_name.clone(),
         unit_name_now: detail.unit_name_now.clone(),
@@ -340,9 +335,9 @@ pub(super) async fn detail_view(
         published,
         revoked,
         returns,
-        province_code: v.province_code.clone(),
+        links: DossierLinks::of_dossier(v.id, &v.unit_code, &v.province_code),
         ctx: ctx.clone(),
-    })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -361,6 +356,7 @@ pub async fn detail_page(
     let flash = q
         .flash
         .filter(|f| matches!(f.as_str(), "created" | "done" | "attached"));
-    let page = detail_view(&st, &ctx, id, None, None, false, flash).await?;
+    let detail = app_dossiers::detail(&st.app, &ctx.actor(), id).await?;
+    let page = detail_view(&ctx, detail, None, None, false, flash);
     Ok(render(&page, StatusCode::OK))
 }

@@ -5,12 +5,15 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
-use ntm_app::dossiers::{self as app_dossiers, DossierView};
+use ntm_app::dossiers::{self as app_dossiers, DossierListPage, DossierView};
+use ntm_app::page::Submitted;
 use ntm_app::procedure_settings as ps;
 use ntm_domain::units::Level;
 use serde::Deserialize;
 
-use super::{Choice, dash, errors_text, kind_label, shown_on_page, state_label, step_label};
+use super::{
+    Choice, DossierLinks, dash, errors_text, kind_label, shown_on_page, state_label, step_label,
+};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -48,6 +51,8 @@ pub struct ListPage {
     pub error: Option<String>,
     pub is_province: bool,
     pub history: Vec<crate::pages::history::HistoryItem>,
+    /// `unit`, `list` (the form opening a dossier) and `settings` (a province's).
+    pub links: DossierLinks,
 }
 
 pub fn row(lang: Lang, v: &DossierView) -> DossierRow {
@@ -82,74 +87,48 @@ pub fn row(lang: Lang, v: &DossierView) -> DossierRow {
     }
 }
 
-/// Overdue dossiers of a unit's subtree, for the dashboards (empty when the user may not
-/// see them or is not logged in).
-pub async fn overdue_rows(st: &AppState, ctx: &Ctx, code: &str) -> Vec<DossierRow> {
-    if ctx.user.is_none() {
-        return Vec::new();
-    }
-    match app_dossiers::list(&st.app, &ctx.actor(), Some(code)).await {
-        Ok(list) => list
-            .iter()
-            .filter(|v| v.overdue)
-            .map(|v| row(ctx.lang, v))
-            .collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
-async fn list_view(
-    st: &AppState,
+fn list_view(
     ctx: &Ctx,
-    code: &str,
+    data: DossierListPage,
     form: Option<&CreateForm>,
     error: Option<String>,
-) -> Result<ListPage, WebError> {
+) -> ListPage {
     let lang = ctx.lang;
-    let actor = ctx.actor();
-    let list = app_dossiers::list(&st.app, &actor, Some(code)).await?;
-    // Today's record, or the last one of a unit merged away (Trà Vinh, 84).
-    let unit = ntm_app::units::latest_record(&st.app, code).await?;
-    let history = crate::pages::history::items(st, ctx, code).await?;
-    let can_create = ctx.user.as_ref().is_some_and(|u| {
-        u.grants.iter().any(|g| {
-            g.role == ntm_domain::authz::Role::CommuneOfficer
-                && (unit.path.starts_with(&g.scope_path))
-        })
-    }) && matches!(unit.level, Level::Commune | Level::District);
+    let unit = data.unit;
     let chosen_set = form.map(|f| f.set.clone()).unwrap_or_default();
-    let mut seen: Vec<String> = Vec::new();
-    let mut sets = Vec::new();
-    for s in st.app.catalog.sets() {
-        if s.level == unit.level && !seen.contains(&s.id) {
-            seen.push(s.id.clone());
-            sets.push(Choice {
-                value: s.id.clone(),
-                label: format!(
-                    "{} ({})",
-                    lang.pick(&s.title_vi, s.title_en.as_deref()),
-                    s.id
-                ),
-                selected: s.id == chosen_set,
-            });
-        }
-    }
-    let chosen_kind = form.map(|f| f.kind.clone()).unwrap_or_default();
-    let kinds = ps::kinds_for(unit.level)
-        .into_iter()
-        .map(|k| Choice {
-            value: ps::kind_str(k),
-            label: kind_label(lang, k),
-            selected: ps::kind_str(k) == chosen_kind,
+    let sets = data
+        .sets
+        .iter()
+        .map(|s| Choice {
+            value: s.id.clone(),
+            label: format!(
+                "{} ({})",
+                lang.pick(&s.title_vi, s.title_en.as_deref()),
+                s.id
+            ),
+            selected: s.id == chosen_set,
         })
         .collect();
-    let rows: Vec<DossierRow> = list.iter().map(|v| row(lang, v)).collect();
-    Ok(ListPage {
+    let chosen_kind = form.map(|f| f.kind.clone()).unwrap_or_default();
+    let kinds = data
+        .kinds
+        .into_iter()
+        .map(|k| {
+            let value = ps::kind_str(k);
+            Choice {
+                selected: value == chosen_kind,
+                value,
+                label: kind_label(lang, k),
+            }
+        })
+        .collect();
+    let rows: Vec<DossierRow> = data.dossiers.iter().map(|v| row(lang, v)).collect();
+    ListPage {
         overdue_count: rows.iter().filter(|r| r.overdue).count(),
         rows,
         code: unit.code.clone(),
         name: unit.name.clone(),
-        can_create,
+        can_create: data.can_create,
         sets,
         kinds,
         year_value: form
@@ -158,9 +137,10 @@ async fn list_view(
         date_value: form.map(|f| f.date.clone()).unwrap_or_default(),
         error,
         is_province: unit.level == Level::Province,
-        history,
+        history: crate::pages::history::of(ctx, data.history),
+        links: DossierLinks::of_unit(&unit.code, &unit.code),
         ctx: ctx.clone(),
-    })
+    }
 }
 
 pub async fn list_page(
@@ -169,7 +149,8 @@ pub async fn list_page(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let page = list_view(&st, &ctx, &code, None, None).await?;
+    let data = app_dossiers::list_page(&st.app, &ctx.actor(), &code).await?;
+    let page = list_view(&ctx, data, None, None);
     Ok(render(&page, StatusCode::OK))
 }
 
@@ -203,32 +184,39 @@ pub async fn create(
             .map(Some)
             .ok_or_else(|| AppError::invalid("date", lang.t("dossier-bad-date"))),
     };
-    let result = match (year, kind, date) {
-        (None, _, _) => Err(AppError::invalid("year", lang.t("dossier-bad-year"))),
-        (_, None, _) => Err(AppError::invalid("kind", lang.t("dossier-bad-kind"))),
-        (_, _, Err(e)) => Err(e),
-        (Some(year), Some(kind), Ok(date)) => {
-            app_dossiers::create(
-                &st.app,
-                &ctx.actor(),
-                app_dossiers::NewDossier {
-                    unit_code: code.clone(),
-                    set_id: f.set.trim().to_owned(),
-                    year,
-                    kind,
-                    date,
-                },
-            )
-            .await
-        }
+    let (input, parse_error) = match (year, kind, date) {
+        (None, _, _) => (
+            None,
+            Some(AppError::invalid("year", lang.t("dossier-bad-year"))),
+        ),
+        (_, None, _) => (
+            None,
+            Some(AppError::invalid("kind", lang.t("dossier-bad-kind"))),
+        ),
+        (_, _, Err(e)) => (None, Some(e)),
+        (Some(year), Some(kind), Ok(date)) => (
+            Some(app_dossiers::NewDossier {
+                unit_code: code.clone(),
+                set_id: f.set.trim().to_owned(),
+                year,
+                kind,
+                date,
+            }),
+            None,
+        ),
     };
-    match result {
-        Ok(v) => Ok(Redirect::to(&Urls::dossier_done(v.id, "created")).into_response()),
-        Err(e) if shown_on_page(&e) => {
-            let msg = errors_text(lang, &e);
-            let page = list_view(&st, &ctx, &code, Some(&f), Some(msg)).await?;
-            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+    match app_dossiers::create_page(&st.app, &ctx.actor(), &code, input).await? {
+        Submitted::Done(v) => {
+            Ok(Redirect::to(&Urls::dossier_done(v.id, "created")).into_response())
         }
-        Err(e) => Err(e.into()),
+        Submitted::Again { refusal, page } => match refusal.or(parse_error) {
+            Some(e) if shown_on_page(&e) => {
+                let msg = errors_text(lang, &e);
+                let page = list_view(&ctx, page, Some(&f), Some(msg));
+                Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+            }
+            Some(e) => Err(e.into()),
+            None => Err(WebError::internal("dossier refused without a reason")),
+        },
     }
 }

@@ -23,7 +23,7 @@ mod settings;
 
 pub use actions::{act, download, upload};
 pub use detail::detail_page;
-pub use list::{DossierRow, create, list_page, overdue_rows, row};
+pub use list::{DossierRow, create, list_page, row};
 pub use notifications::{mark_read, notifications_page};
 pub use settings::{settings_page, settings_post};
 
@@ -131,4 +131,41 @@ pub struct Choice {
     pub value: String,
     pub label: String,
     pub selected: bool,
+}
+
+/// The addresses a dossier page links and posts to (built, never joined in templates).
+#[derive(Debug, Clone, Default)]
+pub struct DossierLinks {
+    /// The unit's page.
+    pub unit: String,
+    /// The unit's dossiers (and the form opening one).
+    pub list: String,
+    /// The province's procedure settings (and their forms).
+    pub settings: String,
+    pub pdf: String,
+    pub act: String,
+    pub documents: String,
+}
+
+impl DossierLinks {
+    /// The links of a unit's pages (`province`: its province, for the settings).
+    fn of_unit(unit: &str, province: &str) -> DossierLinks {
+        DossierLinks {
+            unit: crate::urls::Urls::unit(unit),
+            list: crate::urls::Urls::dossiers(unit),
+            settings: crate::urls::Urls::procedure_settings(province),
+            ..DossierLinks::default()
+        }
+    }
+
+    /// The links of one dossier's page.
+    fn of_dossier(id: uuid::Uuid, unit: &str, province: &str) -> DossierLinks {
+        use crate::urls::Urls;
+        DossierLinks {
+            pdf: Urls::dossier_pdf(id),
+            act: Urls::dossier_act(id),
+            documents: Urls::dossier_documents(id),
+            ..DossierLinks::of_unit(unit, province)
+        }
+    }
 }

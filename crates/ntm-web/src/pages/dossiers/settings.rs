@@ -6,6 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_templates::fluent_bundle::FluentValue;
 use ntm_app::AppError;
+use ntm_app::dossiers::{self as app_dossiers, SettingChange, SettingsPage as SettingsData};
+use ntm_app::page::Submitted;
 use ntm_app::procedure_settings::{self as ps, SettingInput};
 use ntm_domain::dossier::{DayUnit, StepKind};
 use ntm_domain::units::Level;
@@ -33,7 +35,6 @@ pub struct SettingRow {
 #[template(path = "dossier_settings.html")]
 pub struct SettingsPage {
     pub ctx: Ctx,
-    pub code: String,
     pub name: String,
     pub can_edit: bool,
     pub holidays: Vec<SettingRow>,
@@ -47,17 +48,28 @@ pub struct SettingsPage {
     pub steps: Vec<Choice>,
     pub error: Option<String>,
     pub form: SettingsForm,
+    /// The province's page, and its settings page (where the forms post).
+    pub links: SettingsLinks,
 }
 
-async fn settings_view(
-    st: &AppState,
+#[derive(Debug, Clone)]
+pub struct SettingsLinks {
+    pub unit: String,
+    pub form: String,
+}
+
+fn settings_view(
     ctx: &Ctx,
-    code: &str,
+    data: SettingsData,
     error: Option<String>,
     form: SettingsForm,
 ) -> Result<SettingsPage, WebError> {
     let lang = ctx.lang;
-    let (u, s, can_edit) = ps::get(&st.app, &ctx.actor(), code).await?;
+    let SettingsData {
+        province: u,
+        settings: s,
+        can_edit,
+    } = data;
     let mut holidays = Vec::new();
     let mut limits = Vec::new();
     let mut thresholds = Vec::new();
@@ -145,7 +157,6 @@ async fn settings_view(
     })
     .collect();
     Ok(SettingsPage {
-        code: u.code.clone(),
         name: u.name.clone(),
         can_edit,
         holidays,
@@ -157,6 +168,10 @@ async fn settings_view(
         steps,
         error,
         form,
+        links: SettingsLinks {
+            unit: Urls::unit(&u.code),
+            form: Urls::procedure_settings(&u.code),
+        },
         ctx: ctx.clone(),
     })
 }
@@ -167,7 +182,8 @@ pub async fn settings_page(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let page = settings_view(&st, &ctx, &code, None, SettingsForm::default()).await?;
+    let data = app_dossiers::settings_page(&st.app, &ctx.actor(), &code).await?;
+    let page = settings_view(&ctx, data, None, SettingsForm::default())?;
     Ok(render(&page, StatusCode::OK))
 }
 
@@ -204,7 +220,6 @@ pub async fn settings_post(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let lang = ctx.lang;
-    let actor = ctx.actor();
     let bad = |field: &str, key: &str| Err(AppError::invalid(field, lang.t(key)));
     let input: Result<Option<SettingInput>, AppError> = match f.what.as_str() {
         "holiday" => match ntm_domain::text::parse_date(f.date.trim()) {
@@ -250,18 +265,33 @@ pub async fn settings_post(
         "delete" => Ok(None),
         _ => bad("what", "dossier-bad-setting"),
     };
-    let result = match input {
-        Err(e) => Err(e),
-        Ok(Some(i)) => ps::put(&st.app, &actor, &code, i, &f.basis).await,
-        Ok(None) => ps::delete(&st.app, &actor, &code, &f.setting_kind, &f.key).await,
+    let (change, parse_error) = match input {
+        Ok(Some(input)) => (
+            Some(SettingChange::Put {
+                input,
+                basis: f.basis.clone(),
+            }),
+            None,
+        ),
+        Ok(None) => (
+            Some(SettingChange::Delete {
+                kind: f.setting_kind.clone(),
+                key: f.key.clone(),
+            }),
+            None,
+        ),
+        Err(e) => (None, Some(e)),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&Urls::procedure_settings(&code)).into_response()),
-        Err(e) if matches!(e, AppError::Validation(_) | AppError::NotFound(_)) => {
-            let msg = errors_text(lang, &e);
-            let page = settings_view(&st, &ctx, &code, Some(msg), f).await?;
-            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
-        }
-        Err(e) => Err(e.into()),
+    match app_dossiers::settings_save(&st.app, &ctx.actor(), &code, change).await? {
+        Submitted::Done(()) => Ok(Redirect::to(&Urls::procedure_settings(&code)).into_response()),
+        Submitted::Again { refusal, page } => match refusal.or(parse_error) {
+            Some(e) if matches!(e, AppError::Validation(_) | AppError::NotFound(_)) => {
+                let msg = errors_text(lang, &e);
+                let page = settings_view(&ctx, page, Some(msg), f)?;
+                Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+            }
+            Some(e) => Err(e.into()),
+            None => Err(WebError::internal("settings refused without a reason")),
+        },
     }
 }

@@ -5,16 +5,16 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use ntm_app::AppError;
-use ntm_app::surveys::{self, CampaignView};
+use ntm_app::FieldError;
+use ntm_app::page::Submitted;
+use ntm_app::surveys::{self, CampaignAction, CampaignView};
 use ntm_domain::dossier::campaign::CampaignStatus;
 
 use super::{
-    FlashQuery, SurveyLinks, app_error_texts, campaign_of_unit, phase_label, public_url,
-    status_label, window_text,
+    FlashQuery, SurveyLinks, app_error_texts, phase_label, public_url, status_label, window_text,
 };
 use crate::ctx::Ctx;
-use crate::error::WebError;
+use crate::error::{WebError, field_error_text};
 use crate::state::AppState;
 use crate::urls::Urls;
 use crate::view::render;
@@ -77,18 +77,22 @@ pub struct SlipsPage {
     pub slips: Vec<SlipView>,
 }
 
-pub(super) async fn campaign_page_with(
+/// The campaign's page from its use case's data, with a flash message or refusals.
+pub(super) fn campaign_page_with(
     st: &AppState,
     ctx: Ctx,
     headers: &HeaderMap,
-    c: CampaignView,
+    data: surveys::CampaignPage,
     flash: Option<String>,
     errors: Vec<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let lang = ctx.lang;
-    let areas = surveys::areas(&st.app, &c.unit_code).await?;
-    let results = surveys::results(&st.app, &ctx.actor(), &c.code).await?;
+    let surveys::CampaignPage {
+        campaign: c,
+        areas,
+        results,
+    } = data;
     let public_url = public_url(&st.cfg, headers, &c.code);
     let qr_svg =
         ntm_reports::qr::svg(&public_url, 160).map_err(|e| WebError::internal(e.to_string()))?;
@@ -145,20 +149,45 @@ pub(super) async fn campaign_page_with(
     Ok(render(&page, status))
 }
 
-/// The campaign's page again with the refusal of `e` (a 422 or 409 with its messages), or the
-/// error page for any other error.
-pub(super) async fn refused(
+/// Runs an action of the campaign's page (`None`: the form was refused with `invalid`):
+/// done, the response `done` makes of it; refused, the page again with the refusal (a 422
+/// or 409 with its messages), or the error page for any other error.
+pub(super) async fn campaign_action(
     st: &AppState,
     ctx: Ctx,
     headers: &HeaderMap,
-    c: CampaignView,
-    e: AppError,
+    (unit, code): (&str, &str),
+    action: Result<CampaignAction, String>,
+    done: impl FnOnce(Ctx, surveys::CampaignDone) -> Result<Response, WebError>,
 ) -> Result<Response, WebError> {
-    match app_error_texts(ctx.lang, &e) {
-        Some((status, errors)) => {
-            campaign_page_with(st, ctx, headers, c, None, errors, status).await
-        }
-        None => Err(e.into()),
+    ctx.require_user()?;
+    let (action, invalid) = match action {
+        Ok(a) => (Some(a), None),
+        Err(m) => (None, Some(m)),
+    };
+    match surveys::campaign_action(&st.app, &ctx.actor(), unit, code, action).await? {
+        Submitted::Done(d) => done(ctx, d),
+        Submitted::Again {
+            refusal: Some(e),
+            page,
+        } => match app_error_texts(ctx.lang, &e) {
+            Some((status, errors)) => {
+                campaign_page_with(st, ctx, headers, page, None, errors, status)
+            }
+            None => Err(e.into()),
+        },
+        Submitted::Again {
+            refusal: None,
+            page,
+        } => campaign_page_with(
+            st,
+            ctx,
+            headers,
+            page,
+            None,
+            invalid.into_iter().collect(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     }
 }
 
@@ -169,8 +198,17 @@ pub async fn campaign_page(
     Path((unit, code)): Path<(String, String)>,
     Query(q): Query<FlashQuery>,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
-    campaign_page_with(&st, ctx, &headers, c, q.flash, Vec::new(), StatusCode::OK).await
+    ctx.require_user()?;
+    let data = surveys::campaign_page(&st.app, &ctx.actor(), &unit, &code).await?;
+    campaign_page_with(
+        &st,
+        ctx,
+        &headers,
+        data,
+        q.flash,
+        Vec::new(),
+        StatusCode::OK,
+    )
 }
 
 fn token_display(t: &str) -> String {
@@ -181,6 +219,15 @@ fn token_display(t: &str) -> String {
     }
 }
 
+/// The fields of a form named `{prefix}{area}`, with the area's code.
+fn per_area<'f>(
+    f: &'f [(String, String)],
+    prefix: &'f str,
+) -> impl Iterator<Item = (&'f str, &'f str)> + 'f {
+    f.iter()
+        .filter_map(move |(k, v)| k.strip_prefix(prefix).map(|area| (area, v.as_str())))
+}
+
 pub async fn issue_tokens(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -188,42 +235,46 @@ pub async fn issue_tokens(
     Path((unit, code)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
     let lang = ctx.lang;
-    let mut per_area = Vec::new();
-    for (k, v) in &f {
-        if let Some(area) = k.strip_prefix("count.") {
-            let v = v.trim();
-            if v.is_empty() {
-                continue;
-            }
-            match v.parse::<u32>() {
-                Ok(0) => {}
-                Ok(n) if n <= surveys::MAX_TOKENS_PER_AREA => per_area.push((area.to_owned(), n)),
-                _ => {
-                    return campaign_page_with(
-                        &st,
-                        ctx.clone(),
-                        &headers,
-                        c,
-                        None,
-                        vec![lang.t("survey-error-count")],
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await;
-                }
+    let mut counts = Vec::new();
+    let mut bad = false;
+    for (area, v) in per_area(&f, "count.") {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        match v.parse::<u32>() {
+            Ok(0) => {}
+            Ok(n) if n <= surveys::MAX_TOKENS_PER_AREA => counts.push((area.to_owned(), n)),
+            _ => {
+                bad = true;
+                break;
             }
         }
     }
-    let tokens = match surveys::issue_tokens(&st.app, &ctx.actor(), &code, &per_area).await {
-        Ok(t) => t,
-        Err(e) => {
-            return refused(&st, ctx, &headers, c, e).await;
-        }
+    let action = if bad {
+        Err(lang.t("survey-error-count"))
+    } else {
+        Ok(CampaignAction::IssueTokens(counts))
     };
-    let short_url = public_url(&st.cfg, &headers, &c.code);
-    let mut slips = Vec::with_capacity(tokens.len());
-    for t in tokens {
+    let cfg = st.cfg.clone();
+    campaign_action(&st, ctx, &headers, (&unit, &code), action, |ctx, done| {
+        slips(&cfg, &headers, ctx, done)
+    })
+    .await
+}
+
+/// The printable slips of newly issued codes (shown once: never cached).
+fn slips(
+    cfg: &crate::WebConfig,
+    headers: &HeaderMap,
+    ctx: Ctx,
+    done: surveys::CampaignDone,
+) -> Result<Response, WebError> {
+    let c = done.campaign;
+    let short_url = public_url(cfg, headers, &c.code);
+    let mut slips = Vec::with_capacity(done.tokens.len());
+    for t in done.tokens {
         // The code goes after `#`: a browser never sends the fragment, so the code reaches
         // no server, proxy or access log; the page's script fills the field from it, and
         // without JavaScript the person types the code printed on the slip.
@@ -248,7 +299,6 @@ pub async fn issue_tokens(
         },
         StatusCode::OK,
     );
-    // Shown once: never cached.
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
@@ -263,7 +313,6 @@ pub async fn set_households(
     Path((unit, code)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
     let lang = ctx.lang;
     let parse = |v: &str| -> Result<Option<u32>, ()> {
         let v: String = v.chars().filter(|ch| !matches!(ch, '.' | ' ')).collect();
@@ -273,34 +322,28 @@ pub async fn set_households(
             v.parse::<u32>().map(Some).map_err(|_| ())
         }
     };
-    let mut per_area = Vec::new();
-    let mut total = None;
-    let mut bad = false;
-    for (k, v) in &f {
-        if let Some(area) = k.strip_prefix("hh.") {
-            match parse(v) {
-                Ok(n) => per_area.push((area.to_owned(), n)),
-                Err(()) => bad = true,
-            }
-        } else if k == "hh_total" {
-            match parse(v) {
-                Ok(n) => total = n,
-                Err(()) => bad = true,
-            }
-        }
-    }
-    let result = if bad {
-        Err(AppError::invalid(
-            "households",
-            lang.t("survey-households-bad"),
-        ))
-    } else {
-        surveys::set_households(&st.app, &ctx.actor(), &code, &per_area, total).await
+    let per_area: Result<Vec<(String, Option<u32>)>, ()> = per_area(&f, "hh.")
+        .map(|(area, v)| parse(v).map(|n| (area.to_owned(), n)))
+        .collect();
+    let total = f
+        .iter()
+        .filter(|(k, _)| k == "hh_total")
+        .map(|(_, v)| parse(v))
+        .collect::<Result<Vec<_>, ()>>();
+    let action = match (per_area, total) {
+        (Ok(per_area), Ok(totals)) => Ok(CampaignAction::SetHouseholds {
+            per_area,
+            total: totals.into_iter().last().flatten(),
+        }),
+        // As the use case's refusals: the field, then why.
+        _ => Err(field_error_text(
+            lang,
+            &FieldError::new("households", lang.t("survey-households-bad")),
+        )),
     };
-    match result {
-        Ok(()) => Ok(
-            Redirect::to(&Urls::survey_done(&c.unit_code, &c.code, "households")).into_response(),
-        ),
-        Err(e) => refused(&st, ctx, &headers, c, e).await,
-    }
+    campaign_action(&st, ctx, &headers, (&unit, &code), action, |_, done| {
+        let c = done.campaign;
+        Ok(Redirect::to(&Urls::survey_done(&c.unit_code, &c.code, "households")).into_response())
+    })
+    .await
 }

@@ -5,12 +5,14 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use ntm_app::surveys::{self, NewCampaign};
+use ntm_app::AppError;
+use ntm_app::page::Submitted;
+use ntm_app::surveys::{self, CampaignAction, CampaignFormPage, CampaignsPage, NewCampaign};
 use ntm_domain::dossier::campaign::CampaignStatus;
 
-use super::campaign::refused;
+use super::campaign::campaign_action;
 use super::form::{CampaignForm, SetChoice, campaign_input, default_form, form_of, sets};
-use super::{app_error_texts, campaign_of_unit, phase_label, status_label, window_text};
+use super::{app_error_texts, phase_label, status_label, window_text};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -56,28 +58,28 @@ pub struct FormPage {
     pub errors: Vec<String>,
 }
 
-/// The form page of unit `unit_code`: creating (`campaign_code` none) or editing a campaign.
+/// The form page (creating when the page's data has no campaign, else editing).
 fn form_page(
-    st: &AppState,
     ctx: Ctx,
-    (unit_code, unit_name): (String, String),
-    campaign_code: Option<String>,
+    data: CampaignFormPage,
     form: CampaignForm,
     errors: Vec<String>,
     status: StatusCode,
 ) -> Response {
+    let unit_code = data.unit_code;
+    let campaign_code = data.campaign.map(|c| c.code);
     let action = match &campaign_code {
         None => Urls::surveys(&unit_code),
         Some(c) => Urls::survey_edit(&unit_code, c),
     };
-    let sets = sets(st, ctx.lang, &form.set);
+    let sets = sets(&data.sets, ctx.lang, &form.set);
     render(
         &FormPage {
             unit_href: Urls::unit(&unit_code),
             list_href: Urls::surveys(&unit_code),
             ctx,
             unit_code,
-            unit_name,
+            unit_name: data.unit_name,
             campaign_code,
             action,
             form,
@@ -94,11 +96,10 @@ pub async fn list_page(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let actor = ctx.actor();
-    let unit = surveys::unit_for_campaign(&st.app, &actor, &code).await?;
-    let list = surveys::list(&st.app, &actor, &code).await?;
+    let CampaignsPage { unit, campaigns } =
+        surveys::campaigns_page(&st.app, &ctx.actor(), &code).await?;
     let lang = ctx.lang;
-    let rows = list
+    let rows = campaigns
         .iter()
         .map(|c| CampaignRow {
             code: c.code.clone(),
@@ -130,17 +131,28 @@ pub async fn new_page(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let unit = surveys::unit_for_campaign(&st.app, &ctx.actor(), &code).await?;
+    let data = surveys::new_campaign_page(&st.app, &ctx.actor(), &code).await?;
     let form = default_form(&ctx);
-    Ok(form_page(
-        &st,
-        ctx,
-        (unit.code, unit.name),
-        None,
-        form,
-        Vec::new(),
-        StatusCode::OK,
-    ))
+    Ok(form_page(ctx, data, form, Vec::new(), StatusCode::OK))
+}
+
+/// The form again with the refusal (the form's own, or the use case's when it is one a
+/// form shows), or the error page.
+fn refused_form(
+    ctx: Ctx,
+    page: CampaignFormPage,
+    f: CampaignForm,
+    refusal: Option<AppError>,
+    invalid: Vec<String>,
+) -> Result<Response, WebError> {
+    let (status, errors) = match refusal {
+        None => (StatusCode::UNPROCESSABLE_ENTITY, invalid),
+        Some(e) => match app_error_texts(ctx.lang, &e) {
+            Some(x) => x,
+            None => return Err(e.into()),
+        },
+    };
+    Ok(form_page(ctx, page, f, errors, status))
 }
 
 pub async fn create(
@@ -150,44 +162,23 @@ pub async fn create(
     Form(f): Form<CampaignForm>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let actor = ctx.actor();
-    let unit = surveys::unit_for_campaign(&st.app, &actor, &code).await?;
-    let lang = ctx.lang;
-    let result = match campaign_input(lang, &f) {
-        Ok(input) => {
-            let year = f.year.trim().parse().unwrap_or(0);
-            surveys::create(
-                &st.app,
-                &actor,
-                NewCampaign {
-                    unit_code: unit.code.clone(),
-                    set_id: f.set.clone(),
-                    year,
-                    input,
-                },
-            )
-            .await
-            .map_err(|e| match app_error_texts(lang, &e) {
-                Some(x) => Ok(x),
-                None => Err(e),
-            })
-        }
-        Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
+    let (new, invalid) = match campaign_input(ctx.lang, &f) {
+        Ok(input) => (
+            Some(NewCampaign {
+                unit_code: code.clone(),
+                set_id: f.set.clone(),
+                year: f.year.trim().parse().unwrap_or(0),
+                input,
+            }),
+            Vec::new(),
+        ),
+        Err(errors) => (None, errors),
     };
-    match result {
-        Ok(c) => {
-            Ok(Redirect::to(&Urls::survey_done(&unit.code, &c.code, "created")).into_response())
+    match surveys::create_campaign(&st.app, &ctx.actor(), &code, new).await? {
+        Submitted::Done(c) => {
+            Ok(Redirect::to(&Urls::survey_done(&c.unit_code, &c.code, "created")).into_response())
         }
-        Err(Err(e)) => Err(e.into()),
-        Err(Ok((status, errors))) => Ok(form_page(
-            &st,
-            ctx,
-            (unit.code, unit.name),
-            None,
-            f,
-            errors,
-            status,
-        )),
+        Submitted::Again { refusal, page } => refused_form(ctx, page, f, refusal, invalid),
     }
 }
 
@@ -196,22 +187,18 @@ pub async fn edit_page(
     ctx: Ctx,
     Path((unit, code)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
-    let form = form_of(&c);
+    ctx.require_user()?;
+    let data = surveys::edit_campaign_page(&st.app, &ctx.actor(), &unit, &code).await?;
+    let Some(c) = &data.campaign else {
+        return Err(WebError::not_found(format!("survey {code}")));
+    };
+    let form = form_of(c);
     let errors = if c.status == CampaignStatus::Draft {
         Vec::new()
     } else {
         vec![ctx.t("survey-not-editable")]
     };
-    Ok(form_page(
-        &st,
-        ctx,
-        (c.unit_code, c.unit_name),
-        Some(c.code),
-        form,
-        errors,
-        StatusCode::OK,
-    ))
+    Ok(form_page(ctx, data, form, errors, StatusCode::OK))
 }
 
 pub async fn edit(
@@ -220,31 +207,16 @@ pub async fn edit(
     Path((unit, code)): Path<(String, String)>,
     Form(f): Form<CampaignForm>,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
-    let lang = ctx.lang;
-    let outcome = match campaign_input(lang, &f) {
-        Ok(input) => match surveys::edit(&st.app, &ctx.actor(), &code, input).await {
-            Ok(_) => None,
-            Err(e) => match app_error_texts(lang, &e) {
-                Some(x) => Some(x),
-                None => return Err(e.into()),
-            },
-        },
-        Err(errors) => Some((StatusCode::UNPROCESSABLE_ENTITY, errors)),
+    ctx.require_user()?;
+    let (input, invalid) = match campaign_input(ctx.lang, &f) {
+        Ok(input) => (Some(input), Vec::new()),
+        Err(errors) => (None, errors),
     };
-    match outcome {
-        None => {
+    match surveys::edit_campaign(&st.app, &ctx.actor(), &unit, &code, input).await? {
+        Submitted::Done(c) => {
             Ok(Redirect::to(&Urls::survey_done(&c.unit_code, &c.code, "saved")).into_response())
         }
-        Some((status, errors)) => Ok(form_page(
-            &st,
-            ctx,
-            (c.unit_code, c.unit_name),
-            Some(c.code),
-            f,
-            errors,
-            status,
-        )),
+        Submitted::Again { refusal, page } => refused_form(ctx, page, f, refusal, invalid),
     }
 }
 
@@ -256,20 +228,17 @@ async fn status_change(
     code: String,
     open: bool,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
-    let actor = ctx.actor();
-    let r = if open {
-        surveys::open(&st.app, &actor, &code).await
+    let action = if open {
+        CampaignAction::Open
     } else {
-        surveys::close(&st.app, &actor, &code).await
+        CampaignAction::Close
     };
-    match r {
-        Ok(_) => {
-            let flash = if open { "opened" } else { "closed" };
-            Ok(Redirect::to(&Urls::survey_done(&c.unit_code, &c.code, flash)).into_response())
-        }
-        Err(e) => refused(&st, ctx, &headers, c, e).await,
-    }
+    campaign_action(&st, ctx, &headers, (&unit, &code), Ok(action), |_, done| {
+        let c = done.campaign;
+        let flash = if open { "opened" } else { "closed" };
+        Ok(Redirect::to(&Urls::survey_done(&c.unit_code, &c.code, flash)).into_response())
+    })
+    .await
 }
 
 pub async fn open(

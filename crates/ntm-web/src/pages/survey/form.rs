@@ -1,14 +1,13 @@
 //! The campaign form (create and edit): its fields as typed, filled from a campaign or with
 //! the suggested questionnaire, and read back into the use case's input.
 
-use ntm_app::surveys::{CampaignInput, CampaignView};
+use ntm_app::surveys::{CampaignInput, CampaignView, SetTitle};
 use ntm_domain::dossier::campaign::{ExtraQuestion, Questionnaire, VN_OFFSET};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 
 use crate::ctx::Ctx;
 use crate::i18n::Lang;
-use crate::state::AppState;
 use crate::view::format::vn;
 
 #[derive(Debug, Clone)]
@@ -95,13 +94,8 @@ pub(super) fn default_form(ctx: &Ctx) -> CampaignForm {
     }
 }
 
-pub(super) fn sets(st: &AppState, lang: Lang, chosen: &str) -> Vec<SetChoice> {
-    let mut seen = std::collections::BTreeSet::new();
-    st.app
-        .catalog
-        .sets()
-        .iter()
-        .filter(|s| seen.insert(s.id.clone()))
+pub(super) fn sets(sets: &[SetTitle], lang: Lang, chosen: &str) -> Vec<SetChoice> {
+    sets.iter()
         .map(|s| SetChoice {
             id: s.id.clone(),
             title: lang.pick(&s.title_vi, s.title_en.as_deref()).to_string(),

@@ -23,16 +23,14 @@ pub mod sms;
 
 use axum::http::{HeaderMap, StatusCode, header};
 use ntm_app::AppError;
-use ntm_app::surveys::{self, CampaignView};
+use ntm_app::surveys::CampaignView;
 use ntm_domain::dossier::campaign::{CampaignStatus, Phase};
 use ntm_domain::dossier::survey::{self as dsurvey, SatisfactionRate};
 use serde::Deserialize;
 
 use crate::WebConfig;
-use crate::ctx::Ctx;
-use crate::error::{WebError, field_error_text};
+use crate::error::field_error_text;
 use crate::i18n::Lang;
-use crate::state::AppState;
 use crate::urls::{SurveyPart, Urls};
 use crate::view::format::date_time;
 
@@ -181,22 +179,6 @@ impl SurveyLinks {
 #[derive(Debug, Deserialize)]
 pub struct FlashQuery {
     pub flash: Option<String>,
-}
-
-/// The campaign `code` of unit `unit`, for a signed-in user allowed to see it (404 when the
-/// campaign belongs to another unit).
-pub(super) async fn campaign_of_unit(
-    st: &AppState,
-    ctx: &Ctx,
-    unit: &str,
-    code: &str,
-) -> Result<CampaignView, WebError> {
-    ctx.require_user()?;
-    let c = surveys::get(&st.app, &ctx.actor(), code).await?;
-    if c.unit_code != unit {
-        return Err(WebError::not_found(format!("survey {code} of unit {unit}")));
-    }
-    Ok(c)
 }
 
 /// One row of a preview to post back: its number, then its cells, separated by tabs (a tab or

@@ -11,7 +11,7 @@ use ntm_domain::dossier::campaign::Questionnaire;
 use ntm_domain::dossier::survey::{Answer, ContentAnswer};
 use ntm_reports::survey_xlsx::PaperRow;
 
-use super::{ApplyForm, SurveyLinks, campaign_of_unit, payload, payload_line, payload_rows};
+use super::{ApplyForm, SurveyLinks, payload, payload_line, payload_rows};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -58,8 +58,8 @@ pub async fn paper_template(
     ctx: Ctx,
     Path((unit, code)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
-    let bytes = surveys::paper_template(&st.app, &ctx.actor(), &c.code, 50).await?;
+    ctx.require_user()?;
+    let (c, bytes) = surveys::paper_template_of(&st.app, &ctx.actor(), &unit, &code, 50).await?;
     Ok(attachment(
         bytes,
         XLSX,
@@ -171,23 +171,10 @@ pub async fn paper_preview(
     Path((unit, code)): Path<(String, String)>,
     mut mp: Multipart,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
+    ctx.require_user()?;
     let file = read_upload(&mut mp, &[]).await?.file;
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return import_page(
-            ctx,
-            c,
-            String::new(),
-            &[],
-            Err(AppError::invalid("file", "chưa chọn tệp (no file)")),
-        );
-    };
-    let rows = match surveys::read_paper(bytes, name.clone()).await {
-        Ok(r) => r,
-        Err(e) => return import_page(ctx, c, name, &[], Err(e)),
-    };
-    let check = surveys::paper_check(&st.app, &ctx.actor(), &c.code, &rows).await;
-    import_page(ctx, c, name, &rows, check)
+    let p = surveys::paper_preview(&st.app, &ctx.actor(), &unit, &code, file).await?;
+    import_page(ctx, p.campaign, p.file_name, &p.rows, p.check)
 }
 
 pub async fn paper_apply(
@@ -196,7 +183,7 @@ pub async fn paper_apply(
     Path((unit, code)): Path<(String, String)>,
     Form(f): Form<ApplyForm>,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
+    ctx.require_user()?;
     let rows: Vec<PaperRow> = payload_rows(&f.rows)
         .map(|cells| {
             let mut p = cells.into_iter();
@@ -216,7 +203,9 @@ pub async fn paper_apply(
             }
         })
         .collect();
-    match surveys::paper_apply(&st.app, &ctx.actor(), &c.code, &f.file_name, &rows).await {
+    let (c, done) =
+        surveys::paper_import(&st.app, &ctx.actor(), &unit, &code, &f.file_name, &rows).await?;
+    match done {
         Ok(n) => {
             let lang = ctx.lang;
             let mut page = ImportPage {

@@ -6,13 +6,12 @@ use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
-use ntm_app::survey_phones::{self, PhoneRow, PhoneStatus};
-use ntm_app::surveys::CampaignView;
+use ntm_app::page::Submitted;
+use ntm_app::survey_phones::{PhoneRow, PhoneStatus};
+use ntm_app::surveys::{self, CampaignView, PhonesUpload};
 use serde::Deserialize;
 
-use super::{
-    ApplyForm, FlashQuery, SurveyLinks, campaign_of_unit, payload, payload_line, payload_rows,
-};
+use super::{ApplyForm, FlashQuery, SurveyLinks, payload, payload_line, payload_rows};
 use crate::ctx::Ctx;
 use crate::error::{WebError, field_error_text};
 use crate::request::read_upload;
@@ -40,14 +39,17 @@ pub struct PhonesPage {
     pub payload: String,
 }
 
-async fn page(st: &AppState, ctx: Ctx, c: CampaignView) -> Result<PhonesPage, WebError> {
-    let status = survey_phones::status(&st.app, &ctx.actor(), &c.code).await?;
+fn page(ctx: Ctx, data: surveys::PhonesPage) -> PhonesPage {
+    let surveys::PhonesPage {
+        campaign: c,
+        status,
+    } = data;
     let key = if status.enabled {
         "survey-phones-on"
     } else {
         "survey-phones-off"
     };
-    Ok(PhonesPage {
+    PhonesPage {
         links: SurveyLinks::of(&c),
         status_text: ctx.lang.t_count(key, status.phones),
         apply_label: String::new(),
@@ -60,7 +62,7 @@ async fn page(st: &AppState, ctx: Ctx, c: CampaignView) -> Result<PhonesPage, We
         per_hamlet: Vec::new(),
         ok_count: 0,
         payload: String::new(),
-    })
+    }
 }
 
 fn bad_rows(ctx: &Ctx, e: AppError) -> Result<Vec<String>, WebError> {
@@ -79,8 +81,9 @@ pub async fn phones_page(
     Path((unit, code)): Path<(String, String)>,
     Query(q): Query<FlashQuery>,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
-    let mut p = page(&st, ctx, c).await?;
+    ctx.require_user()?;
+    let data = surveys::phones_page(&st.app, &ctx.actor(), &unit, &code).await?;
+    let mut p = page(ctx, data);
     if q.flash.as_deref() == Some("applied") {
         p.message = Some(p.ctx.lang.t_count("survey-phones-applied", p.status.phones));
     }
@@ -93,24 +96,23 @@ pub async fn phones_preview(
     Path((unit, code)): Path<(String, String)>,
     mut mp: Multipart,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
+    ctx.require_user()?;
     let file = read_upload(&mut mp, &[]).await?.file;
-    let actor = ctx.actor();
-    let code = c.code.clone();
-    let mut p = page(&st, ctx, c).await?;
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        p.bad = vec![p.ctx.t("survey-phones-no-file")];
-        return Ok(render(&p, StatusCode::UNPROCESSABLE_ENTITY));
-    };
-    p.file_name = name.clone();
-    let rows = match survey_phones::read_list(bytes, name).await {
-        Ok(r) => r,
-        Err(e) => {
+    let (data, name, upload) =
+        surveys::phones_preview(&st.app, &ctx.actor(), &unit, &code, file).await?;
+    let mut p = page(ctx, data);
+    p.file_name = name;
+    let (rows, check) = match upload {
+        PhonesUpload::NoFile => {
+            p.bad = vec![p.ctx.t("survey-phones-no-file")];
+            return Ok(render(&p, StatusCode::UNPROCESSABLE_ENTITY));
+        }
+        PhonesUpload::Unreadable(e) => {
             p.bad = bad_rows(&p.ctx, e)?;
             return Ok(render(&p, StatusCode::UNPROCESSABLE_ENTITY));
         }
+        PhonesUpload::Checked { rows, check } => (rows, check),
     };
-    let check = survey_phones::check(&st.app, &actor, &code, &rows).await?;
     if !check.errors.is_empty() {
         p.bad = bad_rows(&p.ctx, AppError::Validation(check.errors))?;
         p.message = Some(
@@ -141,7 +143,7 @@ pub async fn phones_apply(
     Path((unit, code)): Path<(String, String)>,
     Form(f): Form<ApplyForm>,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
+    ctx.require_user()?;
     let rows: Vec<PhoneRow> = payload_rows(&f.rows)
         .map(|cells| {
             let mut cells = cells.into_iter();
@@ -153,15 +155,22 @@ pub async fn phones_apply(
             }
         })
         .collect();
-    match survey_phones::apply(&st.app, &ctx.actor(), &c.code, &f.file_name, &rows).await {
-        Ok(_) => Ok(
-            Redirect::to(&Urls::survey_phones_done(&c.unit_code, &c.code, "applied"))
-                .into_response(),
-        ),
-        Err(e) => {
-            let mut p = page(&st, ctx, c).await?;
+    match surveys::phones_import(&st.app, &ctx.actor(), &unit, &code, &f.file_name, &rows).await? {
+        Submitted::Done(c) => {
+            Ok(
+                Redirect::to(&Urls::survey_phones_done(&c.unit_code, &c.code, "applied"))
+                    .into_response(),
+            )
+        }
+        Submitted::Again {
+            refusal,
+            page: data,
+        } => {
+            let mut p = page(ctx, data);
             p.file_name = f.file_name;
-            p.bad = bad_rows(&p.ctx, e)?;
+            if let Some(e) = refusal {
+                p.bad = bad_rows(&p.ctx, e)?;
+            }
             Ok(render(&p, StatusCode::UNPROCESSABLE_ENTITY))
         }
     }
@@ -179,7 +188,7 @@ pub async fn phones_enabled(
     Path((unit, code)): Path<(String, String)>,
     Form(f): Form<EnableForm>,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
-    survey_phones::set_enabled(&st.app, &ctx.actor(), &c.code, f.enabled == "1").await?;
+    ctx.require_user()?;
+    let c = surveys::phones_switch(&st.app, &ctx.actor(), &unit, &code, f.enabled == "1").await?;
     Ok(Redirect::to(&Urls::survey_phones(&c.unit_code, &c.code)).into_response())
 }

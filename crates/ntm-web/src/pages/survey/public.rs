@@ -7,7 +7,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
-use ntm_app::surveys::{self, AnswerInput, PublicCampaign, Refusal};
+use ntm_app::surveys::{self, AnswerInput, PublicCampaign, PublicRefusal, Refusal};
 use ntm_domain::dossier::campaign::Phase;
 use ntm_domain::dossier::survey::Answer;
 use time::OffsetDateTime;
@@ -210,11 +210,7 @@ pub(super) fn fill_form(page: &mut PublicPage, c: &PublicCampaign, f: &[(String,
 
 /// The campaign behind a short link; none when there is no such published campaign.
 pub(super) async fn find(st: &AppState, code: &str) -> Result<Option<PublicCampaign>, WebError> {
-    match surveys::public_campaign(&st.app, code).await {
-        Ok(c) => Ok(Some(c)),
-        Err(AppError::NotFound(_)) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    Ok(surveys::public_page(&st.app, code).await?)
 }
 
 pub(super) fn not_found_page(ctx: Ctx) -> Response {
@@ -293,25 +289,23 @@ pub async fn public_submit(
             .map(|i| get(&format!("c{i}")).unwrap_or_default())
             .collect(),
     };
-    let refusal = match surveys::answer(&st.app, &ctx.origin, &code, input).await {
+    match surveys::answer_page(&st.app, &ctx.origin, &code, input).await {
         Ok(()) => {
             let code = ntm_domain::dossier::campaign::normalize_code(&code).unwrap_or_default();
-            return Ok(Redirect::to(&Urls::survey_thanks(&code)).into_response());
+            Ok(Redirect::to(&Urls::survey_thanks(&code)).into_response())
         }
-        Err(r) => r,
-    };
-    refused_page(&st, ctx, &code, &f, refusal).await
+        Err(r) => refused_page(ctx, &f, r),
+    }
 }
 
 /// The form again, with what was typed and the refusal's message (or its own page).
-pub(super) async fn refused_page(
-    st: &AppState,
+pub(super) fn refused_page(
     ctx: Ctx,
-    code: &str,
     f: &[(String, String)],
-    refusal: Refusal,
+    r: PublicRefusal,
 ) -> Result<Response, WebError> {
     let lang = ctx.lang;
+    let PublicRefusal { refusal, campaign } = r;
     let (status, key) = match &refusal {
         Refusal::NotFound => return Ok(not_found_page(ctx)),
         Refusal::RateLimited { retry_after_secs } => {
@@ -349,7 +343,7 @@ pub(super) async fn refused_page(
         Refusal::SmsCodeWrong => (StatusCode::UNPROCESSABLE_ENTITY, "survey-pub-sms-wrong"),
         Refusal::SmsFailed => (StatusCode::SERVICE_UNAVAILABLE, "survey-pub-sms-failed"),
     };
-    let Some(c) = find(st, code).await? else {
+    let Some(c) = campaign? else {
         return Ok(not_found_page(ctx));
     };
     if key.is_empty() {

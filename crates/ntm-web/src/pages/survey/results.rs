@@ -8,7 +8,7 @@ use axum::response::Response;
 use ntm_app::surveys::{self, CampaignResults, CampaignView};
 use ntm_domain::dossier::survey::Tally;
 
-use super::{SurveyLinks, campaign_of_unit, rate_text, share_text, status_label};
+use super::{SurveyLinks, rate_text, share_text, status_label};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -92,8 +92,9 @@ pub async fn results_page(
     ctx: Ctx,
     Path((unit, code)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let c = campaign_of_unit(&st, &ctx, &unit, &code).await?;
-    let r: CampaignResults = surveys::results(&st.app, &ctx.actor(), &c.code).await?;
+    ctx.require_user()?;
+    let r: CampaignResults = surveys::results_page(&st.app, &ctx.actor(), &unit, &code).await?;
+    let c = r.campaign.clone();
     let lang = ctx.lang;
     let rows = r
         .areas

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ntm_app::surveys;
 
-use super::public::{fill_form, find, html_with, not_found_page, public_page, refused_page};
+use super::public::{fill_form, html_with, not_found_page, public_page, refused_page};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -23,10 +23,11 @@ pub async fn send_code(
         .find(|(n, _)| n == "phone")
         .map(|(_, v)| v.trim().to_owned())
         .unwrap_or_default();
-    if let Err(refusal) = surveys::send_code(&st.app, &ctx.origin, &code, &phone).await {
-        return refused_page(&st, ctx, &code, &f, refusal).await;
-    }
-    let Some(c) = find(&st, &code).await? else {
+    let campaign = match surveys::send_code_page(&st.app, &ctx.origin, &code, &phone).await {
+        Ok(c) => c?,
+        Err(r) => return refused_page(ctx, &f, r),
+    };
+    let Some(c) = campaign else {
         return Ok(not_found_page(ctx));
     };
     let lang = ctx.lang;
