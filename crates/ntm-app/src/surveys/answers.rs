@@ -1,18 +1,19 @@
 //! The public path: a campaign as citizens see it, and their answers.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use ntm_domain::dossier::campaign::{CampaignStatus, Phase, Questionnaire};
+use ntm_domain::dossier::survey::Answer;
+use ntm_domain::dossier::{campaign, survey};
+use ntm_store::{PhoneAnswer, PublicAnswer, SurveyCampaignRecord, TokenAnswer};
+
+use super::limits::{hit, per_origin};
 use super::{
     AnswerInput, PublicCampaign, Refusal, answer_str, areas, internal, key, parse_status,
     phone_key, phones, rate_limits, record, sms_codes, token_hash,
 };
 use crate::{App, AppError, now};
-use ntm_domain::dossier::campaign::{CampaignStatus, Phase, Questionnaire};
-use ntm_domain::dossier::survey::Answer;
-use ntm_domain::dossier::{campaign, survey};
-use ntm_store::{PhoneAnswer, PublicAnswer, SurveyCampaignRecord, TokenAnswer};
-use std::sync::Arc;
-use std::time::Duration;
-
-use super::limits::hit;
 
 /// A campaign for the public page (a draft is not found: it is not published yet).
 #[tracing::instrument(skip_all, fields(campaign = %code))]
@@ -81,14 +82,7 @@ pub async fn answer(
     input: AnswerInput,
 ) -> Result<(), Refusal> {
     let limits = rate_limits();
-    hit(
-        format!("ip:{origin}"),
-        limits.per_ip_per_minute,
-        Duration::from_secs(60),
-    )
-    .map_err(|s| Refusal::RateLimited {
-        retry_after_secs: s,
-    })?;
+    per_origin(origin)?;
     let code = campaign::normalize_code(code).ok_or(Refusal::NotFound)?;
     let cached = answering_campaign(app, &code).await?;
     let (r, q) = &*cached;

@@ -1,12 +1,5 @@
 //! Officers' campaign use cases: create, edit, open, close, read, list; the demo campaign.
 
-use super::{
-    AnswerInput, CampaignInput, CampaignView, NewCampaign, answer, areas, campaign_unit, checked,
-    internal, issue_tokens, managed, parse_status, status_error, view,
-};
-use crate::authz::Actor;
-use crate::criteria::require_on_unit;
-use crate::{App, AppError, FieldError, now, today};
 use ntm_domain::authz::Permission;
 use ntm_domain::dossier::campaign;
 use ntm_domain::dossier::campaign::{CampaignStatus, Questionnaire, StatusError};
@@ -15,6 +8,14 @@ use ntm_domain::units::{Level, Unit};
 use ntm_store::SurveyCampaignRecord;
 use rand::RngCore;
 use uuid::Uuid;
+
+use super::{
+    AnswerInput, CampaignInput, CampaignView, NewCampaign, answer, areas, campaign_unit, checked,
+    internal, issue_tokens, managed, parse_status, status_error, view,
+};
+use crate::authz::Actor;
+use crate::criteria::require_on_unit;
+use crate::{App, AppError, FieldError, now, today};
 
 /// The unit a campaign may be created for (a commune or a district valid today), checked
 /// for the actor.

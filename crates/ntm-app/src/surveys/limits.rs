@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use super::Refusal;
+
 /// Limits of the public answer endpoint (per process, in memory).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimits {
@@ -59,6 +61,18 @@ pub fn rate_limits() -> RateLimits {
 }
 
 /// Counts one attempt under `key`; `Err(seconds to wait)` when over `max` in `window`.
+/// The public path's limit per client address (answers and code requests together).
+pub(super) fn per_origin(origin: &str) -> Result<(), Refusal> {
+    hit(
+        format!("ip:{origin}"),
+        rate_limits().per_ip_per_minute,
+        Duration::from_secs(60),
+    )
+    .map_err(|s| Refusal::RateLimited {
+        retry_after_secs: s,
+    })
+}
+
 pub(super) fn hit(key: String, max: u32, window: Duration) -> Result<(), u64> {
     let mut l = limiter().lock().unwrap_or_else(|e| e.into_inner());
     let t = Instant::now();

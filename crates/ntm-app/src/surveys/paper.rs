@@ -1,16 +1,18 @@
 //! Paper forms: the template, reading a filled one, checking it, applying it.
 
-use super::{
-    MAX_PAPER_ROWS, PaperCheck, answer_str, areas, internal, managed, parse_status, record,
-};
-use crate::authz::Actor;
-use crate::{App, AppError, FieldError};
+use std::collections::{BTreeMap, BTreeSet};
+
 use ntm_domain::dossier::campaign::{CampaignStatus, Questionnaire};
 use ntm_domain::dossier::survey::{Answer, ContentAnswer};
 use ntm_domain::dossier::{campaign, survey};
 use ntm_reports::survey_xlsx::PaperRow;
 use ntm_store::NewSurveyAnswer;
-use std::collections::{BTreeMap, BTreeSet};
+
+use super::{
+    MAX_PAPER_ROWS, PaperCheck, answer_str, areas, internal, managed, parse_status, record,
+};
+use crate::authz::Actor;
+use crate::{App, AppError, FieldError};
 
 /// The paper-form template of a campaign (one row per form, `forms` per hamlet).
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), campaign = %code))]

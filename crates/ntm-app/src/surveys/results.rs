@@ -1,6 +1,15 @@
 //! Live results by hamlet, commune and content; households entered; what a dossier takes
 //! from the latest closed campaign.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use ntm_domain::authz::Permission;
+use ntm_domain::dossier::campaign::Questionnaire;
+use ntm_domain::dossier::survey::{Answer, CoverageCheck, SatisfactionRate, Tally};
+use ntm_domain::dossier::{DossierKind, survey};
+use ntm_domain::units::{Level, Unit};
+use ntm_store::SurveyCampaignRecord;
+
 use super::{
     AreaResult, CampaignResults, CommuneContents, SurveyFacts, areas, internal, managed,
     parse_answer, view,
@@ -8,13 +17,6 @@ use super::{
 use crate::authz::Actor;
 use crate::criteria::require_on_unit;
 use crate::{App, AppError, FieldError, now};
-use ntm_domain::authz::Permission;
-use ntm_domain::dossier::campaign::Questionnaire;
-use ntm_domain::dossier::survey::{Answer, CoverageCheck, SatisfactionRate, Tally};
-use ntm_domain::dossier::{DossierKind, survey};
-use ntm_domain::units::{Level, Unit};
-use ntm_store::SurveyCampaignRecord;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Counts of one campaign, whoever asks (no permission check: callers checked).
 struct Counts {

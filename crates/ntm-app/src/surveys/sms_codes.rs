@@ -10,17 +10,15 @@
 //! [`MAX_SENDS`] messages per number per 30 minutes, [`MAX_TRIES`] wrong codes per number
 //! per 10 minutes. A code is used once: the answer marks the number used.
 
-use super::{Refusal, hmac_sha256, key, phone_key, rate_limits};
-use crate::{App, AppError, now};
 use ntm_domain::dossier::campaign;
-use std::time::Duration;
+use ntm_domain::login_throttle::{self as rules, Policy};
+use time::Duration as TimeDuration;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use time::Duration as TimeDuration;
-
+use super::{Refusal, hmac_sha256, key, phone_key};
 use crate::login_throttle::{key as counter_key, step};
-use ntm_domain::login_throttle::{self as rules, Policy};
+use crate::{App, AppError, now};
 
 /// Length of a code's period in seconds (a code is accepted in its period and the next).
 pub const CODE_PERIOD_SECS: i64 = 300;
@@ -70,15 +68,7 @@ fn limited(e: AppError) -> Refusal {
 /// Sends the one-time code to a number on the campaign's household list (no login).
 #[tracing::instrument(skip_all, fields(campaign = %code))]
 pub async fn send_code(app: &App, origin: &str, code: &str, phone: &str) -> Result<(), Refusal> {
-    let limits = rate_limits();
-    super::limits::hit(
-        format!("ip:{origin}"),
-        limits.per_ip_per_minute,
-        Duration::from_secs(60),
-    )
-    .map_err(|s| Refusal::RateLimited {
-        retry_after_secs: s,
-    })?;
+    super::limits::per_origin(origin)?;
     let Some(gateway) = &app.config.sms else {
         return Err(Refusal::SmsOff);
     };

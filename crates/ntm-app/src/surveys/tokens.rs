@@ -1,15 +1,17 @@
 //! One-time tokens per hamlet (shown once, only hashes stored).
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use ntm_domain::dossier::campaign::{CampaignStatus, StatusError};
+use ntm_domain::dossier::survey;
+use rand::RngCore;
+
 use super::{
     IssuedToken, MAX_TOKENS_PER_AREA, MAX_TOKENS_PER_REQUEST, areas, managed, parse_status,
     status_error, token_hash,
 };
 use crate::authz::Actor;
 use crate::{App, AppError, FieldError, now};
-use ntm_domain::dossier::campaign::{CampaignStatus, StatusError};
-use ntm_domain::dossier::survey;
-use rand::RngCore;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Issues `n` one-time tokens for each `(hamlet code, n)`; the tokens are returned once
 /// (for printing) and only their hashes are kept.

@@ -1,12 +1,14 @@
 //! Group commit of public answers: one writer task batching answers into transactions, and
 //! the short-lived campaign cache of the public path.
 
-use super::Refusal;
-use ntm_domain::dossier::campaign::{CampaignStatus, Questionnaire};
-use ntm_store::{PublicAnswer, SurveyCampaignRecord, TokenAnswer};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
+
+use ntm_domain::dossier::campaign::{CampaignStatus, Questionnaire};
+use ntm_store::{PublicAnswer, SurveyCampaignRecord, TokenAnswer};
+
+use super::Refusal;
 
 /// Most answers committed in one transaction.
 const WRITER_BATCH: usize = 256;

@@ -11,6 +11,7 @@ mod four_eyes;
 mod groups;
 mod ocop;
 mod page_views;
+mod pages;
 mod permissions;
 mod plan_pages;
 mod plans;

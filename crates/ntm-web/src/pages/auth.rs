@@ -12,7 +12,7 @@ use crate::ctx::{Ctx, local_path};
 use crate::error::{WebError, retry_text};
 use crate::middleware::{CSRF_COOKIE, SESSION_COOKIE, cookie, session_csrf};
 use crate::state::AppState;
-use crate::view::format::hour_minute;
+use crate::view::format::hour_minute_after;
 use crate::view::render;
 
 #[derive(Template)]
@@ -110,12 +110,11 @@ pub async fn login_submit(
             Ok(fail(ctx, StatusCode::UNAUTHORIZED, msg))
         }
         Err(AppError::TooManyRequests { retry_after_secs }) => {
-            let at = ntm_app::now() + time::Duration::seconds(retry_after_secs as i64);
             let msg = ctx.lang.t_args(
                 "login-too-many",
                 &[
                     ("wait", retry_text(ctx.lang, retry_after_secs).into()),
-                    ("time", hour_minute(at).into()),
+                    ("time", hour_minute_after(retry_after_secs).into()),
                 ],
             );
             let mut res = fail(ctx, StatusCode::TOO_MANY_REQUESTS, msg);

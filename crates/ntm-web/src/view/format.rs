@@ -21,6 +21,11 @@ pub fn hour_minute(t: OffsetDateTime) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
+/// "14:05": Vietnam's time of day `secs` seconds from now (when a wait ends).
+pub fn hour_minute_after(secs: u64) -> String {
+    hour_minute(OffsetDateTime::now_utc() + time::Duration::seconds(secs as i64))
+}
+
 /// "29/11/2026 14:05" in Vietnam's time (a record's date and time: who saved what when).
 pub fn date_time(t: OffsetDateTime) -> String {
     format!("{} {}", format_date_vi(vn(t).date()), hour_minute(t))

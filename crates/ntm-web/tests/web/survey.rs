@@ -17,7 +17,7 @@ use crate::helpers::{COMMUNE, browser, form_token, location, logged_in, token, w
 const SET: &str = "xa-ntm-2021-2025";
 
 /// A campaign made through the use case, open or not, with a window around `now`.
-async fn campaign(app: &App, starts_in: Duration, open: bool) -> String {
+pub(crate) async fn campaign(app: &App, starts_in: Duration, open: bool) -> String {
     let now = ntm_app::now();
     let c = surveys::create(
         app,

@@ -4,35 +4,12 @@
 //! (`--trust-forwarded-for`), the rule `https.rs` uses for `Secure` cookies.
 
 use axum_test::TestServer;
-use ntm_app::surveys::{self, CampaignInput, NewCampaign};
-use ntm_app::{Actor, App, Db};
-use ntm_domain::dossier::campaign::Questionnaire;
+use ntm_app::{App, Db};
 use ntm_web::{WebConfig, router};
 use time::Duration;
 
 use crate::helpers::{COMMUNE, PASSWORD, login_as, with_hamlets};
-
-async fn campaign(app: &App) -> String {
-    let now = ntm_app::now();
-    let c = surveys::create(
-        app,
-        &Actor::cli(),
-        NewCampaign {
-            unit_code: COMMUNE.into(),
-            set_id: "xa-ntm-2021-2025".into(),
-            year: 2025,
-            input: CampaignInput {
-                title: "Lấy ý kiến thử".into(),
-                questionnaire: Questionnaire::suggested(),
-                opens_at: now - Duration::hours(1),
-                closes_at: now + Duration::days(7),
-            },
-        },
-    )
-    .await
-    .unwrap();
-    c.code
-}
+use crate::survey::campaign;
 
 async fn officer(app: &App, cfg: WebConfig) -> TestServer {
     let server = TestServer::builder()
@@ -62,7 +39,7 @@ ntm_testkit::both_backends!(
     survey_links_ignore_a_forged_forwarded_proto,
     |db: Db| async move {
         let (app, _) = with_hamlets(db).await;
-        let code = campaign(&app).await;
+        let code = campaign(&app, Duration::hours(-1), false).await;
         let expected_http = format!("http://localhost/s/{code}");
 
         // No base URL, no trusted proxy: the client's header changes nothing.
