@@ -7,7 +7,7 @@ use ntm_app::surveys::{self, CampaignAction, CampaignInput, NewCampaign};
 use ntm_app::units::{HamletRefusal, HamletsSubmitted, NewHamlet};
 use ntm_app::{Actor, AppError, dashboard, dossiers, units};
 use ntm_domain::dossier::campaign::Questionnaire;
-use ntm_domain::dossier::{Action, ActionKind, DossierKind, DossierState};
+use ntm_domain::dossier::{Action, ActionKind, DocumentKind, DossierKind, DossierState};
 use ntm_testkit::{Db, both_backends};
 use time::macros::date;
 use time::{Duration, OffsetDateTime};
@@ -71,7 +71,8 @@ both_backends!(dossier_pages_in_one_call_each, |db: Db| async move {
         action: Action::StartPosting,
         expected_seq: seq,
         date: Some(date!(2025 - 10 - 02)),
-        documents: Vec::new(),
+        // Declared as attached (the REST API's way; the pages attach files).
+        documents: vec![DocumentKind::ResultsReport],
     };
     match dossiers::act_page(&app, &xa, v.id, Some(start(v.version))).await {
         Ok(Submitted::Done(after)) => {
