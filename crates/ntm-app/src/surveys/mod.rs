@@ -67,10 +67,10 @@ pub use campaigns::{close, create, edit, get, list, open, seed_demo_campaign, un
 pub use limits::{RateLimits, rate_limits};
 pub use pages::{
     CampaignAction, CampaignDone, CampaignFormPage, CampaignPage, CampaignsPage, PaperPreview,
-    PhonesPage, PhonesUpload, PublicRefusal, SetTitle, answer_page, campaign_action, campaign_page,
-    campaigns_page, create_campaign, edit_campaign, edit_campaign_page, new_campaign_page,
-    paper_import, paper_preview, paper_template_of, phones_import, phones_page, phones_preview,
-    phones_switch, public_page, results_page, send_code_page,
+    PhonesPage, PhonesUpload, PublicRefusal, SetTitle, answer_page, campaign_action,
+    campaign_detail, campaigns_page, create_campaign, edit_campaign, edit_campaign_page,
+    new_campaign_page, paper_import, paper_preview, paper_template_of, phones_import, phones_page,
+    phones_preview, phones_switch, public_page, results_page, send_code_page,
 };
 pub use paper::{paper_apply, paper_check, paper_template, read_paper};
 pub use results::{

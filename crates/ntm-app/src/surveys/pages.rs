@@ -179,7 +179,7 @@ pub struct CampaignPage {
 
 /// The page of the campaign `code` of unit `unit`.
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit, campaign = %code))]
-pub async fn campaign_page(
+pub async fn campaign_detail(
     app: &App,
     actor: &Actor,
     unit: &str,

@@ -137,17 +137,17 @@ both_backends!(survey_pages_in_one_call_each, |db: Db| async move {
 
     // The campaign's page: the campaign, its hamlets and results; not found under another
     // unit's address; refused to the other commune's officer.
-    let page = surveys::campaign_page(&app, &xa, "29374", &c.code)
+    let page = surveys::campaign_detail(&app, &xa, "29374", &c.code)
         .await
         .expect("page");
     assert_eq!(page.campaign.code, c.code);
     assert_eq!(page.results.tokens_issued, 0);
     assert!(matches!(
-        surveys::campaign_page(&app, &xa, "29278", &c.code).await,
+        surveys::campaign_detail(&app, &xa, "29278", &c.code).await,
         Err(AppError::NotFound(_))
     ));
     assert!(matches!(
-        surveys::campaign_page(&app, &other, "29374", &c.code).await,
+        surveys::campaign_detail(&app, &other, "29374", &c.code).await,
         Err(AppError::Forbidden(_))
     ));
     let listed = surveys::campaigns_page(&app, &xa, "29374")

@@ -199,7 +199,7 @@ pub async fn campaign_page(
     Query(q): Query<FlashQuery>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let data = surveys::campaign_page(&st.app, &ctx.actor(), &unit, &code).await?;
+    let data = surveys::campaign_detail(&st.app, &ctx.actor(), &unit, &code).await?;
     campaign_page_with(
         &st,
         ctx,
