@@ -106,6 +106,23 @@ impl Ctx {
         })
     }
 
+    /// Whether the user manages or scores OCOP products of its units (nav bar).
+    pub fn can_ocop(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            u.grants.iter().any(|g| {
+                g.role.allows(ntm_domain::authz::Permission::ManageOcop)
+                    || g.role.allows(ntm_domain::authz::Permission::ScoreOcop)
+            })
+        })
+    }
+
+    /// Whether the user holds the producer role (nav bar: "my products").
+    pub fn is_producer(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.grants.iter().any(|g| g.role == Role::Producer))
+    }
+
     pub fn require_user(&self) -> Result<&CurrentUser, WebError> {
         self.user.as_ref().ok_or_else(WebError::login_required)
     }

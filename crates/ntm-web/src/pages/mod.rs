@@ -13,6 +13,7 @@ pub mod dossiers;
 pub mod groups;
 pub mod history;
 pub mod home;
+pub mod ocop;
 pub mod plans;
 pub mod reports;
 pub mod scorecard;
@@ -291,4 +292,25 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/s/{code}/cam-on", get(survey::public::public_thanks))
         .route("/s/{code}/qr.svg", get(survey::public::qr_svg))
         .route("/s/{code}/qr.png", get(survey::public::qr_png))
+        .route("/ocop", get(ocop::catalogue))
+        .route("/ocop/products/{id}", get(ocop::product))
+        .route("/ocop/mine", get(ocop::manage::mine))
+        .route("/units/{code}/ocop", get(ocop::manage::unit_page))
+        .route("/units/{code}/ocop/producers", post(ocop::manage::register))
+        .route(
+            "/units/{code}/ocop/import",
+            post(ocop::manage::import_upload).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/units/{code}/ocop/import/apply",
+            post(ocop::manage::import_apply),
+        )
+        .route(
+            "/ocop/producers/{id}/products",
+            post(ocop::manage::add_product),
+        )
+        .route("/ocop/manage/{id}", get(ocop::manage::manage_page))
+        .route("/ocop/manage/{id}/rounds", post(ocop::manage::open_round))
+        .route("/ocop/rounds/{id}/sheets", post(ocop::manage::submit_sheet))
+        .route("/ocop/rounds/{id}/decision", post(ocop::manage::decide))
 }

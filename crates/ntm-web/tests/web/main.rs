@@ -30,6 +30,7 @@ mod lineage;
 mod login_limits;
 mod mail;
 mod nul_input;
+mod ocop;
 mod pages;
 mod plans;
 mod provincial;

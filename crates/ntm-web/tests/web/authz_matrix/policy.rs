@@ -887,4 +887,93 @@ pub const ROWS: &[Row] = &[
         PROVINCE,
     ),
     get("/api/v1/audit/verify", "/api/v1/audit/verify", ADMIN),
+    // OCOP (issue 15): the public catalogue, a unit's producers and products, import, a
+    // product's rounds and decisions. Records named by id are looked up before the check
+    // (`ntm_app::ocop`), so a made-up id answers 404 to every logged-in caller.
+    get("/ocop", "/ocop?stars=4", Everyone),
+    Row {
+        not_found: NotFound::BeforeCheck,
+        ..get(
+            "/ocop/products/{id}",
+            "/ocop/products/00000000-0000-0000-0000-000000000000",
+            Everyone,
+        )
+    },
+    get("/ocop/mine", "/ocop/mine", Users),
+    get(
+        "/units/{code}/ocop",
+        "/units/29374/ocop",
+        Only(&[A, PI, DPI, DI, CI]),
+    ),
+    post(
+        "/units/{code}/ocop/producers",
+        "/units/29374/ocop/producers",
+        Form(&[("kind", "cooperative"), ("name", "HTX Kiểm thử")]),
+        Only(&[A, PI, DI, CI, PRI]),
+    ),
+    post(
+        "/units/{code}/ocop/import",
+        "/units/84/ocop/import",
+        Multipart(&[], Some("file")),
+        PROVINCE,
+    ),
+    apply(
+        "/units/{code}/ocop/import/apply",
+        "/units/84/ocop/import/apply",
+        PROVINCE,
+        NotFound::BeforeCheck,
+    ),
+    Row {
+        not_found: NotFound::BeforeCheck,
+        ..post(
+            "/ocop/producers/{id}/products",
+            "/ocop/producers/00000000-0000-0000-0000-000000000000/products",
+            Form(&[("name", "Gạo"), ("group", "1")]),
+            Users,
+        )
+    },
+    Row {
+        not_found: NotFound::BeforeCheck,
+        ..get(
+            "/ocop/manage/{id}",
+            "/ocop/manage/00000000-0000-0000-0000-000000000000",
+            Users,
+        )
+    },
+    Row {
+        not_found: NotFound::BeforeCheck,
+        ..post(
+            "/ocop/manage/{id}/rounds",
+            "/ocop/manage/00000000-0000-0000-0000-000000000000/rounds",
+            Form(&[
+                ("level", "province"),
+                ("held_on", "01/01/2026"),
+                ("members", "admin"),
+            ]),
+            Users,
+        )
+    },
+    Row {
+        not_found: NotFound::BeforeCheck,
+        ..post(
+            "/ocop/rounds/{id}/sheets",
+            "/ocop/rounds/00000000-0000-0000-0000-000000000000/sheets",
+            Form(&[
+                ("part_a", "30"),
+                ("part_b", "20"),
+                ("part_c", "20"),
+                ("product", "00000000-0000-0000-0000-000000000000"),
+            ]),
+            Users,
+        )
+    },
+    Row {
+        not_found: NotFound::BeforeCheck,
+        ..post(
+            "/ocop/rounds/{id}/decision",
+            "/ocop/rounds/00000000-0000-0000-0000-000000000000/decision",
+            Form(&[("product", "00000000-0000-0000-0000-000000000000")]),
+            Users,
+        )
+    },
 ];

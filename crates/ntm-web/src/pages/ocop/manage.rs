@@ -1,0 +1,491 @@
+//! OCOP pages of officers and producers: a unit's producers and products (register, add a
+//! product, import a published list with a preview), a product's rounds and decisions
+//! (open a round, score as a council member, record the decision), the producer's own page.
+
+use askama::Template;
+use axum::extract::{Form, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use ntm_app::AppError;
+use ntm_app::ocop::{
+    self, ImportPreview, NewProducer, NewProduct, ProductDetail, SheetInput, UnitOcop,
+};
+use ntm_store::{OcopProducerRecord, OcopProductRecord};
+use serde::Deserialize;
+
+use crate::ctx::Ctx;
+use crate::error::{ErrorInfo, WebError, field_error_text};
+use crate::request::parse_id;
+use crate::state::AppState;
+use crate::urls::Urls;
+use crate::view::render;
+
+fn errors_text(ctx: &Ctx, e: &AppError) -> String {
+    match e {
+        AppError::Validation(fs) => fs
+            .iter()
+            .map(|f| field_error_text(ctx.lang, f))
+            .collect::<Vec<_>>()
+            .join("; "),
+        AppError::NotFound(m) | AppError::Conflict(m) => m.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A refusal the user can act on is shown on the page; others become error pages.
+fn shown(e: AppError, ctx: &Ctx) -> Result<String, WebError> {
+    match e {
+        e @ (AppError::Validation(_) | AppError::Conflict(_)) => Ok(errors_text(ctx, &e)),
+        e => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProducerForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub legal_id: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub owner: String,
+}
+
+#[derive(Template)]
+#[template(path = "ocop_unit.html")]
+pub struct UnitView {
+    pub ctx: Ctx,
+    pub v: UnitOcop,
+    pub form: ProducerForm,
+    pub error: Option<String>,
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub groups: Vec<(u8, String)>,
+}
+
+fn kinds() -> Vec<(&'static str, &'static str)> {
+    ntm_domain::ocop::ProducerKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.name_vi()))
+        .collect()
+}
+
+async fn unit_view(
+    st: &AppState,
+    ctx: Ctx,
+    code: &str,
+    form: ProducerForm,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let v = ocop::unit_overview(&st.app, &ctx.actor(), code).await?;
+    let page = UnitView {
+        v,
+        form,
+        error,
+        kinds: kinds(),
+        groups: ocop::product_groups().to_vec(),
+        ctx,
+    };
+    Ok(render(&page, status))
+}
+
+/// `GET /units/{code}/ocop`: the unit's producers and products.
+pub async fn unit_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    unit_view(
+        &st,
+        ctx,
+        &code,
+        ProducerForm::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /units/{code}/ocop/producers`: registers a producer of the unit.
+pub async fn register(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(f): Form<ProducerForm>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let input = NewProducer {
+        unit_code: code.clone(),
+        kind: f.kind.clone(),
+        name: f.name.clone(),
+        address: Some(f.address.clone()),
+        legal_id: Some(f.legal_id.clone()),
+        phone: Some(f.phone.clone()),
+        email: Some(f.email.clone()),
+        owner_username: Some(f.owner.clone()),
+    };
+    match ocop::register_producer(&st.app, &ctx.actor(), input).await {
+        Ok(_) => Ok(Redirect::to(&Urls::ocop_unit(&code)).into_response()),
+        Err(e) => {
+            let msg = shown(e, &ctx)?;
+            if ctx.user.as_ref().is_some_and(|u| {
+                u.grants
+                    .iter()
+                    .all(|g| g.role == ntm_domain::authz::Role::Producer)
+            }) {
+                return Err(WebError(ErrorInfo::from_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &msg,
+                )));
+            }
+            unit_view(
+                &st,
+                ctx,
+                &code,
+                f,
+                Some(msg),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProductForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub product_set: String,
+    #[serde(default)]
+    pub where_to_buy: String,
+}
+
+/// `POST /ocop/producers/{id}/products`: adds a product; back to the product's page.
+pub async fn add_product(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ProductForm>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = parse_id(&id, "producer")?;
+    let input = NewProduct {
+        name: f.name,
+        group: f.group,
+        product_set: Some(f.product_set),
+        where_to_buy: Some(f.where_to_buy),
+    };
+    match ocop::add_product(&st.app, &ctx.actor(), id, input).await {
+        Ok(p) => Ok(Redirect::to(&Urls::ocop_manage(&p.id.to_string())).into_response()),
+        Err(e) => {
+            let msg = shown(e, &ctx)?;
+            Err(WebError(ErrorInfo::from_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &msg,
+            )))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ocop_import_preview.html")]
+pub struct ImportView {
+    pub ctx: Ctx,
+    pub p: ImportPreview,
+}
+
+/// `POST /units/{code}/ocop/import` (multipart `file`, CSV or XLSX): the preview.
+pub async fn import_upload(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    mut mp: Multipart,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Err(WebError(ErrorInfo::from_status(e.status(), &e.body_text()))),
+        };
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| WebError(ErrorInfo::from_status(e.status(), &e.body_text())))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let result = match file {
+        Some((name, bytes)) if !name.is_empty() && !bytes.is_empty() => {
+            ocop::import_preview(&st.app, &ctx.actor(), &code, bytes, &name).await
+        }
+        _ => Err(AppError::invalid("file", ctx.t("ocop-import-file"))),
+    };
+    match result {
+        Ok(p) => Ok(render(&ImportView { p, ctx }, StatusCode::OK)),
+        Err(e) => {
+            let msg = shown(e, &ctx)?;
+            unit_view(
+                &st,
+                ctx,
+                &code,
+                ProducerForm::default(),
+                Some(msg),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ApplyForm {
+    #[serde(default)]
+    pub upload: String,
+}
+
+/// `POST /units/{code}/ocop/import/apply`: all rows or none.
+pub async fn import_apply(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(f): Form<ApplyForm>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = parse_id(&f.upload, "upload")?;
+    match ocop::import_apply(&st.app, &ctx.actor(), id).await {
+        Ok(_) => Ok(Redirect::to(&Urls::ocop_unit(&code)).into_response()),
+        Err(e) => {
+            let msg = shown(e, &ctx)?;
+            unit_view(
+                &st,
+                ctx,
+                &code,
+                ProducerForm::default(),
+                Some(msg),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// A decision with its texts ready for the template.
+pub struct DecRow {
+    pub line: String,
+    pub status: String,
+    pub valid: bool,
+    pub imported: bool,
+    pub source_url: Option<String>,
+}
+
+/// A round with its texts ready for the template.
+pub struct RoundRow {
+    pub id: String,
+    pub title: String,
+    pub members: String,
+    pub sheets: Vec<String>,
+    pub result: Option<String>,
+    pub decided: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ocop_manage.html")]
+pub struct ManageView {
+    pub ctx: Ctx,
+    pub d: ProductDetail,
+    pub error: Option<String>,
+    pub levels: Vec<(&'static str, String)>,
+    pub parts: Vec<(String, String, String)>,
+    pub decisions: Vec<DecRow>,
+    pub rounds: Vec<RoundRow>,
+}
+
+fn num(x: f64) -> String {
+    ntm_domain::text::format_number_vi(x, 2)
+}
+
+async fn manage_view(
+    st: &AppState,
+    ctx: Ctx,
+    id: uuid::Uuid,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let d = ocop::product_detail(&st.app, &ctx.actor(), id).await?;
+    let parts = ocop::scheme()
+        .parts
+        .iter()
+        .map(|p| {
+            (
+                p.code.clone(),
+                p.name_vi.clone(),
+                ntm_domain::text::format_number_vi(p.max_points, 0),
+            )
+        })
+        .collect();
+    let page = ManageView {
+        d,
+        error,
+        levels: ntm_domain::ocop::EvalLevel::ALL
+            .iter()
+            .map(|l| l.as_str())
+            .collect(),
+        parts,
+        ctx,
+    };
+    Ok(render(&page, status))
+}
+
+/// `GET /ocop/manage/{id}`: a product with its documents, rounds and decisions.
+pub async fn manage_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = parse_id(&id, "product")?;
+    manage_view(&st, ctx, id, None, StatusCode::OK).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RoundForm {
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub held_on: String,
+    #[serde(default)]
+    pub members: String,
+}
+
+/// `POST /ocop/manage/{id}/rounds`: opens an evaluation round.
+pub async fn open_round(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<RoundForm>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = parse_id(&id, "product")?;
+    let members: Vec<String> = f
+        .members
+        .split([',', ' ', '\n'])
+        .map(str::to_string)
+        .collect();
+    let held_on = ntm_domain::text::parse_date(&f.held_on);
+    match ocop::open_round(&st.app, &ctx.actor(), id, &f.level, held_on, &members).await {
+        Ok(_) => Ok(Redirect::to(&Urls::ocop_manage(&id.to_string())).into_response()),
+        Err(e) => {
+            let msg = shown(e, &ctx)?;
+            manage_view(&st, ctx, id, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SheetForm {
+    #[serde(default)]
+    pub part_a: String,
+    #[serde(default)]
+    pub part_b: String,
+    #[serde(default)]
+    pub part_c: String,
+    #[serde(default)]
+    pub product: String,
+}
+
+/// `POST /ocop/rounds/{id}/sheets`: a council member's sheet.
+pub async fn submit_sheet(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<SheetForm>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let round = parse_id(&id, "round")?;
+    let input = SheetInput {
+        parts: vec![
+            ("A".into(), f.part_a),
+            ("B".into(), f.part_b),
+            ("C".into(), f.part_c),
+        ],
+    };
+    let back = parse_id(&f.product, "product")?;
+    match ocop::submit_sheet(&st.app, &ctx.actor(), round, input).await {
+        Ok(()) => Ok(Redirect::to(&Urls::ocop_manage(&back.to_string())).into_response()),
+        Err(e) => {
+            let msg = shown(e, &ctx)?;
+            manage_view(&st, ctx, back, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    pub certificate_no: String,
+    #[serde(default)]
+    pub issued_on: String,
+    #[serde(default)]
+    pub product: String,
+}
+
+/// `POST /ocop/rounds/{id}/decision`: records the council's decision.
+pub async fn decide(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<DecisionForm>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let round = parse_id(&id, "round")?;
+    let back = parse_id(&f.product, "product")?;
+    let issued = ntm_domain::text::parse_date(&f.issued_on);
+    match ocop::record_decision(&st.app, &ctx.actor(), round, Some(f.certificate_no), issued).await
+    {
+        Ok(_) => Ok(Redirect::to(&Urls::ocop_manage(&back.to_string())).into_response()),
+        Err(e) => {
+            let msg = shown(e, &ctx)?;
+            manage_view(&st, ctx, back, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ocop_mine.html")]
+pub struct MineView {
+    pub ctx: Ctx,
+    pub mine: Vec<(OcopProducerRecord, Vec<OcopProductRecord>)>,
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub groups: Vec<(u8, String)>,
+    pub scope: Option<String>,
+}
+
+/// `GET /ocop/mine`: the producer's own records.
+pub async fn mine(State(st): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let user = ctx.require_user()?;
+    let scope = user.grants.iter().find_map(|g| g.scope_code.clone());
+    let mine = ocop::my_producers(&st.app, &ctx.actor()).await?;
+    let page = MineView {
+        mine,
+        kinds: kinds(),
+        groups: ocop::product_groups().to_vec(),
+        scope,
+        ctx,
+    };
+    Ok(render(&page, StatusCode::OK))
+}
