@@ -791,6 +791,55 @@ mod unit_dossier_tests {
     }
 }
 
+/// OCOP pages (`pages/ocop`).
+impl Urls {
+    /// `/ocop` with its filters and page cursor.
+    pub fn ocop_catalogue(
+        province: Option<&str>,
+        commune: Option<&str>,
+        stars: Option<u8>,
+        group: Option<u8>,
+        after: Option<&str>,
+    ) -> String {
+        let mut q: Vec<String> = Vec::new();
+        if let Some(p) = province {
+            q.push(format!("province={}", url_encode(p)));
+        }
+        if let Some(c) = commune {
+            q.push(format!("commune={}", url_encode(c)));
+        }
+        if let Some(s) = stars {
+            q.push(format!("stars={s}"));
+        }
+        if let Some(g) = group {
+            q.push(format!("group={g}"));
+        }
+        if let Some(a) = after {
+            q.push(format!("after={}", url_encode(a)));
+        }
+        if q.is_empty() {
+            "/ocop".into()
+        } else {
+            format!("/ocop?{}", q.join("&"))
+        }
+    }
+
+    /// `/ocop/products/{id}`: a product's public page.
+    pub fn ocop_product(id: &str) -> String {
+        format!("/ocop/products/{}", url_encode(id))
+    }
+
+    /// `/units/{code}/ocop`: a unit's OCOP producers and products.
+    pub fn ocop_unit(code: &str) -> String {
+        format!("/units/{}/ocop", url_encode(code))
+    }
+
+    /// `/ocop/manage/{id}`: a product's rounds and decisions.
+    pub fn ocop_manage(id: &str) -> String {
+        format!("/ocop/manage/{}", url_encode(id))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

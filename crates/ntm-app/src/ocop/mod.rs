@@ -16,7 +16,6 @@ use std::sync::OnceLock;
 
 use ntm_domain::authz::Permission;
 use ntm_domain::criteria::{OcopScheme, parse_ocop};
-use ntm_store::OcopProducerRecord;
 
 use crate::access::require_on_unit;
 use crate::{Actor, App, AppError};
@@ -27,6 +26,7 @@ pub use catalogue::{
 pub use import::{
     ImportPreview, ImportPreviewRow, import_apply, import_preview, seed_demo_catalogue,
 };
+pub use ntm_store::{OcopDecisionRecord, OcopProducerRecord, OcopProductRecord};
 pub use producers::{
     NewProducer, NewProduct, ProductDetail, UnitOcop, add_product, my_producers, product_detail,
     register_producer, unit_overview,

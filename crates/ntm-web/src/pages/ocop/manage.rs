@@ -10,7 +10,7 @@ use ntm_app::AppError;
 use ntm_app::ocop::{
     self, ImportPreview, NewProducer, NewProduct, ProductDetail, SheetInput, UnitOcop,
 };
-use ntm_store::{OcopProducerRecord, OcopProductRecord};
+use ntm_app::ocop::{OcopProducerRecord, OcopProductRecord};
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
@@ -338,14 +338,85 @@ async fn manage_view(
             )
         })
         .collect();
+    let decisions = d
+        .decisions
+        .iter()
+        .map(|x| {
+            let dd = &x.decision;
+            let mut line = format!("{} ★ · {}", dd.stars, dd.year);
+            if let Some(n) = &dd.certificate_no {
+                line.push_str(&format!(" · {} {n}", ctx.t("ocop-certificate-no")));
+            }
+            if let Some(v) = dd.valid_until {
+                line.push_str(&format!(" · {} {}", ctx.t("ocop-valid-until"), ctx.date(v)));
+            }
+            if let Some(a) = dd.average {
+                line.push_str(&format!(" · {} {}", ctx.t("ocop-average"), num(a)));
+            }
+            DecRow {
+                line,
+                status: ctx.t(super::status_key(x.status)),
+                valid: x.status.is_valid(),
+                imported: dd.imported,
+                source_url: dd.source_url.clone(),
+            }
+        })
+        .collect();
+    let rounds = d
+        .rounds
+        .iter()
+        .map(|r| RoundRow {
+            id: r.round.id.to_string(),
+            title: format!(
+                "{} · {}",
+                ctx.t(&format!("ocop-level-{}", r.round.level)),
+                ctx.date(r.round.held_on)
+            ),
+            members: r
+                .members
+                .iter()
+                .map(|m| m.1.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+            sheets: r
+                .sheets
+                .iter()
+                .map(|(n, s)| {
+                    let parts: Vec<String> = s
+                        .parts
+                        .iter()
+                        .map(|(c, x)| format!("{c} {}", num(*x)))
+                        .collect();
+                    format!("{n}: {}", parts.join(" · "))
+                })
+                .collect(),
+            result: r.result.as_ref().map(|res| {
+                let cert = if res.certified {
+                    ctx.t("ocop-certified")
+                } else {
+                    ctx.t("ocop-not-certified")
+                };
+                format!(
+                    "{}: {} → {} ★ ({cert})",
+                    ctx.t("ocop-average"),
+                    num(res.average),
+                    res.stars
+                )
+            }),
+            decided: r.decided,
+        })
+        .collect();
+    let levels = ntm_domain::ocop::EvalLevel::ALL
+        .iter()
+        .map(|l| (l.as_str(), ctx.t(&format!("ocop-level-{}", l.as_str()))))
+        .collect();
     let page = ManageView {
         d,
         error,
-        levels: ntm_domain::ocop::EvalLevel::ALL
-            .iter()
-            .map(|l| l.as_str())
-            .collect(),
+        levels,
         parts,
+        decisions,
+        rounds,
         ctx,
     };
     Ok(render(&page, status))

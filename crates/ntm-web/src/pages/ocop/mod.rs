@@ -143,6 +143,8 @@ pub struct ProductView {
     pub status_text: String,
     pub valid: bool,
     pub stars: Option<(String, String)>,
+    pub issued: Option<String>,
+    pub valid_until: Option<String>,
 }
 
 /// `GET /ocop/products/{id}`: a product's public page.
@@ -154,6 +156,16 @@ pub async fn product(
     let id = parse_id(&id, "product")?;
     let p = ocop::public_product(&st.app, id).await?;
     let v = ProductView {
+        issued: p
+            .decision
+            .as_ref()
+            .and_then(|d| d.issued_on)
+            .map(|d| ctx.date(d)),
+        valid_until: p
+            .decision
+            .as_ref()
+            .and_then(|d| d.valid_until)
+            .map(|d| ctx.date(d)),
         status_text: ctx.t(status_key(p.status)),
         valid: p.status.is_valid(),
         stars: p
