@@ -149,6 +149,12 @@ pub fn text_vi(m: &Message) -> String {
             "Hồ sơ của {unit} ({code}): {} ({state}).",
             action_vi(arg(m, "action"))
         ),
+        "ocop-notify-expiring" => format!(
+            "Giấy chứng nhận OCOP của sản phẩm {} hết hiệu lực ngày {} (còn {} ngày).",
+            arg(m, "product"),
+            arg(m, "date"),
+            arg(m, "days")
+        ),
         _ => "Có cập nhật hồ sơ.".to_owned(),
     }
 }
@@ -157,12 +163,19 @@ pub fn text_vi(m: &Message) -> String {
 /// the dossier, made absolute with `base_url` when there is one.
 pub fn compose(base_url: Option<&str>, to: &str, name: &str, m: &Message, link: &str) -> Mail {
     let unit = arg(m, "unit");
-    let subject = if unit.is_empty() {
+    let ocop = m.key.starts_with("ocop-");
+    let subject = if ocop {
+        format!(
+            "[NTM Số] Giấy chứng nhận OCOP sắp hết hạn: {}",
+            arg(m, "product")
+        )
+    } else if unit.is_empty() {
         "[NTM Số] Thông báo hồ sơ nông thôn mới".to_owned()
     } else {
         format!("[NTM Số] Hồ sơ nông thôn mới của {unit}")
     };
     let see = match base_url {
+        Some(b) if ocop => format!("Xem sản phẩm: {b}{link}"),
         Some(b) => format!("Xem hồ sơ: {b}{link}"),
         None => "Đăng nhập NTM Số, mục «Thông báo», để xem hồ sơ.".to_owned(),
     };
@@ -304,6 +317,37 @@ mod tests {
         }
         out.push_str(rest);
         out
+    }
+
+    #[test]
+    fn composes_an_ocop_reminder_mail() {
+        let m = Message {
+            key: "ocop-notify-expiring".into(),
+            args: vec![
+                ("product".into(), "Mắm cá lóc".into()),
+                ("date".into(), "31/12/2026".into()),
+                ("days".into(), "30".into()),
+            ],
+        };
+        let mail = compose(
+            Some("https://ntm.example.vn"),
+            "htx@example.vn",
+            "HTX Châu Thành",
+            &m,
+            "/ocop/manage/abc",
+        );
+        assert_eq!(
+            mail.subject,
+            "[NTM Số] Giấy chứng nhận OCOP sắp hết hạn: Mắm cá lóc"
+        );
+        assert!(mail.body.contains(
+            "Giấy chứng nhận OCOP của sản phẩm Mắm cá lóc hết hiệu lực ngày 31/12/2026 \
+             (còn 30 ngày)."
+        ));
+        assert!(
+            mail.body
+                .contains("Xem sản phẩm: https://ntm.example.vn/ocop/manage/abc")
+        );
     }
 
     #[test]

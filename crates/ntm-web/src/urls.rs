@@ -834,6 +834,34 @@ impl Urls {
         format!("/units/{}/ocop", url_encode(code))
     }
 
+    /// `/ocop/mine`: the producer's own records.
+    pub fn ocop_mine() -> String {
+        "/ocop/mine".into()
+    }
+
+    /// `/ocop/documents/{id}`: a producer's dossier document.
+    pub fn ocop_document(id: &str) -> String {
+        format!("/ocop/documents/{}", url_encode(id))
+    }
+
+    /// `/ocop/producers/{id}/documents`: the document upload, back to product `back` when
+    /// given (else the producer's own page).
+    pub fn ocop_documents_upload(producer: &str, back: Option<&str>) -> String {
+        match back {
+            Some(p) => format!(
+                "/ocop/producers/{}/documents?product={}",
+                url_encode(producer),
+                url_encode(p)
+            ),
+            None => format!("/ocop/producers/{}/documents", url_encode(producer)),
+        }
+    }
+
+    /// `/ocop/rounds/{id}/documents`: linking dossier documents to a round.
+    pub fn ocop_round_documents(round: &str) -> String {
+        format!("/ocop/rounds/{}/documents", url_encode(round))
+    }
+
     /// `/ocop/manage/{id}`: a product's rounds and decisions.
     pub fn ocop_manage(id: &str) -> String {
         format!("/ocop/manage/{}", url_encode(id))

@@ -159,13 +159,16 @@ pub async fn catalogue(app: &App, q: &CatalogueQuery) -> Result<CataloguePage, A
     })
 }
 
-/// A product's public page (public data: no actor).
+/// A product's public page (public data: no actor). Only a product with a rating (a
+/// decision, or an imported published one) is public: a product being prepared, and its
+/// producer's contacts, stay with the officers and the producer until it is rated.
 #[tracing::instrument(skip_all, fields(product = %id))]
 pub async fn public_product(app: &App, id: Uuid) -> Result<PublicProduct, AppError> {
     let product = app
         .db
         .ocop_product(id)
         .await?
+        .filter(|p| p.stars.is_some())
         .ok_or_else(|| AppError::NotFound("OCOP product".into()))?;
     let producer = app
         .db

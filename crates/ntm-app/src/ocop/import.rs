@@ -122,17 +122,26 @@ pub async fn import_preview(
 /// Applies a previewed list: every rated row or none (any problem refuses the whole file).
 /// Producers are matched by name within the unit; unnamed producers stay unnamed.
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), upload = %upload_id))]
-pub async fn import_apply(app: &App, actor: &Actor, upload_id: Uuid) -> Result<usize, AppError> {
+pub async fn import_apply(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    upload_id: Uuid,
+) -> Result<usize, AppError> {
+    // The permission on the unit named in the address first: an outsider learns nothing
+    // about the upload, not even whether it exists.
+    let unit = crate::units::latest_record(app, unit_code).await?;
+    require_on_unit(app, actor, Permission::ManageOcop, &unit).await?;
+    let missing = || AppError::NotFound("uploaded list (expired? upload it again)".into());
     let kept = staged_uploads::read(app, upload_id).await?;
     let (Some(record), Some(bytes)) = (kept.record, kept.bytes) else {
-        return Err(AppError::NotFound(
-            "uploaded list (expired? upload it again)".into(),
-        ));
+        return Err(missing());
     };
     let rec: Kept =
         serde_json::from_slice(&record).map_err(|e| AppError::Internal(e.to_string()))?;
-    let unit = crate::units::latest_record(app, &rec.unit_code).await?;
-    require_on_unit(app, actor, Permission::ManageOcop, &unit).await?;
+    if rec.unit_code != unit.code {
+        return Err(missing());
+    }
     if kept.applied.is_some() {
         return Err(AppError::Conflict(
             "this list has already been imported".into(),

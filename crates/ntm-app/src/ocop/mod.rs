@@ -7,6 +7,7 @@
 //! a producer account (`ManageOwnOcop`) manages only the records naming it as owner.
 
 mod catalogue;
+mod documents;
 mod import;
 mod producers;
 mod rating;
@@ -21,20 +22,26 @@ use crate::access::require_on_unit;
 use crate::{Actor, App, AppError};
 
 pub use catalogue::{
-    CatalogueItem, CataloguePage, CatalogueQuery, PublicProduct, catalogue, public_product,
+    CatalogueItem, CataloguePage, CatalogueQuery, PAGE_SIZE, PublicProduct, catalogue,
+    public_product,
+};
+pub use documents::{
+    NewDocument, OCOP_DOCUMENT_TYPES, attach_to_round, document_file, upload_document,
 };
 pub use import::{
     ImportPreview, ImportPreviewRow, import_apply, import_preview, seed_demo_catalogue,
 };
-pub use ntm_store::{OcopDecisionRecord, OcopProducerRecord, OcopProductRecord};
+pub use ntm_store::{
+    OcopDecisionRecord, OcopDocumentRecord, OcopProducerRecord, OcopProductRecord,
+};
 pub use producers::{
-    NewProducer, NewProduct, ProductDetail, UnitOcop, add_product, my_producers, product_detail,
-    register_producer, unit_overview,
+    MyProducer, NewProducer, NewProduct, ProductDetail, UnitOcop, add_product, my_producers,
+    product_detail, register_producer, unit_overview,
 };
 pub use rating::{
     DecisionView, RoundView, SheetInput, open_round, record_decision, round_result, submit_sheet,
 };
-pub use reminders::send_certificate_reminders;
+pub use reminders::{scheduler_actor, send_certificate_reminders, spawn_daily_reminders};
 
 const RUBRIC: &str = include_str!("../../../../data/criteria/ocop-2023.yaml");
 

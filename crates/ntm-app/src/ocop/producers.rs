@@ -235,19 +235,29 @@ pub async fn unit_overview(app: &App, actor: &Actor, code: &str) -> Result<UnitO
     })
 }
 
-/// The producer records the actor's account owns, with their products.
+/// A producer record the actor's account owns, with its products and dossier documents.
+#[derive(Debug, Clone)]
+pub struct MyProducer {
+    pub producer: OcopProducerRecord,
+    pub products: Vec<OcopProductRecord>,
+    pub documents: Vec<OcopDocumentRecord>,
+}
+
+/// The producer records the actor's account owns, with their products and documents.
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
-pub async fn my_producers(
-    app: &App,
-    actor: &Actor,
-) -> Result<Vec<(OcopProducerRecord, Vec<OcopProductRecord>)>, AppError> {
+pub async fn my_producers(app: &App, actor: &Actor) -> Result<Vec<MyProducer>, AppError> {
     let Actor::User { id, .. } = actor else {
         return Err(AppError::Unauthorized("login required".into()));
     };
     let mut out = Vec::new();
-    for p in app.db.ocop_producers_owned(*id).await? {
-        let products = app.db.ocop_products_of(p.id).await?;
-        out.push((p, products));
+    for producer in app.db.ocop_producers_owned(*id).await? {
+        let products = app.db.ocop_products_of(producer.id).await?;
+        let documents = app.db.ocop_documents_of(producer.id).await?;
+        out.push(MyProducer {
+            producer,
+            products,
+            documents,
+        });
     }
     Ok(out)
 }

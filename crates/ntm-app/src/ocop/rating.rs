@@ -19,6 +19,8 @@ pub struct RoundView {
     pub sheets: Vec<(String, ScoreSheet)>,
     pub result: Option<Consolidated>,
     pub decided: bool,
+    /// The producer's dossier documents linked to this round.
+    pub documents: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +102,7 @@ pub(crate) async fn round_views(
         let plain: Vec<ScoreSheet> = sheets.iter().map(|s| s.1.clone()).collect();
         let result = consolidate(scheme(), &plain).ok();
         out.push(RoundView {
+            documents: app.db.ocop_round_documents(round.id).await?,
             decided: decided.contains(&Some(round.id)),
             round,
             members,

@@ -1,6 +1,9 @@
 //! Certificate reminders 90 and 30 days before expiry: an in-app notification to the
 //! producer's account (and an e-mail through the mailer when SMTP is configured), each
-//! reminder once.
+//! reminder once — also when several servers share one PostgreSQL database and run the
+//! daily pass at the same time (`mark_ocop_reminder` is a unique insert: the server whose
+//! insert wins notifies). Run by `ntm ocop remind` and, once a day, inside `ntm serve`
+//! ([`spawn_daily_reminders`]).
 
 use ntm_domain::authz::Permission;
 use ntm_domain::ocop::{Certificate, Reminder};
@@ -91,7 +94,44 @@ pub async fn send_certificate_reminders(
             serde_json::json!({"notifications": notes.len()}),
         );
         app.db.insert_notifications(&notes, Some(audit)).await?;
-        crate::mailer::send_notifications(app, &notes);
+        // Only the command line and the server's daily task run this: wait for the mails,
+        // so that the command does not exit before they are handed to the relay.
+        if let Some(mails) = crate::mailer::send_notifications(app, &notes) {
+            let _ = mails.await;
+        }
     }
     Ok(notes.len())
+}
+
+/// Who the server's daily pass acts as (the audit log names it).
+pub fn scheduler_actor() -> Actor {
+    Actor::Cli {
+        os_user: "ntm serve (daily OCOP reminders)".into(),
+    }
+}
+
+/// How often the server looks whether Vietnam's date has changed.
+const DAILY_CHECK: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// The server's daily pass: at start, then whenever Vietnam's date (UTC+7) changes, sends
+/// the reminders due that day. A failed pass is logged and tried again at the next check.
+/// The task ends with the runtime (or when the handle is aborted).
+pub fn spawn_daily_reminders(app: App) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let actor = scheduler_actor();
+        let mut done: Option<Date> = None;
+        loop {
+            let day = crate::today();
+            if done != Some(day) {
+                match send_certificate_reminders(&app, &actor, day).await {
+                    Ok(n) => {
+                        tracing::info!(day = %day, sent = n, "OCOP certificate reminders");
+                        done = Some(day);
+                    }
+                    Err(e) => tracing::warn!(error = %e, "OCOP certificate reminders failed"),
+                }
+            }
+            tokio::time::sleep(DAILY_CHECK).await;
+        }
+    })
 }

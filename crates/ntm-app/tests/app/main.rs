@@ -10,6 +10,7 @@ mod exports;
 mod four_eyes;
 mod groups;
 mod ocop;
+mod ocop_reminders;
 mod page_views;
 mod pages;
 mod permissions;

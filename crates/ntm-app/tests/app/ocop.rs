@@ -42,7 +42,7 @@ both_backends!(ocop_import_catalogue_and_rating, |db: Db| async move {
         .unwrap();
     assert_eq!(p.errors.len(), 3, "{:?}", p.errors);
     assert!(matches!(
-        import_apply(&app, &tinh, p.upload_id).await,
+        import_apply(&app, &tinh, "84", p.upload_id).await,
         Err(AppError::Validation(_))
     ));
     assert!(matches!(
@@ -62,9 +62,12 @@ both_backends!(ocop_import_catalogue_and_rating, |db: Db| async move {
     assert_eq!(p.rows.len(), 20);
     assert_eq!(p.rows.iter().filter(|r| r.skipped).count(), 2);
     // An officer of Vĩnh Long (which Trà Vinh merged into) may apply it: lineage-aware.
-    assert_eq!(import_apply(&app, &vl, p.upload_id).await.unwrap(), 18);
+    assert_eq!(
+        import_apply(&app, &vl, "84", p.upload_id).await.unwrap(),
+        18
+    );
     assert!(matches!(
-        import_apply(&app, &tinh, p.upload_id).await,
+        import_apply(&app, &tinh, "84", p.upload_id).await,
         Err(AppError::Conflict(_))
     ));
 

@@ -3,6 +3,7 @@
 //! `catalogue.rs`.
 
 mod catalogue;
+mod documents;
 mod rating;
 
 use ntm_domain::audit::NewAuditEntry;
@@ -293,7 +294,8 @@ impl Db {
     /// A producer's dossier documents, oldest first (reused by every round).
     pub async fn ocop_documents_of(&self, producer_id: Uuid) -> Result<Vec<OcopDocumentRecord>> {
         self.fetch_all(sql!(
-            "SELECT id, producer_id, title, file_name, media_type, sha256, size, stored_path, \
+            "SELECT id, producer_id, title, file_name, media_type, sha256, \
+             CAST(size AS BIGINT) AS size, stored_path, \
              uploaded_by, created_at FROM ocop_documents WHERE producer_id = $1 \
              ORDER BY created_at, id",
             producer_id

@@ -313,4 +313,12 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/ocop/manage/{id}/rounds", post(ocop::manage::open_round))
         .route("/ocop/rounds/{id}/sheets", post(ocop::manage::submit_sheet))
         .route("/ocop/rounds/{id}/decision", post(ocop::manage::decide))
+        .route(
+            "/ocop/producers/{id}/documents",
+            post(ocop::documents::upload).layer(DefaultBodyLimit::max(
+                ntm_app::dossiers::MAX_DOCUMENT_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/ocop/documents/{id}", get(ocop::documents::download))
+        .route("/ocop/rounds/{id}/documents", post(ocop::documents::attach))
 }

@@ -31,6 +31,7 @@ mod login_limits;
 mod mail;
 mod nul_input;
 mod ocop;
+mod ocop_documents;
 mod pages;
 mod plans;
 mod provincial;

@@ -39,6 +39,13 @@ ntm_testkit::both_backends!(ocop_catalogue_and_import, |db: Db| async move {
         "{}",
         en.text()
     );
+    // The language choice is kept: back to Vietnamese for the rest.
+    assert!(
+        anon.get("/ocop?lang=vi")
+            .await
+            .text()
+            .contains("Danh mục sản phẩm OCOP")
+    );
     // The officers' page needs a login and the right role.
     let res = anon.get("/units/84/ocop").await;
     assert!(
@@ -90,7 +97,10 @@ ntm_testkit::both_backends!(ocop_catalogue_and_import, |db: Db| async move {
     let page = anon.get("/ocop").await.text();
     assert_eq!(page.matches("class=\"ocop-item\"").count(), 18);
     assert!(!page.contains(">Còn hiệu lực<"));
-    assert!(page.contains("Hết hiệu lực") && page.contains("Chưa xác định hiệu lực"));
+    assert!(
+        page.contains("Hết hiệu lực") && page.contains("Chưa xác định hiệu lực"),
+        "{page}"
+    );
     let four = anon.get("/ocop?stars=4").await.text();
     assert_eq!(four.matches("class=\"ocop-item\"").count(), 12);
     let none = anon.get("/ocop?group=6").await.text();

@@ -71,6 +71,9 @@ pub(super) enum Command {
     /// API tokens of machine clients (`Authorization: Bearer …` on /api/v1).
     #[command(subcommand)]
     Token(TokenCmd),
+    /// OCOP products (sản phẩm OCOP).
+    #[command(subcommand)]
+    Ocop(OcopCmd),
     /// Read and verify the audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -338,6 +341,19 @@ pub(super) enum ImportCmd {
         /// Commune code, when the file has no `commune_code` column.
         #[arg(long)]
         commune: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(super) enum OcopCmd {
+    /// Send the certificate reminders due (90 and 30 days before a certificate ends): an
+    /// in-app notification to the producer's account, and an e-mail when NTM_SMTP_HOST is
+    /// set. Each reminder is sent once, however often this runs and however many servers
+    /// share the database (`ntm serve` also runs it once a day by itself).
+    Remind {
+        /// The day to remind for, dd/mm/yyyy or YYYY-MM-DD (default: today in Vietnam).
+        #[arg(long)]
+        date: Option<String>,
     },
 }
 

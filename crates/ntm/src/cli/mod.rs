@@ -23,6 +23,7 @@ mod evaluate;
 mod export;
 mod import;
 mod observations;
+mod ocop;
 mod plans;
 mod serve;
 mod tokens;
@@ -166,6 +167,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(cmd) => import::import(&common, cmd).await,
         Command::User(cmd) => users::user(&common, cmd).await,
         Command::Token(cmd) => tokens::token(&common, cmd).await,
+        Command::Ocop(cmd) => ocop::ocop(&common, cmd).await,
         Command::Audit(cmd) => audit::audit(&common, cmd).await,
         Command::Criteria(CriteriaCmd::List) => criteria::criteria_list(&common).await,
         Command::Criteria(CriteriaCmd::Upload { province, file }) => {

@@ -68,7 +68,12 @@ pub(super) async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Resul
         trusted_proxies: args.trusted_proxies,
         ..ntm_web::WebConfig::default()
     };
-    ntm_web::serve(listener, app.clone(), cfg, shutdown_signal()).await?;
+    // The OCOP certificate reminders, once a day (each reminder is recorded once in the
+    // database, so servers sharing one PostgreSQL database never send one twice).
+    let reminders = ntm_app::ocop::spawn_daily_reminders(app.clone());
+    let served = ntm_web::serve(listener, app.clone(), cfg, shutdown_signal()).await;
+    reminders.abort();
+    served?;
     app.close().await;
     eprintln!("stopped");
     Ok(ExitCode::SUCCESS)

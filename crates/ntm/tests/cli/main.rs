@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 mod backup;
 mod export;
+mod ocop;
 mod tokens;
 mod two_servers;
 
@@ -150,6 +151,7 @@ fn every_subcommand_has_help() {
         "backup",
         "restore",
         "export",
+        "ocop",
     ] {
         assert!(out.contains(sub), "--help lacks {sub}: {out}");
         let o = Command::new(BIN)

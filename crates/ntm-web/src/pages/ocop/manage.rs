@@ -10,7 +10,6 @@ use ntm_app::AppError;
 use ntm_app::ocop::{
     self, ImportPreview, NewProducer, NewProduct, ProductDetail, SheetInput, UnitOcop,
 };
-use ntm_app::ocop::{OcopProducerRecord, OcopProductRecord};
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
@@ -20,7 +19,7 @@ use crate::state::AppState;
 use crate::urls::Urls;
 use crate::view::render;
 
-fn errors_text(ctx: &Ctx, e: &AppError) -> String {
+pub(super) fn errors_text(ctx: &Ctx, e: &AppError) -> String {
     match e {
         AppError::Validation(fs) => fs
             .iter()
@@ -267,7 +266,7 @@ pub async fn import_apply(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let id = parse_id(&f.upload, "upload")?;
-    match ocop::import_apply(&st.app, &ctx.actor(), id).await {
+    match ocop::import_apply(&st.app, &ctx.actor(), &code, id).await {
         Ok(_) => Ok(Redirect::to(&Urls::ocop_unit(&code)).into_response()),
         Err(e) => {
             let msg = shown(e, &ctx)?;
@@ -296,6 +295,10 @@ pub struct DecRow {
 /// A round with its texts ready for the template.
 pub struct RoundRow {
     pub id: String,
+    /// Dossier documents linked to the round `(title, download link)`.
+    pub documents: Vec<(String, String)>,
+    /// The producer's documents not linked yet `(id, title)`.
+    pub attachable: Vec<(String, String)>,
     pub title: String,
     pub members: String,
     pub sheets: Vec<String>,
@@ -309,6 +312,11 @@ pub struct ManageView {
     pub ctx: Ctx,
     pub d: ProductDetail,
     pub error: Option<String>,
+    /// The document upload form (what was typed, its error).
+    pub doc: DocForm,
+    pub doc_hint: String,
+    /// The dossier's documents `(title, file type, date, download link)`.
+    pub documents: Vec<DocRow>,
     pub levels: Vec<(&'static str, String)>,
     pub parts: Vec<(String, String, String)>,
     pub decisions: Vec<DecRow>,
@@ -319,14 +327,62 @@ fn num(x: f64) -> String {
     ntm_domain::text::format_number_vi(x, 2)
 }
 
-async fn manage_view(
+/// The document upload form as typed, with its refusal.
+#[derive(Debug, Clone, Default)]
+pub struct DocForm {
+    pub title: String,
+    pub error: Option<String>,
+}
+
+/// A dossier document with its texts ready for the template.
+#[derive(Debug, Clone)]
+pub struct DocRow {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub date: String,
+    pub size: String,
+    pub link: String,
+}
+
+pub(super) fn doc_rows(ctx: &Ctx, docs: &[ntm_app::ocop::OcopDocumentRecord]) -> Vec<DocRow> {
+    docs.iter()
+        .map(|doc| DocRow {
+            id: doc.id.to_string(),
+            title: doc.title.clone(),
+            kind: match doc.media_type.as_str() {
+                "application/pdf" => "PDF".into(),
+                "image/jpeg" => "JPEG".into(),
+                "image/png" => "PNG".into(),
+                other => other.to_string(),
+            },
+            date: ctx.date(doc.created_at.date()),
+            size: format!(
+                "{} KB",
+                ntm_domain::text::format_number_vi(doc.size as f64 / 1024.0, 0)
+            ),
+            link: Urls::ocop_document(&doc.id.to_string()),
+        })
+        .collect()
+}
+
+pub(super) fn doc_hint(ctx: &Ctx) -> String {
+    ctx.t1(
+        "ocop-doc-hint",
+        &(ntm_app::dossiers::MAX_DOCUMENT_BYTES / 1024 / 1024).to_string(),
+    )
+}
+
+pub(super) async fn manage_view(
     st: &AppState,
     ctx: Ctx,
     id: uuid::Uuid,
     error: Option<String>,
+    doc: DocForm,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let d = ocop::product_detail(&st.app, &ctx.actor(), id).await?;
+    let documents = doc_rows(&ctx, &d.documents);
     let parts = ocop::scheme()
         .parts
         .iter()
@@ -367,6 +423,18 @@ async fn manage_view(
         .iter()
         .map(|r| RoundRow {
             id: r.round.id.to_string(),
+            documents: d
+                .documents
+                .iter()
+                .filter(|x| r.documents.contains(&x.id))
+                .map(|x| (x.title.clone(), Urls::ocop_document(&x.id.to_string())))
+                .collect(),
+            attachable: d
+                .documents
+                .iter()
+                .filter(|x| !r.documents.contains(&x.id))
+                .map(|x| (x.id.to_string(), x.title.clone()))
+                .collect(),
             title: format!(
                 "{} · {}",
                 ctx.t(&format!("ocop-level-{}", r.round.level)),
@@ -413,6 +481,9 @@ async fn manage_view(
     let page = ManageView {
         d,
         error,
+        doc,
+        doc_hint: doc_hint(&ctx),
+        documents,
         levels,
         parts,
         decisions,
@@ -430,7 +501,7 @@ pub async fn manage_page(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let id = parse_id(&id, "product")?;
-    manage_view(&st, ctx, id, None, StatusCode::OK).await
+    manage_view(&st, ctx, id, None, DocForm::default(), StatusCode::OK).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -462,7 +533,15 @@ pub async fn open_round(
         Ok(_) => Ok(Redirect::to(&Urls::ocop_manage(&id.to_string())).into_response()),
         Err(e) => {
             let msg = shown(e, &ctx)?;
-            manage_view(&st, ctx, id, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
+            manage_view(
+                &st,
+                ctx,
+                id,
+                Some(msg),
+                DocForm::default(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -500,7 +579,15 @@ pub async fn submit_sheet(
         Ok(()) => Ok(Redirect::to(&Urls::ocop_manage(&back.to_string())).into_response()),
         Err(e) => {
             let msg = shown(e, &ctx)?;
-            manage_view(&st, ctx, back, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
+            manage_view(
+                &st,
+                ctx,
+                back,
+                Some(msg),
+                DocForm::default(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -531,32 +618,72 @@ pub async fn decide(
         Ok(_) => Ok(Redirect::to(&Urls::ocop_manage(&back.to_string())).into_response()),
         Err(e) => {
             let msg = shown(e, &ctx)?;
-            manage_view(&st, ctx, back, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
+            manage_view(
+                &st,
+                ctx,
+                back,
+                Some(msg),
+                DocForm::default(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
+}
+
+/// A producer record of the account with its texts ready for the template.
+pub struct MineRow {
+    pub p: ntm_app::ocop::MyProducer,
+    pub documents: Vec<DocRow>,
+    /// The upload form of this producer as typed, when it was refused.
+    pub doc: DocForm,
 }
 
 #[derive(Template)]
 #[template(path = "ocop_mine.html")]
 pub struct MineView {
     pub ctx: Ctx,
-    pub mine: Vec<(OcopProducerRecord, Vec<OcopProductRecord>)>,
+    pub mine: Vec<MineRow>,
     pub kinds: Vec<(&'static str, &'static str)>,
     pub groups: Vec<(u8, String)>,
     pub scope: Option<String>,
+    pub doc_hint: String,
 }
 
-/// `GET /ocop/mine`: the producer's own records.
-pub async fn mine(State(st): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+/// The producer's own page, with a refused upload's form kept for producer `doc.0`.
+pub(super) async fn mine_view(
+    st: &AppState,
+    ctx: Ctx,
+    doc: Option<(uuid::Uuid, DocForm)>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let user = ctx.require_user()?;
     let scope = user.grants.iter().find_map(|g| g.scope_code.clone());
-    let mine = ocop::my_producers(&st.app, &ctx.actor()).await?;
+    let mine = ocop::my_producers(&st.app, &ctx.actor())
+        .await?
+        .into_iter()
+        .map(|p| MineRow {
+            documents: doc_rows(&ctx, &p.documents),
+            doc: doc
+                .as_ref()
+                .filter(|(id, _)| *id == p.producer.id)
+                .map(|(_, f)| f.clone())
+                .unwrap_or_default(),
+            p,
+        })
+        .collect();
     let page = MineView {
         mine,
         kinds: kinds(),
         groups: ocop::product_groups().to_vec(),
         scope,
+        doc_hint: doc_hint(&ctx),
         ctx,
     };
-    Ok(render(&page, StatusCode::OK))
+    Ok(render(&page, status))
+}
+
+/// `GET /ocop/mine`: the producer's own records.
+pub async fn mine(State(st): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    mine_view(&st, ctx, None, StatusCode::OK).await
 }

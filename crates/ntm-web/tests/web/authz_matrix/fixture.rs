@@ -2,7 +2,8 @@
 //! district 847, commune 29374 and its sibling 29377; Vĩnh Long 86 and district 844 as the
 //! units outside), one account per role inside and outside, and one record of each kind
 //! in commune 29374 (a value with evidence, a survey campaign, a dossier with a document, a
-//! periodic report, a provincial criteria-set version).
+//! periodic report, a provincial criteria-set version, an OCOP producer with a product and an
+//! evaluation round).
 
 use ntm_app::criteria::{ValueBatch, ValueInput, put_observations};
 use ntm_app::surveys::{self, CampaignInput, NewCampaign};
@@ -293,8 +294,99 @@ pub async fn seeded(db: Db) -> (App, Seed) {
         .await
         .expect("lot");
 
+    // An OCOP producer of the commune owned by the producer account inside, one product,
+    // and an evaluation round whose council is the administrator and the scoring officers
+    // inside (`ntm_app::ocop`).
+    let producer = ntm_app::ocop::register_producer(
+        &app,
+        &cli,
+        ntm_app::ocop::NewProducer {
+            unit_code: COMMUNE.into(),
+            kind: "cooperative".into(),
+            name: "HTX ma trận".into(),
+            owner_username: Some("m.producer.in".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("OCOP producer");
+    let product = ntm_app::ocop::add_product(
+        &app,
+        &cli,
+        producer.id,
+        ntm_app::ocop::NewProduct {
+            name: "Mắm ma trận".into(),
+            group: "1".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("OCOP product");
+    // A rating, so that the product's public page exists (an imported-style decision).
+    let rating = ntm_app::ocop::OcopDecisionRecord {
+        id: uuid::Uuid::now_v7(),
+        product_id: product.id,
+        round_id: None,
+        stars: 3,
+        average: None,
+        year: 2024,
+        certificate_no: None,
+        issued_on: None,
+        valid_until: None,
+        imported: true,
+        source_url: Some("https://example.invalid/ma-tran".into()),
+        source_note: Some("ma trận phân quyền".into()),
+        status_text: None,
+        superseded_on: None,
+        superseded_by: None,
+        created_at: ntm_app::now(),
+        created_by: "ma-tran".into(),
+    };
+    app.db_for_tests()
+        .record_ocop_decision(
+            &rating,
+            cli.audit_entry("ocop.decision.record", "ma-tran", serde_json::json!({})),
+        )
+        .await
+        .expect("OCOP rating");
+    let document = ntm_app::ocop::upload_document(
+        &app,
+        &cli,
+        producer.id,
+        ntm_app::ocop::NewDocument {
+            title: "Phiếu kết quả kiểm nghiệm".into(),
+            file_name: "kiem-nghiem.pdf".into(),
+            bytes: b"%PDF-1.4 kiem nghiem".to_vec(),
+        },
+    )
+    .await
+    .expect("OCOP document");
+    let members: Vec<String> = [
+        Who::Admin,
+        Who::In(Role::ProvinceOfficer),
+        Who::In(Role::DepartmentOfficer),
+        Who::In(Role::DistrictOfficer),
+    ]
+    .into_iter()
+    .filter_map(|w| w.account().map(|a| a.0))
+    .collect();
+    let round = ntm_app::ocop::open_round(
+        &app,
+        &cli,
+        product.id,
+        "province",
+        Some(date!(2025 - 06 - 02)),
+        &members,
+    )
+    .await
+    .expect("OCOP round");
+
     let seed = Seed {
         vars: vec![
+            ("ocop_producer", producer.id.to_string()),
+            ("ocop_product", product.id.to_string()),
+            ("ocop_round", round.id.to_string()),
+            ("ocop_document", document.id.to_string()),
             ("lot", lot.record.id.to_string()),
             ("sha", sha),
             ("evidence", evidence),

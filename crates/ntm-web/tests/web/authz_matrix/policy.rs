@@ -107,6 +107,13 @@ const ADMIN: Allow = Only(&[A]);
 /// Who records the commune's lots and traceability events (`RecordTrace`): officers of the
 /// commune and above, and a producer holding a grant on it.
 const RECORD: Allow = Only(&[A, PI, DI, CI, PRI]);
+/// Who manages the commune's OCOP records (`ManageOcop`).
+const OCOP_MANAGE: Allow = Only(&[A, PI, DI, CI]);
+/// Who manages the seeded OCOP producer: its officers and the owner account (the producer
+/// inside).
+const OCOP_MANAGE_OWN: Allow = Only(&[A, PI, DI, CI, PRI]);
+/// Who opens the commune's OCOP page: officers who manage or score OCOP on it.
+const OCOP_VIEW: Allow = Only(&[A, PI, DPI, DI, CI]);
 
 const fn row(
     method: &'static str,
@@ -887,24 +894,17 @@ pub const ROWS: &[Row] = &[
         PROVINCE,
     ),
     get("/api/v1/audit/verify", "/api/v1/audit/verify", ADMIN),
-    // OCOP (issue 15): the public catalogue, a unit's producers and products, import, a
-    // product's rounds and decisions. Records named by id are looked up before the check
-    // (`ntm_app::ocop`), so a made-up id answers 404 to every logged-in caller.
+    // OCOP (issue 15): the public catalogue and product page; a unit's producers and
+    // products (officers who manage or score OCOP on it); the seeded producer (owned by the
+    // producer inside), its product and a round whose council is A, PI, DPI and DI.
     get("/ocop", "/ocop?stars=4", Everyone),
-    Row {
-        not_found: NotFound::BeforeCheck,
-        ..get(
-            "/ocop/products/{id}",
-            "/ocop/products/00000000-0000-0000-0000-000000000000",
-            Everyone,
-        )
-    },
-    get("/ocop/mine", "/ocop/mine", Users),
     get(
-        "/units/{code}/ocop",
-        "/units/29374/ocop",
-        Only(&[A, PI, DPI, DI, CI]),
+        "/ocop/products/{id}",
+        "/ocop/products/$ocop_product",
+        Everyone,
     ),
+    get("/ocop/mine", "/ocop/mine", Users),
+    get("/units/{code}/ocop", "/units/29374/ocop", OCOP_VIEW),
     post(
         "/units/{code}/ocop/producers",
         "/units/29374/ocop/producers",
@@ -921,59 +921,63 @@ pub const ROWS: &[Row] = &[
         "/units/{code}/ocop/import/apply",
         "/units/84/ocop/import/apply",
         PROVINCE,
-        NotFound::BeforeCheck,
+        NotFound::AfterCheck,
     ),
-    Row {
-        not_found: NotFound::BeforeCheck,
-        ..post(
-            "/ocop/producers/{id}/products",
-            "/ocop/producers/00000000-0000-0000-0000-000000000000/products",
-            Form(&[("name", "Gạo"), ("group", "1")]),
-            Users,
-        )
-    },
-    Row {
-        not_found: NotFound::BeforeCheck,
-        ..get(
-            "/ocop/manage/{id}",
-            "/ocop/manage/00000000-0000-0000-0000-000000000000",
-            Users,
-        )
-    },
-    Row {
-        not_found: NotFound::BeforeCheck,
-        ..post(
-            "/ocop/manage/{id}/rounds",
-            "/ocop/manage/00000000-0000-0000-0000-000000000000/rounds",
-            Form(&[
-                ("level", "province"),
-                ("held_on", "01/01/2026"),
-                ("members", "admin"),
-            ]),
-            Users,
-        )
-    },
-    Row {
-        not_found: NotFound::BeforeCheck,
-        ..post(
-            "/ocop/rounds/{id}/sheets",
-            "/ocop/rounds/00000000-0000-0000-0000-000000000000/sheets",
-            Form(&[
-                ("part_a", "30"),
-                ("part_b", "20"),
-                ("part_c", "20"),
-                ("product", "00000000-0000-0000-0000-000000000000"),
-            ]),
-            Users,
-        )
-    },
-    Row {
-        not_found: NotFound::BeforeCheck,
-        ..post(
-            "/ocop/rounds/{id}/decision",
-            "/ocop/rounds/00000000-0000-0000-0000-000000000000/decision",
-            Form(&[("product", "00000000-0000-0000-0000-000000000000")]),
-            Users,
-        )
-    },
+    post(
+        "/ocop/producers/{id}/products",
+        "/ocop/producers/$ocop_producer/products",
+        Form(&[("name", "Gạo"), ("group", "1")]),
+        OCOP_MANAGE_OWN,
+    ),
+    get(
+        "/ocop/manage/{id}",
+        "/ocop/manage/$ocop_product",
+        Only(&[A, PI, DPI, DI, CI, PRI]),
+    ),
+    post(
+        "/ocop/manage/{id}/rounds",
+        "/ocop/manage/$ocop_product/rounds",
+        Form(&[
+            ("level", "province"),
+            ("held_on", "01/01/2026"),
+            ("members", "m.admin"),
+        ]),
+        OCOP_MANAGE,
+    ),
+    post(
+        "/ocop/rounds/{id}/sheets",
+        "/ocop/rounds/$ocop_round/sheets",
+        Form(&[
+            ("part_a", "30"),
+            ("part_b", "20"),
+            ("part_c", "20"),
+            ("product", "$ocop_product"),
+        ]),
+        Only(&[A, PI, DPI, DI]),
+    ),
+    // The producer's dossier: upload (the matrix's file is refused on its content once the
+    // permission passes), download, link to a round.
+    post(
+        "/ocop/producers/{id}/documents",
+        "/ocop/producers/$ocop_producer/documents",
+        Multipart(&[("title", "Phiếu kiểm nghiệm")], Some("file")),
+        OCOP_MANAGE_OWN,
+    ),
+    get(
+        "/ocop/documents/{id}",
+        "/ocop/documents/$ocop_document",
+        Only(&[A, PI, DPI, DI, CI, PRI]),
+    ),
+    post(
+        "/ocop/rounds/{id}/documents",
+        "/ocop/rounds/$ocop_round/documents",
+        Form(&[("document", "$ocop_document"), ("product", "$ocop_product")]),
+        OCOP_MANAGE_OWN,
+    ),
+    post(
+        "/ocop/rounds/{id}/decision",
+        "/ocop/rounds/$ocop_round/decision",
+        Form(&[("product", "$ocop_product")]),
+        OCOP_MANAGE,
+    ),
 ];
