@@ -138,11 +138,8 @@ async fn seed(app: &App, count: usize) -> Res<Vec<(String, uuid::Uuid)>> {
             decision: Some(decision),
         });
         if batch.len() == 2_000 || i + 1 == count {
-            let audit = ntm_app::Actor::cli().audit_entry(
-                "ocop.import",
-                "bench",
-                serde_json::json!({"rows": batch.len(), "synthetic": true}),
-            );
+            let audit =
+                ntm_app::Actor::cli().audit_entry("ocop.import", "bench", Default::default());
             app.db_for_tests().import_ocop(&batch, audit).await?;
             batch.clear();
         }
