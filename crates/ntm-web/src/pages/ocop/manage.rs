@@ -357,10 +357,17 @@ pub(super) fn doc_rows(ctx: &Ctx, docs: &[ntm_app::ocop::OcopDocumentRecord]) ->
                 other => other.to_string(),
             },
             date: ctx.date(doc.created_at.date()),
-            size: format!(
-                "{} KB",
-                ntm_domain::text::format_number_vi(doc.size as f64 / 1024.0, 0)
-            ),
+            size: match doc.size {
+                n if n < 1024 => format!("{n} B"),
+                n if n < 1024 * 1024 => format!(
+                    "{} KB",
+                    ntm_domain::text::format_number_vi(n as f64 / 1024.0, 0)
+                ),
+                n => format!(
+                    "{} MB",
+                    ntm_domain::text::format_number_vi(n as f64 / 1024.0 / 1024.0, 1)
+                ),
+            },
             link: Urls::ocop_document(&doc.id.to_string()),
         })
         .collect()
