@@ -72,6 +72,37 @@ pub struct ScopeUnit {
     pub is_province: bool,
 }
 
+impl ScopeUnit {
+    /// The nav bar's links for this unit.
+    pub fn scorecard_href(&self) -> String {
+        crate::urls::Urls::scorecard_year(&self.code, None)
+    }
+
+    pub fn dashboard_href(&self) -> String {
+        crate::urls::Urls::dashboard_year(&self.code, None)
+    }
+
+    pub fn workbook_href(&self) -> String {
+        crate::urls::Urls::workbook_page(&self.code)
+    }
+
+    pub fn plans_href(&self) -> String {
+        crate::urls::Urls::unit_plans(&self.code)
+    }
+
+    pub fn groups_href(&self) -> String {
+        crate::urls::Urls::groups(&self.code)
+    }
+
+    pub fn criteria_sets_href(&self) -> String {
+        crate::urls::Urls::criteria_sets(&self.code)
+    }
+
+    pub fn ocop_href(&self) -> String {
+        crate::urls::Urls::ocop_unit(&self.code)
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = WebError;
 

@@ -373,6 +373,8 @@ pub async fn restage_import(
     upload_id: &str,
     now: OffsetDateTime,
 ) -> Result<SetImportPreview, SetImportError> {
+    // Permission first: an outsider learns nothing about the stored upload.
+    draft_for_import(app, actor, id).await?;
     let (record, _, bytes) = load_upload(app, actor, id, upload_id).await?;
     stage_import(app, actor, id, &record.file_name, bytes, now).await
 }

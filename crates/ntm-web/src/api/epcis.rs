@@ -338,6 +338,7 @@ pub struct ChainCheckDto {
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The lot's unit is outside the user's scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such lot", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The id is not a lot id (a UUID)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn verify_lot(

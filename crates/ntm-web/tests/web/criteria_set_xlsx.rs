@@ -454,6 +454,18 @@ ntm_testkit::both_backends!(
             assert_eq!(res.status_code(), 403, "{who}: {}", res.text());
             let res = preview(&s, id, good.clone()).await;
             assert_eq!(res.status_code(), 403, "{who}: {}", res.text());
+            // Someone else's stored upload cannot be previewed again: refused before it is
+            // read (the owner check comes after the permission check).
+            let t = token(&s).await;
+            let res = s
+                .post(&format!("/criteria-versions/{id}/xlsx-import"))
+                .multipart(
+                    MultipartForm::new()
+                        .add_text("_csrf", t.as_str())
+                        .add_text("upload", upload_id(&html)),
+                )
+                .await;
+            assert_eq!(res.status_code(), 403, "{who}: {}", res.text());
             // Someone else's upload cannot be applied either.
             let res = apply(&s, id, &upload_id(&html)).await;
             assert!(

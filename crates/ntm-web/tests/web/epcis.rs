@@ -434,4 +434,8 @@ ntm_testkit::both_backends!(epcis_lots_and_chain, |db: Db| async move {
         .json();
     assert_eq!(v["intact"], false, "{v}");
     assert_eq!(v["broken_at"], 2, "{v}");
+    // Not a lot id: 422 naming the field (documented in the OpenAPI document).
+    let res = officer.get("/api/v1/epcis/lots/0/verify").await;
+    assert_eq!(res.status_code(), 422, "{}", res.text());
+    assert_eq!(res.json::<Value>()["errors"][0]["field"], "id");
 });

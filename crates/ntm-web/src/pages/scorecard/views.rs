@@ -2,6 +2,7 @@
 
 use crate::ctx::Ctx;
 use crate::i18n::Lang;
+use crate::urls::Urls;
 use askama::Template;
 use ntm_domain::criteria::Status;
 
