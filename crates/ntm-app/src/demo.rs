@@ -98,6 +98,11 @@ fn demo_users() -> Vec<(&'static str, &'static str, &'static str)> {
             "commune_officer@29374",
         ),
         ("xem", "Người xem (demo)", "viewer"),
+        (
+            crate::areas::DEMO_PRODUCER_USER,
+            "Tổ hợp tác dừa mẫu, xã Châu Thành (demo)",
+            "producer@29374",
+        ),
     ]
 }
 
@@ -158,6 +163,8 @@ pub async fn seed_demo(
     vinh_long::seed(app).await?;
     // The real Trà Vinh OCOP list (sources kept) as the public catalogue.
     crate::ocop::seed_demo_catalogue(app).await?;
+    // Commune boundaries of Vĩnh Long and one sample raw-material area.
+    crate::areas::seed_demo(app).await?;
     Ok(accounts)
 }
 

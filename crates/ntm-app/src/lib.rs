@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod access;
+pub mod areas;
 pub mod audit;
 pub mod authz;
 pub mod backup;

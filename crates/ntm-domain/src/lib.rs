@@ -4,6 +4,7 @@
 //! (unit and property tests live next to the code).
 #![forbid(unsafe_code)]
 
+pub mod area;
 pub mod audit;
 pub mod authz;
 pub mod criteria;

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod api_tokens;
+mod areas;
 mod audit;
 mod backup;
 mod bulk;
@@ -32,6 +33,7 @@ mod users;
 mod values;
 
 pub use api_tokens::ApiTokenRecord;
+pub use areas::{AreaCertificationRecord, AreaRecord, AreaSeasonRecord, UnitBoundaryRecord};
 pub use backup::{ReadSnapshot, TableFingerprint};
 pub use commune_groups::CommuneGroupRecord;
 pub use criteria_set_versions::{

@@ -101,6 +101,11 @@ impl ScopeUnit {
     pub fn ocop_href(&self) -> String {
         crate::urls::Urls::ocop_unit(&self.code)
     }
+
+    /// The unit's raw-material areas.
+    pub fn areas_href(&self) -> String {
+        crate::urls::Urls::unit_areas(&self.code)
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {

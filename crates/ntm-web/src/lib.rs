@@ -47,6 +47,7 @@ pub mod ctx;
 pub mod error;
 pub mod https;
 pub mod i18n;
+pub mod maps;
 pub mod middleware;
 mod nul;
 pub mod pages;

@@ -9,10 +9,12 @@
 //! caller's catalogue through [`Labels`] (the web's Fluent catalogue, keys such as
 //! `plans-col-code`); the dashboard's workbook is Vietnamese only, as it always was.
 
+mod areas;
 mod dashboard;
 mod plan;
 mod units;
 
+pub use areas::areas_xlsx;
 pub use dashboard::{
     DashboardExport, DashboardTable, DashboardXlsx, SortKey, bucket_label, dashboard_xlsx,
     sort_communes, sort_districts,

@@ -2,6 +2,7 @@
 //! PostgreSQL (`cargo test -p ntm-store -- ::sqlite` or `::postgres` for one engine).
 
 mod api_tokens;
+mod areas;
 mod audit;
 mod bulk;
 mod commune_groups;

@@ -6,6 +6,7 @@
 //! `X-CSRF-Token` header, the `ntm_csrf` cookie's value) or with an API token,
 //! `Authorization: Bearer <token>` (no cookie, no CSRF token; see [`crate::bearer`]).
 
+pub mod areas;
 pub mod campaigns;
 pub mod criteria;
 pub mod criteria_versions;
@@ -55,6 +56,7 @@ use crate::state::AppState;
         (name = "dossiers", description = "Recognition dossiers (hồ sơ xét, công nhận) under QĐ 18/2022/QĐ-TTg, and their PDF"),
         (name = "surveys", description = "Satisfaction surveys of residents (lấy ý kiến sự hài lòng): campaigns and results"),
         (name = "plans", description = "Provincial plans (kế hoạch), their targets and progress, and periodic reports (báo cáo định kỳ)"),
+        (name = "areas", description = "Raw-material and growing areas (vùng trồng, vùng nguyên liệu): polygons, certifications, seasons"),
         (name = "traceability", description = "Lots and GS1 EPCIS 2.0 events (truy xuất nguồn gốc): capture, query, hash chains"),
     ),
     components(schemas(Problem)),
@@ -133,6 +135,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(criteria_versions::list_versions))
         .routes(routes!(criteria_versions::shipped_version))
         .routes(routes!(criteria_versions::authored_version))
+        .routes(routes!(areas::unit_areas))
+        .routes(routes!(areas::get_area))
+        .routes(routes!(areas::create_area))
         .routes(routes!(me))
         .routes(routes!(audit_verify))
 }

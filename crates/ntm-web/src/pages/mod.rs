@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod api_tokens;
+pub mod areas;
 pub mod auth;
 pub mod criteria_editor;
 pub mod criteria_set_xlsx;
@@ -112,6 +113,27 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             "/criteria-versions/{id}/xlsx-import/apply",
             post(criteria_set_xlsx::import_apply),
         )
+        .route("/units/{code}/areas", get(areas::list::list))
+        .route("/units/{code}/areas.xlsx", get(areas::list::xlsx))
+        .route(
+            "/units/{code}/areas/new",
+            get(areas::form::new_form)
+                .post(areas::form::create)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/areas/mine", get(areas::mine::mine))
+        .route("/areas/{id}", get(areas::page::area_page))
+        .route(
+            "/areas/{id}/edit",
+            get(areas::form::edit_form)
+                .post(areas::form::update)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/areas/{id}/certifications",
+            post(areas::page::add_certification),
+        )
+        .route("/areas/{id}/seasons", post(areas::page::add_season))
         .route("/units/{code}/plans", get(plans::list::list))
         .route("/plans/{id}", get(plans::page::page))
         .route("/plans/{id}/plan.xlsx", get(plans::page::xlsx))

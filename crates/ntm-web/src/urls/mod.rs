@@ -10,6 +10,8 @@ use uuid::Uuid;
 
 use crate::ctx::url_encode;
 
+mod areas;
+
 /// Builders of the pages' addresses (paths with their query).
 pub struct Urls;
 

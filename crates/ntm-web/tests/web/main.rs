@@ -8,6 +8,7 @@ mod access;
 mod api;
 mod api_reads;
 mod api_tokens;
+mod areas;
 mod auth;
 mod authz_matrix;
 mod criteria;

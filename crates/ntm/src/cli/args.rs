@@ -119,6 +119,34 @@ pub(super) enum Command {
     /// Write the tables a page offers as XLSX, the same file as the page's download.
     #[command(subcommand)]
     Export(ExportCmd),
+    /// Unit boundaries (GeoJSON outlines) the raw-material areas are checked against.
+    #[command(subcommand)]
+    Boundaries(BoundariesCmd),
+}
+
+#[derive(Subcommand)]
+pub(super) enum BoundariesCmd {
+    /// Load a GeoJSON FeatureCollection of unit outlines (read feature by feature; every
+    /// unit must exist; all outlines stored or none; a unit's earlier outline is replaced).
+    Load {
+        /// The .geojson file.
+        file: PathBuf,
+        /// The feature property holding the unit code, e.g. `ma_xa`.
+        #[arg(long)]
+        code_property: String,
+        /// Where the file came from (shown with the maps).
+        #[arg(long)]
+        source: String,
+        /// The licence notice, or that none is stated (shown with the maps).
+        #[arg(long)]
+        licence: String,
+        /// Keep only the features whose `--province-property` equals this code, e.g. `86`.
+        #[arg(long, requires = "province_property")]
+        province: Option<String>,
+        /// The feature property holding the province code, e.g. `ma_tinh`.
+        #[arg(long)]
+        province_property: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]

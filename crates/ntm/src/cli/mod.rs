@@ -18,6 +18,7 @@ use ntm_store::Db;
 mod args;
 mod audit;
 mod backup;
+mod boundaries;
 mod criteria;
 mod evaluate;
 mod export;
@@ -178,6 +179,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Observations(cmd) => observations::observations(&common, cmd).await,
         Command::Plans(PlansCmd::Check { file }) => plans::plans_check(&file),
         Command::Export(cmd) => export::export(&common, cmd).await,
+        Command::Boundaries(cmd) => boundaries::boundaries(&common, cmd).await,
     }
 }
 

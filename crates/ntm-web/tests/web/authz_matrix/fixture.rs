@@ -381,8 +381,25 @@ pub async fn seeded(db: Db) -> (App, Seed) {
     .await
     .expect("OCOP round");
 
+    // A raw-material area of the commune owned by that producer record (`ntm_app::areas`).
+    let area = ntm_app::areas::register_area(
+        &app,
+        &cli,
+        ntm_app::areas::AreaForm {
+            unit_code: COMMUNE.into(),
+            code: "MA-TRAN-1".into(),
+            crop: "Dừa".into(),
+            hectares: "1,2".into(),
+            geojson: r#"{"type":"Polygon","coordinates":[[[106.3,9.9],[106.301,9.9],[106.301,9.901],[106.3,9.901],[106.3,9.9]]]}"#.into(),
+            owners: vec![producer.id],
+        },
+    )
+    .await
+    .expect("area");
+
     let seed = Seed {
         vars: vec![
+            ("area", area.id.to_string()),
             ("ocop_producer", producer.id.to_string()),
             ("ocop_product", product.id.to_string()),
             ("ocop_round", round.id.to_string()),

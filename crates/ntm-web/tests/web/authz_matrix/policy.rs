@@ -114,6 +114,13 @@ const OCOP_MANAGE: Allow = Only(&[A, PI, DI, CI]);
 const OCOP_MANAGE_OWN: Allow = Only(&[A, PI, DI, CI, PRI]);
 /// Who opens the commune's OCOP page: officers who manage or score OCOP on it.
 const OCOP_VIEW: Allow = Only(&[A, PI, DPI, DI, CI]);
+/// Who sees the commune's raw-material areas: officers holding an OCOP role (`ManageOcop`
+/// or `ScoreOcop`) whose scope covers it (`areas::unit_areas`).
+const AREA_OFFICERS: Allow = Only(&[A, PI, DPI, DI, CI]);
+/// Who sees the seeded area: those officers and its owner (the inside producer account).
+const AREA_VIEW: Allow = Only(&[A, PI, DPI, DI, CI, PRI]);
+/// Who registers or changes it: `ManageOcop` officers of the commune and its owner.
+const AREA_MANAGE: Allow = Only(&[A, PI, DI, CI, PRI]);
 
 const fn row(
     method: &'static str,
@@ -790,6 +797,57 @@ pub const ROWS: &[Row] = &[
         "/api/v1/surveys/{code}/results",
         "/api/v1/surveys/$survey/results",
         ENTER,
+    ),
+    // Raw-material areas: the minimal bodies are refused (422) after the permission check.
+    get("/units/{code}/areas", "/units/29374/areas", AREA_OFFICERS),
+    get(
+        "/units/{code}/areas.xlsx",
+        "/units/29374/areas.xlsx",
+        AREA_OFFICERS,
+    ),
+    get(
+        "/units/{code}/areas/new",
+        "/units/29374/areas/new",
+        AREA_MANAGE,
+    ),
+    post(
+        "/units/{code}/areas/new",
+        "/units/29374/areas/new",
+        Multipart(&[("code", "X"), ("crop", "")], Some("file")),
+        AREA_MANAGE,
+    ),
+    get("/areas/mine", "/areas/mine", Users),
+    get("/areas/{id}", "/areas/$area", AREA_VIEW),
+    get("/areas/{id}/edit", "/areas/$area/edit", AREA_MANAGE),
+    post(
+        "/areas/{id}/edit",
+        "/areas/$area/edit",
+        Multipart(&[("code", "X"), ("crop", "")], Some("file")),
+        AREA_MANAGE,
+    ),
+    post(
+        "/areas/{id}/certifications",
+        "/areas/$area/certifications",
+        Form(&[("kind", "vietgap")]),
+        AREA_MANAGE,
+    ),
+    post(
+        "/areas/{id}/seasons",
+        "/areas/$area/seasons",
+        Form(&[("name", "Vụ")]),
+        AREA_MANAGE,
+    ),
+    get(
+        "/api/v1/units/{code}/areas",
+        "/api/v1/units/29374/areas",
+        AREA_OFFICERS,
+    ),
+    get("/api/v1/areas/{id}", "/api/v1/areas/$area", AREA_VIEW),
+    post(
+        "/api/v1/areas",
+        "/api/v1/areas",
+        Json(r#"{"unit_code":"29374","code":"X","crop":"","hectares":"","geometry":{}}"#),
+        AREA_MANAGE,
     ),
     // Traceability (EPCIS): recording needs RecordTrace on the commune; the minimal bodies
     // are refused (422) after the permission check, nothing written.
