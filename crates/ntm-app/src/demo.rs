@@ -97,6 +97,11 @@ fn demo_users() -> Vec<(&'static str, &'static str, &'static str)> {
             "Cán bộ xã Châu Thành (demo)",
             "commune_officer@29374",
         ),
+        (
+            "htx.chauthanh",
+            "HTX mẫu Châu Thành, chủ thể sản xuất (demo)",
+            "producer@29374",
+        ),
         ("xem", "Người xem (demo)", "viewer"),
         (
             crate::areas::DEMO_PRODUCER_USER,
@@ -165,6 +170,8 @@ pub async fn seed_demo(
     crate::ocop::seed_demo_catalogue(app).await?;
     // Commune boundaries of Vĩnh Long and one sample raw-material area.
     crate::areas::seed_demo(app).await?;
+    // A sample producer record owned by the demo producer account (traceability).
+    crate::trace::demo::seed(app, "htx.chauthanh", DEMO_COMMUNE).await?;
     Ok(accounts)
 }
 

@@ -29,6 +29,8 @@ pub mod templates {
     pub const DOSSIER: &str = include_str!("../templates/dossier.typ");
     /// The periodic progress report, 6-month or annual (issue 6 §4).
     pub const PERIODIC_REPORT: &str = include_str!("../templates/periodic_report.typ");
+    /// A sheet of lot labels with their QR codes (issue 15, part 5).
+    pub const TRACE_LABELS: &str = include_str!("../templates/trace_labels.typ");
 
     /// Files any template can `#import` by name.
     pub const LIBRARY: &[(&str, &str)] = &[("heading.typ", HEADING)];

@@ -185,3 +185,24 @@ fn rendering_is_fast_enough_for_a_request() {
     // Generous bound for a debug build on a busy 2-core machine.
     assert!(each < std::time::Duration::from_secs(3), "{each:?}");
 }
+
+#[test]
+fn trace_labels_sheet() {
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"29\" height=\"29\" viewBox=\"0 0 29 29\"><rect width=\"29\" height=\"29\" fill=\"#fff\"/><path fill=\"#000\" d=\"M4 4h7v7h-7z\"/></svg>";
+    let pdf = render(
+        templates::TRACE_LABELS,
+        &json!({
+            "product": "Gạo thơm Cầu Ngang",
+            "producer": "HTX Cầu Ngang",
+            "lot_label": "Số lô / Lot: 2026-03-A",
+            "lot": "2026-03-A",
+            "uri": "https://trace.example/01/09520123456788/10/2026-03-A",
+            "qr": svg,
+            "count": 24,
+        }),
+    )
+    .expect("labels render");
+    let text = pdf_text(&pdf);
+    assert_eq!(text.matches("Gạo thơm Cầu Ngang").count(), 24, "{text}");
+    assert_eq!(text.matches("2026-03-A").count(), 24, "{text}");
+}

@@ -28,6 +28,7 @@ mod survey_answers;
 mod survey_phones;
 mod surveys;
 mod trace;
+mod trace_origins;
 mod units;
 mod users;
 mod values;
@@ -61,6 +62,7 @@ pub use surveys::{
 pub use trace::{
     CaptureCounts, EventFilter, LotLinkRecord, LotRecord, NewTraceEvent, TraceEventRecord,
 };
+pub use trace_origins::{LotOriginRecord, LotWithOrigin};
 pub use units::SnapshotRecord;
 pub use users::UserRecord;
 pub use values::CurrentValue;

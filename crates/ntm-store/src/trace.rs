@@ -109,22 +109,7 @@ macro_rules! lot_columns {
 impl Db {
     /// Records a lot with its audit entry; `Conflict` when the product already has it.
     pub async fn insert_lot(&self, l: &LotRecord, audit: NewAuditEntry) -> Result<()> {
-        let mut tx = self.begin().await?;
-        append_audit_tx(&mut tx, audit).await?;
-        tx.execute(sql!(
-            "INSERT INTO trace_lots (id, unit_code, unit_path, product, lot, created_at, \
-             created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            l.id,
-            l.unit_code.as_str(),
-            l.unit_path.as_str(),
-            l.product.as_str(),
-            l.lot.as_str(),
-            l.created_at,
-            l.created_by.as_str(),
-        ))
-        .await
-        .map_err(|e| e.conflict_as(|| format!("lot {} of {} already exists", l.lot, l.product)))?;
-        tx.commit().await
+        self.insert_lot_with_origin(l, None, audit).await
     }
 
     pub async fn lot_by_key(&self, product: &str, lot: &str) -> Result<Option<LotRecord>> {

@@ -159,6 +159,16 @@ impl Ctx {
             .is_some_and(|u| u.grants.iter().any(|g| g.role == Role::Producer))
     }
 
+    /// Whether the user records lots and traceability events somewhere (the
+    /// "Traceability" entry of the nav bar).
+    pub fn can_record_trace(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.role.allows(ntm_domain::authz::Permission::RecordTrace))
+        })
+    }
+
     pub fn require_user(&self) -> Result<&CurrentUser, WebError> {
         self.user.as_ref().ok_or_else(WebError::login_required)
     }

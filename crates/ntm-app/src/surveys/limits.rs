@@ -73,7 +73,7 @@ pub(super) fn per_origin(origin: &str) -> Result<(), Refusal> {
     })
 }
 
-pub(super) fn hit(key: String, max: u32, window: Duration) -> Result<(), u64> {
+pub(crate) fn hit(key: String, max: u32, window: Duration) -> Result<(), u64> {
     let mut l = limiter().lock().unwrap_or_else(|e| e.into_inner());
     let t = Instant::now();
     if t.duration_since(l.pruned) >= PRUNE_EVERY {

@@ -52,7 +52,7 @@ mod answers;
 mod api;
 mod campaigns;
 pub mod key;
-mod limits;
+pub(crate) mod limits;
 mod pages;
 mod paper;
 pub mod phones;

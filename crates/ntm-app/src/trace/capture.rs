@@ -9,7 +9,7 @@ use ntm_domain::trace::LotKey;
 use ntm_store::NewTraceEvent;
 use uuid::Uuid;
 
-use super::lots::lot_by_key;
+use super::lots::officer_on;
 use super::schema::read_capture;
 use super::unit_for;
 use crate::authz::Actor;
@@ -43,12 +43,20 @@ pub async fn capture(
     let unit = unit_for(app, actor, unit_code, Permission::RecordTrace).await?;
     let doc = on_pool(move || read_capture(&body)).await??;
     let context_json = doc.context.to_string();
-    let mut lots: HashMap<LotKey, Option<ntm_store::LotRecord>> = HashMap::new();
+    let officer = officer_on(app, actor, &unit).await;
+    let me = match actor {
+        Actor::User { id, .. } => Some(*id),
+        _ => None,
+    };
+    let mut lots: HashMap<LotKey, Option<ntm_store::LotWithOrigin>> = HashMap::new();
     let mut errors = Vec::new();
     for e in &doc.events {
         for key in &e.lots {
             if !lots.contains_key(key) {
-                let found = lot_by_key(app, &key.product, &key.lot).await?;
+                let found = app
+                    .db
+                    .lot_with_origin_by_key(key.product.as_str(), &key.lot)
+                    .await?;
                 lots.insert(key.clone(), found);
             }
             match &lots[key] {
@@ -66,6 +74,16 @@ pub async fn capture(
                         key.lot, key.product, l.unit_code, unit.code
                     ),
                 )),
+                // A producer account records events of its own producers' lots only.
+                Some(l) if !officer && (me.is_none() || l.owner_user_id != me) => {
+                    errors.push(FieldError::new(
+                        e.path.clone(),
+                        format!(
+                            "lot {} of product {} is another producer's: a producer account records events of its own lots only",
+                            key.lot, key.product
+                        ),
+                    ))
+                }
                 Some(_) => {}
             }
         }

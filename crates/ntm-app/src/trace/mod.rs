@@ -4,12 +4,20 @@
 //! producers within their grant); reading needs `ViewUnits` on it.
 
 pub mod capture;
+pub mod demo;
 pub mod lots;
+pub mod pages;
+pub mod public;
 pub mod query;
 pub mod schema;
 
 pub use capture::{CaptureResult, capture};
-pub use lots::{ChainCheck, LotView, create_lot, verify_lot};
+pub use lots::{ChainCheck, LotView, NewLot, create_lot, verify_lot};
+pub use pages::{
+    EventForm, HistoryItem, LabelSheet, LotForm, LotPage, LotsPage, ProducerChoice, label_sheet,
+    lot_link, lot_page, lots_page, record_event_on_page, record_lot_on_page,
+};
+pub use public::{PublicLot, PublicRating, public_lot};
 pub use query::{EventPage, EventQuery, query_events};
 
 use ntm_domain::authz::Permission;

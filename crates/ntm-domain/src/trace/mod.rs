@@ -8,6 +8,7 @@ pub mod epc;
 pub mod event;
 pub mod gtin;
 pub mod hash;
+pub mod simple;
 
 #[cfg(test)]
 mod tests;

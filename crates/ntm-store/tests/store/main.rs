@@ -19,6 +19,7 @@ mod sessions;
 mod survey_anonymity;
 mod survey_migration;
 mod surveys;
+mod trace_origins;
 mod units;
 mod users;
 

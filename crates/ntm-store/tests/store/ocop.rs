@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::entry;
 use crate::users::user;
 
-fn producer(name: &str, path: &str) -> OcopProducerRecord {
+pub(crate) fn producer(name: &str, path: &str) -> OcopProducerRecord {
     let code = path
         .trim_end_matches('/')
         .rsplit('/')
@@ -37,7 +37,7 @@ fn producer(name: &str, path: &str) -> OcopProducerRecord {
     }
 }
 
-fn product(p: &OcopProducerRecord, name: &str, group: Option<i32>) -> OcopProductRecord {
+pub(crate) fn product(p: &OcopProducerRecord, name: &str, group: Option<i32>) -> OcopProductRecord {
     OcopProductRecord {
         id: Uuid::now_v7(),
         producer_id: p.id,

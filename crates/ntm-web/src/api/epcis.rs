@@ -250,6 +250,16 @@ pub struct NewLotDto {
     /// Lot number: 1–20 characters of GS1's character set 82
     #[schema(example = "2026-03-A")]
     pub lot: String,
+    /// The OCOP producer record the lot is of (registered in the unit or below it). A
+    /// producer account must name a producer record it owns.
+    #[serde(default)]
+    pub producer_id: Option<Uuid>,
+    /// The producer's OCOP product this is a lot of
+    #[serde(default)]
+    pub product_id: Option<Uuid>,
+    /// The raw-material area the lot was grown in
+    #[serde(default)]
+    pub area_id: Option<Uuid>,
 }
 
 /// A recorded lot.
@@ -282,7 +292,9 @@ impl From<&LotView> for LotDto {
     }
 }
 
-/// Records a lot of a product for a unit (needs the record-trace permission on it). Events
+/// Records a lot of a product for a unit (needs the record-trace permission on it), with
+/// its origin: the OCOP producer (a producer account must name its own), optionally the
+/// producer's OCOP product and the raw-material area. Events
 /// naming the lot (an LGTIN class or a Digital Link URI with `/10/{lot}`) can then be
 /// captured for the unit; each lot keeps a hash chain of its events.
 #[utoipa::path(
@@ -298,7 +310,7 @@ impl From<&LotView> for LotDto {
     responses(
         (status = 201, description = "The lot", body = LotDto),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No record-trace permission on the unit", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No record-trace permission on the unit, or another producer's record", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No unit with this code", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The product already has this lot", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad GTIN (check digit), code or lot number", body = Problem, content_type = "application/problem+json"),
@@ -311,8 +323,14 @@ pub async fn create_lot(
     Json(body): Json<NewLotDto>,
 ) -> Result<(StatusCode, Json<LotDto>), WebError> {
     ctx.require_user()?;
-    let lot = ntm_app::trace::create_lot(&st.app, &ctx.actor(), &p.unit, &body.product, &body.lot)
-        .await?;
+    let input = ntm_app::trace::NewLot {
+        product: body.product,
+        lot: body.lot,
+        producer_id: body.producer_id,
+        product_id: body.product_id,
+        area_id: body.area_id,
+    };
+    let lot = ntm_app::trace::create_lot(&st.app, &ctx.actor(), &p.unit, &input).await?;
     Ok(created(LotDto::from(&lot)))
 }
 

@@ -19,6 +19,7 @@ pub mod plans;
 pub mod reports;
 pub mod scorecard;
 pub mod survey;
+pub mod trace;
 pub mod tree;
 pub mod units;
 pub mod users;
@@ -343,4 +344,15 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         )
         .route("/ocop/documents/{id}", get(ocop::documents::download))
         .route("/ocop/rounds/{id}/documents", post(ocop::documents::attach))
+        .route(
+            "/trace/lots",
+            get(trace::lots::lots_page).post(trace::lots::record_lot),
+        )
+        .route("/trace/lots/{id}", get(trace::lot::lot_page))
+        .route("/trace/lots/{id}/events", post(trace::lot::record_event))
+        .route("/trace/lots/{id}/qr.svg", get(trace::lot::qr_svg))
+        .route("/trace/lots/{id}/qr.png", get(trace::lot::qr_png))
+        .route("/trace/lots/{id}/labels.pdf", get(trace::lot::labels_pdf))
+        .route("/01/{*rest}", get(trace::public::resolve))
+        .route("/p/{*rest}", get(trace::public::resolve))
 }

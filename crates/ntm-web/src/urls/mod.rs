@@ -788,6 +788,29 @@ impl Urls {
     }
 }
 
+/// Traceability pages (issue 15, parts 4–5).
+impl Urls {
+    /// `/trace/lots`: the producer's lots.
+    pub fn trace_lots() -> String {
+        "/trace/lots".into()
+    }
+
+    /// `/trace/lots/{id}`
+    pub fn trace_lot(id: Uuid) -> String {
+        format!("/trace/lots/{id}")
+    }
+
+    /// `/trace/lots/{id}?flash=…` (after a form: `lot`, `event`, `duplicate`).
+    pub fn trace_lot_saved(id: Uuid, flash: &str) -> String {
+        format!("/trace/lots/{id}?flash={}", url_encode(flash))
+    }
+
+    /// `/trace/lots/{id}/{file}`: `qr.svg`, `qr.png`, `labels.pdf`, `events` (the form).
+    pub fn trace_lot_file(id: Uuid, file: &str) -> String {
+        format!("/trace/lots/{id}/{file}")
+    }
+}
+
 /// OCOP pages (`pages/ocop`).
 impl Urls {
     /// `/ocop` with its filters and page cursor.

@@ -42,6 +42,11 @@ fn every_built_address_is_a_route() {
     let id = Uuid::nil();
     let parts = SurveyPart::ALL.map(|p| Urls::survey_part("29500", "7K3M9QX2PA", p));
     let built = [
+        Urls::trace_lots(),
+        Urls::trace_lot(Uuid::nil()),
+        Urls::trace_lot_saved(Uuid::nil(), "event"),
+        Urls::trace_lot_file(Uuid::nil(), "labels.pdf"),
+        Urls::trace_lot_file(Uuid::nil(), "events"),
         Urls::unit("84"),
         Urls::scorecard("29500", "xa-ntm-2021-2025", 2024),
         Urls::scorecard_history("29500", "xa-ntm-2021-2025", 2024, "1.1"),

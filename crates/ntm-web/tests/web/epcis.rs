@@ -92,8 +92,11 @@ async fn record_lots(app: &ntm_app::App, doc: &Value) {
                 app,
                 &Actor::cli(),
                 COMMUNE,
-                k.product.as_str(),
-                &k.lot,
+                &ntm_app::trace::NewLot {
+                    product: k.product.as_str().into(),
+                    lot: k.lot.clone(),
+                    ..Default::default()
+                },
             )
             .await
             {

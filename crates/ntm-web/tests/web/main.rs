@@ -46,6 +46,7 @@ mod survey_contents;
 mod survey_links;
 mod survey_phones;
 mod survey_sms;
+mod trace_pages;
 mod tree;
 mod upload_size;
 mod workbook;

@@ -80,7 +80,7 @@ pub(super) fn public_url(cfg: &WebConfig, headers: &HeaderMap, code: &str) -> St
 /// only when the request counts as served over HTTPS by the rule of [`crate::https`]
 /// (`X-Forwarded-Proto` is read only from a trusted proxy, `--trust-forwarded-for`), so a
 /// client's forged header never changes a printed link.
-fn base_url(cfg: &WebConfig, headers: &HeaderMap) -> String {
+pub(crate) fn base_url(cfg: &WebConfig, headers: &HeaderMap) -> String {
     if let Some(base) = cfg
         .base_url
         .as_deref()

@@ -290,9 +290,51 @@ pub async fn seeded(db: Db) -> (App, Seed) {
     .expect("basis file");
 
     // A lot of the commune (traceability).
-    let lot = ntm_app::trace::create_lot(&app, &cli, COMMUNE, "09520123456788", "MA-TRAN-1")
-        .await
-        .expect("lot");
+    // An OCOP producer of the commune owned by the producer inside, and its lot.
+    let owner = Who::In(Role::Producer)
+        .account()
+        .expect("producer account")
+        .0;
+    let producer = ntm_app::ocop::register_producer(
+        &app,
+        &cli,
+        ntm_app::ocop::NewProducer {
+            unit_code: COMMUNE.into(),
+            kind: "cooperative".into(),
+            name: "HTX ma trận".into(),
+            owner_username: Some(owner),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("producer");
+    let lot = ntm_app::trace::create_lot(
+        &app,
+        &cli,
+        COMMUNE,
+        &ntm_app::trace::NewLot {
+            product: "09520123456788".into(),
+            lot: "MA-TRAN-1".into(),
+            producer_id: Some(producer.id),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("lot");
+    // A lot of a short product code (`/p/MA-TRAN/10/MA-TRAN-2`).
+    ntm_app::trace::create_lot(
+        &app,
+        &cli,
+        COMMUNE,
+        &ntm_app::trace::NewLot {
+            product: "MA-TRAN".into(),
+            lot: "MA-TRAN-2".into(),
+            producer_id: Some(producer.id),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("lot of a code");
 
     // An OCOP producer of the commune owned by the producer account inside, one product,
     // and an evaluation round whose council is the administrator and the scoring officers

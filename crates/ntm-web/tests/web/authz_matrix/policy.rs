@@ -121,6 +121,10 @@ const AREA_OFFICERS: Allow = Only(&[A, PI, DPI, DI, CI]);
 const AREA_VIEW: Allow = Only(&[A, PI, DPI, DI, CI, PRI]);
 /// Who registers or changes it: `ManageOcop` officers of the commune and its owner.
 const AREA_MANAGE: Allow = Only(&[A, PI, DI, CI, PRI]);
+/// Whoever records traceability somewhere (`RecordTrace` in any grant): the lots page lists
+/// what each may see; a lot's own pages are `RECORD` (its unit; a producer account, its own
+/// producer's lots).
+const RECORDERS: Allow = Only(&[A, PI, PO, DI, DO, CI, CO, PRI, PRO]);
 
 const fn row(
     method: &'static str,
@@ -885,6 +889,25 @@ pub const ROWS: &[Row] = &[
     get("/s/{code}/cam-on", "/s/$survey/cam-on", Everyone),
     get("/s/{code}/qr.svg", "/s/$survey/qr.svg", Everyone),
     get("/s/{code}/qr.png", "/s/$survey/qr.png", Everyone),
+    // Traceability pages: the producer's lots and forms; the public resolver (no login).
+    get("/trace/lots", "/trace/lots", RECORDERS),
+    post("/trace/lots", "/trace/lots", NO_FIELDS, RECORDERS),
+    get("/trace/lots/{id}", "/trace/lots/$lot", RECORD),
+    post(
+        "/trace/lots/{id}/events",
+        "/trace/lots/$lot/events",
+        NO_FIELDS,
+        RECORD,
+    ),
+    get("/trace/lots/{id}/qr.svg", "/trace/lots/$lot/qr.svg", RECORD),
+    get("/trace/lots/{id}/qr.png", "/trace/lots/$lot/qr.png", RECORD),
+    get(
+        "/trace/lots/{id}/labels.pdf",
+        "/trace/lots/$lot/labels.pdf",
+        RECORD,
+    ),
+    get("/01/{*rest}", "/01/09520123456788/10/MA-TRAN-1", Everyone),
+    get("/p/{*rest}", "/p/MA-TRAN/10/MA-TRAN-2", Everyone),
     // Closing the campaign last: the rows above need it open.
     post(
         "/units/{code}/surveys/{survey}/close",

@@ -1,0 +1,271 @@
+//! The resolver: `GET /01/{gtin}[/22/{cpv}]/10/{lot}[/21/{serial}]` and
+//! `GET /p/{code}/10/{lot}` (no login, no script, a small page for phones): the product,
+//! its OCOP stars and certificate status, the producer, the raw-material area, the lot's
+//! history in words and whether its chain verifies. With `Accept: application/linkset+json`
+//! (or `?linkType=linkset`) the same address answers the GS1 Digital Link linkset
+//! (RFC 9264, GS1-Conformant Resolver link types); every answer carries the `Link` header
+//! pointing at it. A bad address is a 400 page saying why, an unknown lot a 404 page.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use ntm_app::AppError;
+use ntm_app::trace::PublicLot;
+use ntm_domain::ocop::CertificateStatus;
+use ntm_domain::trace::DigitalLink;
+use serde_json::json;
+
+use super::{HistoryLine, history_lines};
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::pages::survey::base_url;
+use crate::state::AppState;
+use crate::view::format::date;
+use crate::view::render;
+
+/// GS1 link types (`gs1:` is `https://gs1.org/voc/`).
+const GS1: &str = "https://gs1.org/voc/";
+const LINKSET: &str = "application/linkset+json";
+
+#[derive(Template)]
+#[template(path = "trace_public.html")]
+pub struct PublicTemplate {
+    pub ctx: Ctx,
+    pub css: String,
+    pub title: String,
+    /// A message instead of the lot (bad address, unknown lot, too many requests).
+    pub message: Option<String>,
+    pub lot: String,
+    pub product: String,
+    pub stars: Option<String>,
+    pub cert: Option<String>,
+    pub cert_valid: bool,
+    pub cert_no: Option<String>,
+    pub ocop_href: Option<String>,
+    pub producer: Option<String>,
+    pub producer_kind: Option<String>,
+    pub producer_address: Option<String>,
+    pub sample: bool,
+    pub unit_name: String,
+    pub area: Option<String>,
+    pub history: Vec<HistoryLine>,
+    pub chain_ok: bool,
+    pub chain_text: String,
+}
+
+fn blank(ctx: Ctx) -> PublicTemplate {
+    PublicTemplate {
+        css: ctx.asset("trace-public.css"),
+        title: ctx.t("trace-pub-title"),
+        message: None,
+        lot: String::new(),
+        product: String::new(),
+        stars: None,
+        cert: None,
+        cert_valid: false,
+        cert_no: None,
+        ocop_href: None,
+        producer: None,
+        producer_kind: None,
+        producer_address: None,
+        sample: false,
+        unit_name: String::new(),
+        area: None,
+        history: Vec::new(),
+        chain_ok: false,
+        chain_text: String::new(),
+        ctx,
+    }
+}
+
+fn message_page(ctx: Ctx, title_key: &str, message: String, status: StatusCode) -> Response {
+    let mut t = blank(ctx);
+    t.title = t.ctx.t(title_key);
+    t.message = Some(message);
+    finish(render(&t, status))
+}
+
+fn finish(mut res: Response) -> Response {
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    res
+}
+
+fn page(ctx: Ctx, l: &PublicLot) -> PublicTemplate {
+    let lang = ctx.lang;
+    let mut t = blank(ctx);
+    t.title = format!("{} · {}", l.product_name, t.ctx.t("trace-pub-title"));
+    t.lot = t.ctx.t1("trace-pub-lot", &l.lot.lot);
+    t.product = l.product_name.clone();
+    if let Some(r) = &l.rating {
+        t.stars = Some(lang.t_args("trace-pub-ocop", &[("stars", i64::from(r.stars).into())]));
+        let until = r.valid_until.map(date).unwrap_or_default();
+        let (key, valid) = match r.status {
+            CertificateStatus::Valid => ("trace-pub-cert-valid", true),
+            CertificateStatus::ExpiringWithin90 | CertificateStatus::ExpiringWithin30 => {
+                ("trace-pub-cert-expiring", true)
+            }
+            CertificateStatus::Expired => ("trace-pub-cert-expired", false),
+            CertificateStatus::Superseded => ("trace-pub-cert-superseded", false),
+            CertificateStatus::NotYetValid => ("trace-pub-cert-not-yet", false),
+            CertificateStatus::Unknown => ("trace-pub-cert-unknown", false),
+        };
+        t.cert = Some(lang.t_args(
+            key,
+            &[("date", until.into()), ("year", i64::from(r.year).into())],
+        ));
+        t.cert_valid = valid;
+        t.cert_no = r
+            .certificate_no
+            .as_ref()
+            .filter(|_| valid)
+            .map(|n| lang.t1("trace-pub-cert-no", n));
+    } else if l.ocop_product_id.is_some() {
+        t.cert = Some(lang.t("trace-pub-cert-none"));
+    }
+    t.ocop_href = l.ocop_product_id.map(|id| format!("/ocop/products/{id}"));
+    t.producer = l.producer_name.clone();
+    t.producer_kind = l.producer_kind.map(str::to_owned);
+    t.producer_address = l.producer_address.clone();
+    t.sample = l.producer_sample;
+    t.unit_name = l.unit_name.clone();
+    t.area = l
+        .area_id
+        .map(|id| lang.t1("trace-pub-area-unknown", &id.to_string()));
+    t.history = history_lines(lang, &l.history);
+    t.chain_ok = l.chain.broken_at.is_none();
+    t.chain_text = match l.chain.broken_at {
+        None => lang.t_args(
+            "trace-chain-ok",
+            &[("count", lang.int(l.chain.events as i64).into())],
+        ),
+        Some(n) => lang.t_args("trace-chain-broken", &[("n", lang.int(n).into())]),
+    };
+    t
+}
+
+fn wants_linkset(headers: &HeaderMap, q: &[(String, String)]) -> bool {
+    q.iter()
+        .any(|(k, v)| k == "linkType" && (v == "linkset" || v == "all"))
+        || headers
+            .get_all(header::ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.to_ascii_lowercase().contains(LINKSET))
+}
+
+/// The linkset of a lot (RFC 9264 JSON, GS1 link types as full URIs).
+pub fn linkset(base: &str, l: &PublicLot) -> serde_json::Value {
+    let anchor = format!("{base}{}", l.path);
+    let title = format!("{} — {}", l.product_name, l.lot.lot);
+    let mut set = serde_json::Map::new();
+    set.insert("anchor".into(), json!(anchor));
+    set.insert("description".into(), json!(title));
+    let page = json!([{
+        "href": anchor,
+        "title": format!("Truy xuất nguồn gốc: {title}"),
+        "type": "text/html",
+        "hreflang": ["vi", "en"],
+    }]);
+    set.insert(format!("{GS1}defaultLink"), page.clone());
+    set.insert(format!("{GS1}traceability"), page);
+    if let Some(id) = l.ocop_product_id {
+        set.insert(
+            format!("{GS1}pip"),
+            json!([{
+                "href": format!("{base}/ocop/products/{id}"),
+                "title": l.product_name,
+                "type": "text/html",
+                "hreflang": ["vi"],
+            }]),
+        );
+    }
+    json!({ "linkset": [serde_json::Value::Object(set)] })
+}
+
+fn link_header(base: &str, l: &PublicLot) -> Option<HeaderValue> {
+    let anchor = format!("{base}{}", l.path);
+    let mut links = vec![
+        format!("<{anchor}?linkType=linkset>; rel=\"linkset\"; type=\"{LINKSET}\""),
+        format!("<{anchor}>; rel=\"{GS1}defaultLink\"; type=\"text/html\""),
+        format!("<{anchor}>; rel=\"{GS1}traceability\"; type=\"text/html\""),
+    ];
+    if let Some(id) = l.ocop_product_id {
+        links.push(format!(
+            "<{base}/ocop/products/{id}>; rel=\"{GS1}pip\"; type=\"text/html\""
+        ));
+    }
+    HeaderValue::from_str(&links.join(", ")).ok()
+}
+
+/// `GET /01/…` and `GET /p/…`.
+pub async fn resolve(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let lang = ctx.lang;
+    let dl = match DigitalLink::parse(&format!("http://resolver{}", uri.path())) {
+        Ok(dl) => dl,
+        Err(e) => {
+            return Ok(message_page(
+                ctx,
+                "trace-pub-bad-title",
+                lang.t1("trace-pub-bad", &e.to_string()),
+                StatusCode::BAD_REQUEST,
+            ));
+        }
+    };
+    let Some(lot) = dl.lot.clone() else {
+        return Ok(message_page(
+            ctx,
+            "trace-pub-not-found-title",
+            lang.t("trace-pub-not-found"),
+            StatusCode::NOT_FOUND,
+        ));
+    };
+    let found = ntm_app::trace::public_lot(&st.app, &ctx.origin, &dl.product, &lot).await;
+    let l = match found {
+        Ok(l) => l,
+        Err(AppError::NotFound(_)) => {
+            return Ok(message_page(
+                ctx,
+                "trace-pub-not-found-title",
+                lang.t("trace-pub-not-found"),
+                StatusCode::NOT_FOUND,
+            ));
+        }
+        Err(AppError::TooManyRequests { retry_after_secs }) => {
+            let mut res = message_page(
+                ctx,
+                "trace-pub-title",
+                lang.t_args(
+                    "trace-pub-rate-limited",
+                    &[("seconds", retry_after_secs.to_string().into())],
+                ),
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return Ok(res);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let base = base_url(&st.cfg, &headers);
+    let mut res = if wants_linkset(&headers, &q) {
+        let mut r = linkset(&base, &l).to_string().into_response();
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(LINKSET));
+        r
+    } else {
+        render(&page(ctx, &l), StatusCode::OK)
+    };
+    if let Some(v) = link_header(&base, &l) {
+        res.headers_mut().insert(header::LINK, v);
+    }
+    Ok(finish(res))
+}
