@@ -92,7 +92,8 @@ pub(crate) fn history_lines(lang: Lang, items: &[HistoryItem]) -> Vec<HistoryLin
                 None => s.event_type.clone(),
             };
             let quantity = s.quantity.as_ref().map(|(n, uom)| {
-                let decimals = if n.fract() == 0.0 { 0 } else { 2 };
+                // Up to three decimals, without trailing zeros: 1.200,5 (vi), 1,200.5 (en).
+                let decimals = if n.fract() == 0.0 { 0 } else { 3 };
                 let unit = match uom.as_deref() {
                     Some(u) if ntm_domain::trace::simple::FORM_UOMS.contains(&u) => {
                         lang.t(&format!("trace-uom-{u}"))
@@ -100,9 +101,12 @@ pub(crate) fn history_lines(lang: Lang, items: &[HistoryItem]) -> Vec<HistoryLin
                     Some(u) => u.to_owned(),
                     None => String::new(),
                 };
-                format!("{} {unit}", number(lang, *n, decimals))
-                    .trim()
-                    .to_owned()
+                let mut amount = number(lang, *n, decimals);
+                let point = if lang == Lang::En { '.' } else { ',' };
+                if amount.contains(point) {
+                    amount = amount.trim_end_matches('0').trim_end_matches(point).to_owned();
+                }
+                format!("{amount} {unit}").trim().to_owned()
             });
             HistoryLine {
                 when,
