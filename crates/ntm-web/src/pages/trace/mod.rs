@@ -104,7 +104,10 @@ pub(crate) fn history_lines(lang: Lang, items: &[HistoryItem]) -> Vec<HistoryLin
                 let mut amount = number(lang, *n, decimals);
                 let point = if lang == Lang::En { '.' } else { ',' };
                 if amount.contains(point) {
-                    amount = amount.trim_end_matches('0').trim_end_matches(point).to_owned();
+                    amount = amount
+                        .trim_end_matches('0')
+                        .trim_end_matches(point)
+                        .to_owned();
                 }
                 format!("{amount} {unit}").trim().to_owned()
             });

@@ -124,7 +124,8 @@ fn page(ctx: Ctx, l: &PublicLot) -> PublicTemplate {
     } else if l.ocop_product_id.is_some() {
         t.cert = Some(lang.t("trace-pub-cert-none"));
     }
-    t.ocop_href = l.ocop_product_id.map(|id| format!("/ocop/products/{id}"));
+    // The catalogue shows rated products only.
+    t.ocop_href = ocop_page(l).map(|id| format!("/ocop/products/{id}"));
     t.producer = l.producer_name.clone();
     t.producer_kind = l.producer_kind.map(str::to_owned);
     t.producer_address = l.producer_address.clone();
@@ -132,7 +133,7 @@ fn page(ctx: Ctx, l: &PublicLot) -> PublicTemplate {
     t.unit_name = l.unit_name.clone();
     t.area = l
         .area_id
-        .map(|id| lang.t1("trace-pub-area-unknown", &id.to_string()));
+        .map(|id| lang.t1("trace-pub-area-unknown", id.to_string()));
     t.history = history_lines(lang, &l.history);
     t.chain_ok = l.chain.broken_at.is_none();
     t.chain_text = match l.chain.broken_at {
@@ -143,6 +144,11 @@ fn page(ctx: Ctx, l: &PublicLot) -> PublicTemplate {
         Some(n) => lang.t_args("trace-chain-broken", &[("n", lang.int(n).into())]),
     };
     t
+}
+
+/// The OCOP product whose public page exists (the catalogue lists rated products only).
+fn ocop_page(l: &PublicLot) -> Option<uuid::Uuid> {
+    l.ocop_product_id.filter(|_| l.rating.is_some())
 }
 
 fn wants_linkset(headers: &HeaderMap, q: &[(String, String)]) -> bool {
@@ -170,7 +176,7 @@ pub fn linkset(base: &str, l: &PublicLot) -> serde_json::Value {
     }]);
     set.insert(format!("{GS1}defaultLink"), page.clone());
     set.insert(format!("{GS1}traceability"), page);
-    if let Some(id) = l.ocop_product_id {
+    if let Some(id) = ocop_page(l) {
         set.insert(
             format!("{GS1}pip"),
             json!([{
@@ -191,7 +197,7 @@ fn link_header(base: &str, l: &PublicLot) -> Option<HeaderValue> {
         format!("<{anchor}>; rel=\"{GS1}defaultLink\"; type=\"text/html\""),
         format!("<{anchor}>; rel=\"{GS1}traceability\"; type=\"text/html\""),
     ];
-    if let Some(id) = l.ocop_product_id {
+    if let Some(id) = ocop_page(l) {
         links.push(format!(
             "<{base}/ocop/products/{id}>; rel=\"{GS1}pip\"; type=\"text/html\""
         ));
@@ -214,7 +220,7 @@ pub async fn resolve(
             return Ok(message_page(
                 ctx,
                 "trace-pub-bad-title",
-                lang.t1("trace-pub-bad", &e.to_string()),
+                lang.t1("trace-pub-bad", e.to_string()),
                 StatusCode::BAD_REQUEST,
             ));
         }
