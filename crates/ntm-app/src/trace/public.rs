@@ -101,8 +101,17 @@ pub async fn public_lot(
         chain,
         lot,
     };
-    if let Some(pid) = out.lot.product_id {
-        let p = crate::ocop::public_product(app, pid).await?;
+    // The OCOP catalogue answers rated products only: an unrated product's lot shows its
+    // producer without a rating.
+    let rated = match out.lot.product_id {
+        Some(pid) => match crate::ocop::public_product(app, pid).await {
+            Ok(p) => Some(p),
+            Err(AppError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    if let Some(p) = rated {
         out.producer_kind = p.producer_kind;
         out.producer_address = p.producer_address;
         out.producer_sample = p.producer_sample;

@@ -374,4 +374,36 @@ ntm_testkit::both_backends!(trace_producer_pages_and_resolver, |db: Db| async mo
         "{}",
         fish_page.text()
     );
+
+    // An OCOP product not rated yet (the catalogue does not list it): the page still
+    // answers, without a rating.
+    let unrated = add_product(
+        &w.app,
+        &Actor::cli(),
+        w.a,
+        NewProduct {
+            name: "Bánh tét chưa xếp hạng".into(),
+            group: "1".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    ntm_app::trace::create_lot(
+        &w.app,
+        &Actor::cli(),
+        COMMUNE,
+        &ntm_app::trace::NewLot {
+            product: "BANH-TET".into(),
+            lot: "1".into(),
+            producer_id: Some(w.a),
+            product_id: Some(unrated.id),
+            area_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let page = anon.get("/p/BANH-TET/10/1").await;
+    assert_eq!(page.status_code(), 200, "{}", page.text());
+    assert!(page.text().contains("Chưa có xếp hạng OCOP"));
 });
