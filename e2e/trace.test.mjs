@@ -88,6 +88,7 @@ test('a producer records a lot and two events; a citizen reads its history on a 
   assert.match(history, /Thu hoạch, tạo lô/);
   assert.match(history, /Xuất hàng, gửi đi/);
   assert.match(history, /Kho HTX mẫu/);
+  assert.match(history, /số lượng 1\.200 kg/);
   assert.match(await phone.locator('#trace-chain').innerText(), /không bị sửa/);
   const width = await phone.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `no horizontal scrolling (${width} px)`);

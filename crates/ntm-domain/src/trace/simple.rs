@@ -146,12 +146,16 @@ fn fe(field: &'static str, message: impl Into<String>) -> FormError {
     }
 }
 
-/// A number as typed in Vietnam (`1.234,5`) or with a decimal point (`1234.5`).
+/// A number as typed in Vietnam (`1.234,5`, `1.200`) or with a decimal point (`1234.5`).
 pub fn parse_quantity(s: &str) -> Option<f64> {
     let s = s.trim().replace(' ', "");
     let normal = if s.contains(',') {
         s.replace('.', "").replace(',', ".")
-    } else if s.matches('.').count() > 1 {
+    } else if s.matches('.').count() > 1
+        || s.split_once('.')
+            .is_some_and(|(_, frac)| frac.len() == 3 && frac.bytes().all(|b| b.is_ascii_digit()))
+    {
+        // Without a comma, dots followed by three digits group thousands (vi: 1.200).
         s.replace('.', "")
     } else {
         s
@@ -452,6 +456,8 @@ mod tests {
     fn quantities_as_typed() {
         assert_eq!(parse_quantity("1.234,5"), Some(1234.5));
         assert_eq!(parse_quantity("12.5"), Some(12.5));
+        assert_eq!(parse_quantity("1.200"), Some(1200.0));
+        assert_eq!(parse_quantity("0,125"), Some(0.125));
         assert_eq!(parse_quantity("1.000.000"), Some(1_000_000.0));
         assert_eq!(parse_quantity("abc"), None);
     }
