@@ -54,6 +54,8 @@ pub struct PublicLot {
     pub producer_sample: bool,
     pub unit_name: String,
     pub area_id: Option<Uuid>,
+    /// The raw-material area's public summary, when the lot names one that exists.
+    pub area: Option<crate::areas::AreaPublicSummary>,
     pub history: Vec<HistoryItem>,
     pub chain: ChainCheck,
 }
@@ -97,10 +99,18 @@ pub async fn public_lot(
             Err(_) => lot.unit_code.clone(),
         },
         area_id: lot.area_id,
+        area: None,
         history,
         chain,
         lot,
     };
+    if let Some(area) = out.area_id {
+        out.area = match crate::areas::public_summary(app, area).await {
+            Ok(a) => Some(a),
+            Err(AppError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
+    }
     // The OCOP catalogue answers rated products only: an unrated product's lot shows its
     // producer without a rating.
     let rated = match out.lot.product_id {

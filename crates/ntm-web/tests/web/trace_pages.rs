@@ -406,4 +406,40 @@ ntm_testkit::both_backends!(trace_producer_pages_and_resolver, |db: Db| async mo
     let page = anon.get("/p/BANH-TET/10/1").await;
     assert_eq!(page.status_code(), 200, "{}", page.text());
     assert!(page.text().contains("Chưa có xếp hạng OCOP"));
+
+    // A lot naming a raw-material area shows the area's summary (code, crop, declared
+    // hectares), not only its id.
+    let area = ntm_app::areas::register_area(
+        &w.app,
+        &Actor::cli(),
+        ntm_app::areas::AreaForm {
+            unit_code: COMMUNE.into(),
+            code: "VUNG-LUA-01".into(),
+            crop: "Lúa thơm".into(),
+            hectares: "1,2".into(),
+            geojson: r#"{"type":"Polygon","coordinates":[[[106.3349,9.8400],[106.3359,9.8400],[106.3359,9.8410],[106.3349,9.8410],[106.3349,9.8400]]]}"#.into(),
+            owners: vec![w.a],
+        },
+    )
+    .await
+    .unwrap();
+    ntm_app::trace::create_lot(
+        &w.app,
+        &Actor::cli(),
+        COMMUNE,
+        &ntm_app::trace::NewLot {
+            product: "GAO-THOM".into(),
+            lot: "V1".into(),
+            producer_id: Some(w.a),
+            product_id: None,
+            area_id: Some(area.id),
+        },
+    )
+    .await
+    .unwrap();
+    let page = anon.get("/p/GAO-THOM/10/V1").await;
+    assert_eq!(page.status_code(), 200, "{}", page.text());
+    let html = page.text();
+    assert!(html.contains("VUNG-LUA-01 · Lúa thơm · 1,2"), "{html}");
+    assert!(!html.contains("thông tin vùng chưa có"), "{html}");
 });

@@ -49,6 +49,8 @@ pub struct PublicTemplate {
     pub sample: bool,
     pub unit_name: String,
     pub area: Option<String>,
+    /// The area's certifications: scheme, number, status today, last valid day.
+    pub area_certs: Vec<String>,
     pub history: Vec<HistoryLine>,
     pub chain_ok: bool,
     pub chain_text: String,
@@ -72,6 +74,7 @@ fn blank(ctx: Ctx) -> PublicTemplate {
         sample: false,
         unit_name: String::new(),
         area: None,
+        area_certs: Vec::new(),
         history: Vec::new(),
         chain_ok: false,
         chain_text: String::new(),
@@ -131,9 +134,44 @@ fn page(ctx: Ctx, l: &PublicLot) -> PublicTemplate {
     t.producer_address = l.producer_address.clone();
     t.sample = l.producer_sample;
     t.unit_name = l.unit_name.clone();
-    t.area = l
-        .area_id
-        .map(|id| lang.t1("trace-pub-area-unknown", id.to_string()));
+    match &l.area {
+        Some(a) => {
+            let mut line = format!(
+                "{} · {} · {} · {}",
+                a.code,
+                a.crop,
+                crate::pages::areas::ha_text(lang, a.hectares_x100),
+                a.unit_name
+            );
+            if a.sample {
+                line.push_str(&format!(" ({})", lang.t("trace-pub-sample")));
+            }
+            t.area = Some(line);
+            t.area_certs = a
+                .certifications
+                .iter()
+                .map(|c| {
+                    let status = match c.status.as_str() {
+                        "valid" | "expiring" => lang.t("areas-status-valid"),
+                        "expired" => lang.t("areas-status-expired"),
+                        _ => lang.t("areas-status-not-yet"),
+                    };
+                    format!(
+                        "{} {} · {} · {}",
+                        c.scheme.as_deref().unwrap_or(c.kind.as_str()),
+                        c.certificate_no,
+                        status,
+                        date(c.valid_until)
+                    )
+                })
+                .collect();
+        }
+        None => {
+            t.area = l
+                .area_id
+                .map(|id| lang.t1("trace-pub-area-unknown", id.to_string()));
+        }
+    }
     t.history = history_lines(lang, &l.history);
     t.chain_ok = l.chain.broken_at.is_none();
     t.chain_text = match l.chain.broken_at {
