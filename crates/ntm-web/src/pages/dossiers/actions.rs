@@ -1,7 +1,7 @@
 //! What the dossier page posts: an action, an attached document; and a document's download.
 
 use axum::extract::{Form, Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
 use ntm_app::dossiers::{self as app_dossiers, ActInput, MAX_DOCUMENT_BYTES};
@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::detail::{Retained, detail_view};
 use super::{errors_text, shown_on_page};
-use crate::ctx::{Ctx, url_encode};
+use crate::ctx::Ctx;
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::Lang;
 use crate::request::{parse_id, read_upload};
@@ -211,33 +211,9 @@ pub async fn download(
     let id = Uuid::parse_str(id.trim())
         .map_err(|_| WebError::not_found(format!("no dossier document {id}")))?;
     let (doc, bytes) = app_dossiers::document_file(&st.app, &ctx.actor(), id).await?;
-    let ascii: String = doc
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        url_encode(&doc.file_name)
-    );
-    let mut res = (StatusCode::OK, bytes).into_response();
-    let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&doc.media_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
-    Ok(res)
+    Ok(crate::view::download::private_file(
+        bytes,
+        &doc.media_type,
+        &doc.file_name,
+    ))
 }

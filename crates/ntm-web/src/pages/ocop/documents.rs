@@ -3,7 +3,7 @@
 //! evaluation round.
 
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
 use ntm_app::dossiers::MAX_DOCUMENT_BYTES;
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::manage::{DocForm, errors_text, manage_view, mine_view};
-use crate::ctx::{Ctx, url_encode};
+use crate::ctx::Ctx;
 use crate::error::{ErrorKind, WebError};
 use crate::request::{parse_id, read_upload};
 use crate::state::AppState;
@@ -111,34 +111,11 @@ pub async fn download(
     let id = Uuid::parse_str(id.trim())
         .map_err(|_| WebError::not_found(format!("no OCOP document {id}")))?;
     let (doc, bytes) = ocop::document_file(&st.app, &ctx.actor(), id).await?;
-    let ascii: String = doc
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        url_encode(&doc.file_name)
-    );
-    let mut res = (StatusCode::OK, bytes).into_response();
-    let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&doc.media_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    Ok(res)
+    Ok(crate::view::download::private_file(
+        bytes,
+        &doc.media_type,
+        &doc.file_name,
+    ))
 }
 
 /// `POST /ocop/rounds/{id}/documents` (`document` repeated, `product`): links documents of

@@ -1,7 +1,6 @@
 //! Evidence files: the form, upload and download.
 
 use crate::ctx::Ctx;
-use crate::ctx::url_encode;
 use crate::error::WebError;
 use crate::error::field_error_text;
 use crate::pages::scorecard::EvidencePage;
@@ -18,9 +17,7 @@ use axum::extract::Multipart;
 use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
-use axum::http::HeaderValue;
 use axum::http::StatusCode;
-use axum::http::header;
 use axum::response::IntoResponse;
 use axum::response::Redirect;
 use axum::response::Response;
@@ -193,34 +190,9 @@ pub async fn download_evidence(
     let id = uuid::Uuid::parse_str(id.trim())
         .map_err(|_| WebError::not_found(format!("no evidence file {id}")))?;
     let (file, bytes) = ntm_app::criteria::evidence_file(&st.app, &ctx.actor(), id).await?;
-    let ascii: String = file
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        url_encode(&file.file_name)
-    );
-    let mut res = (StatusCode::OK, bytes).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
-    Ok(res)
+    Ok(crate::view::download::private_file(
+        bytes,
+        "application/octet-stream",
+        &file.file_name,
+    ))
 }
