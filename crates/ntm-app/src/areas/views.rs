@@ -16,6 +16,10 @@ use super::stored_shape;
 use crate::access::{Access, require_on_unit};
 use crate::{Actor, App, AppError, today};
 
+/// Simplification of the commune outline on a public page (Douglas–Peucker, degrees: about
+/// 50 m), enough to place the area in its commune and keep the page small.
+const PUBLIC_OUTLINE_SIMPLIFY_DEG: f64 = 0.0005;
+
 /// One row of a unit's list.
 #[derive(Debug, Clone)]
 pub struct AreaRow {
@@ -105,6 +109,13 @@ pub struct AreaPublicSummary {
     pub simplified_geojson: String,
     /// [min_lon, min_lat, max_lon, max_lat].
     pub bbox: [f64; 4],
+    /// The polygon simplified as above, for a small static map.
+    #[serde(skip)]
+    pub shape: AreaShape,
+    /// The commune's outline when one is stored, simplified (`PUBLIC_OUTLINE_SIMPLIFY_DEG`)
+    /// so that a public page stays small.
+    #[serde(skip)]
+    pub outline: Option<AreaShape>,
     /// Names of the owning producers.
     pub producers: Vec<String>,
     pub certifications: Vec<PublicCertification>,
@@ -275,6 +286,10 @@ pub async fn public_summary(app: &App, area_id: Uuid) -> Result<AreaPublicSummar
     let shape = stored_shape(&area.geojson)
         .ok_or_else(|| AppError::Internal(format!("stored polygon of area {area_id}")))?;
     let simplified = shape.simplified(PUBLIC_SIMPLIFY_DEG);
+    let outline = match app.db.unit_boundary(unit.id).await? {
+        Some(b) => stored_shape(&b.geojson).map(|s| s.simplified(PUBLIC_OUTLINE_SIMPLIFY_DEG)),
+        None => None,
+    };
     let certifications = app
         .db
         .area_certifications(area_id)
@@ -302,6 +317,8 @@ pub async fn public_summary(app: &App, area_id: Uuid) -> Result<AreaPublicSummar
         computed_ha: area.computed_ha,
         simplified_geojson: simplified.to_geojson(),
         bbox: [area.min_lon, area.min_lat, area.max_lon, area.max_lat],
+        shape: simplified,
+        outline,
         producers: owners.into_iter().map(|p| p.name).collect(),
         certifications,
         sample: area.sample,

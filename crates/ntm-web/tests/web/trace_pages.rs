@@ -442,4 +442,10 @@ ntm_testkit::both_backends!(trace_producer_pages_and_resolver, |db: Db| async mo
     let html = page.text();
     assert!(html.contains("VUNG-LUA-01 · Lúa thơm · 1,2"), "{html}");
     assert!(!html.contains("thông tin vùng chưa có"), "{html}");
+    // Its small static map: the polygon's close-up (the test commune has no stored
+    // boundary, so no commune map), drawn on the server, no script.
+    assert!(html.contains(r#"id="trace-area-map-close""#), "{html}");
+    assert!(html.contains(r#"class="map-area""#), "{html}");
+    assert!(!html.contains(r#"id="trace-area-map-commune""#), "{html}");
+    assert!(!html.contains("<script") && html.len() < 50 * 1024);
 });

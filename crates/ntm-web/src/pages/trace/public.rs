@@ -19,8 +19,10 @@ use serde_json::json;
 use super::{HistoryLine, history_lines};
 use crate::ctx::Ctx;
 use crate::error::WebError;
+use crate::maps::area_maps;
 use crate::pages::survey::base_url;
 use crate::state::AppState;
+use crate::urls::Urls;
 use crate::view::format::date;
 use crate::view::render;
 
@@ -51,6 +53,8 @@ pub struct PublicTemplate {
     pub area: Option<String>,
     /// The area's certifications: scheme, number, status today, last valid day.
     pub area_certs: Vec<String>,
+    /// The area over its commune as inline SVG (`maps::area_maps`), empty without one.
+    pub area_map: String,
     pub history: Vec<HistoryLine>,
     pub chain_ok: bool,
     pub chain_text: String,
@@ -75,6 +79,7 @@ fn blank(ctx: Ctx) -> PublicTemplate {
         unit_name: String::new(),
         area: None,
         area_certs: Vec::new(),
+        area_map: String::new(),
         history: Vec::new(),
         chain_ok: false,
         chain_text: String::new(),
@@ -128,7 +133,7 @@ fn page(ctx: Ctx, l: &PublicLot) -> PublicTemplate {
         t.cert = Some(lang.t("trace-pub-cert-none"));
     }
     // The catalogue shows rated products only.
-    t.ocop_href = ocop_page(l).map(|id| format!("/ocop/products/{id}"));
+    t.ocop_href = ocop_page(l).map(|id| Urls::ocop_product(&id.to_string()));
     t.producer = l.producer_name.clone();
     t.producer_kind = l.producer_kind.map(str::to_owned);
     t.producer_address = l.producer_address.clone();
@@ -147,6 +152,14 @@ fn page(ctx: Ctx, l: &PublicLot) -> PublicTemplate {
                 line.push_str(&format!(" ({})", lang.t("trace-pub-sample")));
             }
             t.area = Some(line);
+            t.area_map = area_maps(
+                "trace-area-map",
+                &a.shape,
+                a.outline.as_ref(),
+                &lang.t1("areas-map-title", &a.code),
+                &lang.t1("areas-map-desc", &a.unit_name),
+                &lang.t1("areas-map-close", &a.code),
+            );
             t.area_certs = a
                 .certifications
                 .iter()
