@@ -60,7 +60,7 @@ pub(crate) async fn officer_on(app: &App, actor: &Actor, unit: &Unit) -> bool {
 /// has 1–20 characters of GS1's character set 82. The origin (producer, OCOP product,
 /// area) is written with the lot: the producer must be registered in the unit or below
 /// it, the product must be the producer's; a producer account (no OCOP management on the
-/// unit) must name a producer record it owns.
+/// unit) must name a producer record it owns; the area must be one the producer owns.
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code))]
 pub async fn create_lot(
     app: &App,
@@ -100,6 +100,19 @@ pub async fn create_lot(
                         "sản phẩm OCOP này không phải của chủ thể đã chọn — not a product of this producer",
                     ));
                 }
+            }
+            if let Some(area) = input.area_id
+                && !app
+                    .db
+                    .areas_of_producer(producer.id)
+                    .await?
+                    .iter()
+                    .any(|a| a.id == area)
+            {
+                return Err(AppError::invalid(
+                    "area_id",
+                    "vùng nguyên liệu này không phải của chủ thể đã chọn — not an area of this producer",
+                ));
             }
             Some(LotOriginRecord {
                 lot_id: id,

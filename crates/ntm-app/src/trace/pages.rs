@@ -30,6 +30,8 @@ pub struct ProducerChoice {
     pub name: String,
     pub unit_code: String,
     pub products: Vec<(Uuid, String)>,
+    /// The producer's raw-material areas: id, code and crop.
+    pub areas: Vec<(Uuid, String)>,
 }
 
 /// The lots page.
@@ -143,11 +145,19 @@ pub async fn lots_page(app: &App, actor: &Actor) -> Result<LotsPage, AppError> {
             .into_iter()
             .map(|x| (x.id, x.name))
             .collect();
+        let areas = app
+            .db
+            .areas_of_producer(p.id)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, format!("{} · {}", a.code, a.crop)))
+            .collect();
         choices.push(ProducerChoice {
             id: p.id,
             name: p.name,
             unit_code: p.unit_code,
             products,
+            areas,
         });
     }
     let mut lots: Vec<LotWithOrigin> = lots.into_values().collect();

@@ -49,7 +49,7 @@ fn producer(name: &str) -> OcopProducerRecord {
     }
 }
 
-fn area(code: &str) -> AreaRecord {
+pub(crate) fn area(code: &str) -> AreaRecord {
     let now = OffsetDateTime::now_utc();
     AreaRecord {
         id: Uuid::now_v7(),

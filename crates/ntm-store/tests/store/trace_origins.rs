@@ -1,5 +1,6 @@
 //! Lot origins: written with the lot in one transaction, read back with the producer's and
-//! product's names, listed per owner and per unit subtree; nothing written when the lot or its origin is refused.
+//! product's names, listed per owner and per unit subtree; nothing written when the lot or its
+//! origin is refused (duplicate lot, unknown producer, unknown area).
 
 use ntm_store::{Db, LotOriginRecord, LotRecord, StoreError};
 use time::OffsetDateTime;
@@ -42,7 +43,11 @@ ntm_testkit::both_backends!(lot_origins, |db: Db| async move {
         .unwrap();
 
     let a = lot("/84/847/29374/", "L-1");
-    let area = Uuid::now_v7();
+    let area = crate::areas::area("VN-84-0001");
+    db.insert_area(&area, &[htx.id], entry("area.register", "a"))
+        .await
+        .unwrap();
+    let area = area.id;
     let origin = LotOriginRecord {
         lot_id: a.id,
         producer_id: htx.id,
@@ -104,4 +109,17 @@ ntm_testkit::both_backends!(lot_origins, |db: Db| async move {
             .is_err()
     );
     assert!(db.lot(c.id).await.unwrap().is_none());
+    // An origin naming an area that does not exist: nothing written (migration 0027).
+    let d = lot("/84/847/29374/", "L-4");
+    let no_area = LotOriginRecord {
+        lot_id: d.id,
+        area_id: Some(Uuid::now_v7()),
+        ..origin.clone()
+    };
+    assert!(
+        db.insert_lot_with_origin(&d, Some(&no_area), entry("trace.lot", "d"))
+            .await
+            .is_err()
+    );
+    assert!(db.lot(d.id).await.unwrap().is_none());
 });

@@ -437,6 +437,41 @@ ntm_testkit::both_backends!(trace_producer_pages_and_resolver, |db: Db| async mo
     )
     .await
     .unwrap();
+    // Another producer's lot may not name that area, nor an area that does not exist;
+    // nothing is written.
+    for (producer, area_id) in [(w.b, area.id), (w.a, uuid::Uuid::now_v7())] {
+        let refused = ntm_app::trace::create_lot(
+            &w.app,
+            &Actor::cli(),
+            COMMUNE,
+            &ntm_app::trace::NewLot {
+                product: "GAO-THOM".into(),
+                lot: "V2".into(),
+                producer_id: Some(producer),
+                product_id: None,
+                area_id: Some(area_id),
+            },
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(ntm_app::AppError::Validation(ref e)) if e[0].field == "area_id"),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(anon.get("/p/GAO-THOM/10/V2").await.status_code(), 404);
+    // The lot form offers the producer's areas by code and crop.
+    let form = logged_in(&w.app, "htx.a")
+        .await
+        .get("/trace/lots")
+        .await
+        .text();
+    assert!(
+        form.contains(&format!(
+            r#"<option value="{}">VUNG-LUA-01 · Lúa thơm"#,
+            area.id
+        )),
+        "{form}"
+    );
     let page = anon.get("/p/GAO-THOM/10/V1").await;
     assert_eq!(page.status_code(), 200, "{}", page.text());
     let html = page.text();

@@ -44,6 +44,7 @@ pub struct LotsTemplate {
     pub lots: Vec<LotRow>,
     pub producers: Vec<Choice>,
     pub products: Vec<Choice>,
+    pub areas: Vec<Choice>,
     pub form: LotFormFields,
     pub saved: bool,
     pub refused: bool,
@@ -118,11 +119,23 @@ fn page(
             })
         })
         .collect();
+    let areas = p
+        .producers
+        .iter()
+        .flat_map(|c| {
+            c.areas.iter().map(|(id, label)| Choice {
+                value: id.to_string(),
+                label: format!("{label} — {}", c.name),
+                selected: form.area_id == id.to_string(),
+            })
+        })
+        .collect();
     LotsTemplate {
         css: ctx.asset("trace.css"),
         lots,
         producers,
         products,
+        areas,
         saved: false,
         refused: error.is_some() || !errors.is_empty(),
         producer_error: field_error(errors, "producer_id"),
