@@ -355,4 +355,8 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/trace/lots/{id}/labels.pdf", get(trace::lot::labels_pdf))
         .route("/01/{*rest}", get(trace::public::resolve))
         .route("/p/{*rest}", get(trace::public::resolve))
+        .route(
+            "/.well-known/gs1resolver",
+            get(trace::public::resolver_description),
+        )
 }

@@ -350,6 +350,34 @@ ntm_testkit::both_backends!(trace_producer_pages_and_resolver, |db: Db| async mo
         set["https://gs1.org/voc/pip"][0]["href"].as_str().unwrap(),
         format!("http://localhost/ocop/products/{}", w.rice)
     );
+    assert_eq!(ls.header("access-control-allow-origin"), "*");
+    // `?linkType=`: a link elsewhere redirects (307), in both spellings; the default link
+    // and an absent type answer the page itself.
+    for t in ["gs1:pip", "https://gs1.org/voc/pip"] {
+        let r = anon
+            .get("/01/09520123456788/10/L-1")
+            .add_query_param("linkType", t)
+            .await;
+        assert_eq!(r.status_code(), 307, "{t}");
+        assert_eq!(
+            r.header("location"),
+            format!("http://localhost/ocop/products/{}", w.rice).as_str()
+        );
+    }
+    for t in ["gs1:defaultLink", "gs1:certificationInfo"] {
+        let r = anon
+            .get("/01/09520123456788/10/L-1")
+            .add_query_param("linkType", t)
+            .await;
+        assert_eq!(r.status_code(), 200, "{t}");
+        assert!(r.text().contains("Gạo thơm Cầu Ngang"));
+    }
+    // The resolver's description.
+    let d = anon.get("/.well-known/gs1resolver").await;
+    assert_eq!(d.status_code(), 200);
+    let d: Value = serde_json::from_str(&d.text()).unwrap();
+    assert_eq!(d["resolverRoot"], "http://localhost");
+    assert_eq!(d["supportedPrimaryKeys"][0], "01");
 
     // htx.b's product with a valid certificate, on a short product code.
     let fish_lot = ntm_app::trace::create_lot(

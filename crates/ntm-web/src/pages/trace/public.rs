@@ -4,7 +4,9 @@
 //! history in words and whether its chain verifies. With `Accept: application/linkset+json`
 //! (or `?linkType=linkset`) the same address answers the GS1 Digital Link linkset
 //! (RFC 9264, GS1-Conformant Resolver link types); every answer carries the `Link` header
-//! pointing at it. A bad address is a 400 page saying why, an unknown lot a 404 page.
+//! pointing at it. `?linkType=gs1:pip` (or the full URI) redirects (307) to the link of that
+//! type when it leads elsewhere; an absent type falls back to the default link, this page.
+//! A bad address is a 400 page saying why, an unknown lot a 404 page.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -202,6 +204,34 @@ fn ocop_page(l: &PublicLot) -> Option<uuid::Uuid> {
     l.ocop_product_id.filter(|_| l.rating.is_some())
 }
 
+/// The link type asked for with `?linkType=` (`gs1:pip`, `https://gs1.org/voc/pip` or the
+/// `http://` form), as the GS1 vocabulary's full URI; `None` without one or for
+/// `linkset`/`all` (those answer the linkset).
+fn requested_link_type(q: &[(String, String)]) -> Option<String> {
+    let (_, v) = q.iter().find(|(k, _)| k == "linkType")?;
+    let v = v.trim();
+    if v == "linkset" || v == "all" {
+        return None;
+    }
+    let term = v
+        .strip_prefix("gs1:")
+        .or_else(|| v.strip_prefix(GS1))
+        .or_else(|| v.strip_prefix("http://gs1.org/voc/"))
+        .unwrap_or(v);
+    Some(format!("{GS1}{term}"))
+}
+
+/// Where `?linkType=` sends the reader: `Some(href)` when the lot's linkset has a link of
+/// that type to another resource (a 307 redirect, GS1 Digital Link 1.1 §7); `None` when it
+/// is the default link (the trace page itself) or absent (the resolver falls back to the
+/// default link, which is this page).
+fn redirect_for(set: &serde_json::Value, link_type: &str) -> Option<String> {
+    let entry = set.get("linkset")?.get(0)?;
+    let anchor = entry.get("anchor")?.as_str()?;
+    let href = entry.get(link_type)?.get(0)?.get("href")?.as_str()?;
+    (href != anchor).then(|| href.to_owned())
+}
+
 fn wants_linkset(headers: &HeaderMap, q: &[(String, String)]) -> bool {
     q.iter()
         .any(|(k, v)| k == "linkType" && (v == "linkset" || v == "all"))
@@ -313,8 +343,16 @@ pub async fn resolve(
         Err(e) => return Err(e.into()),
     };
     let base = base_url(&st.cfg, &headers);
-    let mut res = if wants_linkset(&headers, &q) {
-        let mut r = linkset(&base, &l).to_string().into_response();
+    let set = linkset(&base, &l);
+    let redirect = requested_link_type(&q).and_then(|t| redirect_for(&set, &t));
+    let mut res = if let Some(href) = redirect {
+        let mut r = StatusCode::TEMPORARY_REDIRECT.into_response();
+        if let Ok(v) = HeaderValue::from_str(&href) {
+            r.headers_mut().insert(header::LOCATION, v);
+        }
+        r
+    } else if wants_linkset(&headers, &q) {
+        let mut r = set.to_string().into_response();
         r.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(LINKSET));
         r
@@ -324,5 +362,36 @@ pub async fn resolve(
     if let Some(v) = link_header(&base, &l) {
         res.headers_mut().insert(header::LINK, v);
     }
+    // A GS1-conformant resolver answers other sites' scripts (CORS); the answers are public.
+    res.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     Ok(finish(res))
+}
+
+/// `GET /.well-known/gs1resolver`: the resolver's description (GS1 Digital Link 1.1 §7):
+/// its root, the primary key it resolves (GTIN; the product codes of producers without a
+/// GTIN live under `/p/`), the link-type vocabulary and that `linkType=linkset` is offered.
+pub async fn resolver_description(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let base = base_url(&st.cfg, &headers);
+    let body = json!({
+        "name": "NTM Số — truy xuất nguồn gốc",
+        "resolverRoot": base,
+        "supportedPrimaryKeys": ["01"],
+        "supportedLinkType": [{"namespace": GS1, "prefix": "gs1:"}],
+        "linkTypeDefaultCanBeLinkset": true,
+        "linkTypeDefaultCanBeAll": true,
+        "supportedContextValuesEnumerated": [],
+    });
+    let mut res = body.to_string().into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    res
 }

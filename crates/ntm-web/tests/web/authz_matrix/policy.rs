@@ -908,6 +908,11 @@ pub const ROWS: &[Row] = &[
     ),
     get("/01/{*rest}", "/01/09520123456788/10/MA-TRAN-1", Everyone),
     get("/p/{*rest}", "/p/MA-TRAN/10/MA-TRAN-2", Everyone),
+    get(
+        "/.well-known/gs1resolver",
+        "/.well-known/gs1resolver",
+        Everyone,
+    ),
     // Closing the campaign last: the rows above need it open.
     post(
         "/units/{code}/surveys/{survey}/close",
