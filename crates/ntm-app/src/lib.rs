@@ -24,6 +24,7 @@ pub mod login_throttle;
 pub mod mailer;
 pub mod notifications;
 pub mod ocop;
+pub mod ogc;
 pub mod page;
 pub mod paging;
 pub mod plans;

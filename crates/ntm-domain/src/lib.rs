@@ -11,6 +11,7 @@ pub mod criteria;
 pub mod dossier;
 pub mod login_throttle;
 pub mod observation;
+pub mod ogc;
 pub mod ocop;
 pub mod plans;
 pub mod reports;

@@ -15,6 +15,7 @@ mod criteria_set_versions;
 mod criteria_sets;
 mod db;
 mod dossiers;
+mod features;
 mod login_throttle;
 mod notifications;
 mod observations;
@@ -43,6 +44,9 @@ pub use criteria_set_versions::{
 };
 pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
+pub use features::{
+    AreaFeatureRow, BoundaryOutline, FeatureWindow, OcopFeatureRow,
+};
 pub use dossiers::{DossierDocumentRecord, DossierEventRecord, DossierRecord, ProcedureSetting};
 pub use notifications::{NotificationRecord, RoleHolder};
 pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitSelection};

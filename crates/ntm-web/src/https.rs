@@ -8,7 +8,7 @@
 //! entry `--trusted-proxies` places from the right; entries further left come from the
 //! client). `--insecure-http` turns all of it off, for plain-HTTP local development only.
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, header};
 
 use crate::WebConfig;
 
@@ -38,6 +38,34 @@ impl WebConfig {
                 .get(..8)
                 .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
         })
+    }
+
+    /// The site's address for absolute links (`https://ntm.example.vn`, no trailing slash):
+    /// the configured base URL, else the request's `Host` (plain characters only) with the
+    /// scheme [`WebConfig::served_over_https`] decides, so a forged header changes no scheme.
+    pub fn site_url(&self, headers: &HeaderMap) -> String {
+        if let Some(base) = self
+            .base_url
+            .as_deref()
+            .map(|b| b.trim().trim_end_matches('/'))
+            .filter(|b| !b.is_empty())
+        {
+            return base.to_owned();
+        }
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+            })
+            .unwrap_or("localhost");
+        let scheme = if self.served_over_https(headers) {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{host}")
     }
 
     /// Whether the request with these headers was served to the client over HTTPS.

@@ -46,6 +46,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .route("/assets/{*path}", get(crate::assets::serve))
         .merge(crate::pages::router(cfg.upload_limit))
         .merge(api)
+        .merge(crate::api::ogc::router())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(cfg.body_limit))
         .layer(

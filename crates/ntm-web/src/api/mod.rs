@@ -13,6 +13,7 @@ pub mod criteria_versions;
 pub mod docs;
 pub mod dossiers;
 pub mod epcis;
+pub mod ogc;
 pub mod paging;
 pub mod plans;
 pub mod provincial;

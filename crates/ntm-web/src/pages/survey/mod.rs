@@ -21,7 +21,7 @@ pub mod public;
 pub mod results;
 pub mod sms;
 
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use ntm_app::AppError;
 use ntm_app::surveys::CampaignView;
 use ntm_domain::dossier::campaign::{CampaignStatus, Phase};
@@ -81,28 +81,7 @@ pub(super) fn public_url(cfg: &WebConfig, headers: &HeaderMap, code: &str) -> St
 /// (`X-Forwarded-Proto` is read only from a trusted proxy, `--trust-forwarded-for`), so a
 /// client's forged header never changes a printed link.
 pub(crate) fn base_url(cfg: &WebConfig, headers: &HeaderMap) -> String {
-    if let Some(base) = cfg
-        .base_url
-        .as_deref()
-        .map(|b| b.trim().trim_end_matches('/'))
-        .filter(|b| !b.is_empty())
-    {
-        return base.to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    let scheme = if cfg.served_over_https(headers) {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
+    cfg.site_url(headers)
 }
 
 pub(super) fn rate_text(lang: Lang, r: SatisfactionRate) -> String {

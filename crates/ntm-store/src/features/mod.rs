@@ -1,0 +1,35 @@
+//! Reads behind the OGC API – Features collections and the open-data downloads
+//! (`docs/open-data.md`): public fields only, keyset-paged on the feature id (never OFFSET),
+//! filtered by a bounding box and a range of days. One file per collection.
+
+mod areas;
+mod ocop;
+
+use sea_query::{Expr, ExprTrait, SimpleExpr};
+use time::Date;
+use uuid::Uuid;
+
+pub use areas::AreaFeatureRow;
+pub use ocop::{BoundaryOutline, OcopFeatureRow};
+
+/// Which features a page holds.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FeatureWindow {
+    /// `[min_lon, min_lat, max_lon, max_lat]` (CRS84): features whose box meets it.
+    pub bbox: Option<[f64; 4]>,
+    /// First and last day (inclusive) the feature's date must meet.
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    /// The page starts after this feature id.
+    pub after: Option<Uuid>,
+    pub limit: u64,
+}
+
+/// `box of (table alias) meets bbox`: the four comparisons on the stored bounding-box columns.
+fn bbox_meets(alias: &'static str, b: [f64; 4]) -> SimpleExpr {
+    Expr::col((alias, "max_lon"))
+        .gte(b[0])
+        .and(Expr::col((alias, "min_lon")).lte(b[2]))
+        .and(Expr::col((alias, "max_lat")).gte(b[1]))
+        .and(Expr::col((alias, "min_lat")).lte(b[3]))
+}
