@@ -44,10 +44,8 @@ pub use criteria_set_versions::{
 };
 pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
-pub use features::{
-    AreaFeatureRow, BoundaryOutline, FeatureWindow, OcopFeatureRow,
-};
 pub use dossiers::{DossierDocumentRecord, DossierEventRecord, DossierRecord, ProcedureSetting};
+pub use features::{AreaFeatureRow, BoundaryOutline, FeatureWindow, OcopFeatureRow};
 pub use notifications::{NotificationRecord, RoleHolder};
 pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitSelection};
 pub use ocop::{

@@ -9,7 +9,13 @@ use super::{CollectionInfo, Feature, FeaturePage, Geometry, ItemsQuery, PropKind
 use super::{PropertyDef, Words};
 use crate::{App, AppError};
 
-const fn p(name: &'static str, kind: PropKind, nullable: bool, vi: &'static str, en: &'static str) -> PropertyDef {
+const fn p(
+    name: &'static str,
+    kind: PropKind,
+    nullable: bool,
+    vi: &'static str,
+    en: &'static str,
+) -> PropertyDef {
     PropertyDef {
         name,
         kind,
@@ -35,15 +41,69 @@ pub(super) static INFO: CollectionInfo = CollectionInfo {
     geometry: "Polygon",
     properties: &[
         p("code", PropKind::String, false, "Mã vùng", "Area code"),
-        p("crop", PropKind::String, false, "Cây trồng, vật nuôi", "Crop or species"),
-        p("commune_code", PropKind::String, false, "Mã xã", "Commune code"),
-        p("province_code", PropKind::String, false, "Mã tỉnh", "Province code"),
-        p("declared_ha", PropKind::Number, false, "Diện tích khai báo (ha)", "Declared size (ha)"),
-        p("computed_ha", PropKind::Number, false, "Diện tích tính từ ranh giới (ha)", "Size computed from the outline (ha)"),
-        p("inside_commune_checked", PropKind::Boolean, false, "Đã kiểm tra nằm trong xã", "Checked to lie inside the commune"),
-        p("sample", PropKind::Boolean, false, "Dữ liệu mẫu", "Sample data"),
-        p("registered_on", PropKind::Date, false, "Ngày đăng ký", "Registered on"),
-        p("updated_on", PropKind::Date, false, "Ngày cập nhật", "Updated on"),
+        p(
+            "crop",
+            PropKind::String,
+            false,
+            "Cây trồng, vật nuôi",
+            "Crop or species",
+        ),
+        p(
+            "commune_code",
+            PropKind::String,
+            false,
+            "Mã xã",
+            "Commune code",
+        ),
+        p(
+            "province_code",
+            PropKind::String,
+            false,
+            "Mã tỉnh",
+            "Province code",
+        ),
+        p(
+            "declared_ha",
+            PropKind::Number,
+            false,
+            "Diện tích khai báo (ha)",
+            "Declared size (ha)",
+        ),
+        p(
+            "computed_ha",
+            PropKind::Number,
+            false,
+            "Diện tích tính từ ranh giới (ha)",
+            "Size computed from the outline (ha)",
+        ),
+        p(
+            "inside_commune_checked",
+            PropKind::Boolean,
+            false,
+            "Đã kiểm tra nằm trong xã",
+            "Checked to lie inside the commune",
+        ),
+        p(
+            "sample",
+            PropKind::Boolean,
+            false,
+            "Dữ liệu mẫu",
+            "Sample data",
+        ),
+        p(
+            "registered_on",
+            PropKind::Date,
+            false,
+            "Ngày đăng ký",
+            "Registered on",
+        ),
+        p(
+            "updated_on",
+            PropKind::Date,
+            false,
+            "Ngày cập nhật",
+            "Updated on",
+        ),
     ],
 };
 
@@ -72,7 +132,9 @@ pub(super) async fn page(app: &App, q: &ItemsQuery) -> Result<FeaturePage, AppEr
     let mut rows = app.db.area_features(&q.window(limit as u64 + 1)).await?;
     let more = rows.len() > limit;
     rows.truncate(limit);
-    let next = more.then(|| rows.last().map(|r| r.id.to_string())).flatten();
+    let next = more
+        .then(|| rows.last().map(|r| r.id.to_string()))
+        .flatten();
     Ok(FeaturePage {
         features: rows.into_iter().map(feature).collect(),
         next,

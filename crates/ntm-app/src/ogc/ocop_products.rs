@@ -16,7 +16,13 @@ use super::{PropertyDef, Words};
 use crate::ocop::scheme;
 use crate::{App, AppError, today};
 
-const fn p(name: &'static str, kind: PropKind, nullable: bool, vi: &'static str, en: &'static str) -> PropertyDef {
+const fn p(
+    name: &'static str,
+    kind: PropKind,
+    nullable: bool,
+    vi: &'static str,
+    en: &'static str,
+) -> PropertyDef {
     PropertyDef {
         name,
         kind,
@@ -41,20 +47,80 @@ pub(super) static INFO: CollectionInfo = CollectionInfo {
     },
     geometry: "Point",
     properties: &[
-        p("name", PropKind::String, false, "Tên sản phẩm", "Product name"),
+        p(
+            "name",
+            PropKind::String,
+            false,
+            "Tên sản phẩm",
+            "Product name",
+        ),
         p("stars", PropKind::Integer, false, "Số sao", "Stars"),
-        p("product_group", PropKind::Integer, true, "Nhóm sản phẩm (1–6)", "Product group (1–6)"),
-        p("group_name", PropKind::String, true, "Tên nhóm", "Group name"),
+        p(
+            "product_group",
+            PropKind::Integer,
+            true,
+            "Nhóm sản phẩm (1–6)",
+            "Product group (1–6)",
+        ),
+        p(
+            "group_name",
+            PropKind::String,
+            true,
+            "Tên nhóm",
+            "Group name",
+        ),
         p("producer", PropKind::String, false, "Chủ thể", "Producer"),
-        p("commune_code", PropKind::String, false, "Mã xã", "Commune code"),
-        p("province_code", PropKind::String, false, "Mã tỉnh", "Province code"),
-        p("year", PropKind::Integer, true, "Năm xếp hạng", "Year rated"),
+        p(
+            "commune_code",
+            PropKind::String,
+            false,
+            "Mã xã",
+            "Commune code",
+        ),
+        p(
+            "province_code",
+            PropKind::String,
+            false,
+            "Mã tỉnh",
+            "Province code",
+        ),
+        p(
+            "year",
+            PropKind::Integer,
+            true,
+            "Năm xếp hạng",
+            "Year rated",
+        ),
         p("issued_on", PropKind::Date, true, "Ngày cấp", "Issued on"),
-        p("valid_until", PropKind::Date, true, "Hiệu lực đến", "Valid until"),
-        p("certificate_status", PropKind::String, false, "Tình trạng giấy chứng nhận hôm nay", "Certificate status today"),
-        p("imported", PropKind::Boolean, false, "Nhập từ danh sách công bố", "Imported from a published list"),
+        p(
+            "valid_until",
+            PropKind::Date,
+            true,
+            "Hiệu lực đến",
+            "Valid until",
+        ),
+        p(
+            "certificate_status",
+            PropKind::String,
+            false,
+            "Tình trạng giấy chứng nhận hôm nay",
+            "Certificate status today",
+        ),
+        p(
+            "imported",
+            PropKind::Boolean,
+            false,
+            "Nhập từ danh sách công bố",
+            "Imported from a published list",
+        ),
         p("source_url", PropKind::String, true, "Nguồn", "Source"),
-        p("sample", PropKind::Boolean, false, "Chủ thể là dữ liệu mẫu", "Sample producer"),
+        p(
+            "sample",
+            PropKind::Boolean,
+            false,
+            "Chủ thể là dữ liệu mẫu",
+            "Sample producer",
+        ),
     ],
 };
 
@@ -150,7 +216,9 @@ pub(super) async fn page(app: &App, q: &ItemsQuery) -> Result<FeaturePage, AppEr
     let mut rows = app.db.ocop_features(&q.window(limit as u64 + 1)).await?;
     let more = rows.len() > limit;
     rows.truncate(limit);
-    let next = more.then(|| rows.last().map(|r| r.id.to_string())).flatten();
+    let next = more
+        .then(|| rows.last().map(|r| r.id.to_string()))
+        .flatten();
     let pts = points(app, &rows).await?;
     let day = today();
     let features = rows

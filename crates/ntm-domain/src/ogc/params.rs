@@ -19,7 +19,9 @@ pub enum ParamError {
     BboxArity(usize),
     #[error("bbox value {0:?} is not a number")]
     BboxNumber(String),
-    #[error("bbox longitudes must lie within -180..180 and latitudes within -90..90 (WGS84, CRS84 order lon,lat)")]
+    #[error(
+        "bbox longitudes must lie within -180..180 and latitudes within -90..90 (WGS84, CRS84 order lon,lat)"
+    )]
     BboxRange,
     #[error(
         "bbox corners are swapped: the lower-left corner ({0}, {1}) must come first, then the upper-right ({2}, {3})"

@@ -10,8 +10,14 @@ fn bbox_forms_and_errors() {
     assert_eq!((b.max_lon, b.max_lat), (106.5, 10.4));
     assert_eq!(parse_bbox("1,2,3"), Err(ParamError::BboxArity(3)));
     assert_eq!(parse_bbox("1,2,3,4,5"), Err(ParamError::BboxArity(5)));
-    assert!(matches!(parse_bbox("a,2,3,4"), Err(ParamError::BboxNumber(_))));
-    assert!(matches!(parse_bbox("NaN,2,3,4"), Err(ParamError::BboxNumber(_))));
+    assert!(matches!(
+        parse_bbox("a,2,3,4"),
+        Err(ParamError::BboxNumber(_))
+    ));
+    assert!(matches!(
+        parse_bbox("NaN,2,3,4"),
+        Err(ParamError::BboxNumber(_))
+    ));
     assert_eq!(parse_bbox("0,95,1,96"), Err(ParamError::BboxRange));
     assert!(matches!(
         parse_bbox("106.5,9.8,105.9,10.4"),
@@ -45,7 +51,10 @@ fn limit_default_and_range() {
 #[test]
 fn datetime_instants_and_intervals() {
     let d = parse_datetime("2024-05-01").unwrap();
-    assert_eq!((d.start, d.end), (Some(date!(2024 - 05 - 01)), Some(date!(2024 - 05 - 01))));
+    assert_eq!(
+        (d.start, d.end),
+        (Some(date!(2024 - 05 - 01)), Some(date!(2024 - 05 - 01)))
+    );
     // 23:30 at UTC+7 is 16:30 UTC, the same day; 02:00 at UTC+7 is the day before in UTC.
     let d = parse_datetime("2024-05-01T02:00:00+07:00").unwrap();
     assert_eq!(d.start, Some(date!(2024 - 04 - 30)));
@@ -55,11 +64,26 @@ fn datetime_instants_and_intervals() {
     assert_eq!((d.start, d.end), (None, Some(date!(2023 - 12 - 31))));
     let d = parse_datetime("/2023-12-31").unwrap();
     assert_eq!(d.start, None);
-    assert!(matches!(parse_datetime("yesterday"), Err(ParamError::Datetime(_))));
-    assert!(matches!(parse_datetime("2024-13-01"), Err(ParamError::Datetime(_))));
-    assert!(matches!(parse_datetime("2024-01-01/2024-02-01/2024-03-01"), Err(ParamError::Datetime(_))));
-    assert!(matches!(parse_datetime("2024-02-01/2024-01-01"), Err(ParamError::DatetimeOrder(_))));
-    assert!(matches!(parse_datetime("../.."), Err(ParamError::DatetimeOpen(_))));
+    assert!(matches!(
+        parse_datetime("yesterday"),
+        Err(ParamError::Datetime(_))
+    ));
+    assert!(matches!(
+        parse_datetime("2024-13-01"),
+        Err(ParamError::Datetime(_))
+    ));
+    assert!(matches!(
+        parse_datetime("2024-01-01/2024-02-01/2024-03-01"),
+        Err(ParamError::Datetime(_))
+    ));
+    assert!(matches!(
+        parse_datetime("2024-02-01/2024-01-01"),
+        Err(ParamError::DatetimeOrder(_))
+    ));
+    assert!(matches!(
+        parse_datetime("../.."),
+        Err(ParamError::DatetimeOpen(_))
+    ));
     assert!(matches!(parse_datetime(".."), Err(ParamError::Datetime(_))));
 }
 
@@ -83,7 +107,10 @@ fn poly(coords: &[[f64; 2]]) -> Polygon {
 fn representative_point_lies_inside() {
     // A square: its centre.
     let sq = poly(&[[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 2.0], [0.0, 0.0]]);
-    assert_eq!(representative_point(std::slice::from_ref(&sq)), Some([1.0, 1.0]));
+    assert_eq!(
+        representative_point(std::slice::from_ref(&sq)),
+        Some([1.0, 1.0])
+    );
     // A U shape whose box centre is in the gap: the point is inside the U.
     let u = poly(&[
         [0.0, 0.0],

@@ -54,7 +54,10 @@ fn base() -> SelectStatement {
         .expr_as(Expr::col(("d", "year")), Alias::new("year"))
         .expr_as(Expr::col(("d", "issued_on")), Alias::new("issued_on"))
         .expr_as(Expr::col(("d", "valid_until")), Alias::new("valid_until"))
-        .expr_as(Expr::col(("d", "superseded_on")), Alias::new("superseded_on"))
+        .expr_as(
+            Expr::col(("d", "superseded_on")),
+            Alias::new("superseded_on"),
+        )
         .expr_as(Expr::col(("d", "imported")), Alias::new("imported"))
         .expr_as(Expr::col(("d", "source_url")), Alias::new("source_url"))
         .from_as("ocop_products", "p")
@@ -90,19 +93,23 @@ impl Db {
                 .and_where(bbox_meets("b", b));
             Expr::exists(sub)
         }))
-            .and_where_option(w.from.map(|d| {
-                Expr::col(("d", "issued_on")).gte(d).or(Expr::col(("d", "issued_on"))
+        .and_where_option(w.from.map(|d| {
+            Expr::col(("d", "issued_on"))
+                .gte(d)
+                .or(Expr::col(("d", "issued_on"))
                     .is_null()
                     .and(Expr::col(("d", "year")).gte(d.year())))
-            }))
-            .and_where_option(w.to.map(|d| {
-                Expr::col(("d", "issued_on")).lte(d).or(Expr::col(("d", "issued_on"))
+        }))
+        .and_where_option(w.to.map(|d| {
+            Expr::col(("d", "issued_on"))
+                .lte(d)
+                .or(Expr::col(("d", "issued_on"))
                     .is_null()
                     .and(Expr::col(("d", "year")).lte(d.year())))
-            }))
-            .and_where_option(w.after.map(|id| Expr::col(("p", "id")).gt(id)))
-            .order_by(("p", "id"), Order::Asc)
-            .limit(w.limit);
+        }))
+        .and_where_option(w.after.map(|id| Expr::col(("p", "id")).gt(id)))
+        .order_by(("p", "id"), Order::Asc)
+        .limit(w.limit);
         self.fetch_all(&q).await
     }
 

@@ -33,6 +33,7 @@ mod mail;
 mod nul_input;
 mod ocop;
 mod ocop_documents;
+mod ogc;
 mod pages;
 mod plans;
 mod provincial;

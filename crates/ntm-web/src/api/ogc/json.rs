@@ -100,7 +100,12 @@ pub fn feature(base: &str, c: &CollectionInfo, f: &Feature, with_links: bool) ->
             ),
         ];
         if let Some(p) = &f.page {
-            links.push(link(format!("{base}{p}"), "alternate", "text/html", "Public page"));
+            links.push(link(
+                format!("{base}{p}"),
+                "alternate",
+                "text/html",
+                "Public page",
+            ));
         }
         v["links"] = Value::Array(links);
     }

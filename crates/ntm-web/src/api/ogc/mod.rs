@@ -43,18 +43,28 @@ pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 )]
 struct OgcDoc;
 
-/// The OGC routes, and `/ogc/api` serving their OpenAPI description.
-pub fn router() -> Router<AppState> {
+fn documented() -> OpenApiRouter<AppState> {
     let mut doc = OgcDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-    let (routes, mut doc) = OpenApiRouter::with_openapi(doc)
+    OpenApiRouter::with_openapi(doc)
         .routes(routes!(handlers::landing))
         .routes(routes!(handlers::conformance))
         .routes(routes!(handlers::collections))
         .routes(routes!(handlers::collection))
         .routes(routes!(handlers::items))
         .routes(routes!(handlers::item))
-        .split_for_parts();
+}
+
+/// The OpenAPI description of the OGC routes (what `/ogc/api` serves).
+pub fn openapi() -> OpenApiDoc {
+    let (_, mut doc) = documented().split_for_parts();
+    crate::api::document_common_responses(&mut doc);
+    doc
+}
+
+/// The OGC routes, and `/ogc/api` serving their OpenAPI description.
+pub fn router() -> Router<AppState> {
+    let (routes, mut doc) = documented().split_for_parts();
     crate::api::document_common_responses(&mut doc);
     let doc: Arc<OpenApiDoc> = Arc::new(doc);
     routes.route(
@@ -81,7 +91,10 @@ pub(crate) fn check_params(query: &[(String, String)], known: &[&str]) -> Result
     for (k, v) in query {
         match k.as_str() {
             "lang" => {}
-            "f" if matches!(v.as_str(), "json" | "geojson" | "application/json" | "application/geo+json") => {}
+            "f" if matches!(
+                v.as_str(),
+                "json" | "geojson" | "application/json" | "application/geo+json"
+            ) => {}
             "f" => errors.push(ntm_app::FieldError::new(
                 "f",
                 format!("format {v:?} is not offered: use f=json (GeoJSON for features)"),

@@ -29,11 +29,16 @@ use policy::{Allow, Body, NotFound, ROWS, Row};
 /// `(METHOD, pattern)` of every route the router serves.
 fn served_routes() -> BTreeSet<(String, String)> {
     let (_, doc) = ntm_web::api::router().split_for_parts();
-    let doc = serde_json::to_value(&doc).unwrap();
     let mut out = BTreeSet::new();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for method in item.as_object().unwrap().keys() {
-            out.insert((method.to_uppercase(), path.clone()));
+    // The JSON API and OGC API – Features (`/ogc`, its own OpenAPI description).
+    for doc in [
+        serde_json::to_value(&doc).unwrap(),
+        serde_json::to_value(ntm_web::api::ogc::openapi()).unwrap(),
+    ] {
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                out.insert((method.to_uppercase(), path.clone()));
+            }
         }
     }
     out

@@ -983,6 +983,26 @@ pub const ROWS: &[Row] = &[
     // OCOP (issue 15): the public catalogue and product page; a unit's producers and
     // products (officers who manage or score OCOP on it); the seeded producer (owned by the
     // producer inside), its product and a round whose council is A, PI, DPI and DI.
+    // OGC API – Features (issue 16): public open data, anyone.
+    get("/ogc", "/ogc", Everyone),
+    get("/ogc/api", "/ogc/api", Everyone),
+    get("/ogc/conformance", "/ogc/conformance", Everyone),
+    get("/ogc/collections", "/ogc/collections", Everyone),
+    get(
+        "/ogc/collections/{collectionId}",
+        "/ogc/collections/ocop-products",
+        Everyone,
+    ),
+    get(
+        "/ogc/collections/{collectionId}/items",
+        "/ogc/collections/raw-material-areas/items?limit=5",
+        Everyone,
+    ),
+    get(
+        "/ogc/collections/{collectionId}/items/{featureId}",
+        "/ogc/collections/ocop-products/items/$ocop_product",
+        Everyone,
+    ),
     get("/ocop", "/ocop?stars=4", Everyone),
     get(
         "/ocop/products/{id}",

@@ -1,0 +1,423 @@
+//! OGC API – Features through the real router: the landing page, conformance, the API
+//! description, collections, items paged by key to the end, one feature; every page valid
+//! GeoJSON (polygons through `ntm_domain::area`'s validity rules); bad input answered with
+//! problem details naming the parameter; and GDAL's OAPIF driver (`ogrinfo`, `ogr2ogr`,
+//! Debian `gdal-bin`, required: a missing GDAL fails) reading every collection to the end on
+//! a real TCP server, with a page size small enough that it pages.
+
+use std::collections::HashSet;
+
+use ntm_app::areas::{AreaForm, LoadOptions, load_boundaries, register_area};
+use ntm_app::{Actor, App, Db};
+use serde_json::Value;
+
+use crate::helpers::*;
+
+/// Seven small squares inside the commune's test outline (106.0–106.1 E, 9.0–9.1 N).
+pub const AREAS: usize = 7;
+
+/// The commune's outline, the old province 84's (the demo OCOP list sits on it), and the
+/// demo catalogue (18 rated products) plus seven areas.
+pub async fn seed_open_data(app: &App) {
+    let outline = |code: &str, x: f64, y: f64, d: f64| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"ma":"{code}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x2},{y}],[{x2},{y2}],[{x},{y2}],[{x},{y}]]]}}}}"#,
+            x2 = x + d,
+            y2 = y + d
+        )
+    };
+    let fc = format!(
+        r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+        outline(COMMUNE, 106.0, 9.0, 0.1),
+        outline("84", 105.8, 9.4, 0.6)
+    );
+    load_boundaries(
+        app,
+        &Actor::cli(),
+        std::io::Cursor::new(fc.into_bytes()),
+        LoadOptions {
+            code_property: "ma".into(),
+            source: "kiểm thử".into(),
+            licence: "không nêu".into(),
+            only_province: None,
+        },
+    )
+    .await
+    .expect("outlines");
+    let n = ntm_app::ocop::seed_demo_catalogue(app).await.expect("ocop");
+    assert!(n > 0);
+    for i in 0..AREAS {
+        let x = 106.01 + 0.01 * i as f64;
+        let geo = format!(
+            r#"{{"type":"Polygon","coordinates":[[[{x},9.05],[{x2},9.05],[{x2},9.055],[{x},9.055],[{x},9.05]]]}}"#,
+            x2 = x + 0.005
+        );
+        register_area(
+            app,
+            &Actor::cli(),
+            AreaForm {
+                unit_code: COMMUNE.into(),
+                code: format!("VN-TEST-{i:02}"),
+                crop: "Dừa".into(),
+                hectares: "30".into(),
+                geojson: geo,
+                owners: vec![],
+            },
+        )
+        .await
+        .expect("area");
+    }
+}
+
+/// Rated products as the public catalogue counts them (a different code path).
+pub async fn rated_products(app: &App) -> usize {
+    let mut n = 0;
+    let mut q = ntm_app::ocop::CatalogueQuery::default();
+    loop {
+        let page = ntm_app::ocop::catalogue(app, &q).await.expect("catalogue");
+        n += page.items.len();
+        match page.next {
+            Some(next) => q.after = Some(next),
+            None => return n,
+        }
+    }
+}
+
+/// A GeoJSON geometry: null, a Point in WGS84 ranges, or a (Multi)Polygon that passes the
+/// area validity rules (closed simple rings, holes inside, no overlaps).
+pub fn check_geometry(g: &Value) {
+    match g.get("type").and_then(Value::as_str) {
+        None => assert!(g.is_null(), "geometry {g}"),
+        Some("Point") => {
+            let c = g["coordinates"].as_array().expect("coordinates");
+            assert_eq!(c.len(), 2, "{g}");
+            let (x, y) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+            assert!(
+                (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y),
+                "{g}"
+            );
+        }
+        Some("Polygon" | "MultiPolygon") => {
+            ntm_domain::area::parse_shape(&g.to_string())
+                .unwrap_or_else(|e| panic!("invalid polygon {g}: {e}"));
+        }
+        Some(t) => panic!("unexpected geometry type {t}"),
+    }
+}
+
+/// A GeoJSON Feature (RFC 7946): type, id, geometry, properties object.
+pub fn check_feature(f: &Value) {
+    assert_eq!(f["type"], "Feature", "{f}");
+    assert!(f["id"].is_string(), "{f}");
+    assert!(f["properties"].is_object(), "{f}");
+    assert!(f.get("geometry").is_some(), "geometry member required: {f}");
+    check_geometry(&f["geometry"]);
+}
+
+/// Pages a collection to the end through `next` links; checks each page; the features.
+async fn all_items(server: &axum_test::TestServer, id: &str, limit: usize) -> Vec<Value> {
+    let mut url = format!("/ogc/collections/{id}/items?limit={limit}");
+    let mut out = Vec::new();
+    for _ in 0..1000 {
+        let res = server.get(&url).await;
+        assert_eq!(res.status_code(), 200, "{url}: {}", res.text());
+        assert_eq!(
+            res.header("content-type").to_str().unwrap(),
+            "application/geo+json"
+        );
+        let page: Value = res.json();
+        assert_eq!(page["type"], "FeatureCollection");
+        let feats = page["features"].as_array().expect("features").clone();
+        assert!(feats.len() <= limit);
+        assert_eq!(page["numberReturned"].as_u64(), Some(feats.len() as u64));
+        feats.iter().for_each(check_feature);
+        out.extend(feats);
+        let next = page["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["rel"] == "next")
+            .map(|l| l["href"].as_str().unwrap().to_string());
+        match next {
+            Some(n) => {
+                assert!(!n.contains("offset"), "keyset, not OFFSET: {n}");
+                url = n.trim_start_matches("http://localhost").to_string();
+            }
+            None => return out,
+        }
+    }
+    panic!("more than 1000 pages")
+}
+
+fn problem(res: &axum_test::TestResponse, status: u16, needle: &str) {
+    assert_eq!(res.status_code(), status, "{}", res.text());
+    assert_eq!(
+        res.header("content-type").to_str().unwrap(),
+        "application/problem+json"
+    );
+    let p: Value = res.json();
+    assert_eq!(p["status"], status);
+    assert!(p["detail"].as_str().unwrap().contains(needle), "{p}");
+}
+
+ntm_testkit::both_backends!(ogc_features_pages_and_errors, |db: Db| async move {
+    let app = setup(db).await;
+    seed_open_data(&app).await;
+    let anon = browser(&app);
+
+    let landing: Value = anon.get("/ogc").await.json();
+    let rels: HashSet<&str> = landing["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["rel"].as_str().unwrap())
+        .collect();
+    for rel in ["self", "service-desc", "conformance", "data"] {
+        assert!(rels.contains(rel), "{landing}");
+    }
+    let conf: Value = anon.get("/ogc/conformance").await.json();
+    assert!(conf["conformsTo"].to_string().contains("conf/core"));
+    let api: Value = anon.get("/ogc/api").await.json();
+    assert!(api["paths"]["/ogc/collections/{collectionId}/items"].is_object());
+    let cols: Value = anon.get("/ogc/collections").await.json();
+    let ids: Vec<&str> = cols["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"ocop-products") && ids.contains(&"raw-material-areas"));
+    let one: Value = anon.get("/ogc/collections/ocop-products").await.json();
+    assert_eq!(
+        one["extent"]["spatial"]["bbox"][0]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+
+    // Every collection to the end, 3 at a time: the database's counts, no repeats.
+    let products = all_items(&anon, "ocop-products", 3).await;
+    assert_eq!(products.len(), rated_products(&app).await);
+    assert!(products.len() > 3);
+    let areas = all_items(&anon, "raw-material-areas", 3).await;
+    assert_eq!(areas.len(), AREAS);
+    let unique: HashSet<String> = products
+        .iter()
+        .chain(&areas)
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(unique.len(), products.len() + AREAS);
+    // Products sit at a point inside the outline of their unit (province 84's here).
+    for p in &products {
+        let c = &p["geometry"]["coordinates"];
+        let (x, y) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+        assert!(
+            (105.8..=106.4).contains(&x) && (9.4..=10.0).contains(&y),
+            "{p}"
+        );
+        assert!(p["properties"]["stars"].as_i64().unwrap() >= 1);
+        assert!(p["properties"].get("phone").is_none(), "no contacts");
+    }
+
+    // One feature, with its links; unknown ones are 404 problems.
+    let id = areas[2]["id"].as_str().unwrap();
+    let res = anon
+        .get(&format!("/ogc/collections/raw-material-areas/items/{id}"))
+        .await;
+    assert_eq!(res.status_code(), 200);
+    let f: Value = res.json();
+    check_feature(&f);
+    assert_eq!(f["properties"]["code"], areas[2]["properties"]["code"]);
+    problem(
+        &anon
+            .get("/ogc/collections/raw-material-areas/items/00000000-0000-0000-0000-000000000000")
+            .await,
+        404,
+        "no feature",
+    );
+    problem(
+        &anon
+            .get("/ogc/collections/ocop-products/items/not-an-id")
+            .await,
+        404,
+        "no feature",
+    );
+    problem(
+        &anon.get("/ogc/collections/roads/items").await,
+        404,
+        "ocop-products",
+    );
+    problem(
+        &anon.get("/ogc/collections/roads").await,
+        404,
+        "no collection",
+    );
+
+    // bbox: only the areas west of 106.035 (the first three squares start at 106.01–106.03).
+    let res = anon
+        .get("/ogc/collections/raw-material-areas/items?bbox=106.0,9.0,106.035,9.1")
+        .await;
+    let page: Value = res.json();
+    assert_eq!(page["features"].as_array().unwrap().len(), 3, "{page}");
+    let res = anon
+        .get("/ogc/collections/ocop-products/items?bbox=100,20,101,21")
+        .await;
+    assert_eq!(res.json::<Value>()["numberReturned"], 0);
+    // datetime: the areas were registered today; none in 2001.
+    let res = anon
+        .get("/ogc/collections/raw-material-areas/items?datetime=2001-01-01/2001-12-31")
+        .await;
+    assert_eq!(res.json::<Value>()["numberReturned"], 0);
+    let res = anon
+        .get("/ogc/collections/raw-material-areas/items?datetime=2020-01-01T00:00:00Z/..")
+        .await;
+    assert_eq!(res.json::<Value>()["numberReturned"], AREAS);
+
+    // Bad input: problem details naming the parameter, 400.
+    let items = "/ogc/collections/raw-material-areas/items";
+    problem(
+        &anon.get(&format!("{items}?bbox=106.5,9,106,10")).await,
+        400,
+        "swapped",
+    );
+    problem(
+        &anon.get(&format!("{items}?bbox=106,9,107")).await,
+        400,
+        "4 numbers",
+    );
+    problem(
+        &anon.get(&format!("{items}?bbox=a,b,c,d")).await,
+        400,
+        "not a number",
+    );
+    problem(
+        &anon.get(&format!("{items}?limit=0")).await,
+        400,
+        "between 1 and 1000",
+    );
+    problem(
+        &anon.get(&format!("{items}?limit=1001")).await,
+        400,
+        "between 1 and 1000",
+    );
+    problem(
+        &anon.get(&format!("{items}?limit=many")).await,
+        400,
+        "whole number",
+    );
+    problem(
+        &anon.get(&format!("{items}?datetime=yesterday")).await,
+        400,
+        "RFC 3339",
+    );
+    problem(
+        &anon
+            .get(&format!("{items}?datetime=2024-02-01/2024-01-01"))
+            .await,
+        400,
+        "ends before",
+    );
+    problem(
+        &anon.get(&format!("{items}?after=xyz")).await,
+        400,
+        "next link",
+    );
+    problem(
+        &anon.get(&format!("{items}?offset=10")).await,
+        400,
+        "unknown query parameter",
+    );
+    problem(
+        &anon.get("/ogc/collections?colour=red").await,
+        400,
+        "unknown query parameter",
+    );
+    problem(
+        &anon.get(&format!("{items}?f=xml")).await,
+        400,
+        "not offered",
+    );
+    let res = anon.get(&format!("{items}?f=json&limit=2")).await;
+    assert_eq!(res.status_code(), 200);
+});
+
+async fn run(cmd: &str, args: &[&str]) -> String {
+    let out = tokio::process::Command::new(cmd)
+        .args(args)
+        .output()
+        .await
+        .unwrap_or_else(|e| {
+            panic!("{cmd} is required (Debian package gdal-bin; .ci/run installs it): {e}")
+        });
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{cmd} {args:?} failed:\n{text}");
+    text
+}
+
+ntm_testkit::both_backends!(ogc_gdal_reads_every_collection, |db: Db| async move {
+    let app = setup(db).await;
+    seed_open_data(&app).await;
+    let expected = [
+        ("ocop-products", rated_products(&app).await),
+        ("raw-material-areas", AREAS),
+    ];
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(ntm_web::serve(
+        listener,
+        app.clone(),
+        ntm_web::WebConfig::default(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let source = format!("OAPIF:http://{addr}/ogc");
+    let dir = tempfile::tempdir().unwrap();
+
+    // ogrinfo lists the collections and counts each one's features by reading every page.
+    let info = run("ogrinfo", &["-ro", "-oo", "PAGE_SIZE=4", &source]).await;
+    for (id, _) in expected {
+        assert!(info.contains(id), "{info}");
+    }
+    for (id, n) in expected {
+        let summary = run(
+            "ogrinfo",
+            &["-ro", "-so", "-oo", "PAGE_SIZE=4", &source, id],
+        )
+        .await;
+        eprintln!("ogrinfo -so {id}:\n{summary}");
+        assert!(
+            summary.contains(&format!("Feature Count: {n}")),
+            "{id}: expected {n} features\n{summary}"
+        );
+        let listing = run("ogrinfo", &["-ro", "-oo", "PAGE_SIZE=4", &source, id]).await;
+        assert_eq!(listing.matches("OGRFeature(").count(), n, "{listing}");
+        // ogr2ogr copies the whole collection, page after page, to a GeoJSON file.
+        let out = dir.path().join(format!("{id}.geojson"));
+        run(
+            "ogr2ogr",
+            &[
+                "-f",
+                "GeoJSON",
+                out.to_str().unwrap(),
+                &source,
+                id,
+                "-oo",
+                "PAGE_SIZE=4",
+            ],
+        )
+        .await;
+        let copied: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        let feats = copied["features"].as_array().unwrap();
+        assert_eq!(feats.len(), n, "{id}");
+        feats.iter().for_each(|f| check_geometry(&f["geometry"]));
+    }
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+});
