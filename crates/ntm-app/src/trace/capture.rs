@@ -1,11 +1,12 @@
 //! `capture`: an EPCIS 2.0 document checked whole (size, JSON, GS1 schema, event times,
-//! identifiers, lots), then its new events stored in one transaction; events already
+//! identifiers, lots, each lot's events in time order within the document), then its new events stored in one transaction; events already
 //! stored (same CBV 2.0 event hash) are counted, not stored again.
 
 use std::collections::{HashMap, HashSet};
 
 use ntm_domain::authz::Permission;
 use ntm_domain::trace::LotKey;
+use ntm_domain::trace::order::{self, OrderProblem};
 use ntm_store::NewTraceEvent;
 use uuid::Uuid;
 
@@ -91,6 +92,10 @@ pub async fn capture(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
+    errors = out_of_order_errors(&doc.events);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
     let at = ntm_store::db_time(now());
     let by = actor.audit_name();
     let mut seen = HashSet::new();
@@ -107,7 +112,7 @@ pub async fn capture(
             .iter()
             .filter_map(|k| lots.get(k).and_then(|l| l.as_ref()).map(|l| l.id))
             .collect();
-        let event_time_ms = (e.event_time.unix_timestamp_nanos() / 1_000_000) as i64;
+        let event_time_ms = ms(e.event_time);
         rows.push(NewTraceEvent {
             id: Uuid::now_v7(),
             event_hash: e.hash,
@@ -142,4 +147,51 @@ pub async fn capture(
         duplicates: counts.duplicates + in_document_duplicates,
         hashes,
     })
+}
+
+/// Events out of time order (`ntm_domain::trace::order`): an event of a lot older than an
+/// earlier event of the same lot in the document, or in the future. Across documents EPCIS
+/// allows late capture (and GS1's own examples rely on it), so an event older than one
+/// stored before is accepted: the chain keeps capture order, pages show event time.
+fn out_of_order_errors(events: &[ntm_domain::trace::EpcisEvent]) -> Vec<FieldError> {
+    let timed: Vec<(Vec<LotKey>, i64)> = events
+        .iter()
+        .map(|e| (e.lots.clone(), ms(e.event_time)))
+        .collect();
+    order::out_of_order(&timed, ms(now()))
+        .into_iter()
+        .map(|(i, problem)| {
+            let e = &events[i];
+            let message = match problem {
+                OrderProblem::InFuture { .. } => format!(
+                    "eventTime {} is in the future (more than {} minutes ahead of the server's clock)",
+                    iso(e.event_time),
+                    order::FUTURE_TOLERANCE_MS / 60_000
+                ),
+                OrderProblem::BeforeLast { lot, last_ms, .. } => format!(
+                    "eventTime {} is before {}, an earlier event of lot {} of product {} in this document: list a lot's events in time order",
+                    iso(e.event_time),
+                    from_ms(last_ms),
+                    lot.lot,
+                    lot.product
+                ),
+            };
+            FieldError::new(format!("{}/eventTime", e.path), message)
+        })
+        .collect()
+}
+
+fn ms(t: time::OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+fn iso(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+fn from_ms(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(iso)
+        .unwrap_or_else(|_| ms.to_string())
 }

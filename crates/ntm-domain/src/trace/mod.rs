@@ -8,6 +8,7 @@ pub mod epc;
 pub mod event;
 pub mod gtin;
 pub mod hash;
+pub mod order;
 pub mod simple;
 
 #[cfg(test)]

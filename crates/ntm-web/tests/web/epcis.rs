@@ -320,6 +320,57 @@ ntm_testkit::both_backends!(epcis_bad_documents, |db: Db| async move {
         v["errors"][0]["field"], "/epcisBody/eventList/0/epcList/0",
         "{v}"
     );
+    // A lot's events out of time order in one document, and an event in the future:
+    // refused, each naming its eventTime; the lot exists, so nothing else is wrong.
+    ntm_app::trace::create_lot(
+        &app,
+        &Actor::cli(),
+        COMMUNE,
+        &ntm_app::trace::NewLot {
+            product: "09520123456788".into(),
+            lot: "ORDER-1".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let event = |time: &str| {
+        json!({
+            "type": "ObjectEvent", "eventTime": time, "eventTimeZoneOffset": "+07:00",
+            "action": "OBSERVE",
+            "epcList": ["https://id.gs1.org/01/09520123456788/10/ORDER-1"]
+        })
+    };
+    let mut order = bad.clone();
+    order["epcisBody"]["eventList"] = json!([
+        event("2026-03-02T08:00:00+07:00"),
+        event("2026-03-01T08:00:00+07:00"),
+        event("2999-01-01T08:00:00+07:00"),
+    ]);
+    let res = capture(&officer, COMMUNE, &order.to_string()).await;
+    assert_eq!(res.status_code(), 422, "{}", res.text());
+    let v: Value = res.json();
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{v}");
+    assert_eq!(
+        errors[0]["field"], "/epcisBody/eventList/1/eventTime",
+        "{v}"
+    );
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("time order"),
+        "{v}"
+    );
+    assert_eq!(
+        errors[1]["field"], "/epcisBody/eventList/2/eventTime",
+        "{v}"
+    );
+    assert!(
+        errors[1]["message"].as_str().unwrap().contains("future"),
+        "{v}"
+    );
     // Not JSON by type; another commune; anonymous.
     let t = token(&officer).await;
     let res = officer
