@@ -3,12 +3,18 @@
 
 use ntm_domain::audit::NewAuditEntry;
 use ntm_domain::trace::chain::{GENESIS, link};
+use std::collections::{HashMap, HashSet};
+
 use sea_query::{Expr, ExprTrait, Order, Query};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::audit::append_audit_tx;
 use crate::db::{Db, Result, sql};
+
+/// Rows per multi-row `INSERT` (16 columns at most: 8,000 parameters, under SQLite's and
+/// PostgreSQL's limits).
+const ROWS_PER_INSERT: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LotRecord {
@@ -135,7 +141,8 @@ impl Db {
 
     /// Stores the events not stored yet (by hash) with their identifiers and chain links,
     /// and one audit entry, in one transaction. Nothing is written when every event was
-    /// already stored.
+    /// already stored. Rows go in multi-row `INSERT`s and each lot's chain head is read
+    /// once per call (a batch of 1,000 events is a handful of statements, not thousands).
     pub async fn capture_trace_events(
         &self,
         events: &[NewTraceEvent],
@@ -145,41 +152,45 @@ impl Db {
         // The audit head first: it serializes writers, so chain heads cannot race.
         append_audit_tx(&mut tx, audit).await?;
         let mut counts = CaptureCounts::default();
+        let mut stored: HashSet<String> = HashSet::new();
+        for chunk in events.chunks(ROWS_PER_INSERT) {
+            let mut q = Query::select();
+            q.column("event_hash").from("trace_events").and_where(
+                Expr::col("event_hash").is_in(chunk.iter().map(|e| e.event_hash.clone())),
+            );
+            let rows: Vec<(String,)> = tx.fetch_all(&q).await?;
+            stored.extend(rows.into_iter().map(|(h,)| h));
+        }
+        let mut new = Vec::with_capacity(events.len());
         for e in events {
-            let seen: Option<(Uuid,)> = tx
-                .fetch_optional(sql!(
-                    "SELECT id FROM trace_events WHERE event_hash = $1",
-                    e.event_hash.as_str()
-                ))
-                .await?;
-            if seen.is_some() {
+            if stored.insert(e.event_hash.clone()) {
+                new.push(e);
+            } else {
                 counts.duplicates += 1;
+            }
+        }
+        if new.is_empty() {
+            // Nothing new: the transaction (and its audit entry) is dropped.
+            return Ok(counts);
+        }
+        // Each lot's chain head, read once.
+        let mut heads: HashMap<Uuid, (i64, String)> = HashMap::new();
+        for lot_id in new.iter().flat_map(|e| e.lot_ids.iter()) {
+            if heads.contains_key(lot_id) {
                 continue;
             }
-            tx.execute(sql!(
-                "INSERT INTO trace_events (id, event_hash, event_type, event_time_ms, \
-                 event_time_zone_offset, action, biz_step, disposition, read_point, \
-                 biz_location, event_json, context_json, unit_code, unit_path, recorded_at, \
-                 recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                 $14, $15, $16)",
-                e.id,
-                e.event_hash.as_str(),
-                e.event_type.as_str(),
-                e.event_time_ms,
-                e.event_time_zone_offset.as_str(),
-                e.action.clone(),
-                e.biz_step.clone(),
-                e.disposition.clone(),
-                e.read_point.clone(),
-                e.biz_location.clone(),
-                e.event_json.as_str(),
-                e.context_json.as_str(),
-                e.unit_code.as_str(),
-                e.unit_path.as_str(),
-                e.recorded_at,
-                e.recorded_by.as_str(),
-            ))
-            .await?;
+            let head: Option<(i64, String)> = tx
+                .fetch_optional(sql!(
+                    "SELECT seq, chain_hash FROM trace_lot_events WHERE lot_id = $1 \
+                     ORDER BY seq DESC LIMIT 1",
+                    *lot_id
+                ))
+                .await?;
+            heads.insert(*lot_id, head.unwrap_or((0, GENESIS.to_owned())));
+        }
+        let mut epcs = Vec::new();
+        let mut links = Vec::new();
+        for e in &new {
             let mut named: Vec<(&str, &str)> = e
                 .epcs
                 .iter()
@@ -188,43 +199,99 @@ impl Db {
                 .collect();
             named.sort();
             named.dedup();
-            for (epc, kind) in named {
-                tx.execute(sql!(
-                    "INSERT INTO trace_event_epcs (event_id, epc, kind) VALUES ($1, $2, $3)",
-                    e.id,
-                    epc,
-                    kind
-                ))
-                .await?;
-            }
+            epcs.extend(named.into_iter().map(|(epc, kind)| (e.id, epc, kind)));
             for lot_id in &e.lot_ids {
-                let head: Option<(i64, String)> = tx
-                    .fetch_optional(sql!(
-                        "SELECT seq, chain_hash FROM trace_lot_events WHERE lot_id = $1 \
-                         ORDER BY seq DESC LIMIT 1",
-                        *lot_id
-                    ))
-                    .await?;
-                let (seq, prev) = head.map_or((1, GENESIS.to_owned()), |(s, h)| (s + 1, h));
-                let chain_hash = link(&prev, seq, &e.event_hash);
-                tx.execute(sql!(
-                    "INSERT INTO trace_lot_events (lot_id, seq, event_id, event_hash, \
-                     prev_hash, chain_hash) VALUES ($1, $2, $3, $4, $5, $6)",
+                let Some((seq, prev)) = heads.get_mut(lot_id) else {
+                    continue;
+                };
+                let next = *seq + 1;
+                let chain_hash = link(prev, next, &e.event_hash);
+                links.push((
                     *lot_id,
-                    seq,
+                    next,
                     e.id,
                     e.event_hash.as_str(),
-                    prev.as_str(),
-                    chain_hash.as_str(),
-                ))
-                .await?;
+                    prev.clone(),
+                    chain_hash.clone(),
+                ));
+                *seq = next;
+                *prev = chain_hash;
             }
-            counts.stored += 1;
         }
-        if counts.stored == 0 {
-            // Nothing new: the transaction (and its audit entry) is dropped.
-            return Ok(counts);
+        for chunk in new.chunks(ROWS_PER_INSERT) {
+            let mut q = Query::insert();
+            q.into_table("trace_events").columns([
+                "id",
+                "event_hash",
+                "event_type",
+                "event_time_ms",
+                "event_time_zone_offset",
+                "action",
+                "biz_step",
+                "disposition",
+                "read_point",
+                "biz_location",
+                "event_json",
+                "context_json",
+                "unit_code",
+                "unit_path",
+                "recorded_at",
+                "recorded_by",
+            ]);
+            for e in chunk {
+                q.values_panic([
+                    e.id.into(),
+                    e.event_hash.as_str().into(),
+                    e.event_type.as_str().into(),
+                    e.event_time_ms.into(),
+                    e.event_time_zone_offset.as_str().into(),
+                    e.action.clone().into(),
+                    e.biz_step.clone().into(),
+                    e.disposition.clone().into(),
+                    e.read_point.clone().into(),
+                    e.biz_location.clone().into(),
+                    e.event_json.as_str().into(),
+                    e.context_json.as_str().into(),
+                    e.unit_code.as_str().into(),
+                    e.unit_path.as_str().into(),
+                    e.recorded_at.into(),
+                    e.recorded_by.as_str().into(),
+                ]);
+            }
+            tx.execute(&q).await?;
         }
+        for chunk in epcs.chunks(ROWS_PER_INSERT) {
+            let mut q = Query::insert();
+            q.into_table("trace_event_epcs")
+                .columns(["event_id", "epc", "kind"]);
+            for (id, epc, kind) in chunk {
+                q.values_panic([(*id).into(), (*epc).into(), (*kind).into()]);
+            }
+            tx.execute(&q).await?;
+        }
+        for chunk in links.chunks(ROWS_PER_INSERT) {
+            let mut q = Query::insert();
+            q.into_table("trace_lot_events").columns([
+                "lot_id",
+                "seq",
+                "event_id",
+                "event_hash",
+                "prev_hash",
+                "chain_hash",
+            ]);
+            for (lot_id, seq, event_id, hash, prev, chain) in chunk {
+                q.values_panic([
+                    (*lot_id).into(),
+                    (*seq).into(),
+                    (*event_id).into(),
+                    (*hash).into(),
+                    prev.as_str().into(),
+                    chain.as_str().into(),
+                ]);
+            }
+            tx.execute(&q).await?;
+        }
+        counts.stored = new.len();
         tx.commit().await?;
         Ok(counts)
     }
