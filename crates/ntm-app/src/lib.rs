@@ -25,6 +25,7 @@ pub mod mailer;
 pub mod notifications;
 pub mod ocop;
 pub mod ogc;
+pub mod open_data;
 pub mod page;
 pub mod paging;
 pub mod plans;

@@ -12,6 +12,7 @@ pub mod plans_xlsx;
 pub mod qr;
 pub mod sheets;
 pub mod survey_xlsx;
+pub mod table_xlsx;
 pub mod wide;
 
 #[derive(Debug, thiserror::Error)]

@@ -33,3 +33,25 @@ fn bbox_meets(alias: &'static str, b: [f64; 4]) -> SimpleExpr {
         .and(Expr::col((alias, "max_lat")).gte(b[1]))
         .and(Expr::col((alias, "min_lat")).lte(b[3]))
 }
+
+impl crate::db::Db {
+    /// When the areas last changed (registered or edited): the catalogue's `dct:modified`.
+    pub async fn area_features_modified(&self) -> crate::db::Result<Option<time::OffsetDateTime>> {
+        let row: Option<(time::OffsetDateTime,)> = self
+            .fetch_optional(crate::db::sql!(
+                "SELECT updated_at FROM areas ORDER BY updated_at DESC LIMIT 1"
+            ))
+            .await?;
+        Ok(row.map(|r| crate::db::db_time(r.0)))
+    }
+
+    /// When the OCOP ratings last changed (a decision recorded or imported).
+    pub async fn ocop_features_modified(&self) -> crate::db::Result<Option<time::OffsetDateTime>> {
+        let row: Option<(time::OffsetDateTime,)> = self
+            .fetch_optional(crate::db::sql!(
+                "SELECT created_at FROM ocop_decisions ORDER BY created_at DESC LIMIT 1"
+            ))
+            .await?;
+        Ok(row.map(|r| crate::db::db_time(r.0)))
+    }
+}

@@ -15,6 +15,7 @@ pub mod groups;
 pub mod history;
 pub mod home;
 pub mod ocop;
+pub mod open_data;
 pub mod plans;
 pub mod reports;
 pub mod scorecard;
@@ -315,6 +316,9 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/s/{code}/cam-on", get(survey::public::public_thanks))
         .route("/s/{code}/qr.svg", get(survey::public::qr_svg))
         .route("/s/{code}/qr.png", get(survey::public::qr_png))
+        .route("/open-data", get(open_data::page))
+        .route("/open-data/catalog.jsonld", get(open_data::catalog))
+        .route("/open-data/{file}", get(open_data::file))
         .route("/ocop", get(ocop::catalogue))
         .route("/ocop/products/{id}", get(ocop::product))
         .route("/ocop/mine", get(ocop::manage::mine))

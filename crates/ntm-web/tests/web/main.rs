@@ -34,6 +34,7 @@ mod nul_input;
 mod ocop;
 mod ocop_documents;
 mod ogc;
+mod open_data;
 mod pages;
 mod plans;
 mod provincial;

@@ -1,7 +1,8 @@
 //! The JSON of OGC API – Features: links, collection objects, GeoJSON features.
 
-use ntm_app::ogc::{CollectionInfo, Feature, Geometry, PropKind, PropValue};
-use serde_json::{Map, Value, json};
+use ntm_app::ogc::{CollectionInfo, Feature};
+use ntm_app::open_data::{geometry_json, properties_json};
+use serde_json::{Value, json};
 
 use super::CRS84;
 
@@ -43,50 +44,13 @@ pub fn collection(base: &str, c: &CollectionInfo) -> Value {
     })
 }
 
-fn prop_json(v: &PropValue) -> Value {
-    match v {
-        PropValue::Text(s) => Value::String(s.clone()),
-        PropValue::Int(n) => json!(n),
-        PropValue::Num(x) => json!(x),
-        PropValue::Bool(b) => Value::Bool(*b),
-        PropValue::Date(d) => Value::String(d.to_string()),
-        PropValue::Null => Value::Null,
-    }
-}
-
-/// The properties of a feature as a JSON object, in the collection's order.
-pub fn properties(c: &CollectionInfo, f: &Feature) -> Map<String, Value> {
-    c.properties
-        .iter()
-        .zip(&f.properties)
-        .map(|(p, v)| {
-            let v = match (p.kind, v) {
-                // A whole number stated as a number stays a number.
-                (PropKind::Number, PropValue::Int(n)) => json!(*n as f64),
-                _ => prop_json(v),
-            };
-            (p.name.to_string(), v)
-        })
-        .collect()
-}
-
-pub fn geometry(g: &Option<Geometry>) -> Value {
-    match g {
-        None => Value::Null,
-        Some(Geometry::Point([x, y])) => json!({"type": "Point", "coordinates": [x, y]}),
-        // Stored geometries were checked when written; one that no longer parses is shown as
-        // none rather than failing the page.
-        Some(Geometry::Stored(text)) => serde_json::from_str(text).unwrap_or(Value::Null),
-    }
-}
-
 /// A GeoJSON Feature with its links.
 pub fn feature(base: &str, c: &CollectionInfo, f: &Feature, with_links: bool) -> Value {
     let mut v = json!({
         "type": "Feature",
         "id": f.id,
-        "geometry": geometry(&f.geometry),
-        "properties": properties(c, f),
+        "geometry": geometry_json(&f.geometry),
+        "properties": properties_json(c, f),
     });
     if with_links {
         let here = format!("{base}/ogc/collections/{}/items/{}", c.id, f.id);

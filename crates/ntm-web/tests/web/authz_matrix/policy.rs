@@ -983,6 +983,18 @@ pub const ROWS: &[Row] = &[
     // OCOP (issue 15): the public catalogue and product page; a unit's producers and
     // products (officers who manage or score OCOP on it); the seeded producer (owned by the
     // producer inside), its product and a round whose council is A, PI, DPI and DI.
+    // Open data (issue 16): the DCAT catalogue, its page and the files, anyone.
+    get("/open-data", "/open-data", Everyone),
+    get(
+        "/open-data/catalog.jsonld",
+        "/open-data/catalog.jsonld",
+        Everyone,
+    ),
+    get(
+        "/open-data/{file}",
+        "/open-data/ocop-products.csv",
+        Everyone,
+    ),
     // OGC API – Features (issue 16): public open data, anyone.
     get("/ogc", "/ogc", Everyone),
     get("/ogc/api", "/ogc/api", Everyone),

@@ -1,0 +1,11 @@
+opendata-title = Open data
+opendata-intro = Public datasets of NTM Số, free to download: rated OCOP products and raw-material areas. Published data only; sample data is marked in the "sample" column.
+opendata-catalog = Machine-readable catalogue (DCAT-AP, JSON-LD)
+opendata-ogc = OGC API – Features service (for QGIS, GDAL)
+opendata-modified = Last changed
+opendata-empty = no data yet
+opendata-files = Download
+opendata-api = Through the OGC API
+opendata-licence = Licence
+opendata-licence-note = This is the software's default licence, not yet confirmed by the publishing authority.
+opendata-csv-note = CSV in UTF-8, columns described by a Frictionless Table Schema; the geometry column is GeoJSON (WGS84).

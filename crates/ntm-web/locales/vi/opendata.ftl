@@ -1,0 +1,11 @@
+opendata-title = Dữ liệu mở
+opendata-intro = Các tập dữ liệu công khai của NTM Số, tải về tự do: sản phẩm OCOP đã xếp hạng và vùng nguyên liệu. Chỉ dữ liệu đã công bố; dữ liệu mẫu được đánh dấu trong cột "sample".
+opendata-catalog = Danh mục máy đọc được (DCAT-AP, JSON-LD)
+opendata-ogc = Dịch vụ OGC API – Features (cho QGIS, GDAL)
+opendata-modified = Cập nhật lần cuối
+opendata-empty = chưa có dữ liệu
+opendata-files = Tải về
+opendata-api = Qua OGC API
+opendata-licence = Giấy phép
+opendata-licence-note = Đây là giấy phép mặc định của phần mềm, chưa được cơ quan công bố xác nhận.
+opendata-csv-note = CSV mã hoá UTF-8, mô tả cột theo Frictionless Table Schema; cột geometry là GeoJSON (WGS84).
