@@ -49,7 +49,7 @@ pub use features::{AreaFeatureRow, BoundaryOutline, FeatureWindow, OcopFeatureRo
 pub use notifications::{NotificationRecord, RoleHolder};
 pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitSelection};
 pub use ocop::{
-    CatalogueFilter, CatalogueRow, ImportItem, OcopDecisionRecord, OcopDocumentRecord,
+    CatalogueFilter, CatalogueRow, DueReminder, ImportItem, OcopDecisionRecord, OcopDocumentRecord,
     OcopProducerRecord, OcopProductRecord, OcopRoundRecord, OcopSheetRecord,
 };
 pub use plans::{MeasureValueRecord, TaskStatusRecord};

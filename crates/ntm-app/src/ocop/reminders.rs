@@ -1,12 +1,14 @@
 //! Certificate reminders 90 and 30 days before expiry: an in-app notification to the
 //! producer's account (and an e-mail through the mailer when SMTP is configured), each
 //! reminder once — also when several servers share one PostgreSQL database and run the
-//! daily pass at the same time (`mark_ocop_reminder` is a unique insert: the server whose
-//! insert wins notifies). Run by `ntm ocop remind` and, once a day, inside `ntm serve`
+//! daily pass at the same time (`send_ocop_reminders` marks each reminder with a unique
+//! insert in the transaction that stores its notification: the server whose insert wins
+//! notifies, and a crash leaves neither). Run by `ntm ocop remind` and, once a day, inside `ntm serve`
 //! ([`spawn_daily_reminders`]).
 
 use ntm_domain::authz::Permission;
 use ntm_domain::ocop::{Certificate, Reminder};
+use ntm_store::DueReminder;
 use time::{Date, Duration};
 
 use crate::notifications::{Message, new_record};
@@ -28,7 +30,7 @@ pub async fn send_certificate_reminders(
     today: Date,
 ) -> Result<usize, AppError> {
     require(actor, Permission::ManageOcop, "/")?;
-    let mut notes = Vec::new();
+    let mut due = Vec::new();
     for d in app
         .db
         .ocop_certificates_ending_by(today + Duration::days(90))
@@ -63,14 +65,7 @@ pub async fn send_certificate_reminders(
             Some(p) => p.owner_user_id,
             None => None,
         };
-        if !app
-            .db
-            .mark_ocop_reminder(d.id, reminder_str(r), now())
-            .await?
-        {
-            continue;
-        }
-        if let Some(user) = owner {
+        let note = owner.map(|user| {
             let m = Message {
                 key: "ocop-notify-expiring".into(),
                 args: vec![
@@ -79,21 +74,24 @@ pub async fn send_certificate_reminders(
                     ("days".into(), r.days().to_string()),
                 ],
             };
-            notes.push(new_record(
-                user,
-                None,
-                &m,
-                &format!("/ocop/manage/{}", product.id),
-            ));
-        }
+            new_record(user, None, &m, &format!("/ocop/manage/{}", product.id))
+        });
+        due.push(DueReminder {
+            decision_id: d.id,
+            reminder: reminder_str(r).to_owned(),
+            note,
+        });
     }
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let audit = actor.audit_entry(
+        "ocop.reminders",
+        "/",
+        serde_json::json!({"reminders": due.len()}),
+    );
+    let notes = app.db.send_ocop_reminders(due, now(), audit).await?;
     if !notes.is_empty() {
-        let audit = actor.audit_entry(
-            "ocop.reminders",
-            "/",
-            serde_json::json!({"notifications": notes.len()}),
-        );
-        app.db.insert_notifications(&notes, Some(audit)).await?;
         // Only the command line and the server's daily task run this: wait for the mails,
         // so that the command does not exit before they are handed to the relay.
         if let Some(mails) = crate::mailer::send_notifications(app, &notes) {

@@ -5,6 +5,7 @@
 mod catalogue;
 mod documents;
 mod rating;
+mod reminders;
 
 use ntm_domain::audit::NewAuditEntry;
 use time::OffsetDateTime;
@@ -15,6 +16,7 @@ use crate::db::{Db, Result, StoreError, Tx, db_time, like_escape, sql};
 
 pub use catalogue::{CatalogueFilter, CatalogueRow};
 pub use rating::{ImportItem, OcopDecisionRecord, OcopRoundRecord, OcopSheetRecord};
+pub use reminders::DueReminder;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OcopProducerRecord {

@@ -299,28 +299,6 @@ impl Db {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
-    /// Marks a reminder sent; false when it was already (another process got there first).
-    pub async fn mark_ocop_reminder(
-        &self,
-        decision_id: Uuid,
-        reminder: &str,
-        at: OffsetDateTime,
-    ) -> Result<bool> {
-        match self
-            .execute(sql!(
-                "INSERT INTO ocop_reminders (decision_id, reminder, sent_at) VALUES ($1, $2, $3)",
-                decision_id,
-                reminder,
-                at
-            ))
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(StoreError::Conflict(_)) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
     /// Applies an import all or nothing: new producers, products and their ratings, with
     /// one audit entry.
     pub async fn import_ocop(&self, items: &[ImportItem], audit: NewAuditEntry) -> Result<usize> {

@@ -198,13 +198,61 @@ ntm_testkit::both_backends!(ocop_products_rounds_decisions, |db: Db| async move 
             .unwrap()
             .is_empty()
     );
+    // A reminder marked with its notification in one transaction, once: the second pass
+    // (another server) stores nothing; a reminder without anyone to notify is still marked.
     let now = OffsetDateTime::now_utc();
-    assert!(db.mark_ocop_reminder(d2.id, "days90", now).await.unwrap());
-    assert!(!db.mark_ocop_reminder(d2.id, "days90", now).await.unwrap());
+    let owner = crate::users::user("htx.nhac");
+    db.insert_user(&owner, &[], entry("user.add", "htx.nhac"))
+        .await
+        .unwrap();
+    let note = ntm_store::NotificationRecord {
+        id: Uuid::now_v7(),
+        user_id: owner.id,
+        dossier_id: None,
+        message: "{}".into(),
+        link: "/ocop".into(),
+        created_at: now,
+        read_at: None,
+    };
+    let due = |note: Option<ntm_store::NotificationRecord>| {
+        vec![ntm_store::DueReminder {
+            decision_id: d2.id,
+            reminder: "days90".into(),
+            note,
+        }]
+    };
+    let sent = db
+        .send_ocop_reminders(due(Some(note.clone())), now, entry("ocop.reminders", "/"))
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 1);
+    let again = ntm_store::NotificationRecord {
+        id: Uuid::now_v7(),
+        ..note.clone()
+    };
+    assert!(
+        db.send_ocop_reminders(due(Some(again)), now, entry("ocop.reminders", "/"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(db.notifications_of(owner.id, 10).await.unwrap().len(), 1);
+    let none = vec![ntm_store::DueReminder {
+        decision_id: d2.id,
+        reminder: "days30".into(),
+        note: None,
+    }];
+    assert!(
+        db.send_ocop_reminders(none, now, entry("ocop.reminders", "/"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         db.ocop_reminders_sent(d2.id).await.unwrap(),
-        vec!["days90".to_string()]
+        vec!["days30".to_string(), "days90".to_string()]
     );
+    assert_eq!(db.notifications_of(owner.id, 10).await.unwrap().len(), 1);
 });
 
 ntm_testkit::both_backends!(ocop_import_and_catalogue, |db: Db| async move {
