@@ -9,6 +9,7 @@ pub mod audit;
 pub mod authz;
 pub mod criteria;
 pub mod dossier;
+pub mod feedback;
 pub mod login_throttle;
 pub mod observation;
 pub mod ocop;
