@@ -18,6 +18,7 @@ pub mod dossier_pdf;
 pub mod dossiers;
 pub mod error;
 pub mod exports;
+pub mod feedback;
 pub mod groups;
 pub mod history;
 pub mod login_throttle;

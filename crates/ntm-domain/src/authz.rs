@@ -15,7 +15,7 @@ pub enum Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::ViewUnits,
         Permission::EditHamlets,
         Permission::ImportUnits,
@@ -28,6 +28,7 @@ impl Permission {
         Permission::ScoreOcop,
         Permission::ManageOwnOcop,
         Permission::RecordTrace,
+        Permission::HandleFeedback,
     ];
 }
 
@@ -92,6 +93,7 @@ impl Role {
                     | ScoreOcop
                     | ManageOwnOcop
                     | RecordTrace
+                    | HandleFeedback
             ),
             Role::DistrictOfficer => matches!(
                 p,
@@ -103,6 +105,7 @@ impl Role {
                     | ScoreOcop
                     | ManageOwnOcop
                     | RecordTrace
+                    | HandleFeedback
             ),
             Role::CommuneOfficer => matches!(
                 p,
@@ -112,6 +115,7 @@ impl Role {
                     | ManageOcop
                     | ManageOwnOcop
                     | RecordTrace
+                    | HandleFeedback
             ),
             Role::DepartmentOfficer => matches!(p, ViewUnits | VerifyObservations | ScoreOcop),
             // Until lots are tied to producer records, a producer records lots and
@@ -152,6 +156,9 @@ pub enum Permission {
     ManageOwnOcop,
     /// Record lots and capture EPCIS traceability events for units in scope.
     RecordTrace,
+    /// Handle citizens' feedback of the units (accept, answer, transfer, merge) and, on a
+    /// province, edit its categories, routing rules and answer templates.
+    HandleFeedback,
 }
 
 /// A role granted on a unit subtree. `scope_path` is the materialized path of the

@@ -16,6 +16,7 @@ mod criteria_sets;
 mod db;
 mod dossiers;
 mod features;
+mod feedback;
 mod login_throttle;
 mod notifications;
 mod observations;
@@ -46,6 +47,11 @@ pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
 pub use dossiers::{DossierDocumentRecord, DossierEventRecord, DossierRecord, ProcedureSetting};
 pub use features::{AreaFeatureRow, BoundaryOutline, FeatureWindow, OcopFeatureRow};
+pub use feedback::{
+    FeedbackCategoryRecord, FeedbackEventRecord, FeedbackFilter, FeedbackListRow,
+    FeedbackPhotoRecord, FeedbackReportRecord, FeedbackRouteRecord, FeedbackStep,
+    FeedbackTemplateRecord, OutlineHit,
+};
 pub use notifications::{NotificationRecord, RoleHolder};
 pub use observations::{NewObservation, ObservationFile, ObservationRecord, UnitSelection};
 pub use ocop::{

@@ -371,7 +371,7 @@ fn token_hash(campaign_id: Uuid, token: &str) -> String {
 }
 
 /// HMAC-SHA-256 (RFC 2104).
-fn hmac_sha256(key: &[u8], msg: &[&[u8]]) -> [u8; 32] {
+pub(crate) fn hmac_sha256(key: &[u8], msg: &[&[u8]]) -> [u8; 32] {
     let mut k = [0u8; 64];
     if key.len() > 64 {
         k[..32].copy_from_slice(&Sha256::digest(key));

@@ -7,6 +7,7 @@ mod criteria_sets;
 mod demo;
 mod dossiers;
 mod exports;
+mod feedback;
 mod four_eyes;
 mod groups;
 mod ocop;

@@ -39,7 +39,10 @@ pub fn is_likely_duplicate(a: &Located, b: &Located) -> Option<f64> {
 }
 
 /// The candidates that are likely duplicates of `report`, nearest first, with distances.
-pub fn likely_duplicates<'a>(report: &Located, candidates: &'a [Located]) -> Vec<(&'a Located, f64)> {
+pub fn likely_duplicates<'a>(
+    report: &Located,
+    candidates: &'a [Located],
+) -> Vec<(&'a Located, f64)> {
     let mut out: Vec<(&Located, f64)> = candidates
         .iter()
         .filter_map(|c| is_likely_duplicate(report, c).map(|d| (c, d)))

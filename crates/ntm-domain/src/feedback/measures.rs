@@ -106,7 +106,11 @@ pub fn measures(records: &[Record], from: Date, to: Date, as_of: Date) -> Measur
         .filter_map(|r| r.rating.map(|x| (*r, x)))
         .collect();
     let satisfied = share(
-        rated.iter().filter(|(_, x)| *x >= 4).map(|(r, _)| r.id).collect(),
+        rated
+            .iter()
+            .filter(|(_, x)| *x >= 4)
+            .map(|(r, _)| r.id)
+            .collect(),
         rated.iter().map(|(r, _)| r.id).collect(),
     );
     let mean_rating = Figure {

@@ -17,7 +17,13 @@ pub fn route(rules: &[Rule<'_>], category: &str, path: &str) -> Option<usize> {
         .enumerate()
         .filter(|(_, r)| path.starts_with(r.area_path))
         .filter(|(_, r)| r.category.is_none_or(|c| c == category))
-        .max_by_key(|(i, r)| (r.area_path.len(), r.category.is_some(), std::cmp::Reverse(*i)))
+        .max_by_key(|(i, r)| {
+            (
+                r.area_path.len(),
+                r.category.is_some(),
+                std::cmp::Reverse(*i),
+            )
+        })
         .map(|(i, _)| i)
 }
 
@@ -28,10 +34,22 @@ mod tests {
     #[test]
     fn most_specific_rule_wins() {
         let rules = [
-            Rule { category: None, area_path: "/84/" },
-            Rule { category: Some("road"), area_path: "/84/" },
-            Rule { category: None, area_path: "/84/29000/" },
-            Rule { category: Some("light"), area_path: "/84/29000/" },
+            Rule {
+                category: None,
+                area_path: "/84/",
+            },
+            Rule {
+                category: Some("road"),
+                area_path: "/84/",
+            },
+            Rule {
+                category: None,
+                area_path: "/84/29000/",
+            },
+            Rule {
+                category: Some("light"),
+                area_path: "/84/29000/",
+            },
         ];
         assert_eq!(route(&rules, "road", "/84/28000/"), Some(1));
         assert_eq!(route(&rules, "water", "/84/28000/"), Some(0));

@@ -16,12 +16,28 @@ fn steps_follow_the_order() {
     assert_eq!(next(Received, Transfer), Ok(Transferred));
     assert_eq!(next(Transferred, Accept), Ok(Accepted));
     assert_eq!(next(Accepted, Merge), Ok(Merged));
-    assert_eq!(next(Received, Resolve), Err(StepError::Skipped(Received, Resolve)));
-    assert_eq!(next(Received, Start), Err(StepError::Skipped(Received, Start)));
-    assert_eq!(next(InProgress, Reject), Err(StepError::Skipped(InProgress, Reject)));
+    assert_eq!(
+        next(Received, Resolve),
+        Err(StepError::Skipped(Received, Resolve))
+    );
+    assert_eq!(
+        next(Received, Start),
+        Err(StepError::Skipped(Received, Start))
+    );
+    assert_eq!(
+        next(InProgress, Reject),
+        Err(StepError::Skipped(InProgress, Reject))
+    );
     assert_eq!(next(Resolved, Accept), Err(StepError::Closed(Resolved)));
-    assert!(StepError::Skipped(Received, Resolve).vi().contains("bỏ qua"));
-    assert_eq!(status::available(Received), vec![Accept, Reject, Transfer, Merge]);
+    assert!(
+        StepError::Skipped(Received, Resolve)
+            .vi()
+            .contains("bỏ qua")
+    );
+    assert_eq!(
+        status::available(Received),
+        vec![Accept, Reject, Transfer, Merge]
+    );
     assert_eq!(status::available(InProgress), vec![Resolve]);
     assert!(status::available(Rejected).is_empty());
 }
@@ -47,15 +63,14 @@ proptest! {
         let mut seen_in_progress = false;
         for i in actions {
             let a = Action::ALL[i];
-            match next(s, a) {
-                Ok(t) => {
+            if let Ok(t) = next(s, a) {
+                {
                     prop_assert!(!s.is_closed());
                     if t == Status::Resolved { prop_assert!(seen_in_progress && s == Status::InProgress); }
                     if t == Status::InProgress { prop_assert_eq!(s, Status::Accepted); }
                     if t == Status::InProgress { seen_in_progress = true; }
                     s = t;
                 }
-                Err(_) => {}
             }
         }
     }
@@ -84,8 +99,14 @@ proptest! {
 
 #[test]
 fn codes_refuse_garbage() {
-    assert_eq!(normalize_tracking_code("abcde-fghjk"), Some("ABCDE-FGHJK".into()));
-    assert_eq!(normalize_tracking_code("oO1iL-00000"), Some("00111-00000".into()));
+    assert_eq!(
+        normalize_tracking_code("abcde-fghjk"),
+        Some("ABCDE-FGHJK".into())
+    );
+    assert_eq!(
+        normalize_tracking_code("oO1iL-00000"),
+        Some("00111-00000".into())
+    );
     assert_eq!(normalize_tracking_code("ABCDE-FGHJ"), None);
     assert_eq!(normalize_tracking_code("ABCDE-FGHJKM"), None);
     assert_eq!(normalize_tracking_code("ABCDE-FGHJU"), None);
@@ -97,7 +118,10 @@ fn text_is_bounded() {
     assert_eq!(check_text("  \n "), Err(InputError::Empty));
     assert_eq!(check_text(" Đèn đường hỏng "), Ok("Đèn đường hỏng".into()));
     let long = "ă".repeat(MAX_TEXT + 1);
-    assert_eq!(check_text(&long), Err(InputError::TooLong(MAX_TEXT + 1, MAX_TEXT)));
+    assert_eq!(
+        check_text(&long),
+        Err(InputError::TooLong(MAX_TEXT + 1, MAX_TEXT))
+    );
     assert!(check_text(&"ă".repeat(MAX_TEXT)).is_ok());
 }
 
@@ -105,24 +129,45 @@ fn text_is_bounded() {
 fn due_dates_skip_weekends_and_holidays() {
     // Friday 24/04/2026; 30/04 and 01/05 are holidays.
     let cal = HolidayCalendar::new([date!(2026 - 04 - 30), date!(2026 - 05 - 01)]);
-    assert_eq!(due_date(&cal, date!(2026 - 04 - 24), 1), Some(date!(2026 - 04 - 27)));
-    assert_eq!(due_date(&cal, date!(2026 - 04 - 24), 4), Some(date!(2026 - 05 - 04)));
+    assert_eq!(
+        due_date(&cal, date!(2026 - 04 - 24), 1),
+        Some(date!(2026 - 04 - 27))
+    );
+    assert_eq!(
+        due_date(&cal, date!(2026 - 04 - 24), 4),
+        Some(date!(2026 - 05 - 04))
+    );
     let due = date!(2026 - 05 - 04);
-    assert_eq!(timeliness(Status::Resolved, due, Some(due), due), Timeliness::OnTime);
+    assert_eq!(
+        timeliness(Status::Resolved, due, Some(due), due),
+        Timeliness::OnTime
+    );
     assert_eq!(
         timeliness(Status::Resolved, due, Some(date!(2026 - 05 - 05)), due),
         Timeliness::Late
     );
-    assert_eq!(timeliness(Status::InProgress, due, None, due), Timeliness::Pending);
+    assert_eq!(
+        timeliness(Status::InProgress, due, None, due),
+        Timeliness::Pending
+    );
     assert_eq!(
         timeliness(Status::InProgress, due, None, date!(2026 - 05 - 05)),
         Timeliness::Overdue
     );
-    assert_eq!(timeliness(Status::Merged, due, None, date!(2027 - 01 - 01)), Timeliness::NotCounted);
+    assert_eq!(
+        timeliness(Status::Merged, due, None, date!(2027 - 01 - 01)),
+        Timeliness::NotCounted
+    );
 }
 
 fn at(lat: f64, lon: f64, cat: &str, day: time::Date, n: u128) -> Located {
-    Located { id: Uuid::from_u128(n), category: cat.into(), lat, lon, received_on: day }
+    Located {
+        id: Uuid::from_u128(n),
+        category: cat.into(),
+        lat,
+        lon,
+        received_on: day,
+    }
 }
 
 #[test]
@@ -142,7 +187,14 @@ fn duplicates_are_near_recent_and_same_category() {
     assert!(distance_m(a.lat, a.lon, far.lat, far.lon) > DUPLICATE_METRES);
 }
 
-fn rec(n: u128, status: Status, rec_on: time::Date, due: time::Date, closed: Option<time::OffsetDateTime>, rating: Option<u8>) -> Record {
+fn rec(
+    n: u128,
+    status: Status,
+    rec_on: time::Date,
+    due: time::Date,
+    closed: Option<time::OffsetDateTime>,
+    rating: Option<u8>,
+) -> Record {
     Record {
         id: Uuid::from_u128(n),
         status,
@@ -162,21 +214,61 @@ fn measures_equal_hand_counts() {
     let due = date!(2026 - 03 - 09);
     let rs = vec![
         // resolved on time after 2 days, rated 5
-        rec(1, Status::Resolved, d1, due, Some(datetime!(2026-03-04 0:00 UTC)), Some(5)),
+        rec(
+            1,
+            Status::Resolved,
+            d1,
+            due,
+            Some(datetime!(2026-03-04 0:00 UTC)),
+            Some(5),
+        ),
         // resolved late after 10 days, rated 2
-        rec(2, Status::Resolved, d1, due, Some(datetime!(2026-03-12 0:00 UTC)), Some(2)),
+        rec(
+            2,
+            Status::Resolved,
+            d1,
+            due,
+            Some(datetime!(2026-03-12 0:00 UTC)),
+            Some(2),
+        ),
         // rejected on time (referral)
-        rec(3, Status::Rejected, d1, due, Some(datetime!(2026-03-03 0:00 UTC)), None),
+        rec(
+            3,
+            Status::Rejected,
+            d1,
+            due,
+            Some(datetime!(2026-03-03 0:00 UTC)),
+            None,
+        ),
         // open, overdue on 20/03
         rec(4, Status::InProgress, d1, due, None, None),
         // open, not yet due
-        rec(5, Status::Received, date!(2026 - 03 - 19), date!(2026 - 03 - 26), None, None),
+        rec(
+            5,
+            Status::Received,
+            date!(2026 - 03 - 19),
+            date!(2026 - 03 - 26),
+            None,
+            None,
+        ),
         // merged: received but not timed
         rec(6, Status::Merged, d1, due, None, None),
         // outside the period
-        rec(7, Status::Resolved, date!(2026 - 04 - 01), date!(2026 - 04 - 08), Some(datetime!(2026-04-02 0:00 UTC)), Some(5)),
+        rec(
+            7,
+            Status::Resolved,
+            date!(2026 - 04 - 01),
+            date!(2026 - 04 - 08),
+            Some(datetime!(2026-04-02 0:00 UTC)),
+            Some(5),
+        ),
     ];
-    let m = measures(&rs, date!(2026 - 03 - 01), date!(2026 - 03 - 31), date!(2026 - 03 - 20));
+    let m = measures(
+        &rs,
+        date!(2026 - 03 - 01),
+        date!(2026 - 03 - 31),
+        date!(2026 - 03 - 20),
+    );
     assert_eq!(m.received.value, Some(6.0));
     assert_eq!(m.received.ids.len(), 6);
     // on time: 1 and 3 of 1, 2, 3, 4
@@ -187,7 +279,12 @@ fn measures_equal_hand_counts() {
     assert_eq!(m.mean_days_to_resolve.value, Some(6.0));
     assert_eq!(m.satisfied.value, Some(50.0));
     assert_eq!(m.mean_rating.value, Some(3.5));
-    let empty = measures(&[], date!(2026 - 03 - 01), date!(2026 - 03 - 31), date!(2026 - 03 - 20));
+    let empty = measures(
+        &[],
+        date!(2026 - 03 - 01),
+        date!(2026 - 03 - 31),
+        date!(2026 - 03 - 20),
+    );
     assert_eq!(empty.received.value, Some(0.0));
     assert_eq!(empty.on_time.value, None);
     assert_eq!(empty.mean_rating.value, None);
