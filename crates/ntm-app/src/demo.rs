@@ -112,11 +112,23 @@ fn demo_users() -> Vec<(&'static str, &'static str, &'static str)> {
 }
 
 /// Loads the reference units, demo accounts and clearly labelled sample hamlets.
-/// Safe to run again: what exists is left as it is.
+/// Safe to run again: what exists is left as it is. No boundary files (see
+/// [`seed_demo_with`]).
 pub async fn seed_demo(
     app: &App,
     progress: &mut dyn FnMut(&str, ImportStage),
 ) -> Result<Vec<DemoAccount>, AppError> {
+    Ok(seed_demo_with(app, progress, None).await?.0)
+}
+
+/// [`seed_demo`], and the shipped boundary files found in `boundaries` (a folder such as
+/// `data/boundaries`, read at run time) imported before the sample area is checked against
+/// its commune. Also returns one line per boundary file for the banner.
+pub async fn seed_demo_with(
+    app: &App,
+    progress: &mut dyn FnMut(&str, ImportStage),
+    boundaries: Option<&std::path::Path>,
+) -> Result<(Vec<DemoAccount>, Vec<String>), AppError> {
     let cli = Actor::cli();
     import_reference_units(app, &cli, progress).await?;
     let mut accounts = Vec::new();
@@ -168,11 +180,16 @@ pub async fn seed_demo(
     vinh_long::seed(app).await?;
     // The real Trà Vinh OCOP list (sources kept) as the public catalogue.
     crate::ocop::seed_demo_catalogue(app).await?;
-    // Commune boundaries of Vĩnh Long and one sample raw-material area.
+    // Boundary files (data files with their own licences, read at run time), then one
+    // sample raw-material area checked against its commune's boundary.
+    let notes = match boundaries {
+        Some(dir) => crate::boundaries::seed_reference(app, dir).await?,
+        None => Vec::new(),
+    };
     crate::areas::seed_demo(app).await?;
     // A sample producer record owned by the demo producer account (traceability).
     crate::trace::demo::seed(app, "htx.chauthanh", DEMO_COMMUNE).await?;
-    Ok(accounts)
+    Ok((accounts, notes))
 }
 
 /// Where to look in the demo (printed in the banner): what, who logs in, path.

@@ -10,6 +10,7 @@ pub mod areas;
 pub mod audit;
 pub mod authz;
 pub mod backup;
+pub mod boundaries;
 pub mod criteria;
 pub mod criteria_sets;
 pub mod dashboard;

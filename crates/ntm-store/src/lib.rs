@@ -9,6 +9,7 @@ mod api_tokens;
 mod areas;
 mod audit;
 mod backup;
+mod boundaries;
 mod bulk;
 mod commune_groups;
 mod criteria_set_versions;
@@ -36,8 +37,11 @@ mod users;
 mod values;
 
 pub use api_tokens::ApiTokenRecord;
-pub use areas::{AreaCertificationRecord, AreaRecord, AreaSeasonRecord, UnitBoundaryRecord};
+pub use areas::{AreaCertificationRecord, AreaRecord, AreaSeasonRecord};
 pub use backup::{ReadSnapshot, TableFingerprint};
+pub use boundaries::{
+    BoundaryGeometry, BoundarySummary, BoundaryWrite, ShapeOn, UnitBoundaryRecord, UnitShape,
+};
 pub use commune_groups::CommuneGroupRecord;
 pub use criteria_set_versions::{
     CriteriaSetVersion, DraftChange, DraftUpdate, NATIONAL_SCOPE, Publish, STATUS_DRAFT,

@@ -1,7 +1,8 @@
 //! Raw-material areas (vùng trồng / vùng nguyên liệu, issue 15 part 3, `docs/areas.md`):
 //! register and edit an area with its polygon, its owners (OCOP producer records),
 //! certifications and seasons; a unit's areas (lineage-aware), one area, the public summary
-//! a trace page shows; and the commune boundaries the polygons are checked against.
+//! a trace page shows. The commune boundaries the polygons are checked against are in
+//! `crate::boundaries`.
 //!
 //! Who may do what (the OCOP permissions, `docs/ocop.md`): officers with `ManageOcop` on the
 //! area's commune (following lineage) register and edit; a producer account
@@ -10,15 +11,13 @@
 //! area; the public summary is public.
 
 mod access;
-mod boundaries;
 mod demo;
 mod pages;
 mod records;
 mod register;
 mod views;
 
-pub use boundaries::{BoundaryLoad, LoadOptions, load_boundaries};
-pub use demo::{DEMO_LICENCE, DEMO_PRODUCER_USER, DEMO_SOURCE, seed_demo};
+pub use demo::{DEMO_PRODUCER_USER, seed_demo};
 pub use pages::{certification_on_page, edit_on_page, register_on_page, season_on_page};
 pub use records::{NewCertification, NewSeason, add_certification, add_season};
 pub use register::{AreaForm, edit_area, register_area};

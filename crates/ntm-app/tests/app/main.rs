@@ -2,6 +2,7 @@
 
 mod access;
 mod backup;
+mod boundaries;
 mod criteria;
 mod criteria_sets;
 mod demo;

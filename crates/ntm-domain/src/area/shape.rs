@@ -43,10 +43,10 @@ pub enum ShapeError {
     NotPolygon(String),
     #[error("the FeatureCollection has {0} features; send one area (one feature)")]
     FeatureCount(usize),
-    #[error("more than {MAX_POLYGONS} polygons")]
-    TooManyPolygons,
-    #[error("more than {MAX_POINTS} points")]
-    TooManyPoints,
+    #[error("more than {0} polygons")]
+    TooManyPolygons(usize),
+    #[error("more than {0} points")]
+    TooManyPoints(usize),
     #[error("polygon {}: no outer ring", .polygon + 1)]
     NoRing { polygon: usize },
     #[error("polygon {}, {}, point {}: a position needs longitude and latitude", .polygon + 1, ring_name_en(*.ring), .point + 1)]
@@ -126,8 +126,8 @@ impl ShapeError {
             ShapeError::FeatureCount(n) => format!(
                 "FeatureCollection có {n} đối tượng; mỗi lần chỉ gửi một vùng (một đối tượng)"
             ),
-            ShapeError::TooManyPolygons => format!("Nhiều hơn {MAX_POLYGONS} đa giác"),
-            ShapeError::TooManyPoints => format!("Nhiều hơn {MAX_POINTS} điểm"),
+            ShapeError::TooManyPolygons(n) => format!("Nhiều hơn {n} đa giác"),
+            ShapeError::TooManyPoints(n) => format!("Nhiều hơn {n} điểm"),
             ShapeError::NoRing { polygon } => {
                 format!("Đa giác {}: không có vòng ngoài", polygon + 1)
             }
@@ -252,6 +252,15 @@ pub fn parse_shape(text: &str) -> Result<AreaShape, ShapeError> {
 /// The polygons of a Polygon or MultiPolygon geometry, every ring checked for ranges,
 /// closure and point count (no topology checks: see `check_valid`).
 pub(crate) fn to_polygons(geometry: &Value) -> Result<Vec<Polygon>, ShapeError> {
+    to_polygons_within(geometry, MAX_POLYGONS, MAX_POINTS)
+}
+
+/// [`to_polygons`] with other limits (a province's boundary has hundreds of islands).
+pub(crate) fn to_polygons_within(
+    geometry: &Value,
+    max_polygons: usize,
+    max_points: usize,
+) -> Result<Vec<Polygon>, ShapeError> {
     let kind = type_of(geometry)
         .ok_or_else(|| ShapeError::NotGeoJson("the geometry has no “type”".into()))?;
     let coords = geometry.get("coordinates").and_then(Value::as_array);
@@ -272,16 +281,16 @@ pub(crate) fn to_polygons(geometry: &Value) -> Result<Vec<Polygon>, ShapeError> 
     if polys.is_empty() {
         return Err(ShapeError::NotPolygon("an empty MultiPolygon".into()));
     }
-    if polys.len() > MAX_POLYGONS {
-        return Err(ShapeError::TooManyPolygons);
+    if polys.len() > max_polygons {
+        return Err(ShapeError::TooManyPolygons(max_polygons));
     }
     let total: usize = polys
         .iter()
         .flat_map(|p| p.iter())
         .map(|r| r.as_array().map_or(0, Vec::len))
         .sum();
-    if total > MAX_POINTS {
-        return Err(ShapeError::TooManyPoints);
+    if total > max_points {
+        return Err(ShapeError::TooManyPoints(max_points));
     }
     let mut out = Vec::with_capacity(polys.len());
     for (pi, rings) in polys.into_iter().enumerate() {
@@ -473,8 +482,25 @@ pub(crate) fn check_valid(polys: &[Polygon]) -> Result<(), ShapeError> {
             }
         }
     }
+    // Polygons whose boxes are apart cannot contain one another (a province's islands).
+    let boxes: Vec<Option<Bbox>> = polys
+        .iter()
+        .map(|p| Bbox::of(std::slice::from_ref(p)))
+        .collect();
+    let apart = |a: usize, b: usize| match (boxes[a], boxes[b]) {
+        (Some(x), Some(y)) => {
+            x.max_lon < y.min_lon
+                || y.max_lon < x.min_lon
+                || x.max_lat < y.min_lat
+                || y.max_lat < x.min_lat
+        }
+        _ => false,
+    };
     for (a, pa) in polys.iter().enumerate() {
         for (b, pb) in polys.iter().enumerate().skip(a + 1) {
+            if apart(a, b) {
+                continue;
+            }
             let inside = |x: &Polygon, y: &Polygon| {
                 x.exterior()
                     .iter()

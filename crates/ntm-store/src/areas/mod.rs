@@ -1,8 +1,6 @@
 //! Raw-material areas (migration 0021): the area with its polygon, its owners (OCOP producer
 //! records), certifications and seasons. Unit boundaries are in `boundaries.rs`.
 
-mod boundaries;
-
 use ntm_domain::audit::NewAuditEntry;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -10,8 +8,6 @@ use uuid::Uuid;
 use crate::OcopProducerRecord;
 use crate::audit::append_audit_tx;
 use crate::db::{Db, Result, StoreError, Tx, db_time, like_escape, sql};
-
-pub use boundaries::UnitBoundaryRecord;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct AreaRecord {

@@ -88,7 +88,7 @@ impl Db {
         q.and_where_option(w.bbox.map(|b| {
             let mut sub = Query::select();
             sub.expr(Expr::val(1))
-                .from_as("unit_boundaries", "b")
+                .from_as("unit_boundary_periods", "b")
                 .and_where(Expr::col(("b", "unit_code")).equals(("r", "unit_code")))
                 .and_where(bbox_meets("b", b));
             Expr::exists(sub)
@@ -132,7 +132,7 @@ impl Db {
             ("b", "valid_to"),
             ("b", "geojson"),
         ])
-        .from_as("unit_boundaries", "b")
+        .from_as("unit_boundary_periods", "b")
         .and_where(Expr::col(("b", "unit_code")).is_in(codes.iter().map(String::as_str)));
         self.fetch_all(&q).await
     }

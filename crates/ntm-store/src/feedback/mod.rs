@@ -221,8 +221,8 @@ impl Db {
     pub async fn feedback_outline_count(&self, province: &str) -> Result<i64> {
         let (n,): (i64,) = self
             .fetch_one(sql!(
-                "SELECT COUNT(*) FROM unit_boundaries b JOIN units u ON u.id = b.unit_id \
-                 WHERE u.province_code = $1 AND u.valid_to IS NULL",
+                "SELECT COUNT(*) FROM unit_boundary_periods b JOIN units u ON u.id = b.unit_id \
+                 WHERE u.province_code = $1 AND u.valid_to IS NULL AND b.valid_to IS NULL",
                 province
             ))
             .await?;
@@ -239,8 +239,10 @@ impl Db {
         margin: f64,
     ) -> Result<Vec<OutlineHit>> {
         self.fetch_all(sql!(
-            "SELECT b.unit_code, b.geojson FROM unit_boundaries b JOIN units u ON u.id = b.unit_id \
-             WHERE u.province_code = $1 AND u.valid_to IS NULL AND b.min_lat <= $2 \
+            "SELECT b.unit_code, b.geojson FROM unit_boundary_periods b \
+             JOIN units u ON u.id = b.unit_id \
+             WHERE u.province_code = $1 AND u.valid_to IS NULL AND b.valid_to IS NULL \
+             AND b.min_lat <= $2 \
              AND b.max_lat >= $3 AND b.min_lon <= $4 AND b.max_lon >= $5 ORDER BY b.unit_code",
             province,
             lat + margin,

@@ -1,34 +1,16 @@
 //! Raw-material areas: insert with owners in one transaction, a code unique per province,
-//! edits replacing owners, certifications and seasons with their date checks, unit
-//! boundaries replaced on reload, nothing written when a step fails.
+//! edits replacing owners, certifications and seasons with their date checks, nothing
+//! written when a step fails. Boundaries: `boundaries.rs`.
 
 use ntm_domain::units::{Level, Unit};
 use ntm_store::{
     AreaCertificationRecord, AreaRecord, AreaSeasonRecord, Db, OcopProducerRecord, StoreError,
-    UnitBoundaryRecord,
 };
 use time::OffsetDateTime;
 use time::macros::date;
 use uuid::Uuid;
 
 use crate::entry;
-
-fn commune() -> Unit {
-    Unit {
-        id: Uuid::now_v7(),
-        code: "29374".into(),
-        name: "Xã Châu Thành".into(),
-        kind: "Xã".into(),
-        level: Level::Commune,
-        parent_code: Some("86".into()),
-        path: "/86/29374/".into(),
-        province_code: "86".into(),
-        region: None,
-        valid_from: Some(date!(2025 - 07 - 01)),
-        valid_to: None,
-        search_key: "xa chau thanh".into(),
-    }
-}
 
 fn producer(name: &str) -> OcopProducerRecord {
     OcopProducerRecord {
@@ -221,54 +203,4 @@ ntm_testkit::both_backends!(areas_owners_certifications_seasons, |db: Db| async 
     assert_eq!(seasons[0].name, "Vụ 2026");
     assert_eq!(seasons[0].ends_on, None);
     assert_eq!(seasons[1].ends_on, Some(date!(2025 - 06 - 30)));
-});
-
-ntm_testkit::both_backends!(unit_boundaries_replace, |db: Db| async move {
-    let c = commune();
-    db.insert_units(std::slice::from_ref(&c), entry("units", "c"))
-        .await
-        .unwrap();
-    let outline = |geo: &str, source: &str| UnitBoundaryRecord {
-        unit_id: c.id,
-        unit_code: c.code.clone(),
-        valid_from: c.valid_from,
-        valid_to: None,
-        geojson: geo.into(),
-        min_lon: 106.0,
-        min_lat: 9.0,
-        max_lon: 106.1,
-        max_lat: 9.1,
-        source: source.into(),
-        licence: "not stated".into(),
-        loaded_at: OffsetDateTime::now_utc(),
-        loaded_by: "tester".into(),
-    };
-    assert_eq!(db.unit_boundary_count().await.unwrap(), 0);
-    db.upsert_unit_boundaries(&[outline("{\"a\":1}", "first")], entry("b", "1"))
-        .await
-        .unwrap();
-    db.upsert_unit_boundaries(&[outline("{\"a\":2}", "second")], entry("b", "2"))
-        .await
-        .unwrap();
-    assert_eq!(db.unit_boundary_count().await.unwrap(), 1);
-    let b = db.unit_boundary(c.id).await.unwrap().unwrap();
-    assert_eq!(
-        (b.geojson.as_str(), b.source.as_str()),
-        ("{\"a\":2}", "second")
-    );
-    assert_eq!(b.valid_from, Some(date!(2025 - 07 - 01)));
-    // An unknown unit: the whole load is refused.
-    let head = db.audit_head().await.unwrap();
-    let mut stray = outline("{}", "third");
-    stray.unit_id = Uuid::now_v7();
-    assert!(
-        db.upsert_unit_boundaries(&[outline("{\"a\":3}", "third"), stray], entry("b", "3"))
-            .await
-            .is_err()
-    );
-    assert_eq!(db.audit_head().await.unwrap(), head);
-    assert_eq!(
-        db.unit_boundary(c.id).await.unwrap().unwrap().source,
-        "second"
-    );
 });

@@ -4,6 +4,7 @@
 mod api_tokens;
 mod areas;
 mod audit;
+mod boundaries;
 mod bulk;
 mod commune_groups;
 mod criteria_set_versions;

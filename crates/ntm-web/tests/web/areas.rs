@@ -5,7 +5,7 @@
 
 use axum_test::TestServer;
 use axum_test::multipart::{MultipartForm, Part};
-use ntm_app::areas::{LoadOptions, load_boundaries};
+use ntm_app::boundaries::{ImportOptions, import_boundaries};
 use ntm_app::{Actor, Db};
 
 use crate::helpers::*;
@@ -18,11 +18,12 @@ async fn with_boundary(app: &ntm_app::App) {
     let fc = format!(
         r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"ma_xa":"{COMMUNE}"}},"geometry":{{"type":"Polygon","coordinates":[[[106.0,9.0],[106.1,9.0],[106.1,9.1],[106.0,9.1],[106.0,9.0]]]}}}}]}}"#
     );
-    let r = load_boundaries(
+    let r = import_boundaries(
         app,
         &Actor::cli(),
         std::io::Cursor::new(fc.into_bytes()),
-        LoadOptions {
+        ImportOptions {
+            date: time::macros::date!(2025 - 07 - 01),
             code_property: "ma_xa".into(),
             source: "kiểm thử".into(),
             licence: "không nêu".into(),

@@ -7,7 +7,8 @@
 
 use std::collections::HashSet;
 
-use ntm_app::areas::{AreaForm, LoadOptions, load_boundaries, register_area};
+use ntm_app::areas::{AreaForm, register_area};
+use ntm_app::boundaries::{ImportOptions, import_boundaries};
 use ntm_app::{Actor, App, Db};
 use serde_json::Value;
 
@@ -26,24 +27,33 @@ pub async fn seed_open_data(app: &App) {
             y2 = y + d
         )
     };
-    let fc = format!(
-        r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
-        outline(COMMUNE, 106.0, 9.0, 0.1),
-        outline("84", 105.8, 9.4, 0.6)
-    );
-    load_boundaries(
-        app,
-        &Actor::cli(),
-        std::io::Cursor::new(fc.into_bytes()),
-        LoadOptions {
-            code_property: "ma".into(),
-            source: "kiểm thử".into(),
-            licence: "không nêu".into(),
-            only_province: None,
-        },
-    )
-    .await
-    .expect("outlines");
+    // The commune of the 2025 structure, and Trà Vinh (84) before 1 July 2025.
+    for (feature, date) in [
+        (
+            outline(COMMUNE, 106.0, 9.0, 0.1),
+            time::macros::date!(2025 - 07 - 01),
+        ),
+        (
+            outline("84", 105.8, 9.4, 0.6),
+            time::macros::date!(2022 - 01 - 01),
+        ),
+    ] {
+        let fc = format!(r#"{{"type":"FeatureCollection","features":[{feature}]}}"#);
+        import_boundaries(
+            app,
+            &Actor::cli(),
+            std::io::Cursor::new(fc.into_bytes()),
+            ImportOptions {
+                date,
+                code_property: "ma".into(),
+                source: "kiểm thử".into(),
+                licence: "không nêu".into(),
+                only_province: None,
+            },
+        )
+        .await
+        .expect("outlines");
+    }
     let n = ntm_app::ocop::seed_demo_catalogue(app).await.expect("ocop");
     assert!(n > 0);
     for i in 0..AREAS {

@@ -126,27 +126,35 @@ pub(super) enum Command {
 
 #[derive(Subcommand)]
 pub(super) enum BoundariesCmd {
-    /// Load a GeoJSON FeatureCollection of unit outlines (read feature by feature; every
-    /// unit must exist; all outlines stored or none; a unit's earlier outline is replaced).
-    Load {
-        /// The .geojson file.
-        file: PathBuf,
-        /// The feature property holding the unit code, e.g. `ma_xa`.
-        #[arg(long)]
-        code_property: String,
-        /// Where the file came from (shown with the maps).
-        #[arg(long)]
-        source: String,
-        /// The licence notice, or that none is stated (shown with the maps).
-        #[arg(long)]
-        licence: String,
-        /// Keep only the features whose `--province-property` equals this code, e.g. `86`.
-        #[arg(long, requires = "province_property")]
-        province: Option<String>,
-        /// The feature property holding the province code, e.g. `ma_tinh`.
-        #[arg(long)]
-        province_property: Option<String>,
-    },
+    /// The same as `ntm import boundaries` (kept for scripts written before it).
+    Load(BoundaryArgs),
+}
+
+#[derive(Args)]
+pub(super) struct BoundaryArgs {
+    /// A GeoJSON FeatureCollection (WGS84 longitude/latitude), or a Shapefile (`.shp`, or a
+    /// `.zip` of one) or GeoPackage (`.gpkg`) read through GDAL's ogr2ogr when installed.
+    pub(super) file: PathBuf,
+    /// The first day these boundaries are valid (YYYY-MM-DD or dd/mm/yyyy): each code must
+    /// name a unit valid that day; the boundary starts a new period of that unit record.
+    #[arg(long)]
+    pub(super) date: String,
+    /// The feature property holding the unit code, e.g. `ma_xa`; default: the first of
+    /// `code`, `ma_xa`, `ma_huyen`, `ma_tinh` a feature has.
+    #[arg(long)]
+    pub(super) code_property: Option<String>,
+    /// Where the file came from (shown with the maps).
+    #[arg(long)]
+    pub(super) source: String,
+    /// The licence notice, or that none is stated (shown with the maps).
+    #[arg(long)]
+    pub(super) licence: String,
+    /// Keep only the features whose `--province-property` equals this code, e.g. `86`.
+    #[arg(long, requires = "province_property")]
+    pub(super) province: Option<String>,
+    /// The feature property holding the province code, e.g. `ma_tinh`.
+    #[arg(long)]
+    pub(super) province_property: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -327,6 +335,10 @@ pub(super) struct ServeArgs {
     /// the server: the client address is that many entries from the right.
     #[arg(long, env = "NTM_TRUSTED_PROXIES", default_value_t = 1)]
     pub(super) trusted_proxies: usize,
+    /// Folder of the reference data files read at run time (`ntm demo` imports the boundary
+    /// files of `<folder>/boundaries/`; see data/boundaries/README.md for their licences).
+    #[arg(long, env = "NTM_REFERENCE_DATA", default_value = "data")]
+    pub(super) reference_data: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -363,6 +375,10 @@ pub(super) enum ImportCmd {
         #[arg(long)]
         apply_valid: bool,
     },
+    /// Import unit boundaries valid from --date (nothing is written if any feature is bad:
+    /// an unknown code, a date outside the unit's validity, an invalid geometry, another
+    /// coordinate system, outside Vietnam).
+    Boundaries(BoundaryArgs),
     /// Import hamlets (ấp/thôn) of a commune from CSV or XLSX (`code,name,kind`).
     Hamlets {
         file: PathBuf,

@@ -15,6 +15,10 @@ pub(super) async fn import(common: &Common, cmd: ImportCmd) -> Result<ExitCode> 
     let app = open(common, true).await?;
     let actor = Actor::cli();
     match cmd {
+        ImportCmd::Boundaries(args) => {
+            drop(app);
+            return super::boundaries::import(common, args).await;
+        }
         ImportCmd::Units {
             reference: true, ..
         } => {

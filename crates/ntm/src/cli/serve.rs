@@ -31,10 +31,19 @@ pub(super) async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Resul
     if demo {
         eprintln!("Loading official units and demo data (first start takes a few seconds)…");
         let bar = stage_bar();
-        accounts = ntm_app::demo::seed_demo(&app, &mut |src, stage| show_stage(&bar, src, stage))
-            .await
-            .map_err(app_err)?;
+        let boundaries = args.reference_data.join("boundaries");
+        let notes;
+        (accounts, notes) = ntm_app::demo::seed_demo_with(
+            &app,
+            &mut |src, stage| show_stage(&bar, src, stage),
+            Some(&boundaries),
+        )
+        .await
+        .map_err(app_err)?;
         bar.finish_and_clear();
+        for n in notes {
+            eprintln!("{n}");
+        }
     }
     let addr = listener.local_addr()?;
     println!(

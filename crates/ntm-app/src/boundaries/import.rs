@@ -1,16 +1,19 @@
-//! `ntm boundaries load`: unit outlines from a GeoJSON FeatureCollection, read feature by
-//! feature (the file is never held whole; size and feature count are bounded), every problem
-//! named by its feature index, every unit required to exist, and all outlines stored in one
-//! transaction with one audit entry — or none.
+//! `ntm import boundaries FILE --date`: unit boundaries from a GeoJSON FeatureCollection,
+//! read feature by feature (the file is never held whole; size and feature count are
+//! bounded). Each feature's code must name a unit valid on the date, its geometry must be
+//! valid, in WGS84 longitude/latitude and inside Vietnam; every problem is named by feature
+//! index and code. The boundaries start a new validity period of their unit records on the
+//! date, all stored in one transaction with one audit entry — or none.
 
 use std::fmt;
 use std::io::Read;
 
-use ntm_domain::area::boundary_geometry;
+use ntm_domain::area::{Outline, Period, check_crs, date_problem, outline_of, plan_period};
 use ntm_domain::authz::Permission;
-use ntm_store::UnitBoundaryRecord;
+use ntm_store::{BoundaryWrite, UnitBoundaryRecord};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use time::Date;
 
 use crate::authz::require;
 use crate::{Actor, App, AppError, FieldError, now};
@@ -20,9 +23,16 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Most features in one file.
 pub const MAX_FEATURES: usize = 20_000;
 
+/// The properties tried, in order, when no code property is named: the shipped files'
+/// (`code` in the 2021 extracts, `ma_xa`, `ma_huyen`, `ma_tinh` in the national files).
+pub const CODE_PROPERTIES: [&str; 4] = ["code", "ma_xa", "ma_huyen", "ma_tinh"];
+
 #[derive(Debug, Clone)]
-pub struct LoadOptions {
-    /// The feature property holding the unit code (`ma_xa` in the 2025 commune file).
+pub struct ImportOptions {
+    /// The first day the boundaries are valid (a new period of each unit record).
+    pub date: Date,
+    /// The feature property holding the unit code (`ma_xa` in the 2025 commune file); empty:
+    /// the first of [`CODE_PROPERTIES`] a feature has.
     pub code_property: String,
     /// Where the file came from (shown with the map).
     pub source: String,
@@ -33,18 +43,22 @@ pub struct LoadOptions {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BoundaryLoad {
+pub struct BoundaryImport {
     pub features: usize,
     pub stored: u64,
+    /// Features of other provinces left out (`only_province`).
     pub skipped: usize,
+    /// Periods replaced (a boundary of the same record starting the same day).
+    pub replaced: usize,
+    /// Stored periods cut at the date (a later boundary of the same record).
+    pub closed: usize,
 }
 
 /// One feature kept, before its unit is looked up.
 struct Parsed {
     index: usize,
     code: String,
-    geojson: String,
-    bbox: ntm_domain::area::Bbox,
+    outline: Outline,
 }
 
 fn problem(index: usize, message: String) -> FieldError {
@@ -60,7 +74,7 @@ fn text_of(v: Option<&Value>) -> Option<String> {
 }
 
 struct Features<'a> {
-    opts: &'a LoadOptions,
+    opts: &'a ImportOptions,
     out: &'a mut Vec<Parsed>,
     errors: &'a mut Vec<FieldError>,
     skipped: &'a mut usize,
@@ -76,10 +90,22 @@ impl Features<'_> {
             *self.skipped += 1;
             return;
         }
-        let Some(code) = text_of(props.and_then(|p| p.get(&self.opts.code_property))) else {
+        let code = if self.opts.code_property.is_empty() {
+            CODE_PROPERTIES
+                .iter()
+                .find_map(|k| text_of(props.and_then(|p| p.get(*k))))
+        } else {
+            text_of(props.and_then(|p| p.get(&self.opts.code_property)))
+        };
+        let Some(code) = code else {
+            let wanted = if self.opts.code_property.is_empty() {
+                CODE_PROPERTIES.join("”, “")
+            } else {
+                self.opts.code_property.clone()
+            };
             self.errors.push(problem(
                 index,
-                format!("no property “{}” (text or number)", self.opts.code_property),
+                format!("no property “{wanted}” (text or number)"),
             ));
             return;
         };
@@ -88,14 +114,15 @@ impl Features<'_> {
                 .push(problem(index, format!("{code}: no geometry")));
             return;
         };
-        match boundary_geometry(geometry) {
-            Ok((_, bbox)) => self.out.push(Parsed {
+        match outline_of(geometry) {
+            Ok(outline) => self.out.push(Parsed {
                 index,
                 code,
-                geojson: geometry.to_string(),
-                bbox,
+                outline,
             }),
-            Err(e) => self.errors.push(problem(index, format!("{code}: {e}"))),
+            Err(e) => self
+                .errors
+                .push(problem(index, format!("{code}: {} — {e}", e.vi()))),
         }
     }
 }
@@ -130,8 +157,19 @@ impl<'de> DeserializeSeed<'de> for Features<'_> {
     }
 }
 
-/// The top-level object: only `features` is read, feature by feature.
+/// The top-level object: `features` is read feature by feature, `crs` checked.
 struct Collection<'a>(Features<'a>);
+
+/// Refuses a `crs` member other than WGS84 longitude/latitude.
+fn crs_error<E: serde::de::Error>(crs: &Value) -> Result<(), E> {
+    check_crs(crs).map_err(|name| {
+        E::custom(format!(
+            "{CRS_MARK}the file's coordinate system is {name}; convert it to WGS84 longitude/latitude (EPSG:4326), e.g. ogr2ogr -t_srs EPSG:4326"
+        ))
+    })
+}
+
+const CRS_MARK: &str = "crs: ";
 
 impl<'de> Visitor<'de> for Collection<'_> {
     type Value = bool;
@@ -147,6 +185,10 @@ impl<'de> Visitor<'de> for Collection<'_> {
                     map.next_value_seed(f)?;
                     found = true;
                 }
+                ("crs", f) => {
+                    features = f;
+                    crs_error(&map.next_value::<Value>()?)?;
+                }
                 (_, f) => {
                     features = f;
                     map.next_value::<IgnoredAny>()?;
@@ -157,17 +199,19 @@ impl<'de> Visitor<'de> for Collection<'_> {
     }
 }
 
-/// Loads outlines (administrators and the command line: `ImportUnits`).
+/// Imports boundaries valid from `opts.date` (administrators and the command line:
+/// `ImportUnits`).
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
-pub async fn load_boundaries<R: Read + Send + 'static>(
+pub async fn import_boundaries<R: Read + Send + 'static>(
     app: &App,
     actor: &Actor,
     reader: R,
-    opts: LoadOptions,
-) -> Result<BoundaryLoad, AppError> {
+    opts: ImportOptions,
+) -> Result<BoundaryImport, AppError> {
     require(actor, Permission::ImportUnits, "/")?;
     let source = opts.source.trim().to_string();
     let code_property = opts.code_property.clone();
+    let date = opts.date;
     let licence = opts.licence.trim().to_string();
     let mut errors = Vec::new();
     if source.is_empty() || source.chars().count() > 500 {
@@ -213,6 +257,12 @@ pub async fn load_boundaries<R: Read + Send + 'static>(
             )),
             Ok(true) => {}
             Ok(false) => errors.push(FieldError::new("file", "no “features” list")),
+            Err(e) if e.to_string().starts_with(CRS_MARK) => {
+                let m = e.to_string();
+                let m = m.strip_prefix(CRS_MARK).unwrap_or(&m);
+                let m = m.split(" at line ").next().unwrap_or(m);
+                errors.push(FieldError::new("crs", m.to_string()));
+            }
             Err(e) if errors.is_empty() || !e.to_string().contains("stopped after") => errors.push(
                 FieldError::new(format!("feature {seen}"), format!("not GeoJSON: {e}")),
             ),
@@ -225,34 +275,45 @@ pub async fn load_boundaries<R: Read + Send + 'static>(
     let at = now();
     let mut rows: Vec<UnitBoundaryRecord> = Vec::with_capacity(parsed.len());
     for p in parsed {
-        let unit = match crate::units::latest_record(app, &p.code).await {
-            Ok(u) => u,
-            Err(AppError::NotFound(_)) => {
-                errors.push(problem(
-                    p.index,
-                    format!("{}: no unit has this code", p.code),
-                ));
+        let unit = match app.db.unit_on(&p.code, date).await? {
+            Some(u) => u,
+            None => {
+                let versions: Vec<_> = app
+                    .db
+                    .unit_versions(&p.code)
+                    .await?
+                    .into_iter()
+                    .map(|u| (u.valid_from, u.valid_to))
+                    .collect();
+                let why = date_problem(&versions, date).map_or_else(
+                    || "no unit record valid on the date".to_string(),
+                    |d| d.to_string(),
+                );
+                errors.push(problem(p.index, format!("{}: {why}", p.code)));
                 continue;
             }
-            Err(e) => return Err(e),
         };
         if rows.iter().any(|r| r.unit_id == unit.id) {
             errors.push(problem(
                 p.index,
-                format!("{}: a second outline for this unit", p.code),
+                format!("{}: a second boundary for this unit", p.code),
             ));
             continue;
         }
+        let o = p.outline;
         rows.push(UnitBoundaryRecord {
             unit_id: unit.id,
             unit_code: unit.code,
-            valid_from: unit.valid_from,
-            valid_to: unit.valid_to,
-            geojson: p.geojson,
-            min_lon: p.bbox.min_lon,
-            min_lat: p.bbox.min_lat,
-            max_lon: p.bbox.max_lon,
-            max_lat: p.bbox.max_lat,
+            valid_from: date,
+            valid_to: None,
+            geojson: o.shape.to_geojson(),
+            simplified: o.simplified.to_geojson(),
+            min_lon: o.bbox.min_lon,
+            min_lat: o.bbox.min_lat,
+            max_lon: o.bbox.max_lon,
+            max_lat: o.bbox.max_lat,
+            label_lon: o.label[0],
+            label_lat: o.label[1],
             source: source.clone(),
             licence: licence.clone(),
             loaded_at: at,
@@ -263,26 +324,56 @@ pub async fn load_boundaries<R: Read + Send + 'static>(
         return Err(AppError::Validation(errors));
     }
     if rows.is_empty() {
-        return Err(AppError::invalid("file", "no outline to load"));
+        return Err(AppError::invalid("file", "no boundary to import"));
     }
+    // The periods already stored for these records decide where the new ones end.
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.unit_id).collect();
+    let mut periods: std::collections::HashMap<uuid::Uuid, Vec<Period>> =
+        std::collections::HashMap::new();
+    for (id, from, to) in app.db.unit_boundary_periods(&ids).await? {
+        periods.entry(id).or_default().push(Period { from, to });
+    }
+    let (mut replaced, mut closed) = (0usize, 0usize);
+    let writes: Vec<BoundaryWrite> = rows
+        .into_iter()
+        .map(|mut record| {
+            let plan = plan_period(
+                periods.get(&record.unit_id).map_or(&[][..], Vec::as_slice),
+                date,
+            );
+            record.valid_to = plan.period.to;
+            replaced += usize::from(plan.replaces);
+            closed += usize::from(plan.closes.is_some());
+            BoundaryWrite {
+                record,
+                closes: plan.closes,
+            }
+        })
+        .collect();
     let audit = actor.audit_entry(
-        "boundaries.load",
-        "unit_boundaries",
+        "boundaries.import",
+        "unit_boundary_periods",
         serde_json::json!({
-            "outlines": rows.len(), "source": source, "licence": licence,
-            "code_property": code_property, "first_units": first_units(&rows),
+            "boundaries": writes.len(), "date": date.to_string(), "source": source,
+            "licence": licence, "code_property": code_property, "replaced": replaced,
+            "closed": closed, "first_units": first_units(&writes),
         }),
     );
-    let stored = app.db.upsert_unit_boundaries(&rows, audit).await?;
-    Ok(BoundaryLoad {
+    let stored = app.db.store_unit_boundaries(&writes, audit).await?;
+    Ok(BoundaryImport {
         features,
         stored,
         skipped,
+        replaced,
+        closed,
     })
 }
 
-fn first_units(rows: &[UnitBoundaryRecord]) -> Vec<&str> {
-    rows.iter().take(5).map(|r| r.unit_code.as_str()).collect()
+fn first_units(rows: &[BoundaryWrite]) -> Vec<&str> {
+    rows.iter()
+        .take(5)
+        .map(|r| r.record.unit_code.as_str())
+        .collect()
 }
 
 /// Counts the bytes read, to tell "too large" from a parse error at the cut.
