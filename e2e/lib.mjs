@@ -33,7 +33,8 @@ export async function startServer({ args = ['demo'], env = {}, prepare } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'ntm-e2e-'));
   if (prepare) prepare(dataDir);
   const child = spawn(bin, [...args, '--data-dir', dataDir, '--listen', '127.0.0.1:0'], {
-    env: { ...process.env, RUST_LOG: 'warn', ...env },
+    // The boundary files are read at run time from the repository's data folder.
+    env: { ...process.env, RUST_LOG: 'warn', NTM_REFERENCE_DATA: join(here, '..', 'data'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -2,7 +2,6 @@
 //! edits replacing owners, certifications and seasons with their date checks, nothing
 //! written when a step fails. Boundaries: `boundaries.rs`.
 
-use ntm_domain::units::{Level, Unit};
 use ntm_store::{
     AreaCertificationRecord, AreaRecord, AreaSeasonRecord, Db, OcopProducerRecord, StoreError,
 };
