@@ -54,6 +54,23 @@ both_backends!(feedback_filing_handling_and_measures, |db: Db| async move {
     app.config.data_dir = std::env::temp_dir().join(format!("ntm-fb-{}", uuid::Uuid::now_v7()));
     reference(&app).await;
     feedback::seed_demo(&app, "86").await.unwrap();
+    // Vĩnh Long's commune outlines, read from the shipped data file at run time.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/boundaries/communes-2025-3321.geojson");
+    ntm_app::boundaries::import_boundary_file(
+        &app,
+        &ntm_app::Actor::cli(),
+        &file,
+        ntm_app::boundaries::ImportOptions {
+            date: time::macros::date!(2025 - 07 - 01),
+            code_property: "ma_xa".into(),
+            source: "lamngockhuong/vietnam-3d-map".into(),
+            licence: "không nêu".into(),
+            only_province: Some(("ma_tinh".into(), "86".into())),
+        },
+    )
+    .await
+    .unwrap();
     ntm_app::areas::seed_demo(&app).await.unwrap();
     let tinh = user(&app, "tinh.fb", "province_officer@86").await;
     let xa = user(&app, "xa.anbinh", "commune_officer@29584").await;
