@@ -9,6 +9,7 @@
 mod catalogue;
 mod documents;
 mod import;
+mod photo;
 mod producers;
 mod rating;
 mod reminders;
@@ -34,6 +35,7 @@ pub use import::{
 pub use ntm_store::{
     OcopDecisionRecord, OcopDocumentRecord, OcopProducerRecord, OcopProductRecord,
 };
+pub use photo::{MAX_PHOTO_BYTES, ProductDetails, product_photo, update_product_details};
 pub use producers::{
     MyProducer, NewProducer, NewProduct, ProductDetail, UnitOcop, add_product, my_producers,
     product_detail, register_producer, unit_overview,

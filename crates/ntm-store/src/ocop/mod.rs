@@ -184,6 +184,55 @@ impl Db {
         })
     }
 
+    /// Sets where to buy a product and, when `photo` (stored path, media type) is given, its
+    /// photo, with the audit entry; returns the product as stored. `NotFound` without it.
+    pub async fn update_ocop_product_details(
+        &self,
+        id: Uuid,
+        where_to_buy: Option<String>,
+        photo: Option<(String, String)>,
+        audit: NewAuditEntry,
+    ) -> Result<OcopProductRecord> {
+        let mut tx = self.begin().await?;
+        let n = match photo {
+            Some((path, media_type)) => {
+                tx.execute(sql!(
+                    "UPDATE ocop_products SET where_to_buy = $1, photo_path = $2, \
+                     photo_type = $3 WHERE id = $4",
+                    where_to_buy,
+                    path,
+                    media_type,
+                    id
+                ))
+                .await?
+            }
+            None => {
+                tx.execute(sql!(
+                    "UPDATE ocop_products SET where_to_buy = $1 WHERE id = $2",
+                    where_to_buy,
+                    id
+                ))
+                .await?
+            }
+        };
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_tx(&mut tx, audit).await?;
+        let p: OcopProductRecord = tx
+            .fetch_one(sql!(
+                concat!(
+                    "SELECT ",
+                    product_cols!(),
+                    " FROM ocop_products WHERE id = $1"
+                ),
+                id
+            ))
+            .await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
     pub async fn ocop_producer(&self, id: Uuid) -> Result<Option<OcopProducerRecord>> {
         self.fetch_optional(sql!(
             concat!(

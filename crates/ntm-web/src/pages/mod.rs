@@ -321,6 +321,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/open-data/{file}", get(open_data::file))
         .route("/ocop", get(ocop::catalogue))
         .route("/ocop/products/{id}", get(ocop::product))
+        .route("/ocop/products/{id}/photo", get(ocop::details::photo))
         .route("/ocop/mine", get(ocop::manage::mine))
         .route("/units/{code}/ocop", get(ocop::manage::unit_page))
         .route("/units/{code}/ocop/producers", post(ocop::manage::register))
@@ -337,6 +338,12 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             post(ocop::manage::add_product),
         )
         .route("/ocop/manage/{id}", get(ocop::manage::manage_page))
+        .route(
+            "/ocop/manage/{id}/details",
+            post(ocop::details::save).layer(DefaultBodyLimit::max(
+                ntm_app::ocop::MAX_PHOTO_BYTES + 64 * 1024,
+            )),
+        )
         .route("/ocop/manage/{id}/rounds", post(ocop::manage::open_round))
         .route("/ocop/rounds/{id}/sheets", post(ocop::manage::submit_sheet))
         .route("/ocop/rounds/{id}/decision", post(ocop::manage::decide))

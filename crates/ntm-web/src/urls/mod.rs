@@ -849,6 +849,16 @@ impl Urls {
         format!("/ocop/products/{}", url_encode(id))
     }
 
+    /// `/ocop/products/{id}/photo`: a rated product's photo.
+    pub fn ocop_product_photo(id: &str) -> String {
+        format!("/ocop/products/{}/photo", url_encode(id))
+    }
+
+    /// `/ocop/manage/{id}/details`: where to buy a product and its photo (POST).
+    pub fn ocop_product_details(id: &str) -> String {
+        format!("/ocop/manage/{}/details", url_encode(id))
+    }
+
     /// `/units/{code}/ocop`: a unit's OCOP producers and products.
     pub fn ocop_unit(code: &str) -> String {
         format!("/units/{}/ocop", url_encode(code))

@@ -321,6 +321,21 @@ pub struct ManageView {
     pub parts: Vec<(String, String, String)>,
     pub decisions: Vec<DecRow>,
     pub rounds: Vec<RoundRow>,
+    /// The details form: where to buy (as typed after a refusal, else as stored), its error.
+    pub details: DetailsForm,
+    /// The photo's public address, when the product has one and is rated.
+    pub photo_src: Option<String>,
+    pub has_photo: bool,
+    pub details_action: String,
+    pub photo_hint: String,
+}
+
+/// The product details form as typed, with its refusal.
+#[derive(Debug, Clone, Default)]
+pub struct DetailsForm {
+    /// `None`: show the stored text.
+    pub where_to_buy: Option<String>,
+    pub error: Option<String>,
 }
 
 fn num(x: f64) -> String {
@@ -388,7 +403,36 @@ pub(super) async fn manage_view(
     doc: DocForm,
     status: StatusCode,
 ) -> Result<Response, WebError> {
+    manage_view_with(st, ctx, id, error, doc, DetailsForm::default(), status).await
+}
+
+pub(super) async fn manage_view_with(
+    st: &AppState,
+    ctx: Ctx,
+    id: uuid::Uuid,
+    error: Option<String>,
+    doc: DocForm,
+    details: DetailsForm,
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let d = ocop::product_detail(&st.app, &ctx.actor(), id).await?;
+    let details = DetailsForm {
+        where_to_buy: Some(
+            details
+                .where_to_buy
+                .unwrap_or_else(|| d.product.where_to_buy.clone().unwrap_or_default()),
+        ),
+        error: details.error,
+    };
+    let product_id = d.product.id.to_string();
+    let has_photo = d.product.photo_path.is_some();
+    let photo_src =
+        (has_photo && d.product.stars.is_some()).then(|| Urls::ocop_product_photo(&product_id));
+    let details_action = Urls::ocop_product_details(&product_id);
+    let photo_hint = ctx.t1(
+        "ocop-photo-hint",
+        &(ocop::MAX_PHOTO_BYTES / 1024 / 1024).to_string(),
+    );
     let documents = doc_rows(&ctx, &d.documents);
     let parts = ocop::scheme()
         .parts
@@ -495,6 +539,11 @@ pub(super) async fn manage_view(
         parts,
         decisions,
         rounds,
+        details,
+        photo_src,
+        has_photo,
+        details_action,
+        photo_hint,
         ctx,
     };
     Ok(render(&page, status))

@@ -2,6 +2,7 @@
 //! `manage.rs` the officers' and producers' pages (unit list, import, product with rounds,
 //! council scoring, decision).
 
+pub mod details;
 pub mod documents;
 pub mod manage;
 

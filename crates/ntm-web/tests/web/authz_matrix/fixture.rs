@@ -391,6 +391,18 @@ pub async fn seeded(db: Db) -> (App, Seed) {
         )
         .await
         .expect("OCOP rating");
+    // A photo, so that the public photo route has something to serve.
+    ntm_app::ocop::update_product_details(
+        &app,
+        &cli,
+        product.id,
+        ntm_app::ocop::ProductDetails {
+            where_to_buy: "Chợ ma trận".into(),
+            photo: Some(("anh.png".into(), b"\x89PNG\r\n\x1a\nanh".to_vec())),
+        },
+    )
+    .await
+    .expect("OCOP photo");
     let document = ntm_app::ocop::upload_document(
         &app,
         &cli,

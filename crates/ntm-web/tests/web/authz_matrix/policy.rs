@@ -1021,6 +1021,11 @@ pub const ROWS: &[Row] = &[
         "/ocop/products/$ocop_product",
         Everyone,
     ),
+    get(
+        "/ocop/products/{id}/photo",
+        "/ocop/products/$ocop_product/photo",
+        Everyone,
+    ),
     get("/ocop/mine", "/ocop/mine", Users),
     get("/units/{code}/ocop", "/units/29374/ocop", OCOP_VIEW),
     post(
@@ -1051,6 +1056,12 @@ pub const ROWS: &[Row] = &[
         "/ocop/manage/{id}",
         "/ocop/manage/$ocop_product",
         Only(&[A, PI, DPI, DI, CI, PRI]),
+    ),
+    post(
+        "/ocop/manage/{id}/details",
+        "/ocop/manage/$ocop_product/details",
+        Multipart(&[("where_to_buy", "Chợ Trà Vinh")], Some("file")),
+        OCOP_MANAGE_OWN,
     ),
     post(
         "/ocop/manage/{id}/rounds",
