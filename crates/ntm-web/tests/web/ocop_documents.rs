@@ -11,7 +11,8 @@ use ntm_app::{Actor, App, Db};
 
 use crate::helpers::{PASSWORD, form_token, location, logged_in, setup};
 
-async fn user(app: &App, username: &str, grant: &str) {
+/// Adds an account with one grant (`producer@29374`…); shared with `ocop_photo`.
+pub(crate) async fn user(app: &App, username: &str, grant: &str) {
     add_user(
         app,
         &Actor::cli(),

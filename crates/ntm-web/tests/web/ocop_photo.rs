@@ -5,26 +5,11 @@
 
 use axum_test::multipart::{MultipartForm, Part};
 use ntm_app::ocop::{NewProducer, NewProduct, OcopDecisionRecord};
-use ntm_app::users::{GrantInput, NewUser, add_user};
-use ntm_app::{Actor, App, Db};
+use ntm_app::{Actor, Db};
 use uuid::Uuid;
 
-use crate::helpers::{PASSWORD, browser, form_token, location, logged_in, setup};
-
-async fn user(app: &App, username: &str, grant: &str) {
-    add_user(
-        app,
-        &Actor::cli(),
-        NewUser {
-            username: username.into(),
-            display_name: username.into(),
-            password: PASSWORD.into(),
-            grants: vec![GrantInput::parse(grant).unwrap()],
-        },
-    )
-    .await
-    .unwrap();
-}
+use crate::helpers::{browser, form_token, location, logged_in, setup};
+use crate::ocop_documents::user;
 
 fn form(csrf: &str, where_to_buy: &str, name: &str, bytes: Vec<u8>) -> MultipartForm {
     MultipartForm::new()
