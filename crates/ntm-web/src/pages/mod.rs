@@ -324,7 +324,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/ocop/products/{id}/photo", get(ocop::details::photo))
         .route("/ocop/mine", get(ocop::manage::mine))
         .route("/units/{code}/ocop", get(ocop::manage::unit_page))
-        .route("/units/{code}/ocop/producers", post(ocop::manage::register))
+        .route("/units/{code}/ocop/producers", post(ocop::forms::register))
         .route(
             "/units/{code}/ocop/import",
             post(ocop::manage::import_upload).layer(DefaultBodyLimit::max(upload_limit)),
@@ -335,7 +335,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         )
         .route(
             "/ocop/producers/{id}/products",
-            post(ocop::manage::add_product),
+            post(ocop::forms::add_product),
         )
         .route("/ocop/manage/{id}", get(ocop::manage::manage_page))
         .route(

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::ctx::url_encode;
 
 mod areas;
+mod ocop;
 
 /// Builders of the pages' addresses (paths with their query).
 pub struct Urls;

@@ -33,6 +33,7 @@ mod mail;
 mod nul_input;
 mod ocop;
 mod ocop_documents;
+mod ocop_forms;
 mod ocop_photo;
 mod ogc;
 mod open_data;

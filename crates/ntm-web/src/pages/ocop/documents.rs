@@ -94,7 +94,13 @@ pub async fn upload(
             };
             match back {
                 Some(p) => manage_view(&st, ctx, p, None, doc, status).await,
-                None => mine_view(&st, ctx, Some((producer, doc)), status).await,
+                None => {
+                    let kept = super::forms::MineKept {
+                        doc: Some((producer, doc)),
+                        ..Default::default()
+                    };
+                    mine_view(&st, ctx, kept, status).await
+                }
             }
         }
         (Err(e), _) => Err(e.into()),

@@ -7,11 +7,10 @@ use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ntm_app::AppError;
-use ntm_app::ocop::{
-    self, ImportPreview, NewProducer, NewProduct, ProductDetail, SheetInput, UnitOcop,
-};
+use ntm_app::ocop::{self, ImportPreview, ProductDetail, SheetInput, UnitOcop};
 use serde::Deserialize;
 
+use super::forms::{MineKept, ProducerForm, ProductForm, UnitKept};
 use crate::ctx::Ctx;
 use crate::error::{ErrorInfo, WebError, field_error_text};
 use crate::request::parse_id;
@@ -32,29 +31,11 @@ pub(super) fn errors_text(ctx: &Ctx, e: &AppError) -> String {
 }
 
 /// A refusal the user can act on is shown on the page; others become error pages.
-fn shown(e: AppError, ctx: &Ctx) -> Result<String, WebError> {
+pub(super) fn shown(e: AppError, ctx: &Ctx) -> Result<String, WebError> {
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => Ok(errors_text(ctx, &e)),
         e => Err(e.into()),
     }
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ProducerForm {
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub address: String,
-    #[serde(default)]
-    pub legal_id: String,
-    #[serde(default)]
-    pub phone: String,
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub owner: String,
 }
 
 #[derive(Template)]
@@ -62,32 +43,37 @@ pub struct ProducerForm {
 pub struct UnitView {
     pub ctx: Ctx,
     pub v: UnitOcop,
-    pub form: ProducerForm,
-    pub error: Option<String>,
+    pub kept: UnitKept,
     pub kinds: Vec<(&'static str, &'static str)>,
     pub groups: Vec<(u8, String)>,
 }
 
-fn kinds() -> Vec<(&'static str, &'static str)> {
+pub(super) fn kinds() -> Vec<(&'static str, &'static str)> {
     ntm_domain::ocop::ProducerKind::ALL
         .iter()
         .map(|k| (k.as_str(), k.name_vi()))
         .collect()
 }
 
-async fn unit_view(
+impl UnitView {
+    /// The add-product form of producer `id`: as typed when it was just refused, else empty.
+    pub fn product_form(&self, id: &uuid::Uuid) -> ProductForm {
+        self.kept.product_form(id)
+    }
+}
+
+/// The unit's page, with what a refused form held kept in `kept`.
+pub(super) async fn unit_view(
     st: &AppState,
     ctx: Ctx,
     code: &str,
-    form: ProducerForm,
-    error: Option<String>,
+    kept: UnitKept,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let v = ocop::unit_overview(&st.app, &ctx.actor(), code).await?;
     let page = UnitView {
         v,
-        form,
-        error,
+        kept,
         kinds: kinds(),
         groups: ocop::product_groups().to_vec(),
         ctx,
@@ -102,99 +88,7 @@ pub async fn unit_page(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    unit_view(
-        &st,
-        ctx,
-        &code,
-        ProducerForm::default(),
-        None,
-        StatusCode::OK,
-    )
-    .await
-}
-
-/// `POST /units/{code}/ocop/producers`: registers a producer of the unit.
-pub async fn register(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Form(f): Form<ProducerForm>,
-) -> Result<Response, WebError> {
-    ctx.require_user()?;
-    let input = NewProducer {
-        unit_code: code.clone(),
-        kind: f.kind.clone(),
-        name: f.name.clone(),
-        address: Some(f.address.clone()),
-        legal_id: Some(f.legal_id.clone()),
-        phone: Some(f.phone.clone()),
-        email: Some(f.email.clone()),
-        owner_username: Some(f.owner.clone()),
-    };
-    match ocop::register_producer(&st.app, &ctx.actor(), input).await {
-        Ok(_) => Ok(Redirect::to(&Urls::ocop_unit(&code)).into_response()),
-        Err(e) => {
-            let msg = shown(e, &ctx)?;
-            if ctx.user.as_ref().is_some_and(|u| {
-                u.grants
-                    .iter()
-                    .all(|g| g.role == ntm_domain::authz::Role::Producer)
-            }) {
-                return Err(WebError(ErrorInfo::from_status(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &msg,
-                )));
-            }
-            unit_view(
-                &st,
-                ctx,
-                &code,
-                f,
-                Some(msg),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ProductForm {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub group: String,
-    #[serde(default)]
-    pub product_set: String,
-    #[serde(default)]
-    pub where_to_buy: String,
-}
-
-/// `POST /ocop/producers/{id}/products`: adds a product; back to the product's page.
-pub async fn add_product(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<ProductForm>,
-) -> Result<Response, WebError> {
-    ctx.require_user()?;
-    let id = parse_id(&id, "producer")?;
-    let input = NewProduct {
-        name: f.name,
-        group: f.group,
-        product_set: Some(f.product_set),
-        where_to_buy: Some(f.where_to_buy),
-    };
-    match ocop::add_product(&st.app, &ctx.actor(), id, input).await {
-        Ok(p) => Ok(Redirect::to(&Urls::ocop_manage(&p.id.to_string())).into_response()),
-        Err(e) => {
-            let msg = shown(e, &ctx)?;
-            Err(WebError(ErrorInfo::from_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &msg,
-            )))
-        }
-    }
+    unit_view(&st, ctx, &code, UnitKept::default(), StatusCode::OK).await
 }
 
 #[derive(Template)]
@@ -242,8 +136,7 @@ pub async fn import_upload(
                 &st,
                 ctx,
                 &code,
-                ProducerForm::default(),
-                Some(msg),
+                UnitKept::error(msg),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -274,8 +167,7 @@ pub async fn import_apply(
                 &st,
                 ctx,
                 &code,
-                ProducerForm::default(),
-                Some(msg),
+                UnitKept::error(msg),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -693,6 +585,8 @@ pub struct MineRow {
     pub documents: Vec<DocRow>,
     /// The upload form of this producer as typed, when it was refused.
     pub doc: DocForm,
+    /// The add-product form of this producer as typed, when it was refused.
+    pub product: ProductForm,
 }
 
 #[derive(Template)]
@@ -704,13 +598,15 @@ pub struct MineView {
     pub groups: Vec<(u8, String)>,
     pub scope: Option<String>,
     pub doc_hint: String,
+    /// The own-registration form as typed, when it was refused.
+    pub register: ProducerForm,
 }
 
 /// The producer's own page, with a refused upload's form kept for producer `doc.0`.
 pub(super) async fn mine_view(
     st: &AppState,
     ctx: Ctx,
-    doc: Option<(uuid::Uuid, DocForm)>,
+    kept: MineKept,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let user = ctx.require_user()?;
@@ -720,11 +616,13 @@ pub(super) async fn mine_view(
         .into_iter()
         .map(|p| MineRow {
             documents: doc_rows(&ctx, &p.documents),
-            doc: doc
+            doc: kept
+                .doc
                 .as_ref()
                 .filter(|(id, _)| *id == p.producer.id)
                 .map(|(_, f)| f.clone())
                 .unwrap_or_default(),
+            product: kept.product_form(&p.producer.id),
             p,
         })
         .collect();
@@ -734,6 +632,7 @@ pub(super) async fn mine_view(
         groups: ocop::product_groups().to_vec(),
         scope,
         doc_hint: doc_hint(&ctx),
+        register: kept.register,
         ctx,
     };
     Ok(render(&page, status))
@@ -741,5 +640,5 @@ pub(super) async fn mine_view(
 
 /// `GET /ocop/mine`: the producer's own records.
 pub async fn mine(State(st): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    mine_view(&st, ctx, None, StatusCode::OK).await
+    mine_view(&st, ctx, MineKept::default(), StatusCode::OK).await
 }

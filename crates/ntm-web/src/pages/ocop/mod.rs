@@ -4,6 +4,7 @@
 
 pub mod details;
 pub mod documents;
+pub mod forms;
 pub mod manage;
 
 use askama::Template;
