@@ -31,6 +31,7 @@ pub mod open_data;
 pub mod page;
 pub mod paging;
 pub mod plans;
+pub mod portal;
 pub mod procedure_settings;
 pub mod provincial;
 pub mod reports;

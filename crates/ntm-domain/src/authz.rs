@@ -15,7 +15,7 @@ pub enum Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Permission::ViewUnits,
         Permission::EditHamlets,
         Permission::ImportUnits,
@@ -29,6 +29,7 @@ impl Permission {
         Permission::ManageOwnOcop,
         Permission::RecordTrace,
         Permission::HandleFeedback,
+        Permission::PublishPortal,
     ];
 }
 
@@ -94,6 +95,7 @@ impl Role {
                     | ManageOwnOcop
                     | RecordTrace
                     | HandleFeedback
+                    | PublishPortal
             ),
             Role::DistrictOfficer => matches!(
                 p,
@@ -106,6 +108,7 @@ impl Role {
                     | ManageOwnOcop
                     | RecordTrace
                     | HandleFeedback
+                    | PublishPortal
             ),
             Role::CommuneOfficer => matches!(
                 p,
@@ -116,6 +119,7 @@ impl Role {
                     | ManageOwnOcop
                     | RecordTrace
                     | HandleFeedback
+                    | PublishPortal
             ),
             Role::DepartmentOfficer => matches!(p, ViewUnits | VerifyObservations | ScoreOcop),
             // Until lots are tied to producer records, a producer records lots and
@@ -159,6 +163,9 @@ pub enum Permission {
     /// Handle citizens' feedback of the units (accept, answer, transfer, merge) and, on a
     /// province, edit its categories, routing rules and answer templates.
     HandleFeedback,
+    /// Write the commune portal of the units: news posts (publish, unpublish) and the
+    /// loudspeaker schedule with its "held" records.
+    PublishPortal,
 }
 
 /// A role granted on a unit subtree. `scope_path` is the materialized path of the

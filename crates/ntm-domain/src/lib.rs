@@ -15,6 +15,7 @@ pub mod observation;
 pub mod ocop;
 pub mod ogc;
 pub mod plans;
+pub mod portal;
 pub mod reports;
 pub mod snapshot;
 pub mod succession;

@@ -23,6 +23,7 @@ mod notifications;
 mod observations;
 mod ocop;
 mod plans;
+mod portal;
 mod reports;
 mod sessions;
 mod settings;
@@ -63,6 +64,10 @@ pub use ocop::{
     OcopProducerRecord, OcopProductRecord, OcopRoundRecord, OcopSheetRecord,
 };
 pub use plans::{MeasureValueRecord, TaskStatusRecord};
+pub use portal::{
+    PortalPhotoRecord, PortalPostFilter, PortalPostRecord, PortalProgrammeRecord,
+    PortalSegmentRecord,
+};
 pub use reports::{ReportClosureRecord, ReportRecord, ReportVersionRecord};
 pub use sessions::SessionRecord;
 pub use survey_answers::{PhoneAnswer, PublicAnswer, answer_time};

@@ -18,6 +18,7 @@ mod pages;
 mod permissions;
 mod plan_pages;
 mod plans;
+mod portal;
 mod provincial;
 mod reports;
 mod survey_anonymity;

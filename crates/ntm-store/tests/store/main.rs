@@ -14,6 +14,7 @@ mod hardening;
 mod observations;
 mod ocop;
 mod plans;
+mod portal;
 mod reports;
 mod schema;
 mod sessions;
