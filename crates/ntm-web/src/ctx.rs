@@ -106,6 +106,16 @@ impl ScopeUnit {
     pub fn areas_href(&self) -> String {
         crate::urls::Urls::unit_areas(&self.code)
     }
+
+    /// The commune portal's posts and editor.
+    pub fn portal_href(&self) -> String {
+        crate::urls::Urls::portal_manage(&self.code)
+    }
+
+    /// The commune's loudspeaker schedule.
+    pub fn portal_schedule_href(&self) -> String {
+        crate::urls::Urls::portal_schedule(&self.code, None)
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -166,6 +176,16 @@ impl Ctx {
             u.grants
                 .iter()
                 .any(|g| g.role.allows(ntm_domain::authz::Permission::RecordTrace))
+        })
+    }
+
+    /// Whether the user publishes on a commune portal somewhere (nav bar: the commune's
+    /// posts and loudspeaker schedule).
+    pub fn can_publish_portal(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.role.allows(ntm_domain::authz::Permission::PublishPortal))
         })
     }
 

@@ -21,4 +21,10 @@ pub fn largest_upload(upload_limit: usize) -> usize {
     upload_limit
         .max(ntm_app::criteria::MAX_EVIDENCE_BYTES + 64 * 1024)
         .max(ntm_app::dossiers::MAX_DOCUMENT_BYTES + 64 * 1024)
+        .max(portal_upload())
+}
+
+/// The body limit of the portal's editor: every photo at its largest, and the text.
+pub fn portal_upload() -> usize {
+    ntm_app::portal::MAX_PHOTOS * ntm_app::portal::PHOTO_MAX_BYTES + 256 * 1024
 }

@@ -19,6 +19,9 @@ pub use html::{excerpt, sanitize};
 pub(crate) use measures::dx_figures;
 pub use measures::{DxDrilldown, dx_drilldown};
 pub use ntm_domain::portal::{Category, DxFigures, MonthFigure, PostStatus, WeekFigure};
+pub use ntm_store::{
+    PortalPhotoRecord, PortalPostRecord, PortalProgrammeRecord, PortalSegmentRecord,
+};
 pub use photos::{MAX_PHOTOS, PHOTO_MAX_BYTES, PhotoFile, Upload, photo};
 pub use posts::{
     OfficerPosts, PostEditor, PostForm, Preview, new_post, officer_posts, post_editor,

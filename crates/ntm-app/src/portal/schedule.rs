@@ -171,9 +171,15 @@ pub async fn add_programme(
     })
 }
 
-/// Marks a programme held, once, on or after its air day, with a short note.
+/// Marks a programme held, once, on or after its air day, with a short note; returns it
+/// as now stored.
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), programme = %id))]
-pub async fn mark_held(app: &App, actor: &Actor, id: Uuid, note: &str) -> Result<(), AppError> {
+pub async fn mark_held(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    note: &str,
+) -> Result<PortalProgrammeRecord, AppError> {
     require_some_publish(actor)?;
     let p = app
         .db
@@ -198,7 +204,12 @@ pub async fn mark_held(app: &App, actor: &Actor, id: Uuid, note: &str) -> Result
     app.db
         .mark_portal_programme_held(id, at, &actor.audit_name(), &note, audit)
         .await?;
-    Ok(())
+    Ok(PortalProgrammeRecord {
+        held_at: Some(at),
+        held_by: Some(actor.audit_name()),
+        held_note: Some(note),
+        ..p
+    })
 }
 
 /// The commune's schedule between `from` and `to` (both included), for its officers.

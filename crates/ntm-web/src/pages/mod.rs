@@ -17,6 +17,7 @@ pub mod home;
 pub mod ocop;
 pub mod open_data;
 pub mod plans;
+pub mod portal;
 pub mod reports;
 pub mod scorecard;
 pub mod survey;
@@ -319,6 +320,30 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/open-data", get(open_data::page))
         .route("/open-data/catalog.jsonld", get(open_data::catalog))
         .route("/open-data/{file}", get(open_data::file))
+        .route("/portal/{code}", get(portal::commune_page))
+        .route("/portal/{code}/feed.atom", get(portal::feed::feed))
+        .route("/portal/{code}/dx", get(portal::dx_page))
+        .route("/portal/{code}/posts/{id}", get(portal::post_page))
+        .route("/portal/{code}/photos/{id}", get(portal::photo))
+        .route("/portal/province/{code}", get(portal::province_page))
+        .route("/units/{code}/portal", get(portal::manage::page))
+        .route(
+            "/units/{code}/portal/posts",
+            post(portal::manage::create)
+                .layer(DefaultBodyLimit::max(crate::state::portal_upload())),
+        )
+        .route(
+            "/portal/edit/{id}",
+            get(portal::manage::edit)
+                .post(portal::manage::save)
+                .layer(DefaultBodyLimit::max(crate::state::portal_upload())),
+        )
+        .route("/portal/edit/{id}/publish", post(portal::manage::publish))
+        .route(
+            "/units/{code}/portal/schedule",
+            get(portal::schedule::page).post(portal::schedule::add),
+        )
+        .route("/portal/programmes/{id}/held", post(portal::schedule::held))
         .route("/ocop", get(ocop::catalogue))
         .route("/ocop/products/{id}", get(ocop::product))
         .route("/ocop/products/{id}/photo", get(ocop::details::photo))

@@ -12,6 +12,7 @@ use crate::ctx::url_encode;
 
 mod areas;
 mod ocop;
+mod portal;
 
 /// Builders of the pages' addresses (paths with their query).
 pub struct Urls;

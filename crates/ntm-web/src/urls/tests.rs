@@ -42,6 +42,24 @@ fn every_built_address_is_a_route() {
     let id = Uuid::nil();
     let parts = SurveyPart::ALL.map(|p| Urls::survey_part("29500", "7K3M9QX2PA", p));
     let built = [
+        Urls::portal("29374", None),
+        Urls::portal("29374", Some("chuyen-doi-so")),
+        Urls::portal_post("29374", id),
+        Urls::portal_photo("29374", id),
+        Urls::portal_feed("29374"),
+        Urls::portal_dx(
+            "29374",
+            time::macros::date!(2026 - 01 - 01),
+            time::macros::date!(2026 - 03 - 31),
+        ),
+        Urls::portal_province("84"),
+        Urls::portal_manage("29374"),
+        Urls::portal_new_post("29374"),
+        Urls::portal_edit(id),
+        Urls::portal_publish(id),
+        Urls::portal_schedule("29374", None),
+        Urls::portal_schedule("29374", Some(time::macros::date!(2026 - 01 - 05))),
+        Urls::portal_held(id),
         Urls::trace_lots(),
         Urls::trace_lot(Uuid::nil()),
         Urls::trace_lot_saved(Uuid::nil(), "event"),

@@ -39,6 +39,7 @@ mod ogc;
 mod open_data;
 mod pages;
 mod plans;
+mod portal;
 mod provincial;
 mod reports;
 mod scorecard;

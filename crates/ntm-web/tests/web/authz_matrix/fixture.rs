@@ -451,8 +451,54 @@ pub async fn seeded(db: Db) -> (App, Seed) {
     .await
     .expect("area");
 
+    // A published post with a photo and a programme aired yesterday (`ntm_app::portal`).
+    let portal_post = ntm_app::portal::new_post(
+        &app,
+        &cli,
+        COMMUNE,
+        ntm_app::portal::PostForm {
+            title: "Tin ma trận".into(),
+            body: "Nội dung".into(),
+            category: "chuyen-doi-so".into(),
+            photos: vec![ntm_app::portal::Upload {
+                name: "anh.png".into(),
+                bytes: b"\x89PNG\r\n\x1a\nanh".to_vec(),
+            }],
+        },
+    )
+    .await
+    .expect("portal post");
+    ntm_app::portal::set_published(&app, &cli, portal_post.id, 1, true)
+        .await
+        .expect("portal publish");
+    let portal_photo = app
+        .db_for_tests()
+        .portal_post_photos(portal_post.id)
+        .await
+        .expect("portal photos")[0]
+        .id;
+    let programme = ntm_app::portal::add_programme(
+        &app,
+        &cli,
+        COMMUNE,
+        ntm_app::portal::ProgrammeForm {
+            air_date: (ntm_app::today() - time::Duration::days(1)).to_string(),
+            air_time: "06:30".into(),
+            title: "Bản tin ma trận".into(),
+            segments: vec![ntm_app::portal::SegmentForm {
+                topic: "Chuyển đổi số".into(),
+                dx: true,
+            }],
+        },
+    )
+    .await
+    .expect("portal programme");
+
     let seed = Seed {
         vars: vec![
+            ("portal_post", portal_post.id.to_string()),
+            ("portal_photo", portal_photo.to_string()),
+            ("portal_programme", programme.programme.id.to_string()),
             ("area", area.id.to_string()),
             ("ocop_producer", producer.id.to_string()),
             ("ocop_product", product.id.to_string()),

@@ -13,6 +13,8 @@
 
 use ntm_domain::authz::Role::*;
 
+mod portal;
+
 use super::fixture::Who;
 
 pub enum Allow {
@@ -1110,3 +1112,8 @@ pub const ROWS: &[Row] = &[
         OCOP_MANAGE,
     ),
 ];
+
+/// Every row: the table above and the areas' own tables.
+pub fn rows() -> Vec<&'static Row> {
+    ROWS.iter().chain(portal::ROWS.iter()).collect()
+}
