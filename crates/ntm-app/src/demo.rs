@@ -187,6 +187,8 @@ pub async fn seed_demo_with(
         None => Vec::new(),
     };
     crate::areas::seed_demo(app).await?;
+    // Sample feedback categories of Vĩnh Long (time limits not from a legal text).
+    crate::feedback::seed_demo(app, "86").await?;
     // A sample producer record owned by the demo producer account (traceability).
     crate::trace::demo::seed(app, "htx.chauthanh", DEMO_COMMUNE).await?;
     Ok((accounts, notes))

@@ -189,6 +189,15 @@ impl Ctx {
         })
     }
 
+    /// Does the user handle citizens' feedback somewhere (the inbox in the nav bar)?
+    pub fn can_handle_feedback(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.role.allows(ntm_domain::authz::Permission::HandleFeedback))
+        })
+    }
+
     pub fn require_user(&self) -> Result<&CurrentUser, WebError> {
         self.user.as_ref().ok_or_else(WebError::login_required)
     }

@@ -50,6 +50,7 @@ pub mod i18n;
 pub mod maps;
 pub mod middleware;
 mod nul;
+pub mod open311;
 pub mod pages;
 pub mod request;
 pub mod router;

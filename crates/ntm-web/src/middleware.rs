@@ -537,6 +537,10 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                 } else {
                     next.run(req).await
                 }
+            } else if is_unsafe(&method) && path.starts_with("/open311/") {
+                // Open311 clients post forms without cookies; the handler always files as an
+                // anonymous citizen (never with the session), under the per-address limits.
+                next.run(req).await
             } else if is_unsafe(&method) {
                 // The CSRF check buffers form bodies to find the `_csrf` field. A signed-in user's
                 // multipart form may be a file upload: buffer it up to the largest upload any route
@@ -546,7 +550,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                     .get(header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-                let limit = if multipart && ctx.user.is_some() {
+                let limit = if multipart && (ctx.user.is_some() || crate::state::is_feedback_form(&path)) {
                     crate::state::largest_upload(st.cfg.upload_limit).max(st.cfg.body_limit)
                 } else {
                     st.cfg.body_limit

@@ -45,6 +45,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .route("/health", get(health))
         .route("/assets/{*path}", get(crate::assets::serve))
         .merge(crate::pages::router(cfg.upload_limit))
+        .merge(crate::open311::router())
         .merge(api)
         .merge(crate::api::ogc::router())
         .fallback(not_found)

@@ -15,6 +15,15 @@ pub struct AppState {
     pub cfg: Arc<WebConfig>,
 }
 
+/// The citizens' feedback form: up to three photos and the text.
+pub const FEEDBACK_FORM_LIMIT: usize =
+    ntm_app::feedback::PHOTO_MAX_BYTES * ntm_domain::feedback::MAX_PHOTOS + 256 * 1024;
+
+/// Is this the citizens' feedback form (anonymous multipart buffered up to its limit)?
+pub fn is_feedback_form(path: &str) -> bool {
+    path.starts_with("/feedback/") && path.ends_with("/new")
+}
+
 /// The largest body of any upload route (the CSRF check buffers multipart forms of
 /// signed-in users up to this before the route's own limit applies).
 pub fn largest_upload(upload_limit: usize) -> usize {
@@ -22,6 +31,7 @@ pub fn largest_upload(upload_limit: usize) -> usize {
         .max(ntm_app::criteria::MAX_EVIDENCE_BYTES + 64 * 1024)
         .max(ntm_app::dossiers::MAX_DOCUMENT_BYTES + 64 * 1024)
         .max(portal_upload())
+        .max(FEEDBACK_FORM_LIMIT)
 }
 
 /// The body limit of the portal's editor: every photo at its largest, and the text.

@@ -299,6 +299,9 @@ pub async fn add_template(
 /// not taken from a legal text — each description says so.
 pub async fn seed_demo(app: &App, province_code: &str) -> Result<(), AppError> {
     let actor = Actor::cli();
+    if !app.db.feedback_categories(province_code).await?.is_empty() {
+        return Ok(());
+    }
     let sample = "Dữ liệu mẫu: thời hạn chưa đối chiếu văn bản — sample, time limit not confirmed";
     for (code, vi, en, days) in [
         (

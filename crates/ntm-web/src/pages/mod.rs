@@ -11,6 +11,7 @@ pub mod criteria_sets;
 pub mod dashboard;
 pub mod dossier_pdf;
 pub mod dossiers;
+pub mod feedback;
 pub mod groups;
 pub mod history;
 pub mod home;
@@ -394,5 +395,26 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route(
             "/.well-known/gs1resolver",
             get(trace::public::resolver_description),
+        )
+        .route("/feedback", get(feedback::public::home))
+        .route("/feedback/track", get(feedback::public::track_lookup))
+        .route(
+            "/feedback/{province}/new",
+            get(feedback::public::new_form)
+                .post(feedback::public::submit)
+                .layer(DefaultBodyLimit::max(crate::state::FEEDBACK_FORM_LIMIT)),
+        )
+        .route("/feedback/t/{code}", get(feedback::public::track))
+        .route("/feedback/t/{code}/rate", post(feedback::public::rate))
+        .route("/feedback/photo/{id}", get(feedback::public::photo))
+        .route("/feedback/inbox", get(feedback::officer::inbox))
+        .route("/feedback/inbox/bulk", post(feedback::officer::bulk))
+        .route("/feedback/r/{id}", get(feedback::officer::report))
+        .route("/feedback/r/{id}/act", post(feedback::officer::act))
+        .route("/feedback/r/{id}/assign", post(feedback::officer::assign))
+        .route("/feedback/measures", get(feedback::measures::page))
+        .route(
+            "/feedback/settings/{province}",
+            get(feedback::settings::show).post(feedback::settings::save),
         )
 }

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::ctx::url_encode;
 
 mod areas;
+mod feedback;
 mod ocop;
 mod portal;
 

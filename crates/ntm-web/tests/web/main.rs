@@ -20,6 +20,7 @@ mod dossier_pdf;
 mod dossier_recognition;
 mod dossiers;
 mod epcis;
+mod feedback;
 mod forwarded;
 mod four_eyes;
 mod groups;

@@ -915,6 +915,105 @@ pub const ROWS: &[Row] = &[
         "/.well-known/gs1resolver",
         Everyone,
     ),
+    // Citizens' feedback (issue 17): the public form, tracking page, rating and photos; the
+    // officers' inbox and report pages (`HandleFeedback` on the responsible unit, checked
+    // after the report is found); the figures (`ViewUnits`); a province's settings.
+    get("/feedback", "/feedback", Everyone),
+    Row {
+        not_found: NotFound::AfterCheck,
+        ..get("/feedback/track", "/feedback/track?code=ABCDE-12345", Everyone)
+    },
+    get("/feedback/{province}/new", "/feedback/84/new", Everyone),
+    post(
+        "/feedback/{province}/new",
+        "/feedback/84/new",
+        Multipart(&[("text", "")], None),
+        Everyone,
+    ),
+    Row {
+        not_found: NotFound::AfterCheck,
+        ..get("/feedback/t/{code}", "/feedback/t/ABCDE-12345", Everyone)
+    },
+    Row {
+        not_found: NotFound::AfterCheck,
+        ..post(
+            "/feedback/t/{code}/rate",
+            "/feedback/t/ABCDE-12345/rate",
+            NO_FIELDS,
+            Everyone,
+        )
+    },
+    Row {
+        not_found: NotFound::AfterCheck,
+        ..get(
+            "/feedback/photo/{id}",
+            "/feedback/photo/00000000-0000-0000-0000-000000000000",
+            Everyone,
+        )
+    },
+    get("/feedback/inbox", "/feedback/inbox?unit=29374", ENTER),
+    post("/feedback/inbox/bulk", "/feedback/inbox/bulk", NO_FIELDS, Users),
+    Row {
+        not_found: NotFound::AfterCheck,
+        ..get(
+            "/feedback/r/{id}",
+            "/feedback/r/00000000-0000-0000-0000-000000000000",
+            Users,
+        )
+    },
+    Row {
+        not_found: NotFound::AfterCheck,
+        ..post(
+            "/feedback/r/{id}/act",
+            "/feedback/r/00000000-0000-0000-0000-000000000000/act",
+            NO_FIELDS,
+            Users,
+        )
+    },
+    Row {
+        not_found: NotFound::AfterCheck,
+        ..post(
+            "/feedback/r/{id}/assign",
+            "/feedback/r/00000000-0000-0000-0000-000000000000/assign",
+            NO_FIELDS,
+            Users,
+        )
+    },
+    get("/feedback/measures", "/feedback/measures?unit=29374", VIEW),
+    get("/feedback/settings/{province}", "/feedback/settings/84", PROVINCE),
+    post(
+        "/feedback/settings/{province}",
+        "/feedback/settings/84",
+        NO_FIELDS,
+        PROVINCE,
+    ),
+    // Open311 GeoReport v2: public; province 84 takes no feedback in the fixture (404 after
+    // the lookup), a POST without jurisdiction_id is a 400.
+    Row {
+        not_found: NotFound::AfterCheck,
+        ..get(
+            "/open311/v2/{file}",
+            "/open311/v2/services.json?jurisdiction_id=84",
+            Everyone,
+        )
+    },
+    post("/open311/v2/{file}", "/open311/v2/requests.json", NO_FIELDS, Everyone),
+    Row {
+        not_found: NotFound::AfterCheck,
+        ..get(
+            "/open311/v2/services/{file}",
+            "/open311/v2/services/giao-thong.json?jurisdiction_id=84",
+            Everyone,
+        )
+    },
+    Row {
+        not_found: NotFound::AfterCheck,
+        ..get(
+            "/open311/v2/requests/{file}",
+            "/open311/v2/requests/ABCDE-12345.json?jurisdiction_id=84",
+            Everyone,
+        )
+    },
     // Closing the campaign last: the rows above need it open.
     post(
         "/units/{code}/surveys/{survey}/close",
