@@ -9,7 +9,8 @@ definition, POST requests (form-encoded; lat/long; attribute[...]), the same POS
 the same idempotency token (same service_request_id), GET requests with filters
 (service_request_id, service_code, status, start_date/end_date), GET a request by id (JSON
 and XML), and the error cases (missing jurisdiction_id → 400, unknown service_code → 404, a
-location outside the province → 400). Exits non-zero on the first mismatch.
+location outside the province → 400, no location → 400 as XML, an unknown request → 404, a
+JSON body → 415, DELETE → 405: each the spec's error list). Exits non-zero on the first mismatch.
 """
 import sys
 import uuid
@@ -62,7 +63,17 @@ check(r.status_code == 404, "unknown service_code → 404")
 r = s.post(f"{BASE}/requests.json", data={**J, "service_code": code, "lat": "21.0285", "long": "105.8542", "description": "Hà Nội"})
 check(r.status_code == 400 and "location" in r.json()[0]["description"], "a pin outside the province → 400")
 r = s.post(f"{BASE}/requests.xml", data={**J, "service_code": code, "description": "no location"})
-check(r.status_code == 400 and ET.fromstring(r.content).tag == "errors", "no location → 400 (XML errors)")
+x = ET.fromstring(r.content)
+check(r.status_code == 400 and x.tag == "errors" and x.find("error/code").text == "400"
+      and "location" in x.find("error/description").text, "no location → 400 (XML errors)")
+r = s.get(f"{BASE}/requests/KHONG-CO.xml", params=J)
+x = ET.fromstring(r.content)
+check(r.status_code == 404 and x.find("error/code").text == "404", "unknown request → 404 (XML errors)")
+r = s.post(f"{BASE}/requests.json", json={**J, "service_code": code})
+e = r.json()
+check(r.status_code == 415 and isinstance(e[0]["code"], int) and e[0]["code"] == 415, "JSON body instead of a form → 415 error list")
+r = s.delete(f"{BASE}/requests.xml")
+check(r.status_code == 405 and ET.fromstring(r.content).find("error/code").text == "405", "DELETE → 405 (XML errors)")
 
 # POST Service Request, then the same again (idempotency token).
 token = str(uuid.uuid4())

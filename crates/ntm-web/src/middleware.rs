@@ -318,6 +318,10 @@ async fn finish_error(
     method: &Method,
     headers: &HeaderMap,
 ) -> Response {
+    if ctx.path.starts_with("/open311/") {
+        let info = res.extensions().get::<ErrorInfo>().cloned();
+        return crate::open311::finish_error(res, info, &ctx.path, &ctx.request_id).await;
+    }
     let status = res.status();
     let info = match res.extensions().get::<ErrorInfo>().cloned() {
         Some(info) => info,
@@ -550,11 +554,12 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
                     .get(header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-                let limit = if multipart && (ctx.user.is_some() || crate::state::is_feedback_form(&path)) {
-                    crate::state::largest_upload(st.cfg.upload_limit).max(st.cfg.body_limit)
-                } else {
-                    st.cfg.body_limit
-                };
+                let limit =
+                    if multipart && (ctx.user.is_some() || crate::state::is_feedback_form(&path)) {
+                        crate::state::largest_upload(st.cfg.upload_limit).max(st.cfg.body_limit)
+                    } else {
+                        st.cfg.body_limit
+                    };
                 match check_csrf(req, expected_csrf.as_deref(), limit).await {
                     Ok(req) => next.run(req).await,
                     Err(info) => WebError(info).into_response(),

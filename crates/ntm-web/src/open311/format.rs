@@ -18,6 +18,7 @@ pub enum Node {
     Null,
     Bool(bool),
     Num(f64),
+    Int(i64),
     Str(String),
     Obj(Vec<(&'static str, Node)>),
     List(&'static str, Vec<Node>),
@@ -44,8 +45,13 @@ impl Node {
             Node::Null => Value::Null,
             Node::Bool(b) => Value::Bool(*b),
             Node::Num(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number),
+            Node::Int(n) => Value::Number((*n).into()),
             Node::Str(s) => Value::String(s.clone()),
-            Node::Obj(f) => Value::Object(f.iter().map(|(k, v)| ((*k).to_string(), v.json())).collect()),
+            Node::Obj(f) => Value::Object(
+                f.iter()
+                    .map(|(k, v)| ((*k).to_string(), v.json()))
+                    .collect(),
+            ),
             Node::List(_, items) => Value::Array(items.iter().map(Node::json).collect()),
             Node::Root(_, n) => n.json(),
         }
@@ -56,6 +62,7 @@ impl Node {
             Node::Null => out.push_str(&format!("<{name}/>")),
             Node::Bool(b) => out.push_str(&format!("<{name}>{b}</{name}>")),
             Node::Num(n) => out.push_str(&format!("<{name}>{n}</{name}>")),
+            Node::Int(n) => out.push_str(&format!("<{name}>{n}</{name}>")),
             Node::Str(s) => out.push_str(&format!("<{name}>{}</{name}>", escape(s.as_str()))),
             Node::Obj(f) => {
                 out.push_str(&format!("<{name}>"));
@@ -103,12 +110,22 @@ pub fn respond(f: Fmt, n: Node) -> Response {
     }
 }
 
-/// `[{"code": 400, "description": "…"}]` / `<errors><error>…</error></errors>`.
+/// The format a path asks for: `….xml` is XML, anything else JSON (the spec's default).
+pub fn fmt_for_path(path: &str) -> Fmt {
+    if path.ends_with(".xml") {
+        Fmt::Xml
+    } else {
+        Fmt::Json
+    }
+}
+
+/// `[{"code": 400, "description": "…"}]` / `<errors><error>…</error></errors>`, the
+/// spec's error list, with `status` as the HTTP status and the code.
 pub fn error_response(f: Fmt, status: StatusCode, description: &str) -> Response {
     let n = Node::list(
         "error",
         vec![Node::obj(vec![
-            ("code", Node::Num(f64::from(status.as_u16()))),
+            ("code", Node::Int(i64::from(status.as_u16()))),
             ("description", Node::s(description)),
         ])],
     )

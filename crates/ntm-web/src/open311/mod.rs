@@ -11,7 +11,7 @@ mod format;
 
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use ntm_app::feedback::{self, NewReport, Open311Query, PublicReport};
@@ -20,6 +20,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::ctx::Ctx;
+use crate::error::{ErrorInfo, ErrorKind};
 use crate::state::AppState;
 use format::{Fmt, Node, error_response, respond};
 
@@ -39,13 +40,68 @@ fn split(file: &str) -> Option<(&str, Fmt)> {
     }
 }
 
-
 fn get_p<'a>(p: &'a [(String, String)], k: &str) -> Option<&'a str> {
-    p.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).filter(|v| !v.trim().is_empty())
+    p.iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.trim().is_empty())
 }
 
 fn not_found(f: Fmt, what: &str) -> Response {
     error_response(f, StatusCode::NOT_FOUND, what)
+}
+
+/// Every error under `/open311/` leaves as the spec's error list in the path's format
+/// (called by the context middleware for any status ≥ 400): answers the handlers made
+/// already pass; an error from the layers around them (body too large, wrong content type,
+/// method not allowed, unknown path, NUL character, …) is rewritten with its status and an
+/// English description. Internal errors name the request id only.
+pub async fn finish_error(
+    res: Response,
+    info: Option<ErrorInfo>,
+    path: &str,
+    request_id: &str,
+) -> Response {
+    let f = format::fmt_for_path(path);
+    let ours = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/xml") || ct.starts_with("application/json"));
+    if ours && info.is_none() {
+        return res;
+    }
+    let status = res.status();
+    let info = match info {
+        Some(i) => i,
+        None => {
+            let body = axum::body::to_bytes(res.into_body(), 64 * 1024)
+                .await
+                .unwrap_or_default();
+            ErrorInfo::from_status(status, &String::from_utf8_lossy(&body))
+        }
+    };
+    let status = info.kind.status();
+    let description = match info.kind {
+        ErrorKind::Internal | ErrorKind::Unavailable => format!(
+            "{}; quote request id {request_id} to support",
+            status
+                .canonical_reason()
+                .unwrap_or("internal error")
+                .to_lowercase()
+        ),
+        _ => info
+            .detail
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_lowercase()),
+    };
+    let mut out = error_response(f, status, &description);
+    if let Some(secs) = info.retry_after_secs {
+        out.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    out
 }
 
 fn app_error(f: Fmt, e: AppError) -> Response {
@@ -59,13 +115,30 @@ fn app_error(f: Fmt, e: AppError) -> Response {
                 .join("; ");
             error_response(f, StatusCode::BAD_REQUEST, &msg)
         }
-        AppError::TooManyRequests { retry_after_secs } => error_response(
-            f,
-            StatusCode::TOO_MANY_REQUESTS,
-            &format!("too many requests; retry after {retry_after_secs} s"),
-        ),
+        AppError::TooManyRequests { retry_after_secs } => {
+            let mut r = error_response(
+                f,
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("too many requests; retry after {retry_after_secs} s"),
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            r
+        }
         AppError::Conflict(m) => error_response(f, StatusCode::CONFLICT, &m),
-        other => error_response(f, StatusCode::INTERNAL_SERVER_ERROR, &other.to_string()),
+        AppError::Forbidden(m) => error_response(f, StatusCode::FORBIDDEN, &m),
+        AppError::Unauthorized(m) => error_response(f, StatusCode::UNAUTHORIZED, &m),
+        AppError::SessionExpired => {
+            error_response(f, StatusCode::UNAUTHORIZED, "the session expired")
+        }
+        other => {
+            tracing::error!(error = %other, "open311: internal error");
+            error_response(
+                f,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error; quote the x-request-id header to support",
+            )
+        }
     }
 }
 
@@ -97,17 +170,29 @@ fn discovery(f: Fmt) -> Response {
         Node::obj(vec![
             ("changeset", Node::s("2026-12-06T00:00:00+07:00")),
             ("contact", Node::s("NTM Số — see /feedback")),
-            ("key_service", Node::s("API keys are not required; filing is limited per address and contact")),
+            (
+                "key_service",
+                Node::s("API keys are not required; filing is limited per address and contact"),
+            ),
             (
                 "endpoints",
                 Node::list(
                     "endpoint",
                     vec![Node::obj(vec![
-                        ("specification", Node::s("http://wiki.open311.org/GeoReport_v2")),
+                        (
+                            "specification",
+                            Node::s("http://wiki.open311.org/GeoReport_v2"),
+                        ),
                         ("url", Node::s(base)),
                         ("changeset", Node::s("2026-12-06T00:00:00+07:00")),
                         ("type", Node::s("production")),
-                        ("formats", Node::list("format", vec![Node::s("application/json"), Node::s("text/xml")])),
+                        (
+                            "formats",
+                            Node::list(
+                                "format",
+                                vec![Node::s("application/json"), Node::s("text/xml")],
+                            ),
+                        ),
                     ])],
                 ),
             ),
@@ -149,12 +234,18 @@ async fn services(st: &AppState, f: Fmt, p: &[(String, String)]) -> Response {
             Node::obj(vec![
                 ("service_code", Node::s(&c.code)),
                 ("service_name", Node::s(&c.name_vi)),
-                ("description", Node::s(&format!("{} — {}", c.name_en, c.description))),
+                (
+                    "description",
+                    Node::s(&format!("{} — {}", c.name_en, c.description)),
+                ),
                 ("metadata", Node::Bool(true)),
                 ("type", Node::s("realtime")),
                 ("keywords", Node::s(&c.code.replace('-', ","))),
                 ("group", Node::s("phan-anh-kien-nghi")),
-                ("ntm_deadline_working_days", Node::Num(f64::from(c.deadline_days))),
+                (
+                    "ntm_deadline_working_days",
+                    Node::Int(i64::from(c.deadline_days)),
+                ),
             ])
         })
         .collect();
@@ -193,8 +284,11 @@ async fn service_definition(
             ("code", Node::s("unit_code")),
             ("datatype", Node::s("singlevaluelist")),
             ("required", Node::Bool(false)),
-            ("datatype_description", Node::s("Xã, phường nơi xảy ra sự việc (bắt buộc khi không gửi lat/long)")),
-            ("order", Node::Num(1.0)),
+            (
+                "datatype_description",
+                Node::s("Xã, phường nơi xảy ra sự việc (bắt buộc khi không gửi lat/long)"),
+            ),
+            ("order", Node::Int(1)),
             ("description", Node::s("Xã, phường — commune or ward")),
             ("values", Node::list("value", communes)),
         ]),
@@ -203,9 +297,15 @@ async fn service_definition(
             ("code", Node::s("client_token")),
             ("datatype", Node::s("string")),
             ("required", Node::Bool(false)),
-            ("datatype_description", Node::s("Một mã ngẫu nhiên của lần gửi: gửi lại cùng mã trả về cùng phản ánh")),
-            ("order", Node::Num(2.0)),
-            ("description", Node::s("Idempotency token — a repeated POST returns the same request")),
+            (
+                "datatype_description",
+                Node::s("Một mã ngẫu nhiên của lần gửi: gửi lại cùng mã trả về cùng phản ánh"),
+            ),
+            ("order", Node::Int(2)),
+            (
+                "description",
+                Node::s("Idempotency token — a repeated POST returns the same request"),
+            ),
         ]),
     ];
     respond(
@@ -244,23 +344,38 @@ fn request_node(r: &PublicReport) -> Node {
         ("service_code", Node::s(&r.category_code)),
         ("description", Node::s(&r.body)),
         ("agency_responsible", Node::s(&r.responsible_name)),
-        ("service_notice", r.answer.as_deref().map(Node::s).unwrap_or(Node::Null)),
+        (
+            "service_notice",
+            r.answer.as_deref().map(Node::s).unwrap_or(Node::Null),
+        ),
         ("requested_datetime", Node::s(&dt(r.received_at))),
         ("updated_datetime", Node::s(&dt(r.updated_at))),
         (
             "expected_datetime",
             Node::s(&format!("{}T23:59:59+07:00", r.due_on)),
         ),
-        ("address", r.location_name.as_deref().map(Node::s).unwrap_or(Node::Null)),
+        (
+            "address",
+            r.location_name
+                .as_deref()
+                .map(Node::s)
+                .unwrap_or(Node::Null),
+        ),
         ("address_id", Node::Null),
         ("zipcode", Node::Null),
         ("lat", num(r.lat)),
         ("long", num(r.lon)),
         ("media_url", media),
         ("ntm_status", Node::s(r.status.as_str())),
-        ("ntm_answer", r.answer.as_deref().map(Node::s).unwrap_or(Node::Null)),
-        ("ntm_refer_to", r.refer_to.as_deref().map(Node::s).unwrap_or(Node::Null)),
-        ("ntm_rating", r.rating.map(|x| Node::Num(x as f64)).unwrap_or(Node::Null)),
+        (
+            "ntm_answer",
+            r.answer.as_deref().map(Node::s).unwrap_or(Node::Null),
+        ),
+        (
+            "ntm_refer_to",
+            r.refer_to.as_deref().map(Node::s).unwrap_or(Node::Null),
+        ),
+        ("ntm_rating", r.rating.map(Node::Int).unwrap_or(Node::Null)),
     ])
 }
 
@@ -278,7 +393,10 @@ async fn requests_list(st: &AppState, ctx: &Ctx, f: Fmt, p: &[(String, String)])
         Ok(j) => j,
         Err(r) => return r,
     };
-    let (start, end) = match (parse_time(get_p(p, "start_date")), parse_time(get_p(p, "end_date"))) {
+    let (start, end) = match (
+        parse_time(get_p(p, "start_date")),
+        parse_time(get_p(p, "end_date")),
+    ) {
         (Ok(s), Ok(e)) => (s, e),
         (Err(m), _) | (_, Err(m)) => return error_response(f, StatusCode::BAD_REQUEST, &m),
     };
@@ -293,7 +411,10 @@ async fn requests_list(st: &AppState, ctx: &Ctx, f: Fmt, p: &[(String, String)])
         status: get_p(p, "status").map(str::to_string),
     };
     match feedback::open311_requests(&st.app, &ctx.actor(), q).await {
-        Ok(rs) => respond(f, Node::list("request", rs.iter().map(request_node).collect()).root("service_requests")),
+        Ok(rs) => respond(
+            f,
+            Node::list("request", rs.iter().map(request_node).collect()).root("service_requests"),
+        ),
         Err(e) => app_error(f, e),
     }
 }
@@ -313,7 +434,10 @@ async fn request_get(
         Err(r) => return r,
     };
     match feedback::track(&st.app, &ctx.actor(), id).await {
-        Ok(r) if r.province_code == j => respond(f, Node::list("request", vec![request_node(&r)]).root("service_requests")),
+        Ok(r) if r.province_code == j => respond(
+            f,
+            Node::list("request", vec![request_node(&r)]).root("service_requests"),
+        ),
         Ok(_) => not_found(f, &format!("service_request_id {id} was not found")),
         Err(e) => app_error(f, e),
     }
@@ -331,7 +455,11 @@ async fn requests_post(
         return not_found(Fmt::Json, "unknown resource");
     };
     if name != "requests" {
-        return error_response(f, StatusCode::METHOD_NOT_ALLOWED, "only requests accepts POST");
+        return error_response(
+            f,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only requests accepts POST",
+        );
     }
     let j = match jurisdiction(&st, f, &p).await {
         Ok(j) => j,
@@ -346,8 +474,8 @@ async fn requests_post(
         Err(e) => return app_error(f, e),
     }
     let attr = |k: &str| get_p(&p, &format!("attribute[{k}]")).map(str::to_string);
-    let has_location = get_p(&p, "lat").is_some() && get_p(&p, "long").is_some()
-        || attr("unit_code").is_some();
+    let has_location =
+        get_p(&p, "lat").is_some() && get_p(&p, "long").is_some() || attr("unit_code").is_some();
     if !has_location {
         return error_response(
             f,
@@ -400,7 +528,9 @@ async fn requests_post(
         ..NewReport::default()
     };
     // Always as an anonymous citizen: a browser session never files through the API.
-    let actor = Actor::Anonymous { origin: ctx.origin.clone() };
+    let actor = Actor::Anonymous {
+        origin: ctx.origin.clone(),
+    };
     match feedback::file_report(&st.app, &actor, form).await {
         Ok(done) => {
             let node = Node::list(

@@ -26,7 +26,10 @@ fn jpeg_with_gps() -> Vec<u8> {
 ntm_testkit::both_backends!(feedback_pages_round_trip, |db: Db| async move {
     let mut app = setup(db).await;
     app.config.data_dir = std::env::temp_dir().join(format!("ntm-fbw-{}", uuid::Uuid::now_v7()));
-    let province = ntm_app::units::latest_record(&app, COMMUNE).await.unwrap().province_code;
+    let province = ntm_app::units::latest_record(&app, COMMUNE)
+        .await
+        .unwrap()
+        .province_code;
     ntm_app::feedback::seed_demo(&app, &province).await.unwrap();
     let citizen = browser(&app);
     let form_url = format!("/feedback/{province}/new");
@@ -64,14 +67,22 @@ ntm_testkit::both_backends!(feedback_pages_round_trip, |db: Db| async move {
         .multipart(
             form("Đèn đường hỏng trước trường học").add_part(
                 "photos",
-                Part::bytes(jpeg_with_gps()).file_name("anh.jpg").mime_type("image/jpeg"),
+                Part::bytes(jpeg_with_gps())
+                    .file_name("anh.jpg")
+                    .mime_type("image/jpeg"),
             ),
         )
         .await;
     assert_eq!(res.status_code(), 303, "{}", res.text());
     let to = location(&res);
-    assert!(to.starts_with("/feedback/t/") && to.ends_with("?filed=1"), "{to}");
-    let code = to.trim_start_matches("/feedback/t/").trim_end_matches("?filed=1").to_string();
+    assert!(
+        to.starts_with("/feedback/t/") && to.ends_with("?filed=1"),
+        "{to}"
+    );
+    let code = to
+        .trim_start_matches("/feedback/t/")
+        .trim_end_matches("?filed=1")
+        .to_string();
     let public = citizen.get(&to).await;
     assert_eq!(public.status_code(), 200);
     let p = public.text();
@@ -84,17 +95,26 @@ ntm_testkit::both_backends!(feedback_pages_round_trip, |db: Db| async move {
 
     // The commune officer answers it.
     let officer = logged_in(&app, "xa.chauthanh").await;
-    let inbox = officer.get(&format!("/feedback/inbox?unit={COMMUNE}")).await;
+    let inbox = officer
+        .get(&format!("/feedback/inbox?unit={COMMUNE}"))
+        .await;
     assert_eq!(inbox.status_code(), 200);
     let i = inbox.text();
     assert!(i.contains(&code), "{i}");
     let report_url = format!("/feedback/r/{}", between(&i, "href=\"/feedback/r/", "\""));
-    let mut version = 1;
-    for (action, answer) in [("accept", ""), ("start", ""), ("resolve", "Đã thay bóng đèn ngày 05/12.")] {
+    // The version seen starts at 1 and each step adds one.
+    for (version, (action, answer)) in (1..).zip([
+        ("accept", ""),
+        ("start", ""),
+        ("resolve", "Đã thay bóng đèn ngày 05/12."),
+    ]) {
         let page = officer.get(&report_url).await;
         assert_eq!(page.status_code(), 200);
         let html = page.text();
-        assert!(html.contains("0901 234 567"), "the officer sees the contact");
+        assert!(
+            html.contains("0901 234 567"),
+            "the officer sees the contact"
+        );
         let csrf = form_token(&html);
         let res = officer
             .post(&format!("{report_url}/act"))
@@ -106,7 +126,6 @@ ntm_testkit::both_backends!(feedback_pages_round_trip, |db: Db| async move {
             ])
             .await;
         assert_eq!(res.status_code(), 303, "{action}: {}", res.text());
-        version += 1;
     }
     let public = citizen.get(&format!("/feedback/t/{code}")).await.text();
     assert!(public.contains("Đã thay bóng đèn ngày 05/12."));

@@ -37,6 +37,7 @@ mod ocop_documents;
 mod ocop_forms;
 mod ocop_photo;
 mod ogc;
+mod open311;
 mod open_data;
 mod pages;
 mod plans;

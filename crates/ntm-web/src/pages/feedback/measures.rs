@@ -49,7 +49,6 @@ pub struct MeasuresPage {
     pub figure: String,
 }
 
-
 /// `GET /feedback/measures`
 pub async fn page(
     State(st): State<AppState>,
@@ -74,7 +73,10 @@ pub async fn page(
     let actor = ctx.actor();
     let key = p.figure.trim();
     let (view, rows) = if key.is_empty() {
-        (ntm_app::feedback::measures(&st.app, &actor, &unit, from, to).await?, Vec::new())
+        (
+            ntm_app::feedback::measures(&st.app, &actor, &unit, from, to).await?,
+            Vec::new(),
+        )
     } else {
         ntm_app::feedback::measure_reports(&st.app, &actor, &unit, from, to, key).await?
     };

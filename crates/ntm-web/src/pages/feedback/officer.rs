@@ -111,8 +111,16 @@ pub async fn inbox(
         s
     };
     let mut statuses = vec![
-        Opt { value: String::new(), label: ctx.t("fb-filter-all"), selected: p.status.is_empty() },
-        Opt { value: "open".into(), label: ctx.t("fb-filter-open"), selected: p.status == "open" },
+        Opt {
+            value: String::new(),
+            label: ctx.t("fb-filter-all"),
+            selected: p.status.is_empty(),
+        },
+        Opt {
+            value: "open".into(),
+            label: ctx.t("fb-filter-open"),
+            selected: p.status == "open",
+        },
     ];
     for s in ntm_domain::feedback::Status::ALL {
         statuses.push(Opt {
@@ -143,14 +151,22 @@ pub async fn inbox(
         units: page
             .units
             .iter()
-            .map(|u| Opt { value: u.code.clone(), label: u.name.clone(), selected: u.code == unit_code })
+            .map(|u| Opt {
+                value: u.code.clone(),
+                label: u.name.clone(),
+                selected: u.code == unit_code,
+            })
             .collect(),
         categories: page
             .categories
             .iter()
             .map(|c| Opt {
                 value: c.code.clone(),
-                label: if en { c.name_en.clone() } else { c.name_vi.clone() },
+                label: if en {
+                    c.name_en.clone()
+                } else {
+                    c.name_vi.clone()
+                },
                 selected: c.code == p.category,
             })
             .collect(),
@@ -186,7 +202,11 @@ pub async fn bulk(
     Form(f): Form<BulkForm>,
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
-    let ids: Vec<Uuid> = f.ids.iter().filter_map(|s| Uuid::parse_str(s).ok()).collect();
+    let ids: Vec<Uuid> = f
+        .ids
+        .iter()
+        .filter_map(|s| Uuid::parse_str(s).ok())
+        .collect();
     let (done, refused) = feedback::bulk_act(&st.app, &ctx.actor(), &ids, &f.action).await?;
     let mut flash = ctx.t1("fb-bulk-done", &done.to_string());
     if !refused.is_empty() {
@@ -253,7 +273,11 @@ async fn report_page(
         title: ctx.t1("fb-report-title", &r.tracking_code),
         status: status_text(&ctx, r.status),
         timeliness: time_text(&ctx, o.timeliness),
-        category: if en { r.category_en.clone() } else { r.category_vi.clone() },
+        category: if en {
+            r.category_en.clone()
+        } else {
+            r.category_vi.clone()
+        },
         received: date_time(r.received_at),
         due: ctx.date(r.due_on),
         photos: r.photos.iter().map(|p| Urls::feedback_photo(*p)).collect(),
@@ -272,7 +296,10 @@ async fn report_page(
             .map(|(code, m, did)| DupView {
                 label: ctx.lang.t_args(
                     "fb-duplicate-row",
-                    &[("code", code.clone().into()), ("m", format!("{m:.0}").into())],
+                    &[
+                        ("code", code.clone().into()),
+                        ("m", format!("{m:.0}").into()),
+                    ],
                 ),
                 code: code.clone(),
                 href: Urls::feedback_report(*did),
@@ -353,7 +380,9 @@ pub async fn act(
         Ok(()) => {
             // After a transfer the officer may no longer see it: back to the inbox then.
             match feedback::officer_report(&st.app, &ctx.actor(), id).await {
-                Ok(_) => Ok(Redirect::to(&format!("{}?flash=1", Urls::feedback_report(id))).into_response()),
+                Ok(_) => Ok(
+                    Redirect::to(&format!("{}?flash=1", Urls::feedback_report(id))).into_response(),
+                ),
                 Err(_) => Ok(Redirect::to("/feedback/inbox").into_response()),
             }
         }
@@ -364,7 +393,16 @@ pub async fn act(
         }
         Err(AppError::Conflict(m)) => {
             let mut page = report_page(&st, ctx, id, Some(&form)).await?;
-            let msg = m.split_once(" — ").map(|(vi, en)| if page.ctx.is_lang("en") { en.to_string() } else { vi.to_string() }).unwrap_or(m);
+            let msg = m
+                .split_once(" — ")
+                .map(|(vi, en)| {
+                    if page.ctx.is_lang("en") {
+                        en.to_string()
+                    } else {
+                        vi.to_string()
+                    }
+                })
+                .unwrap_or(m);
             page.errors = vec![("action".into(), msg)];
             Ok(render(&page, StatusCode::CONFLICT))
         }

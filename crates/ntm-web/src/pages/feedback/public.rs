@@ -205,7 +205,10 @@ pub async fn new_form(
 
 async fn read_form(mut mp: Multipart, province: &str) -> Result<NewReport, WebError> {
     let broken = |e: axum::extract::multipart::MultipartError| {
-        WebError(crate::error::ErrorInfo::from_status(e.status(), &e.body_text()))
+        WebError(crate::error::ErrorInfo::from_status(
+            e.status(),
+            &e.body_text(),
+        ))
     };
     let mut f = NewReport {
         province_code: province.to_string(),
@@ -377,7 +380,9 @@ pub async fn rate(
 ) -> Result<Response, WebError> {
     let actor = ctx.actor();
     match feedback::rate(&st.app, &actor, &code, &f.rating).await {
-        Ok(()) => Ok(Redirect::to(&format!("{}?rated=1", Urls::feedback_track(&code))).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("{}?rated=1", Urls::feedback_track(&code))).into_response())
+        }
         Err(AppError::Validation(errs)) => {
             let r = feedback::track(&st.app, &actor, &code).await?;
             let msg = field_errors(&ctx, &errs)
@@ -399,15 +404,23 @@ pub async fn photo(
     State(st): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id = Uuid::parse_str(&id).map_err(|_| WebError::from(AppError::NotFound("photo".into())))?;
+    let id =
+        Uuid::parse_str(&id).map_err(|_| WebError::from(AppError::NotFound("photo".into())))?;
     let p = feedback::photo(&st.app, id).await?;
     let mut res = p.bytes.into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&p.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        HeaderValue::from_str(&p.content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400, immutable"));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400, immutable"),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     Ok(res)
 }

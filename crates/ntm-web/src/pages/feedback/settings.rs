@@ -145,7 +145,10 @@ pub async fn save(
         _ => Err(AppError::invalid("what", "unknown form")),
     };
     match r {
-        Ok(()) => Ok(Redirect::to(&format!("{}?saved=1", Urls::feedback_settings(&province))).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("{}?saved=1", Urls::feedback_settings(&province)))
+                .into_response(),
+        ),
         Err(AppError::Validation(errs)) => {
             let mut p = page(&st, ctx, &province).await?;
             p.errors = field_errors(&p.ctx, &errs);

@@ -921,7 +921,11 @@ pub const ROWS: &[Row] = &[
     get("/feedback", "/feedback", Everyone),
     Row {
         not_found: NotFound::AfterCheck,
-        ..get("/feedback/track", "/feedback/track?code=ABCDE-12345", Everyone)
+        ..get(
+            "/feedback/track",
+            "/feedback/track?code=ABCDE-12345",
+            Everyone,
+        )
     },
     get("/feedback/{province}/new", "/feedback/84/new", Everyone),
     post(
@@ -952,7 +956,12 @@ pub const ROWS: &[Row] = &[
         )
     },
     get("/feedback/inbox", "/feedback/inbox?unit=29374", ENTER),
-    post("/feedback/inbox/bulk", "/feedback/inbox/bulk", NO_FIELDS, Users),
+    post(
+        "/feedback/inbox/bulk",
+        "/feedback/inbox/bulk",
+        NO_FIELDS,
+        Users,
+    ),
     Row {
         not_found: NotFound::AfterCheck,
         ..get(
@@ -980,7 +989,11 @@ pub const ROWS: &[Row] = &[
         )
     },
     get("/feedback/measures", "/feedback/measures?unit=29374", VIEW),
-    get("/feedback/settings/{province}", "/feedback/settings/84", PROVINCE),
+    get(
+        "/feedback/settings/{province}",
+        "/feedback/settings/84",
+        PROVINCE,
+    ),
     post(
         "/feedback/settings/{province}",
         "/feedback/settings/84",
@@ -997,7 +1010,12 @@ pub const ROWS: &[Row] = &[
             Everyone,
         )
     },
-    post("/open311/v2/{file}", "/open311/v2/requests.json", NO_FIELDS, Everyone),
+    post(
+        "/open311/v2/{file}",
+        "/open311/v2/requests.json",
+        NO_FIELDS,
+        Everyone,
+    ),
     Row {
         not_found: NotFound::AfterCheck,
         ..get(
