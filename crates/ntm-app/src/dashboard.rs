@@ -267,7 +267,7 @@ async fn unit_for(
     }
 }
 
-fn lookup(app: &App, set_id: &str, year: i32) -> Result<&'static ResolvedSet, AppError> {
+pub(crate) fn lookup(app: &App, set_id: &str, year: i32) -> Result<&'static ResolvedSet, AppError> {
     let catalog: &'static ntm_domain::criteria::Catalog = app.catalog;
     let set = catalog.set_for_year(set_id, year).map_err(|e| match e {
         ntm_domain::criteria::LookupError::UnknownSet { .. } => {
@@ -332,7 +332,7 @@ async fn has_data(
 /// The set and year when not given: the year given, or the latest year (up to this year)
 /// with values in the unit's subtree, or else the latest year the unit exists; the commune
 /// NTM set in force that year unless a set is given.
-async fn choose(
+pub(crate) async fn choose(
     app: &App,
     actor: &Actor,
     code: &str,
@@ -488,6 +488,21 @@ async fn evaluate_all(
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(AppError::Internal("evaluation missing".into()))))
         .collect())
+}
+
+/// One evaluation of `code` for a set and year through the dashboards' cache (the maps
+/// read the same results the dashboards show).
+pub(crate) async fn evaluate_cached(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    set_id: &str,
+    year: i32,
+) -> Result<Evaluation, AppError> {
+    evaluate_all(app, actor, code, &[(set_id.to_string(), year)])
+        .await?
+        .pop()
+        .unwrap_or_else(|| Err(AppError::Internal("evaluation missing".into())))
 }
 
 /// The dashboard of a unit above the set's level (a province, or a district before

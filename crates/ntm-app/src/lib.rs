@@ -24,6 +24,7 @@ pub mod groups;
 pub mod history;
 pub mod login_throttle;
 pub mod mailer;
+pub mod maps;
 pub mod notifications;
 pub mod ocop;
 pub mod ogc;

@@ -198,6 +198,15 @@ impl Ctx {
         })
     }
 
+    /// Whether the user views units somewhere (the "Map" entry of the nav bar).
+    pub fn can_view_maps(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.role.allows(ntm_domain::authz::Permission::ViewUnits))
+        })
+    }
+
     pub fn require_user(&self) -> Result<&CurrentUser, WebError> {
         self.user.as_ref().ok_or_else(WebError::login_required)
     }

@@ -43,6 +43,7 @@ pub mod api;
 pub mod assets;
 pub mod bearer;
 pub mod charts;
+pub mod compression;
 pub mod ctx;
 pub mod error;
 pub mod https;
@@ -88,6 +89,12 @@ pub struct WebConfig {
     /// places from the right: entries further left were sent by the client and may be
     /// forged. With fewer entries than proxies, the leftmost is taken.
     pub trusted_proxies: usize,
+    /// Base layer of the maps: a tile URL template (`https://{s}.tile.example.org/{z}/{x}/{y}.png`)
+    /// for online deployments. `None` (the default): no tiles from another host, the maps
+    /// draw the boundaries alone.
+    pub map_tiles_url: Option<String>,
+    /// The attribution the tile provider requires, shown on the map.
+    pub map_tiles_attribution: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -100,6 +107,8 @@ impl Default for WebConfig {
             upload_limit: 20 * 1024 * 1024,
             trust_forwarded_for: false,
             trusted_proxies: 1,
+            map_tiles_url: None,
+            map_tiles_attribution: None,
         }
     }
 }

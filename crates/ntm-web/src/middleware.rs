@@ -363,7 +363,10 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         return res;
     }
     // The JSON API and OGC API – Features answer errors as problem details.
-    let is_api = path.starts_with("/api/") || path == "/ogc" || path.starts_with("/ogc/");
+    let is_api = path.starts_with("/api/")
+        || path == "/ogc"
+        || path.starts_with("/ogc/")
+        || path == "/maps/status.geojson";
     let method = req.method().clone();
     let query = req.uri().query().map(str::to_string);
     let request_id = req

@@ -83,6 +83,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
                     crate::middleware::context,
                 )),
         )
+        .layer(crate::compression::layer())
         .with_state(state)
 }
 

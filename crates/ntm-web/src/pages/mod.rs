@@ -15,6 +15,7 @@ pub mod feedback;
 pub mod groups;
 pub mod history;
 pub mod home;
+pub mod maps;
 pub mod ocop;
 pub mod open_data;
 pub mod plans;
@@ -39,6 +40,8 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/", get(home::home))
         .route("/login", get(auth::login_page).post(auth::login_submit))
         .route("/logout", post(auth::logout))
+        .route("/maps", get(maps::maps_page))
+        .route("/maps/status.geojson", get(maps::status_geojson))
         .route("/units", get(units::search_page))
         .route("/units/{code}", get(units::unit_page))
         .route("/units/{code}/children.xlsx", get(units::children_xlsx))

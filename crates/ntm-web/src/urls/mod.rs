@@ -12,8 +12,10 @@ use crate::ctx::url_encode;
 
 mod areas;
 mod feedback;
+mod maps;
 mod ocop;
 mod portal;
+pub use maps::MapChoice;
 
 /// Builders of the pages' addresses (paths with their query).
 pub struct Urls;

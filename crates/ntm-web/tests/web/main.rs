@@ -31,6 +31,7 @@ mod input_limits;
 mod lineage;
 mod login_limits;
 mod mail;
+mod maps;
 mod nul_input;
 mod ocop;
 mod ocop_documents;

@@ -335,6 +335,14 @@ pub(super) struct ServeArgs {
     /// the server: the client address is that many entries from the right.
     #[arg(long, env = "NTM_TRUSTED_PROXIES", default_value_t = 1)]
     pub(super) trusted_proxies: usize,
+    /// Base layer of the maps for online deployments: a tile URL template such as
+    /// `https://tile.example.org/{z}/{x}/{y}.png` (its host is allowed for images in the map
+    /// page's Content-Security-Policy). Without it the maps draw the boundaries alone.
+    #[arg(long, env = "NTM_MAP_TILES_URL")]
+    pub(super) map_tiles_url: Option<String>,
+    /// The attribution the tile provider requires (e.g. "© OpenStreetMap contributors").
+    #[arg(long, env = "NTM_MAP_TILES_ATTRIBUTION")]
+    pub(super) map_tiles_attribution: Option<String>,
     /// Folder of the reference data files read at run time (`ntm demo` imports the boundary
     /// files of `<folder>/boundaries/`; see data/boundaries/README.md for their licences).
     #[arg(long, env = "NTM_REFERENCE_DATA", default_value = "data")]

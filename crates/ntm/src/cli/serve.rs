@@ -75,6 +75,8 @@ pub(super) async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Resul
         insecure_http: args.insecure_http,
         trust_forwarded_for: args.trust_forwarded_for,
         trusted_proxies: args.trusted_proxies,
+        map_tiles_url: args.map_tiles_url.clone().filter(|u| !u.trim().is_empty()),
+        map_tiles_attribution: args.map_tiles_attribution.clone(),
         ..ntm_web::WebConfig::default()
     };
     // The OCOP certificate reminders, once a day (each reminder is recorded once in the

@@ -311,6 +311,17 @@ pub const ROWS: &[Row] = &[
         "/units/847/dashboard.xlsx?set=xa-ntm-2021-2025&year=2024",
         VIEW_DISTRICT,
     ),
+    // The status map of the district (page and GeoJSON).
+    get(
+        "/maps",
+        "/maps?unit=847&set=xa-ntm-2021-2025&year=2024",
+        VIEW_DISTRICT,
+    ),
+    get(
+        "/maps/status.geojson",
+        "/maps/status.geojson?unit=847&set=xa-ntm-2021-2025&year=2024&date=2024-12-31",
+        VIEW_DISTRICT,
+    ),
     // Hamlets.
     post(
         "/units/{code}/hamlets",
