@@ -35,6 +35,9 @@ pub struct StatusMapQuery {
     /// Read the boundaries (`false`: the table only, e.g. the page without script, or the
     /// benchmark's baseline).
     pub geometry: bool,
+    /// Sent by the page's form: a set not in force in the chosen year gives way to the
+    /// commune NTM set of that year (as on the dashboards) instead of an error.
+    pub from_form: bool,
 }
 
 /// The area the map covers.

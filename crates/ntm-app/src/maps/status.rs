@@ -52,12 +52,16 @@ pub async fn status_map(
         }
     };
 
+    let asked_set = match (&q.set, q.year) {
+        (Some(s), Some(y)) if q.from_form && app.catalog.set_for_year(s, y).is_err() => None,
+        (s, _) => s.clone(),
+    };
     let (set_id, year) = match (&unit_code, q.year) {
-        (Some(code), _) => choose(app, actor, code, q.set.as_deref(), q.year).await?,
-        (None, Some(y)) => (q.set.clone().unwrap_or_else(|| default_set_id(y).into()), y),
+        (Some(code), _) => choose(app, actor, code, asked_set.as_deref(), q.year).await?,
+        (None, Some(y)) => (asked_set.unwrap_or_else(|| default_set_id(y).into()), y),
         (None, None) => {
             let y = crate::today().year();
-            (q.set.clone().unwrap_or_else(|| default_set_id(y).into()), y)
+            (asked_set.unwrap_or_else(|| default_set_id(y).into()), y)
         }
     };
     let set = lookup(app, &set_id, year)?;

@@ -268,6 +268,15 @@ ntm_testkit::both_backends!(maps_scope_and_errors, |db: Db| async move {
         assert_eq!(page.status_code(), 400, "{q}");
         assert!(page.text().contains("<html"), "{q}");
     }
+    // From the page's form, a set not in force that year gives way to that year's set.
+    let page = admin
+        .get("/maps?unit=86&set=xa-ntm-2021-2025&year=2026&from=form")
+        .await;
+    assert_eq!(page.status_code(), 200);
+    assert!(
+        page.text()
+            .contains(r#"<option value="xa-ntm-2026-2030" selected>"#)
+    );
     let page = admin.get("/maps?unit=86&set=khong-co&year=2026").await;
     assert!(
         page.text().contains("khong-co"),
@@ -299,7 +308,8 @@ ntm_testkit::both_backends!(
             r#"name="set""#,
             r#"name="year""#,
             r#"name="date""#,
-            r#"value="2024-12-31""#,
+            r#"name="date" type="date" value="""#,
+            "các xã tại ngày 31/12/2024",
             r#"id="map-units""#,
             "Xã Mỹ Cẩm",
             "/units/29269/scorecard?set=xa-ntm-2021-2025&#38;year=2024",

@@ -23,6 +23,8 @@ pub struct MapParams {
     pub set: Option<String>,
     pub year: Option<String>,
     pub date: Option<String>,
+    /// `form` when sent by the page's form.
+    pub from: Option<String>,
 }
 
 impl MapParams {
@@ -65,6 +67,7 @@ impl MapParams {
             year,
             date,
             geometry,
+            from_form: self.from.as_deref() == Some("form"),
         })
     }
 }

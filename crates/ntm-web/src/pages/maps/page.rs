@@ -83,7 +83,9 @@ fn class_label(lang: Lang, c: MapClass) -> String {
     lang.t(&format!("maps-class-{}", c.as_str().replace('_', "-")))
 }
 
-fn build(ctx: Ctx, m: StatusMap, st: &AppState) -> MapPage {
+/// `asked_date`: the date typed (the form's field keeps it; empty, a new year takes its own
+/// evaluation day).
+fn build(ctx: Ctx, m: StatusMap, asked_date: Option<time::Date>, st: &AppState) -> MapPage {
     let lang = ctx.lang;
     let scope_code = match &m.scope {
         MapScope::Country => None,
@@ -171,7 +173,7 @@ fn build(ctx: Ctx, m: StatusMap, st: &AppState) -> MapPage {
             .pick(&m.set.title_vi, m.set.title_en.as_deref())
             .to_string(),
         year: m.year,
-        date_value: m.date.to_string(),
+        date_value: asked_date.map(|d| d.to_string()).unwrap_or_default(),
         date_text: lang.date(m.date),
         evaluated_text: lang.date(m.evaluated_on),
         structure_differs: m.date != m.evaluated_on,
@@ -223,7 +225,7 @@ pub async fn maps_page(
     let m = status_map(&st.app, &ctx.actor(), &q)
         .await
         .map_err(|e| map_error(e, &p))?;
-    let page = build(ctx, m, &st);
+    let page = build(ctx, m, q.date, &st);
     let mut res = render(&page, StatusCode::OK);
     if let Some(v) = csp(st.cfg.map_tiles_url.as_deref()) {
         res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
