@@ -33,8 +33,12 @@ pub const SQLITE_FILE: &str = "database.sqlite";
 pub const POSTGRES_FILE: &str = "database.pgdump";
 /// Folder of the stored files inside a backup.
 pub const FILES_DIR: &str = "files";
-/// The folders of the data folder that hold stored files.
-pub const STORED_DIRS: [&str; 3] = ["evidence", "dossiers", "criteria"];
+/// The folders of the data folder that hold stored files: criteria evidence, dossier
+/// documents, criteria-set basis files, citizens' feedback photos, OCOP documents and product
+/// photos, commune portal photos. (`uploads/` holds staged uploads that expire: not kept.)
+pub const STORED_DIRS: [&str; 6] = [
+    "evidence", "dossiers", "criteria", "feedback", "ocop", "portal",
+];
 /// Largest manifest read back.
 const MAX_MANIFEST_BYTES: u64 = 256 * 1024 * 1024;
 

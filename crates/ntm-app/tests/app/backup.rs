@@ -252,3 +252,99 @@ both_backends!(backup_and_restore_round_trip, |t: TestDb| async move {
     let _ = std::fs::remove_dir_all(&dst_dir);
     let _ = std::fs::remove_dir_all(&out);
 });
+
+/// A small JPEG (SOI, an APP1 EXIF segment, a scan, EOI): filing removes the APP1 segment.
+fn feedback_jpeg() -> Vec<u8> {
+    let mut v = vec![0xFF, 0xD8];
+    let exif = b"Exif\0\0MM\0\x2a\0\0\0\x08GPSLatitude 10.28";
+    v.extend([0xFF, 0xE1]);
+    v.extend(((exif.len() + 2) as u16).to_be_bytes());
+    v.extend(exif);
+    v.extend([0xFF, 0xDA, 0x00, 0x02, 0x11, 0x22, 0xFF, 0xD9]);
+    v
+}
+
+both_backends!(backup_keeps_feedback_photos, |t: TestDb| async move {
+    let src_dir = temp("backup-fb-src");
+    let app = App::new(
+        t.db.clone(),
+        AppConfig {
+            data_dir: src_dir.clone(),
+            ..AppConfig::default()
+        },
+    );
+    reference(&app).await;
+    ntm_app::feedback::seed_demo(&app, "86").await.unwrap();
+    let citizen = Actor::Anonymous {
+        origin: "203.0.113.9".into(),
+    };
+    let form = ntm_app::feedback::NewReport {
+        province_code: "86".into(),
+        category: "giao-thong".into(),
+        text: "Cống bị tắc trước trường tiểu học".into(),
+        unit_code: "29584".into(),
+        via_api: true,
+        photos: vec![ntm_app::feedback::Upload {
+            name: "cong.jpg".into(),
+            bytes: feedback_jpeg(),
+        }],
+        ..ntm_app::feedback::NewReport::default()
+    };
+    let filed = ntm_app::feedback::file_report(&app, &citizen, form)
+        .await
+        .unwrap();
+    let report = ntm_app::feedback::track(&app, &citizen, &filed.tracking_code)
+        .await
+        .unwrap();
+    assert_eq!(report.photos.len(), 1);
+    let photo_id = report.photos[0];
+    let stored = ntm_app::feedback::photo(&app, photo_id).await.unwrap();
+    assert_eq!(stored.content_type, "image/jpeg");
+    let files_before = stored_files(&src_dir);
+    assert!(
+        files_before
+            .iter()
+            .any(|(p, b)| p.starts_with("feedback") && *b == stored.bytes),
+        "the photo is under a stored-files folder: {:?}",
+        files_before.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+
+    let cli = Actor::cli();
+    let out = temp("backup-fb");
+    let manifest = backup::create(&app, &cli, &t.url, &out).await.unwrap();
+    assert!(
+        manifest
+            .files
+            .iter()
+            .any(|f| f.path.starts_with("files/feedback/")),
+        "{:?}",
+        manifest.files
+    );
+    let dst_dir = temp("backup-fb-dst");
+    std::fs::create_dir_all(&dst_dir).unwrap();
+    let (target, _keep) = empty_target(t.db.backend(), &dst_dir).await;
+    backup::restore(&cli, &out, &target, false).await.unwrap();
+    assert_eq!(stored_files(&dst_dir), files_before);
+
+    // The restored site serves the report and its photo, byte for byte.
+    let restored = Db::connect(&target.database_url).await.unwrap();
+    let restored_app = App::new(
+        restored.clone(),
+        AppConfig {
+            data_dir: dst_dir.clone(),
+            ..AppConfig::default()
+        },
+    );
+    let again = ntm_app::feedback::track(&restored_app, &citizen, &filed.tracking_code)
+        .await
+        .unwrap();
+    assert_eq!(again.photos, vec![photo_id]);
+    let served = ntm_app::feedback::photo(&restored_app, photo_id)
+        .await
+        .unwrap();
+    assert_eq!(served.bytes, stored.bytes);
+    restored.close().await;
+    let _ = std::fs::remove_dir_all(&src_dir);
+    let _ = std::fs::remove_dir_all(&dst_dir);
+    let _ = std::fs::remove_dir_all(&out);
+});
