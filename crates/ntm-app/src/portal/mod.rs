@@ -22,7 +22,7 @@ pub use ntm_domain::portal::{Category, DxFigures, MonthFigure, PostStatus, WeekF
 pub use ntm_store::{
     PortalPhotoRecord, PortalPostRecord, PortalProgrammeRecord, PortalSegmentRecord,
 };
-pub use photos::{MAX_PHOTOS, PHOTO_MAX_BYTES, PhotoFile, Upload, photo};
+pub use photos::{MAX_PHOTOS, PHOTO_MAX_BYTES, PhotoFile, Upload, officer_photo, photo};
 pub use posts::{
     OfficerPosts, PostEditor, PostForm, Preview, new_post, officer_posts, post_editor,
     preview_post, set_published, update_post,
@@ -32,7 +32,8 @@ pub use public::{
     province_portal, public_post,
 };
 pub use schedule::{
-    ProgrammeForm, ProgrammeView, ScheduleView, SegmentForm, add_programme, mark_held, schedule,
+    ProgrammeForm, ProgrammeView, ScheduleView, SegmentForm, add_programme, mark_held,
+    officer_programme, schedule,
 };
 
 use ntm_domain::authz::Permission;

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::field;
 use crate::dossiers::{sniff_document, store_file};
-use crate::{App, AppError, FieldError, now};
+use crate::{Actor, App, AppError, FieldError, now};
 
 /// Largest photo accepted (bytes).
 pub const PHOTO_MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -121,6 +121,38 @@ pub(crate) async fn store(
     Ok(rows)
 }
 
+/// A photo of any post (drafts included) for an officer with `PublishPortal` on its
+/// commune: the editor shows it before the post is published.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), photo = %id))]
+pub async fn officer_photo(app: &App, actor: &Actor, id: Uuid) -> Result<PhotoFile, AppError> {
+    super::require_some_publish(actor)?;
+    let p = app
+        .db
+        .portal_photo(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("photo".into()))?;
+    let post = app
+        .db
+        .portal_post(p.post_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("photo".into()))?;
+    super::require_publish(app, actor, &post.unit_code).await?;
+    read(app, id, p).await
+}
+
+async fn read(app: &App, id: Uuid, p: PortalPhotoRecord) -> Result<PhotoFile, AppError> {
+    if !p.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound("photo".into()));
+    }
+    let bytes = tokio::fs::read(path(app, &p.sha256))
+        .await
+        .map_err(|e| AppError::Internal(format!("photo {id}: {e}")))?;
+    Ok(PhotoFile {
+        content_type: p.content_type,
+        bytes,
+    })
+}
+
 /// A photo of a published post (public). The path comes from the database, never from the
 /// request.
 #[tracing::instrument(skip_all, fields(photo = %id))]
@@ -135,14 +167,8 @@ pub async fn photo(app: &App, id: Uuid) -> Result<PhotoFile, AppError> {
         .portal_post(p.post_id)
         .await?
         .ok_or_else(|| AppError::NotFound("photo".into()))?;
-    if post.status != "published" || !p.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
+    if post.status != "published" {
         return Err(AppError::NotFound("photo".into()));
     }
-    let bytes = tokio::fs::read(path(app, &p.sha256))
-        .await
-        .map_err(|e| AppError::Internal(format!("photo {id}: {e}")))?;
-    Ok(PhotoFile {
-        content_type: p.content_type,
-        bytes,
-    })
+    read(app, id, p).await
 }

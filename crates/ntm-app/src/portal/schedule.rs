@@ -212,6 +212,24 @@ pub async fn mark_held(
     })
 }
 
+/// A programme, for an officer with `PublishPortal` on its commune (the calendar shown
+/// again after a refused "held" mark).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), programme = %id))]
+pub async fn officer_programme(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<PortalProgrammeRecord, AppError> {
+    require_some_publish(actor)?;
+    let p = app
+        .db
+        .portal_programme(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("programme".into()))?;
+    require_publish(app, actor, &p.unit_code).await?;
+    Ok(p)
+}
+
 /// The commune's schedule between `from` and `to` (both included), for its officers.
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %unit_code))]
 pub async fn schedule(

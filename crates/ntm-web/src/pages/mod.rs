@@ -332,6 +332,10 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/portal/province/{code}", get(portal::province_page))
         .route("/units/{code}/portal", get(portal::manage::page))
         .route(
+            "/units/{code}/portal/photos/{id}",
+            get(portal::manage::photo),
+        )
+        .route(
             "/units/{code}/portal/posts",
             post(portal::manage::create)
                 .layer(DefaultBodyLimit::max(crate::state::portal_upload())),

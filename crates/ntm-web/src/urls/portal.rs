@@ -68,6 +68,12 @@ impl Urls {
         }
     }
 
+    /// `/units/{code}/portal/photos/{id}`: a photo of any of the commune's posts, for its
+    /// officers (drafts included).
+    pub fn portal_officer_photo(code: &str, id: Uuid) -> String {
+        format!("/units/{}/portal/photos/{id}", url_encode(code))
+    }
+
     /// `/portal/programmes/{id}/held`: mark a programme held (POST).
     pub fn portal_held(id: Uuid) -> String {
         format!("/portal/programmes/{id}/held")

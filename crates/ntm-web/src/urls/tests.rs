@@ -60,6 +60,7 @@ fn every_built_address_is_a_route() {
         Urls::portal_schedule("29374", None),
         Urls::portal_schedule("29374", Some(time::macros::date!(2026 - 01 - 05))),
         Urls::portal_held(id),
+        Urls::portal_officer_photo("29374", id),
         Urls::trace_lots(),
         Urls::trace_lot(Uuid::nil()),
         Urls::trace_lot_saved(Uuid::nil(), "event"),

@@ -100,10 +100,25 @@ ntm_testkit::both_backends!(portal_pages, |db: Db| async move {
         404,
         "a draft is not public"
     );
+    // The editor shows the draft's photo to the commune's officers only.
+    let photo = app.db_for_tests().portal_post_photos(id).await.unwrap();
+    let officer_photo = format!("/units/{COMMUNE}/portal/photos/{}", photo[0].id);
+    assert!(xa.get(&edit).await.text().contains(&officer_photo));
+    let res = xa.get(&officer_photo).await;
+    assert_eq!(res.status_code(), 200);
+    assert_eq!(res.as_bytes().as_ref(), PNG);
+    assert_eq!(
+        anon.get(&format!("/portal/{COMMUNE}/photos/{}", photo[0].id))
+            .await
+            .status_code(),
+        404,
+        "not public while a draft"
+    );
 
     // Another commune's officer may neither open nor publish it.
     let other = logged_in(&app, "xa.tanan").await;
     assert_eq!(other.get(&manage).await.status_code(), 403);
+    assert_eq!(other.get(&officer_photo).await.status_code(), 403);
     assert_eq!(other.get(&edit).await.status_code(), 403);
     let other_csrf = form_token(&other.get("/account").await.text());
     let before = head().await;
@@ -164,7 +179,6 @@ ntm_testkit::both_backends!(portal_pages, |db: Db| async move {
         "{html}"
     );
     assert!(html.len() < 60 * 1024);
-    let photo = app.db_for_tests().portal_post_photos(id).await.unwrap();
     let res = anon
         .get(&format!("/portal/{COMMUNE}/photos/{}", photo[0].id))
         .await;
@@ -253,6 +267,43 @@ ntm_testkit::both_backends!(portal_pages, |db: Db| async move {
     assert_eq!(res.status_code(), 303, "{}", res.text());
     let html = xa.get(&week).await.text();
     assert!(html.contains("Phát đủ 10 phút"), "{html}");
+
+    // A programme tomorrow cannot be marked held yet: refused, the note typed kept.
+    let tomorrow = (ntm_app::today() + time::Duration::days(1)).to_string();
+    let res = xa
+        .post(&schedule)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("air_date", tomorrow.as_str()),
+            ("air_time", "17:00"),
+            ("title", "Bản tin chiều"),
+            ("topic_1", "Chữ ký số"),
+            ("dx_1", "1"),
+        ])
+        .await;
+    assert_eq!(res.status_code(), 303, "{}", res.text());
+    let later = xa.get(&location(&res)).await.text();
+    let tomorrow_id = app
+        .db_for_tests()
+        .portal_programmes(
+            COMMUNE,
+            ntm_app::today() + time::Duration::days(1),
+            ntm_app::today() + time::Duration::days(1),
+        )
+        .await
+        .unwrap()[0]
+        .id;
+    assert!(later.contains(&format!("/portal/programmes/{tomorrow_id}/held")));
+    let before = head().await;
+    let res = xa
+        .post(&format!("/portal/programmes/{tomorrow_id}/held"))
+        .form(&[("_csrf", csrf.as_str()), ("note", "Ghi chú đã gõ")])
+        .await;
+    assert_eq!(res.status_code(), 422, "{}", res.text());
+    let html = res.text();
+    assert!(html.contains("value=\"Ghi chú đã gõ\""), "{html}");
+    assert!(html.contains("Chưa đến ngày phát"), "{html}");
+    assert_eq!(head().await, before);
 
     // The DX drill-down counts the post and the week, and links the post.
     let dx = anon

@@ -353,15 +353,11 @@ async fn edit_view(
         saved: false,
         publish_action: Urls::portal_publish(id),
         current_version: e.post.version,
-        // Photos are served once the post is published.
-        photos: if published {
-            e.photos
-                .iter()
-                .map(|p| Urls::portal_photo(&e.unit.code, p.id))
-                .collect()
-        } else {
-            Vec::new()
-        },
+        photos: e
+            .photos
+            .iter()
+            .map(|p| Urls::portal_officer_photo(&e.unit.code, p.id))
+            .collect(),
         form_action: Urls::portal_edit(id),
         version: version.or(Some(e.post.version)),
         form,
@@ -464,4 +460,16 @@ pub async fn publish(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `GET /units/{code}/portal/photos/{id}`: a photo of a post, drafts included.
+pub async fn photo(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((_code, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = parse_id(&id, "photo")?;
+    let f = portal::officer_photo(&st.app, &ctx.actor(), id).await?;
+    Ok(super::photo_response(f, "private, no-store"))
 }

@@ -68,6 +68,8 @@ pub struct ProgItem {
     pub held: Option<String>,
     pub note: Option<String>,
     pub held_action: String,
+    /// The note typed into a refused "held" mark.
+    pub typed_note: String,
 }
 
 pub fn prog_item(ctx: &Ctx, g: &ProgrammeView) -> ProgItem {
@@ -87,6 +89,7 @@ pub fn prog_item(ctx: &Ctx, g: &ProgrammeView) -> ProgItem {
         }),
         note: p.held_note.clone().filter(|n| !n.is_empty()),
         held_action: Urls::portal_held(p.id),
+        typed_note: String::new(),
     }
 }
 
@@ -234,6 +237,11 @@ pub async fn photo(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id, "photo")?;
     let f = portal::photo(&st.app, id).await?;
+    Ok(photo_response(f, "public, max-age=300"))
+}
+
+/// A photo's bytes with its type, never sniffed by the browser.
+pub fn photo_response(f: portal::PhotoFile, cache: &'static str) -> Response {
     let mut res = f.bytes.into_response();
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&f.content_type) {
@@ -243,11 +251,8 @@ pub async fn photo(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300"),
-    );
-    Ok(res)
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    res
 }
 
 pub struct ProvinceItem {

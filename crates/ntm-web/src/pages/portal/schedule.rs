@@ -78,12 +78,17 @@ fn empty_rows(ctx: &Ctx) -> Vec<SegmentRow> {
         .collect()
 }
 
+/// A note typed into a refused "held" mark: (programme, note).
+type TypedNote = Option<(uuid::Uuid, String)>;
+
+#[allow(clippy::too_many_arguments)]
 async fn view(
     st: &AppState,
     ctx: Ctx,
     code: &str,
     from: Date,
     form: Option<AddForm>,
+    typed_note: TypedNote,
     errors: Vec<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
@@ -105,7 +110,19 @@ async fn view(
         ),
         earlier_href: Urls::portal_schedule(&s.unit.code, Some(from - Duration::weeks(4))),
         later_href: Urls::portal_schedule(&s.unit.code, Some(from + Duration::weeks(4))),
-        programmes: s.programmes.iter().map(|g| prog_item(&ctx, g)).collect(),
+        programmes: s
+            .programmes
+            .iter()
+            .map(|g| {
+                let mut i = prog_item(&ctx, g);
+                if let Some((id, note)) = &typed_note
+                    && *id == g.programme.id
+                {
+                    i.typed_note = note.clone();
+                }
+                i
+            })
+            .collect(),
         add_action: Urls::portal_schedule(&s.unit.code, None),
         form,
         errors,
@@ -130,7 +147,17 @@ pub async fn page(
     let from = parse_day(q.from.as_deref(), "from")?
         .map(monday)
         .unwrap_or_else(|| monday(ntm_app::today()) - Duration::weeks(1));
-    view(&st, ctx, &code, from, None, Vec::new(), StatusCode::OK).await
+    view(
+        &st,
+        ctx,
+        &code,
+        from,
+        None,
+        None,
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -207,6 +234,7 @@ pub async fn add(
                 &code,
                 from,
                 Some(form),
+                None,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -222,7 +250,8 @@ pub struct HeldFields {
     pub note: String,
 }
 
-/// `POST /portal/programmes/{id}/held`: mark held, back to the programme's week.
+/// `POST /portal/programmes/{id}/held`: mark held, back to the programme's week; a refusal
+/// shows that week again with the note as typed and why.
 pub async fn held(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -231,13 +260,27 @@ pub async fn held(
 ) -> Result<Response, WebError> {
     ctx.require_user()?;
     let id = parse_id(&id, "programme")?;
-    let p = portal::mark_held(&st.app, &ctx.actor(), id, &f.note).await;
-    match p {
+    match portal::mark_held(&st.app, &ctx.actor(), id, &f.note).await {
         Ok(g) => Ok(Redirect::to(&Urls::portal_schedule(
             &g.unit_code,
             Some(monday(g.air_date)),
         ))
         .into_response()),
+        Err(e @ AppError::Validation(_)) => {
+            let errors = error_lines(&ctx, &e);
+            let p = portal::officer_programme(&st.app, &ctx.actor(), id).await?;
+            view(
+                &st,
+                ctx,
+                &p.unit_code,
+                monday(p.air_date),
+                None,
+                Some((id, f.note)),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -30,6 +30,11 @@ pub const ROWS: &[Row] = &[
     ),
     get("/portal/province/{code}", "/portal/province/84", Everyone),
     get("/units/{code}/portal", "/units/29374/portal", PUBLISH),
+    get(
+        "/units/{code}/portal/photos/{id}",
+        "/units/29374/portal/photos/$portal_photo",
+        PUBLISH,
+    ),
     post(
         "/units/{code}/portal/posts",
         "/units/29374/portal/posts",
