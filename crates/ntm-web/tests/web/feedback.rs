@@ -36,6 +36,9 @@ ntm_testkit::both_backends!(feedback_pages_round_trip, |db: Db| async move {
     let page = citizen.get(&form_url).await;
     assert_eq!(page.status_code(), 200);
     let html = page.text();
+    // Titles with one argument are filled in (not the message key).
+    assert!(html.contains("<h1>Gửi phản ánh, kiến nghị — "), "{html}");
+    assert!(!html.contains(">fb-"), "an untranslated key");
     let csrf = form_token(&html);
     let client_token = between(&html, "name=\"client_token\" value=\"", "\"").to_string();
     let check_token = between(&html, "name=\"check_token\" value=\"", "\"").to_string();
@@ -87,6 +90,8 @@ ntm_testkit::both_backends!(feedback_pages_round_trip, |db: Db| async move {
     assert_eq!(public.status_code(), 200);
     let p = public.text();
     assert!(p.contains(&code) && p.contains("Đèn đường hỏng"));
+    assert!(p.contains(&format!("<h1>Phản ánh {code}</h1>")), "{p}");
+    assert!(p.contains("alt=\"Ảnh 1 người dân gửi kèm\""), "{p}");
     assert!(!p.contains("0901 234 567"), "the contact is never public");
     let photo_url = between(&p, "<img src=\"", "\"").to_string();
     let photo = citizen.get(&photo_url).await;
@@ -101,6 +106,7 @@ ntm_testkit::both_backends!(feedback_pages_round_trip, |db: Db| async move {
     assert_eq!(inbox.status_code(), 200);
     let i = inbox.text();
     assert!(i.contains(&code), "{i}");
+    assert!(i.contains("<h1>Phản ánh của người dân — "), "{i}");
     let report_url = format!("/feedback/r/{}", between(&i, "href=\"/feedback/r/", "\""));
     // The version seen starts at 1 and each step adds one.
     for (version, (action, answer)) in (1..).zip([
