@@ -115,6 +115,6 @@ test('the status map on a 360 px phone, and without JavaScript', async () => {
   await np.goto(`${server.url}/maps?year=2026`);
   assert.equal(await np.locator('#status-map').isVisible(), false);
   assert.ok(await np.locator('#map-units tbody tr').count() > 100);
-  assert.ok(await np.locator('.map-legend li').count() === 6);
+  assert.ok(await np.locator('.map-legend li').count() === 7);
   await shot(np, 'maps-2026-360-nojs');
 });

@@ -14,7 +14,7 @@
   try { labels = JSON.parse(d.labels || '{}'); } catch (e) { labels = {}; }
   var colours = {
     met: '#1a7f37', no_known_shortfall: '#8fd19e', needs_verification: '#e8a317',
-    not_met: '#c62828', missing: '#9aa5b1', not_evaluated: '#ffffff'
+    not_met: '#c62828', missing: '#9aa5b1', not_applicable: '#d9dee4', not_evaluated: '#ffffff'
   };
   var MAX_PAGES = 20;
 

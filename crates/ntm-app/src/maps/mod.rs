@@ -68,23 +68,28 @@ pub enum MapClass {
     NotMet,
     NeedsVerification,
     Missing,
-    /// Not a unit record evaluated for that year (another structure), or the set does not
-    /// apply to it.
+    /// The set does not apply to the unit (a ward or special zone for the xã sets).
+    NotApplicable,
+    /// Not a unit record evaluated for that year (another structure).
     NotEvaluated,
 }
 
 impl MapClass {
-    pub const ALL: [MapClass; 6] = [
+    pub const ALL: [MapClass; 7] = [
         MapClass::Met,
         MapClass::NoKnownShortfall,
         MapClass::NotMet,
         MapClass::NeedsVerification,
         MapClass::Missing,
+        MapClass::NotApplicable,
         MapClass::NotEvaluated,
     ];
 
-    pub fn of(r: Option<&ChildResult>) -> MapClass {
+    /// The class of a unit from its result; `same_record`: the unit is a record the year's
+    /// evaluation covered (no result then means the set does not apply to it).
+    pub fn of(r: Option<&ChildResult>, same_record: bool) -> MapClass {
         match r {
+            None if same_record => MapClass::NotApplicable,
             None => MapClass::NotEvaluated,
             Some(r) if r.status == Status::Met => MapClass::Met,
             Some(r) if r.no_known_shortfall => MapClass::NoKnownShortfall,
@@ -104,6 +109,7 @@ impl MapClass {
             MapClass::NotMet => "not_met",
             MapClass::NeedsVerification => "needs_verification",
             MapClass::Missing => "missing",
+            MapClass::NotApplicable => "not_applicable",
             MapClass::NotEvaluated => "not_evaluated",
         }
     }

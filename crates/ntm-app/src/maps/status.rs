@@ -144,7 +144,7 @@ pub async fn status_map(
                 .as_ref()
                 .is_none_or(|ids| ids.contains(&p.unit_id));
             let result = if same { results.remove(&p.code) } else { None };
-            let class = MapClass::of(result.as_ref());
+            let class = MapClass::of(result.as_ref(), same);
             MapUnit {
                 code: p.code,
                 name: p.name,

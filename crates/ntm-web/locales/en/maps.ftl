@@ -14,6 +14,7 @@ maps-class-no-known-shortfall = No known shortfall (thresholds to be confirmed)
 maps-class-not-met = Not met
 maps-class-needs-verification = Needs verification
 maps-class-missing = Data missing
+maps-class-not-applicable = The set does not apply (ward, special zone)
 maps-class-not-evaluated = Not evaluated that year
 maps-point-note = A commune without a boundary on the chosen date is drawn as a point at the label point of its district or province.
 maps-no-base = No base map from another server: the map draws the commune boundaries only.

@@ -14,6 +14,7 @@ maps-class-no-known-shortfall = Không phát hiện chỉ tiêu chưa đạt (ch
 maps-class-not-met = Không đạt
 maps-class-needs-verification = Cần xác minh
 maps-class-missing = Thiếu số liệu
+maps-class-not-applicable = Bộ tiêu chí không áp dụng (phường, đặc khu)
 maps-class-not-evaluated = Chưa đánh giá trong năm này
 maps-point-note = Xã chưa có ranh giới tại ngày đã chọn được vẽ bằng một điểm tại vị trí nhãn của huyện hoặc tỉnh chứa nó.
 maps-no-base = Không dùng nền bản đồ từ máy chủ khác: bản đồ chỉ vẽ ranh giới các xã.

@@ -6,7 +6,7 @@
 mod geojson;
 mod page;
 
-pub use geojson::status_geojson;
+pub use geojson::{feature_collection, status_geojson};
 pub use page::maps_page;
 
 use ntm_app::AppError;

@@ -75,6 +75,7 @@ pub fn class_css(c: MapClass) -> &'static str {
         MapClass::NotMet => "mc-not-met",
         MapClass::NeedsVerification => "mc-verify",
         MapClass::Missing => "mc-missing",
+        MapClass::NotApplicable => "mc-na",
         MapClass::NotEvaluated => "mc-none",
     }
 }
