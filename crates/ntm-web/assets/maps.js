@@ -28,7 +28,7 @@
   function link(href, text) { var a = node('a', null, text); a.href = href; return a; }
 
   el.classList.add('is-ready');
-  var map = L.map(el, { zoomSnap: 0.25, attributionControl: true });
+  var map = L.map(el, { zoomSnap: 0.25, maxZoom: 18, attributionControl: true });
   map.setView([16.0, 106.5], 5);
   var bases = {};
   if (d.tiles) {
@@ -130,7 +130,7 @@
   fetchJson(d.geojson).then(function (fc) {
     statusLayer.addData(fc);
     var b = statusLayer.getBounds();
-    if (b.isValid()) { map.fitBounds(b, { padding: [8, 8] }); }
+    if (b.isValid()) { map.fitBounds(b, { padding: [8, 8], maxZoom: 12 }); }
     say('');
     el.setAttribute('data-loaded', String((fc.features || []).length));
   }).catch(function () { say(d.lError); });
