@@ -791,6 +791,7 @@ mod tests {
             kind: "boolean",
             unit: None,
             computed: false,
+            computed_from: None,
             evidence_required: false,
         }
     }

@@ -25,6 +25,7 @@ pub mod history;
 pub mod login_throttle;
 pub mod mailer;
 pub mod maps;
+pub mod measures;
 pub mod notifications;
 pub mod ocop;
 pub mod ogc;

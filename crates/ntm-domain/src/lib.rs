@@ -11,6 +11,7 @@ pub mod criteria;
 pub mod dossier;
 pub mod feedback;
 pub mod login_throttle;
+pub mod measures;
 pub mod observation;
 pub mod ocop;
 pub mod ogc;

@@ -19,6 +19,7 @@ mod dossiers;
 mod features;
 mod feedback;
 mod login_throttle;
+mod measures;
 mod notifications;
 mod observations;
 mod ocop;

@@ -204,6 +204,7 @@ fn unit_result(
                 kind: ind.value_kind().as_str(),
                 unit: ind.unit.clone(),
                 computed: ind.derived.is_some(),
+                computed_from: ind.computed_from,
                 evidence_required: set.requires_evidence(i),
             }
         })

@@ -41,6 +41,19 @@ fn check_note(note: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Why a value of `code` cannot be typed: the indicator is computed from the platform's
+/// records (`crate::measures`). `None` for an indicator officers enter.
+fn computed_refusal(set: &ResolvedSet, code: &str) -> Option<String> {
+    let key = set
+        .indicator_index(code)
+        .and_then(|i| set.indicators[i].computed_from)?;
+    Some(format!(
+        "chỉ tiêu {code} được tính từ dữ liệu của nền tảng ({}), không nhập tay (computed from {}, not typed)",
+        key.name_vi(),
+        key.as_str()
+    ))
+}
+
 /// Values of one unit for a set and year, with their note and source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueBatch {
@@ -159,6 +172,10 @@ async fn put(
                 field,
                 format!("indicator {} is also given in values[{first}]", v.code),
             ));
+            continue;
+        }
+        if let Some(msg) = computed_refusal(set, v.code.trim()) {
+            errors.push(FieldError::new(field, msg));
             continue;
         }
         if let Err(e) = scratch.set_text(set, v.code.trim(), &v.text) {
@@ -377,7 +394,9 @@ pub async fn import_observations(
         let obs = scratch
             .entry(unit.code.clone())
             .or_insert_with(|| Observations::new(uset));
-        if let Err(e) = obs.set_text(uset, &r.indicator_code, &r.value) {
+        if let Some(msg) = computed_refusal(uset, &r.indicator_code) {
+            errors.push(FieldError::new(at(&r.indicator_code), msg));
+        } else if let Err(e) = obs.set_text(uset, &r.indicator_code, &r.value) {
             errors.push(FieldError::new(at(&r.indicator_code), e.to_string()));
         }
     }

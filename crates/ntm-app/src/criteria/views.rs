@@ -52,6 +52,8 @@ pub struct IndicatorView {
     pub unit: Option<String>,
     /// Computed from other evaluations (not entered by people).
     pub computed: bool,
+    /// Computed from the platform's records and stored (`crate::measures`): not typed.
+    pub computed_from: Option<ntm_domain::measures::MeasureKey>,
     /// A value needs evidence (a note or a file) before it is submitted.
     pub evidence_required: bool,
 }

@@ -122,6 +122,7 @@ fn indicator(
             String::new()
         },
         thresholds,
+        computed_from: String::new(),
     }
 }
 

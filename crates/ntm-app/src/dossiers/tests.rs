@@ -28,6 +28,7 @@ fn indicator(computed: bool, status: Option<ObsStatus>) -> IndicatorView {
         kind: "boolean",
         unit: None,
         computed,
+        computed_from: None,
         evidence_required: false,
     }
 }

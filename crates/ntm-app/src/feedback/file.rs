@@ -415,6 +415,9 @@ pub async fn file_report(app: &App, actor: &Actor, form: NewReport) -> Result<Fi
         .db
         .insert_feedback_report(&rec, &photo_recs, &event, &notes, audit)
         .await?;
+    if created {
+        crate::measures::refresh_after_write(app, &resp_code).await;
+    }
     Ok(filed(stored, created))
 }
 

@@ -288,7 +288,13 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, form: StepForm) -> Result<(
             "responsible": resp_code, "merged_into": merged_into,
         }),
     );
-    Ok(app.db.feedback_step(&step, &notes, audit).await?)
+    app.db.feedback_step(&step, &notes, audit).await?;
+    // The measures of the unit that had it, and of the one it went to when transferred.
+    crate::measures::refresh_after_write(app, &r.responsible_code).await;
+    if resp_code != r.responsible_code {
+        crate::measures::refresh_after_write(app, &resp_code).await;
+    }
+    Ok(())
 }
 
 /// Accept or start many reports at once (the cheap steps); returns how many moved and the

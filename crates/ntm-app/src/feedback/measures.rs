@@ -35,6 +35,21 @@ pub async fn measures(
             "khoảng thời gian không hợp lệ — bad period",
         ));
     }
+    Ok(MeasuresView {
+        measures: compute_measures(app, &unit, from, to, today()).await?,
+        unit,
+    })
+}
+
+/// The measures of `unit`'s reports received between `from` and `to`, as of `as_of`, without
+/// a permission check: for [`measures`] and the computed indicators (`crate::measures`).
+pub(crate) async fn compute_measures(
+    app: &App,
+    unit: &Unit,
+    from: Date,
+    to: Date,
+    as_of: Date,
+) -> Result<Measures, AppError> {
     let recs = app.db.feedback_for_measures(&unit.path, from, to).await?;
     let records: Vec<Record> = recs
         .iter()
@@ -49,10 +64,7 @@ pub async fn measures(
             rating: r.rating.and_then(|x| u8::try_from(x).ok()),
         })
         .collect();
-    Ok(MeasuresView {
-        measures: fb::measures(&records, from, to, today()),
-        unit,
-    })
+    Ok(fb::measures(&records, from, to, as_of))
 }
 
 /// The reports behind one figure (`received`, `on_time`, `on_time_of`, `resolved`, `rated`,

@@ -16,6 +16,7 @@ mod file;
 mod handle;
 mod inbox;
 mod measures;
+pub(crate) use measures::compute_measures;
 mod open311;
 mod photos;
 mod public;

@@ -177,5 +177,7 @@ pub async fn rate(app: &App, actor: &Actor, code: &str, rating: &str) -> Result<
         &r.id.to_string(),
         serde_json::json!({"code": r.tracking_code, "rating": n}),
     );
-    Ok(app.db.rate_feedback(r.id, n, now(), audit).await?)
+    app.db.rate_feedback(r.id, n, now(), audit).await?;
+    crate::measures::refresh_after_write(app, &r.responsible_code).await;
+    Ok(())
 }

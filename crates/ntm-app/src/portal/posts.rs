@@ -209,6 +209,10 @@ pub async fn update_post(
     app.db
         .update_portal_post(&next, expected_version, &photos, audit)
         .await?;
+    if next.published_at.is_some() {
+        // A published post's category may have changed: the computed indicators follow.
+        crate::measures::refresh_after_write(app, &unit.code).await;
+    }
     Ok(next)
 }
 
@@ -261,6 +265,8 @@ pub async fn set_published(
     app.db
         .update_portal_post(&next, expected_version, &[], audit)
         .await?;
+    // The commune's indicators computed from its posts (`crate::measures`).
+    crate::measures::refresh_after_write(app, &unit.code).await;
     Ok(next)
 }
 

@@ -204,6 +204,8 @@ pub async fn mark_held(
     app.db
         .mark_portal_programme_held(id, at, &actor.audit_name(), &note, audit)
         .await?;
+    // The commune's indicators computed from its broadcasts (`crate::measures`).
+    crate::measures::refresh_after_write(app, &unit.code).await;
     Ok(PortalProgrammeRecord {
         held_at: Some(at),
         held_by: Some(actor.audit_name()),

@@ -11,6 +11,7 @@ mod exports;
 mod feedback;
 mod four_eyes;
 mod groups;
+mod measures;
 mod ocop;
 mod ocop_reminders;
 mod page_views;

@@ -263,6 +263,7 @@ both_backends!(
                         file_name: None,
                     },
                 }],
+                computed_from: String::new(),
             }),
         )
         .await

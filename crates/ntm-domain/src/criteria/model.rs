@@ -86,6 +86,18 @@ pub enum ValueKind {
 }
 
 impl ValueKind {
+    /// The values an indicator of `kind` takes (`None` for a derived one: its measure says).
+    pub fn from_kind(kind: Kind) -> Option<ValueKind> {
+        match kind {
+            Kind::Boolean => Some(ValueKind::Boolean),
+            Kind::Percent => Some(ValueKind::Percent),
+            Kind::Number => Some(ValueKind::Number),
+            Kind::Count => Some(ValueKind::Count),
+            Kind::Level => Some(ValueKind::Level),
+            Kind::Derived => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ValueKind::Boolean => "boolean",
@@ -321,6 +333,9 @@ pub struct Indicator {
     pub derived: Option<DerivedRule>,
     /// What the value measures when it is computed elsewhere (survey module, another set not modelled).
     pub measured_as: Option<String>,
+    /// The platform measure the value is computed from (`computed_from:`), instead of being
+    /// typed: a product binding, not legal text (`crate::measures`).
+    pub computed_from: Option<crate::measures::MeasureKey>,
     pub provenance: Provenance,
     pub uncertain: bool,
     pub confidence: Option<String>,

@@ -104,3 +104,6 @@ cs-kind-level = level
 cs-kind-boolean = met / not met
 cs-kind-derived = computed from other results
 cs-version-used = Criteria-set version used
+cs-computed = Computed from the platform's records
+cs-computed-typed = No — officers type the value
+cs-computed-hint = When chosen, the value is computed from the commune's records (portal, loudspeaker schedule, feedback) and cannot be typed. A choice of the province, not legal text.

@@ -104,3 +104,6 @@ cs-kind-level = mức
 cs-kind-boolean = đạt/không
 cs-kind-derived = tính từ kết quả khác
 cs-version-used = Phiên bản bộ tiêu chí áp dụng
+cs-computed = Tính từ dữ liệu của nền tảng
+cs-computed-typed = Không — cán bộ nhập giá trị
+cs-computed-hint = Khi chọn, giá trị được tính từ hồ sơ của xã (cổng thông tin, đài truyền thanh, phản ánh kiến nghị) và không nhập tay. Đây là lựa chọn của tỉnh, không phải nội dung văn bản pháp lý.

@@ -32,6 +32,7 @@ mod lineage;
 mod login_limits;
 mod mail;
 mod maps;
+mod measures;
 mod nul_input;
 mod ocop;
 mod ocop_documents;

@@ -74,6 +74,9 @@ pub(super) enum Command {
     /// OCOP products (sản phẩm OCOP).
     #[command(subcommand)]
     Ocop(OcopCmd),
+    /// Indicators computed from the platform's records (portal, loudspeaker, feedback).
+    #[command(subcommand)]
+    Measures(MeasuresCmd),
     /// Read and verify the audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -406,6 +409,20 @@ pub(super) enum OcopCmd {
         /// The day to remind for, dd/mm/yyyy or YYYY-MM-DD (default: today in Vietnam).
         #[arg(long)]
         date: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(super) enum MeasuresCmd {
+    /// Compute the bound indicators of a unit (`computed_from` in its criteria sets) for a
+    /// year, as of today, and write those whose value changed (`ntm serve` does it after
+    /// every write of the modules and once a day for the current year).
+    Refresh {
+        /// Unit code (a commune: 29584).
+        unit: String,
+        /// The year (default: this year).
+        #[arg(long)]
+        year: Option<i32>,
     },
 }
 

@@ -23,6 +23,7 @@ mod criteria;
 mod evaluate;
 mod export;
 mod import;
+mod measures;
 mod observations;
 mod ocop;
 mod plans;
@@ -169,6 +170,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(cmd) => users::user(&common, cmd).await,
         Command::Token(cmd) => tokens::token(&common, cmd).await,
         Command::Ocop(cmd) => ocop::ocop(&common, cmd).await,
+        Command::Measures(cmd) => measures::measures(&common, cmd).await,
         Command::Audit(cmd) => audit::audit(&common, cmd).await,
         Command::Criteria(CriteriaCmd::List) => criteria::criteria_list(&common).await,
         Command::Criteria(CriteriaCmd::Upload { province, file }) => {

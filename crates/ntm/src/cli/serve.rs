@@ -82,8 +82,13 @@ pub(super) async fn serve(common: &Common, args: ServeArgs, demo: bool) -> Resul
     // The OCOP certificate reminders, once a day (each reminder is recorded once in the
     // database, so servers sharing one PostgreSQL database never send one twice).
     let reminders = ntm_app::ocop::spawn_daily_reminders(app.clone());
+    // Indicators computed from the records, once a day (a month or a week without a post or
+    // a broadcast changes them with no write). A value unchanged is not written again, and
+    // two servers writing the same new version meet the version check: one of them wins.
+    let measures = ntm_app::measures::spawn_daily_measures(app.clone());
     let served = ntm_web::serve(listener, app.clone(), cfg, shutdown_signal()).await;
     reminders.abort();
+    measures.abort();
     served?;
     app.close().await;
     eprintln!("stopped");

@@ -76,6 +76,7 @@ fn as_indicator(i: &AuthoredIndicator) -> Indicator {
         by_group,
         derived: None,
         measured_as: None,
+        computed_from: i.computed_from,
         provenance: i.provenance,
         uncertain: i.uncertain,
         confidence: None,

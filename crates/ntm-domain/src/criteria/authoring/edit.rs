@@ -89,6 +89,9 @@ pub struct IndicatorInput {
     pub kind: String,
     pub unit: String,
     pub thresholds: Vec<ThresholdInput>,
+    /// The platform measure the value is computed from (`crate::measures::MeasureKey`
+    /// names); empty: typed by officers.
+    pub computed_from: String,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -681,6 +684,42 @@ impl AuthoredSet {
                 by_group.insert(key.to_string(), Some(th));
             }
         }
+        let computed_from = match input.computed_from.trim() {
+            "" => None,
+            s => match crate::measures::MeasureKey::parse(s) {
+                Some(k)
+                    if crate::criteria::ValueKind::from_kind(kind).is_some_and(|v| k.fits(v)) =>
+                {
+                    Some(k)
+                }
+                Some(k) => {
+                    errors.push(EditError::new(
+                        "computed_from",
+                        format!(
+                            "“{}” cho giá trị kiểu {}, chỉ tiêu này kiểu {}",
+                            k.name_vi(),
+                            k.value_kind().as_str(),
+                            kind.as_str(),
+                        ),
+                        format!(
+                            "“{}” gives {} values; the indicator is {}",
+                            k.name_en(),
+                            k.value_kind().as_str(),
+                            kind.as_str()
+                        ),
+                    ));
+                    None
+                }
+                None => {
+                    errors.push(EditError::new(
+                        "computed_from",
+                        format!("không có phép đo “{s}”"),
+                        format!("no measure “{s}”"),
+                    ));
+                    None
+                }
+            },
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -696,6 +735,7 @@ impl AuthoredSet {
             by_group: Variation::Known(by_group),
             derived: None,
             measured_as: None,
+            computed_from,
             provenance: base_ind.map_or(Provenance::Sourced, |b| b.provenance),
             uncertain: false,
             placeholder: false,

@@ -87,6 +87,7 @@ pub(super) fn indicator(i: &Indicator) -> AuthoredIndicator {
             child_level: d.child_level,
         }),
         measured_as: i.measured_as.clone(),
+        computed_from: i.computed_from,
         provenance: i.provenance,
         uncertain: i.uncertain,
         placeholder: i.placeholder,

@@ -191,6 +191,9 @@ pub struct AuthoredIndicator {
     pub by_group: Variation,
     pub derived: Option<AuthoredDerived>,
     pub measured_as: Option<String>,
+    /// The platform measure the value is computed from (`crate::measures`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed_from: Option<crate::measures::MeasureKey>,
     /// Provenance of the indicator (its name and existence), the default for thresholds.
     pub provenance: Provenance,
     pub uncertain: bool,

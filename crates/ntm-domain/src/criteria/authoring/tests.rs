@@ -58,6 +58,7 @@ fn ind(criterion: &str, code: &str, kind: &str, ts: Vec<ThresholdInput>) -> Indi
         kind: kind.into(),
         unit: "%".into(),
         thresholds: ts,
+        computed_from: String::new(),
     }
 }
 

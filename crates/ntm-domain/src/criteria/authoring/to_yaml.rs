@@ -116,6 +116,9 @@ fn indicator(out: &mut String, pad: &str, i: &AuthoredIndicator) {
         }
         let _ = writeln!(out, "{p}derived: {{{}}}", parts.join(", "));
     }
+    if let Some(k) = i.computed_from {
+        let _ = writeln!(out, "{p}computed_from: {}", q(k.as_str()));
+    }
     if let Some(m) = &i.measured_as {
         let _ = writeln!(out, "{p}measured_as: {}", q(m));
     }

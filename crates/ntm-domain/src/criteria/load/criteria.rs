@@ -174,6 +174,7 @@ const INDICATOR_KEYS: &[&str] = &[
     "by_group",
     "derived",
     "measured_as",
+    "computed_from",
     "provenance",
     "uncertain",
     "confidence",
@@ -304,6 +305,40 @@ pub(crate) fn parse_indicator(
     }
     let note = io.opt_str(cx, "note");
     let measured_as = io.opt_str(cx, "measured_as");
+    let computed_from = io.opt_str(cx, "computed_from").and_then(|s| {
+        let key = crate::measures::MeasureKey::parse(&s);
+        let fits = match (key, kind) {
+            (Some(k), Some(Kind::Derived)) => Err(format!(
+                "{} is computed from another set (derived); it cannot also be computed from {}",
+                code.as_deref().unwrap_or("?"),
+                k.as_str()
+            )),
+            (Some(k), Some(kd)) => {
+                let vk = crate::criteria::ValueKind::from_kind(kd);
+                if vk.is_some_and(|v| k.fits(v)) {
+                    Ok(k)
+                } else {
+                    Err(format!(
+                        "{} gives {} values; this indicator is {}",
+                        k.as_str(),
+                        k.value_kind().as_str(),
+                        kd.as_str()
+                    ))
+                }
+            }
+            (Some(k), None) => Ok(k),
+            (None, _) => Err(format!(
+                "unknown measure \"{s}\"; known: {}",
+                crate::measures::MeasureKey::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+        fits.map_err(|m| cx.err(io.key_line("computed_from"), &io.field("computed_from"), m))
+            .ok()
+    });
     for k in [
         "digital_transformation",
         "year_dependent",
@@ -337,6 +372,7 @@ pub(crate) fn parse_indicator(
         by_group,
         derived,
         measured_as,
+        computed_from,
         provenance: provenance?,
         uncertain,
         confidence,

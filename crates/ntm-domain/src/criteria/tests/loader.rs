@@ -282,3 +282,47 @@ fn applies_to_unit_kinds_parse_validate_and_inherit() {
         );
     }
 }
+
+#[test]
+fn computed_from_names_a_known_measure_of_the_indicators_kind() {
+    let bind = |code_line: &str, measure: &str| {
+        MINI.replace(
+            code_line,
+            &format!("{code_line}\n        computed_from: {measure}"),
+        )
+    };
+    // 2.2 is a count: the feedback count fits; 3.2 a yes/no: the weekly segment fits.
+    let ok = bind("        name_vi: \"Số D\"", "feedback.received");
+    let ok = ok.replace(
+        "        name_vi: \"F\"",
+        "        name_vi: \"F\"\n        computed_from: portal.dx_segment_every_week",
+    );
+    assert_eq!(errors_of("ok.yaml", &ok), Vec::<String>::new());
+    let set = crate::criteria::parse_set("ok.yaml", &ok).unwrap();
+    let ind = |c: &str| {
+        set.indicators()
+            .find(|i| i.code == c)
+            .unwrap()
+            .computed_from
+    };
+    assert_eq!(
+        ind("2.2"),
+        Some(crate::measures::MeasureKey::FeedbackReceived)
+    );
+    assert_eq!(
+        ind("3.2"),
+        Some(crate::measures::MeasureKey::DxSegmentEveryWeek)
+    );
+    assert_eq!(ind("2.1"), None);
+    // A yes/no measure on a count, and an unknown name: refused at the field.
+    let wrong = bind("        name_vi: \"Số D\"", "portal.dx_segment_every_week");
+    let e = errors_of("bad.yaml", &wrong);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("criteria[1].indicators[1].computed_from") && e[0].contains("boolean values"),
+        "{e:?}"
+    );
+    let unknown = bind("        name_vi: \"Số D\"", "portal.so_bai");
+    let e = errors_of("bad.yaml", &unknown);
+    assert!(e[0].contains("unknown measure \"portal.so_bai\""), "{e:?}");
+}

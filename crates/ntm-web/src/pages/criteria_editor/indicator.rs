@@ -109,6 +109,7 @@ pub async fn post_indicator(
             kind: typed.get("kind"),
             unit: typed.get("unit"),
             thresholds,
+            computed_from: typed.get("computed_from"),
         }
     };
     let revision = revision_of(&typed.get("revision"));

@@ -57,6 +57,8 @@ pub struct IndicatorPage {
     pub name_en: String,
     pub unit: String,
     pub kinds: Vec<Choice>,
+    /// The platform measures the value may be computed from (first: typed by officers).
+    pub computed: Vec<Choice>,
     pub inherited: bool,
     pub rows: Vec<TRow>,
     pub errors: HashMap<String, String>,
@@ -83,6 +85,29 @@ pub(super) fn op_choices(selected: &str) -> Vec<Choice> {
             },
             selected: selected == *o,
         })
+        .collect()
+}
+
+/// The measures an indicator may be computed from, `selected` chosen; first "typed".
+pub(super) fn computed_choices(lang: Lang, selected: &str) -> Vec<Choice> {
+    let typed = Choice {
+        value: String::new(),
+        label: lang.t("cs-computed-typed"),
+        selected: selected.trim().is_empty(),
+    };
+    std::iter::once(typed)
+        .chain(
+            ntm_domain::measures::MeasureKey::ALL
+                .iter()
+                .map(|k| Choice {
+                    value: k.as_str().to_string(),
+                    label: match lang {
+                        Lang::En => k.name_en().to_string(),
+                        _ => k.name_vi().to_string(),
+                    },
+                    selected: selected.trim() == k.as_str(),
+                }),
+        )
         .collect()
 }
 
@@ -325,6 +350,14 @@ pub(super) fn indicator_view(
             name_en: pick("name_en", ind.as_ref().and_then(|i| i.name_en.clone())),
             unit: pick("unit", ind.as_ref().and_then(|i| i.unit.clone())),
             kinds: kind_choices(lang, &kind_sel),
+            computed: computed_choices(
+                lang,
+                &pick(
+                    "computed_from",
+                    ind.as_ref()
+                        .and_then(|i| i.computed_from.map(|k| k.as_str().to_string())),
+                ),
+            ),
             inherited,
             rows,
             errors,

@@ -143,6 +143,10 @@ pub(super) fn build_row(
         input: rec.map(|r| r.value_text.clone()).unwrap_or_default(),
         note_input: rec.map(|r| r.note.clone()).unwrap_or_default(),
         kind_hint: lang.t(&format!("scorecard-kind-{}", i.kind)),
+        computed_from: i.computed_from.map(|k| match lang {
+            Lang::En => k.name_en().to_string(),
+            _ => k.name_vi().to_string(),
+        }),
         threshold: i
             .threshold
             .text
@@ -173,8 +177,8 @@ pub(super) fn build_row(
         history_href: Urls::scorecard_history(cx.unit_code, cx.set_id, cx.year, &i.code),
         evidence_href: Urls::scorecard_evidence(cx.unit_code, cx.set_id, cx.year, &i.code),
         version: rec.map(|r| r.version.to_string()).unwrap_or_default(),
-        editable: cx.can_enter && !i.computed,
-        can_attach: cx.can_enter && !i.computed && rec.is_some(),
+        editable: cx.can_enter && !i.computed && i.computed_from.is_none(),
+        can_attach: cx.can_enter && !i.computed && i.computed_from.is_none() && rec.is_some(),
         verifiable: cx.can_verify && rec.is_some_and(|r| r.status == ObsStatus::Submitted),
         evidence_required: i.evidence_required,
         error: None,

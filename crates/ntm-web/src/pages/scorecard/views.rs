@@ -54,6 +54,8 @@ pub struct IndicatorRow {
     pub input: String,
     pub note_input: String,
     pub kind_hint: String,
+    /// What the value is computed from (the platform's records), when it is not typed.
+    pub computed_from: Option<String>,
     pub threshold: String,
     pub threshold_unsure: bool,
     /// Why the threshold needs verification, with its provenance.

@@ -637,6 +637,7 @@ fn apply_row(
         kind: c(COL_KIND).to_lowercase(),
         unit: c(COL_UNIT).to_string(),
         thresholds,
+        computed_from: String::new(),
     };
     let before = next.clone();
     if let Err(es) = next.upsert_indicator(&input, ctx.base) {
@@ -706,6 +707,7 @@ fn apply_row(
                 new.source = old.source.clone();
                 new.sources = old.sources.clone();
                 new.measured_as = old.measured_as.clone();
+                new.computed_from = old.computed_from;
             }
             if v.in_set {
                 new.note = old.note.clone();

@@ -135,6 +135,7 @@ fn one_changed_cell_gives_exactly_that_change() {
                 basis: basis(),
                 ..Default::default()
             }],
+            computed_from: String::new(),
             ..Default::default()
         },
         Some(&base),
@@ -253,6 +254,7 @@ fn bad_cells_are_named_by_reference() {
                 value: "90".into(),
                 ..Default::default()
             }],
+            computed_from: String::new(),
             ..Default::default()
         },
         Some(&base),
