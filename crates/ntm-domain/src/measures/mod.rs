@@ -214,7 +214,7 @@ pub fn mean_posts_per_month(posts: u32, months: f64) -> Computed {
         text: Some(value_text(value)),
         note: format!(
             "Tính từ tin bài chuyển đổi số đã đăng: {posts} tin bài trong {} tháng từ đầu năm",
-            value_text(months)
+            crate::text::format_number_vi(months, 2)
         ),
     }
 }

@@ -84,6 +84,14 @@ fn mean_posts_moves_with_every_post() {
         .parse()
         .unwrap();
     assert!(one < two && (one - 2.03).abs() < 0.01, "{one} {two}");
+    // The note is read by people: Vietnamese decimals.
+    assert!(
+        mean_posts_per_month(6, months)
+            .note
+            .contains("trong 2,96 tháng"),
+        "{}",
+        mean_posts_per_month(6, months).note
+    );
     // A year over counts all twelve months.
     assert_eq!(months_elapsed(2025, date!(2026 - 12 - 06)), Some(12.0));
     assert_eq!(months_elapsed(2027, date!(2026 - 12 - 06)), None);
