@@ -2,6 +2,7 @@
 //! their history, photos and answer templates. `reports.rs` writes reports and their steps,
 //! `list.rs` the officers' keyset-paged list and the reads behind measures and duplicates.
 
+mod bench_seed;
 mod list;
 mod reports;
 

@@ -1,0 +1,72 @@
+//! Bulk loading of synthetic reports for the inbox benchmark (`crates/ntm-bench`, binary
+//! `feedback-inbox`): multi-row `INSERT`s in one transaction, no history rows, photos,
+//! notifications or audit entries. Never called by the application.
+
+use sea_query::{InsertStatement, Query};
+
+use super::reports::FeedbackReportRecord;
+use crate::db::{Db, Result};
+
+/// Rows per `INSERT` (32 columns: 16,000 parameters, under SQLite's 32,766 and
+/// PostgreSQL's 65,535).
+const ROWS_PER_INSERT: usize = 500;
+
+fn insert_query(rows: &[FeedbackReportRecord]) -> InsertStatement {
+    let mut q = Query::insert();
+    q.into_table("feedback_reports").columns(
+        super::reports::report_cols!()
+            .split(',')
+            .map(|c| sea_query::Alias::new(c.trim())),
+    );
+    for r in rows {
+        q.values_panic([
+            r.id.into(),
+            r.tracking_code.as_str().into(),
+            r.province_code.as_str().into(),
+            r.category_code.as_str().into(),
+            r.body.as_str().into(),
+            r.lat.into(),
+            r.lon.into(),
+            r.location_code.clone().into(),
+            r.location_path.as_str().into(),
+            r.responsible_code.as_str().into(),
+            r.responsible_path.as_str().into(),
+            r.status.as_str().into(),
+            r.received_at.into(),
+            r.received_on.into(),
+            r.due_on.into(),
+            r.closed_at.into(),
+            r.closed_on.into(),
+            r.answer.clone().into(),
+            r.refer_to.clone().into(),
+            r.merged_into.into(),
+            r.assignee_id.into(),
+            r.contact_name.clone().into(),
+            r.contact.clone().into(),
+            r.contact_key.clone().into(),
+            r.origin_key.clone().into(),
+            r.client_token.clone().into(),
+            r.keep_location.into(),
+            r.rating.into(),
+            r.rated_at.into(),
+            r.attributes.as_str().into(),
+            r.version.into(),
+            r.updated_at.into(),
+        ]);
+    }
+    q
+}
+
+impl Db {
+    /// BENCHMARK-ONLY: inserts reports as they are, in one transaction, without their
+    /// history, notifications or audit entry. Never call it from application code.
+    #[doc(hidden)]
+    pub async fn bench_seed_feedback_reports(&self, rows: &[FeedbackReportRecord]) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            tx.execute(&insert_query(chunk)).await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len() as u64)
+    }
+}
