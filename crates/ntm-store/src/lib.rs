@@ -52,7 +52,10 @@ pub use criteria_set_versions::{
 pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
 pub use dossiers::{DossierDocumentRecord, DossierEventRecord, DossierRecord, ProcedureSetting};
-pub use features::{AreaFeatureRow, BoundaryOutline, FeatureWindow, OcopFeatureRow};
+pub use features::{
+    AreaFeatureRow, BoundaryOutline, FeatureWindow, OcopFeatureRow, PeriodShape, UnitStatusKey,
+    UnitStatusRow, UnitStatusWindow,
+};
 pub use feedback::{
     FeedbackCategoryRecord, FeedbackEventRecord, FeedbackFilter, FeedbackListRow,
     FeedbackPhotoRecord, FeedbackReportRecord, FeedbackRouteRecord, FeedbackStep,

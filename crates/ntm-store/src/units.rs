@@ -372,6 +372,17 @@ impl Db {
         row.map(Unit::try_from).transpose()
     }
 
+    /// The records with these ids (any order; unknown ids are left out).
+    pub async fn units_by_ids(&self, ids: &[Uuid]) -> Result<Vec<Unit>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let mut q = select_units();
+            q.and_where(Expr::col("id").is_in(chunk.iter().copied()));
+            out.extend(to_units(self.fetch_all(&q).await?)?);
+        }
+        Ok(out)
+    }
+
     /// Every record that used this code, oldest first (unknown start first).
     pub async fn unit_versions(&self, code: &str) -> Result<Vec<Unit>> {
         to_units(

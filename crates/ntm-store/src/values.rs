@@ -28,6 +28,37 @@ impl Db {
         set_id: &str,
         year: i32,
     ) -> Result<Vec<CurrentValue>> {
+        self.values_of_units(units, set_id, year, false).await
+    }
+
+    /// The latest **verified** value of every indicator of `units` that has one (a draft
+    /// entered after it does not count): what open data publishes.
+    pub async fn verified_values_of_units(
+        &self,
+        units: &[Uuid],
+        set_id: &str,
+        year: i32,
+    ) -> Result<Vec<CurrentValue>> {
+        self.values_of_units(units, set_id, year, true).await
+    }
+
+    async fn values_of_units(
+        &self,
+        units: &[Uuid],
+        set_id: &str,
+        year: i32,
+        verified: bool,
+    ) -> Result<Vec<CurrentValue>> {
+        let latest = if verified {
+            "o.status = 'verified' AND o.version = (SELECT MAX(v.version) FROM observations v \
+             WHERE v.unit_id = o.unit_id AND v.set_id = o.set_id \
+             AND v.indicator_code = o.indicator_code AND v.year = o.year \
+             AND v.status = 'verified')"
+        } else {
+            "o.version = (SELECT MAX(v.version) FROM observations v \
+             WHERE v.unit_id = o.unit_id AND v.set_id = o.set_id \
+             AND v.indicator_code = o.indicator_code AND v.year = o.year)"
+        };
         let mut out = Vec::new();
         for chunk in units.chunks(IDS_PER_QUERY) {
             let q = Query::select()
@@ -38,11 +69,7 @@ impl Db {
                 .and_where(Expr::col(("o", "unit_id")).is_in(chunk.iter().copied()))
                 .and_where(Expr::col(("o", "set_id")).eq(set_id))
                 .and_where(Expr::col(("o", "year")).eq(year))
-                .and_where(Expr::cust(
-                    "o.version = (SELECT MAX(v.version) FROM observations v \
-                     WHERE v.unit_id = o.unit_id AND v.set_id = o.set_id \
-                     AND v.indicator_code = o.indicator_code AND v.year = o.year)",
-                ))
+                .and_where(Expr::cust(latest))
                 .order_by(("o", "unit_id"), Order::Asc)
                 .order_by(("o", "indicator_code"), Order::Asc)
                 .to_owned();

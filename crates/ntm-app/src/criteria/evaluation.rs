@@ -41,9 +41,34 @@ pub(crate) fn ctx_of(
     }
 }
 
+/// Which stored values an evaluation reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Values {
+    /// The current value, whatever its status (pages for officers).
+    Current,
+    /// The latest verified value only (open data).
+    Verified,
+}
+
+impl Values {
+    async fn read(
+        self,
+        app: &App,
+        ids: &[Uuid],
+        set_id: &str,
+        year: i32,
+    ) -> Result<Vec<ntm_store::CurrentValue>, AppError> {
+        Ok(match self {
+            Values::Current => app.db.current_values_of_units(ids, set_id, year).await?,
+            Values::Verified => app.db.verified_values_of_units(ids, set_id, year).await?,
+        })
+    }
+}
+
 /// Evaluates units of `set`'s level with their stored values (one query for all of them);
 /// derived "share of children meeting" indicators are filled from their own children.
-async fn evaluate_units(
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn evaluate_units(
     app: &App,
     set: &ResolvedSet,
     obs_set_id: &str,
@@ -51,13 +76,14 @@ async fn evaluate_units(
     year: i32,
     date: Date,
     region: Option<ntm_domain::Region>,
+    which: Values,
 ) -> Result<Vec<(UnitEvaluation, Vec<ObservationRecord>)>, AppError> {
     let ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
     // One unit: its full records (the scorecard shows who, when, status). Many units (a
     // roll-up): only the values, which decodes several times faster (docs/perf.md).
     let mut by_unit: HashMap<Uuid, Vec<ObservationRecord>> = HashMap::new();
     let mut values: HashMap<Uuid, Vec<(String, String)>> = HashMap::new();
-    if units.len() == 1 {
+    if units.len() == 1 && which == Values::Current {
         for o in app
             .db
             .current_observations_of_units(UnitSelection::Ids(&ids), obs_set_id, year)
@@ -66,11 +92,7 @@ async fn evaluate_units(
             by_unit.entry(o.unit_id).or_default().push(o);
         }
     } else {
-        for v in app
-            .db
-            .current_values_of_units(&ids, obs_set_id, year)
-            .await?
-        {
+        for v in which.read(app, &ids, obs_set_id, year).await? {
             values
                 .entry(v.unit_id)
                 .or_default()
@@ -119,7 +141,7 @@ async fn evaluate_units(
                     .await?,
             );
             let evals = Box::pin(evaluate_plain(
-                app, child_set, &children, year, date, region,
+                app, child_set, &children, year, date, region, which,
             ))
             .await?;
             obs.supply_children(set, child_id, &ChildTally::from_evals(evals.iter()));
@@ -140,11 +162,12 @@ async fn evaluate_plain(
     year: i32,
     date: Date,
     region: Option<ntm_domain::Region>,
+    which: Values,
 ) -> Result<Vec<UnitEvaluation>, AppError> {
     let groups = crate::groups::groups_for_evaluation(app, set, units, date).await?;
     let ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
     let mut by_unit: HashMap<Uuid, Vec<(String, String)>> = HashMap::new();
-    for v in app.db.current_values_of_units(&ids, &set.id, year).await? {
+    for v in which.read(app, &ids, &set.id, year).await? {
         by_unit
             .entry(v.unit_id)
             .or_default()
@@ -248,7 +271,7 @@ fn bucket_views(b: &[ntm_domain::criteria::Bucket]) -> Vec<BucketView> {
         .collect()
 }
 
-async fn province_region(
+pub(crate) async fn province_region(
     app: &App,
     u: &Unit,
     date: Date,
@@ -302,6 +325,7 @@ pub async fn evaluate(
             year,
             date,
             region,
+            Values::Current,
         )
         .await?;
         if let Some((e, recs)) = v.pop() {
@@ -312,7 +336,17 @@ pub async fn evaluate(
             set,
             app.db.subtree_on(&unit.path, date, Some(set.level)).await?,
         );
-        let evals = evaluate_units(app, set, set_id, &children, year, date, region).await?;
+        let evals = evaluate_units(
+            app,
+            set,
+            set_id,
+            &children,
+            year,
+            date,
+            region,
+            Values::Current,
+        )
+        .await?;
         let mut acc = RollupAcc::new(set);
         for (e, _) in &evals {
             acc.add(e);

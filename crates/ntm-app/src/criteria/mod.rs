@@ -23,6 +23,7 @@ mod observations;
 mod page;
 mod review;
 mod scorecard;
+mod verified;
 mod views;
 
 pub(crate) use catalog::lookup_set;
@@ -48,6 +49,8 @@ pub use review::{
     EVIDENCE_FIELD, FOUR_EYES_FIELD, MAX_COMMENT_CHARS, StatusChange, change_status, review,
 };
 pub use scorecard::{Scorecard, ScorecardChoice, choose_scorecard, default_year, scorecard};
+pub use verified::VerifiedResult;
+pub(crate) use verified::evaluate_verified;
 pub use views::{
     BlockingView, BucketView, ChildResult, CriterionView, Evaluation, IndicatorView, NotApplicable,
     RollupView, ThresholdView, UnitResult, basis_text, threshold_view,

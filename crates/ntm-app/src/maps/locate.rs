@@ -35,6 +35,26 @@ impl Placing {
     }
 }
 
+/// Where a unit without a boundary of the day goes: the label point of its parent, else of
+/// its province (`labels`: label points by code, of that day), else nowhere.
+pub(crate) fn parent_point(
+    parent_code: Option<&str>,
+    province_code: &str,
+    labels: &HashMap<String, (f64, f64)>,
+) -> Location {
+    [parent_code, Some(province_code)]
+        .into_iter()
+        .flatten()
+        .find_map(|c| {
+            labels.get(c).map(|&(lon, lat)| Location::ParentPoint {
+                of: c.to_string(),
+                lon,
+                lat,
+            })
+        })
+        .unwrap_or(Location::Unknown)
+}
+
 /// Places the communes `shapes` (of one province, or of the country: `province` `None`) on
 /// `date`. The label points of districts and provinces are read only when some commune has
 /// no boundary that day.
@@ -71,17 +91,7 @@ pub(super) async fn place(
                     source: b.source,
                     licence: b.licence,
                 },
-                None => [s.parent_code.as_deref(), Some(s.province_code.as_str())]
-                    .into_iter()
-                    .flatten()
-                    .find_map(|c| {
-                        labels.get(c).map(|&(lon, lat)| Location::ParentPoint {
-                            of: c.to_string(),
-                            lon,
-                            lat,
-                        })
-                    })
-                    .unwrap_or(Location::Unknown),
+                None => parent_point(s.parent_code.as_deref(), &s.province_code, &labels),
             };
             Placing {
                 unit_id: s.unit_id,

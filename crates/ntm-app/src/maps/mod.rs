@@ -20,6 +20,7 @@ use time::Date;
 
 use crate::criteria::{ChildResult, SetSummary};
 
+pub(crate) use locate::parent_point;
 pub use status::status_map;
 
 /// What the map is asked for; `None` takes the default.

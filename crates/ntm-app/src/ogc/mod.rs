@@ -8,6 +8,7 @@
 
 mod areas;
 mod ocop_products;
+mod unit_status;
 
 use ntm_domain::area::Bbox;
 use ntm_domain::ogc::{Interval, parse_bbox, parse_datetime, parse_limit};
@@ -21,10 +22,15 @@ use crate::{Actor, App, AppError};
 pub enum CollectionId {
     OcopProducts,
     Areas,
+    UnitStatus,
 }
 
 impl CollectionId {
-    pub const ALL: [CollectionId; 2] = [CollectionId::OcopProducts, CollectionId::Areas];
+    pub const ALL: [CollectionId; 3] = [
+        CollectionId::OcopProducts,
+        CollectionId::Areas,
+        CollectionId::UnitStatus,
+    ];
 
     pub fn parse(id: &str) -> Option<CollectionId> {
         CollectionId::ALL.into_iter().find(|c| c.info().id == id)
@@ -34,6 +40,7 @@ impl CollectionId {
         match self {
             CollectionId::OcopProducts => &ocop_products::INFO,
             CollectionId::Areas => &areas::INFO,
+            CollectionId::UnitStatus => &unit_status::INFO,
         }
     }
 }
@@ -176,6 +183,17 @@ impl ItemsQuery {
 impl ItemsParams {
     /// Checks every parameter; each problem names its parameter (the API answers 400).
     pub fn check(&self) -> Result<ItemsQuery, AppError> {
+        let (mut q, after) = self.check_with(|a| Uuid::parse_str(a).ok())?;
+        q.after = after;
+        Ok(q)
+    }
+
+    /// [`ItemsParams::check`] for a collection whose key is not a UUID: `key` reads `after`.
+    pub(crate) fn check_with<K>(
+        &self,
+        key: impl Fn(&str) -> Option<K>,
+    ) -> Result<(ItemsQuery, Option<K>), AppError> {
+        let mut after = None;
         let mut errors = Vec::new();
         let mut q = ItemsQuery {
             limit: ntm_domain::ogc::DEFAULT_LIMIT,
@@ -198,16 +216,16 @@ impl ItemsParams {
             }
         }
         if let Some(a) = self.after.as_deref().map(str::trim) {
-            match Uuid::parse_str(a) {
-                Ok(id) => q.after = Some(id),
-                Err(_) => errors.push(crate::FieldError::new(
+            match key(a) {
+                Some(k) => after = Some(k),
+                None => errors.push(crate::FieldError::new(
                     "after",
                     format!("after {a:?} is not a key this server gave (use the next link)"),
                 )),
             }
         }
         if errors.is_empty() {
-            Ok(q)
+            Ok((q, after))
         } else {
             Err(AppError::Validation(errors))
         }
@@ -253,10 +271,14 @@ pub async fn items(
     params: &ItemsParams,
 ) -> Result<FeaturePage, AppError> {
     let c = lookup(id)?;
+    if c == CollectionId::UnitStatus {
+        return unit_status::page(app, params).await;
+    }
     let q = params.check()?;
     match c {
         CollectionId::OcopProducts => ocop_products::page(app, &q).await,
         CollectionId::Areas => areas::page(app, &q).await,
+        CollectionId::UnitStatus => unit_status::page(app, params).await,
     }
 }
 
@@ -270,10 +292,14 @@ pub async fn item(
 ) -> Result<Feature, AppError> {
     let c = lookup(id)?;
     let missing = || AppError::NotFound(format!("no feature {feature_id:?} in {id}"));
+    if c == CollectionId::UnitStatus {
+        return unit_status::one(app, feature_id).await?.ok_or_else(missing);
+    }
     let fid = Uuid::parse_str(feature_id.trim()).map_err(|_| missing())?;
     let f = match c {
         CollectionId::OcopProducts => ocop_products::one(app, fid).await?,
         CollectionId::Areas => areas::one(app, fid).await?,
+        CollectionId::UnitStatus => None,
     };
     f.ok_or_else(missing)
 }

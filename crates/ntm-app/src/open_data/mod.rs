@@ -88,6 +88,8 @@ pub async fn catalog(app: &App, actor: &Actor) -> Result<Vec<Dataset>, AppError>
         let modified = match c {
             CollectionId::OcopProducts => app.db.ocop_features_modified().await?,
             CollectionId::Areas => app.db.area_features_modified().await?,
+            // The last value verified (results are evaluated on verified values only).
+            CollectionId::UnitStatus => app.db.verified_values_modified().await?,
         };
         out.push(Dataset {
             info: c.info(),

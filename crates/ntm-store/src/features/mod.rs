@@ -4,6 +4,7 @@
 
 mod areas;
 mod ocop;
+mod unit_status;
 
 use sea_query::{Expr, ExprTrait, SimpleExpr};
 use time::Date;
@@ -11,6 +12,7 @@ use uuid::Uuid;
 
 pub use areas::AreaFeatureRow;
 pub use ocop::{BoundaryOutline, OcopFeatureRow};
+pub use unit_status::{PeriodShape, UnitStatusKey, UnitStatusRow, UnitStatusWindow};
 
 /// Which features a page holds.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

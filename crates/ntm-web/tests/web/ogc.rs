@@ -27,11 +27,16 @@ pub async fn seed_open_data(app: &App) {
             y2 = y + d
         )
     };
-    // The commune of the 2025 structure, and Trà Vinh (84) before 1 July 2025.
+    // The commune of the 2025 structure, its earlier record's boundary from 2024 (the
+    // commune before the merger), and Trà Vinh (84) before 1 July 2025.
     for (feature, date) in [
         (
             outline(COMMUNE, 106.0, 9.0, 0.1),
             time::macros::date!(2025 - 07 - 01),
+        ),
+        (
+            outline(COMMUNE, 106.2, 9.5, 0.05),
+            time::macros::date!(2024 - 01 - 01),
         ),
         (
             outline("84", 105.8, 9.4, 0.6),
@@ -77,6 +82,68 @@ pub async fn seed_open_data(app: &App) {
         .await
         .expect("area");
     }
+    seed_verified_values(app).await;
+}
+
+/// Features of `unit-status` after [`seed_open_data`]: the commune's 2023 and 2024 results
+/// and Đa Lộc's (29377) 2024, all on verified values; Tân An (29278) has drafts only.
+pub const UNIT_STATUS: usize = 3;
+
+const SET: &str = "xa-ntm-2021-2025";
+
+async fn put_values(
+    app: &App,
+    code: &str,
+    year: i32,
+    values: &[(&str, &str)],
+    expected_version: Option<i64>,
+) {
+    use ntm_app::criteria::{ValueBatch, ValueInput, put_observations};
+    put_observations(
+        app,
+        &Actor::cli(),
+        code,
+        ValueBatch {
+            set_id: SET.into(),
+            year,
+            values: values
+                .iter()
+                .map(|(c, v)| ValueInput {
+                    code: c.to_string(),
+                    text: v.to_string(),
+                    expected_version,
+                })
+                .collect(),
+            note: "kiểm thử".into(),
+            source: ntm_domain::observation::ObsSource::Manual,
+        },
+    )
+    .await
+    .expect("values");
+}
+
+async fn verify(app: &App, code: &str, year: i32) {
+    use ntm_app::criteria::change_status;
+    use ntm_domain::observation::ObsStatus;
+    for to in [ObsStatus::Submitted, ObsStatus::Verified] {
+        change_status(app, &Actor::cli(), code, SET, year, &[], to)
+            .await
+            .expect("status");
+    }
+}
+
+/// Verified values (criterion 7 met on confirmed thresholds) for [`UNIT_STATUS`] results,
+/// and drafts that must never be published.
+async fn seed_verified_values(app: &App) {
+    for (code, year) in [(COMMUNE, 2023), (COMMUNE, 2024), ("29377", 2024)] {
+        let values = [("7.1", "true"), ("7.2", "true"), ("16", "75")];
+        put_values(app, code, year, &values, None).await;
+        verify(app, code, year).await;
+    }
+    // A draft after verification, and a commune with drafts only.
+    put_values(app, COMMUNE, 2024, &[("16", "50")], Some(3)).await;
+    let drafts = [("7.1", "true"), ("7.2", "true")];
+    put_values(app, OTHER_COMMUNE, 2024, &drafts, None).await;
 }
 
 /// Rated products as the public catalogue counts them (a different code path).
@@ -375,6 +442,7 @@ ntm_testkit::both_backends!(ogc_gdal_reads_every_collection, |db: Db| async move
     let expected = [
         ("ocop-products", rated_products(&app).await),
         ("raw-material-areas", AREAS),
+        ("unit-status", UNIT_STATUS),
     ];
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -430,4 +498,122 @@ ntm_testkit::both_backends!(ogc_gdal_reads_every_collection, |db: Db| async move
     }
     let _ = stop.send(());
     server.await.unwrap().unwrap();
+});
+
+ntm_testkit::both_backends!(ogc_unit_status_verified_results, |db: Db| async move {
+    let app = setup(db).await;
+    seed_open_data(&app).await;
+    let anon = browser(&app);
+    let feats = all_items(&anon, "unit-status", 2).await;
+    assert_eq!(feats.len(), UNIT_STATUS, "{feats:#?}");
+    let find = |code: &str, year: i64| {
+        feats
+            .iter()
+            .find(|f| f["properties"]["unit_code"] == code && f["properties"]["year"] == year)
+            .unwrap_or_else(|| panic!("{code} {year}: {feats:#?}"))
+            .clone()
+    };
+    // Drafts only: not published.
+    assert!(
+        feats
+            .iter()
+            .all(|f| f["properties"]["unit_code"] != OTHER_COMMUNE)
+    );
+    // The 2024 result: the earlier record's own boundary of 2024 (not the merged commune's
+    // of 2025), evaluated on 31/12/2024 on verified values only.
+    let f = find(COMMUNE, 2024);
+    let p = &f["properties"];
+    assert_eq!(p["unit_name"], "Thị trấn Châu Thành", "{f}");
+    assert_eq!(p["location"], "boundary");
+    assert_eq!(p["boundary_from"], "2024-01-01");
+    assert_eq!(p["evaluated_on"], "2024-12-31");
+    assert_eq!(p["set_id"], SET);
+    assert_eq!(p["criteria_total"], 19);
+    assert_eq!(p["sample"], false);
+    let x0 = f["geometry"]["coordinates"][0][0][0].as_f64().unwrap();
+    assert!((106.19..106.26).contains(&x0), "{f}");
+    // The draft 16 = 50 % (under 70 %) after verification is not read: criteria 7 and 16
+    // still (tentatively) met. The dashboards' evaluation (current values, drafts included) shows
+    // the draft.
+    assert_eq!(p["criteria_met_tentative"], 2, "{f}");
+    let current = ntm_app::criteria::evaluate(&app, &Actor::cli(), COMMUNE, SET, 2024)
+        .await
+        .unwrap();
+    assert_eq!(current.result.unwrap().criteria_met_tentative, 1);
+    let same = ntm_app::criteria::evaluate(&app, &Actor::cli(), COMMUNE, SET, 2023)
+        .await
+        .unwrap()
+        .result
+        .unwrap();
+    let f23 = find(COMMUNE, 2023);
+    assert_eq!(
+        f23["properties"]["criteria_met_tentative"],
+        i64::from(same.criteria_met_tentative)
+    );
+    assert_eq!(f23["properties"]["status"], same.status.as_str());
+    // 2023: the record had no boundary yet; nor has its district: the province's label point.
+    assert_eq!(f23["properties"]["location"], "parent_point");
+    assert_eq!(f23["properties"]["location_of"], "84");
+    assert_eq!(f23["geometry"]["type"], "Point");
+    let d = find("29377", 2024);
+    assert_eq!(d["properties"]["location_of"], "84");
+
+    // One feature by its id; a key that is not one is a 404.
+    let id = f["id"].as_str().unwrap();
+    let one: Value = anon
+        .get(&format!("/ogc/collections/unit-status/items/{id}"))
+        .await
+        .json();
+    check_feature(&one);
+    assert_eq!(one["properties"], f["properties"]);
+    problem(
+        &anon.get("/ogc/collections/unit-status/items/nope").await,
+        404,
+        "no feature",
+    );
+    let other = id.replace("_2024", "_2019");
+    problem(
+        &anon
+            .get(&format!("/ogc/collections/unit-status/items/{other}"))
+            .await,
+        404,
+        "no feature",
+    );
+
+    // datetime selects the structure of the day: 2024 results of the records valid then.
+    let items = "/ogc/collections/unit-status/items";
+    let page: Value = anon
+        .get(&format!("{items}?datetime=2024-06-01"))
+        .await
+        .json();
+    assert_eq!(page["numberReturned"], 2, "{page}");
+    let page: Value = anon
+        .get(&format!("{items}?datetime=2025-08-01"))
+        .await
+        .json();
+    assert_eq!(page["numberReturned"], 0, "{page}");
+    let page: Value = anon
+        .get(&format!("{items}?datetime=2023-01-01/2023-12-31"))
+        .await
+        .json();
+    assert_eq!(page["numberReturned"], 1, "{page}");
+    // bbox: only the commune's 2024 boundary lies in this box (the points are further north).
+    let page: Value = anon
+        .get(&format!("{items}?bbox=106.19,9.49,106.26,9.56"))
+        .await
+        .json();
+    assert_eq!(page["numberReturned"], 1, "{page}");
+    assert_eq!(page["features"][0]["id"], f["id"]);
+    // Bad input: problem details.
+    problem(
+        &anon.get(&format!("{items}?after=xyz")).await,
+        400,
+        "next link",
+    );
+    problem(
+        &anon.get(&format!("{items}?bbox=107,9,106,10")).await,
+        400,
+        "swapped",
+    );
+    problem(&anon.get(&format!("{items}?limit=0")).await, 400, "between");
 });
