@@ -792,6 +792,7 @@ mod tests {
             unit: None,
             computed: false,
             computed_from: None,
+            computed_records: None,
             evidence_required: false,
         }
     }

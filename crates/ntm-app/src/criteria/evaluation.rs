@@ -198,7 +198,9 @@ fn unit_result(
     e: &UnitEvaluation,
     recs: &[ObservationRecord],
     region: Option<ntm_domain::Region>,
+    year: i32,
 ) -> UnitResult {
+    let today = crate::today();
     let by_code: BTreeMap<&str, &ObservationRecord> = recs
         .iter()
         .map(|r| (r.indicator_code.as_str(), r))
@@ -228,6 +230,9 @@ fn unit_result(
                 unit: ind.unit.clone(),
                 computed: ind.derived.is_some(),
                 computed_from: ind.computed_from,
+                computed_records: ind
+                    .computed_from
+                    .and_then(|k| ntm_domain::measures::records_span(k.module(), year, today)),
                 evidence_required: set.requires_evidence(i),
             }
         })
@@ -329,7 +334,7 @@ pub async fn evaluate(
         )
         .await?;
         if let Some((e, recs)) = v.pop() {
-            result = Some(unit_result(set, &e, &recs, region));
+            result = Some(unit_result(set, &e, &recs, region, year));
         }
     } else if unit.level < set.level {
         let children = applicable_units(

@@ -54,6 +54,8 @@ pub struct IndicatorView {
     pub computed: bool,
     /// Computed from the platform's records and stored (`crate::measures`): not typed.
     pub computed_from: Option<ntm_domain::measures::MeasureKey>,
+    /// The days whose records the computed value reads (its drill-down), when bound.
+    pub computed_records: Option<(time::Date, time::Date)>,
     /// A value needs evidence (a note or a file) before it is submitted.
     pub evidence_required: bool,
 }

@@ -29,6 +29,7 @@ fn indicator(computed: bool, status: Option<ObsStatus>) -> IndicatorView {
         unit: None,
         computed,
         computed_from: None,
+        computed_records: None,
         evidence_required: false,
     }
 }

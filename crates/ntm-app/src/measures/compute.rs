@@ -32,21 +32,15 @@ impl Figures {
         year: i32,
         as_of: Date,
     ) -> Result<(), AppError> {
-        let Some((jan1, end)) = m::period(year, as_of) else {
+        let Some((from, to)) = m::records_span(module, year, as_of) else {
             return Ok(());
         };
         match module {
             Module::Feedback if self.feedback.is_none() => {
                 self.feedback =
-                    Some(crate::feedback::compute_measures(app, unit, jan1, end, as_of).await?);
+                    Some(crate::feedback::compute_measures(app, unit, from, to, as_of).await?);
             }
             Module::Portal if self.portal.is_none() => {
-                // The calendar year and the ISO weeks of the year (which may begin in late
-                // December and end in early January).
-                let (from, to) = match m::iso_year_span(year) {
-                    Some((f, l)) => (f.min(jan1), l.max(end).min(as_of)),
-                    None => (jan1, end),
-                };
                 self.portal = Some(crate::portal::dx_figures(app, unit, from, to).await?);
             }
             _ => {}

@@ -22,7 +22,9 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
-pub use period::{complete_months, complete_weeks, iso_year_span, months_elapsed, period};
+pub use period::{
+    complete_months, complete_weeks, iso_year_span, months_elapsed, period, records_span,
+};
 
 use crate::criteria::ValueKind;
 

@@ -56,6 +56,21 @@ pub fn iso_year_span(year: i32) -> Option<(Date, Date)> {
     Some((first, last))
 }
 
+/// The days whose records a measure of `module` reads for `year` on `as_of`: the
+/// [`period`], widened for the portal to the ISO weeks of the year (which may begin in late
+/// December and end in early January), never past `as_of`. The drill-down behind a
+/// computed value shows the records of exactly these days. `None` for a year not begun.
+pub fn records_span(module: super::Module, year: i32, as_of: Date) -> Option<(Date, Date)> {
+    let (jan1, end) = period(year, as_of)?;
+    Some(match module {
+        super::Module::Portal => match iso_year_span(year) {
+            Some((f, l)) => (f.min(jan1), l.max(end).min(as_of)),
+            None => (jan1, end),
+        },
+        super::Module::Feedback => (jan1, end),
+    })
+}
+
 /// Months elapsed in `year` on `as_of`: the days from 1 January to `as_of` (both included,
 /// at most the whole year) over the mean month of the year (days ÷ 12). `None` for a year
 /// not begun.

@@ -29,6 +29,33 @@ fn period_stops_at_the_day_or_the_year_end() {
 }
 
 #[test]
+fn records_span_widens_the_portal_to_iso_weeks_but_not_past_the_day() {
+    // 2026's ISO weeks begin on 29 December 2025; the portal reads from then.
+    assert_eq!(
+        records_span(Module::Portal, 2026, date!(2026 - 12 - 06)),
+        Some((date!(2025 - 12 - 29), date!(2026 - 12 - 06)))
+    );
+    // A year over: to the last ISO week's Sunday (3 January 2027), not only 31 December.
+    assert_eq!(
+        records_span(Module::Portal, 2026, date!(2027 - 06 - 01)),
+        Some((date!(2025 - 12 - 29), date!(2027 - 01 - 03)))
+    );
+    // 2027's week 1 begins on 4 January 2027: the calendar year still starts on 1 January.
+    assert_eq!(
+        records_span(Module::Portal, 2027, date!(2027 - 03 - 01)),
+        Some((date!(2027 - 01 - 01), date!(2027 - 03 - 01)))
+    );
+    assert_eq!(
+        records_span(Module::Feedback, 2025, date!(2026 - 12 - 06)),
+        Some((date!(2025 - 01 - 01), date!(2025 - 12 - 31)))
+    );
+    assert_eq!(
+        records_span(Module::Feedback, 2027, date!(2026 - 12 - 06)),
+        None
+    );
+}
+
+#[test]
 fn complete_months_and_weeks() {
     // On 6 December 2026: January to November are complete.
     let m = complete_months(2026, date!(2026 - 12 - 06));

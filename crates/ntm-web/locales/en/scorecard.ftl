@@ -111,3 +111,4 @@ scorecard-evidence-needs-value = Indicator { $value } has no value yet: enter th
 scorecard-amendment-pending = An amendment of the set in force is not fully captured: every threshold needs checking again.
 scorecard-unit-not-in-year = This unit is not among the units year { $value } is evaluated on (it may have been created later). Choose another year or criteria set.
 scorecard-computed-from = Computed from
+scorecard-computed-records = the records behind it

@@ -111,3 +111,4 @@ scorecard-evidence-needs-value = Chỉ tiêu { $value } chưa có giá trị: nh
 scorecard-amendment-pending = Văn bản sửa đổi bộ tiêu chí đang có hiệu lực chưa được nhập đầy đủ: mọi ngưỡng cần xác minh lại.
 scorecard-unit-not-in-year = Đơn vị này không có trong danh sách đơn vị dùng để đánh giá năm { $value } (có thể đơn vị được lập sau đó). Hãy chọn năm khác hoặc bộ tiêu chí khác.
 scorecard-computed-from = Tính từ dữ liệu
+scorecard-computed-records = xem dữ liệu gốc

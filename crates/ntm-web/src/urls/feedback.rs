@@ -1,5 +1,6 @@
 //! Addresses of the feedback pages (`docs/feedback.md`).
 
+use time::Date;
 use uuid::Uuid;
 
 use super::Urls;
@@ -54,6 +55,39 @@ impl Urls {
     /// `/feedback/measures?unit=…`
     pub fn feedback_measures(unit: &str) -> String {
         format!("/feedback/measures?unit={}", url_encode(unit))
+    }
+
+    /// `/feedback/measures?unit=…&from=…&to=…&figure=…`: one figure of a period with the
+    /// reports behind it (`figure`: received, on_time_of, resolved, rated).
+    pub fn feedback_measures_figure(unit: &str, from: Date, to: Date, figure: &str) -> String {
+        format!(
+            "/feedback/measures?unit={}&from={from}&to={to}&figure={}",
+            url_encode(unit),
+            url_encode(figure)
+        )
+    }
+
+    /// The records behind a value computed from `key` for `unit` over `from..=to`: the
+    /// portal's DX drill-down, or the feedback figure with its reports.
+    pub fn computed_drilldown(
+        unit: &str,
+        key: ntm_domain::measures::MeasureKey,
+        from: Date,
+        to: Date,
+    ) -> String {
+        use ntm_domain::measures::MeasureKey as K;
+        match key {
+            K::DxPostsMinPerMonth
+            | K::DxPostsMeanPerMonth
+            | K::DxSegmentEveryWeek
+            | K::DxWeeksHeldShare => Self::portal_dx(unit, from, to),
+            K::FeedbackReceived => Self::feedback_measures_figure(unit, from, to, "received"),
+            K::FeedbackOnTimeShare => Self::feedback_measures_figure(unit, from, to, "on_time_of"),
+            K::FeedbackMeanDaysToResolve => {
+                Self::feedback_measures_figure(unit, from, to, "resolved")
+            }
+            K::FeedbackSatisfiedShare => Self::feedback_measures_figure(unit, from, to, "rated"),
+        }
     }
 
     /// `/feedback/settings/{province}`

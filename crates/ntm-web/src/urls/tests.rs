@@ -53,6 +53,12 @@ fn every_built_address_is_a_route() {
             time::macros::date!(2026 - 03 - 31),
         ),
         Urls::portal_province("84"),
+        Urls::feedback_measures_figure(
+            "29374",
+            time::macros::date!(2026 - 01 - 01),
+            time::macros::date!(2026 - 03 - 31),
+            "received",
+        ),
         Urls::portal_manage("29374"),
         Urls::portal_new_post("29374"),
         Urls::portal_edit(id),

@@ -103,6 +103,41 @@ ntm_testkit::both_backends!(computed_indicators_on_the_scorecard, |db: Db| async
     assert!(row.contains("<strong>"), "a value is shown: {row}");
     assert!(row.contains("ntm (computed measures)"), "{row}");
 
+    // The value links to the records behind it: the portal's DX page over the days the
+    // measure read, which lists the post.
+    let href = row
+        .split("href=\"")
+        .map(|h| &h[..h.find('"').unwrap_or(0)])
+        .find(|h| h.starts_with("/portal/29374/dx?"))
+        .unwrap_or_else(|| panic!("a drill-down link: {row}"))
+        .replace("&#38;", "&");
+    let jan1 = time::Date::from_calendar_date(year, time::Month::January, 1).unwrap();
+    let (from, to) = ntm_domain::measures::records_span(
+        ntm_domain::measures::Module::Portal,
+        year,
+        ntm_app::today(),
+    )
+    .unwrap();
+    assert!(from <= jan1);
+    assert_eq!(href, format!("/portal/29374/dx?from={from}&to={to}"));
+    let dx = officer.get(&href).await;
+    assert_eq!(dx.status_code(), 200);
+    assert!(
+        dx.text()
+            .contains("Hướng dẫn thanh toán không dùng tiền mặt"),
+        "the post behind the figure"
+    );
+    // The feedback-bound indicator links to the feedback figure of the same year.
+    let fb = article(&html, "i-2-1").replace("&#38;", "&");
+    assert!(
+        fb.contains(&format!(
+            "/feedback/measures?unit=29374&from={jan1}&to={}&figure=on_time_of",
+            ntm_app::today()
+                .min(time::Date::from_calendar_date(year, time::Month::December, 31).unwrap())
+        )),
+        "{fb}"
+    );
+
     // A value typed anyway: refused, nothing written.
     let before = app.db_for_tests().audit_head().await.unwrap();
     let t = form_token(&html);

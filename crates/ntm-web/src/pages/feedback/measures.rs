@@ -87,14 +87,7 @@ pub async fn page(
         v.map(|x| format!("{}{suffix}", number(lang, x, d)))
             .unwrap_or_else(|| none.clone())
     };
-    let href = |k: &str| {
-        format!(
-            "/feedback/measures?unit={}&from={}&to={}&figure={k}",
-            url_encode(&view.unit.code),
-            from,
-            to
-        )
-    };
+    let href = |k: &str| Urls::feedback_measures_figure(&view.unit.code, from, to, k);
     let of = |n: usize, of: usize| {
         ctx.lang.t_args(
             "fb-m-on-time-of",

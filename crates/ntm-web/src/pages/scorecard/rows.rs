@@ -147,6 +147,10 @@ pub(super) fn build_row(
             Lang::En => k.name_en().to_string(),
             _ => k.name_vi().to_string(),
         }),
+        computed_href: i
+            .computed_from
+            .zip(i.computed_records)
+            .map(|(k, (from, to))| Urls::computed_drilldown(cx.unit_code, k, from, to)),
         threshold: i
             .threshold
             .text

@@ -56,6 +56,8 @@ pub struct IndicatorRow {
     pub kind_hint: String,
     /// What the value is computed from (the platform's records), when it is not typed.
     pub computed_from: Option<String>,
+    /// The records behind a computed value (the portal's DX page, the feedback figure).
+    pub computed_href: Option<String>,
     pub threshold: String,
     pub threshold_unsure: bool,
     /// Why the threshold needs verification, with its provenance.
