@@ -113,6 +113,21 @@ fn value_of(f: &Figures, key: MeasureKey, year: i32, as_of: Date) -> Computed {
     }
 }
 
+/// The value of one measure for `unit` in `year`, computed on `as_of` from the records,
+/// whether or not a criteria set binds it (plan targets read it this way). No permission
+/// check: the callers are use cases that checked theirs.
+pub async fn measure_of(
+    app: &App,
+    unit: &Unit,
+    key: MeasureKey,
+    year: i32,
+    as_of: Date,
+) -> Result<Computed, AppError> {
+    let mut figures = Figures::default();
+    figures.load(app, unit, key.module(), year, as_of).await?;
+    Ok(value_of(&figures, key, year, as_of))
+}
+
 /// The computed values of every bound indicator of the sets in force for `unit` in `year`,
 /// as of `as_of` (no permission check: the callers are use cases that checked theirs, and
 /// the daily pass).

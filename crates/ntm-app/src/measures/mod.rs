@@ -9,5 +9,5 @@
 mod compute;
 mod refresh;
 
-pub use compute::{ComputedValue, computed_values};
+pub use compute::{ComputedValue, computed_values, measure_of};
 pub use refresh::{refresh, refresh_after_write, spawn_daily_measures};

@@ -3,9 +3,11 @@
 
 use std::collections::HashMap;
 
+use ntm_domain::criteria::ValueKind;
 use ntm_domain::criteria::{Observations, ResolvedSet, Status, evaluate_unit};
 use ntm_domain::dossier::campaign::VN_OFFSET;
-use ntm_domain::plans::{self, MeasureKind, Metric, Target, TargetStatus};
+use ntm_domain::measures::MeasureKey;
+use ntm_domain::plans::{self, MeasureKind, Metric, Target, TargetOp, TargetStatus};
 use ntm_domain::units::{Level, Unit};
 use uuid::Uuid;
 
@@ -267,6 +269,22 @@ pub(super) async fn level_actual(
             la.tentative_display = Some(display_value(la.tentative, share));
             la.no_known_shortfall_display = Some(display_value(la.no_known_shortfall, share));
         }
+        Metric::Computed {
+            measure, at_least, ..
+        } => {
+            computed_level(
+                app,
+                w,
+                scope,
+                t,
+                (*measure, *at_least),
+                level,
+                year,
+                &mut la,
+                &mut figures,
+            )
+            .await?;
+        }
         Metric::Measure { measure, .. } | Metric::Count { of: measure, .. } => {
             let agg = match &t.metric {
                 Metric::Measure { aggregate, .. } => *aggregate,
@@ -317,4 +335,67 @@ pub(super) async fn level_actual(
         }
     }
     Ok((la, figures))
+}
+
+/// The actual of a [`Metric::Computed`] at one level: the measure computed from the records
+/// for each unit in scope (today, or 31 December for a past year), combined by
+/// [`plans::computed_actual`]; each unit's figure keeps the note saying what it counted.
+#[allow(clippy::too_many_arguments)]
+async fn computed_level(
+    app: &App,
+    w: &mut Work,
+    scope: &Scope<'_>,
+    t: &Target,
+    (key, at_least): (MeasureKey, Option<f64>),
+    level: Level,
+    year: i32,
+    la: &mut LevelActual,
+    figures: &mut Vec<UnitFigure>,
+) -> Result<(), AppError> {
+    let units = units_of(app, w, scope, level, year).await?;
+    let today = crate::today();
+    let kind = key.value_kind();
+    let mut nums = Vec::with_capacity(units.len());
+    for u in &units {
+        let c = crate::measures::measure_of(app, u, key, year, today).await?;
+        let v = c.text.as_deref().and_then(|s| match s {
+            "true" => Some(1.0),
+            "false" => Some(0.0),
+            s => s.parse::<f64>().ok(),
+        });
+        nums.push(v);
+        figures.push(UnitFigure {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            level: u.level,
+            value: v,
+            display: match (v, kind) {
+                (None, _) => "—".into(),
+                (Some(v), ValueKind::Boolean) => yes_no_vi(v).into(),
+                (Some(v), ValueKind::Percent) => display_value(Some(v), true),
+                (Some(v), _) => display_value(Some(v), false),
+            },
+            met: match (v, at_least, kind) {
+                (Some(v), Some(x), _) => Some(TargetOp::AtLeast.holds(v, x)),
+                (Some(v), None, ValueKind::Boolean) => Some(v >= 0.5),
+                (Some(v), None, ValueKind::Percent) => Some(t.op.holds(v, t.value)),
+                _ => None,
+            },
+            tentatively_met: None,
+            no_known_shortfall: None,
+            entered_by: None,
+            entered_on: None,
+            version: None,
+            note: Some(c.note),
+        });
+    }
+    la.units = units.len() as u32;
+    la.with_value = nums.iter().flatten().count() as u32;
+    la.actual = plans::computed_actual(key, at_least, &nums);
+    la.display = display_value(la.actual, t.metric.is_percent());
+    if la.actual.is_some() && (at_least.is_some() || kind == ValueKind::Boolean) {
+        let hits = figures.iter().filter(|f| f.met == Some(true)).count();
+        la.display = format!("{} ({hits}/{})", la.display, la.with_value);
+    }
+    Ok(())
 }

@@ -71,7 +71,7 @@ pub fn load(
     }
 }
 
-/// The shipped plans, loaded on first use. The files are checked by tests, so a failure
+/// The shipped plans (with the deployment's, [`install`]), loaded on first use. The files are checked by tests, so a failure
 /// here is a build defect (panics with every problem).
 pub fn shipped() -> &'static Shipped {
     SHIPPED.get_or_init(
@@ -83,6 +83,23 @@ pub fn shipped() -> &'static Shipped {
             }
         },
     )
+}
+
+/// Loads the deployment's own plan files (`--plans-dir`) beside the shipped ones; call it
+/// once at start-up, before any plan is read. `catalog`: the criteria sets in force (with
+/// a `--criteria-dir`'s), which the plans' targets may name. Every problem is returned as
+/// `file:line: field: message`; a plan id already used (shipped or another file) is one.
+pub fn install(
+    extra: &[(String, String)],
+    catalog: &ntm_domain::criteria::Catalog,
+) -> Result<(), Vec<String>> {
+    let mut files: Vec<(&str, &str)> = EMBEDDED.to_vec();
+    files.extend(extra.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    let loaded = load(MEASURES_FILE, &files, catalog)
+        .map_err(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    SHIPPED
+        .set(loaded)
+        .map_err(|_| vec!["the plans were already loaded; install them at start-up".into()])
 }
 
 /// Checks a plan file (for `ntm plans check`): the plan, or every problem with file:line.

@@ -32,7 +32,9 @@ mod sample;
 mod tasks;
 
 pub use api::progress_for;
-pub use catalog::{MEASURES_FILE, Shipped, check_file, load, measure, plan_by_id, shipped};
+pub use catalog::{
+    MEASURES_FILE, Shipped, check_file, install, load, measure, plan_by_id, shipped,
+};
 pub use list::{PlanSummary, list_plans, report_schedule};
 pub use list_page::{PlanListPage, list_page};
 pub use measure_form::{MeasureField, MeasurePage, MeasureSave, measure_page, save_measures};
@@ -43,7 +45,7 @@ pub(crate) use page::year_of;
 pub use page::{PlanPage, PlanQuery, PlanRow, StatusCount, TargetPage, page_view, target_view};
 pub use progress::{
     LevelActual, PlanProgress, TargetProgress, TrendPoint, UnitFigure, as_of_for, display_value,
-    plan_progress,
+    plan_progress, plan_progress_for,
 };
 pub use sample::{SAMPLE_NOTE, seed_sample_measures};
 pub use tasks::{TaskView, can_edit_tasks, set_task_status, tasks};

@@ -204,7 +204,19 @@ pub async fn plan_progress(
     year: i32,
     unit: Option<&str>,
 ) -> Result<PlanProgress, AppError> {
-    let plan = plan_by_id(plan_id)?;
+    plan_progress_for(app, actor, plan_by_id(plan_id)?, year, unit).await
+}
+
+/// [`plan_progress`] of a plan given whole (a shipped plan, or one read from a file and
+/// checked by [`super::load`]); the same figures, permission check and errors.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), plan = %plan.id, year))]
+pub async fn plan_progress_for(
+    app: &App,
+    actor: &Actor,
+    plan: &Plan,
+    year: i32,
+    unit: Option<&str>,
+) -> Result<PlanProgress, AppError> {
     if !(1990..=2100).contains(&year) {
         return Err(AppError::invalid("year", format!("{year} is not a year")));
     }
@@ -328,5 +340,6 @@ pub(super) fn metric_label(m: &Metric) -> String {
             Some(i) => format!("{set} · {i}"),
             None => set.clone(),
         },
+        Metric::Computed { measure, .. } => measure.name_vi().to_string(),
     }
 }

@@ -228,3 +228,127 @@ both_backends!(
         assert_eq!(value("2.2", year).await.unwrap().source, ObsSource::Manual);
     }
 );
+
+const PLAN: &str =
+    include_str!("../../../../testdata/plans-measures/thu-nghiem-chuyen-doi-so-xa.yaml");
+
+// Plan targets on computed measures (`kind: computed`, test-only plan
+// testdata/plans-measures): the share of communes reaching a threshold follows a DX post,
+// the province's count of feedback follows a filed report, and each commune's figure says
+// what it counted.
+both_backends!(plan_targets_read_computed_measures, |db: Db| async move {
+    let mut app = app(db);
+    app.config.data_dir =
+        std::env::temp_dir().join(format!("ntm-plan-measures-{}", uuid::Uuid::now_v7()));
+    reference(&app).await;
+    feedback::seed_demo(&app, "86").await.unwrap();
+    let shipped = ntm_app::plans::load(
+        ntm_app::plans::MEASURES_FILE,
+        &[("thu-nghiem-chuyen-doi-so-xa.yaml", PLAN)],
+        ntm_app::criteria::catalog(),
+    )
+    .expect("the test plan loads");
+    let plan = &shipped.plans[0];
+    let xa = user(&app, "xa.do", "commune_officer@29584").await;
+    let tinh = user(&app, "tinh.do", "province_officer@86").await;
+    let year = ntm_app::today().year();
+    let progress = || async {
+        ntm_app::plans::plan_progress_for(&app, &tinh, plan, year, None)
+            .await
+            .expect("progress")
+    };
+    let target = |p: &ntm_app::plans::PlanProgress, code: &str| {
+        p.targets
+            .iter()
+            .find(|t| t.code == code)
+            .cloned()
+            .expect("target")
+    };
+
+    let p0 = progress().await;
+    let posts0 = target(&p0, "dx-posts");
+    let communes = posts0.per_level[0].units;
+    assert!(communes > 50, "the province's communes: {communes}");
+    // No post anywhere: every commune has a value (0 a month), none reaches the threshold.
+    assert_eq!(posts0.per_level[0].with_value, communes);
+    assert_eq!(posts0.actual, Some(0.0));
+    assert!(
+        posts0.actual_display.starts_with("0,0 %")
+            && posts0.actual_display.contains(&format!("(0/{communes})")),
+        "{}",
+        posts0.actual_display
+    );
+    let pakn0 = target(&p0, "pakn").actual.unwrap_or(0.0);
+
+    // One DX post published by 29584: 1 commune of them reaches it.
+    let p = portal::new_post(&app, &xa, COMMUNE, post("chuyen-doi-so"))
+        .await
+        .unwrap();
+    portal::set_published(&app, &xa, p.id, p.version, true)
+        .await
+        .unwrap();
+    let p1 = progress().await;
+    let posts1 = target(&p1, "dx-posts");
+    let expected = 100.0 / f64::from(communes);
+    assert!(
+        (posts1.actual.unwrap() - expected).abs() < 1e-9,
+        "{:?} vs {expected}",
+        posts1.actual
+    );
+    assert!(posts1.actual_display.contains(&format!("(1/{communes})")));
+    let fig = posts1
+        .units
+        .iter()
+        .find(|u| u.code == COMMUNE)
+        .expect("the commune's figure");
+    assert_eq!(fig.met, Some(true));
+    assert!(
+        fig.note.as_deref().is_some_and(|n| n.contains("1 tin bài")),
+        "{:?}",
+        fig.note
+    );
+    assert_eq!(
+        posts1.units.iter().filter(|u| u.met == Some(true)).count(),
+        1
+    );
+    // A post of another category changes nothing.
+    let q = portal::new_post(&app, &xa, COMMUNE, post("tin-tuc"))
+        .await
+        .unwrap();
+    portal::set_published(&app, &xa, q.id, q.version, true)
+        .await
+        .unwrap();
+    assert_eq!(target(&progress().await, "dx-posts").actual, posts1.actual);
+
+    // A feedback report filed in the province: the count grows by one.
+    let c = challenge_at(&app, ntm_app::now() - Duration::seconds(10))
+        .await
+        .unwrap();
+    feedback::file_report(
+        &app,
+        &Actor::Anonymous {
+            origin: "203.0.113.9".into(),
+        },
+        NewReport {
+            province_code: "86".into(),
+            category: "giao-thong".into(),
+            text: "Cống thoát nước ấp 2 bị nghẹt".into(),
+            unit_code: COMMUNE.into(),
+            client_token: "tok-plan".into(),
+            challenge_token: c.token,
+            challenge_answer: (u32::from(c.a) + u32::from(c.b)).to_string(),
+            ..NewReport::default()
+        },
+    )
+    .await
+    .unwrap();
+    let pakn = target(&progress().await, "pakn");
+    assert_eq!(pakn.actual, Some(pakn0 + 1.0), "{}", pakn.actual_display);
+
+    // Another province's officer may not read the plan's figures.
+    let other = user(&app, "tinh.hcm", "province_officer@79").await;
+    assert!(matches!(
+        ntm_app::plans::plan_progress_for(&app, &other, plan, year, None).await,
+        Err(AppError::Forbidden(_))
+    ));
+});

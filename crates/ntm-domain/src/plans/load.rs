@@ -8,7 +8,8 @@ use super::{
     Aggregate, MeasureDef, MeasureKind, Metric, Plan, PlanError, PlanTask, ReportDue, ReportKind,
     Target, TargetOp,
 };
-use crate::criteria::Catalog;
+use crate::criteria::{Catalog, ValueKind};
+use crate::measures::{MeasureKey, Module};
 use crate::yaml::{
     self, FieldError, Node, Obj, as_f64, as_i64, as_seq, describe, line, obj, suggest,
 };
@@ -65,7 +66,13 @@ const TARGET_FIELDS: &[&str] = &[
     "baseline",
     "note",
 ];
-const METRIC_KINDS: &[&str] = &["measure", "share_meeting", "count_meeting", "count"];
+const METRIC_KINDS: &[&str] = &[
+    "measure",
+    "share_meeting",
+    "count_meeting",
+    "count",
+    "computed",
+];
 const LEVELS: &[&str] = &["province", "district", "commune", "hamlet"];
 
 fn one_doc<'d>(cx: &mut Cx<'_>, docs: &'d [Node<'static>]) -> Option<&'d Node<'static>> {
@@ -551,11 +558,20 @@ fn metric(
             "level",
             "aggregate",
             "of",
+            "at_least",
         ],
     )?;
     let kind = o.req_str(cx, "kind")?;
     let only = |cx: &mut Cx<'_>, allowed: &[&str]| {
-        for k in ["measure", "set", "indicator", "level", "aggregate", "of"] {
+        for k in [
+            "measure",
+            "set",
+            "indicator",
+            "level",
+            "aggregate",
+            "of",
+            "at_least",
+        ] {
             if o.has(k) && !allowed.contains(&k) {
                 cx.err(
                     o.key_line(k),
@@ -693,6 +709,56 @@ fn metric(
                 None => Level::Province,
             };
             Some(Metric::Count { of, level })
+        }
+        "computed" => {
+            only(cx, &["measure", "level", "at_least"]);
+            let name = o.req_str(cx, "measure")?;
+            let Some(key) = MeasureKey::parse(&name) else {
+                let names: Vec<&str> = MeasureKey::ALL.iter().map(|k| k.as_str()).collect();
+                let hint = suggest(&name, &names)
+                    .map(|h| format!(" (did you mean `{h}`?)"))
+                    .unwrap_or_default();
+                cx.err(
+                    o.key_line("measure"),
+                    &o.field("measure"),
+                    format!(
+                        "unknown computed measure `{name}`{hint}; one of: {}",
+                        names.join(", ")
+                    ),
+                );
+                return None;
+            };
+            let level_node = o.req(cx, "level")?;
+            let level = level_of(cx, level_node, &o.field("level"))?;
+            if key.module() == Module::Portal && level != Level::Commune {
+                cx.err(
+                    o.key_line("level"),
+                    &o.field("level"),
+                    format!(
+                        "`{name}` is computed from a commune's portal: the level must be commune"
+                    ),
+                );
+                return None;
+            }
+            let at_least = number(cx, &o, "at_least");
+            if at_least.is_some() && key.value_kind() == ValueKind::Boolean {
+                cx.err(
+                    o.key_line("at_least"),
+                    &o.field("at_least"),
+                    format!(
+                        "`{name}` is yes/no: the actual is already the share of units answering yes; remove `at_least`"
+                    ),
+                );
+                return None;
+            }
+            if o.has("at_least") && at_least.is_none() {
+                return None;
+            }
+            Some(Metric::Computed {
+                measure: key,
+                level,
+                at_least,
+            })
         }
         other => {
             let hint = suggest(other, METRIC_KINDS)

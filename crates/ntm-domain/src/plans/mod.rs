@@ -24,6 +24,7 @@ use std::fmt;
 use serde::Serialize;
 use time::Date;
 
+use crate::criteria::ValueKind;
 use crate::text::format_date_vi;
 use crate::units::Level;
 
@@ -200,6 +201,29 @@ pub fn aggregate(agg: Aggregate, values: &[Option<f64>]) -> Option<f64> {
     })
 }
 
+/// The actual of a [`Metric::Computed`] from each unit's computed value (`None`: the unit
+/// has no value yet, e.g. no complete month; left out like a unit without an entry). Yes/no
+/// values are 1 and 0. `None` when no unit has a value.
+pub fn computed_actual(
+    measure: crate::measures::MeasureKey,
+    at_least: Option<f64>,
+    values: &[Option<f64>],
+) -> Option<f64> {
+    let known: Vec<f64> = values.iter().flatten().copied().collect();
+    if known.is_empty() {
+        return None;
+    }
+    let n = known.len() as f64;
+    let share =
+        |hit: &dyn Fn(f64) -> bool| known.iter().filter(|v| hit(**v)).count() as f64 * 100.0 / n;
+    Some(match (at_least, measure.value_kind()) {
+        (Some(x), _) => share(&|v| TargetOp::AtLeast.holds(v, x)),
+        (None, ValueKind::Boolean) => share(&|v| v >= 0.5),
+        (None, ValueKind::Count) => known.iter().sum(),
+        (None, _) => known.iter().sum::<f64>() / n,
+    })
+}
+
 /// `part` of `whole` in percent; `None` when `whole` is 0.
 pub fn share_pct(part: u32, whole: u32) -> Option<f64> {
     (whole > 0).then(|| f64::from(part) * 100.0 / f64::from(whole))
@@ -273,6 +297,16 @@ pub enum Metric {
     },
     /// A count entered for the province and year (e.g. smart pilot models).
     Count { of: String, level: Level },
+    /// A measure computed from the platform's records for each unit of `level`
+    /// (`crate::measures`: DX posts, loudspeaker weeks, feedback answered on time…): with
+    /// `at_least`, the percentage of the units whose value reaches it ("communes posting at
+    /// least 2 DX posts a month"); otherwise the share of units answering yes (a yes/no
+    /// measure), the sum (a count) or the average (a percentage or a number).
+    Computed {
+        measure: crate::measures::MeasureKey,
+        level: Level,
+        at_least: Option<f64>,
+    },
 }
 
 impl Metric {
@@ -282,6 +316,7 @@ impl Metric {
             Metric::ShareMeeting { .. } => "share_meeting",
             Metric::CountMeeting { .. } => "count_meeting",
             Metric::Count { .. } => "count",
+            Metric::Computed { .. } => "computed",
         }
     }
 
@@ -291,7 +326,8 @@ impl Metric {
             Metric::Measure { levels, .. } => levels.clone(),
             Metric::ShareMeeting { level, .. }
             | Metric::CountMeeting { level, .. }
-            | Metric::Count { level, .. } => vec![*level],
+            | Metric::Count { level, .. }
+            | Metric::Computed { level, .. } => vec![*level],
         }
     }
 
@@ -306,7 +342,19 @@ impl Metric {
 
     /// Is the actual a percentage (else a count)?
     pub fn is_percent(&self) -> bool {
-        !matches!(self, Metric::CountMeeting { .. } | Metric::Count { .. })
+        match self {
+            Metric::CountMeeting { .. } | Metric::Count { .. } => false,
+            Metric::Computed {
+                measure, at_least, ..
+            } => {
+                at_least.is_some()
+                    || matches!(
+                        measure.value_kind(),
+                        ValueKind::Boolean | ValueKind::Percent
+                    )
+            }
+            _ => true,
+        }
     }
 }
 

@@ -439,3 +439,75 @@ fn default_year_stays_inside_the_plan() {
     assert_eq!(p.default_year(first + 1), first + 1);
     assert_eq!(p.default_year(last + 7), last);
 }
+
+#[test]
+fn computed_metrics_load_and_refuse_what_does_not_fit() {
+    use crate::measures::MeasureKey;
+    let posts = MINI.replace(
+        "{kind: measure, measure: records_online_pct, level: commune}",
+        "{kind: computed, measure: portal.dx_posts_min_per_month, level: commune, at_least: 2}",
+    );
+    let p = parse_plan("p.yaml", &posts, &measures(), &catalog()).expect("loads");
+    assert_eq!(
+        p.targets[0].metric,
+        Metric::Computed {
+            measure: MeasureKey::DxPostsMinPerMonth,
+            level: Level::Commune,
+            at_least: Some(2.0)
+        }
+    );
+    assert!(p.targets[0].metric.is_percent(), "a share of communes");
+    assert_eq!(p.targets[0].metric.kind_str(), "computed");
+    let e = errors(&posts.replace("dx_posts_min_per_month", "dx_post_min_per_month"));
+    assert!(e[0].contains("unknown computed measure"), "{e:?}");
+    assert!(
+        e[0].contains("did you mean `portal.dx_posts_min_per_month`"),
+        "{e:?}"
+    );
+    assert!(
+        e[0].starts_with("p.yaml:7: targets[0].metric.measure:"),
+        "{e:?}"
+    );
+    // The portal is a commune's.
+    let e = errors(&posts.replace("level: commune", "level: district"));
+    assert!(e[0].contains("the level must be commune"), "{e:?}");
+    // A yes/no measure takes no threshold; a threshold must be a number.
+    let e = errors(&posts.replace("dx_posts_min_per_month", "dx_segment_every_week"));
+    assert!(e[0].contains("remove `at_least`"), "{e:?}");
+    let e = errors(&posts.replace("at_least: 2", "at_least: hai"));
+    assert!(e[0].contains("expected a number"), "{e:?}");
+    // `at_least` belongs to computed metrics only.
+    let e = errors(&MINI.replace("level: commune}", "level: commune, at_least: 2}"));
+    assert!(
+        e[0].contains("`at_least` does not apply to a `measure` metric"),
+        "{e:?}"
+    );
+    // Without a threshold a mean per month is a number, not a share: 250 is a fine target.
+    let mean = posts
+        .replace("dx_posts_min_per_month", "dx_posts_mean_per_month")
+        .replace(", at_least: 2", "")
+        .replace("value: 20", "value: 250");
+    assert!(errors(&mean).is_empty(), "{:?}", errors(&mean));
+    // Feedback measures are per unit at any level.
+    let fb = posts
+        .replace("portal.dx_posts_min_per_month", "feedback.on_time_share")
+        .replace("level: commune", "level: province")
+        .replace(", at_least: 2", "");
+    assert!(errors(&fb).is_empty(), "{:?}", errors(&fb));
+}
+
+#[test]
+fn computed_actuals() {
+    use crate::measures::MeasureKey as K;
+    let v = [Some(3.0), None, Some(1.0), Some(2.0)];
+    // Communes with at least 2: 2 of the 3 with a value.
+    let a = computed_actual(K::DxPostsMinPerMonth, Some(2.0), &v).unwrap();
+    assert!((a - 200.0 / 3.0).abs() < 1e-9, "{a}");
+    assert_eq!(computed_actual(K::DxPostsMeanPerMonth, None, &v), Some(2.0));
+    assert_eq!(computed_actual(K::FeedbackReceived, None, &v), Some(6.0));
+    assert_eq!(
+        computed_actual(K::DxSegmentEveryWeek, None, &[Some(1.0), Some(0.0)]),
+        Some(50.0)
+    );
+    assert_eq!(computed_actual(K::FeedbackOnTimeShare, None, &[None]), None);
+}

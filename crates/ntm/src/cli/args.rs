@@ -38,6 +38,11 @@ pub(super) struct Common {
     /// any problem stops the program with `file:line: field`.
     #[arg(long, global = true, env = "NTM_CRITERIA_DIR")]
     pub(super) criteria_dir: Option<PathBuf>,
+    /// Folder of extra plan files (`*.yaml`, format ntm-plan/1, `docs/plans-format.md`)
+    /// loaded beside the shipped plans: a province's own plan, or a test fixture. Checked at
+    /// start-up; any problem stops the program with `file:line: field`.
+    #[arg(long, global = true, env = "NTM_PLANS_DIR")]
+    pub(super) plans_dir: Option<PathBuf>,
     /// The survey key file (secret of the phone numbers' keyed hashes), kept outside the
     /// database; default `survey.key` in the data folder, created (mode 0600) on first
     /// start. Every server sharing one PostgreSQL database must read the same file.

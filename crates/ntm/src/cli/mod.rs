@@ -124,16 +124,31 @@ async fn open(common: &Common, migrate: bool) -> Result<App> {
             errors.join("\n")
         )
     })?;
+    if let Some(dir) = &common.plans_dir {
+        let files = yaml_files(dir, "plans")?;
+        ntm_app::plans::install(&files, catalog).map_err(|errors| {
+            anyhow!(
+                "plan files in {} are invalid:\n{}",
+                dir.display(),
+                errors.join("\n")
+            )
+        })?;
+    }
     Ok(App::with_catalog(db, config, catalog))
 }
 
 /// `(file name, text)` of every `*.yaml` in `--criteria-dir`, by name.
 fn criteria_files(common: &Common) -> Result<Vec<(String, String)>> {
-    let Some(dir) = &common.criteria_dir else {
-        return Ok(Vec::new());
-    };
+    match &common.criteria_dir {
+        None => Ok(Vec::new()),
+        Some(dir) => yaml_files(dir, "criteria"),
+    }
+}
+
+/// `(file name, text)` of every `*.yaml` in `dir`, by name (`what`: criteria, plans).
+fn yaml_files(dir: &Path, what: &str) -> Result<Vec<(String, String)>> {
     let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read the criteria folder {}", dir.display()))?;
+        .with_context(|| format!("cannot read the {what} folder {}", dir.display()))?;
     let mut out = Vec::new();
     for e in entries {
         let path = e?.path();
@@ -148,7 +163,7 @@ fn criteria_files(common: &Common) -> Result<Vec<(String, String)>> {
         }
     }
     if out.is_empty() {
-        bail!("no *.yaml criteria file in {}", dir.display());
+        bail!("no *.yaml {what} file in {}", dir.display());
     }
     out.sort();
     Ok(out)

@@ -8,6 +8,7 @@ use std::process::{Command, Output, Stdio};
 mod backup;
 mod export;
 mod ocop;
+mod plans_dir;
 mod tokens;
 mod two_servers;
 

@@ -9,7 +9,7 @@ use time::Date;
 
 use super::officer::RowView;
 use super::{status_text, time_text};
-use crate::ctx::{Ctx, url_encode};
+use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::state::AppState;
 use crate::urls::Urls;
