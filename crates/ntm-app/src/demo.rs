@@ -104,6 +104,11 @@ fn demo_users() -> Vec<(&'static str, &'static str, &'static str)> {
         ),
         ("xem", "Người xem (demo)", "viewer"),
         (
+            "dulich.chauthanh",
+            "Biên tập du lịch xã Châu Thành (demo)",
+            "tourism_editor@29374",
+        ),
+        (
             crate::areas::DEMO_PRODUCER_USER,
             "Tổ hợp tác dừa mẫu, xã Châu Thành (demo)",
             "producer@29374",
@@ -191,6 +196,8 @@ pub async fn seed_demo_with(
     crate::feedback::seed_demo(app, "86").await?;
     // A sample producer record owned by the demo producer account (traceability).
     crate::trace::demo::seed(app, "htx.chauthanh", DEMO_COMMUNE).await?;
+    // Sample tourism points and a tour (after the boundaries: positions are checked in them).
+    crate::tourism::seed_demo(app, DEMO_COMMUNE).await?;
     Ok((accounts, notes))
 }
 

@@ -42,6 +42,7 @@ pub mod spreadsheets;
 mod staged_uploads;
 mod staging;
 pub mod surveys;
+pub mod tourism;
 pub mod trace;
 /// Household phone lists of survey campaigns (`surveys::phones`, under its earlier path).
 pub use surveys::phones as survey_phones;

@@ -12,10 +12,13 @@ pub enum Role {
     CommuneOfficer,
     Producer,
     Viewer,
+    /// Edits the tourism points and tours of its units (a commune's culture officer, a
+    /// tourism cooperative) and sees the units like a viewer.
+    TourismEditor,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::ViewUnits,
         Permission::EditHamlets,
         Permission::ImportUnits,
@@ -30,11 +33,12 @@ impl Permission {
         Permission::RecordTrace,
         Permission::HandleFeedback,
         Permission::PublishPortal,
+        Permission::EditTourism,
     ];
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Admin,
         Role::ProvinceOfficer,
         Role::DepartmentOfficer,
@@ -42,6 +46,7 @@ impl Role {
         Role::CommuneOfficer,
         Role::Producer,
         Role::Viewer,
+        Role::TourismEditor,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +58,7 @@ impl Role {
             Role::CommuneOfficer => "commune_officer",
             Role::Producer => "producer",
             Role::Viewer => "viewer",
+            Role::TourismEditor => "tourism_editor",
         }
     }
 
@@ -66,6 +72,7 @@ impl Role {
             Role::CommuneOfficer => "cán bộ cấp xã",
             Role::Producer => "chủ thể sản xuất",
             Role::Viewer => "người xem",
+            Role::TourismEditor => "biên tập viên du lịch",
         }
     }
 
@@ -96,6 +103,7 @@ impl Role {
                     | RecordTrace
                     | HandleFeedback
                     | PublishPortal
+                    | EditTourism
             ),
             Role::DistrictOfficer => matches!(
                 p,
@@ -109,6 +117,7 @@ impl Role {
                     | RecordTrace
                     | HandleFeedback
                     | PublishPortal
+                    | EditTourism
             ),
             Role::CommuneOfficer => matches!(
                 p,
@@ -120,12 +129,14 @@ impl Role {
                     | RecordTrace
                     | HandleFeedback
                     | PublishPortal
+                    | EditTourism
             ),
             Role::DepartmentOfficer => matches!(p, ViewUnits | VerifyObservations | ScoreOcop),
             // Until lots are tied to producer records, a producer records lots and
             // traceability events for the units of its grant.
             Role::Producer => matches!(p, ViewUnits | ManageOwnOcop | RecordTrace),
             Role::Viewer => matches!(p, ViewUnits),
+            Role::TourismEditor => matches!(p, ViewUnits | EditTourism),
         }
     }
 }
@@ -166,6 +177,9 @@ pub enum Permission {
     /// Write the commune portal of the units: news posts (publish, unpublish) and the
     /// loudspeaker schedule with its "held" records.
     PublishPortal,
+    /// Write the rural tourism points and tours of the units (narration, photos, audio,
+    /// publication).
+    EditTourism,
 }
 
 /// A role granted on a unit subtree. `scope_path` is the materialized path of the

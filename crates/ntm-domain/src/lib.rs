@@ -21,6 +21,7 @@ pub mod reports;
 pub mod snapshot;
 pub mod succession;
 pub mod text;
+pub mod tourism;
 pub mod trace;
 pub mod units;
 mod yaml;

@@ -31,6 +31,8 @@ pub mod templates {
     pub const PERIODIC_REPORT: &str = include_str!("../templates/periodic_report.typ");
     /// A sheet of lot labels with their QR codes (issue 15, part 5).
     pub const TRACE_LABELS: &str = include_str!("../templates/trace_labels.typ");
+    /// A rural tour's printable leaflet: stops, short narration, QR codes (issue 16 item 3).
+    pub const TOURISM_LEAFLET: &str = include_str!("../templates/tourism_leaflet.typ");
 
     /// Files any template can `#import` by name.
     pub const LIBRARY: &[(&str, &str)] = &[("heading.typ", HEADING)];

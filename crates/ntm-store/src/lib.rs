@@ -32,6 +32,7 @@ mod succession;
 mod survey_answers;
 mod survey_phones;
 mod surveys;
+mod tourism;
 mod trace;
 mod trace_origins;
 mod units;
@@ -53,8 +54,8 @@ pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
 pub use dossiers::{DossierDocumentRecord, DossierEventRecord, DossierRecord, ProcedureSetting};
 pub use features::{
-    AreaFeatureRow, BoundaryOutline, FeatureWindow, OcopFeatureRow, PeriodShape, UnitStatusKey,
-    UnitStatusRow, UnitStatusWindow,
+    AreaFeatureRow, BoundaryOutline, FeatureWindow, OcopFeatureRow, PeriodShape, TourismFeatureRow,
+    UnitStatusKey, UnitStatusRow, UnitStatusWindow,
 };
 pub use feedback::{
     FeedbackCategoryRecord, FeedbackEventRecord, FeedbackFilter, FeedbackListRow,
@@ -79,6 +80,10 @@ pub use survey_phones::SurveyPhoneList;
 pub use surveys::{
     NewSurveyAnswer, SurveyCampaignRecord, SurveyContentCount, SurveyCount, SurveyHouseholds,
     TokenAnswer, TokenCount,
+};
+pub use tourism::{
+    TourismAudioRecord, TourismPhotoRecord, TourismPointFilter, TourismPointRecord,
+    TourismPointWrite, TourismTourRecord,
 };
 pub use trace::{
     CaptureCounts, EventFilter, LotLinkRecord, LotRecord, NewTraceEvent, TraceEventRecord,

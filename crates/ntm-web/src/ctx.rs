@@ -112,6 +112,11 @@ impl ScopeUnit {
         crate::urls::Urls::portal_manage(&self.code)
     }
 
+    /// The commune's tourism points and tours (editors).
+    pub fn tourism_href(&self) -> String {
+        crate::urls::Urls::tourism_manage(&self.code)
+    }
+
     /// The commune's loudspeaker schedule.
     pub fn portal_schedule_href(&self) -> String {
         crate::urls::Urls::portal_schedule(&self.code, None)
@@ -186,6 +191,15 @@ impl Ctx {
             u.grants
                 .iter()
                 .any(|g| g.role.allows(ntm_domain::authz::Permission::PublishPortal))
+        })
+    }
+
+    /// Whether the user edits tourism points somewhere (nav bar: the commune's points).
+    pub fn can_edit_tourism(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.role.allows(ntm_domain::authz::Permission::EditTourism))
         })
     }
 

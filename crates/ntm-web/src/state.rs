@@ -31,7 +31,16 @@ pub fn largest_upload(upload_limit: usize) -> usize {
         .max(ntm_app::criteria::MAX_EVIDENCE_BYTES + 64 * 1024)
         .max(ntm_app::dossiers::MAX_DOCUMENT_BYTES + 64 * 1024)
         .max(portal_upload())
+        .max(tourism_upload())
         .max(FEEDBACK_FORM_LIMIT)
+}
+
+/// The body limit of a tourism point's form: every photo and both audio files at their
+/// largest, and the text.
+pub fn tourism_upload() -> usize {
+    ntm_app::tourism::MAX_PHOTOS * ntm_app::tourism::PHOTO_MAX_BYTES
+        + 2 * ntm_app::tourism::AUDIO_MAX_BYTES
+        + 256 * 1024
 }
 
 /// The body limit of the portal's editor: every photo at its largest, and the text.

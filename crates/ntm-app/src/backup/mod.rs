@@ -35,9 +35,9 @@ pub const POSTGRES_FILE: &str = "database.pgdump";
 pub const FILES_DIR: &str = "files";
 /// The folders of the data folder that hold stored files: criteria evidence, dossier
 /// documents, criteria-set basis files, citizens' feedback photos, OCOP documents and product
-/// photos, commune portal photos. (`uploads/` holds staged uploads that expire: not kept.)
-pub const STORED_DIRS: [&str; 6] = [
-    "evidence", "dossiers", "criteria", "feedback", "ocop", "portal",
+/// photos, commune portal photos, tourism photos and narration audio. (`uploads/` holds staged uploads that expire: not kept.)
+pub const STORED_DIRS: [&str; 7] = [
+    "evidence", "dossiers", "criteria", "feedback", "ocop", "portal", "tourism",
 ];
 /// Largest manifest read back.
 const MAX_MANIFEST_BYTES: u64 = 256 * 1024 * 1024;

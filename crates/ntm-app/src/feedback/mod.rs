@@ -30,6 +30,8 @@ pub use handle::{
 pub use inbox::{InboxPage, InboxQuery, InboxRow, inbox};
 pub use measures::{MeasuresView, measure_reports, measures};
 pub use open311::{Open311Query, open311_requests};
+/// The photo check and EXIF location removal, shared with the tourism points.
+pub(crate) use photos::clean as clean_photo;
 pub use photos::{PHOTO_MAX_BYTES, PhotoFile, photo};
 pub use public::{PublicEvent, PublicReport, rate, track};
 pub use settings::{

@@ -348,3 +348,89 @@ both_backends!(backup_keeps_feedback_photos, |t: TestDb| async move {
     let _ = std::fs::remove_dir_all(&dst_dir);
     let _ = std::fs::remove_dir_all(&out);
 });
+
+/// An MPEG-1 Layer III frame header and a silent body: a narration audio file by content.
+fn mp3() -> Vec<u8> {
+    let mut v = vec![0xFF, 0xFB, 0x90, 0x64];
+    v.extend((0..2_000u32).map(|i| (i % 251) as u8));
+    v
+}
+
+both_backends!(backup_keeps_tourism_audio, |t: TestDb| async move {
+    let src_dir = temp("backup-tour-src");
+    let app = App::new(
+        t.db.clone(),
+        AppConfig {
+            data_dir: src_dir.clone(),
+            ..AppConfig::default()
+        },
+    );
+    reference(&app).await;
+    let cli = Actor::cli();
+    let form = ntm_app::tourism::PointForm {
+        input: ntm_domain::tourism::PointInput {
+            kind: "relic".into(),
+            name: "Đình làng".into(),
+            lat: "9,93".into(),
+            lon: "106,34".into(),
+            narration_vi: "Thuyết minh".into(),
+            ..Default::default()
+        },
+        audio_vi: Some(ntm_app::tourism::Upload {
+            name: "thuyet-minh.mp3".into(),
+            bytes: mp3(),
+        }),
+        ..Default::default()
+    };
+    let point = ntm_app::tourism::new_point(&app, &cli, "29584", form)
+        .await
+        .unwrap();
+    ntm_app::tourism::set_point_published(&app, &cli, point.id, 1, true)
+        .await
+        .unwrap();
+    let files_before = stored_files(&src_dir);
+    assert!(
+        files_before
+            .iter()
+            .any(|(p, b)| p.starts_with("tourism") && *b == mp3()),
+        "the audio is under a stored-files folder: {:?}",
+        files_before.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    let out = temp("backup-tour");
+    let manifest = backup::create(&app, &cli, &t.url, &out).await.unwrap();
+    assert!(
+        manifest
+            .files
+            .iter()
+            .any(|f| f.path.starts_with("files/tourism/")),
+        "{:?}",
+        manifest.files
+    );
+    let dst_dir = temp("backup-tour-dst");
+    std::fs::create_dir_all(&dst_dir).unwrap();
+    let (target, _keep) = empty_target(t.db.backend(), &dst_dir).await;
+    backup::restore(&cli, &out, &target, false).await.unwrap();
+    assert_eq!(stored_files(&dst_dir), files_before);
+
+    // The restored site serves the audio, byte for byte.
+    let restored = Db::connect(&target.database_url).await.unwrap();
+    let restored_app = App::new(
+        restored.clone(),
+        AppConfig {
+            data_dir: dst_dir.clone(),
+            ..AppConfig::default()
+        },
+    );
+    let anon = Actor::Anonymous {
+        origin: "203.0.113.9".into(),
+    };
+    let f = ntm_app::tourism::audio(&restored_app, &anon, point.id, "vi")
+        .await
+        .unwrap();
+    assert_eq!(f.content_type, "audio/mpeg");
+    assert_eq!(std::fs::read(&f.path).unwrap(), mp3());
+    restored.close().await;
+    let _ = std::fs::remove_dir_all(&src_dir);
+    let _ = std::fs::remove_dir_all(&dst_dir);
+    let _ = std::fs::remove_dir_all(&out);
+});

@@ -26,6 +26,7 @@ mod survey_anonymity;
 mod surveys;
 mod tentative;
 mod tokens;
+mod tourism;
 mod workbook;
 
 use ntm_app::units::{NewHamlet, add_hamlets, get_unit, search};

@@ -4,6 +4,7 @@
 
 mod areas;
 mod ocop;
+mod tourism;
 mod unit_status;
 
 use sea_query::{Expr, ExprTrait, SimpleExpr};
@@ -12,6 +13,7 @@ use uuid::Uuid;
 
 pub use areas::AreaFeatureRow;
 pub use ocop::{BoundaryOutline, OcopFeatureRow};
+pub use tourism::TourismFeatureRow;
 pub use unit_status::{PeriodShape, UnitStatusKey, UnitStatusRow, UnitStatusWindow};
 
 /// Which features a page holds.

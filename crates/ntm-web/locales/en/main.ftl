@@ -25,6 +25,7 @@ role-district-officer = District officer
 role-commune-officer = Commune officer
 role-producer = Producer
 role-viewer = Viewer
+role-tourism-editor = Tourism editor
 
 ## Levels and unit counts
 

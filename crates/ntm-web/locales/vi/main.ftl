@@ -25,6 +25,7 @@ role-district-officer = Cán bộ cấp huyện
 role-commune-officer = Cán bộ cấp xã
 role-producer = Chủ thể sản xuất
 role-viewer = Người xem
+role-tourism-editor = Biên tập viên du lịch
 
 ## Cấp và số lượng đơn vị hành chính
 

@@ -23,6 +23,7 @@ pub mod portal;
 pub mod reports;
 pub mod scorecard;
 pub mod survey;
+pub mod tourism;
 pub mod trace;
 pub mod tree;
 pub mod units;
@@ -330,6 +331,46 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/portal/{code}/posts/{id}", get(portal::post_page))
         .route("/portal/{code}/photos/{id}", get(portal::photo))
         .route("/portal/province/{code}", get(portal::province_page))
+        .route("/tourism/{code}", get(tourism::commune_page))
+        .route("/tourism/points/{id}", get(tourism::point_page))
+        .route(
+            "/tourism/points/{id}/{file}",
+            get(tourism::files::point_file),
+        )
+        .route("/tourism/photos/{id}", get(tourism::files::photo))
+        .route("/tourism/tours/{id}", get(tourism::tour_page))
+        .route(
+            "/tourism/tours/{id}/leaflet.pdf",
+            get(tourism::files::leaflet_pdf),
+        )
+        .route("/units/{code}/tourism", get(tourism::manage::page))
+        .route(
+            "/units/{code}/tourism/points",
+            post(tourism::manage::create_point)
+                .layer(DefaultBodyLimit::max(crate::state::tourism_upload())),
+        )
+        .route(
+            "/units/{code}/tourism/tours",
+            post(tourism::manage::create_tour),
+        )
+        .route(
+            "/tourism/edit/points/{id}",
+            get(tourism::manage::edit_point)
+                .post(tourism::manage::save_point)
+                .layer(DefaultBodyLimit::max(crate::state::tourism_upload())),
+        )
+        .route(
+            "/tourism/edit/points/{id}/publish",
+            post(tourism::manage::publish_point),
+        )
+        .route(
+            "/tourism/edit/tours/{id}",
+            get(tourism::manage::edit_tour).post(tourism::manage::save_tour),
+        )
+        .route(
+            "/tourism/edit/tours/{id}/publish",
+            post(tourism::manage::publish_tour),
+        )
         .route("/units/{code}/portal", get(portal::manage::page))
         .route(
             "/units/{code}/portal/photos/{id}",

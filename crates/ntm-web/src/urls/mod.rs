@@ -15,6 +15,7 @@ mod feedback;
 mod maps;
 mod ocop;
 mod portal;
+mod tourism;
 pub use maps::MapChoice;
 
 /// Builders of the pages' addresses (paths with their query).

@@ -55,6 +55,7 @@ mod survey_contents;
 mod survey_links;
 mod survey_phones;
 mod survey_sms;
+mod tourism;
 mod trace_pages;
 mod tree;
 mod upload_size;

@@ -34,13 +34,14 @@ pub enum Who {
 }
 
 /// Every role of `ntm_domain::authz` but the administrator, which is country-wide.
-pub const SCOPED_ROLES: [Role; 6] = [
+pub const SCOPED_ROLES: [Role; 7] = [
     Role::ProvinceOfficer,
     Role::DepartmentOfficer,
     Role::DistrictOfficer,
     Role::CommuneOfficer,
     Role::Producer,
     Role::Viewer,
+    Role::TourismEditor,
 ];
 
 impl Who {
@@ -494,8 +495,65 @@ pub async fn seeded(db: Db) -> (App, Seed) {
     .await
     .expect("portal programme");
 
+    // A published tourism point with a photo and audio, and a published tour of it.
+    let point = ntm_app::tourism::new_point(
+        &app,
+        &cli,
+        COMMUNE,
+        ntm_app::tourism::PointForm {
+            input: ntm_domain::tourism::PointInput {
+                kind: "relic".into(),
+                name: "Điểm ma trận".into(),
+                lat: "9.9".into(),
+                lon: "106.3".into(),
+                narration_vi: "Thuyết minh".into(),
+                ..Default::default()
+            },
+            photos: vec![ntm_app::tourism::Upload {
+                name: "anh.png".into(),
+                bytes: ntm_reports::qr::png("anh", 2).expect("png"),
+            }],
+            audio_vi: Some(ntm_app::tourism::Upload {
+                name: "a.mp3".into(),
+                bytes: [[0xFF, 0xFB, 0x90, 0x64].as_slice(), &[0u8; 400]].concat(),
+            }),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("tourism point");
+    ntm_app::tourism::set_point_published(&app, &cli, point.id, 1, true)
+        .await
+        .expect("tourism publish");
+    let tourism_photo = app
+        .db_for_tests()
+        .tourism_point_photos(point.id)
+        .await
+        .expect("tourism photos")[0]
+        .id;
+    let tour = ntm_app::tourism::new_tour(
+        &app,
+        &cli,
+        COMMUNE,
+        ntm_app::tourism::TourForm {
+            input: ntm_domain::tourism::TourInput {
+                title_vi: "Tuyến ma trận".into(),
+                stops: vec![point.id.to_string()],
+                ..Default::default()
+            },
+        },
+    )
+    .await
+    .expect("tour");
+    ntm_app::tourism::set_tour_published(&app, &cli, tour.id, 1, true)
+        .await
+        .expect("tour publish");
+
     let seed = Seed {
         vars: vec![
+            ("tourism_point", point.id.to_string()),
+            ("tourism_photo", tourism_photo.to_string()),
+            ("tourism_tour", tour.id.to_string()),
             ("portal_post", portal_post.id.to_string()),
             ("portal_photo", portal_photo.to_string()),
             ("portal_programme", programme.programme.id.to_string()),

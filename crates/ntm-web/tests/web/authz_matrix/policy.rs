@@ -14,6 +14,7 @@
 use ntm_domain::authz::Role::*;
 
 mod portal;
+mod tourism;
 
 use super::fixture::Who;
 
@@ -77,12 +78,14 @@ const PRI: Who = Who::In(Producer);
 const PRO: Who = Who::Out(Producer);
 const VI: Who = Who::In(Viewer);
 const VO: Who = Who::Out(Viewer);
+const TI: Who = Who::In(TourismEditor);
+const TO: Who = Who::Out(TourismEditor);
 
 use Allow::{Everyone, Only, Users};
 use Body::{Form, Json, Multipart, Raw};
 
 /// Anyone holding a role whose scope contains the commune: reads of its data.
-const VIEW: Allow = Only(&[A, PI, DPI, DI, CI, PRI, VI]);
+const VIEW: Allow = Only(&[A, PI, DPI, DI, CI, PRI, VI, TI]);
 /// Who enters the commune's values and runs its campaigns and dossiers.
 const ENTER: Allow = Only(&[A, PI, DI, CI]);
 /// Province-level management on province 84.
@@ -103,7 +106,7 @@ const COMMUNE_STEP: Allow = Only(&[CI]);
 /// The participants of a dossier after 07/2025: the commune and the province.
 const PARTICIPANTS: Allow = Only(&[PI, CI]);
 /// Whoever holds a role on a unit the plan of province 84 covers.
-const IN_PLAN: Allow = Only(&[A, PI, DPI, DI, DO, CI, CO, PRI, PRO, VI, VO]);
+const IN_PLAN: Allow = Only(&[A, PI, DPI, DI, DO, CI, CO, PRI, PRO, VI, VO, TI, TO]);
 /// Administrators only.
 const ADMIN: Allow = Only(&[A]);
 /// Who records the commune's lots and traceability events (`RecordTrace`): officers of the
@@ -1243,5 +1246,8 @@ pub const ROWS: &[Row] = &[
 
 /// Every row: the table above and the areas' own tables.
 pub fn rows() -> Vec<&'static Row> {
-    ROWS.iter().chain(portal::ROWS.iter()).collect()
+    ROWS.iter()
+        .chain(portal::ROWS.iter())
+        .chain(tourism::ROWS.iter())
+        .collect()
 }
