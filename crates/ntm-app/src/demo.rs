@@ -194,6 +194,8 @@ pub async fn seed_demo_with(
     crate::areas::seed_demo(app).await?;
     // Sample feedback categories of Vĩnh Long (time limits not from a legal text).
     crate::feedback::seed_demo(app, "86").await?;
+    // Sample posts and broadcasts on the demo commune's portal, labelled as sample.
+    crate::portal::seed_demo(app, DEMO_COMMUNE).await?;
     // A sample producer record owned by the demo producer account (traceability).
     crate::trace::demo::seed(app, "htx.chauthanh", DEMO_COMMUNE).await?;
     // Sample tourism points and a tour (after the boundaries: positions are checked in them).

@@ -5,9 +5,11 @@
 //! - `schedule.rs`: the loudspeaker schedule: programmes with segments, the "held" mark.
 //! - `public.rs`: the public pages' reads (no login): a commune's page, a post, a
 //!   province's page, the Atom feed's entries, photos of published posts.
+//! - `demo.rs`: the sample portal of the demo commune (labelled as sample).
 //! - `measures.rs`: the DX figures computed from the records ([`ntm_domain::portal`]) with
 //!   the posts and programmes behind each figure.
 
+mod demo;
 mod html;
 mod measures;
 mod photos;
@@ -15,6 +17,7 @@ mod posts;
 mod public;
 mod schedule;
 
+pub use demo::seed_demo;
 pub use html::{excerpt, sanitize};
 pub(crate) use measures::dx_figures;
 pub use measures::{DxDrilldown, dx_drilldown};

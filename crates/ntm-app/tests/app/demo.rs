@@ -120,3 +120,47 @@ both_backends!(demo_vinh_long_sample, |db: Db| async move {
     .expect("evaluate");
     assert_eq!(status_of(&e, "VL-2.1"), Status::NeedsVerification);
 });
+
+// The demo commune's sample portal: posts and broadcasts labelled as sample, published
+// through the use cases (the public page shows 3 of the 4, the draft stays private), one
+// held broadcast with a DX segment, and seeding again adds nothing.
+both_backends!(demo_portal_sample, |db: Db| async move {
+    let mut app = app(db);
+    app.config.data_dir =
+        std::env::temp_dir().join(format!("ntm-demo-portal-{}", uuid::Uuid::now_v7()));
+    reference(&app).await;
+    let commune = ntm_app::demo::DEMO_COMMUNE;
+    ntm_app::portal::seed_demo(&app, commune)
+        .await
+        .expect("seed");
+    ntm_app::portal::seed_demo(&app, commune)
+        .await
+        .expect("again");
+    let cli = Actor::cli();
+    let all = ntm_app::portal::officer_posts(&app, &cli, commune)
+        .await
+        .expect("posts");
+    assert_eq!(all.posts.len(), 4, "seeded once");
+    let page = ntm_app::portal::commune_portal(&app, commune, None)
+        .await
+        .expect("page");
+    assert_eq!(page.posts.len(), 3, "the draft is not public");
+    for p in &page.posts {
+        assert!(p.title.contains("dữ liệu mẫu"), "{}", p.title);
+        assert!(p.body.contains("Bài mẫu"), "{}", p.body);
+    }
+    assert!(
+        page.figures
+            .months
+            .iter()
+            .map(|m| m.posts.len())
+            .sum::<usize>()
+            >= 2
+    );
+    assert!(page.figures.weeks_held() >= 1, "the held sample broadcast");
+    assert!(
+        page.upcoming
+            .iter()
+            .any(|v| v.programme.title.contains("mẫu") && v.programme.held_at.is_none())
+    );
+});
