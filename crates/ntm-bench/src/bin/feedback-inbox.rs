@@ -32,6 +32,9 @@
 //! PostgreSQL: a throwaway cluster (as the tests use) or `TEST_DATABASE_URL` (e.g. the URL
 //! `bash scripts/pg-dev start` prints); `ANALYZE` runs after the load, as autovacuum would.
 //! SQLite gets no `ANALYZE` (the application never runs it).
+//!
+//! With `NTM_BENCH_EXPLAIN=1` the plans of every keyset and OFFSET query measured are
+//! printed after the table (`EXPLAIN QUERY PLAN`; PostgreSQL `EXPLAIN (ANALYZE, BUFFERS)`).
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -429,6 +432,7 @@ async fn page_row(
     c: &Case,
     page: u64,
     reps: usize,
+    plans: &mut Vec<String>,
 ) -> Res<(Stats, Stats, Stats, usize)> {
     let db = app.db_for_tests().clone();
     let offset = (page - 1) * PAGE;
@@ -464,6 +468,21 @@ async fn page_row(
         .map(|r| r.id)
         .take(PAGE as usize)
         .collect();
+    if std::env::var("NTM_BENCH_EXPLAIN").is_ok_and(|v| v == "1") {
+        let key_plan = db
+            .bench_explain_feedback_list(&c.filter, cursor, None, PAGE + 1)
+            .await?;
+        let offset_plan = db
+            .bench_explain_feedback_list(&c.filter, None, Some(offset), PAGE + 1)
+            .await?;
+        plans.push(format!(
+            "{}, page {page}, keyset:\n    {}\n{}, page {page}, OFFSET:\n    {}",
+            c.name,
+            key_plan.join("\n    "),
+            c.name,
+            offset_plan.join("\n    ")
+        ));
+    }
     if by_app != by_key || by_key != by_offset {
         return Err(format!(
             "{} page {page}: use case {} rows, keyset {} rows, OFFSET {} rows, not the same",
@@ -740,8 +759,9 @@ async fn measure(backend: &str, n: usize, reps: usize) -> Res<()> {
             r.2.p50.as_secs_f64() / r.1.p50.as_secs_f64().max(1e-9)
         );
     };
+    let mut plans = Vec::new();
     for c in &first_pages {
-        let r = page_row(&app, c, 1, reps).await?;
+        let r = page_row(&app, c, 1, reps, &mut plans).await?;
         print(&c.name, "1".into(), &r);
     }
     let deep = [(&first_pages[0], n), (&first_pages[5], seeded.in_district)];
@@ -753,7 +773,7 @@ async fn measure(backend: &str, n: usize, reps: usize) -> Res<()> {
             .collect();
         pages.push(last);
         for p in pages {
-            let r = page_row(&app, c, p, reps).await?;
+            let r = page_row(&app, c, p, reps, &mut plans).await?;
             let label = if p == last {
                 format!("{p} (last)")
             } else {
@@ -761,6 +781,9 @@ async fn measure(backend: &str, n: usize, reps: usize) -> Res<()> {
             };
             print(&c.name, label, &r);
         }
+    }
+    for p in &plans {
+        println!("\n{p}");
     }
     app.close().await;
     test_db.cleanup().await;

@@ -1,11 +1,15 @@
 //! Bulk loading of synthetic reports for the inbox benchmark (`crates/ntm-bench`, binary
 //! `feedback-inbox`): multi-row `INSERT`s in one transaction, no history rows, photos,
-//! notifications or audit entries. Never called by the application.
+//! notifications or audit entries; and the plans of the list's queries. Never called by the
+//! application.
 
-use sea_query::{InsertStatement, Query};
+use sea_query::{InsertStatement, Query, SelectStatement, Values};
+use time::OffsetDateTime;
+use uuid::Uuid;
 
+use super::list::{FeedbackFilter, keyset_query, offset_query};
 use super::reports::FeedbackReportRecord;
-use crate::db::{Db, Result};
+use crate::db::{Backend, Db, Result, Stmt};
 
 /// Rows per `INSERT` (32 columns: 16,000 parameters, under SQLite's 32,766 and
 /// PostgreSQL's 65,535).
@@ -68,5 +72,48 @@ impl Db {
         }
         tx.commit().await?;
         Ok(rows.len() as u64)
+    }
+}
+
+/// `EXPLAIN QUERY PLAN` (SQLite) or `EXPLAIN (ANALYZE, BUFFERS)` (PostgreSQL) of a query,
+/// with the same bound values.
+struct Explain(SelectStatement);
+
+impl Stmt for Explain {
+    fn render(self, b: Backend) -> (String, Values) {
+        let (sql, values) = (&self.0).render(b);
+        let prefix = match b {
+            Backend::Sqlite => "EXPLAIN QUERY PLAN ",
+            Backend::Postgres => "EXPLAIN (ANALYZE, BUFFERS) ",
+        };
+        (format!("{prefix}{sql}"), values)
+    }
+}
+
+impl Db {
+    /// BENCHMARK-ONLY: the plan of the officers' list query — by key after `after`, or with
+    /// `offset` when given — one line per step. PostgreSQL runs the query (`ANALYZE`).
+    #[doc(hidden)]
+    pub async fn bench_explain_feedback_list(
+        &self,
+        f: &FeedbackFilter,
+        after: Option<(OffsetDateTime, Uuid)>,
+        offset: Option<u64>,
+        limit: u64,
+    ) -> Result<Vec<String>> {
+        let q = match offset {
+            Some(o) => offset_query(f, o, limit),
+            None => keyset_query(f, after, limit),
+        };
+        Ok(match self.backend() {
+            Backend::Sqlite => {
+                let rows: Vec<(i64, i64, i64, String)> = self.fetch_all(Explain(q)).await?;
+                rows.into_iter().map(|r| r.3).collect()
+            }
+            Backend::Postgres => {
+                let rows: Vec<(String,)> = self.fetch_all(Explain(q)).await?;
+                rows.into_iter().map(|r| r.0).collect()
+            }
+        })
     }
 }

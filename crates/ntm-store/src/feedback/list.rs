@@ -44,6 +44,17 @@ pub struct FeedbackListRow {
 
 const OPEN: [&str; 4] = ["received", "transferred", "accepted", "in_progress"];
 
+/// The open states as literal SQL, written exactly as the condition of the partial index
+/// `feedback_reports_open` (migration 0030): a condition with bound values would not let the
+/// engines use it (SQLite matches a partial index's terms as written; PostgreSQL cannot
+/// prove the implication for a generic plan of a prepared statement).
+const OPEN_SQL: &str = "status IN ('received', 'transferred', 'accepted', 'in_progress')";
+
+/// Exactly the four open states, in any order.
+fn is_open_set(statuses: &[String]) -> bool {
+    statuses.len() == OPEN.len() && OPEN.iter().all(|o| statuses.iter().any(|s| s == o))
+}
+
 const LIST_COLUMNS: [&str; 10] = [
     "id",
     "tracking_code",
@@ -94,27 +105,60 @@ fn filters(q: &mut SelectStatement, f: &FeedbackFilter) {
             Expr::col("responsible_path")
                 .like(LikeExpr::new(format!("{}%", like_escape(p))).escape('\\'))
         }))
-        .and_where_option(
-            (!f.statuses.is_empty())
-                .then(|| Expr::col("status").is_in(f.statuses.iter().map(|s| s.as_str()))),
-        )
+        .and_where_option((!f.statuses.is_empty()).then(|| {
+            if is_open_set(&f.statuses) {
+                Expr::cust(OPEN_SQL)
+            } else {
+                Expr::col("status").is_in(f.statuses.iter().map(|s| s.as_str()))
+            }
+        }))
         .and_where_option(
             f.category_code
                 .as_ref()
                 .map(|c| Expr::col("category_code").eq(c.as_str())),
         )
         .and_where_option(f.assignee_id.map(|a| Expr::col("assignee_id").eq(a)))
-        .and_where_option(f.overdue_on.map(|d| {
-            Expr::col("due_on")
-                .lt(d)
-                .and(Expr::col("status").is_in(OPEN))
-        }))
+        .and_where_option(
+            f.overdue_on
+                .map(|d| Expr::col("due_on").lt(d).and(Expr::cust(OPEN_SQL))),
+        )
         .and_where_option(f.received_from.map(|t| Expr::col("received_at").gte(t)))
         .and_where_option(f.received_before.map(|t| Expr::col("received_at").lt(t)))
         .and_where_option(
             (!f.codes.is_empty())
                 .then(|| Expr::col("tracking_code").is_in(f.codes.iter().map(|c| c.as_str()))),
         );
+}
+
+/// The list after `after` (the last row's `(received_at, id)`), newest first.
+pub(super) fn keyset_query(
+    f: &FeedbackFilter,
+    after: Option<(OffsetDateTime, Uuid)>,
+    limit: u64,
+) -> SelectStatement {
+    let mut q = base(f);
+    // A row-value comparison, not `received_at < $at OR (received_at = $at AND id < $id)`:
+    // both engines seek the index to the key with it, while the `OR` form made them scan
+    // from the newest row down to the key on every page (a deep page cost as much as OFFSET;
+    // docs/perf.md, "Officers' feedback inbox").
+    q.and_where_option(after.map(|(at, id)| {
+        Expr::tuple([Expr::col("received_at"), Expr::col("id")])
+            .lt(Expr::tuple([Expr::val(at), Expr::val(id)]))
+    }))
+    .order_by("received_at", Order::Desc)
+    .order_by("id", Order::Desc)
+    .limit(limit);
+    q
+}
+
+/// The same list by OFFSET (benchmark comparison only).
+pub(super) fn offset_query(f: &FeedbackFilter, offset: u64, limit: u64) -> SelectStatement {
+    let mut q = base(f);
+    q.order_by("received_at", Order::Desc)
+        .order_by("id", Order::Desc)
+        .offset(offset)
+        .limit(limit);
+    q
 }
 
 impl Db {
@@ -126,16 +170,7 @@ impl Db {
         after: Option<(OffsetDateTime, Uuid)>,
         limit: u64,
     ) -> Result<Vec<FeedbackListRow>> {
-        let mut q = base(f);
-        q.and_where_option(after.map(|(at, id)| {
-            Expr::col("received_at")
-                .lt(at)
-                .or(Expr::col("received_at").eq(at).and(Expr::col("id").lt(id)))
-        }))
-        .order_by("received_at", Order::Desc)
-        .order_by("id", Order::Desc)
-        .limit(limit);
-        self.fetch_all(&q).await
+        self.fetch_all(&keyset_query(f, after, limit)).await
     }
 
     /// Full records of the list's first `limit` rows, newest first (Open311 requests).
@@ -159,12 +194,7 @@ impl Db {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<FeedbackListRow>> {
-        let mut q = base(f);
-        q.order_by("received_at", Order::Desc)
-            .order_by("id", Order::Desc)
-            .offset(offset)
-            .limit(limit);
-        self.fetch_all(&q).await
+        self.fetch_all(&offset_query(f, offset, limit)).await
     }
 
     /// Reports whose responsible unit is in a subtree, received between two days (both
