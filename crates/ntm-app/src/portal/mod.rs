@@ -4,11 +4,13 @@
 //!   sanitized by `html.rs`, photos checked by `photos.rs`), preview, publish, unpublish.
 //! - `schedule.rs`: the loudspeaker schedule: programmes with segments, the "held" mark.
 //! - `public.rs`: the public pages' reads (no login): a commune's page, a post, a
-//!   province's page, the Atom feed's entries, photos of published posts.
+//!   province's page, the Atom feed's entries, photos of published posts; `cache.rs` keeps
+//!   the commune page's and feed's reads while the audit head is unchanged.
 //! - `demo.rs`: the sample portal of the demo commune (labelled as sample).
 //! - `measures.rs`: the DX figures computed from the records ([`ntm_domain::portal`]) with
 //!   the posts and programmes behind each figure.
 
+mod cache;
 mod demo;
 mod html;
 mod measures;
@@ -17,6 +19,7 @@ mod posts;
 mod public;
 mod schedule;
 
+pub use cache::clear_cache;
 pub use demo::seed_demo;
 pub use html::{excerpt, sanitize};
 pub(crate) use measures::dx_figures;

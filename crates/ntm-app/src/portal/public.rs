@@ -1,7 +1,8 @@
 //! What the public pages read (no login): a commune's page (latest published posts, by
 //! category, the loudspeaker schedule of the coming weeks, the DX figures of the last
 //! months), a published post with its photos, a province's page (its communes' latest
-//! posts), and the entries of a commune's Atom feed.
+//! posts), and the entries of a commune's Atom feed. The commune page's and the feed's reads
+//! are kept while the audit head is unchanged (`cache.rs`).
 
 use ntm_domain::portal::{Category, DxFigures};
 use ntm_domain::units::{Level, Unit};
@@ -74,8 +75,19 @@ pub async fn commune_portal(
     unit_code: &str,
     category: Option<&str>,
 ) -> Result<CommunePortal, AppError> {
+    let category = category.map(str::trim).filter(|c| !c.is_empty());
+    let day = today();
+    let head = app.db.audit_head().await?.1;
+    let key = (
+        unit_code.trim().to_string(),
+        category.map(str::to_string),
+        day,
+    );
+    if let Some(page) = super::cache::pages().get(&head, &key) {
+        return Ok(page);
+    }
     let unit = super::commune(app, unit_code).await?;
-    let category = match category.map(str::trim).filter(|c| !c.is_empty()) {
+    let category = match category {
         None => None,
         Some(c) => {
             Some(Category::parse(c).ok_or_else(|| AppError::NotFound(format!("category {c}")))?)
@@ -91,7 +103,6 @@ pub async fn commune_portal(
             ..PortalPostFilter::default()
         })
         .await?;
-    let day = today();
     let upcoming = with_segments(
         app,
         app.db
@@ -105,14 +116,16 @@ pub async fn commune_portal(
         .unit_on(&unit.province_code, day)
         .await?
         .map(|p| p.name);
-    Ok(CommunePortal {
+    let page = CommunePortal {
         unit,
         province_name,
         category,
         posts,
         upcoming,
         figures,
-    })
+    };
+    super::cache::pages().put(&head, key, page.clone());
+    Ok(page)
 }
 
 /// A published post with its photos (a draft is not found).
@@ -176,6 +189,11 @@ pub async fn feed_posts(
     app: &App,
     unit_code: &str,
 ) -> Result<(Unit, Vec<PortalPostRecord>), AppError> {
+    let head = app.db.audit_head().await?.1;
+    let key = unit_code.trim().to_string();
+    if let Some(feed) = super::cache::feeds().get(&head, &key) {
+        return Ok(feed);
+    }
     let unit = super::commune(app, unit_code).await?;
     let posts = app
         .db
@@ -186,5 +204,6 @@ pub async fn feed_posts(
             ..PortalPostFilter::default()
         })
         .await?;
+    super::cache::feeds().put(&head, key, (unit.clone(), posts.clone()));
     Ok((unit, posts))
 }

@@ -20,6 +20,7 @@ mod permissions;
 mod plan_pages;
 mod plans;
 mod portal;
+mod portal_cache;
 mod provincial;
 mod reports;
 mod survey_anonymity;

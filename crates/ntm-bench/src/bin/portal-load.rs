@@ -72,7 +72,9 @@ fn run() -> Res<()> {
         .thread_name("server")
         .enable_all()
         .build()?;
-    let dir = tempfile::Builder::new().prefix("ntm-portal-load-").tempdir()?;
+    let dir = tempfile::Builder::new()
+        .prefix("ntm-portal-load-")
+        .tempdir()?;
     let t = Instant::now();
     let (app, post_path) = server_rt.block_on(setup(dir.path(), posts))?;
     eprintln!("set-up: {:.1} s", t.elapsed().as_secs_f64());
@@ -117,7 +119,11 @@ fn run() -> Res<()> {
         ("commune page", addr, page.clone()),
         ("post page", addr, post_path.clone()),
         ("Atom feed", addr, format!("/portal/{COMMUNE}/feed.atom")),
-        ("baseline: bare axum, static body", base_addr, "/static".into()),
+        (
+            "baseline: bare axum, static body",
+            base_addr,
+            "/static".into(),
+        ),
     ];
     println!(
         "open loop, {rate} req/s, {warmup} s warm-up + {secs} s measured per target; latency \
@@ -217,7 +223,12 @@ async fn setup(dir: &std::path::Path, posts: usize) -> Res<(App, String)> {
         },
     );
     ntm_app::demo::import_reference_units(&app, &Actor::cli(), &mut |_, _| {}).await?;
-    let xa = user(&app, "xa.portal.bench", &format!("commune_officer@{COMMUNE}")).await?;
+    let xa = user(
+        &app,
+        "xa.portal.bench",
+        &format!("commune_officer@{COMMUNE}"),
+    )
+    .await?;
     let categories = ["tin-tuc", "thong-bao", "nong-thon-moi", "chuyen-doi-so"];
     let mut one = None;
     for i in 0..posts {
@@ -386,7 +397,8 @@ async fn load(
             }
         }
     });
-    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<(u64, Duration, Instant, bool)>();
+    let (done_tx, mut done_rx) =
+        tokio::sync::mpsc::unbounded_channel::<(u64, Duration, Instant, bool)>();
     let path: Arc<str> = Arc::from(path);
     let mut last_sent = start;
     while let Some((i, due)) = rx.recv().await {

@@ -69,81 +69,87 @@ fn report(i: usize) -> FeedbackReportRecord {
     }
 }
 
-ntm_testkit::both_backends!(feedback_keyset_pages_equal_offset_pages, |db: Db| async move {
-    // Inserted out of time order, as reports moved between servers could be.
-    let mut rows: Vec<FeedbackReportRecord> = (0..240).map(report).collect();
-    rows.reverse();
-    rows.rotate_left(77);
-    db.bench_seed_feedback_reports(&rows).await.unwrap();
-    let province = FeedbackFilter {
-        province_code: "84".into(),
-        ..FeedbackFilter::default()
-    };
-    let open: Vec<String> = STATUSES[..4].iter().map(|s| s.to_string()).collect();
-    let filters = [
-        province.clone(),
-        FeedbackFilter {
-            statuses: vec!["resolved".into()],
-            ..province.clone()
-        },
-        FeedbackFilter {
-            statuses: open.clone(),
-            ..province.clone()
-        },
-        FeedbackFilter {
-            category_code: Some("chieu-sang".into()),
-            ..province.clone()
-        },
-        FeedbackFilter {
-            path_prefix: Some("/84/842/".into()),
-            ..province.clone()
-        },
-        FeedbackFilter {
-            responsible_code: Some("28759".into()),
-            ..province.clone()
-        },
-        FeedbackFilter {
-            overdue_on: Some(date!(2026 - 03 - 20)),
-            ..province.clone()
-        },
-        FeedbackFilter {
-            path_prefix: Some("/84/842/".into()),
-            statuses: open,
-            category_code: Some("giao-thong".into()),
-            overdue_on: Some(date!(2026 - 03 - 25)),
-            ..province.clone()
-        },
-    ];
-    for f in &filters {
-        let all = db.feedback_list_offset(f, 0, 10_000).await.unwrap();
-        assert!(!all.is_empty(), "{f:?} matches nothing: the test would prove nothing");
-        // Newest first, the id breaking ties; every row matches the province.
-        for w in all.windows(2) {
+ntm_testkit::both_backends!(
+    feedback_keyset_pages_equal_offset_pages,
+    |db: Db| async move {
+        // Inserted out of time order, as reports moved between servers could be.
+        let mut rows: Vec<FeedbackReportRecord> = (0..240).map(report).collect();
+        rows.reverse();
+        rows.rotate_left(77);
+        db.bench_seed_feedback_reports(&rows).await.unwrap();
+        let province = FeedbackFilter {
+            province_code: "84".into(),
+            ..FeedbackFilter::default()
+        };
+        let open: Vec<String> = STATUSES[..4].iter().map(|s| s.to_string()).collect();
+        let filters = [
+            province.clone(),
+            FeedbackFilter {
+                statuses: vec!["resolved".into()],
+                ..province.clone()
+            },
+            FeedbackFilter {
+                statuses: open.clone(),
+                ..province.clone()
+            },
+            FeedbackFilter {
+                category_code: Some("chieu-sang".into()),
+                ..province.clone()
+            },
+            FeedbackFilter {
+                path_prefix: Some("/84/842/".into()),
+                ..province.clone()
+            },
+            FeedbackFilter {
+                responsible_code: Some("28759".into()),
+                ..province.clone()
+            },
+            FeedbackFilter {
+                overdue_on: Some(date!(2026 - 03 - 20)),
+                ..province.clone()
+            },
+            FeedbackFilter {
+                path_prefix: Some("/84/842/".into()),
+                statuses: open,
+                category_code: Some("giao-thong".into()),
+                overdue_on: Some(date!(2026 - 03 - 25)),
+                ..province.clone()
+            },
+        ];
+        for f in &filters {
+            let all = db.feedback_list_offset(f, 0, 10_000).await.unwrap();
             assert!(
-                (w[0].received_at, w[0].id) > (w[1].received_at, w[1].id),
-                "{f:?}: not newest first"
+                !all.is_empty(),
+                "{f:?} matches nothing: the test would prove nothing"
             );
-        }
-        for page_size in [1u64, 7, 50] {
-            let mut after = None;
-            let mut walked = Vec::new();
-            let mut page = 0u64;
-            loop {
-                let by_key = db.feedback_list(f, after, page_size).await.unwrap();
-                let by_offset = db
-                    .feedback_list_offset(f, page * page_size, page_size)
-                    .await
-                    .unwrap();
-                assert_eq!(by_key, by_offset, "{f:?}, page {page} of {page_size}");
-                let Some(last) = by_key.last() else { break };
-                after = Some((last.received_at, last.id));
-                walked.extend(by_key);
-                page += 1;
+            // Newest first, the id breaking ties; every row matches the province.
+            for w in all.windows(2) {
+                assert!(
+                    (w[0].received_at, w[0].id) > (w[1].received_at, w[1].id),
+                    "{f:?}: not newest first"
+                );
             }
-            assert_eq!(walked, all, "{f:?}: pages of {page_size}");
+            for page_size in [1u64, 7, 50] {
+                let mut after = None;
+                let mut walked = Vec::new();
+                let mut page = 0u64;
+                loop {
+                    let by_key = db.feedback_list(f, after, page_size).await.unwrap();
+                    let by_offset = db
+                        .feedback_list_offset(f, page * page_size, page_size)
+                        .await
+                        .unwrap();
+                    assert_eq!(by_key, by_offset, "{f:?}, page {page} of {page_size}");
+                    let Some(last) = by_key.last() else { break };
+                    after = Some((last.received_at, last.id));
+                    walked.extend(by_key);
+                    page += 1;
+                }
+                assert_eq!(walked, all, "{f:?}: pages of {page_size}");
+            }
         }
+        // The other province's reports never show.
+        let all = db.feedback_list(&province, None, 10_000).await.unwrap();
+        assert_eq!(all.len(), 240 - (0..240).filter(|i| i % 11 == 0).count());
     }
-    // The other province's reports never show.
-    let all = db.feedback_list(&province, None, 10_000).await.unwrap();
-    assert_eq!(all.len(), 240 - (0..240).filter(|i| i % 11 == 0).count());
-});
+);
