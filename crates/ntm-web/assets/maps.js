@@ -1,7 +1,7 @@
 /* NTM Số — the status map (docs/maps.md). Draws /maps/status.geojson with Leaflet (vendored,
    BSD-2-Clause) over the page's table, which stays the view without JavaScript. Layers: the
-   NTM status of each commune, and the OGC API collections' OCOP products and raw-material
-   areas (read page after page through their `next` links, within the map's extent). No base
+   NTM status of each commune, and the OGC API collections' OCOP products, raw-material
+   areas and rural tourism points (read page after page through their `next` links, within the map's extent). No base
    layer unless the server is configured with one (NTM_MAP_TILES_URL). Everything shown is
    built as elements with textContent: no HTML from data. */
 (function () {
@@ -69,6 +69,13 @@
       if (p.stars) { box.appendChild(node('p', null, d.lStars + ': ' + p.stars + ' ★')); }
       var a = node('p'); a.appendChild(link(d.ocopPage.replace('ID', encodeURIComponent(f.id)), d.lOpen));
       box.appendChild(a);
+    } else if (kind === 'tourism') {
+      box.appendChild(node('p', 'map-popup-title', p.name || f.id));
+      var kindName = document.documentElement.lang === 'en' ? p.kind_en : p.kind_vi;
+      if (kindName) { box.appendChild(node('p', null, kindName)); }
+      var t = node('p');
+      t.appendChild(link(d.tourismPage.replace('00000000-0000-0000-0000-000000000000', encodeURIComponent(f.id)), d.lOpen));
+      box.appendChild(t);
     } else {
       box.appendChild(node('p', 'map-popup-title', (p.code || f.id) + (p.crop ? ' · ' + p.crop : '')));
       var b = node('p');
@@ -89,6 +96,7 @@
   }
   var ocop = overlay('ocop', '#6a1b9a');
   var areas = overlay('areas', '#0b4f71');
+  var tourism = overlay('tourism', '#8a3c00');
 
   function fetchJson(url) {
     return fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/geo+json, application/json' } })
@@ -109,13 +117,14 @@
   }
   var loaded = {};
   map.on('overlayadd', function (e) {
-    var which = e.layer === ocop ? 'ocop' : (e.layer === areas ? 'areas' : null);
+    var which = e.layer === ocop ? 'ocop' : (e.layer === areas ? 'areas' : (e.layer === tourism ? 'tourism' : null));
     if (!which || loaded[which]) { return; }
     loaded[which] = true;
     var b = statusLayer.getBounds();
     var bbox = b.isValid() ? [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (x) { return x.toFixed(4); }).join(',') : '';
     say(d.lLoading);
-    loadItems(which === 'ocop' ? d.ocop : d.areas, e.layer, bbox, 1).then(function () { say(''); })
+    var sources = { ocop: d.ocop, areas: d.areas, tourism: d.tourism };
+    loadItems(sources[which], e.layer, bbox, 1).then(function () { say(''); })
       .catch(function () { loaded[which] = false; say(d.lError); });
   });
 
@@ -123,6 +132,7 @@
   overlays[d.lStatus] = statusLayer;
   overlays[d.lOcop] = ocop;
   overlays[d.lAreas] = areas;
+  overlays[d.lTourism] = tourism;
   L.control.layers(bases, overlays, { collapsed: window.innerWidth < 600 }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
 

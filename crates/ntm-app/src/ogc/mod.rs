@@ -8,6 +8,7 @@
 
 mod areas;
 mod ocop_products;
+mod tourism_points;
 mod unit_status;
 
 use ntm_domain::area::Bbox;
@@ -23,13 +24,15 @@ pub enum CollectionId {
     OcopProducts,
     Areas,
     UnitStatus,
+    TourismPoints,
 }
 
 impl CollectionId {
-    pub const ALL: [CollectionId; 3] = [
+    pub const ALL: [CollectionId; 4] = [
         CollectionId::OcopProducts,
         CollectionId::Areas,
         CollectionId::UnitStatus,
+        CollectionId::TourismPoints,
     ];
 
     pub fn parse(id: &str) -> Option<CollectionId> {
@@ -41,6 +44,7 @@ impl CollectionId {
             CollectionId::OcopProducts => &ocop_products::INFO,
             CollectionId::Areas => &areas::INFO,
             CollectionId::UnitStatus => &unit_status::INFO,
+            CollectionId::TourismPoints => &tourism_points::INFO,
         }
     }
 }
@@ -279,6 +283,7 @@ pub async fn items(
         CollectionId::OcopProducts => ocop_products::page(app, &q).await,
         CollectionId::Areas => areas::page(app, &q).await,
         CollectionId::UnitStatus => unit_status::page(app, params).await,
+        CollectionId::TourismPoints => tourism_points::page(app, &q).await,
     }
 }
 
@@ -300,6 +305,7 @@ pub async fn item(
         CollectionId::OcopProducts => ocop_products::one(app, fid).await?,
         CollectionId::Areas => areas::one(app, fid).await?,
         CollectionId::UnitStatus => None,
+        CollectionId::TourismPoints => tourism_points::one(app, fid).await?,
     };
     f.ok_or_else(missing)
 }

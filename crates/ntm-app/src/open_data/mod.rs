@@ -90,6 +90,7 @@ pub async fn catalog(app: &App, actor: &Actor) -> Result<Vec<Dataset>, AppError>
             CollectionId::Areas => app.db.area_features_modified().await?,
             // The last value verified (results are evaluated on verified values only).
             CollectionId::UnitStatus => app.db.verified_values_modified().await?,
+            CollectionId::TourismPoints => app.db.tourism_features_modified().await?,
         };
         out.push(Dataset {
             info: c.info(),

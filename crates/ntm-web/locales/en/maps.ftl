@@ -28,6 +28,7 @@ maps-provisional = provisional { $value }
 maps-layer-status = New Countryside results
 maps-layer-ocop = OCOP products
 maps-layer-areas = Raw-material areas
+maps-layer-tourism = Rural tourism points
 maps-layer-base = Base map
 maps-popup-scorecard = Open the scorecard
 maps-popup-criteria = Criteria met

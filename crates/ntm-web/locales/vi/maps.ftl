@@ -28,6 +28,7 @@ maps-provisional = tạm tính { $value }
 maps-layer-status = Kết quả nông thôn mới
 maps-layer-ocop = Sản phẩm OCOP
 maps-layer-areas = Vùng nguyên liệu
+maps-layer-tourism = Điểm du lịch nông thôn
 maps-layer-base = Nền bản đồ
 maps-popup-scorecard = Xem bảng tiêu chí
 maps-popup-criteria = Số tiêu chí đạt

@@ -83,6 +83,40 @@ pub async fn seed_open_data(app: &App) {
         .expect("area");
     }
     seed_verified_values(app).await;
+    seed_tourism(app).await;
+}
+
+/// Published tourism points after [`seed_open_data`] (and one draft, never published).
+pub const TOURISM: usize = 5;
+
+async fn seed_tourism(app: &App) {
+    let cli = Actor::cli();
+    for i in 0..=TOURISM {
+        let p = ntm_app::tourism::new_point(
+            app,
+            &cli,
+            COMMUNE,
+            ntm_app::tourism::PointForm {
+                input: ntm_domain::tourism::PointInput {
+                    kind: "homestay".into(),
+                    name: format!("Điểm {i}"),
+                    lat: "9.02".into(),
+                    lon: format!("{}", 106.01 + 0.01 * i as f64),
+                    contact: "0900 000 000".into(),
+                    narration_vi: "Thuyết minh".into(),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("tourism point");
+        if i < TOURISM {
+            ntm_app::tourism::set_point_published(app, &cli, p.id, 1, true)
+                .await
+                .expect("publish");
+        }
+    }
 }
 
 /// Features of `unit-status` after [`seed_open_data`]: the commune's 2023 and 2024 results
@@ -285,6 +319,30 @@ ntm_testkit::both_backends!(ogc_features_pages_and_errors, |db: Db| async move {
         .map(|f| f["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(unique.len(), products.len() + AREAS);
+    // Tourism points: the published ones only, public fields (no contact), with their page.
+    let points = all_items(&anon, "tourism-points", 2).await;
+    assert_eq!(points.len(), TOURISM);
+    for p in &points {
+        assert_eq!(p["geometry"]["type"], "Point", "{p}");
+        assert_eq!(p["properties"]["kind_en"], "Homestay", "{p}");
+        assert!(p["properties"].get("contact").is_none(), "no contacts: {p}");
+    }
+    let one: Value = anon
+        .get(&format!(
+            "/ogc/collections/tourism-points/items/{}",
+            points[0]["id"].as_str().unwrap()
+        ))
+        .await
+        .json();
+    assert!(
+        one["links"].to_string().contains("/tourism/points/"),
+        "{one}"
+    );
+    let boxed: Value = anon
+        .get("/ogc/collections/tourism-points/items?bbox=106.0,9.0,106.025,9.1")
+        .await
+        .json();
+    assert_eq!(boxed["features"].as_array().unwrap().len(), 2, "{boxed}");
     // Products sit at a point inside the outline of their unit (province 84's here).
     for p in &products {
         let c = &p["geometry"]["coordinates"];
@@ -443,6 +501,7 @@ ntm_testkit::both_backends!(ogc_gdal_reads_every_collection, |db: Db| async move
         ("ocop-products", rated_products(&app).await),
         ("raw-material-areas", AREAS),
         ("unit-status", UNIT_STATUS),
+        ("tourism-points", TOURISM),
     ];
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -7,7 +7,7 @@ use ntm_app::Db;
 use serde_json::Value;
 
 use crate::helpers::*;
-use crate::ogc::{AREAS, UNIT_STATUS, check_feature, rated_products, seed_open_data};
+use crate::ogc::{AREAS, TOURISM, UNIT_STATUS, check_feature, rated_products, seed_open_data};
 
 ntm_testkit::both_backends!(open_data_catalogue_is_dcat, |db: Db| async move {
     let app = setup(db).await;
@@ -37,7 +37,7 @@ ntm_testkit::both_backends!(open_data_catalogue_is_dcat, |db: Db| async move {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "check-dcat.py:\n{text}");
-    assert!(text.contains("3 datasets, 12 distributions"), "{text}");
+    assert!(text.contains("4 datasets, 16 distributions"), "{text}");
     // The checker fails on a catalogue without change dates (it can fail).
     let mut broken: Value = res.json();
     for d in broken["dcat:dataset"].as_array_mut().unwrap() {
@@ -77,6 +77,7 @@ ntm_testkit::both_backends!(open_data_catalogue_is_dcat, |db: Db| async move {
         ("ocop-products", rated_products(&app).await),
         ("raw-material-areas", AREAS),
         ("unit-status", UNIT_STATUS),
+        ("tourism-points", TOURISM),
     ] {
         let schema: Value = anon
             .get(&format!("/open-data/{id}.schema.json"))

@@ -62,6 +62,9 @@ pub struct MapPage {
     pub area_items: String,
     pub ocop_page: String,
     pub area_page: String,
+    /// The `tourism-points` collection's items and a point's narration page (`ID`).
+    pub tourism_items: String,
+    pub tourism_page: String,
     pub tiles_url: String,
     pub tiles_attribution: String,
     pub labels_json: String,
@@ -188,6 +191,8 @@ fn build(ctx: Ctx, m: StatusMap, asked_date: Option<time::Date>, st: &AppState) 
         area_items: items(CollectionId::Areas),
         ocop_page: Urls::ocop_product("ID"),
         area_page: Urls::area(Uuid::nil()),
+        tourism_items: items(CollectionId::TourismPoints),
+        tourism_page: Urls::tourism_point(Uuid::nil()),
         tiles_url: st.cfg.map_tiles_url.clone().unwrap_or_default(),
         tiles_attribution: st.cfg.map_tiles_attribution.clone().unwrap_or_default(),
         labels_json: serde_json::Value::Object(labels).to_string(),
