@@ -54,8 +54,9 @@ pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
 pub use dossiers::{DossierDocumentRecord, DossierEventRecord, DossierRecord, ProcedureSetting};
 pub use features::{
-    AreaFeatureRow, BoundaryOutline, FeatureWindow, OcopFeatureRow, PeriodShape, TourismFeatureRow,
-    UnitStatusKey, UnitStatusRow, UnitStatusWindow,
+    AreaFeatureRow, BoundaryOutline, FeatureWindow, FeedbackFeatureRow, OcopFeatureRow,
+    PUBLISHED_FEEDBACK, PeriodShape, TourismFeatureRow, UnitStatusKey, UnitStatusRow,
+    UnitStatusWindow,
 };
 pub use feedback::{
     FeedbackCategoryRecord, FeedbackEventRecord, FeedbackFilter, FeedbackListRow,

@@ -1,7 +1,7 @@
 /* NTM Số — the status map (docs/maps.md). Draws /maps/status.geojson with Leaflet (vendored,
    BSD-2-Clause) over the page's table, which stays the view without JavaScript. Layers: the
    NTM status of each commune, and the OGC API collections' OCOP products, raw-material
-   areas and rural tourism points (read page after page through their `next` links, within the map's extent). No base
+   areas, rural tourism points and citizens' feedback (read page after page through their `next` links, within the map's extent). No base
    layer unless the server is configured with one (NTM_MAP_TILES_URL). Everything shown is
    built as elements with textContent: no HTML from data. */
 (function () {
@@ -76,6 +76,15 @@
       var t = node('p');
       t.appendChild(link(d.tourismPage.replace('00000000-0000-0000-0000-000000000000', encodeURIComponent(f.id)), d.lOpen));
       box.appendChild(t);
+    } else if (kind === 'feedback') {
+      box.appendChild(node('p', 'map-popup-title', (p.category || p.category_code || '') + ' · ' + f.id));
+      if (p.received_on) {
+        var day = document.documentElement.lang === 'en' ? p.received_on : p.received_on.split('-').reverse().join('/');
+        box.appendChild(node('p', null, day));
+      }
+      var r = node('p');
+      r.appendChild(link(d.feedbackPage.replace('CODE', encodeURIComponent(f.id)), d.lOpen));
+      box.appendChild(r);
     } else {
       box.appendChild(node('p', 'map-popup-title', (p.code || f.id) + (p.crop ? ' · ' + p.crop : '')));
       var b = node('p');
@@ -97,6 +106,8 @@
   var ocop = overlay('ocop', '#6a1b9a');
   var areas = overlay('areas', '#0b4f71');
   var tourism = overlay('tourism', '#8a3c00');
+  var feedback = overlay('feedback', '#b45309');
+  var sources = { ocop: [ocop, d.ocop], areas: [areas, d.areas], tourism: [tourism, d.tourism], feedback: [feedback, d.feedback] };
 
   function fetchJson(url) {
     return fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/geo+json, application/json' } })
@@ -117,14 +128,13 @@
   }
   var loaded = {};
   map.on('overlayadd', function (e) {
-    var which = e.layer === ocop ? 'ocop' : (e.layer === areas ? 'areas' : (e.layer === tourism ? 'tourism' : null));
+    var which = Object.keys(sources).filter(function (k) { return sources[k][0] === e.layer; })[0];
     if (!which || loaded[which]) { return; }
     loaded[which] = true;
     var b = statusLayer.getBounds();
     var bbox = b.isValid() ? [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (x) { return x.toFixed(4); }).join(',') : '';
     say(d.lLoading);
-    var sources = { ocop: d.ocop, areas: d.areas, tourism: d.tourism };
-    loadItems(sources[which], e.layer, bbox, 1).then(function () { say(''); })
+    loadItems(sources[which][1], e.layer, bbox, 1).then(function () { say(''); })
       .catch(function () { loaded[which] = false; say(d.lError); });
   });
 
@@ -133,6 +143,7 @@
   overlays[d.lOcop] = ocop;
   overlays[d.lAreas] = areas;
   overlays[d.lTourism] = tourism;
+  overlays[d.lFeedback] = feedback;
   L.control.layers(bases, overlays, { collapsed: window.innerWidth < 600 }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
 

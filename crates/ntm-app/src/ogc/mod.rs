@@ -7,6 +7,7 @@
 //! [`CollectionId`] and its arms below.
 
 mod areas;
+mod feedback_reports;
 mod ocop_products;
 mod tourism_points;
 mod unit_status;
@@ -25,6 +26,7 @@ pub enum CollectionId {
     Areas,
     UnitStatus,
     TourismPoints,
+    FeedbackReports,
 }
 
 impl CollectionId {
@@ -33,6 +35,7 @@ impl CollectionId {
         CollectionId::Areas,
         CollectionId::UnitStatus,
         CollectionId::TourismPoints,
+        CollectionId::FeedbackReports,
     ];
 
     pub fn parse(id: &str) -> Option<CollectionId> {
@@ -45,6 +48,7 @@ impl CollectionId {
             CollectionId::Areas => &areas::INFO,
             CollectionId::UnitStatus => &unit_status::INFO,
             CollectionId::TourismPoints => &tourism_points::INFO,
+            CollectionId::FeedbackReports => &feedback_reports::INFO,
         }
     }
 }
@@ -275,15 +279,20 @@ pub async fn items(
     params: &ItemsParams,
 ) -> Result<FeaturePage, AppError> {
     let c = lookup(id)?;
-    if c == CollectionId::UnitStatus {
-        return unit_status::page(app, params).await;
+    // Collections keyed by something else than a UUID read `after` themselves.
+    match c {
+        CollectionId::UnitStatus => return unit_status::page(app, params).await,
+        CollectionId::FeedbackReports => return feedback_reports::page(app, params).await,
+        _ => {}
     }
     let q = params.check()?;
     match c {
         CollectionId::OcopProducts => ocop_products::page(app, &q).await,
         CollectionId::Areas => areas::page(app, &q).await,
-        CollectionId::UnitStatus => unit_status::page(app, params).await,
         CollectionId::TourismPoints => tourism_points::page(app, &q).await,
+        CollectionId::UnitStatus | CollectionId::FeedbackReports => {
+            unreachable!("read above")
+        }
     }
 }
 
@@ -297,15 +306,23 @@ pub async fn item(
 ) -> Result<Feature, AppError> {
     let c = lookup(id)?;
     let missing = || AppError::NotFound(format!("no feature {feature_id:?} in {id}"));
-    if c == CollectionId::UnitStatus {
-        return unit_status::one(app, feature_id).await?.ok_or_else(missing);
+    match c {
+        CollectionId::UnitStatus => {
+            return unit_status::one(app, feature_id).await?.ok_or_else(missing);
+        }
+        CollectionId::FeedbackReports => {
+            return feedback_reports::one(app, feature_id)
+                .await?
+                .ok_or_else(missing);
+        }
+        _ => {}
     }
     let fid = Uuid::parse_str(feature_id.trim()).map_err(|_| missing())?;
     let f = match c {
         CollectionId::OcopProducts => ocop_products::one(app, fid).await?,
         CollectionId::Areas => areas::one(app, fid).await?,
-        CollectionId::UnitStatus => None,
         CollectionId::TourismPoints => tourism_points::one(app, fid).await?,
+        CollectionId::UnitStatus | CollectionId::FeedbackReports => None,
     };
     f.ok_or_else(missing)
 }

@@ -91,6 +91,7 @@ pub async fn catalog(app: &App, actor: &Actor) -> Result<Vec<Dataset>, AppError>
             // The last value verified (results are evaluated on verified values only).
             CollectionId::UnitStatus => app.db.verified_values_modified().await?,
             CollectionId::TourismPoints => app.db.tourism_features_modified().await?,
+            CollectionId::FeedbackReports => app.db.feedback_features_modified().await?,
         };
         out.push(Dataset {
             info: c.info(),

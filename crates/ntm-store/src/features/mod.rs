@@ -3,6 +3,7 @@
 //! filtered by a bounding box and a range of days. One file per collection.
 
 mod areas;
+mod feedback;
 mod ocop;
 mod tourism;
 mod unit_status;
@@ -12,6 +13,7 @@ use time::Date;
 use uuid::Uuid;
 
 pub use areas::AreaFeatureRow;
+pub use feedback::{FeedbackFeatureRow, PUBLISHED_FEEDBACK};
 pub use ocop::{BoundaryOutline, OcopFeatureRow};
 pub use tourism::TourismFeatureRow;
 pub use unit_status::{PeriodShape, UnitStatusKey, UnitStatusRow, UnitStatusWindow};

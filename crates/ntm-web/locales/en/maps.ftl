@@ -29,6 +29,7 @@ maps-layer-status = New Countryside results
 maps-layer-ocop = OCOP products
 maps-layer-areas = Raw-material areas
 maps-layer-tourism = Rural tourism points
+maps-layer-feedback = Citizens' feedback (locations rounded to about 1 km)
 maps-layer-base = Base map
 maps-popup-scorecard = Open the scorecard
 maps-popup-criteria = Criteria met

@@ -29,6 +29,7 @@ maps-layer-status = Kết quả nông thôn mới
 maps-layer-ocop = Sản phẩm OCOP
 maps-layer-areas = Vùng nguyên liệu
 maps-layer-tourism = Điểm du lịch nông thôn
+maps-layer-feedback = Phản ánh của người dân (vị trí làm tròn khoảng 1 km)
 maps-layer-base = Nền bản đồ
 maps-popup-scorecard = Xem bảng tiêu chí
 maps-popup-criteria = Số tiêu chí đạt

@@ -84,6 +84,7 @@ pub async fn seed_open_data(app: &App) {
     }
     seed_verified_values(app).await;
     seed_tourism(app).await;
+    seed_feedback(app).await;
 }
 
 /// Published tourism points after [`seed_open_data`] (and one draft, never published).
@@ -115,6 +116,70 @@ async fn seed_tourism(app: &App) {
             ntm_app::tourism::set_point_published(app, &cli, p.id, 1, true)
                 .await
                 .expect("publish");
+            }
+        }
+    }
+}
+
+/// Published feedback reports after [`seed_open_data`]: one with a pin (resolved), one
+/// placed by its commune (accepted); a report not reviewed yet and a rejected one are not.
+pub const FEEDBACK: usize = 2;
+
+/// The pin of the resolved report, inside the commune's outline.
+const PIN: (f64, f64) = (106.05371, 9.05629);
+
+async fn seed_feedback(app: &App) {
+    use ntm_app::feedback::{self, NewReport, StepForm};
+    feedback::seed_demo(app, "86").await.expect("categories");
+    let file = |token: &str, pin: bool| {
+        let (lon, lat) = if pin {
+            (PIN.0.to_string(), PIN.1.to_string())
+        } else {
+            (String::new(), String::new())
+        };
+        NewReport {
+            province_code: "86".into(),
+            category: "moi-truong".into(),
+            text: "Rác đổ trước nhà ông Ba, số 12".into(),
+            lat,
+            lon,
+            unit_code: if pin { String::new() } else { COMMUNE.into() },
+            contact_name: "Nguyễn Văn A".into(),
+            contact: "0901 234 567".into(),
+            client_token: token.into(),
+            via_api: true,
+            ..NewReport::default()
+        }
+    };
+    let anon = Actor::Anonymous {
+        origin: "203.0.113.9".into(),
+    };
+    let step = |action: &str, version: i64, answer: &str| StepForm {
+        action: action.into(),
+        version,
+        answer: answer.into(),
+        refer_to: "Công an xã".into(),
+        ..StepForm::default()
+    };
+    let cli = Actor::cli();
+    let steps: [&[(&str, &str)]; 4] = [
+        &[
+            ("accept", ""),
+            ("start", ""),
+            ("resolve", "Đã thu gom rác ngày 05/12."),
+        ],
+        &[("accept", "")],
+        &[],
+        &[("reject", "Không thuộc thẩm quyền của xã.")],
+    ];
+    for (i, s) in steps.iter().enumerate() {
+        let r = feedback::file_report(app, &anon, file(&format!("ogc-{i}"), i != 1))
+            .await
+            .expect("filed");
+        for (v, (action, answer)) in s.iter().enumerate() {
+            feedback::act(app, &cli, r.id, step(action, v as i64 + 1, answer))
+                .await
+                .expect("step");
         }
     }
 }
@@ -502,6 +567,7 @@ ntm_testkit::both_backends!(ogc_gdal_reads_every_collection, |db: Db| async move
         ("raw-material-areas", AREAS),
         ("unit-status", UNIT_STATUS),
         ("tourism-points", TOURISM),
+        ("feedback-reports", FEEDBACK),
     ];
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -675,4 +741,90 @@ ntm_testkit::both_backends!(ogc_unit_status_verified_results, |db: Db| async mov
         "swapped",
     );
     problem(&anon.get(&format!("{items}?limit=0")).await, 400, "between");
+});
+
+ntm_testkit::both_backends!(ogc_feedback_reports_public_fields, |db: Db| async move {
+    let app = setup(db).await;
+    seed_open_data(&app).await;
+    let anon = browser(&app);
+    let feats = all_items(&anon, "feedback-reports", 1).await;
+    assert_eq!(feats.len(), FEEDBACK, "{feats:#?}");
+    let text = serde_json::to_string(&feats).unwrap();
+    // Never the text, the contact, photos; never the rejected or unreviewed reports.
+    for secret in ["ông Ba", "0901", "Nguyễn Văn A", "photo", "thẩm quyền"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    let statuses: HashSet<&str> = feats
+        .iter()
+        .map(|f| f["properties"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, HashSet::from(["resolved", "accepted"]));
+    let resolved = feats
+        .iter()
+        .find(|f| f["properties"]["status"] == "resolved")
+        .unwrap();
+    let p = &resolved["properties"];
+    assert_eq!(p["answer"], "Đã thu gom rác ngày 05/12.");
+    assert_eq!(p["commune_code"], COMMUNE);
+    assert_eq!(p["location"], "pin_rounded");
+    // The pin, coarsened to 0.01°.
+    assert_eq!(
+        resolved["geometry"]["coordinates"],
+        serde_json::json!([106.05, 9.06])
+    );
+    assert_eq!(resolved["id"], p["tracking_code"]);
+    let accepted = feats
+        .iter()
+        .find(|f| f["properties"]["status"] == "accepted")
+        .unwrap();
+    assert_eq!(accepted["properties"]["location"], "commune_point");
+    assert_eq!(accepted["geometry"]["type"], "Point");
+    assert!(accepted["properties"]["answer"].is_null());
+
+    // One feature by its tracking code (any case), with its public page.
+    let code = p["tracking_code"].as_str().unwrap();
+    let one: Value = anon
+        .get(&format!(
+            "/ogc/collections/feedback-reports/items/{}",
+            code.to_lowercase()
+        ))
+        .await
+        .json();
+    check_feature(&one);
+    assert_eq!(one["properties"], *p);
+    assert!(
+        one["links"]
+            .to_string()
+            .contains(&format!("/feedback/t/{code}"))
+    );
+    problem(
+        &anon
+            .get("/ogc/collections/feedback-reports/items/AAAAA-AAAAA")
+            .await,
+        404,
+        "no feature",
+    );
+
+    // Filters and bad input.
+    let items = "/ogc/collections/feedback-reports/items";
+    let page: Value = anon
+        .get(&format!("{items}?bbox=106.04,9.055,106.06,9.07"))
+        .await
+        .json();
+    assert_eq!(page["numberReturned"], 1, "{page}");
+    let page: Value = anon
+        .get(&format!("{items}?datetime=2001-01-01/2001-12-31"))
+        .await
+        .json();
+    assert_eq!(page["numberReturned"], 0);
+    problem(
+        &anon.get(&format!("{items}?after=!!")).await,
+        400,
+        "next link",
+    );
+    problem(
+        &anon.get(&format!("{items}?limit=5000")).await,
+        400,
+        "between",
+    );
 });

@@ -7,7 +7,9 @@ use ntm_app::Db;
 use serde_json::Value;
 
 use crate::helpers::*;
-use crate::ogc::{AREAS, TOURISM, UNIT_STATUS, check_feature, rated_products, seed_open_data};
+use crate::ogc::{
+    AREAS, FEEDBACK, TOURISM, UNIT_STATUS, check_feature, rated_products, seed_open_data,
+};
 
 ntm_testkit::both_backends!(open_data_catalogue_is_dcat, |db: Db| async move {
     let app = setup(db).await;
@@ -78,6 +80,7 @@ ntm_testkit::both_backends!(open_data_catalogue_is_dcat, |db: Db| async move {
         ("raw-material-areas", AREAS),
         ("unit-status", UNIT_STATUS),
         ("tourism-points", TOURISM),
+        ("feedback-reports", FEEDBACK),
     ] {
         let schema: Value = anon
             .get(&format!("/open-data/{id}.schema.json"))

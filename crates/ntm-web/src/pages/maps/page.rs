@@ -60,6 +60,8 @@ pub struct MapPage {
     pub geojson: String,
     pub ocop_items: String,
     pub area_items: String,
+    pub feedback_items: String,
+    pub feedback_page: String,
     pub ocop_page: String,
     pub area_page: String,
     /// The `tourism-points` collection's items and a point's narration page (`ID`).
@@ -189,6 +191,8 @@ fn build(ctx: Ctx, m: StatusMap, asked_date: Option<time::Date>, st: &AppState) 
         geojson: Urls::maps_status_geojson(&choice),
         ocop_items: items(CollectionId::OcopProducts),
         area_items: items(CollectionId::Areas),
+        feedback_items: items(CollectionId::FeedbackReports),
+        feedback_page: Urls::feedback_track("CODE"),
         ocop_page: Urls::ocop_product("ID"),
         area_page: Urls::area(Uuid::nil()),
         tourism_items: items(CollectionId::TourismPoints),
