@@ -30,7 +30,7 @@ pub enum CollectionId {
 }
 
 impl CollectionId {
-    pub const ALL: [CollectionId; 4] = [
+    pub const ALL: [CollectionId; 5] = [
         CollectionId::OcopProducts,
         CollectionId::Areas,
         CollectionId::UnitStatus,

@@ -116,7 +116,6 @@ async fn seed_tourism(app: &App) {
             ntm_app::tourism::set_point_published(app, &cli, p.id, 1, true)
                 .await
                 .expect("publish");
-            }
         }
     }
 }
