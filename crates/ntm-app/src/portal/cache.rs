@@ -65,14 +65,17 @@ pub(super) type PageKey = (String, Option<String>, Date);
 static PAGES: LazyLock<Mutex<HeadCache<PageKey, CommunePortal>>> =
     LazyLock::new(|| Mutex::new(HeadCache::new()));
 
-static FEEDS: LazyLock<Mutex<HeadCache<String, (Unit, Vec<PortalPostRecord>)>>> =
+/// A commune's feed: the unit and its published posts.
+pub(super) type Feed = (Unit, Vec<PortalPostRecord>);
+
+static FEEDS: LazyLock<Mutex<HeadCache<String, Feed>>> =
     LazyLock::new(|| Mutex::new(HeadCache::new()));
 
 pub(super) fn pages() -> MutexGuard<'static, HeadCache<PageKey, CommunePortal>> {
     PAGES.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-pub(super) fn feeds() -> MutexGuard<'static, HeadCache<String, (Unit, Vec<PortalPostRecord>)>> {
+pub(super) fn feeds() -> MutexGuard<'static, HeadCache<String, Feed>> {
     FEEDS.lock().unwrap_or_else(|e| e.into_inner())
 }
 

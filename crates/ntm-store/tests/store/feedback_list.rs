@@ -29,7 +29,7 @@ fn report(i: usize) -> FeedbackReportRecord {
     let received_at = db_time(base + Duration::minutes((i / 5) as i64 * 37));
     let received_on = received_at.date();
     let (code, path) = UNITS[i % UNITS.len()];
-    let province = if i % 11 == 0 { "86" } else { "84" };
+    let province = if i.is_multiple_of(11) { "86" } else { "84" };
     let status = STATUSES[(i * 3) % STATUSES.len()];
     let closed = matches!(status, "resolved" | "rejected" | "merged");
     let due_on: Date = received_on + Duration::days((i % 20) as i64);
