@@ -108,7 +108,7 @@ pub(crate) async fn write_unit(
 }
 
 /// After a module's write on the unit `code` (the values of the unit and its ancestors are
-/// computed again): this year's values. A failure is logged, never returned: the module's
+/// computed again): this year's values, and in January last year's too. A failure is logged, never returned: the module's
 /// write is already committed, and the daily pass will write the values.
 pub async fn refresh_after_write(app: &App, code: &str) {
     let day = today();
@@ -125,9 +125,17 @@ pub async fn refresh_after_write(app: &App, code: &str) {
         Ok(a) => units.extend(a),
         Err(e) => tracing::warn!(error = %e, unit = %code, "computed measures: ancestors"),
     }
+    // In January a write may still change last year: a broadcast of its last ISO week marked
+    // held now, a December report answered late.
+    let mut years = vec![day.year()];
+    if day.month() == time::Month::January {
+        years.push(day.year() - 1);
+    }
     for u in &units {
-        if let Err(e) = write_unit(app, u, day.year(), day).await {
-            tracing::warn!(error = %e, unit = %u.code, "computed measures not written");
+        for &year in &years {
+            if let Err(e) = write_unit(app, u, year, day).await {
+                tracing::warn!(error = %e, unit = %u.code, year, "computed measures not written");
+            }
         }
     }
 }

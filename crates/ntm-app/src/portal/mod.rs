@@ -31,7 +31,7 @@ pub use ntm_store::{
 pub use photos::{MAX_PHOTOS, PHOTO_MAX_BYTES, PhotoFile, Upload, officer_photo, photo};
 pub use posts::{
     OfficerPosts, PostEditor, PostForm, Preview, new_post, officer_posts, post_editor,
-    preview_post, set_published, update_post,
+    preview_post, remove_photo, set_published, update_post,
 };
 pub use public::{
     CommunePortal, ProvincePortal, ProvincePost, PublicPost, commune_portal, feed_posts,

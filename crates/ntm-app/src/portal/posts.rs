@@ -176,6 +176,35 @@ pub async fn post_editor(app: &App, actor: &Actor, id: Uuid) -> Result<PostEdito
     Ok(PostEditor { unit, post, photos })
 }
 
+/// Removes a photo from the post, if the post is still at `expected_version`; the public
+/// and officers' addresses of the photo answer 404 from then on (the stored file, named by
+/// its content, stays in the data folder: another post may use the same picture).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), post = %id, photo = %photo))]
+pub async fn remove_photo(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    photo: Uuid,
+    expected_version: i64,
+) -> Result<(), AppError> {
+    let (unit, _post) = load(app, actor, id).await?;
+    let p = app
+        .db
+        .portal_photo(photo)
+        .await?
+        .filter(|p| p.post_id == id)
+        .ok_or_else(|| AppError::NotFound("photo".into()))?;
+    let audit = actor.audit_entry(
+        "portal.post.photo_removed",
+        &id.to_string(),
+        serde_json::json!({"unit": unit.code, "photo": photo, "sha256": p.sha256}),
+    );
+    app.db
+        .delete_portal_photo(id, photo, expected_version, now(), audit)
+        .await?;
+    Ok(())
+}
+
 /// Saves the post's title, body, category and new photos, if it is still at
 /// `expected_version` (else a conflict: someone saved it meanwhile).
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), post = %id))]

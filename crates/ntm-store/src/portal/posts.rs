@@ -175,6 +175,46 @@ impl Db {
         tx.commit().await
     }
 
+    /// Removes photo `photo` of post `post` if the post is still at `expected_version` (the
+    /// post's version moves on, so an editor open elsewhere meets a conflict), with its
+    /// audit entry, in one transaction. `NotFound` when the photo is not the post's.
+    pub async fn delete_portal_photo(
+        &self,
+        post: Uuid,
+        photo: Uuid,
+        expected_version: i64,
+        updated_at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let gone = tx
+            .execute(sql!(
+                "DELETE FROM portal_post_photos WHERE id = $1 AND post_id = $2",
+                photo,
+                post,
+            ))
+            .await?;
+        if gone == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let n = tx
+            .execute(sql!(
+                "UPDATE portal_posts SET updated_at = $3, version = version + 1 \
+                 WHERE id = $1 AND version = $2",
+                post,
+                expected_version,
+                updated_at,
+            ))
+            .await?;
+        if n == 0 {
+            return Err(StoreError::Conflict(
+                "bài viết vừa được người khác sửa — the post was changed meanwhile".into(),
+            ));
+        }
+        append_audit_tx(&mut tx, audit).await?;
+        tx.commit().await
+    }
+
     pub async fn portal_post(&self, id: Uuid) -> Result<Option<PortalPostRecord>> {
         let mut q = select();
         q.and_where(Expr::col("id").eq(id));

@@ -49,6 +49,7 @@ portal-unpublish = Unpublish (back to draft)
 portal-errors = Not saved, please correct:
 portal-saved = Saved.
 portal-photos = Photos
+portal-remove-photo = Remove this photo
 portal-updated = Last changed
 portal-add-programme = Add a programme
 portal-air-date = Air date

@@ -49,6 +49,7 @@ portal-unpublish = Gỡ bài (về bản nháp)
 portal-errors = Chưa lưu được, vui lòng sửa:
 portal-saved = Đã lưu.
 portal-photos = Ảnh đã có
+portal-remove-photo = Gỡ ảnh này
 portal-updated = Sửa lần cuối
 portal-add-programme = Thêm chương trình phát thanh
 portal-air-date = Ngày phát

@@ -389,6 +389,10 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         )
         .route("/portal/edit/{id}/publish", post(portal::manage::publish))
         .route(
+            "/portal/edit/{id}/photos/{photo}/remove",
+            post(portal::manage::remove_photo),
+        )
+        .route(
             "/units/{code}/portal/schedule",
             get(portal::schedule::page).post(portal::schedule::add),
         )

@@ -74,6 +74,11 @@ impl Urls {
         format!("/units/{}/portal/photos/{id}", url_encode(code))
     }
 
+    /// `/portal/edit/{id}/photos/{photo}/remove`: remove a photo from a post (POST).
+    pub fn portal_remove_photo(id: Uuid, photo: Uuid) -> String {
+        format!("/portal/edit/{id}/photos/{photo}/remove")
+    }
+
     /// `/portal/programmes/{id}/held`: mark a programme held (POST).
     pub fn portal_held(id: Uuid) -> String {
         format!("/portal/programmes/{id}/held")

@@ -76,6 +76,7 @@ fn every_built_address_is_a_route() {
         Urls::portal_new_post("29374"),
         Urls::portal_edit(id),
         Urls::portal_publish(id),
+        Urls::portal_remove_photo(id, id),
         Urls::portal_schedule("29374", None),
         Urls::portal_schedule("29374", Some(time::macros::date!(2026 - 01 - 05))),
         Urls::portal_held(id),

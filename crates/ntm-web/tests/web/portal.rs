@@ -185,6 +185,74 @@ ntm_testkit::both_backends!(portal_pages, |db: Db| async move {
     assert_eq!(res.status_code(), 200);
     assert_eq!(res.header("content-type"), "image/png");
     assert_eq!(res.as_bytes().as_ref(), PNG);
+
+    // Removing the photo: another commune's officer is refused; a stale version is a
+    // conflict with the photo kept; then it goes, audited, and its addresses answer 404.
+    let remove = format!("{edit}/photos/{}/remove", photo[0].id);
+    let editor_html = xa.get(&edit).await.text();
+    assert!(editor_html.contains(&remove), "a remove button per photo");
+    let version = app
+        .db_for_tests()
+        .portal_post(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version;
+    let before = head().await;
+    let res = other
+        .post(&remove)
+        .form(&[
+            ("_csrf", other_csrf.as_str()),
+            ("version", &version.to_string()),
+        ])
+        .await;
+    assert_eq!(res.status_code(), 403);
+    let res = xa
+        .post(&remove)
+        .form(&[("_csrf", csrf.as_str()), ("version", "1")])
+        .await;
+    assert_eq!(res.status_code(), 409, "{}", res.text());
+    assert_eq!(head().await, before);
+    assert_eq!(
+        app.db_for_tests()
+            .portal_post_photos(id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let res = xa
+        .post(&remove)
+        .form(&[("_csrf", csrf.as_str()), ("version", &version.to_string())])
+        .await;
+    assert_eq!(res.status_code(), 303, "{}", res.text());
+    assert!(
+        app.db_for_tests()
+            .portal_post_photos(id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_ne!(head().await, before, "audited");
+    assert_eq!(
+        anon.get(&format!("/portal/{COMMUNE}/photos/{}", photo[0].id))
+            .await
+            .status_code(),
+        404
+    );
+    assert_eq!(xa.get(&officer_photo).await.status_code(), 404);
+    // Removed twice: not found, nothing written.
+    let again = head().await;
+    let res = xa
+        .post(&remove)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("version", &(version + 1).to_string()),
+        ])
+        .await;
+    assert_eq!(res.status_code(), 404);
+    assert_eq!(head().await, again);
+
     let province = anon
         .get(&format!("/portal/province/{}", stored.province_code))
         .await;

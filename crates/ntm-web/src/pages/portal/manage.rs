@@ -314,7 +314,8 @@ pub struct EditView {
     pub saved: bool,
     pub publish_action: String,
     pub current_version: i64,
-    pub photos: Vec<String>,
+    /// Each photo: its address and the action removing it.
+    pub photos: Vec<(String, String)>,
     pub form_action: String,
     pub version: Option<i64>,
     pub form: EditorForm,
@@ -356,7 +357,12 @@ async fn edit_view(
         photos: e
             .photos
             .iter()
-            .map(|p| Urls::portal_officer_photo(&e.unit.code, p.id))
+            .map(|p| {
+                (
+                    Urls::portal_officer_photo(&e.unit.code, p.id),
+                    Urls::portal_remove_photo(id, p.id),
+                )
+            })
             .collect(),
         form_action: Urls::portal_edit(id),
         version: version.or(Some(e.post.version)),
@@ -460,6 +466,32 @@ pub async fn publish(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /portal/edit/{id}/photos/{photo}/remove`: the photo leaves the post.
+pub async fn remove_photo(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, photo)): Path<(String, String)>,
+    Form(f): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    ctx.require_user()?;
+    let id = parse_id(&id, "post")?;
+    let photo = parse_id(&photo, "photo")?;
+    let version = f.version.trim().parse().unwrap_or(-1);
+    match portal::remove_photo(&st.app, &ctx.actor(), id, photo, version).await {
+        Ok(()) => Ok(Redirect::to(&Urls::portal_edit(id)).into_response()),
+        Err(e @ AppError::Conflict(_)) => {
+            let errors = error_lines(&ctx, &e);
+            edit_view(&st, ctx, id, None, errors, None, StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VersionForm {
+    pub version: String,
 }
 
 /// `GET /units/{code}/portal/photos/{id}`: a photo of a post, drafts included.

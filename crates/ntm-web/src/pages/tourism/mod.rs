@@ -185,7 +185,12 @@ pub async fn point_page(
         address: p.point.address.clone(),
         opening: p.point.opening.clone(),
         contact: p.point.contact.clone(),
-        position: format!("{lat:.5}, {lon:.5}"),
+        // Degrees written the reader's way: "9,93470; 106,34560" (vi), "9.93470, 106.34560" (en).
+        position: {
+            let n = |x: f64| crate::view::format::number(ctx.lang, x, 5);
+            let sep = if ctx.is_lang("en") { ", " } else { "; " };
+            format!("{}{sep}{}", n(lat), n(lon))
+        },
         geo_href: format!("geo:{lat:.6},{lon:.6}"),
         osm_href: format!(
             "https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=16/{lat:.6}/{lon:.6}"

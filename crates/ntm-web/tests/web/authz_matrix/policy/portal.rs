@@ -71,6 +71,13 @@ pub const ROWS: &[Row] = &[
         Form(&[("version", "999"), ("publish", "0")]),
         PUBLISH,
     ),
+    // A stale version: refused with 409 after the check, the photo kept.
+    post(
+        "/portal/edit/{id}/photos/{photo}/remove",
+        "/portal/edit/$portal_post/photos/$portal_photo/remove",
+        Form(&[("version", "999")]),
+        PUBLISH,
+    ),
     get(
         "/units/{code}/portal/schedule",
         "/units/29374/portal/schedule",
