@@ -77,6 +77,17 @@ test('the status map at 1280 px: choropleth, popup, OCOP layer, earlier structur
   await p.waitForFunction(() => document.getElementById('map-status').textContent === '');
   await shot(p, 'maps-2026-ocop-1280');
 
+  // Citizens' feedback (accepted reports, positions rounded) and tourism points, same way.
+  for (const [label, path] of [['Phản ánh của người dân', 'feedback-reports'], ['Điểm du lịch nông thôn', 'tourism-points']]) {
+    await p.locator('.leaflet-control-layers').hover();
+    const box = p.locator('.leaflet-control-layers-overlays label', { hasText: label }).locator('input');
+    const answer = p.waitForResponse((r) => r.url().includes(`/ogc/collections/${path}/items`));
+    await box.check();
+    assert.equal((await answer).status(), 200, path);
+    await p.waitForFunction(() => document.getElementById('map-status').textContent === '');
+  }
+  await shot(p, 'maps-2026-layers-1280');
+
   // 2024: the structure before the reform (old Vĩnh Long), communes drawn as points.
   await p.goto(`${server.url}/maps?unit=86&set=xa-ntm-2021-2025&year=2024`);
   const old = await drawn(p);

@@ -87,7 +87,8 @@ test('officer publishes a DX post and marks a broadcast held; a citizen reads th
   assert.ok(!html.includes('<script'), 'no script on the public page');
   assert.match(await c.locator('#portal-posts').innerText(), /Hướng dẫn cài đặt VNeID mức 2/);
   assert.match(await c.locator('#portal-schedule').innerText(), /Thanh toán không dùng tiền mặt/);
-  assert.match(await c.locator('#portal-weeks-held').innerText(), /1 \//);
+  // Two weeks held: this one, and the demo's sample broadcast of two weeks ago.
+  assert.match(await c.locator('#portal-weeks-held').innerText(), /2 \//);
   const width = await c.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `no sideways scrolling (${width} px)`);
   await shot(c, 'portal-commune-360');
@@ -99,7 +100,7 @@ test('officer publishes a DX post and marks a broadcast held; a citizen reads th
   assert.deepEqual(await axeOn(c.url()), []);
   await c.goto(`${server.url}/portal/29374`);
   await Promise.all([c.waitForNavigation(), c.locator('#portal-drilldown').click()]);
-  assert.match(await c.locator('#dx-weeks-held').innerText(), /^1 \//);
+  assert.match(await c.locator('#dx-weeks-held').innerText(), /^2 \//);
   await shot(c, 'portal-dx-360');
   assert.deepEqual(await axeOn(c.url()), []);
   await phone.close();

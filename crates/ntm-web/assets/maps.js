@@ -144,7 +144,8 @@
   overlays[d.lAreas] = areas;
   overlays[d.lTourism] = tourism;
   overlays[d.lFeedback] = feedback;
-  L.control.layers(bases, overlays, { collapsed: window.innerWidth < 600 }).addTo(map);
+  // Collapsed (an icon) unless the map is wide: five overlays expanded would cover its communes.
+  L.control.layers(bases, overlays, { collapsed: el.clientWidth < 800 }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
 
   say(d.lLoading);
