@@ -352,7 +352,21 @@ ntm_testkit::both_backends!(ogc_features_pages_and_errors, |db: Db| async move {
     }
     let conf: Value = anon.get("/ogc/conformance").await.json();
     assert!(conf["conformsTo"].to_string().contains("conf/core"));
-    let api: Value = anon.get("/ogc/api").await.json();
+    let res = anon.get("/ogc/api").await;
+    assert_eq!(
+        res.header("content-type"),
+        "application/vnd.oai.openapi+json;version=3.1"
+    );
+    let api: Value = res.json();
+    // A client asking for OpenAPI 3.0 or JSON (GDAL) gets plain JSON, not a type it refuses.
+    let res = anon
+        .get("/ogc/api")
+        .add_header(
+            "accept",
+            "application/vnd.oai.openapi+json;version=3.0, application/json",
+        )
+        .await;
+    assert_eq!(res.header("content-type"), "application/json");
     assert!(api["paths"]["/ogc/collections/{collectionId}/items"].is_object());
     let cols: Value = anon.get("/ogc/collections").await.json();
     let ids: Vec<&str> = cols["collections"]
@@ -555,6 +569,11 @@ async fn run(cmd: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "{cmd} {args:?} failed:\n{text}");
+    // GDAL reports what it could not use (a media type, a link) as "ERROR n:" and goes on.
+    assert!(
+        !text.contains("ERROR "),
+        "{cmd} {args:?} reported an error:\n{text}"
+    );
     text
 }
 

@@ -69,19 +69,40 @@ pub fn router() -> Router<AppState> {
     let doc: Arc<OpenApiDoc> = Arc::new(doc);
     routes.route(
         "/ogc/api",
-        get(move |q: axum::extract::Query<Vec<(String, String)>>| {
-            let doc = doc.clone();
-            async move {
-                check_params(&q.0, &[])?;
-                let mut res = Json(doc.as_ref().clone()).into_response();
-                res.headers_mut().insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/vnd.oai.openapi+json;version=3.1"),
-                );
-                Ok::<Response, WebError>(res)
-            }
-        }),
+        get(
+            move |q: axum::extract::Query<Vec<(String, String)>>, headers: header::HeaderMap| {
+                let doc = doc.clone();
+                async move {
+                    check_params(&q.0, &[])?;
+                    let mut res = Json(doc.as_ref().clone()).into_response();
+                    res.headers_mut().insert(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static(api_media_type(&headers)),
+                    );
+                    Ok::<Response, WebError>(res)
+                }
+            },
+        ),
     )
+}
+
+/// The OpenAPI document's media type for this request: the 3.1 type, unless the client
+/// asks for JSON without naming OpenAPI 3.1 — GDAL's OAPIF driver (3.6) asks for the 3.0
+/// type or `application/json` and reports any other answer as an error — then plain
+/// `application/json`, which the document also is.
+fn api_media_type(headers: &header::HeaderMap) -> &'static str {
+    const OPENAPI_31: &str = "application/vnd.oai.openapi+json;version=3.1";
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .replace(' ', "");
+    if accept.contains("application/json") && !accept.contains("version=3.1") {
+        "application/json"
+    } else {
+        OPENAPI_31
+    }
 }
 
 /// Refuses query parameters this route does not know (`f` and `lang` are always allowed;
