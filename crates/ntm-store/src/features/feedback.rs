@@ -59,6 +59,29 @@ fn base() -> SelectStatement {
     q
 }
 
+/// The page query: published reports in the window, after the code `after` (keyset) or
+/// skipping `offset` rows (benchmark only), in code order.
+fn features_query(w: &FeatureWindow, after: Option<&str>, offset: Option<u64>) -> SelectStatement {
+    let mut q = base();
+    q.and_where_option(w.bbox.map(|b| {
+        let m = ROUNDING_MARGIN;
+        Expr::col(("r", "lat")).is_null().or(Expr::col(("r", "lon"))
+            .gte(b[0] - m)
+            .and(Expr::col(("r", "lon")).lte(b[2] + m))
+            .and(Expr::col(("r", "lat")).gte(b[1] - m))
+            .and(Expr::col(("r", "lat")).lte(b[3] + m)))
+    }))
+    .and_where_option(w.from.map(|d| Expr::col(("r", "received_on")).gte(d)))
+    .and_where_option(w.to.map(|d| Expr::col(("r", "received_on")).lte(d)))
+    .and_where_option(after.map(|c| Expr::col(("r", "tracking_code")).gt(c)))
+    .order_by(("r", "tracking_code"), Order::Asc)
+    .limit(w.limit);
+    if let Some(o) = offset {
+        q.offset(o);
+    }
+    q
+}
+
 impl Db {
     /// A page of published reports after the tracking code `after`, in code order. With a
     /// box: reports whose pin lies within it (widened by the rounding) or without a pin (the
@@ -68,21 +91,32 @@ impl Db {
         w: &FeatureWindow,
         after: Option<&str>,
     ) -> Result<Vec<FeedbackFeatureRow>> {
-        let mut q = base();
-        q.and_where_option(w.bbox.map(|b| {
-            let m = ROUNDING_MARGIN;
-            Expr::col(("r", "lat")).is_null().or(Expr::col(("r", "lon"))
-                .gte(b[0] - m)
-                .and(Expr::col(("r", "lon")).lte(b[2] + m))
-                .and(Expr::col(("r", "lat")).gte(b[1] - m))
-                .and(Expr::col(("r", "lat")).lte(b[3] + m)))
-        }))
-        .and_where_option(w.from.map(|d| Expr::col(("r", "received_on")).gte(d)))
-        .and_where_option(w.to.map(|d| Expr::col(("r", "received_on")).lte(d)))
-        .and_where_option(after.map(|c| Expr::col(("r", "tracking_code")).gt(c)))
-        .order_by(("r", "tracking_code"), Order::Asc)
-        .limit(w.limit);
-        self.fetch_all(&q).await
+        self.fetch_all(&features_query(w, after, None)).await
+    }
+
+    /// BENCHMARK-ONLY (`crates/ntm-bench`, binary `ogc-depth`): the same page as
+    /// [`Db::feedback_features`] reached by `OFFSET` instead of the key, to measure what the
+    /// key saves at depth. Never call it from application code.
+    #[doc(hidden)]
+    pub async fn bench_feedback_features_offset(
+        &self,
+        w: &FeatureWindow,
+        offset: u64,
+    ) -> Result<Vec<FeedbackFeatureRow>> {
+        self.fetch_all(&features_query(w, None, Some(offset))).await
+    }
+
+    /// BENCHMARK-ONLY: the plan of the page query — by key after `after`, or with `offset`
+    /// when given — one line per step (SQLite `EXPLAIN QUERY PLAN`; PostgreSQL
+    /// `EXPLAIN (ANALYZE, BUFFERS)`, which runs the query).
+    #[doc(hidden)]
+    pub async fn bench_explain_feedback_features(
+        &self,
+        w: &FeatureWindow,
+        after: Option<&str>,
+        offset: Option<u64>,
+    ) -> Result<Vec<String>> {
+        self.bench_explain(features_query(w, after, offset)).await
     }
 
     /// One published report by its tracking code.

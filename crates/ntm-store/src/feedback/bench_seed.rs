@@ -1,7 +1,7 @@
-//! Bulk loading of synthetic reports for the inbox benchmark (`crates/ntm-bench`, binary
-//! `feedback-inbox`): multi-row `INSERT`s in one transaction, no history rows, photos,
-//! notifications or audit entries; and the plans of the list's queries. Never called by the
-//! application.
+//! Bulk loading of synthetic reports for the benchmarks (`crates/ntm-bench`, binaries
+//! `feedback-inbox` and `ogc-depth`): multi-row `INSERT`s in one transaction, no history rows,
+//! photos, notifications or audit entries; and the plans of the queries they measure. Never
+//! called by the application.
 
 use sea_query::{InsertStatement, Query, SelectStatement, Values};
 use time::OffsetDateTime;
@@ -105,6 +105,12 @@ impl Db {
             Some(o) => offset_query(f, o, limit),
             None => keyset_query(f, after, limit),
         };
+        self.bench_explain(q).await
+    }
+
+    /// BENCHMARK-ONLY: the plan of a query with its bound values, one line per step
+    /// (SQLite `EXPLAIN QUERY PLAN`; PostgreSQL `EXPLAIN (ANALYZE, BUFFERS)`, which runs it).
+    pub(crate) async fn bench_explain(&self, q: SelectStatement) -> Result<Vec<String>> {
         Ok(match self.backend() {
             Backend::Sqlite => {
                 let rows: Vec<(i64, i64, i64, String)> = self.fetch_all(Explain(q)).await?;
