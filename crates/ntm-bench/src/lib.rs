@@ -21,6 +21,14 @@ use ntm_domain::snapshot::{parse_regions_csv, parse_units_csv};
 use ntm_domain::{Level, Region};
 
 pub use ntm_domain::criteria::Rollup;
+pub use rng::Rng;
+
+/// The error type of the benchmark helpers and binaries.
+pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+pub mod feedback;
+mod rng;
+pub mod timing;
 
 pub const SET_ID: &str = "xa-ntm-2021-2025";
 pub const YEARS: std::ops::RangeInclusive<i32> = 2021..=2025;
@@ -73,34 +81,6 @@ pub struct Dataset {
     pub communes: Vec<Commune>,
     /// `values[year - 2021][commune][indicator]` (None: missing).
     pub values: Vec<Vec<Vec<Option<Value>>>>,
-}
-
-/// FNV-1a of the parts, then SplitMix64 steps.
-struct Rng(u64);
-
-impl Rng {
-    fn new(parts: &[&str]) -> Rng {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ 0x4e54_4d20_5365_6564;
-        for p in parts {
-            for b in p.bytes().chain([0xff]) {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        }
-        Rng(h)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 fn round1(x: f64) -> f64 {

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use ntm_app::{App, AppConfig, Db};
+use ntm_bench::timing::percentile;
 use tower::ServiceExt;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -57,14 +58,6 @@ fn run() -> Res<()> {
         .enable_all()
         .build()?;
     rt.block_on(measure(n, &url))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i]
 }
 
 fn ms(d: Duration) -> String {

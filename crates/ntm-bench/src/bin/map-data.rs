@@ -25,6 +25,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use ntm_app::maps::{StatusMapQuery, status_map};
 use ntm_app::{Actor, App, AppConfig, Db};
+use ntm_bench::timing::percentile;
 use tower::ServiceExt;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -47,14 +48,6 @@ fn run() -> Res<()> {
         .enable_all()
         .build()?;
     rt.block_on(measure(runs.max(1), unit))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i]
 }
 
 fn summary(mut times: Vec<Duration>) -> String {

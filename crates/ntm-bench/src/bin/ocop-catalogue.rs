@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use ntm_app::{App, AppConfig, Db};
+use ntm_bench::timing::percentile;
 use ntm_store::{ImportItem, OcopDecisionRecord, OcopProducerRecord, OcopProductRecord};
 use tower::ServiceExt;
 
@@ -48,14 +49,6 @@ fn run() -> Res<()> {
         .enable_all()
         .build()?;
     rt.block_on(measure(n, products))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i]
 }
 
 fn ms(d: Duration) -> String {

@@ -35,6 +35,7 @@ use hyper_util::rt::TokioIo;
 use ntm_app::portal::{self, PostForm, ProgrammeForm, SegmentForm};
 use ntm_app::users::{GrantInput, NewUser, add_user, login};
 use ntm_app::{Actor, App, AppConfig, Db};
+use ntm_bench::timing::percentile;
 use tokio::sync::{Mutex, Semaphore};
 
 type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -356,14 +357,6 @@ struct LoadResult {
     connections: usize,
     sent_rate: f64,
     answered_rate: f64,
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i]
 }
 
 /// Open-loop load: request `i` is due at `start + i / rate`; its latency runs from then.
