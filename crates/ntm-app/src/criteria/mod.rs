@@ -50,7 +50,7 @@ pub use review::{
 };
 pub use scorecard::{Scorecard, ScorecardChoice, choose_scorecard, default_year, scorecard};
 pub use verified::VerifiedResult;
-pub(crate) use verified::evaluate_verified;
+pub(crate) use verified::{evaluate_verified, verified_outcomes};
 pub use views::{
     BlockingView, BucketView, ChildResult, CriterionView, Evaluation, IndicatorView, NotApplicable,
     RollupView, ThresholdView, UnitResult, basis_text, threshold_view,

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use ntm_domain::criteria::Status;
 use ntm_domain::units::Unit;
 use time::Date;
 use uuid::Uuid;
@@ -89,6 +90,76 @@ pub(crate) async fn evaluate_verified(
             };
             out.insert(u.id, base(Some(r), e.tentatively_met));
         }
+    }
+    Ok(out)
+}
+
+/// Per indicator code of the set in force, and for the whole set under `""`: (met on
+/// confirmed thresholds, tentatively met, no known shortfall).
+pub(crate) type Outcomes = HashMap<String, (bool, bool, bool)>;
+
+/// The outcome of every indicator and of the whole set for unit records of one province, on
+/// verified values only (the evaluation of [`evaluate_verified`]; plan progress as open data
+/// reads it). Units the set does not apply to get no entry; a set not in the catalogue for
+/// that year gives none.
+pub(crate) async fn verified_outcomes(
+    app: &App,
+    set_id: &str,
+    year: i32,
+    units: &[Unit],
+) -> Result<HashMap<Uuid, Outcomes>, AppError> {
+    let mut out = HashMap::new();
+    let Ok(national) = lookup_set(app, set_id, year) else {
+        return Ok(out);
+    };
+    let date = evaluation_date(national, year);
+    let Some(first) = units.first() else {
+        return Ok(out);
+    };
+    let in_force = crate::criteria_sets::in_force(app, first, set_id, year, national).await?;
+    let set = &in_force.set;
+    let region = province_region(app, first, date).await?;
+    let applicable: Vec<Unit> = units
+        .iter()
+        .filter(|u| u.level == set.level && NotApplicable::check(set, u).is_none())
+        .cloned()
+        .collect();
+    let evals = evaluate_units(
+        app,
+        set,
+        set_id,
+        &applicable,
+        year,
+        date,
+        region,
+        Values::Verified,
+    )
+    .await?;
+    for (u, (e, _)) in applicable.iter().zip(evals) {
+        let mut m: Outcomes = set
+            .indicators
+            .iter()
+            .zip(&e.indicators)
+            .map(|(i, o)| {
+                (
+                    i.code.clone(),
+                    (
+                        o.status() == Status::Met,
+                        o.tentatively_met(),
+                        o.no_known_shortfall(),
+                    ),
+                )
+            })
+            .collect();
+        m.insert(
+            String::new(),
+            (
+                e.status == Status::Met,
+                e.tentatively_met,
+                e.no_known_shortfall,
+            ),
+        );
+        out.insert(u.id, m);
     }
     Ok(out)
 }

@@ -1,7 +1,8 @@
 //! The OGC API – Features collections (`docs/open-data.md`): a small registry, one file per
 //! collection. Each collection describes itself ([`CollectionInfo`]: titles, the properties
 //! with their types, the geometry) and answers a page of features after a key, or one
-//! feature. Only public data: rated OCOP products, raw-material areas, verified NTM results.
+//! feature. Only public data: rated OCOP products, raw-material areas, verified NTM results,
+//! published tourism points, accepted feedback reports, plan progress on published data.
 //! The open-data downloads (CSV, XLSX, GeoJSON) read the same pages, so the API and the files
 //! agree. A new collection (tourism points, feedback reports): a file here, a variant of
 //! [`CollectionId`] and its arms below.
@@ -9,6 +10,7 @@
 mod areas;
 mod feedback_reports;
 mod ocop_products;
+mod plan_progress;
 mod tourism_points;
 mod unit_status;
 
@@ -27,15 +29,17 @@ pub enum CollectionId {
     UnitStatus,
     TourismPoints,
     FeedbackReports,
+    PlanProgress,
 }
 
 impl CollectionId {
-    pub const ALL: [CollectionId; 5] = [
+    pub const ALL: [CollectionId; 6] = [
         CollectionId::OcopProducts,
         CollectionId::Areas,
         CollectionId::UnitStatus,
         CollectionId::TourismPoints,
         CollectionId::FeedbackReports,
+        CollectionId::PlanProgress,
     ];
 
     pub fn parse(id: &str) -> Option<CollectionId> {
@@ -49,6 +53,7 @@ impl CollectionId {
             CollectionId::UnitStatus => &unit_status::INFO,
             CollectionId::TourismPoints => &tourism_points::INFO,
             CollectionId::FeedbackReports => &feedback_reports::INFO,
+            CollectionId::PlanProgress => &plan_progress::INFO,
         }
     }
 }
@@ -283,6 +288,7 @@ pub async fn items(
     match c {
         CollectionId::UnitStatus => return unit_status::page(app, params).await,
         CollectionId::FeedbackReports => return feedback_reports::page(app, params).await,
+        CollectionId::PlanProgress => return plan_progress::page(app, params).await,
         _ => {}
     }
     let q = params.check()?;
@@ -290,7 +296,7 @@ pub async fn items(
         CollectionId::OcopProducts => ocop_products::page(app, &q).await,
         CollectionId::Areas => areas::page(app, &q).await,
         CollectionId::TourismPoints => tourism_points::page(app, &q).await,
-        CollectionId::UnitStatus | CollectionId::FeedbackReports => {
+        CollectionId::UnitStatus | CollectionId::FeedbackReports | CollectionId::PlanProgress => {
             unreachable!("read above")
         }
     }
@@ -315,6 +321,11 @@ pub async fn item(
                 .await?
                 .ok_or_else(missing);
         }
+        CollectionId::PlanProgress => {
+            return plan_progress::one(app, feature_id)
+                .await?
+                .ok_or_else(missing);
+        }
         _ => {}
     }
     let fid = Uuid::parse_str(feature_id.trim()).map_err(|_| missing())?;
@@ -322,7 +333,9 @@ pub async fn item(
         CollectionId::OcopProducts => ocop_products::one(app, fid).await?,
         CollectionId::Areas => areas::one(app, fid).await?,
         CollectionId::TourismPoints => tourism_points::one(app, fid).await?,
-        CollectionId::UnitStatus | CollectionId::FeedbackReports => None,
+        CollectionId::UnitStatus | CollectionId::FeedbackReports | CollectionId::PlanProgress => {
+            None
+        }
     };
     f.ok_or_else(missing)
 }

@@ -1,7 +1,9 @@
 //! The open-data catalogue (DCAT-AP, `docs/open-data.md`): the published datasets, each an
 //! OGC API – Features collection of [`crate::ogc`] offered whole as CSV (UTF-8, with a
 //! Frictionless Table Schema), XLSX and GeoJSON, with the day it last changed. Only public
-//! data: rated OCOP products (published decisions), registered raw-material areas.
+//! data: rated OCOP products (published decisions), registered raw-material areas, verified
+//! NTM results, published tourism points, accepted feedback reports, plan progress on
+//! published data.
 
 use ntm_reports::table_xlsx::{TableCell, write_table};
 use serde_json::{Map, Value, json};
@@ -92,6 +94,8 @@ pub async fn catalog(app: &App, actor: &Actor) -> Result<Vec<Dataset>, AppError>
             CollectionId::UnitStatus => app.db.verified_values_modified().await?,
             CollectionId::TourismPoints => app.db.tourism_features_modified().await?,
             CollectionId::FeedbackReports => app.db.feedback_features_modified().await?,
+            // The plans' loading, the last value verified, today for figures that move.
+            CollectionId::PlanProgress => crate::plans::published_modified(app).await?,
         };
         out.push(Dataset {
             info: c.info(),

@@ -32,6 +32,18 @@ embedded!(
 pub struct Shipped {
     pub measures: Vec<MeasureDef>,
     pub plans: Vec<Plan>,
+    /// Where each plan was read from (same order as `plans`).
+    pub sources: Vec<PlanSource>,
+    /// When this process loaded the files (they change only with a restart).
+    pub loaded_at: time::OffsetDateTime,
+}
+
+/// The file a plan was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanSource {
+    pub file: String,
+    /// Shipped with the binary (`data/plans/`), else the deployment's (`--plans-dir`).
+    pub shipped: bool,
 }
 
 pub(super) static SHIPPED: OnceLock<Shipped> = OnceLock::new();
@@ -44,10 +56,15 @@ pub fn load(
 ) -> Result<Shipped, Vec<PlanError>> {
     let measures = plans::parse_measures(measures.0, measures.1)?;
     let mut out = Vec::new();
+    let mut sources = Vec::new();
     let mut errors = Vec::new();
     for (name, text) in files {
         match plans::parse_plan(name, text, &measures, catalog) {
             Ok(p) => {
+                sources.push(PlanSource {
+                    file: name.to_string(),
+                    shipped: EMBEDDED.iter().any(|(n, t)| n == name && t == text),
+                });
                 if out.iter().any(|o: &Plan| o.id == p.id) {
                     errors.push(PlanError {
                         file: name.to_string(),
@@ -65,6 +82,8 @@ pub fn load(
         Ok(Shipped {
             measures,
             plans: out,
+            sources,
+            loaded_at: crate::now(),
         })
     } else {
         Err(errors)
@@ -119,4 +138,10 @@ pub fn plan_by_id(id: &str) -> Result<&'static Plan, AppError> {
         .iter()
         .find(|p| p.id == id)
         .ok_or_else(|| AppError::NotFound(format!("plan {id}")))
+}
+
+/// A loaded plan with the file it was read from, by id.
+pub(crate) fn plan_with_source(id: &str) -> Option<(&'static Plan, &'static PlanSource)> {
+    let s = shipped();
+    s.plans.iter().zip(&s.sources).find(|(p, _)| p.id == id)
 }

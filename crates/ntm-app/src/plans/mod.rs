@@ -28,12 +28,14 @@ mod measure_form;
 mod measures;
 mod page;
 mod progress;
+mod published;
 mod sample;
 mod tasks;
 
 pub use api::progress_for;
+pub(crate) use catalog::plan_with_source;
 pub use catalog::{
-    MEASURES_FILE, Shipped, check_file, install, load, measure, plan_by_id, shipped,
+    MEASURES_FILE, PlanSource, Shipped, check_file, install, load, measure, plan_by_id, shipped,
 };
 pub use list::{PlanSummary, list_plans, report_schedule};
 pub use list_page::{PlanListPage, list_page};
@@ -46,6 +48,10 @@ pub use page::{PlanPage, PlanQuery, PlanRow, StatusCount, TargetPage, page_view,
 pub use progress::{
     LevelActual, PlanProgress, TargetProgress, TrendPoint, UnitFigure, as_of_for, display_value,
     plan_progress, plan_progress_for,
+};
+pub(crate) use published::{
+    PlanUnits, ScopeFigure, TargetFigures, judge, metric_name, plan_units, published_modified,
+    scope_figure, target_figures,
 };
 pub use sample::{SAMPLE_NOTE, seed_sample_measures};
 pub use tasks::{TaskView, can_edit_tasks, set_task_status, tasks};

@@ -169,14 +169,8 @@ pub(super) async fn target_year(
         levels.push(la);
         units.extend(f);
     }
-    let actual = if levels.iter().any(|l| l.actual.is_none()) {
-        None
-    } else {
-        levels
-            .iter()
-            .filter_map(|l| l.actual)
-            .min_by(|a, b| a.total_cmp(b))
-    };
+    let figures: Vec<Option<f64>> = levels.iter().map(|l| l.actual).collect();
+    let actual = plans::combine_levels(&figures);
     Ok((actual, levels, units))
 }
 

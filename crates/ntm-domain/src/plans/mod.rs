@@ -8,10 +8,13 @@
 //! - [`target_status`] is the status rule (met / on track / at risk / off track / no data),
 //!   by linear progress from the plan's start to the target's due date.
 //! - [`aggregate`] turns the values of the units of a level into the level's actual.
+//! - [`actual_basis`], [`scope_levels`], [`meeting_actual`], [`combine_levels`]: plan
+//!   progress as open data (what may be published, per unit).
 //!
 //! Pure: no IO, no clock; "today" is passed in.
 
 mod load;
+mod published;
 mod status;
 
 #[cfg(test)]
@@ -29,6 +32,7 @@ use crate::text::format_date_vi;
 use crate::units::Level;
 
 pub use load::{PLAN_FORMAT, parse_measures, parse_plan};
+pub use published::{ActualBasis, actual_basis, combine_levels, meeting_actual, scope_levels};
 pub use status::{AT_RISK_RATIO, StatusInput, TargetStatus, expected_at, target_status};
 
 /// A problem in a plan or measure file, with where it is.

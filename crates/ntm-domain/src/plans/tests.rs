@@ -511,3 +511,92 @@ fn computed_actuals() {
     );
     assert_eq!(computed_actual(K::FeedbackOnTimeShare, None, &[None]), None);
 }
+
+#[test]
+fn published_actual_basis() {
+    use crate::measures::MeasureKey as K;
+    let share = Metric::ShareMeeting {
+        set: "xa-ntm-2021-2025".into(),
+        indicator: Some("8.4".into()),
+        level: Level::Commune,
+    };
+    assert_eq!(actual_basis(&share), ActualBasis::VerifiedValues);
+    let count = Metric::CountMeeting {
+        set: "huyen-ntm-2021-2025".into(),
+        indicator: None,
+        level: Level::District,
+    };
+    assert_eq!(actual_basis(&count), ActualBasis::VerifiedValues);
+    let computed = |measure| Metric::Computed {
+        measure,
+        level: Level::Commune,
+        at_least: None,
+    };
+    for k in K::ALL {
+        let expected = if k.as_str().starts_with("portal.") {
+            ActualBasis::PublicRecords
+        } else {
+            ActualBasis::NotPublished
+        };
+        assert_eq!(actual_basis(&computed(k)), expected, "{}", k.as_str());
+    }
+    // Entered plan measures have no verification step: never published.
+    let entered = Metric::Measure {
+        measure: "records_online_pct".into(),
+        levels: vec![Level::Commune],
+        aggregate: Aggregate::Average,
+    };
+    assert_eq!(actual_basis(&entered), ActualBasis::NotPublished);
+    let pilots = Metric::Count {
+        of: "smart_pilot_models".into(),
+        level: Level::Province,
+    };
+    assert_eq!(actual_basis(&pilots), ActualBasis::NotPublished);
+    assert_eq!(ActualBasis::NotPublished.as_str(), "not_published");
+}
+
+#[test]
+fn published_scope_levels() {
+    use Level::*;
+    let both = [District, Commune];
+    assert_eq!(scope_levels(&both, Province), vec![District, Commune]);
+    assert_eq!(scope_levels(&both, District), vec![District, Commune]);
+    assert_eq!(scope_levels(&both, Commune), vec![Commune]);
+    assert!(scope_levels(&both, Hamlet).is_empty());
+    // A province-level target: only the province has a figure.
+    assert_eq!(scope_levels(&[Province], Province), vec![Province]);
+    assert!(scope_levels(&[Province], District).is_empty());
+    assert!(scope_levels(&[Province], Commune).is_empty());
+}
+
+#[test]
+fn published_meeting_and_levels() {
+    // No unit with data: missing, never 0.
+    assert_eq!(meeting_actual(0, 7, 0, true), None);
+    assert_eq!(meeting_actual(0, 7, 0, false), None);
+    // Units without data count in the whole (they do not meet on published data).
+    let a = meeting_actual(1, 4, 2, true).unwrap();
+    assert!((a - 25.0).abs() < 1e-9, "{a}");
+    assert_eq!(meeting_actual(0, 4, 2, true), Some(0.0));
+    assert_eq!(meeting_actual(3, 4, 3, false), Some(3.0));
+    // Levels: the lowest, missing if any is missing or none.
+    assert_eq!(combine_levels(&[Some(40.0), Some(25.0)]), Some(25.0));
+    assert_eq!(combine_levels(&[Some(40.0), None]), None);
+    assert_eq!(combine_levels(&[None, Some(40.0)]), None);
+    assert_eq!(combine_levels(&[]), None);
+    assert_eq!(combine_levels(&[Some(0.0)]), Some(0.0));
+}
+
+proptest! {
+    /// A share is within 0–100 and missing exactly when no unit has data.
+    #[test]
+    fn published_share_bounds(units in 0u32..500, a in 0u32..500, b in 0u32..500) {
+        let with_data = a.min(units);
+        let met = b.min(with_data);
+        let v = meeting_actual(met, units, with_data, true);
+        prop_assert_eq!(v.is_none(), with_data == 0);
+        if let Some(v) = v {
+            prop_assert!((0.0..=100.0).contains(&v));
+        }
+    }
+}

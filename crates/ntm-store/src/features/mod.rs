@@ -5,6 +5,7 @@
 mod areas;
 mod feedback;
 mod ocop;
+mod plan_progress;
 mod tourism;
 mod unit_status;
 

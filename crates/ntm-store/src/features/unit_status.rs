@@ -60,10 +60,8 @@ const VERIFIED: &str = "o.status = 'verified'";
 fn keys(sample_note: &str) -> SelectStatement {
     let mut q = Query::select();
     q.columns([("o", "unit_id"), ("o", "set_id"), ("o", "year")])
-        .expr(Expr::cust_with_values(
-            "MAX(CASE WHEN o.note = $1 THEN 1 ELSE 0 END)",
-            [sample_note],
-        ))
+        // Bound by sea-query: the custom `$1` form was not bound on SQLite (always 0).
+        .expr(super::plan_progress::sample_flag(sample_note))
         .from_as("observations", "o")
         // A literal, so both engines match the partial index's predicate.
         .and_where(Expr::cust(VERIFIED))

@@ -307,3 +307,49 @@ ntm_testkit::both_backends!(
         assert!(db.observation_file(Uuid::now_v7()).await.unwrap().is_none());
     }
 );
+
+ntm_testkit::both_backends!(verified_units_of_a_set, |db: Db| async move {
+    let p = unit("86", Level::Province, None, "/86/");
+    let a = unit("29374", Level::Commune, Some("86"), "/86/29374/");
+    let b = unit("29375", Level::Commune, Some("86"), "/86/29375/");
+    let c = unit("29376", Level::Commune, Some("86"), "/86/29376/");
+    db.insert_units(&[p, a.clone(), b.clone(), c.clone()], entry("units", "x"))
+        .await
+        .unwrap();
+    // a: verified, one value with the sample note; b: drafts only; c: verified, no note.
+    let mut va = obs(&a, "1.1", "Đạt", 1);
+    va.record.status = ObsStatus::Verified;
+    let mut vs = obs(&a, "2.1", "80", 1);
+    vs.record.status = ObsStatus::Verified;
+    vs.record.note = "mẫu".into();
+    let mut vc = obs(&c, "1.1", "Đạt", 1);
+    vc.record.status = ObsStatus::Verified;
+    db.insert_observations(
+        &[va, vs, obs(&b, "1.1", "Đạt", 1), vc],
+        entry("observations.put", "86"),
+    )
+    .await
+    .unwrap();
+    let ids = [a.id, b.id, c.id];
+    let mut got = db
+        .verified_units_of_set(&ids, "xa-ntm-2021-2025", 2024, "mẫu")
+        .await
+        .unwrap();
+    got.sort();
+    let mut want = vec![(a.id, true), (c.id, false)];
+    want.sort();
+    assert_eq!(got, want);
+    // Another year or set: none.
+    assert!(
+        db.verified_units_of_set(&ids, "xa-ntm-2021-2025", 2023, "mẫu")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        db.verified_units_of_set(&ids, "huyen-ntm-2021-2025", 2024, "mẫu")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+});

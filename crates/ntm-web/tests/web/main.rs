@@ -39,6 +39,7 @@ mod ocop_documents;
 mod ocop_forms;
 mod ocop_photo;
 mod ogc;
+mod ogc_plans;
 mod open311;
 mod open_data;
 mod pages;

@@ -189,7 +189,7 @@ pub const UNIT_STATUS: usize = 3;
 
 const SET: &str = "xa-ntm-2021-2025";
 
-async fn put_values(
+pub async fn put_values(
     app: &App,
     code: &str,
     year: i32,
@@ -220,7 +220,7 @@ async fn put_values(
     .expect("values");
 }
 
-async fn verify(app: &App, code: &str, year: i32) {
+pub async fn verify(app: &App, code: &str, year: i32) {
     use ntm_app::criteria::change_status;
     use ntm_domain::observation::ObsStatus;
     for to in [ObsStatus::Submitted, ObsStatus::Verified] {
@@ -290,8 +290,18 @@ pub fn check_feature(f: &Value) {
 }
 
 /// Pages a collection to the end through `next` links; checks each page; the features.
-async fn all_items(server: &axum_test::TestServer, id: &str, limit: usize) -> Vec<Value> {
-    let mut url = format!("/ogc/collections/{id}/items?limit={limit}");
+pub async fn all_items(server: &axum_test::TestServer, id: &str, limit: usize) -> Vec<Value> {
+    all_items_where(server, id, limit, "").await
+}
+
+/// [`all_items`] with more query parameters (`&bbox=…`), kept by the `next` links.
+pub async fn all_items_where(
+    server: &axum_test::TestServer,
+    id: &str,
+    limit: usize,
+    extra: &str,
+) -> Vec<Value> {
+    let mut url = format!("/ogc/collections/{id}/items?limit={limit}{extra}");
     let mut out = Vec::new();
     for _ in 0..1000 {
         let res = server.get(&url).await;
@@ -324,7 +334,7 @@ async fn all_items(server: &axum_test::TestServer, id: &str, limit: usize) -> Ve
     panic!("more than 1000 pages")
 }
 
-fn problem(res: &axum_test::TestResponse, status: u16, needle: &str) {
+pub fn problem(res: &axum_test::TestResponse, status: u16, needle: &str) {
     assert_eq!(res.status_code(), status, "{}", res.text());
     assert_eq!(
         res.header("content-type").to_str().unwrap(),
@@ -586,6 +596,7 @@ ntm_testkit::both_backends!(ogc_gdal_reads_every_collection, |db: Db| async move
         ("unit-status", UNIT_STATUS),
         ("tourism-points", TOURISM),
         ("feedback-reports", FEEDBACK),
+        ("plan-progress", crate::ogc_plans::plan_progress_count()),
     ];
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -39,7 +39,7 @@ ntm_testkit::both_backends!(open_data_catalogue_is_dcat, |db: Db| async move {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "check-dcat.py:\n{text}");
-    assert!(text.contains("5 datasets, 20 distributions"), "{text}");
+    assert!(text.contains("6 datasets, 24 distributions"), "{text}");
     // The checker fails on a catalogue without change dates (it can fail).
     let mut broken: Value = res.json();
     for d in broken["dcat:dataset"].as_array_mut().unwrap() {
@@ -81,6 +81,7 @@ ntm_testkit::both_backends!(open_data_catalogue_is_dcat, |db: Db| async move {
         ("unit-status", UNIT_STATUS),
         ("tourism-points", TOURISM),
         ("feedback-reports", FEEDBACK),
+        ("plan-progress", crate::ogc_plans::plan_progress_count()),
     ] {
         let schema: Value = anon
             .get(&format!("/open-data/{id}.schema.json"))

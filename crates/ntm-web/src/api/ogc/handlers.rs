@@ -173,9 +173,9 @@ pub async fn items(
         .await
         .map_err(ogc_error)?;
     let base = site(&st, &headers);
-    let limit = params
-        .check()
-        .map(|p| p.limit)
+    // The limit alone: `check` reads `after` as a UUID, which the collections keyed
+    // otherwise (unit-status, feedback-reports, plan-progress) do not use.
+    let limit = ntm_domain::ogc::parse_limit(params.limit.as_deref())
         .unwrap_or(ntm_domain::ogc::DEFAULT_LIMIT);
     let here = format!("{base}/ogc/collections/{}/items", c.id);
     let query = |after: Option<&str>| {
