@@ -17,28 +17,13 @@ use ntm_store::FeedbackFeatureRow;
 use time::Date;
 
 use super::{CollectionInfo, Feature, FeaturePage, Geometry, ItemsParams, PropKind, PropValue};
-use super::{PropertyDef, Words};
+use super::{Words, p};
 use crate::{App, AppError};
 
 /// Degrees a published pin is rounded to.
 pub const PIN_GRID: f64 = 0.01;
 /// Characters of the public answer kept.
 const ANSWER_CHARS: usize = 280;
-
-const fn p(
-    name: &'static str,
-    kind: PropKind,
-    nullable: bool,
-    vi: &'static str,
-    en: &'static str,
-) -> PropertyDef {
-    PropertyDef {
-        name,
-        kind,
-        nullable,
-        title: Words { vi, en },
-    }
-}
 
 pub(super) static INFO: CollectionInfo = CollectionInfo {
     id: "feedback-reports",

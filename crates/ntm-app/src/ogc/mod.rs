@@ -275,6 +275,23 @@ pub fn collection(actor: &Actor, id: &str) -> Result<&'static CollectionInfo, Ap
     lookup(id).map(CollectionId::info)
 }
 
+/// A property of a collection's schema: name, kind, nullable, titles (vi, en); one helper
+/// for every collection file.
+const fn p(
+    name: &'static str,
+    kind: PropKind,
+    nullable: bool,
+    vi: &'static str,
+    en: &'static str,
+) -> PropertyDef {
+    PropertyDef {
+        name,
+        kind,
+        nullable,
+        title: Words { vi, en },
+    }
+}
+
 /// A page of a collection's features (public data, anyone may read it).
 #[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), collection = id))]
 pub async fn items(

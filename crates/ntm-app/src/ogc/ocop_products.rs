@@ -12,24 +12,9 @@ use time::Date;
 use uuid::Uuid;
 
 use super::{CollectionInfo, Feature, FeaturePage, Geometry, ItemsQuery, PropKind, PropValue};
-use super::{PropertyDef, Words};
+use super::{Words, p};
 use crate::ocop::scheme;
 use crate::{App, AppError, today};
-
-const fn p(
-    name: &'static str,
-    kind: PropKind,
-    nullable: bool,
-    vi: &'static str,
-    en: &'static str,
-) -> PropertyDef {
-    PropertyDef {
-        name,
-        kind,
-        nullable,
-        title: Words { vi, en },
-    }
-}
 
 pub(super) static INFO: CollectionInfo = CollectionInfo {
     id: "ocop-products",

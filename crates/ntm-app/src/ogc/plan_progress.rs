@@ -22,25 +22,10 @@ use time::{Date, Month};
 use uuid::Uuid;
 
 use super::{CollectionInfo, Feature, FeaturePage, Geometry, ItemsParams, ItemsQuery};
-use super::{PropKind, PropValue, PropertyDef, Words};
+use super::{PropKind, PropValue, Words, p};
 use crate::maps::{Location, parent_point};
 use crate::plans::{PlanSource, PlanUnits, TargetFigures};
 use crate::{App, AppError};
-
-const fn p(
-    name: &'static str,
-    kind: PropKind,
-    nullable: bool,
-    vi: &'static str,
-    en: &'static str,
-) -> PropertyDef {
-    PropertyDef {
-        name,
-        kind,
-        nullable,
-        title: Words { vi, en },
-    }
-}
 
 use PropKind::{Boolean as B, Date as D, Integer as I, Number as N, String as S};
 

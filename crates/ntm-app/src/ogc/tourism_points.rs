@@ -7,23 +7,8 @@ use ntm_store::TourismFeatureRow;
 use uuid::Uuid;
 
 use super::{CollectionInfo, Feature, FeaturePage, Geometry, ItemsQuery, PropKind, PropValue};
-use super::{PropertyDef, Words};
+use super::{Words, p};
 use crate::{App, AppError};
-
-const fn p(
-    name: &'static str,
-    kind: PropKind,
-    nullable: bool,
-    vi: &'static str,
-    en: &'static str,
-) -> PropertyDef {
-    PropertyDef {
-        name,
-        kind,
-        nullable,
-        title: Words { vi, en },
-    }
-}
 
 pub(super) static INFO: CollectionInfo = CollectionInfo {
     id: "tourism-points",

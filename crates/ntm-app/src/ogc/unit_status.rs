@@ -17,25 +17,10 @@ use time::{Date, Month};
 use uuid::Uuid;
 
 use super::{CollectionInfo, Feature, FeaturePage, Geometry, ItemsParams, PropKind, PropValue};
-use super::{PropertyDef, Words};
+use super::{Words, p};
 use crate::criteria::{VerifiedResult, evaluate_verified};
 use crate::maps::{Location, MapClass, parent_point};
 use crate::{App, AppError};
-
-const fn p(
-    name: &'static str,
-    kind: PropKind,
-    nullable: bool,
-    vi: &'static str,
-    en: &'static str,
-) -> PropertyDef {
-    PropertyDef {
-        name,
-        kind,
-        nullable,
-        title: Words { vi, en },
-    }
-}
 
 pub(super) static INFO: CollectionInfo = CollectionInfo {
     id: "unit-status",
