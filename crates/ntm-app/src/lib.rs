@@ -114,6 +114,8 @@ pub struct App {
         std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<surveys::key::SurveyKey>>>,
     /// Who succeeded whom (lineage), kept while no unit list is applied.
     pub(crate) succession: access::Cache,
+    /// The map's placed communes, kept while the structure is unchanged (`maps::layout`).
+    pub(crate) maps_layout: maps::LayoutCache,
     /// Failed API-token uses per client address (see `users::tokens`).
     pub(crate) token_failures: users::tokens::FailureLimiter,
 }
@@ -127,6 +129,7 @@ impl App {
             survey_writer: surveys::Writer::default(),
             survey_key: std::sync::Arc::default(),
             succession: access::Cache::default(),
+            maps_layout: maps::LayoutCache::default(),
             token_failures: users::tokens::FailureLimiter::default(),
         }
     }

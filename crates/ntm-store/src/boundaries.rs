@@ -268,9 +268,25 @@ impl Db {
                 }
             })?;
         }
+        tx.execute(sql!("UPDATE boundary_stamp SET n = n + 1 WHERE id = 1"))
+            .await?;
         append_audit_tx(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(writes.len() as u64)
+    }
+
+    /// Changes whenever the units or their boundaries can have changed: (the number of
+    /// applied unit lists, as [`Db::units_fingerprint`]; the boundary imports, a counter
+    /// bumped in each import's transaction). One small read: what a kept placing of the map
+    /// depends on.
+    pub async fn structure_stamp(&self) -> Result<(i64, i64)> {
+        let row: (i64, i64) = self
+            .fetch_one(sql!(
+                "SELECT (SELECT COUNT(*) FROM unit_snapshots), \
+                 (SELECT n FROM boundary_stamp WHERE id = 1)"
+            ))
+            .await?;
+        Ok(row)
     }
 
     /// Every stored period's `(unit record, start, end)` of these records (the import plans

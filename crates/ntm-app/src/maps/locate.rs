@@ -12,6 +12,7 @@ use super::Location;
 use crate::{App, AppError};
 
 /// A commune of the map's date and where it goes.
+#[derive(Debug, Clone)]
 pub(super) struct Placing {
     pub unit_id: Uuid,
     pub code: String,
@@ -83,7 +84,7 @@ pub(super) async fn place(
         .map(|s| {
             let location = match s.boundary {
                 Some(b) => Location::Boundary {
-                    geometry: b.geometry,
+                    geometry: b.geometry.into(),
                     label_lon: b.label_lon,
                     label_lat: b.label_lat,
                     valid_from: b.valid_from,

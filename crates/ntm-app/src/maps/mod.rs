@@ -10,8 +10,10 @@
 //!   else a point at the label point of its parent (a district before 1 July 2025), or of its
 //!   province, stated as such; or nowhere when neither has a boundary.
 //!
-//! `status.rs` is the use case, `locate.rs` the placing of units.
+//! `status.rs` is the use case, `locate.rs` the placing of units, `layout.rs` the placings kept
+//! while the structure is unchanged.
 
+mod layout;
 mod locate;
 mod status;
 
@@ -20,6 +22,8 @@ use time::Date;
 
 use crate::criteria::{ChildResult, SetSummary};
 
+pub(crate) use layout::LayoutCache;
+pub use layout::{clear_kept, placings_read};
 pub(crate) use locate::parent_point;
 pub use status::status_map;
 
@@ -119,9 +123,10 @@ impl MapClass {
 /// Where a commune is drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Location {
-    /// Its boundary valid on the date (GeoJSON geometry text, the map copy).
+    /// Its boundary valid on the date (GeoJSON geometry text, the map copy; shared with the
+    /// kept placing, see `layout`).
     Boundary {
-        geometry: String,
+        geometry: std::sync::Arc<str>,
         label_lon: f64,
         label_lat: f64,
         valid_from: Date,

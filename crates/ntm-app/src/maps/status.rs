@@ -4,11 +4,10 @@ use std::collections::{HashMap, HashSet};
 
 use ntm_domain::authz::Permission;
 use ntm_domain::units::{Level, Unit};
-use ntm_store::BoundaryGeometry;
 use time::Date;
 use uuid::Uuid;
 
-use super::locate::{Placing, place};
+use super::layout::placed;
 use super::{MapClass, MapScope, MapUnit, ScopeChoice, StatusMap, StatusMapQuery};
 use crate::authz::require;
 use crate::criteria::{ChildResult, Evaluation, SetSummary, evaluation_date, require_on_unit};
@@ -104,41 +103,18 @@ pub async fn status_map(
         None
     } else {
         Some(
-            app.db
-                .subtree_on(&prefix, evaluated_on, Some(Level::Commune))
+            placed(app, province.as_deref(), &prefix, evaluated_on, false)
                 .await?
-                .into_iter()
-                .map(|u| u.id)
+                .iter()
+                .map(|p| p.unit_id)
                 .collect(),
         )
     };
 
-    let placed: Vec<Placing> = if q.geometry {
-        let shapes = app
-            .db
-            .unit_boundaries_on(
-                province.as_deref(),
-                Level::Commune,
-                date,
-                BoundaryGeometry::Simplified,
-            )
-            .await?
-            .into_iter()
-            .filter(|s| s.path.starts_with(&prefix))
-            .collect();
-        place(app, province.as_deref(), date, shapes).await?
-    } else {
-        app.db
-            .subtree_on(&prefix, date, Some(Level::Commune))
-            .await?
-            .into_iter()
-            .map(Placing::without_geometry)
-            .collect()
-    };
-
+    let placed = placed(app, province.as_deref(), &prefix, date, q.geometry).await?;
     let mut results = results;
     let units: Vec<MapUnit> = placed
-        .into_iter()
+        .iter()
         .map(|p| {
             let same = same_records
                 .as_ref()
@@ -146,11 +122,11 @@ pub async fn status_map(
             let result = if same { results.remove(&p.code) } else { None };
             let class = MapClass::of(result.as_ref(), same);
             MapUnit {
-                code: p.code,
-                name: p.name,
-                parent_code: p.parent_code,
-                province_code: p.province_code,
-                location: p.location,
+                code: p.code.clone(),
+                name: p.name.clone(),
+                parent_code: p.parent_code.clone(),
+                province_code: p.province_code.clone(),
+                location: p.location.clone(),
                 result,
                 class,
             }

@@ -8,11 +8,13 @@
 //! small run in a debug build):
 //!
 //! - through the real router as the demo administrator (`GET /maps/status.geojson`, every
-//!   middleware, compression included): the answer's time with the evaluations cached (data
-//!   unchanged) and cold (cache emptied before each, as after any write), and its size raw,
-//!   gzip and brotli (the server's own compression layer, brotli level 4);
+//!   middleware, compression included): the answer's time warm (data unchanged), with the
+//!   evaluations emptied before each (as after any write of values), and with the kept
+//!   placing emptied too (as after a unit list applied or boundaries imported), and its size
+//!   raw, gzip and brotli (the server's own compression layer);
 //! - in process, the baseline of the same run: the same use case without geometry (the
-//!   table of the page), and with geometry (the boundaries read), each without the router.
+//!   table of the page), and with geometry, its placing kept and read each time, each
+//!   without the router.
 //!
 //! Two maps: 2026 (`xa-ntm-2026-2030`, the 3,321 communes from 01/07/2025, each on its
 //! boundary) and 2024 (`xa-ntm-2021-2025`, the communes before the reform; no open pre-2025
@@ -134,16 +136,26 @@ async fn measure(runs: usize, unit: Option<String>) -> Res<()> {
             let res = router.clone().oneshot(get("br")?).await?;
             axum::body::to_bytes(res.into_body(), 256 * 1024 * 1024).await?;
         }
+        // Cold: 1 = the evaluations emptied (as after any write of values); 2 = the placing
+        // too (as after a unit list applied or boundaries imported).
         for (label, cold, enc) in [
-            ("router, warm, raw", false, "identity"),
-            ("router, warm, br", false, "br"),
-            ("router, warm, gzip", false, "gzip"),
-            ("router, cold, br", true, "br"),
+            ("router, warm, raw", 0, "identity"),
+            ("router, warm, br", 0, "br"),
+            ("router, warm, gzip", 0, "gzip"),
+            ("router, cold evaluations (after a write), br", 1, "br"),
+            (
+                "router, cold evaluations and placing (after a structure change), br",
+                2,
+                "br",
+            ),
         ] {
             let mut times = Vec::with_capacity(runs);
             for _ in 0..runs {
-                if cold {
+                if cold >= 1 {
                     ntm_app::dashboard::clear_cache();
+                }
+                if cold >= 2 {
+                    ntm_app::maps::clear_kept(&app);
                 }
                 let t = Instant::now();
                 let res = router.clone().oneshot(get(enc)?).await?;
@@ -154,7 +166,7 @@ async fn measure(runs: usize, unit: Option<String>) -> Res<()> {
         }
         // Baselines in process: the same use case without and with geometry, and the text.
         let cli = Actor::cli();
-        for geometry in [false, true] {
+        for (geometry, kept) in [(false, true), (true, true), (true, false)] {
             let q = StatusMapQuery {
                 unit: unit.clone(),
                 set: Some(set.into()),
@@ -166,10 +178,13 @@ async fn measure(runs: usize, unit: Option<String>) -> Res<()> {
             let mut times = Vec::with_capacity(runs);
             let mut text = Vec::with_capacity(runs);
             for _ in 0..runs {
+                if !kept {
+                    ntm_app::maps::clear_kept(&app);
+                }
                 let t = Instant::now();
                 let m = status_map(&app, &cli, &q).await?;
                 times.push(t.elapsed());
-                if geometry {
+                if geometry && kept {
                     let t = Instant::now();
                     let s = ntm_web::pages::maps::feature_collection(&m);
                     std::hint::black_box(s.len());
@@ -177,15 +192,15 @@ async fn measure(runs: usize, unit: Option<String>) -> Res<()> {
                 }
             }
             println!(
-                "  use case {} geometry (warm): {}",
-                if geometry {
-                    "with"
-                } else {
-                    "without (baseline)"
+                "  use case {} (evaluations kept): {}",
+                match (geometry, kept) {
+                    (false, _) => "without geometry (baseline)",
+                    (true, true) => "with geometry, placing kept",
+                    (true, false) => "with geometry, placing read",
                 },
                 summary(times)
             );
-            if geometry {
+            if geometry && kept {
                 println!("  GeoJSON text written: {}", summary(text));
             }
         }

@@ -191,6 +191,47 @@ ntm_testkit::both_backends!(maps_geojson_dates_and_results, |db: Db| async move 
     assert!(fc["ntm:scope"].is_null());
 });
 
+// The placed communes are kept in the process while the structure is unchanged: a second
+// map, or one after a value is written, reads no boundaries; boundaries imported through
+// another server on the same database are drawn on the next map.
+ntm_testkit::both_backends!(
+    maps_placing_kept_until_the_structure_changes,
+    |db: Db| async move {
+        let app = setup(db.clone()).await;
+        with_boundaries(&app).await;
+        let admin = logged_in(&app, "admin").await;
+        let q = "?unit=86&set=xa-ntm-2026-2030&year=2026";
+        let first = by_code(&geojson(&admin, q).await);
+        let (x, _) = corner(&first["29266"]["geometry"]);
+        assert!((x - 106.0).abs() < 1e-3, "{x}");
+        let read = ntm_app::maps::placings_read(&app);
+        let again = by_code(&geojson(&admin, q).await);
+        assert_eq!(again, first);
+        assert_eq!(
+            ntm_app::maps::placings_read(&app),
+            read,
+            "kept, not read again"
+        );
+
+        // Another server sharing the database replaces 29266's boundary of 01/07/2025.
+        let other = App::new(db, app.config.clone());
+        import(
+            &other,
+            date!(2025 - 07 - 01),
+            &[square("29266", 106.05, 9.95, 0.02)],
+        )
+        .await;
+        let after = by_code(&geojson(&admin, q).await);
+        let (x, y) = corner(&after["29266"]["geometry"]);
+        assert!(
+            (x - 106.05).abs() < 1e-3 && (y - 9.95).abs() < 1e-3,
+            "the new boundary: {x},{y}"
+        );
+        assert_eq!(ntm_app::maps::placings_read(&app), read + 1);
+        assert_eq!(after["29278"], first["29278"], "the others unchanged");
+    }
+);
+
 ntm_testkit::both_backends!(maps_scope_and_errors, |db: Db| async move {
     let app = setup(db).await;
     with_boundaries(&app).await;
