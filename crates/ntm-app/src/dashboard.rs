@@ -28,7 +28,11 @@ use time::Date;
 use crate::criteria::{Evaluation, RollupView, SetSummary, evaluate, evaluation_date};
 use crate::{Actor, App, AppError};
 
+mod national;
 mod page;
+pub use national::{
+    NationalDashboard, NationalQuery, ProvinceRow, national_dashboard, sort_provinces,
+};
 pub use page::{DashboardPage, DashboardPageData, page, xlsx};
 
 /// First year any commune-level set of NTM Số is in force (the 2021–2025 sets took effect

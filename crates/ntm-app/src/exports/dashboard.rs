@@ -209,12 +209,12 @@ pub async fn dashboard_xlsx(
 }
 
 /// vi-VN with one decimal (a non-finite value as 0).
-fn vi_num(v: f64) -> String {
+pub(super) fn vi_num(v: f64) -> String {
     let v = if v.is_finite() { v } else { 0.0 };
     ntm_domain::text::format_number_vi(v, 1)
 }
 
-fn s(v: &[&str]) -> Vec<String> {
+pub(super) fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
 }
 

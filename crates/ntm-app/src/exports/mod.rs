@@ -1,6 +1,6 @@
 //! The tables a page offers as a spreadsheet, made once here so the web download and the
 //! command line (`ntm export …`) give the same file: the dashboard's tables
-//! ([`dashboard_xlsx`]), a plan's target table ([`plan_xlsx`]) and a unit's units
+//! ([`dashboard_xlsx`]), the national dashboard's ([`national_xlsx`]), a plan's target table ([`plan_xlsx`]) and a unit's units
 //! ([`units_xlsx`]). Each use case takes the [`Actor`](crate::Actor), checks permission
 //! through the use case it reads with, and returns the workbook with its file name; the
 //! workbook is written by `ntm_reports`.
@@ -11,6 +11,7 @@
 
 mod areas;
 mod dashboard;
+mod national;
 mod plan;
 mod units;
 
@@ -19,6 +20,7 @@ pub use dashboard::{
     DashboardExport, DashboardTable, DashboardXlsx, SortKey, bucket_label, dashboard_xlsx,
     sort_communes, sort_districts,
 };
+pub use national::national_xlsx;
 pub use plan::{
     PlanExport, TargetTexts, plan_page_xlsx, plan_xlsx, shows, target_status_text, target_texts,
 };

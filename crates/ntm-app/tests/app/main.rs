@@ -12,6 +12,7 @@ mod feedback;
 mod four_eyes;
 mod groups;
 mod measures;
+mod national;
 mod ocop;
 mod ocop_reminders;
 mod page_views;

@@ -206,13 +206,7 @@ impl RollupAcc {
                 missing: b[2],
             })
             .collect();
-        blocking.sort_by(|a, b| {
-            (b.not_met + b.not_met_tentative)
-                .cmp(&(a.not_met + a.not_met_tentative))
-                .then(b.not_met.cmp(&a.not_met))
-                .then(b.missing.cmp(&a.missing))
-                .then(a.indicator.cmp(&b.indicator))
-        });
+        sort_blocking(&mut blocking);
         Rollup {
             units: self.units,
             met: self.met,
@@ -229,6 +223,115 @@ impl RollupAcc {
             avg_criteria_no_known_shortfall: avg(self.sum_nks),
             blocking,
         }
+    }
+}
+
+/// The indicators blocking the most units first (not met, confirmed or tentatively, then
+/// not met, then missing, then the set's order).
+fn sort_blocking(blocking: &mut [Blocking]) {
+    blocking.sort_by(|a, b| {
+        (b.not_met + b.not_met_tentative)
+            .cmp(&(a.not_met + a.not_met_tentative))
+            .then(b.not_met.cmp(&a.not_met))
+            .then(b.missing.cmp(&a.missing))
+            .then(a.indicator.cmp(&b.indicator))
+    });
+}
+
+/// Adds `more` to `acc`, bucket by bucket of the same range; a range `acc` lacks (a part
+/// evaluated on a set with another number of criteria) is kept as its own bucket. Top bucket
+/// first.
+fn add_buckets(acc: &mut Vec<Bucket>, more: &[Bucket]) {
+    for b in more {
+        match acc.iter_mut().find(|a| (a.min, a.max) == (b.min, b.max)) {
+            Some(a) => a.count += b.count,
+            None => acc.push(*b),
+        }
+    }
+    acc.sort_by(|a, b| b.max.cmp(&a.max).then(b.min.cmp(&a.min)));
+}
+
+impl Rollup {
+    /// The roll-up of disjoint groups of units (the provinces of the country) from the groups'
+    /// finished roll-ups, without their units: counts, bucket counts and blocking counts add
+    /// up; each average is the sum of criteria over all units divided by all units (the sum
+    /// behind each group's average is recovered exactly: an average is a whole sum over a
+    /// whole count), never an average of averages; blocking indicators are ordered as
+    /// [`RollupAcc::finish`] orders them. Merging the roll-ups of the parts of a partition
+    /// gives the roll-up of the whole.
+    pub fn merge<'a>(parts: impl IntoIterator<Item = &'a Rollup>) -> Rollup {
+        // The whole sum behind `avg` over `n` units.
+        let sum = |avg: f64, n: u32| -> u64 {
+            if n == 0 || !avg.is_finite() {
+                0
+            } else {
+                (avg * f64::from(n)).round().max(0.0) as u64
+            }
+        };
+        let mut out = Rollup {
+            units: 0,
+            met: 0,
+            not_met: 0,
+            missing: 0,
+            needs_verification: 0,
+            met_tentative: 0,
+            buckets: Vec::new(),
+            buckets_tentative: Vec::new(),
+            avg_criteria_met: 0.0,
+            avg_criteria_met_tentative: 0.0,
+            no_known_shortfall: 0,
+            buckets_no_known_shortfall: Vec::new(),
+            avg_criteria_no_known_shortfall: 0.0,
+            blocking: Vec::new(),
+        };
+        let (mut sum_met, mut sum_met_tentative, mut sum_nks) = (0u64, 0u64, 0u64);
+        let mut block: BTreeMap<usize, [u32; 3]> = BTreeMap::new();
+        for p in parts {
+            out.units += p.units;
+            out.met += p.met;
+            out.not_met += p.not_met;
+            out.missing += p.missing;
+            out.needs_verification += p.needs_verification;
+            out.met_tentative += p.met_tentative;
+            out.no_known_shortfall += p.no_known_shortfall;
+            sum_met += sum(p.avg_criteria_met, p.units);
+            sum_met_tentative += sum(p.avg_criteria_met_tentative, p.units);
+            sum_nks += sum(p.avg_criteria_no_known_shortfall, p.units);
+            add_buckets(&mut out.buckets, &p.buckets);
+            add_buckets(&mut out.buckets_tentative, &p.buckets_tentative);
+            add_buckets(
+                &mut out.buckets_no_known_shortfall,
+                &p.buckets_no_known_shortfall,
+            );
+            for b in &p.blocking {
+                let c = block.entry(b.indicator).or_default();
+                c[0] += b.not_met;
+                c[1] += b.not_met_tentative;
+                c[2] += b.missing;
+            }
+        }
+        let avg = |s: u64| {
+            if out.units == 0 {
+                0.0
+            } else {
+                s as f64 / f64::from(out.units)
+            }
+        };
+        out.avg_criteria_met = avg(sum_met);
+        out.avg_criteria_met_tentative = avg(sum_met_tentative);
+        out.avg_criteria_no_known_shortfall = avg(sum_nks);
+        out.blocking = block
+            .into_iter()
+            .filter(|(_, b)| b.iter().any(|&x| x > 0))
+            .map(|(i, b)| Blocking {
+                indicator: i,
+                not_met: b[0],
+                not_met_tentative: b[1],
+                missing: b[2],
+            })
+            .collect();
+        sort_blocking(&mut out.blocking);
+        out
     }
 }
 

@@ -200,6 +200,13 @@ proptest! {
         b.iter().for_each(|e| acc_b.add(e));
         acc.merge(&acc_b);
         prop_assert_eq!(acc.finish(), r.clone());
+        // Merging finished roll-ups of three parts (the provinces of the country) gives the
+        // roll-up of the whole: weighted averages, not an average of averages.
+        let third = evals.len() / 3;
+        let (p1, rest) = evals.split_at(third);
+        let (p2, p3) = rest.split_at(rest.len() / 2);
+        let parts = [rollup(set, p1), rollup(set, p2), rollup(set, p3)];
+        prop_assert_eq!(Rollup::merge(&parts), r.clone());
         let close = closest_to_meeting(set, &evals, 5);
         prop_assert!(close.iter().all(|c| evals[c.unit].status != Status::Met));
         prop_assert!(close.windows(2).all(|w| (w[0].criteria_short, w[0].indicators_short) <= (w[1].criteria_short, w[1].indicators_short)));

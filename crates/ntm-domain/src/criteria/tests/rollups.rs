@@ -113,4 +113,15 @@ fn rollups_buckets_blocking_and_closest() {
     evals[2..].iter().for_each(|e| b.add(e));
     a.merge(&b);
     assert_eq!(a.finish(), r);
+
+    // Finished roll-ups of unequal groups (a province of one commune, one of four) merge
+    // into the roll-up of all five: 9 criteria over 5 communes = 1,8, not the average of the
+    // groups' averages ((3 + 6/4) / 2 = 2,25).
+    let parts = [rollup(set, &evals[..1]), rollup(set, &evals[1..])];
+    assert!((parts[0].avg_criteria_met - 3.0).abs() < 1e-9);
+    assert!((parts[1].avg_criteria_met - 1.5).abs() < 1e-9);
+    let merged = Rollup::merge(&parts);
+    assert_eq!(merged, r);
+    assert!((merged.avg_criteria_met - 1.8).abs() < 1e-9);
+    assert_eq!(Rollup::merge(&[r.clone()]), r);
 }
