@@ -212,6 +212,14 @@ impl Ctx {
         })
     }
 
+    /// Whether the user views units of the whole country (the national dashboard in the nav
+    /// bar): a country-wide grant allowing `ViewUnits`.
+    pub fn can_view_country(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            ntm_domain::authz::allows(&u.grants, ntm_domain::authz::Permission::ViewUnits, "/")
+        })
+    }
+
     /// Whether the user views units somewhere (the "Map" entry of the nav bar).
     pub fn can_view_maps(&self) -> bool {
         self.user.as_ref().is_some_and(|u| {

@@ -41,6 +41,8 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/", get(home::home))
         .route("/login", get(auth::login_page).post(auth::login_submit))
         .route("/logout", post(auth::logout))
+        .route("/dashboard", get(dashboard::national_page))
+        .route("/dashboard.xlsx", get(dashboard::national_xlsx))
         .route("/maps", get(maps::maps_page))
         .route("/maps/status.geojson", get(maps::status_geojson))
         .route("/units", get(units::search_page))

@@ -179,6 +179,28 @@ impl Urls {
         Self::unit_set_year(code, "dashboard", set, year)
     }
 
+    /// `/dashboard`: the national dashboard with its defaults (the nav bar, the form).
+    pub const NATIONAL_DASHBOARD: &'static str = "/dashboard";
+
+    /// `/dashboard?set=…&year=…`: the national dashboard.
+    pub fn national_dashboard(set: &str, year: i32) -> String {
+        format!("/dashboard?set={}&year={year}", url_encode(set))
+    }
+
+    /// `/dashboard.xlsx?set=…&year=…[&sort=…&dir=…]`: the national dashboard's tables, the
+    /// provinces sorted as shown when `sort` is not empty.
+    pub fn national_dashboard_xlsx(set: &str, year: i32, (sort, dir): (&str, &str)) -> String {
+        let mut u = format!("/dashboard.xlsx?set={}&year={year}", url_encode(set));
+        if !sort.is_empty() {
+            u.push_str(&format!(
+                "&sort={}&dir={}",
+                url_encode(sort),
+                url_encode(dir)
+            ));
+        }
+        u
+    }
+
     /// `/units/{code}/dashboard.xlsx?set=…&year=…[&sort=…&dir=…][&table=…]`: one table of the
     /// dashboard (all when `table` is empty), sorted as shown when `sort` is not empty.
     pub fn dashboard_xlsx(

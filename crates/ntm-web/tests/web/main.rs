@@ -33,6 +33,7 @@ mod login_limits;
 mod mail;
 mod maps;
 mod measures;
+mod national;
 mod nul_input;
 mod ocop;
 mod ocop_documents;

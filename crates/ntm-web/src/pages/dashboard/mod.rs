@@ -1,5 +1,6 @@
 //! District and province dashboards (`GET /units/{code}/dashboard?set=&year=&sort=&dir=`) and
-//! their tables as XLSX (`GET /units/{code}/dashboard.xlsx?set=&year=&table=`).
+//! their tables as XLSX (`GET /units/{code}/dashboard.xlsx?set=&year=&table=`); the national
+//! dashboard (`GET /dashboard?set=&year=&sort=&dir=`, `GET /dashboard.xlsx`, in `national`).
 //!
 //! Built on `ntm_app::dashboard::page` (the dashboard, which evaluates with
 //! `ntm_app::criteria::evaluate`, so figures are that use case's roll-ups, with the overdue
@@ -12,6 +13,7 @@
 // table.
 mod labels;
 mod load;
+mod national;
 mod page;
 #[cfg(test)]
 mod tests;
@@ -19,6 +21,7 @@ mod views;
 mod xlsx;
 
 pub use load::DashboardParams;
+pub use national::{NationalPage, national_page, national_xlsx};
 pub use page::dashboard_page;
 pub use views::DashboardPage;
 pub use xlsx::dashboard_xlsx;

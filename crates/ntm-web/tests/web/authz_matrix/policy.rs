@@ -314,6 +314,17 @@ pub const ROWS: &[Row] = &[
         "/units/847/dashboard.xlsx?set=xa-ntm-2021-2025&year=2024",
         VIEW_DISTRICT,
     ),
+    // The national dashboard and its workbook: country-wide accounts only.
+    get(
+        "/dashboard",
+        "/dashboard?set=xa-ntm-2021-2025&year=2024",
+        ADMIN,
+    ),
+    get(
+        "/dashboard.xlsx",
+        "/dashboard.xlsx?set=xa-ntm-2021-2025&year=2024",
+        ADMIN,
+    ),
     // The status map of the district (page and GeoJSON).
     get(
         "/maps",
