@@ -123,5 +123,5 @@ fn rollups_buckets_blocking_and_closest() {
     let merged = Rollup::merge(&parts);
     assert_eq!(merged, r);
     assert!((merged.avg_criteria_met - 1.8).abs() < 1e-9);
-    assert_eq!(Rollup::merge(&[r.clone()]), r);
+    assert_eq!(Rollup::merge(std::slice::from_ref(&r)), r);
 }
