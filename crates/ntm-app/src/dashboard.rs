@@ -15,8 +15,9 @@
 //!
 //! **Speed.** Reading a province's values is most of the cost (about 27 ms for the 4,675
 //! values of Trà Vinh's 106 communes in one year on SQLite); a dashboard needs several sets and
-//! years. They are read concurrently, and evaluations are kept while the database's audit head
-//! is unchanged (every write appends an audit entry), see `EvalCache`.
+//! years. They are read concurrently, and the evaluation of every unit is kept in the
+//! process and brought up to date from the database's change feed: a write re-reads only the
+//! units it changed (see [`kept`]).
 
 use std::collections::HashMap;
 
@@ -25,11 +26,13 @@ use ntm_domain::criteria::{ResolvedSet, Status};
 use ntm_domain::units::{Level, Unit};
 use time::Date;
 
-use crate::criteria::{Evaluation, RollupView, SetSummary, evaluate, evaluation_date};
+use crate::criteria::{Evaluation, RollupView, SetSummary, evaluation_date};
 use crate::{Actor, App, AppError};
 
+pub(crate) mod kept;
 mod national;
 mod page;
+pub use kept::{KeptStats, evaluate_kept};
 pub use national::{
     NationalDashboard, NationalQuery, ProvinceRow, national_dashboard, sort_provinces,
 };
@@ -386,103 +389,30 @@ pub(crate) async fn choose(
         .unwrap_or_else(|| (default_set_id(this_year).to_string(), this_year)))
 }
 
-/// Evaluations already made, valid while the database's audit head is unchanged.
-///
-/// Every write (values, their status, provincial sets, unit lists, accounts, logins…) appends
-/// an audit entry in its own transaction, so an unchanged head (read before the evaluation)
-/// means unchanged data, on every server sharing the database. Entries of another head are
-/// dropped; the head's hash also tells databases apart (tests run many in one process).
-/// Permissions are checked on every request, cached or not.
-struct EvalCache {
-    head: String,
-    entries: HashMap<(String, String, i32), Evaluation>,
-}
-
-/// Most evaluations kept for one audit head.
-const CACHE_MAX: usize = 256;
-
-static CACHE: std::sync::LazyLock<std::sync::Mutex<EvalCache>> = std::sync::LazyLock::new(|| {
-    std::sync::Mutex::new(EvalCache {
-        head: String::new(),
-        entries: HashMap::new(),
-    })
-});
-
-fn cache() -> std::sync::MutexGuard<'static, EvalCache> {
-    CACHE.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn cache_get(head: &str, key: &(String, String, i32)) -> Option<Evaluation> {
-    let c = cache();
-    if c.head != head {
-        return None;
-    }
-    c.entries.get(key).cloned()
-}
-
-fn cache_put(head: &str, key: (String, String, i32), e: &Evaluation) {
-    let mut c = cache();
-    if c.head != head || c.entries.len() >= CACHE_MAX {
-        c.head = head.to_string();
-        c.entries.clear();
-    }
-    c.entries.insert(key, e.clone());
-}
-
-/// Forgets every cached evaluation (for measurements of the uncached path).
+/// Forgets every kept evaluation (for measurements of the uncached path).
 pub fn clear_cache() {
-    let mut c = cache();
-    c.head.clear();
-    c.entries.clear();
+    kept::clear_all();
 }
 
-/// The permission check `evaluate` makes, for an evaluation taken from the cache: the
-/// unit record of the set's evaluation day. `Ok(false)`: not answerable here (let
-/// `evaluate` run and say why).
-async fn may_view(
-    app: &App,
-    actor: &Actor,
-    code: &str,
-    set_id: &str,
-    year: i32,
-) -> Result<bool, AppError> {
-    let Ok(set) = app.catalog.set_for_year(set_id, year) else {
-        return Ok(false);
-    };
-    let Some(unit) = unit_on(app, code, evaluation_date(set, year)).await? else {
-        return Ok(false);
-    };
-    crate::criteria::require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
-    Ok(true)
-}
-
-/// Evaluates `code` for each `(set, year)`: from the cache when the data did not change,
-/// else all at the same time; results in the order given.
+/// Evaluates `code` for each `(set, year)` through the kept evaluations (see [`kept`]), all
+/// at the same time; results in the order given.
 async fn evaluate_all(
     app: &App,
     actor: &Actor,
     code: &str,
     jobs: &[(String, i32)],
 ) -> Result<Vec<Result<Evaluation, AppError>>, AppError> {
-    let head = app.db.audit_head().await?.1;
     let mut out: Vec<Option<Result<Evaluation, AppError>>> = jobs.iter().map(|_| None).collect();
     let mut tasks = tokio::task::JoinSet::new();
     for (i, (set_id, year)) in jobs.iter().enumerate() {
-        let key = (code.to_string(), set_id.clone(), *year);
-        if let Some(e) = cache_get(&head, &key)
-            && may_view(app, actor, code, set_id, *year).await?
-        {
-            out[i] = Some(Ok(e));
-            continue;
-        }
-        let (app, actor, head) = (app.clone(), actor.clone(), head.clone());
-        tasks.spawn(async move {
-            let r = evaluate(&app, &actor, &key.0, &key.1, key.2).await;
-            if let Ok(e) = &r {
-                cache_put(&head, key, e);
-            }
-            (i, r)
-        });
+        let (app, actor, code, set_id, year) = (
+            app.clone(),
+            actor.clone(),
+            code.to_string(),
+            set_id.clone(),
+            *year,
+        );
+        tasks.spawn(async move { (i, evaluate_kept(&app, &actor, &code, &set_id, year).await) });
     }
     while let Some(r) = tasks.join_next().await {
         let (i, r) = r.map_err(|e| AppError::Internal(format!("evaluation task failed: {e}")))?;
@@ -571,10 +501,21 @@ pub async fn dashboard(
             .filter(|y| **y != year)
             .map(|y| (set_id.clone(), *y)),
     );
-    let mut results = evaluate_all(app, actor, code, &jobs).await?.into_iter();
-    let evaluation = results
+    let results = evaluate_all(app, actor, code, &jobs).await?;
+    // Any of the figures still being brought up to date after a change to the whole scope:
+    // the page says so, with the earliest such change.
+    let figures_at = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().and_then(|e| e.figures_at))
+        .min();
+    let mut results = results.into_iter();
+    let mut evaluation = results
         .next()
         .ok_or_else(|| AppError::Internal("no evaluation".into()))??;
+    if figures_at.is_some() {
+        evaluation.updating = true;
+        evaluation.figures_at = figures_at;
+    }
     let rollup = evaluation
         .rollup
         .clone()

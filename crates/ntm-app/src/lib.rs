@@ -118,6 +118,8 @@ pub struct App {
     pub(crate) maps_layout: maps::LayoutCache,
     /// Failed API-token uses per client address (see `users::tokens`).
     pub(crate) token_failures: users::tokens::FailureLimiter,
+    /// The dashboards' kept evaluations (see `dashboard::kept`).
+    pub(crate) kept: dashboard::kept::Kept,
 }
 
 impl App {
@@ -131,6 +133,7 @@ impl App {
             succession: access::Cache::default(),
             maps_layout: maps::LayoutCache::default(),
             token_failures: users::tokens::FailureLimiter::default(),
+            kept: dashboard::kept::Kept::default(),
         }
     }
 
@@ -162,6 +165,18 @@ impl App {
     #[doc(hidden)]
     pub fn db_for_tests(&self) -> &Db {
         &self.db
+    }
+
+    /// What the dashboards' kept evaluations did (tests and measurements).
+    #[doc(hidden)]
+    pub fn kept_stats(&self) -> dashboard::KeptStats {
+        self.kept.stats()
+    }
+
+    /// Waits for the kept evaluations' background rebuilds to finish (tests).
+    #[doc(hidden)]
+    pub async fn kept_settled(&self) {
+        self.kept.settled().await
     }
 }
 

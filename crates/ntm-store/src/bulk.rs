@@ -81,7 +81,18 @@ impl Db {
                 })
             })?;
         }
-        append_audit_tx(&mut tx, audit).await?;
+        let entry = append_audit_tx(&mut tx, audit).await?;
+        crate::evaluation_changes::note_tx(
+            &mut tx,
+            entry.seq,
+            entry.at,
+            rows.iter().map(|r| crate::Change::Values {
+                unit_id: r.unit_id,
+                set_id: r.set_id.clone(),
+                year: r.year,
+            }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(rows.len() as u64)
     }

@@ -49,7 +49,17 @@ impl Db {
         let mut tx = self.begin().await?;
         // The audit head is updated first: it serializes writers, so the seq read below
         // cannot be taken by another transaction (the unique index would refuse it anyway).
-        append_audit_tx(&mut tx, audit).await?;
+        let entry = append_audit_tx(&mut tx, audit).await?;
+        crate::evaluation_changes::note_tx(
+            &mut tx,
+            entry.seq,
+            entry.at,
+            rows.iter().map(|r| crate::Change::Scope {
+                path: crate::evaluation_changes::province_path(&r.province_code),
+                why: crate::ScopeChange::Groups,
+            }),
+        )
+        .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let (current,): (Option<i64>,) = tx

@@ -323,7 +323,22 @@ impl Db {
         if n == 0 {
             return Ok(Publish::Stale(row));
         }
-        append_audit_tx(&mut tx, audit).await?;
+        let entry = append_audit_tx(&mut tx, audit).await?;
+        let path = if row.scope == NATIONAL_SCOPE {
+            "/".to_string()
+        } else {
+            crate::evaluation_changes::province_path(&row.scope)
+        };
+        crate::evaluation_changes::note_tx(
+            &mut tx,
+            entry.seq,
+            entry.at,
+            [crate::Change::Scope {
+                path,
+                why: crate::ScopeChange::SetVersion,
+            }],
+        )
+        .await?;
         tx.commit().await?;
         Ok(Publish::Done(CriteriaSetVersion {
             status: STATUS_PUBLISHED.into(),

@@ -73,7 +73,17 @@ impl Db {
             true,
         ))
         .await?;
-        append_audit_tx(&mut tx, audit).await?;
+        let entry = append_audit_tx(&mut tx, audit).await?;
+        crate::evaluation_changes::note_tx(
+            &mut tx,
+            entry.seq,
+            entry.at,
+            [crate::Change::Scope {
+                path: crate::evaluation_changes::province_path(&f.province_code),
+                why: crate::ScopeChange::SetFile,
+            }],
+        )
+        .await?;
         tx.commit().await?;
         Ok(CriteriaSetFile {
             uploaded_at: db_time(f.uploaded_at),

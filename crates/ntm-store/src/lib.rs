@@ -16,6 +16,7 @@ mod criteria_set_versions;
 mod criteria_sets;
 mod db;
 mod dossiers;
+mod evaluation_changes;
 mod features;
 mod feedback;
 mod login_throttle;
@@ -53,6 +54,7 @@ pub use criteria_set_versions::{
 pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
 pub use dossiers::{DossierDocumentRecord, DossierEventRecord, DossierRecord, ProcedureSetting};
+pub use evaluation_changes::{Change, EvaluationChange, ScopeChange};
 pub use features::{
     AreaFeatureRow, BoundaryOutline, FeatureWindow, FeedbackFeatureRow, OcopFeatureRow,
     PUBLISHED_FEEDBACK, PeriodShape, TourismFeatureRow, UnitStatusKey, UnitStatusRow,

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::append_audit_tx;
 use crate::db::{Db, Result, StoreError, db_time, like_escape, sql};
+use crate::evaluation_changes::Change;
 
 /// One stored version of an indicator value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,7 +246,18 @@ impl Db {
                 ..r.clone()
             });
         }
-        append_audit_tx(&mut tx, audit).await?;
+        let entry = append_audit_tx(&mut tx, audit).await?;
+        crate::evaluation_changes::note_tx(
+            &mut tx,
+            entry.seq,
+            entry.at,
+            rows.iter().map(|n| Change::Values {
+                unit_id: n.record.unit_id,
+                set_id: n.record.set_id.clone(),
+                year: n.record.year,
+            }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(out)
     }

@@ -330,7 +330,17 @@ impl Db {
             rec.unchanged,
         ))
         .await?;
-        append_audit_tx(&mut tx, audit).await?;
+        let entry = append_audit_tx(&mut tx, audit).await?;
+        crate::evaluation_changes::note_tx(
+            &mut tx,
+            entry.seq,
+            entry.at,
+            [crate::Change::Scope {
+                path: "/".into(),
+                why: crate::ScopeChange::Units,
+            }],
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -552,7 +562,17 @@ impl Db {
         let result = async {
             let mut tx = self.begin().await?;
             insert_units_tx(&mut tx, units, audit.at).await?;
-            append_audit_tx(&mut tx, audit).await?;
+            let entry = append_audit_tx(&mut tx, audit).await?;
+            // The subtrees the new records are in (their parents').
+            let parents = units.iter().map(|u| {
+                let inner = u.path.trim_end_matches('/');
+                let parent = inner.rfind('/').map_or("/", |i| &u.path[..=i]);
+                crate::Change::Scope {
+                    path: parent.to_string(),
+                    why: crate::ScopeChange::Units,
+                }
+            });
+            crate::evaluation_changes::note_tx(&mut tx, entry.seq, entry.at, parents).await?;
             tx.commit().await
         }
         .await;

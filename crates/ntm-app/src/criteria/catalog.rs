@@ -164,7 +164,7 @@ pub(crate) fn lookup_set<'a>(
     })
 }
 
-pub(super) async fn unit_in_year(app: &App, code: &str, date: Date) -> Result<Unit, AppError> {
+pub(crate) async fn unit_in_year(app: &App, code: &str, date: Date) -> Result<Unit, AppError> {
     app.db
         .unit_on(code, date)
         .await?

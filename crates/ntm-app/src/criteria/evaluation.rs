@@ -276,6 +276,58 @@ fn bucket_views(b: &[ntm_domain::criteria::Bucket]) -> Vec<BucketView> {
         .collect()
 }
 
+/// The roll-up of `children` (units of `set`'s level, in order) from their evaluations
+/// (`evals[i]` is `children[i]`'s): what [`evaluate`] and the dashboards' kept evaluations
+/// (`crate::dashboard::kept`) return.
+pub(crate) fn rollup_view(
+    set: &ResolvedSet,
+    children: &[Unit],
+    evals: &[&UnitEvaluation],
+) -> RollupView {
+    let mut acc = RollupAcc::new(set);
+    for e in evals {
+        acc.add(e);
+    }
+    let r = acc.finish();
+    RollupView {
+        level: set.level,
+        units: r.units,
+        met: r.met,
+        not_met: r.not_met,
+        missing: r.missing,
+        needs_verification: r.needs_verification,
+        met_tentative: r.met_tentative,
+        no_known_shortfall: r.no_known_shortfall,
+        avg_criteria_met: r.avg_criteria_met,
+        avg_criteria_met_tentative: r.avg_criteria_met_tentative,
+        avg_criteria_no_known_shortfall: r.avg_criteria_no_known_shortfall,
+        buckets: bucket_views(&r.buckets),
+        buckets_no_known_shortfall: bucket_views(&r.buckets_no_known_shortfall),
+        blocking: r
+            .blocking
+            .iter()
+            .map(|b| BlockingView {
+                code: set.indicator(b.indicator).code.clone(),
+                not_met: b.not_met,
+                missing: b.missing,
+            })
+            .collect(),
+        children: children
+            .iter()
+            .zip(evals)
+            .map(|(u, e)| ChildResult {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                status: e.status,
+                criteria_met: e.criteria_met,
+                criteria_met_tentative: e.criteria_met_tentative,
+                criteria_no_known_shortfall: e.criteria_no_known_shortfall,
+                no_known_shortfall: e.no_known_shortfall,
+            })
+            .collect(),
+    }
+}
+
 pub(crate) async fn province_region(
     app: &App,
     u: &Unit,
@@ -352,48 +404,8 @@ pub async fn evaluate(
             Values::Current,
         )
         .await?;
-        let mut acc = RollupAcc::new(set);
-        for (e, _) in &evals {
-            acc.add(e);
-        }
-        let r = acc.finish();
-        rollup = Some(RollupView {
-            level: set.level,
-            units: r.units,
-            met: r.met,
-            not_met: r.not_met,
-            missing: r.missing,
-            needs_verification: r.needs_verification,
-            met_tentative: r.met_tentative,
-            no_known_shortfall: r.no_known_shortfall,
-            avg_criteria_met: r.avg_criteria_met,
-            avg_criteria_met_tentative: r.avg_criteria_met_tentative,
-            avg_criteria_no_known_shortfall: r.avg_criteria_no_known_shortfall,
-            buckets: bucket_views(&r.buckets),
-            buckets_no_known_shortfall: bucket_views(&r.buckets_no_known_shortfall),
-            blocking: r
-                .blocking
-                .iter()
-                .map(|b| BlockingView {
-                    code: set.indicator(b.indicator).code.clone(),
-                    not_met: b.not_met,
-                    missing: b.missing,
-                })
-                .collect(),
-            children: children
-                .iter()
-                .zip(&evals)
-                .map(|(u, (e, _))| ChildResult {
-                    code: u.code.clone(),
-                    name: u.name.clone(),
-                    status: e.status,
-                    criteria_met: e.criteria_met,
-                    criteria_met_tentative: e.criteria_met_tentative,
-                    criteria_no_known_shortfall: e.criteria_no_known_shortfall,
-                    no_known_shortfall: e.no_known_shortfall,
-                })
-                .collect(),
-        });
+        let refs: Vec<&UnitEvaluation> = evals.iter().map(|(e, _)| e).collect();
+        rollup = Some(rollup_view(set, &children, &refs));
     } else {
         return Err(AppError::invalid(
             "unit",
@@ -405,6 +417,8 @@ pub async fn evaluate(
         ));
     }
     Ok(Evaluation {
+        updating: false,
+        figures_at: None,
         unit_code: unit.code.clone(),
         unit_name: unit.name.clone(),
         unit_level: unit.level,

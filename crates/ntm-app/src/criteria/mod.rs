@@ -27,11 +27,14 @@ mod verified;
 mod views;
 
 pub(crate) use catalog::lookup_set;
+pub(crate) use catalog::unit_in_year;
 pub use catalog::{
     EMBEDDED, SetSummary, catalog, catalog_with, evaluation_date, list_sets, set_years,
     sets_for_level,
 };
-pub(crate) use evaluation::{applicable_units, ctx_of};
+pub(crate) use evaluation::{
+    Values, applicable_units, ctx_of, evaluate_units, province_region, rollup_view,
+};
 pub use evaluation::{evaluate, gaps};
 pub use evidence::{EvidenceInput, MAX_EVIDENCE_BYTES, attach_evidence, evidence_file};
 pub use ntm_store::{ObservationFile, ObservationRecord};

@@ -249,6 +249,15 @@ pub struct Evaluation {
     /// The version the evaluation used: set id, version label, scope, publication (see
     /// `crate::criteria_sets`).
     pub version_used: crate::criteria_sets::VersionUsed,
+    /// A change to the whole scope (a set version published, a provincial set, commune
+    /// groups, a unit list) is being taken into account in the background: the figures are
+    /// those of [`Evaluation::figures_at`] ("đang cập nhật"). Always false from
+    /// [`crate::criteria::evaluate`]; see `crate::dashboard::kept`.
+    pub updating: bool,
+    /// While `updating`: the time of the change being taken into account (the figures are
+    /// those from before it).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub figures_at: Option<time::OffsetDateTime>,
 }
 
 /// Why a set does not apply to a unit of its level.

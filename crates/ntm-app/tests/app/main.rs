@@ -11,6 +11,7 @@ mod exports;
 mod feedback;
 mod four_eyes;
 mod groups;
+mod kept;
 mod measures;
 mod national;
 mod ocop;

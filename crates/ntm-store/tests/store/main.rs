@@ -10,6 +10,7 @@ mod commune_groups;
 mod criteria_set_versions;
 mod criteria_sets;
 mod dossiers;
+mod evaluation_changes;
 mod feedback_list;
 mod hardening;
 mod observations;

@@ -13,7 +13,7 @@ use time::macros::datetime;
 use crate::entry;
 use crate::surveys::{campaign, public, unit};
 
-/// A database on `backend` migrated up to 0016 only.
+/// A database on `backend` migrated up to 0016 only (and 0033, the evaluation change feed).
 async fn before_0017(db: &Db) -> Db {
     let fresh = match db.backend() {
         Backend::Sqlite => {
@@ -43,7 +43,9 @@ async fn before_0017(db: &Db) -> Db {
     for e in std::fs::read_dir(&src).unwrap() {
         let e = e.unwrap();
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.as_str() < "0017" {
+        // 0033 too: the store's writes used below note what they change in its feed
+        // (sqlx applies the missing 0017–0032 later, in order, and skips 0033).
+        if name.as_str() < "0017" || name.starts_with("0033_") {
             std::fs::copy(e.path(), dir.join(&name)).unwrap();
         }
     }

@@ -67,6 +67,8 @@ dashboard-buckets-provisional-title = Communes by number of criteria (provisiona
 dashboard-buckets-provisional-desc = Horizontal bar chart: communes by number of criteria with no indicator found short (provisional, thresholds not yet confirmed; out of { $value } criteria). Confirmed and provisional counts are in the table below.
 dashboard-trend-provisional-title = Communes with no indicator found short, by year (provisional)
 dashboard-trend-provisional-desc = Column chart: communes with no indicator found short for { $value }, by year (provisional, pending confirmation of thresholds). Communes meeting it (confirmed) are in the table beside it.
+dashboard-updating = Updating: a change to the whole area (criteria set, thresholds, commune groups or unit list) is being taken into account. The figures below are those from before the change made at { $value }; reload the page in a few minutes for the new figures.
+
 # National dashboard (crates/ntm-web/src/pages/dashboard/national.rs)
 national-nav = Country
 national-title = National dashboard

@@ -67,6 +67,8 @@ dashboard-buckets-provisional-title = Số xã theo số tiêu chí (tạm tính
 dashboard-buckets-provisional-desc = Biểu đồ thanh ngang: số xã theo số tiêu chí không phát hiện chỉ tiêu chưa đạt (tạm tính, ngưỡng chưa xác nhận; trên tổng { $value } tiêu chí). Số tiêu chí đạt chính thức và tạm tính có trong bảng bên dưới.
 dashboard-trend-provisional-title = Số xã không phát hiện chỉ tiêu chưa đạt qua các năm (tạm tính)
 dashboard-trend-provisional-desc = Biểu đồ cột: số xã không phát hiện chỉ tiêu chưa đạt của { $value } theo từng năm (tạm tính, chờ xác nhận ngưỡng). Số xã đạt chính thức có trong bảng bên cạnh.
+dashboard-updating = Đang cập nhật: một thay đổi áp dụng cho cả địa bàn (bộ tiêu chí, ngưỡng, nhóm xã hoặc danh mục đơn vị) đang được tính lại. Số liệu dưới đây là số liệu trước thay đổi lúc { $value }; tải lại trang sau ít phút để xem số liệu mới.
+
 # Bảng tổng hợp toàn quốc (crates/ntm-web/src/pages/dashboard/national.rs)
 national-nav = Toàn quốc
 national-title = Bảng tổng hợp toàn quốc

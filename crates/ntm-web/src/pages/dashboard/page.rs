@@ -245,6 +245,11 @@ pub(super) fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -
         } else {
             d.evaluation.version_used.text_vi.clone()
         },
+        updating_since: d
+            .evaluation
+            .updating
+            .then(|| d.evaluation.figures_at.map(crate::view::format::time_date))
+            .flatten(),
         summary_title: lang.t1("dashboard-summary-title", year.to_string()),
         summaries,
         met,

@@ -107,6 +107,10 @@ pub struct DashboardPage {
     pub provincial_note: Option<String>,
     /// The version evaluated, in the page's language.
     pub version_used: String,
+    /// "Đang cập nhật": a change to the whole province (a set version, thresholds, commune
+    /// groups, a unit list) is being taken into account; the figures are those from before
+    /// the change made at this time ("14:05 29/11/2026").
+    pub updating_since: Option<String>,
     pub summary_title: String,
     pub summaries: Vec<SummaryView>,
     pub met: String,

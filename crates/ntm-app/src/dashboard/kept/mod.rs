@@ -1,0 +1,525 @@
+//! Kept evaluations of the dashboards (issue 18): the evaluation of every unit of a roll-up,
+//! kept in the process and brought up to date from the change feed of the database
+//! (`ntm_store::EvaluationChange`, migration 0033) instead of being thrown away at every
+//! write.
+//!
+//! A *scope* is a roll-up: a unit above the set's level (a province, a district before
+//! 1 July 2025, the country), a requested set and a year. It keeps what an evaluation of it
+//! reads once (the set in force, the region, the units of the set's level, their groups
+//! through their evaluations) and each unit's [`UnitEvaluation`]; the roll-up itself is
+//! computed from those in memory ([`crate::criteria::rollup_view`], the same code as
+//! [`crate::criteria::evaluate`]).
+//!
+//! Before each read the feed is read after the last seq seen (an indexed query returning
+//! nothing most of the time):
+//! - values of a unit record changed (entry, import, review, evidence, computed values):
+//!   that unit's evaluation is dropped in every scope holding it for that set and year, and
+//!   re-made on the next read of the scope from that unit's values only;
+//! - a whole scope changed (a unit list, a published set version, a provincial set file,
+//!   commune groups): every kept scope overlapping it is marked *updating*; it is rebuilt
+//!   in the background while reads keep getting the figures from before the change, flagged
+//!   (`Evaluation::updating`, `Evaluation::figures_at`), never blocking;
+//! - nothing seen yet (process start), or more rows than one page: a full read.
+//!
+//! Writers are serialized by the audit head and every feed row carries its write's audit
+//! seq, so the rows a process has seen are always a prefix: every server sharing a database
+//! ends up with the same figures as a full recomputation, one feed read after the write.
+//! An evaluation made from values read at feed position `p` is kept only if its unit has no
+//! change after `p` (a concurrent read may have seen a newer one); a scope built at `p`
+//! replays the changes seen meanwhile ([`State::recent`]).
+//!
+//! Sets whose indicators are derived from other sets' results ("share of children
+//! meeting") are not kept: their evaluations are made in full each time (no commune-level set
+//! has them).
+//!
+//! Permissions are checked on every request, kept or not ([`evaluate_kept`]).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ntm_domain::authz::Permission;
+use ntm_domain::criteria::{Measure, ResolvedSet, UnitEvaluation};
+use ntm_domain::units::Unit;
+use ntm_store::EvaluationChange;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::criteria::{
+    Evaluation, RollupView, SetSummary, Values, applicable_units, evaluate, evaluate_units,
+    evaluation_date, lookup_set, province_region, require_on_unit, rollup_view, unit_in_year,
+};
+use crate::{Actor, App, AppError};
+
+/// Feed rows read at once; a page this full means "too many changes": every kept scope is
+/// rebuilt in the background instead.
+const FEED_PAGE: u64 = 5_000;
+
+/// Changes remembered for scopes built while they arrived.
+const RECENT_MAX: usize = 20_000;
+
+/// Scopes kept per process (least recently used dropped first). A province of a year is
+/// about 100 evaluations, the country 10,598.
+const SCOPES_MAX: usize = 96;
+
+/// Bumped by [`clear_all`]: every process-wide store forgets what it kept.
+static EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// Forgets every kept evaluation of every [`App`] of the process (benchmarks of the
+/// uncached path: `crate::dashboard::clear_cache`).
+pub(crate) fn clear_all() {
+    EPOCH.fetch_add(1, Ordering::SeqCst);
+}
+
+/// What the kept store did, for tests and measurements (counts since the [`App`] was made).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeptStats {
+    /// Units whose values were read to evaluate them (full builds and single units).
+    pub units_evaluated: u64,
+    /// Scopes read in full (cold, or rebuilt after a change to the whole scope).
+    pub scopes_built: u64,
+    /// Rebuilds started in the background.
+    pub rebuilds: u64,
+    /// Rows of the change feed read.
+    pub feed_rows: u64,
+}
+
+/// The kept evaluations of one [`App`] (shared by its clones): one per server process.
+#[derive(Clone, Default)]
+pub(crate) struct Kept {
+    inner: Arc<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    state: Mutex<State>,
+    /// One reader of the feed at a time.
+    feed: tokio::sync::Mutex<()>,
+    units_evaluated: AtomicU64,
+    scopes_built: AtomicU64,
+    rebuilds: AtomicU64,
+    feed_rows: AtomicU64,
+    running: AtomicU64,
+}
+
+type Key = (Uuid, String, i32);
+
+#[derive(Default)]
+struct State {
+    epoch: u64,
+    /// The last feed seq seen (`None`: nothing read yet).
+    position: Option<i64>,
+    /// Feed rows applied, oldest first: every row with `seq > recent_from` is here.
+    recent: VecDeque<EvaluationChange>,
+    recent_from: i64,
+    scopes: HashMap<Key, Scope>,
+    tick: u64,
+}
+
+/// One kept roll-up.
+struct Scope {
+    unit: Unit,
+    date: Date,
+    /// The set in force for the scope's unit (what its units are evaluated with).
+    set: Arc<ResolvedSet>,
+    /// The requested set (values are stored under its id).
+    set_id: String,
+    year: i32,
+    national: SetSummary,
+    region: Option<ntm_domain::Region>,
+    provincial: Option<crate::provincial::ProvincialUse>,
+    version_used: crate::criteria_sets::VersionUsed,
+    children: Arc<Vec<Unit>>,
+    index: HashMap<Uuid, usize>,
+    /// `None`: to evaluate again (its values changed).
+    evals: Vec<Option<Arc<UnitEvaluation>>>,
+    /// The feed seq of the last change seen for each unit.
+    changed_at: Vec<i64>,
+    /// The roll-up of `evals` while none changed.
+    view: Option<RollupView>,
+    /// A change to the whole scope not yet taken into account: its time.
+    stale_since: Option<OffsetDateTime>,
+    rebuilding: bool,
+    last_used: u64,
+}
+
+impl Scope {
+    fn overlaps(&self, path: &str) -> bool {
+        self.unit.path.starts_with(path) || path.starts_with(self.unit.path.as_str())
+    }
+
+    /// Applies one feed row.
+    fn apply(&mut self, c: &EvaluationChange) {
+        match (&c.unit_id, &c.scope_path) {
+            (Some(id), _) => {
+                if c.year == Some(self.year)
+                    && c.set_id.as_deref() == Some(self.set_id.as_str())
+                    && let Some(&i) = self.index.get(id)
+                {
+                    self.evals[i] = None;
+                    self.changed_at[i] = self.changed_at[i].max(c.seq);
+                    self.view = None;
+                }
+            }
+            (None, Some(path)) => {
+                if self.overlaps(path) && self.stale_since.is_none() {
+                    self.stale_since = Some(c.at);
+                }
+            }
+            (None, None) => {}
+        }
+    }
+
+    fn evaluation(&mut self) -> Option<Evaluation> {
+        if self.view.is_none() {
+            let refs: Option<Vec<&UnitEvaluation>> =
+                self.evals.iter().map(|e| e.as_deref()).collect();
+            self.view = Some(rollup_view(&self.set, &self.children, &refs?));
+        }
+        Some(Evaluation {
+            unit_code: self.unit.code.clone(),
+            unit_name: self.unit.name.clone(),
+            unit_level: self.unit.level,
+            set: self.national.clone(),
+            year: self.year,
+            units_on: self.date,
+            result: None,
+            rollup: self.view.clone(),
+            provincial: self.provincial.clone(),
+            not_applicable: None,
+            version_used: self.version_used.clone(),
+            updating: self.stale_since.is_some(),
+            figures_at: self.stale_since,
+        })
+    }
+}
+
+/// Does the set take indicators from other sets' results of the units below (then it is
+/// evaluated in full each time)?
+fn derives_from_children(set: &ResolvedSet) -> bool {
+    set.indicators
+        .iter()
+        .filter_map(|i| i.derived.as_ref())
+        .any(|d| {
+            matches!(
+                d.measure,
+                Measure::ShareOfChildrenMeeting | Measure::CountOfChildrenMeeting
+            )
+        })
+}
+
+impl Kept {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn stats(&self) -> KeptStats {
+        let i = &self.inner;
+        KeptStats {
+            units_evaluated: i.units_evaluated.load(Ordering::Relaxed),
+            scopes_built: i.scopes_built.load(Ordering::Relaxed),
+            rebuilds: i.rebuilds.load(Ordering::Relaxed),
+            feed_rows: i.feed_rows.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Waits until no background rebuild runs (tests).
+    pub(crate) async fn settled(&self) {
+        while self.inner.running.load(Ordering::SeqCst) > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Reads the feed after the last seq seen and applies it; returns the position reached
+    /// (every change up to it is taken into account by what is kept or marked).
+    async fn sync(&self, app: &App) -> Result<i64, AppError> {
+        let _one = self.inner.feed.lock().await;
+        let epoch = EPOCH.load(Ordering::SeqCst);
+        let position = {
+            let mut st = self.state();
+            if st.epoch != epoch {
+                *st = State {
+                    epoch,
+                    ..State::default()
+                };
+            }
+            st.position
+        };
+        let Some(position) = position else {
+            // Nothing seen yet: start from the audit head; every scope is read in full
+            // after it.
+            let head = app.db.audit_head().await?.0;
+            let mut st = self.state();
+            st.position = Some(head);
+            st.recent.clear();
+            st.recent_from = head;
+            return Ok(head);
+        };
+        let rows = app.db.evaluation_changes_after(position, FEED_PAGE).await?;
+        if rows.is_empty() {
+            return Ok(position);
+        }
+        self.inner
+            .feed_rows
+            .fetch_add(rows.len() as u64, Ordering::Relaxed);
+        if rows.len() as u64 >= FEED_PAGE {
+            // Too many changes to follow one by one (a bulk import): every scope is
+            // rebuilt from a full read after the head.
+            let head = app.db.audit_head().await?.0;
+            let at = rows[0].at;
+            let mut st = self.state();
+            for s in st.scopes.values_mut() {
+                s.stale_since.get_or_insert(at);
+            }
+            st.position = Some(head);
+            st.recent.clear();
+            st.recent_from = head;
+            return Ok(head);
+        }
+        let mut st = self.state();
+        let last = rows.last().map_or(position, |r| r.seq);
+        for r in &rows {
+            for s in st.scopes.values_mut() {
+                s.apply(r);
+            }
+        }
+        st.recent.extend(rows);
+        while st.recent.len() > RECENT_MAX {
+            if let Some(r) = st.recent.pop_front() {
+                st.recent_from = r.seq;
+            }
+        }
+        st.position = Some(last.max(position));
+        Ok(last.max(position))
+    }
+
+    /// Keeps a scope built from a read at feed position `at`, replaying what was seen since.
+    fn insert(&self, key: Key, mut scope: Scope, at: i64) {
+        let mut st = self.state();
+        if at < st.recent_from {
+            scope.stale_since.get_or_insert(crate::now());
+        } else {
+            for r in st.recent.iter().filter(|r| r.seq > at) {
+                scope.apply(r);
+            }
+        }
+        st.tick += 1;
+        scope.last_used = st.tick;
+        if st.scopes.len() >= SCOPES_MAX && !st.scopes.contains_key(&key) {
+            let oldest = st
+                .scopes
+                .iter()
+                .min_by_key(|(_, s)| s.last_used)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                st.scopes.remove(&k);
+            }
+        }
+        st.scopes.insert(key, scope);
+    }
+}
+
+/// Reads a scope in full (as [`evaluate`] does) after feed position `at`. `None`: the set
+/// is not kept (derived from the units below).
+async fn build(app: &App, unit: &Unit, set_id: &str, year: i32) -> Result<Option<Scope>, AppError> {
+    let national = lookup_set(app, set_id, year)?;
+    let date = evaluation_date(national, year);
+    let region = province_region(app, unit, date).await?;
+    let in_force = crate::criteria_sets::in_force(app, unit, set_id, year, national).await?;
+    let set = in_force.set.into_owned();
+    if unit.level >= set.level || derives_from_children(&set) {
+        return Ok(None);
+    }
+    let children = applicable_units(
+        &set,
+        app.db.subtree_on(&unit.path, date, Some(set.level)).await?,
+    );
+    let evals = evaluate_units(
+        app,
+        &set,
+        set_id,
+        &children,
+        year,
+        date,
+        region,
+        Values::Current,
+    )
+    .await?;
+    let kept = &app.kept.inner;
+    kept.units_evaluated
+        .fetch_add(children.len() as u64, Ordering::Relaxed);
+    kept.scopes_built.fetch_add(1, Ordering::Relaxed);
+    Ok(Some(Scope {
+        unit: unit.clone(),
+        date,
+        index: children
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id, i))
+            .collect(),
+        changed_at: vec![i64::MIN; children.len()],
+        evals: evals.into_iter().map(|(e, _)| Some(Arc::new(e))).collect(),
+        children: Arc::new(children),
+        set: Arc::new(set),
+        set_id: set_id.to_string(),
+        year,
+        national: SetSummary::of(national),
+        region,
+        provincial: in_force.provincial,
+        version_used: in_force.used,
+        view: None,
+        stale_since: None,
+        rebuilding: false,
+        last_used: 0,
+    }))
+}
+
+/// Rebuilds a scope in the background; reads meanwhile get the kept figures, flagged.
+fn spawn_rebuild(app: &App, key: Key, unit: Unit) {
+    let app = app.clone();
+    app.kept.inner.rebuilds.fetch_add(1, Ordering::Relaxed);
+    app.kept.inner.running.fetch_add(1, Ordering::SeqCst);
+    tokio::spawn(async move {
+        let kept = app.kept.clone();
+        let built = async {
+            let at = kept.sync(&app).await?;
+            Ok::<_, AppError>((at, build(&app, &unit, &key.1, key.2).await?))
+        }
+        .await;
+        match built {
+            Ok((at, Some(scope))) => kept.insert(key, scope, at),
+            Ok((_, None)) => {
+                kept.state().scopes.remove(&key);
+            }
+            Err(e) => {
+                // The next read builds it again (and says why if it still fails).
+                tracing::warn!(unit = %unit.code, set = %key.1, year = key.2, "background rebuild failed: {e}");
+                kept.state().scopes.remove(&key);
+            }
+        }
+        kept.inner.running.fetch_sub(1, Ordering::SeqCst);
+    });
+}
+
+/// What a read of a kept scope must do first.
+enum Step {
+    /// Not kept: read in full.
+    Build,
+    /// Kept: evaluate again these units (index, unit) with the kept inputs.
+    Refresh {
+        todo: Vec<(usize, Unit)>,
+        set: Arc<ResolvedSet>,
+        region: Option<ntm_domain::Region>,
+        date: Date,
+    },
+}
+
+/// The evaluation of `code` for a set and year as [`evaluate`] gives it, from the kept
+/// evaluations when the unit is above the set's level (a roll-up): only the units whose
+/// values changed since the last read are read again. Needs a view of the unit (checked on
+/// every call).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %code, set = %set_id, year))]
+pub async fn evaluate_kept(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    set_id: &str,
+    year: i32,
+) -> Result<Evaluation, AppError> {
+    // The checks of `evaluate`, in its order, on every request.
+    let national = lookup_set(app, set_id, year)?;
+    let date = evaluation_date(national, year);
+    let unit = unit_in_year(app, code, date).await?;
+    require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
+    if unit.level >= national.level {
+        return evaluate(app, actor, code, set_id, year).await;
+    }
+    let kept = &app.kept;
+    let key: Key = (unit.id, set_id.to_string(), year);
+    // A unit changed again while it was being read is read once more (bounded).
+    for _ in 0..4 {
+        let at = kept.sync(app).await?;
+        let step = {
+            let mut st = kept.state();
+            st.tick += 1;
+            let tick = st.tick;
+            match st.scopes.get_mut(&key) {
+                None => Step::Build,
+                Some(s) => {
+                    s.last_used = tick;
+                    if s.stale_since.is_some() && !s.rebuilding {
+                        s.rebuilding = true;
+                        spawn_rebuild(app, key.clone(), s.unit.clone());
+                    }
+                    Step::Refresh {
+                        todo: s
+                            .evals
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, e)| e.is_none())
+                            .map(|(i, _)| (i, s.children[i].clone()))
+                            .collect(),
+                        set: s.set.clone(),
+                        region: s.region,
+                        date: s.date,
+                    }
+                }
+            }
+        };
+        match step {
+            Step::Build => {
+                let Some(mut scope) = build(app, &unit, set_id, year).await? else {
+                    return evaluate(app, actor, code, set_id, year).await;
+                };
+                let e = scope
+                    .evaluation()
+                    .ok_or_else(|| AppError::Internal("kept scope incomplete".into()))?;
+                kept.insert(key, scope, at);
+                return Ok(e);
+            }
+            Step::Refresh {
+                todo,
+                set,
+                region,
+                date,
+            } => {
+                if !todo.is_empty() {
+                    let units: Vec<Unit> = todo.iter().map(|(_, u)| u.clone()).collect();
+                    let evals = evaluate_units(
+                        app,
+                        &set,
+                        set_id,
+                        &units,
+                        year,
+                        date,
+                        region,
+                        Values::Current,
+                    )
+                    .await?;
+                    kept.inner
+                        .units_evaluated
+                        .fetch_add(units.len() as u64, Ordering::Relaxed);
+                    let mut st = kept.state();
+                    if let Some(s) = st.scopes.get_mut(&key)
+                        && Arc::ptr_eq(&s.set, &set)
+                    {
+                        for ((i, _), (e, _)) in todo.iter().zip(evals) {
+                            if s.evals[*i].is_none() && s.changed_at[*i] <= at {
+                                s.evals[*i] = Some(Arc::new(e));
+                                s.view = None;
+                            }
+                        }
+                    }
+                }
+                let mut st = kept.state();
+                match st.scopes.get_mut(&key).map(Scope::evaluation) {
+                    Some(Some(e)) => return Ok(e),
+                    // Changed again meanwhile, or replaced by a rebuild: once more.
+                    _ => continue,
+                }
+            }
+        }
+    }
+    // Writes keep landing on this scope faster than it is read: read it in full.
+    evaluate(app, actor, code, set_id, year).await
+}
