@@ -6,10 +6,13 @@
 //! (`ntm_web::router`, every middleware included: session lookup, CSRF cookie, CSP…), logs in
 //! as `tinh.travinh` (province officer of 84) and requests `URL` (default
 //! `/units/84/dashboard?set=xa-ntm-2021-2025&year=2023`) `N` times (default 200) in process
-//! through `tower::ServiceExt::oneshot`, after 10 warm-up requests, twice: **cold** (the
-//! dashboard's evaluation cache emptied before each request, as after any write) and **warm**
-//! (data unchanged). Prints p50, p95, p99, max and the mean of the whole request (middleware,
-//! handler, evaluations, SQL, template) — no network. `NTM_DASHBOARD_PROFILE=1` first times
+//! through `tower::ServiceExt::oneshot`, after 10 warm-up requests, three times: **cold**
+//! (every kept evaluation forgotten before each request: what any write did before issue 18,
+//! when evaluations were kept per audit head), **after a write** (one value of a random
+//! commune of 84 changed through the use case before each request, untimed: the kept
+//! evaluations re-read that commune only) and **warm** (data unchanged). Prints p50, p95, p99,
+//! max and the mean of the whole request (middleware, handler, evaluations, SQL, template) —
+//! no network. `NTM_DASHBOARD_PROFILE=1` first times
 //! `ntm_app::criteria::evaluate` of 84 for each commune set (best of 10).
 //! `NTM_DASHBOARD_HTML=FILE` also writes the page to FILE.
 
@@ -143,13 +146,37 @@ async fn measure(n: usize, url: &str) -> Res<()> {
         let res = router.clone().oneshot(request()?).await?;
         axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024).await?;
     }
-    // Cold: the evaluation cache emptied before each request (as after any write);
-    // warm: data unchanged since the previous request.
-    for cold in [true, false] {
+    // The communes of 84 the page evaluates (a write goes to one of them).
+    let cli = ntm_app::Actor::cli();
+    let communes: Vec<String> = {
+        let set = app.catalog.set_for_year("xa-ntm-2021-2025", 2023)?;
+        let on = ntm_app::criteria::evaluation_date(set, 2023);
+        let p = app
+            .db_for_tests()
+            .unit_on("84", on)
+            .await?
+            .ok_or("no unit 84")?;
+        app.db_for_tests()
+            .subtree_on(&p.path, on, Some(ntm_domain::units::Level::Commune))
+            .await?
+            .into_iter()
+            .filter(|u| u.kind == "Xã")
+            .map(|u| u.code)
+            .collect()
+    };
+    // Cold: every kept evaluation forgotten before each request (the behaviour before the
+    // change feed: any write emptied the cache); after a write: one value changed before
+    // each request; warm: data unchanged since the previous request.
+    for mode in [Mode::Cold, Mode::AfterWrite, Mode::Warm] {
         let mut times = Vec::with_capacity(n);
-        for _ in 0..n {
-            if cold {
-                ntm_app::dashboard::clear_cache();
+        for i in 0..n {
+            match mode {
+                Mode::Cold => ntm_app::dashboard::clear_cache(),
+                Mode::AfterWrite => {
+                    let code = &communes[(i * 7919) % communes.len()];
+                    write_one(&app, &cli, code, i).await?;
+                }
+                Mode::Warm => {}
             }
             let t = Instant::now();
             let res = router.clone().oneshot(request()?).await?;
@@ -164,10 +191,10 @@ async fn measure(n: usize, url: &str) -> Res<()> {
         let mean = times.iter().sum::<Duration>() / times.len().max(1) as u32;
         println!(
             "{n} requests of {url} ({}): p50 {}, p95 {}, p99 {}, max {}, mean {}",
-            if cold {
-                "cold: evaluation cache cleared before each"
-            } else {
-                "warm: data unchanged"
+            match mode {
+                Mode::Cold => "cold: kept evaluations forgotten before each (as any write before)",
+                Mode::AfterWrite => "after a write: one commune's value changed before each",
+                Mode::Warm => "warm: data unchanged",
             },
             ms(percentile(&times, 0.50)),
             ms(percentile(&times, 0.95)),
@@ -176,5 +203,39 @@ async fn measure(n: usize, url: &str) -> Res<()> {
             ms(mean)
         );
     }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Cold,
+    AfterWrite,
+    Warm,
+}
+
+/// Changes indicator 3.1 of commune `code` in 2023 (a new version, as an officer's entry).
+async fn write_one(app: &App, cli: &ntm_app::Actor, code: &str, i: usize) -> Res<()> {
+    const SET: &str = "xa-ntm-2021-2025";
+    let expected = ntm_app::criteria::current_versions(app, cli, code, SET, 2023)
+        .await?
+        .get("3.1")
+        .copied();
+    ntm_app::criteria::put_observations(
+        app,
+        cli,
+        code,
+        ntm_app::criteria::ValueBatch {
+            set_id: SET.into(),
+            year: 2023,
+            values: vec![ntm_app::criteria::ValueInput {
+                code: "3.1".into(),
+                text: format!("{} %", 60 + i % 40),
+                expected_version: expected,
+            }],
+            note: "đo hiệu năng".into(),
+            source: ntm_domain::observation::ObsSource::Manual,
+        },
+    )
+    .await?;
     Ok(())
 }

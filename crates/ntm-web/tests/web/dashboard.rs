@@ -669,3 +669,62 @@ ntm_testkit::both_backends!(
         assert!(res.text().contains("This set applies to Xã only"));
     }
 );
+
+ntm_testkit::both_backends!(
+    dashboard_says_updating_while_a_province_wide_change_is_taken_in,
+    |db: Db| async move {
+        let app = seeded(db).await;
+        let server = logged_in(&app, "tinh.vinhlong").await;
+        let url = "/units/86/dashboard?set=xa-ntm-2021-2025&year=2023";
+        let html = text(&server.get(url).await);
+        assert!(!html.contains("dashboard-updating"));
+        // Vĩnh Long's own set raising 3.1's threshold: the whole province is evaluated
+        // again, in the background; the first page after it says so, with the figures kept.
+        let yaml = r#"format: ntm-criteria/1
+kind: criteria_set
+id: xa-ntm-vinh-long-2021-2025
+version: "2022"
+extends: xa-ntm-2021-2025
+level: commune
+category: provincial_set
+title_vi: "Bộ tiêu chí xã nông thôn mới tỉnh Vĩnh Long (kiểm thử)"
+valid_from: "2022-07-01"
+valid_to: 2025
+completeness: partial
+sources:
+  QD_VL: {doc: "Quyết định của UBND tỉnh Vĩnh Long (ví dụ kiểm thử)", what: "tiêu chí 3"}
+overrides:
+  - code: "3.1"
+    threshold: {op: ">=", value: 90, text: "≥90%"}
+    provenance: sourced
+    sources: [QD_VL]
+"#;
+        ntm_app::provincial::upload_set(&app, &Actor::cli(), "86", "vl.yaml", yaml)
+            .await
+            .expect("provincial set");
+        let html = text(&server.get(url).await);
+        assert!(
+            html.contains("id=\"dashboard-updating\"") && html.contains("Đang cập nhật"),
+            "{html}"
+        );
+        // Once taken in: no notice, the province's set is named, the figures are a full
+        // evaluation's.
+        app.kept_settled().await;
+        let html = text(&server.get(url).await);
+        assert!(!html.contains("dashboard-updating"));
+        assert!(
+            html.contains("configured by province 86 (vl.yaml"),
+            "{html}"
+        );
+        let e = eval(&app, "86", 2023).await;
+        assert!(e.provincial.is_some());
+        let r = e.rollup.expect("roll-up");
+        assert!(
+            html.contains(&format!(
+                "<span id=\"dash-no-shortfall\">{}</span> / {}",
+                r.no_known_shortfall, r.units
+            )),
+            "{html}"
+        );
+    }
+);
