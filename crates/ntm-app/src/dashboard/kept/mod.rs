@@ -82,6 +82,8 @@ pub struct KeptStats {
     pub rebuilds: u64,
     /// Rows of the change feed read.
     pub feed_rows: u64,
+    /// Reads of the change feed (callers arriving together share one).
+    pub feed_reads: u64,
 }
 
 /// The kept evaluations of one [`App`] (shared by its clones): one per server process.
@@ -93,8 +95,11 @@ pub(crate) struct Kept {
 #[derive(Default)]
 struct Inner {
     state: Mutex<State>,
-    /// One reader of the feed at a time.
-    feed: tokio::sync::Mutex<()>,
+    /// One reader of the feed at a time, and the last read done: (its number, the position
+    /// it reached).
+    feed: tokio::sync::Mutex<Option<(u64, i64)>>,
+    /// Reads of the feed begun (numbers them).
+    reads_begun: AtomicU64,
     units_evaluated: AtomicU64,
     scopes_built: AtomicU64,
     rebuilds: AtomicU64,
@@ -220,6 +225,7 @@ impl Kept {
             scopes_built: i.scopes_built.load(Ordering::Relaxed),
             rebuilds: i.rebuilds.load(Ordering::Relaxed),
             feed_rows: i.feed_rows.load(Ordering::Relaxed),
+            feed_reads: i.reads_begun.load(Ordering::Relaxed),
         }
     }
 
@@ -232,8 +238,29 @@ impl Kept {
 
     /// Reads the feed after the last seq seen and applies it; returns the position reached
     /// (every change up to it is taken into account by what is kept or marked).
+    ///
+    /// Callers waiting together share a read: a read that *began* after a caller arrived saw
+    /// every write committed before it, so that caller takes its position instead of reading
+    /// again (the 63 provinces of a national page, evaluated at once, make one or two feed
+    /// reads, not 63 in turn).
     async fn sync(&self, app: &App) -> Result<i64, AppError> {
-        let _one = self.inner.feed.lock().await;
+        let arrival = self.inner.reads_begun.load(Ordering::SeqCst);
+        let mut last = self.inner.feed.lock().await;
+        if let Some((read, position)) = *last
+            && read > arrival
+        {
+            return Ok(position);
+        }
+        let read = self.inner.reads_begun.fetch_add(1, Ordering::SeqCst) + 1;
+        let r = self.read_feed(app).await;
+        if let Ok(position) = r {
+            *last = Some((read, position));
+        }
+        r
+    }
+
+    /// One read of the feed after the last seq seen (under the `feed` lock).
+    async fn read_feed(&self, app: &App) -> Result<i64, AppError> {
         let epoch = EPOCH.load(Ordering::SeqCst);
         let position = {
             let mut st = self.state();
