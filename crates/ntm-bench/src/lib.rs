@@ -29,6 +29,7 @@ pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
 pub mod feedback;
 mod rng;
 pub mod timing;
+pub mod writes;
 
 pub const SET_ID: &str = "xa-ntm-2021-2025";
 pub const YEARS: std::ops::RangeInclusive<i32> = 2021..=2025;

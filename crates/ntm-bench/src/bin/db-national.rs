@@ -242,7 +242,7 @@ async fn measure(backend: &str, year: i32) -> Res<()> {
     let mut times = Vec::new();
     for i in 0..20 {
         let c = &ds.communes[(i * 7919) % ds.communes.len()];
-        rewrite_one(&app, &cli, &c.code, year).await?;
+        ntm_bench::writes::rewrite_one(&app, &cli, &c.code, SET_ID, year).await?;
         let t = Instant::now();
         for p in &ds.provinces {
             ntm_app::dashboard::evaluate_kept(&app, &cli, p, SET_ID, year).await?;
@@ -263,49 +263,4 @@ async fn measure(backend: &str, year: i32) -> Res<()> {
                 .max(1e-9),
     );
     Ok(())
-}
-
-/// Writes one current value of commune `code` again (a new version with the same text), as
-/// an officer's entry through the use case.
-async fn rewrite_one(app: &App, cli: &Actor, code: &str, year: i32) -> Res<()> {
-    let set = ntm_app::criteria::evaluation_date(catalog_set(app, year)?, year);
-    let unit = app
-        .db_for_tests()
-        .unit_on(code, set)
-        .await?
-        .ok_or("no commune")?;
-    let current = app
-        .db_for_tests()
-        .current_values_of_units(&[unit.id], SET_ID, year)
-        .await?;
-    let Some(v) = current.first() else {
-        return Ok(());
-    };
-    let expected = ntm_app::criteria::current_versions(app, cli, code, SET_ID, year)
-        .await?
-        .get(&v.indicator_code)
-        .copied();
-    ntm_app::criteria::put_observations(
-        app,
-        cli,
-        code,
-        ntm_app::criteria::ValueBatch {
-            set_id: SET_ID.into(),
-            year,
-            values: vec![ntm_app::criteria::ValueInput {
-                code: v.indicator_code.clone(),
-                text: v.value_text.clone(),
-                expected_version: expected,
-            }],
-            note: "đo hiệu năng".into(),
-            source: ObsSource::Manual,
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-fn catalog_set(app: &App, year: i32) -> Res<&'static ntm_domain::criteria::ResolvedSet> {
-    let cat: &'static ntm_domain::criteria::Catalog = app.catalog;
-    Ok(cat.set_for_year(SET_ID, year)?)
 }
