@@ -27,7 +27,9 @@ pub use rng::Rng;
 pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 pub mod feedback;
+pub mod openloop;
 mod rng;
+pub mod survey;
 pub mod timing;
 pub mod writes;
 

@@ -13,11 +13,20 @@
 //! Both rows still carry the hamlet (results are counted per hamlet), so an answer can be
 //! told apart only from the other answers of its hamlet, campaign and day.
 
+use std::collections::{HashMap, HashSet};
+
+use sea_query::{Expr, ExprTrait, InsertStatement, Query};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::db::{Db, Result, sql};
 use crate::surveys::{NewSurveyAnswer, TokenAnswer, insert_answer};
+
+/// Most tokens named in one statement of a group commit (the writer's batch is smaller).
+const TOKENS_PER_STATEMENT: usize = 512;
+/// Rows per multi-row `INSERT` of answers (9 columns: 4,500 parameters, under SQLite's and
+/// PostgreSQL's limits).
+const ANSWERS_PER_INSERT: usize = 500;
 
 /// An answer given on the public form. The store chooses its id and household key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +71,62 @@ fn stored(a: &PublicAnswer, channel: &str, hamlet_code: &str) -> NewSurveyAnswer
         channel: channel.to_owned(),
         created_at: answer_time(a.day),
     }
+}
+
+/// The tokens of `pairs` grouped by campaign, in the order first given.
+fn by_campaign<'a>(pairs: &[(Uuid, &'a str)]) -> Vec<(Uuid, Vec<&'a str>)> {
+    let mut out: Vec<(Uuid, Vec<&'a str>)> = Vec::new();
+    for (c, h) in pairs {
+        match out.iter_mut().find(|(k, _)| k == c) {
+            Some((_, v)) => v.push(h),
+            None => out.push((*c, vec![h])),
+        }
+    }
+    out
+}
+
+/// The tokens of an `IN (…)` list, padded to a power of two by repeating the last one (the
+/// same rows match): a few distinct statements instead of one per batch size, so the
+/// connection's prepared-statement cache keeps them.
+fn padded(chunk: &[&str]) -> Vec<String> {
+    let n = chunk.len().next_power_of_two();
+    let last = chunk.last().copied().unwrap_or_default();
+    chunk
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(last, n - chunk.len()))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// One multi-row `INSERT` of answers.
+fn insert_answers(rows: &[NewSurveyAnswer]) -> InsertStatement {
+    let mut q = Query::insert();
+    q.into_table("survey_answers").columns([
+        "id",
+        "campaign_id",
+        "household_key",
+        "hamlet_code",
+        "answer",
+        "extra",
+        "channel",
+        "created_at",
+        "contents",
+    ]);
+    for a in rows {
+        q.values_panic([
+            a.id.into(),
+            a.campaign_id.into(),
+            a.household_key.as_str().into(),
+            a.hamlet_code.as_str().into(),
+            a.answer.as_str().into(),
+            a.extra.as_str().into(),
+            a.channel.as_str().into(),
+            a.created_at.into(),
+            a.contents.as_str().into(),
+        ]);
+    }
+    q
 }
 
 /// Marks the token used; its hamlet when it was unused, else whether it exists.
@@ -116,28 +181,81 @@ impl Db {
 
     /// Group commit of slip answers: every answer of `items` in ONE transaction, each with
     /// the same checks as [`Db::answer_with_token`] (a token already used — also earlier in
-    /// the same batch — gives `Used`, an unknown one `Unknown`). The answers are inserted
-    /// after all the tokens are marked, in the order of their random ids. Any database
-    /// error fails the whole batch and writes nothing; the caller then retries one by one.
+    /// the same batch — gives `Used`, an unknown one `Unknown`). The whole batch takes a few
+    /// statements, not two per answer: one `UPDATE … WHERE NOT used AND token_hash IN (…)
+    /// RETURNING` per campaign marks its tokens (the database still decides which are
+    /// unused), one `SELECT` tells used from unknown for the tokens it did not mark, and the
+    /// answers go in with multi-row `INSERT`s in the order of their random ids. Any
+    /// database error fails the whole batch and writes nothing; the caller then retries one
+    /// by one.
     pub async fn answer_batch_with_tokens(
         &self,
         items: &[(&str, &PublicAnswer)],
     ) -> Result<Vec<TokenAnswer>> {
         let mut tx = self.begin().await?;
+        // Each (campaign, token) once, in the order first given.
+        let mut wanted: Vec<(Uuid, &str)> = Vec::with_capacity(items.len());
+        let mut seen = HashSet::with_capacity(items.len());
+        for (h, a) in items {
+            if seen.insert((a.campaign_id, *h)) {
+                wanted.push((a.campaign_id, *h));
+            }
+        }
+        let mut marked: HashMap<(Uuid, String), String> = HashMap::with_capacity(wanted.len());
+        for (campaign_id, hashes) in by_campaign(&wanted) {
+            for chunk in hashes.chunks(TOKENS_PER_STATEMENT) {
+                let mut q = Query::update();
+                q.table("survey_tokens")
+                    .value("used", true)
+                    .and_where(Expr::col("campaign_id").eq(campaign_id))
+                    .and_where(Expr::col("token_hash").is_in(padded(chunk)))
+                    .and_where(Expr::col("used").not())
+                    .returning(Query::returning().columns(["token_hash", "hamlet_code"]));
+                let rows: Vec<(String, String)> = tx.fetch_all(&q).await?;
+                marked.extend(
+                    rows.into_iter()
+                        .map(|(h, hamlet)| ((campaign_id, h), hamlet)),
+                );
+            }
+        }
+        // Tokens not marked now: used before, or not of the campaign.
+        let unmarked: Vec<(Uuid, &str)> = wanted
+            .iter()
+            .filter(|(c, h)| !marked.contains_key(&(*c, (*h).to_owned())))
+            .copied()
+            .collect();
+        let mut known: HashSet<(Uuid, String)> = HashSet::new();
+        for (campaign_id, hashes) in by_campaign(&unmarked) {
+            for chunk in hashes.chunks(TOKENS_PER_STATEMENT) {
+                let mut q = Query::select();
+                q.column("token_hash")
+                    .from("survey_tokens")
+                    .and_where(Expr::col("campaign_id").eq(campaign_id))
+                    .and_where(Expr::col("token_hash").is_in(padded(chunk)));
+                let rows: Vec<(String,)> = tx.fetch_all(&q).await?;
+                known.extend(rows.into_iter().map(|(h,)| (campaign_id, h)));
+            }
+        }
         let mut out = Vec::with_capacity(items.len());
-        let mut rows = Vec::with_capacity(items.len());
-        for (token_hash, a) in items {
-            match use_token(&mut tx, a.campaign_id, token_hash).await? {
-                Ok(hamlet_code) => {
-                    rows.push(stored(a, "token", &hamlet_code));
-                    out.push(TokenAnswer::Recorded { hamlet_code });
-                }
-                Err(refused) => out.push(refused),
+        let mut rows = Vec::with_capacity(marked.len());
+        let mut recorded = HashSet::with_capacity(marked.len());
+        for (h, a) in items {
+            let key = (a.campaign_id, (*h).to_owned());
+            // The first answer with a token marked now is recorded; any later one with the
+            // same token finds it used, as if they had come one after the other.
+            if let Some(hamlet_code) = marked.remove(&key) {
+                rows.push(stored(a, "token", &hamlet_code));
+                out.push(TokenAnswer::Recorded { hamlet_code });
+                recorded.insert(key);
+            } else if known.contains(&key) || recorded.contains(&key) {
+                out.push(TokenAnswer::Used);
+            } else {
+                out.push(TokenAnswer::Unknown);
             }
         }
         rows.sort_by_key(|r| r.id);
-        for r in &rows {
-            insert_answer(&mut tx, r).await?;
+        for chunk in rows.chunks(ANSWERS_PER_INSERT) {
+            tx.execute(&insert_answers(chunk)).await?;
         }
         tx.commit().await?;
         Ok(out)

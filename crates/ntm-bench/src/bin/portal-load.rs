@@ -24,24 +24,16 @@
 //! answering the commune page's bytes as a static HTML body. Prints p50/p95/p99/max per
 //! target and each p99 / the baseline's p99.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Empty};
-use hyper::body::Bytes;
-use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
 use ntm_app::portal::{self, PostForm, ProgrammeForm, SegmentForm};
 use ntm_app::users::{GrantInput, NewUser, add_user, login};
 use ntm_app::{Actor, App, AppConfig, Db};
-use ntm_bench::timing::percentile;
-use tokio::sync::{Mutex, Semaphore};
+use ntm_bench::openloop::{self, Schedule, fetch_page, ms};
 
-type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+use ntm_bench::openloop::Res;
 
 const COMMUNE: &str = "29584";
-const MAX_CONNECTIONS: usize = 256;
 
 fn main() {
     if let Err(e) = run() {
@@ -99,7 +91,7 @@ fn run() -> Res<()> {
         .enable_all()
         .build()?;
     let page = format!("/portal/{COMMUNE}");
-    let body = client_rt.block_on(fetch(addr, &page))?;
+    let body = client_rt.block_on(fetch_page(addr, &page))?;
     let baseline_body = body.clone();
     let base_listener = server_rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let base_addr = base_listener.local_addr()?;
@@ -133,8 +125,11 @@ fn run() -> Res<()> {
     );
     let mut results = Vec::new();
     for (name, a, path) in &targets {
-        let size = client_rt.block_on(fetch(*a, path))?.len();
-        let r = client_rt.block_on(load(*a, path, rate, warmup, secs))?;
+        let size = client_rt.block_on(fetch_page(*a, path))?.len();
+        let schedule = Schedule { rate, warmup, secs };
+        let r = client_rt.block_on(openloop::load(*a, schedule, hyper::StatusCode::OK, |_| {
+            openloop::get(path).unwrap_or_default()
+        }))?;
         eprintln!("{name}: done");
         results.push((*name, path.clone(), size, r));
     }
@@ -164,10 +159,6 @@ fn run() -> Res<()> {
     drop(client_rt);
     server_rt.shutdown_timeout(Duration::from_secs(2));
     Ok(())
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
 async fn user(app: &App, name: &str, grant: &str) -> Res<Actor> {
@@ -284,154 +275,4 @@ async fn setup(dir: &std::path::Path, posts: usize) -> Res<(App, String)> {
     }
     let id = one.ok_or("no post seeded (POSTS = 0)")?;
     Ok((app, format!("/portal/{COMMUNE}/posts/{id}")))
-}
-
-type Conn = SendRequest<Empty<Bytes>>;
-
-struct Pool {
-    addr: std::net::SocketAddr,
-    idle: Mutex<Vec<Conn>>,
-    slots: Semaphore,
-    opened: AtomicUsize,
-}
-
-impl Pool {
-    async fn connect(&self) -> Res<Conn> {
-        let stream = tokio::net::TcpStream::connect(self.addr).await?;
-        stream.set_nodelay(true)?;
-        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-        tokio::spawn(async move {
-            let _ = conn.await;
-        });
-        self.opened.fetch_add(1, Ordering::Relaxed);
-        Ok(sender)
-    }
-
-    /// One GET on an idle connection (or a new one); the body's length.
-    async fn get(&self, path: &str) -> Res<usize> {
-        let _slot = self.slots.acquire().await?;
-        let idle = self.idle.lock().await.pop();
-        let mut conn = match idle {
-            Some(c) if !c.is_closed() => c,
-            _ => self.connect().await?,
-        };
-        conn.ready().await?;
-        let req = hyper::Request::get(path)
-            .header("host", self.addr.to_string())
-            .body(Empty::new())?;
-        let res = conn.send_request(req).await?;
-        let status = res.status();
-        let body = res.into_body().collect().await?.to_bytes();
-        self.idle.lock().await.push(conn);
-        if status != hyper::StatusCode::OK {
-            return Err(format!("GET {path}: {status}").into());
-        }
-        Ok(body.len())
-    }
-}
-
-async fn fetch(addr: std::net::SocketAddr, path: &str) -> Res<String> {
-    let stream = tokio::net::TcpStream::connect(addr).await?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
-    let req = hyper::Request::get(path)
-        .header("host", addr.to_string())
-        .body(Empty::<Bytes>::new())?;
-    let res = sender.send_request(req).await?;
-    let status = res.status();
-    let body = res.into_body().collect().await?.to_bytes();
-    if status != hyper::StatusCode::OK {
-        return Err(format!("GET {path}: {status}").into());
-    }
-    Ok(String::from_utf8_lossy(&body).into_owned())
-}
-
-struct LoadResult {
-    p50: Duration,
-    p95: Duration,
-    p99: Duration,
-    max: Duration,
-    errors: usize,
-    connections: usize,
-    sent_rate: f64,
-    answered_rate: f64,
-}
-
-/// Open-loop load: request `i` is due at `start + i / rate`; its latency runs from then.
-async fn load(
-    addr: std::net::SocketAddr,
-    path: &str,
-    rate: u64,
-    warmup: u64,
-    secs: u64,
-) -> Res<LoadResult> {
-    let pool = Arc::new(Pool {
-        addr,
-        idle: Mutex::new(Vec::new()),
-        slots: Semaphore::new(MAX_CONNECTIONS),
-        opened: AtomicUsize::new(0),
-    });
-    let total = rate * (warmup + secs);
-    let skip = rate * warmup;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(u64, Instant)>();
-    let start = Instant::now() + Duration::from_millis(20);
-    // The scheduler: a thread that sleeps until each intended send time.
-    let scheduler = std::thread::spawn(move || {
-        for i in 0..total {
-            let due = start + Duration::from_nanos(i * 1_000_000_000 / rate);
-            let now = Instant::now();
-            if due > now {
-                std::thread::sleep(due - now);
-            }
-            if tx.send((i, due)).is_err() {
-                break;
-            }
-        }
-    });
-    let (done_tx, mut done_rx) =
-        tokio::sync::mpsc::unbounded_channel::<(u64, Duration, Instant, bool)>();
-    let path: Arc<str> = Arc::from(path);
-    let mut last_sent = start;
-    while let Some((i, due)) = rx.recv().await {
-        last_sent = due;
-        let pool = pool.clone();
-        let path = path.clone();
-        let done = done_tx.clone();
-        tokio::spawn(async move {
-            let ok = pool.get(&path).await.is_ok();
-            let _ = done.send((i, due.elapsed(), Instant::now(), ok));
-        });
-    }
-    drop(done_tx);
-    let _ = scheduler.join();
-    let mut times = Vec::with_capacity((total - skip) as usize);
-    let mut errors = 0;
-    let mut last_done = start;
-    while let Some((i, d, at, ok)) = done_rx.recv().await {
-        last_done = last_done.max(at);
-        if i < skip {
-            continue;
-        }
-        if ok {
-            times.push(d);
-        } else {
-            errors += 1;
-        }
-    }
-    times.sort();
-    let measured_from = start + Duration::from_secs(warmup);
-    let sent_span = (last_sent - measured_from).as_secs_f64().max(1e-9);
-    let done_span = (last_done - measured_from).as_secs_f64().max(1e-9);
-    Ok(LoadResult {
-        p50: percentile(&times, 0.50),
-        p95: percentile(&times, 0.95),
-        p99: percentile(&times, 0.99),
-        max: times.last().copied().unwrap_or_default(),
-        errors,
-        connections: pool.opened.load(Ordering::Relaxed),
-        sent_rate: (total - skip) as f64 / sent_span,
-        answered_rate: times.len() as f64 / done_span,
-    })
 }

@@ -10,10 +10,8 @@
 
 use std::io::Write;
 
-use ntm_app::surveys::{self, CampaignInput, MAX_TOKENS_PER_AREA, NewCampaign};
-use ntm_app::{Actor, App, AppConfig, Db};
-use ntm_domain::dossier::campaign::Questionnaire;
-use time::{Duration, OffsetDateTime};
+use ntm_app::{App, AppConfig, Db};
+use ntm_bench::survey::{issue_codes, open_campaign};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -49,48 +47,15 @@ async fn prepare(dir: &std::path::Path, tokens: u32) -> Res<()> {
             ..AppConfig::default()
         },
     );
-    ntm_app::demo::seed_demo(&app, &mut |_, _| {}).await?;
-    let actor = Actor::cli();
-    let now = OffsetDateTime::now_utc();
-    let campaign = surveys::create(
-        &app,
-        &actor,
-        NewCampaign {
-            unit_code: "29374".into(),
-            set_id: "xa-ntm-2021-2025".into(),
-            year: 2025,
-            input: CampaignInput {
-                title: "Khảo sát thử tải (benchmark — không phải số liệu thật)".into(),
-                questionnaire: Questionnaire::suggested(),
-                opens_at: now - Duration::hours(1),
-                closes_at: now + Duration::days(1),
-            },
-        },
-    )
-    .await?;
-    surveys::open(&app, &actor, &campaign.code).await?;
-    let areas = surveys::areas(&app, "29374").await?;
-    if areas.is_empty() {
-        return Err("the demo commune 29374 has no hamlets today".into());
-    }
+    let campaign = open_campaign(&app).await?;
     let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("tokens.txt"))?);
-    let mut left = tokens;
-    while left > 0 {
-        let mut batch = Vec::new();
-        let mut in_batch = 0u32;
-        for a in &areas {
-            if left == 0 || in_batch + MAX_TOKENS_PER_AREA > surveys::MAX_TOKENS_PER_REQUEST {
-                break;
-            }
-            let n = left.min(MAX_TOKENS_PER_AREA);
-            batch.push((a.code.clone(), n));
-            left -= n;
-            in_batch += n;
+    issue_codes(&app, &campaign.code, tokens, &mut |batch| {
+        for t in batch {
+            writeln!(out, "{t}")?;
         }
-        for t in surveys::issue_tokens(&app, &actor, &campaign.code, &batch).await? {
-            writeln!(out, "{}", t.token)?;
-        }
-    }
+        Ok(())
+    })
+    .await?;
     out.flush()?;
     std::fs::write(dir.join("campaign-code.txt"), &campaign.code)?;
     app.close().await;

@@ -21,6 +21,7 @@ mod reports;
 mod schema;
 mod sessions;
 mod survey_anonymity;
+mod survey_batch;
 mod survey_migration;
 mod surveys;
 mod trace_origins;
