@@ -188,10 +188,17 @@ impl Db {
     /// answers go in with multi-row `INSERT`s in the order of their random ids. Any
     /// database error fails the whole batch and writes nothing; the caller then retries one
     /// by one.
+    ///
+    /// On PostgreSQL the batch is still two statements per answer in its one transaction
+    /// ([`Db::answer_batch_statement_by_statement`]): there the few-statement batch took
+    /// fewer answers per second in the benchmark (docs/perf.md, issue 18), on SQLite more.
     pub async fn answer_batch_with_tokens(
         &self,
         items: &[(&str, &PublicAnswer)],
     ) -> Result<Vec<TokenAnswer>> {
+        if self.backend() == crate::Backend::Postgres {
+            return self.answer_batch_statement_by_statement(items).await;
+        }
         let mut tx = self.begin().await?;
         // Each (campaign, token) once, in the order first given.
         let mut wanted: Vec<(Uuid, &str)> = Vec::with_capacity(items.len());
@@ -256,6 +263,33 @@ impl Db {
         rows.sort_by_key(|r| r.id);
         for chunk in rows.chunks(ANSWERS_PER_INSERT) {
             tx.execute(&insert_answers(chunk)).await?;
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// The group commit with two statements per answer (`UPDATE … RETURNING`, then the
+    /// answers' `INSERT`s in the order of their random ids), in one transaction: what
+    /// [`Db::answer_batch_with_tokens`] does on PostgreSQL.
+    async fn answer_batch_statement_by_statement(
+        &self,
+        items: &[(&str, &PublicAnswer)],
+    ) -> Result<Vec<TokenAnswer>> {
+        let mut tx = self.begin().await?;
+        let mut out = Vec::with_capacity(items.len());
+        let mut rows = Vec::with_capacity(items.len());
+        for (token_hash, a) in items {
+            match use_token(&mut tx, a.campaign_id, token_hash).await? {
+                Ok(hamlet_code) => {
+                    rows.push(stored(a, "token", &hamlet_code));
+                    out.push(TokenAnswer::Recorded { hamlet_code });
+                }
+                Err(refused) => out.push(refused),
+            }
+        }
+        rows.sort_by_key(|r| r.id);
+        for r in &rows {
+            insert_answer(&mut tx, r).await?;
         }
         tx.commit().await?;
         Ok(out)

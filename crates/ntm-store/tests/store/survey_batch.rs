@@ -3,6 +3,8 @@
 //! a fresh token is recorded in its hamlet, a token used before or earlier in the same batch
 //! is `Used`, a token of another campaign or never issued is `Unknown` — across campaigns
 //! and past the statements' chunk sizes; the answers stored are exactly the recorded ones.
+//! (SQLite runs the few-statement batch, PostgreSQL two statements per answer: the same
+//! outcomes on both.)
 
 use ntm_domain::units::Level;
 use ntm_store::{Db, PublicAnswer, SurveyCampaignRecord, TokenAnswer};
