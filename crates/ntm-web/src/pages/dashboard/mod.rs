@@ -11,6 +11,7 @@
 
 // One file per part, each with its own imports; the handlers are re-exported for the route
 // table.
+mod charts;
 mod labels;
 mod load;
 mod national;

@@ -12,10 +12,10 @@ use ntm_app::dashboard::{BlockingRow, NationalDashboard, NationalQuery, sort_pro
 use ntm_app::exports::{SortKey, bucket_label};
 use ntm_domain::criteria::Bucket;
 
+use super::charts::{blocking_chart, buckets_chart};
 use super::labels::{headers, sort_params};
-use super::load::{BLOCKING_CHARTED, BLOCKING_SHOWN, DashboardParams, chosen, dashboard_error};
+use super::load::{BLOCKING_SHOWN, DashboardParams, chosen, dashboard_error};
 use super::views::{Choice, SortHeader};
-use crate::charts::{Bar, hbar_chart};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -102,34 +102,18 @@ fn build(ctx: Ctx, mut d: NationalDashboard, key: SortKey, desc: bool) -> Nation
             .collect()
     };
     let buckets = bucket_rows(&d.buckets, &d.buckets_no_known_shortfall);
-    // As on a province's dashboard: the chart draws the provisional counts, the table both.
-    let bucket_bars: Vec<Bar> = d
-        .buckets_no_known_shortfall
-        .iter()
-        .map(|b| Bar::count(lang, bucket_label(b.min, b.max), b.count))
-        .collect();
-    let bucket_chart = hbar_chart(
-        "chart-buckets",
-        &lang.t("dashboard-buckets-provisional-title"),
-        &lang.t1(
-            "dashboard-buckets-provisional-desc",
-            lang.int(d.criteria_total as i64),
-        ),
-        &bucket_bars,
-        &lang.t("dashboard-no-data"),
+    let bucket_chart = buckets_chart(
+        lang,
+        d.buckets_no_known_shortfall
+            .iter()
+            .map(|b| (b.min, b.max, b.count)),
+        d.criteria_total,
     );
-    let blocking_bars: Vec<Bar> = d
-        .blocking
-        .iter()
-        .take(BLOCKING_CHARTED)
-        .map(|b| Bar::count(lang, b.code.clone(), b.not_met + b.missing))
-        .collect();
-    let blocking_chart = hbar_chart(
-        "chart-blocking",
-        &lang.t("dashboard-blocking-title"),
-        &lang.t("dashboard-blocking-desc"),
-        &blocking_bars,
-        &lang.t("dashboard-blocking-none"),
+    let blocking_chart = blocking_chart(
+        lang,
+        d.blocking
+            .iter()
+            .map(|b| (b.code.clone(), b.not_met + b.missing)),
     );
     let blocking_more = if d.blocking.len() > BLOCKING_SHOWN {
         lang.t_count(

@@ -7,15 +7,16 @@ use ntm_app::dashboard::DashboardPage as PageData;
 use ntm_app::exports::{SortKey, bucket_label, sort_communes, sort_districts};
 use ntm_domain::criteria::Status;
 
+use super::charts::{blocking_chart, buckets_chart};
 use super::labels::{
     headers, pct_text, sort_params, status_class, status_label, tally_view, trend_view,
 };
-use super::load::{BLOCKING_CHARTED, BLOCKING_SHOWN, DashboardParams, chosen, dashboard_error};
+use super::load::{BLOCKING_SHOWN, DashboardParams, chosen, dashboard_error};
 use super::views::{
     BlockingView, Choice, CommuneView, CountRow, DashboardPage, DistrictView, SummaryView,
     TrendView,
 };
-use crate::charts::{Bar, hbar_chart, number, vbar_chart};
+use crate::charts::{Bar, number, vbar_chart};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::pages::dossiers::row;
@@ -71,22 +72,12 @@ pub(super) fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -
             provisional: lang.int(i64::from(p.count)),
         })
         .collect();
-    // The chart draws the provisional counts ("tạm tính"): with thresholds still to confirm
-    // the confirmed ones sit in the lowest bucket; the table gives both.
-    let bucket_bars: Vec<Bar> = r
-        .buckets_no_known_shortfall
-        .iter()
-        .map(|b| Bar::count(lang, bucket_label(b.min, b.max), b.count))
-        .collect();
-    let bucket_chart = hbar_chart(
-        "chart-buckets",
-        &lang.t("dashboard-buckets-provisional-title"),
-        &lang.t1(
-            "dashboard-buckets-provisional-desc",
-            lang.int(d.criteria_total as i64),
-        ),
-        &bucket_bars,
-        &lang.t("dashboard-no-data"),
+    let bucket_chart = buckets_chart(
+        lang,
+        r.buckets_no_known_shortfall
+            .iter()
+            .map(|b| (b.min, b.max, b.count)),
+        d.criteria_total,
     );
 
     let blocking: Vec<BlockingView> = d
@@ -108,18 +99,11 @@ pub(super) fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -
     } else {
         String::new()
     };
-    let blocking_bars: Vec<Bar> = d
-        .blocking
-        .iter()
-        .take(BLOCKING_CHARTED)
-        .map(|b| Bar::count(lang, b.code.clone(), b.not_met + b.missing))
-        .collect();
-    let blocking_chart = hbar_chart(
-        "chart-blocking",
-        &lang.t("dashboard-blocking-title"),
-        &lang.t("dashboard-blocking-desc"),
-        &blocking_bars,
-        &lang.t("dashboard-blocking-none"),
+    let blocking_chart = blocking_chart(
+        lang,
+        d.blocking
+            .iter()
+            .map(|b| (b.code.clone(), b.not_met + b.missing)),
     );
 
     sort_districts(&mut d.districts, key, desc);
