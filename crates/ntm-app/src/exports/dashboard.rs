@@ -304,27 +304,7 @@ fn sheets(d: &Dashboard) -> Vec<TableSheet> {
             ]))
             .collect(),
     };
-    let blocking = TableSheet {
-        name: name(DashboardTable::Blocking),
-        header: s(&[
-            "Mã chỉ tiêu",
-            "Tên chỉ tiêu",
-            "Số xã chưa đạt",
-            "Số xã thiếu số liệu",
-        ]),
-        rows: d
-            .blocking
-            .iter()
-            .map(|b| {
-                vec![
-                    b.code.clone(),
-                    b.name_vi.clone(),
-                    int(b.not_met),
-                    int(b.missing),
-                ]
-            })
-            .collect(),
-    };
+    let blocking = blocking_sheet(name(DashboardTable::Blocking), &d.blocking);
     let units = TableSheet {
         name: name(DashboardTable::Units),
         header: s(&[
@@ -422,6 +402,34 @@ fn sheets(d: &Dashboard) -> Vec<TableSheet> {
             .collect(),
     };
     vec![summary, buckets, blocking, units, communes, trend]
+}
+
+/// The sheet of the indicators blocking most communes (a province's and the national
+/// workbook).
+pub(super) fn blocking_sheet(
+    name: String,
+    blocking: &[crate::dashboard::BlockingRow],
+) -> TableSheet {
+    TableSheet {
+        name,
+        header: s(&[
+            "Mã chỉ tiêu",
+            "Tên chỉ tiêu",
+            "Số xã chưa đạt",
+            "Số xã thiếu số liệu",
+        ]),
+        rows: blocking
+            .iter()
+            .map(|b| {
+                vec![
+                    b.code.clone(),
+                    b.name_vi.clone(),
+                    b.not_met.to_string(),
+                    b.missing.to_string(),
+                ]
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use ntm_reports::TableSheet;
 
-use super::dashboard::{bucket_label, s, vi_num};
+use super::dashboard::{blocking_sheet, bucket_label, s, vi_num};
 use super::{Download, SortKey, file_safe, write_error};
 use crate::dashboard::{NationalDashboard, NationalQuery, national_dashboard, pct, sort_provinces};
 use crate::{Actor, App, AppError};
@@ -130,26 +130,6 @@ fn sheets(d: &NationalDashboard) -> Vec<TableSheet> {
             .map(|(b, p)| vec![bucket_label(b.min, b.max), int(b.count), int(p.count)])
             .collect(),
     };
-    let blocking = TableSheet {
-        name: "Chỉ tiêu vướng".into(),
-        header: s(&[
-            "Mã chỉ tiêu",
-            "Tên chỉ tiêu",
-            "Số xã chưa đạt",
-            "Số xã thiếu số liệu",
-        ]),
-        rows: d
-            .blocking
-            .iter()
-            .map(|b| {
-                vec![
-                    b.code.clone(),
-                    b.name_vi.clone(),
-                    int(b.not_met),
-                    int(b.missing),
-                ]
-            })
-            .collect(),
-    };
+    let blocking = blocking_sheet("Chỉ tiêu vướng".into(), &d.blocking);
     vec![provinces, summary, buckets, blocking]
 }
