@@ -62,6 +62,10 @@ pub struct NationalDashboard {
     pub years: Vec<i32>,
     /// Sets that can be chosen for `year`.
     pub sets: Vec<SetSummary>,
+    /// While some province's figures are being recomputed after a change to the whole
+    /// province (its set, thresholds, groups, unit list): the earliest time of the figures
+    /// shown instead ("đang cập nhật", [`Evaluation::updating`]).
+    pub updating_since: Option<time::OffsetDateTime>,
 }
 
 /// What the national dashboard is asked for: set and year (defaults: the latest year up to
@@ -103,7 +107,12 @@ pub async fn national_dashboard(
 
     let mut parts = Vec::with_capacity(evaluations.len());
     let mut provinces = Vec::with_capacity(evaluations.len());
+    let mut updating_since: Option<time::OffsetDateTime> = None;
     for (unit, e) in &evaluations {
+        if e.updating {
+            let at = e.figures_at.unwrap_or_else(crate::now);
+            updating_since = Some(updating_since.map_or(at, |u| u.min(at)));
+        }
         let r = e
             .rollup
             .as_ref()
@@ -148,6 +157,7 @@ pub async fn national_dashboard(
             .into_iter()
             .map(SetSummary::of)
             .collect(),
+        updating_since,
     })
 }
 

@@ -288,3 +288,47 @@ ntm_testkit::both_backends!(
         assert!(html.contains("<option value=\"xa-ntm-2021-2025\" selected>"));
     }
 );
+
+// A change to a whole province (its own set raising a threshold) is recomputed in the
+// background: the national page says "đang cập nhật" with the time of the figures shown,
+// then, once taken in, no longer.
+ntm_testkit::both_backends!(
+    national_dashboard_says_updating_while_a_province_is_recomputed,
+    |db: Db| async move {
+        let app = seeded(db).await;
+        let admin = logged_in(&app, "admin").await;
+        let page = admin.get(URL).await;
+        assert_eq!(page.status_code(), 200);
+        assert!(!page.text().contains("dashboard-updating"));
+        let yaml = r#"format: ntm-criteria/1
+kind: criteria_set
+id: xa-ntm-vinh-long-2021-2025
+version: "2022"
+extends: xa-ntm-2021-2025
+level: commune
+category: provincial_set
+title_vi: "Bộ tiêu chí xã nông thôn mới tỉnh Vĩnh Long (kiểm thử)"
+valid_from: "2022-07-01"
+valid_to: 2025
+completeness: partial
+sources:
+  QD_VL: {doc: "Quyết định của UBND tỉnh Vĩnh Long (ví dụ kiểm thử)", what: "tiêu chí 3"}
+overrides:
+  - code: "3.1"
+    threshold: {op: ">=", value: 90, text: "≥90%"}
+    provenance: sourced
+    sources: [QD_VL]
+"#;
+        ntm_app::provincial::upload_set(&app, &Actor::cli(), "86", "vl.yaml", yaml)
+            .await
+            .expect("provincial set");
+        let html = admin.get(URL).await.text();
+        assert!(
+            html.contains("id=\"dashboard-updating\"") && html.contains("Đang cập nhật"),
+            "{html}"
+        );
+        app.kept_settled().await;
+        let html = admin.get(URL).await.text();
+        assert!(!html.contains("dashboard-updating"), "{html}");
+    }
+);

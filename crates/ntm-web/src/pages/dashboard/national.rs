@@ -47,6 +47,8 @@ pub struct NationalPage {
     pub sets: Vec<Choice>,
     pub sort: String,
     pub dir: String,
+    /// "Đang cập nhật": the time of the figures shown while a province is recomputed.
+    pub updating_since: Option<String>,
 }
 
 impl NationalPage {
@@ -171,6 +173,7 @@ fn build(ctx: Ctx, mut d: NationalDashboard, key: SortKey, desc: bool) -> Nation
             key.as_str().to_string()
         },
         dir: if desc { "desc".into() } else { "asc".into() },
+        updating_since: d.updating_since.map(crate::view::format::time_date),
         d,
         ctx,
     }
