@@ -49,6 +49,28 @@ old_commune_code,new_commune_code,old_commune_name,new_commune_name,old_district
 29410,29410,Xã Hòa Minh,Xã Hòa Minh,847,84,86,unchanged,Giữ nguyên
 ";
 
+/// Vĩnh Long's own 2021–2025 set (a test fixture, not law) raising indicator 3.1's
+/// threshold: a change to the whole province, recomputed in the background.
+pub const VINH_LONG_SET_3_1: &str = r#"format: ntm-criteria/1
+kind: criteria_set
+id: xa-ntm-vinh-long-2021-2025
+version: "2022"
+extends: xa-ntm-2021-2025
+level: commune
+category: provincial_set
+title_vi: "Bộ tiêu chí xã nông thôn mới tỉnh Vĩnh Long (kiểm thử)"
+valid_from: "2022-07-01"
+valid_to: 2025
+completeness: partial
+sources:
+  QD_VL: {doc: "Quyết định của UBND tỉnh Vĩnh Long (ví dụ kiểm thử)", what: "tiêu chí 3"}
+overrides:
+  - code: "3.1"
+    threshold: {op: ">=", value: 90, text: "≥90%"}
+    provenance: sourced
+    sources: [QD_VL]
+"#;
+
 pub const PASSWORD: &str = "mat-khau-thu-2026";
 
 /// The commune of the commune officer `xa.chauthanh`.

@@ -11,7 +11,7 @@ use ntm_domain::observation::ObsSource;
 use ntm_web::charts::number;
 use ntm_web::i18n::Lang;
 
-use crate::helpers::{PASSWORD, browser, location, logged_in, setup};
+use crate::helpers::{PASSWORD, VINH_LONG_SET_3_1, browser, location, logged_in, setup};
 
 const SET: &str = "xa-ntm-2021-2025";
 const URL: &str = "/dashboard?set=xa-ntm-2021-2025&year=2023";
@@ -300,26 +300,7 @@ ntm_testkit::both_backends!(
         let page = admin.get(URL).await;
         assert_eq!(page.status_code(), 200);
         assert!(!page.text().contains("dashboard-updating"));
-        let yaml = r#"format: ntm-criteria/1
-kind: criteria_set
-id: xa-ntm-vinh-long-2021-2025
-version: "2022"
-extends: xa-ntm-2021-2025
-level: commune
-category: provincial_set
-title_vi: "Bộ tiêu chí xã nông thôn mới tỉnh Vĩnh Long (kiểm thử)"
-valid_from: "2022-07-01"
-valid_to: 2025
-completeness: partial
-sources:
-  QD_VL: {doc: "Quyết định của UBND tỉnh Vĩnh Long (ví dụ kiểm thử)", what: "tiêu chí 3"}
-overrides:
-  - code: "3.1"
-    threshold: {op: ">=", value: 90, text: "≥90%"}
-    provenance: sourced
-    sources: [QD_VL]
-"#;
-        ntm_app::provincial::upload_set(&app, &Actor::cli(), "86", "vl.yaml", yaml)
+        ntm_app::provincial::upload_set(&app, &Actor::cli(), "86", "vl.yaml", VINH_LONG_SET_3_1)
             .await
             .expect("provincial set");
         let html = admin.get(URL).await.text();
