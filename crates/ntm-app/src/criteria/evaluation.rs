@@ -14,6 +14,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::catalog::{SetSummary, evaluation_date, lookup_set, unit_in_year};
+use super::packed::PackedValues;
 use super::views::{
     BlockingView, BucketView, ChildResult, CriterionView, Evaluation, IndicatorView, NotApplicable,
     RollupView, UnitResult, threshold_view,
@@ -150,6 +151,62 @@ pub(crate) async fn evaluate_units(
         let e = evaluate_unit(set, &ctx, &obs, year)
             .map_err(|e| AppError::invalid("set", e.to_string()))?;
         out.push((e, recs));
+    }
+    Ok(out)
+}
+
+/// The current values of `ids` for a set and year, packed by unit (units with none are
+/// absent).
+pub(crate) async fn current_values_packed(
+    app: &App,
+    ids: &[Uuid],
+    obs_set_id: &str,
+    year: i32,
+) -> Result<HashMap<Uuid, PackedValues>, AppError> {
+    let mut by_unit: HashMap<Uuid, Vec<ntm_store::CurrentValue>> = HashMap::new();
+    for v in Values::Current.read(app, ids, obs_set_id, year).await? {
+        by_unit.entry(v.unit_id).or_default().push(v);
+    }
+    Ok(by_unit
+        .into_iter()
+        .map(|(id, vs)| {
+            let packed = PackedValues::pack(
+                vs.iter()
+                    .map(|v| (v.indicator_code.as_str(), v.value_text.as_str())),
+            );
+            (id, packed)
+        })
+        .collect())
+}
+
+/// Evaluates units of `set`'s level from values already read (`values[i]` for `units[i]`,
+/// `None`: no value), as [`evaluate_units`] does with the values it reads; commune groups are
+/// read once. Only for sets with no indicator derived from the units below (the kept
+/// dashboards', `crate::dashboard::kept`).
+pub(crate) async fn evaluate_packed(
+    app: &App,
+    set: &ResolvedSet,
+    units: &[Unit],
+    values: &[Option<&PackedValues>],
+    year: i32,
+    date: Date,
+    region: Option<ntm_domain::Region>,
+) -> Result<Vec<UnitEvaluation>, AppError> {
+    let groups = crate::groups::groups_for_evaluation(app, set, units, date).await?;
+    let mut obs = Observations::new(set);
+    let mut out = Vec::with_capacity(units.len());
+    for (u, v) in units.iter().zip(values) {
+        obs.clear();
+        for (code, text) in v.iter().flat_map(|v| v.iter()) {
+            if let Err(e) = obs.set_text(set, code, text) {
+                tracing::warn!(unit = %u.code, set = %set.id, "stored value ignored: {e}");
+            }
+        }
+        let ctx = ctx_of(u, region, groups.get(&u.code).copied());
+        out.push(
+            evaluate_unit(set, &ctx, &obs, year)
+                .map_err(|e| AppError::invalid("set", e.to_string()))?,
+        );
     }
     Ok(out)
 }
@@ -419,6 +476,7 @@ pub async fn evaluate(
     Ok(Evaluation {
         updating: false,
         figures_at: None,
+        updating_progress: None,
         unit_code: unit.code.clone(),
         unit_name: unit.name.clone(),
         unit_level: unit.level,

@@ -20,6 +20,7 @@ mod catalog;
 mod evaluation;
 mod evidence;
 mod observations;
+mod packed;
 mod page;
 mod review;
 mod scorecard;
@@ -33,7 +34,7 @@ pub use catalog::{
     sets_for_level,
 };
 pub(crate) use evaluation::{
-    Values, applicable_units, ctx_of, evaluate_units, province_region, rollup_view,
+    applicable_units, ctx_of, current_values_packed, evaluate_packed, province_region, rollup_view,
 };
 pub use evaluation::{evaluate, gaps};
 pub use evidence::{EvidenceInput, MAX_EVIDENCE_BYTES, attach_evidence, evidence_file};
@@ -43,6 +44,7 @@ pub use observations::{
     current_versions, history, import_observations, parse_observation_rows, put_observations,
     put_value,
 };
+pub(crate) use packed::PackedValues;
 pub use page::{
     EvidencePage, EvidenceRefusal, ReviewOutcome, ReviewRefusal, ScorecardPage, ScorecardRequest,
     ValueHistory, ValueOnPage, ValueRefusal, attach_evidence_on_page, evidence_view,

@@ -258,6 +258,9 @@ pub struct Evaluation {
     /// those from before it).
     #[serde(with = "time::serde::rfc3339::option")]
     pub figures_at: Option<time::OffsetDateTime>,
+    /// While `updating` and its background rebuild runs: (units evaluated again so far,
+    /// units of the scope).
+    pub updating_progress: Option<(usize, usize)>,
 }
 
 /// Why a set does not apply to a unit of its level.

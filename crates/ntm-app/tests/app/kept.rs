@@ -449,3 +449,50 @@ both_backends!(a_write_re_reads_only_its_commune, |db: Db| async move {
         "{refused:?}"
     );
 });
+
+both_backends!(
+    a_threshold_change_is_rebuilt_from_the_kept_values,
+    |db: Db| async move {
+        let app = app_on(db);
+        reference(&app).await;
+        let w = world(&app).await;
+        let cli = Actor::cli();
+        for (commune, text) in w.old.iter().take(3).zip(["80", "92", "97"]) {
+            put(&app, commune, NTM, 2023, "3.1", text).await;
+        }
+        let first = evaluate_kept(&app, &cli, "86", NTM, 2023).await.unwrap();
+        let n = first.rollup.as_ref().unwrap().units as usize;
+        assert!(first.updating_progress.is_none());
+        let s0 = app.kept_stats();
+        assert!(s0.values_bytes > 0, "the values are kept: {s0:?}");
+        // New thresholds for the province: flagged with the rebuild's progress, then equal to
+        // a full evaluation, without reading any value again.
+        upload_set(&app, &w.officer, "86", "vl.yaml", &provincial_yaml(95))
+            .await
+            .expect("provincial set");
+        let during = evaluate_kept(&app, &cli, "86", NTM, 2023).await.unwrap();
+        assert!(
+            during.updating,
+            "the first read after the change says updating"
+        );
+        let (done, total) = during
+            .updating_progress
+            .expect("the progress of the rebuild while updating");
+        assert!(done <= total && total <= n, "{done}/{total} of {n}");
+        app.kept_settled().await;
+        check(&app, &cli, "86", NTM, 2023, "new thresholds").await;
+        let s1 = app.kept_stats();
+        assert_eq!(s1.rebuilds, s0.rebuilds + 1, "{s1:?}");
+        assert_eq!(
+            s1.units_evaluated, s0.units_evaluated,
+            "no value is read again for new thresholds: {s1:?}"
+        );
+        let after = evaluate_kept(&app, &cli, "86", NTM, 2023).await.unwrap();
+        assert!(after.provincial.is_some(), "the provincial set is used");
+        assert!(after.updating_progress.is_none());
+        // A value written after the rebuild is read for its commune only, as before.
+        put(&app, &w.old[0], NTM, 2023, "3.1", "91").await;
+        check(&app, &cli, "86", NTM, 2023, "a value after new thresholds").await;
+        assert_eq!(app.kept_stats().units_evaluated, s0.units_evaluated + 1);
+    }
+);

@@ -35,7 +35,7 @@
 //! Permissions are checked on every request, kept or not ([`evaluate_kept`]).
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ntm_domain::authz::Permission;
@@ -46,8 +46,9 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::criteria::{
-    Evaluation, RollupView, SetSummary, Values, applicable_units, evaluate, evaluate_units,
-    evaluation_date, lookup_set, province_region, require_on_unit, rollup_view, unit_in_year,
+    Evaluation, PackedValues, RollupView, SetSummary, applicable_units, current_values_packed,
+    evaluate, evaluate_packed, evaluation_date, lookup_set, province_region, require_on_unit,
+    rollup_view, unit_in_year,
 };
 use crate::{Actor, App, AppError};
 
@@ -84,6 +85,8 @@ pub struct KeptStats {
     pub feed_rows: u64,
     /// Reads of the change feed (callers arriving together share one).
     pub feed_reads: u64,
+    /// Bytes of values kept for rebuilds (scopes overlapping count each their own).
+    pub values_bytes: u64,
 }
 
 /// The kept evaluations of one [`App`] (shared by its clones): one per server process.
@@ -138,6 +141,10 @@ struct Scope {
     index: HashMap<Uuid, usize>,
     /// `None`: to evaluate again (its values changed).
     evals: Vec<Option<Arc<UnitEvaluation>>>,
+    /// The values each evaluation was made from (empty: none stored); `None`: to read again.
+    /// A rebuild after a change to the whole scope (thresholds, a set version, groups, a
+    /// unit list) evaluates from these instead of reading them.
+    values: Vec<Option<Arc<PackedValues>>>,
     /// The feed seq of the last change seen for each unit.
     changed_at: Vec<i64>,
     /// The roll-up of `evals` while none changed.
@@ -145,6 +152,8 @@ struct Scope {
     /// A change to the whole scope not yet taken into account: its time.
     stale_since: Option<OffsetDateTime>,
     rebuilding: bool,
+    /// The background rebuild's progress while `rebuilding`.
+    progress: Option<Arc<Progress>>,
     last_used: u64,
 }
 
@@ -162,6 +171,7 @@ impl Scope {
                     && let Some(&i) = self.index.get(id)
                 {
                     self.evals[i] = None;
+                    self.values[i] = None;
                     self.changed_at[i] = self.changed_at[i].max(c.seq);
                     self.view = None;
                 }
@@ -195,6 +205,10 @@ impl Scope {
             version_used: self.version_used.clone(),
             updating: self.stale_since.is_some(),
             figures_at: self.stale_since,
+            updating_progress: self
+                .stale_since
+                .and(self.progress.as_ref())
+                .map(|p| p.get()),
         })
     }
 }
@@ -226,6 +240,13 @@ impl Kept {
             rebuilds: i.rebuilds.load(Ordering::Relaxed),
             feed_rows: i.feed_rows.load(Ordering::Relaxed),
             feed_reads: i.reads_begun.load(Ordering::Relaxed),
+            values_bytes: self
+                .state()
+                .scopes
+                .values()
+                .flat_map(|s| s.values.iter().flatten())
+                .map(|v| v.len_bytes() as u64)
+                .sum(),
         }
     }
 
@@ -297,6 +318,8 @@ impl Kept {
             let mut st = self.state();
             for s in st.scopes.values_mut() {
                 s.stale_since.get_or_insert(at);
+                // Which units changed is not known: every value is read again.
+                s.values.iter_mut().for_each(|v| *v = None);
             }
             st.position = Some(head);
             st.recent.clear();
@@ -346,9 +369,38 @@ impl Kept {
     }
 }
 
-/// Reads a scope in full (as [`evaluate`] does) after feed position `at`. `None`: the set
-/// is not kept (derived from the units below).
-async fn build(app: &App, unit: &Unit, set_id: &str, year: i32) -> Result<Option<Scope>, AppError> {
+/// Units whose values are read in one query while a scope is built (the progress of a
+/// rebuild moves by this much).
+const READ_CHUNK: usize = 500;
+
+/// How far a background rebuild is: units evaluated again (their values reused or read) out
+/// of the scope's.
+#[derive(Default)]
+pub(crate) struct Progress {
+    done: AtomicUsize,
+    total: AtomicUsize,
+}
+
+impl Progress {
+    fn get(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// Reads a scope in full (as [`evaluate`] does), except the values of units in `reuse`
+/// (kept from before a change to the whole scope, still current: their unit has not changed
+/// since). `None`: the set is not kept (derived from the units below).
+async fn build(
+    app: &App,
+    unit: &Unit,
+    set_id: &str,
+    year: i32,
+    reuse: &HashMap<Uuid, Arc<PackedValues>>,
+    progress: Option<&Progress>,
+) -> Result<Option<Scope>, AppError> {
     let national = lookup_set(app, set_id, year)?;
     let date = evaluation_date(national, year);
     let region = province_region(app, unit, date).await?;
@@ -361,20 +413,36 @@ async fn build(app: &App, unit: &Unit, set_id: &str, year: i32) -> Result<Option
         &set,
         app.db.subtree_on(&unit.path, date, Some(set.level)).await?,
     );
-    let evals = evaluate_units(
-        app,
-        &set,
-        set_id,
-        &children,
-        year,
-        date,
-        region,
-        Values::Current,
-    )
-    .await?;
+    let mut values: Vec<Option<Arc<PackedValues>>> =
+        children.iter().map(|c| reuse.get(&c.id).cloned()).collect();
+    let missing: Vec<Uuid> = children
+        .iter()
+        .zip(&values)
+        .filter(|(_, v)| v.is_none())
+        .map(|(c, _)| c.id)
+        .collect();
+    if let Some(p) = progress {
+        p.total.store(children.len(), Ordering::Relaxed);
+        p.done
+            .store(children.len() - missing.len(), Ordering::Relaxed);
+    }
+    let mut read: HashMap<Uuid, PackedValues> = HashMap::with_capacity(missing.len());
+    for chunk in missing.chunks(READ_CHUNK) {
+        read.extend(current_values_packed(app, chunk, set_id, year).await?);
+        if let Some(p) = progress {
+            p.done.fetch_add(chunk.len(), Ordering::Relaxed);
+        }
+    }
+    for (c, v) in children.iter().zip(values.iter_mut()) {
+        if v.is_none() {
+            *v = Some(Arc::new(read.remove(&c.id).unwrap_or_default()));
+        }
+    }
+    let refs: Vec<Option<&PackedValues>> = values.iter().map(|v| v.as_deref()).collect();
+    let evals = evaluate_packed(app, &set, &children, &refs, year, date, region).await?;
     let kept = &app.kept.inner;
     kept.units_evaluated
-        .fetch_add(children.len() as u64, Ordering::Relaxed);
+        .fetch_add(missing.len() as u64, Ordering::Relaxed);
     kept.scopes_built.fetch_add(1, Ordering::Relaxed);
     Ok(Some(Scope {
         unit: unit.clone(),
@@ -385,7 +453,8 @@ async fn build(app: &App, unit: &Unit, set_id: &str, year: i32) -> Result<Option
             .map(|(i, u)| (u.id, i))
             .collect(),
         changed_at: vec![i64::MIN; children.len()],
-        evals: evals.into_iter().map(|(e, _)| Some(Arc::new(e))).collect(),
+        evals: evals.into_iter().map(|e| Some(Arc::new(e))).collect(),
+        values,
         children: Arc::new(children),
         set: Arc::new(set),
         set_id: set_id.to_string(),
@@ -397,12 +466,14 @@ async fn build(app: &App, unit: &Unit, set_id: &str, year: i32) -> Result<Option
         view: None,
         stale_since: None,
         rebuilding: false,
+        progress: None,
         last_used: 0,
     }))
 }
 
-/// Rebuilds a scope in the background; reads meanwhile get the kept figures, flagged.
-fn spawn_rebuild(app: &App, key: Key, unit: Unit) {
+/// Rebuilds a scope in the background; reads meanwhile get the kept figures, flagged, with
+/// the rebuild's progress. The values still current are evaluated again without being read.
+fn spawn_rebuild(app: &App, key: Key, unit: Unit, progress: Arc<Progress>) {
     let app = app.clone();
     app.kept.inner.rebuilds.fetch_add(1, Ordering::Relaxed);
     app.kept.inner.running.fetch_add(1, Ordering::SeqCst);
@@ -410,7 +481,20 @@ fn spawn_rebuild(app: &App, key: Key, unit: Unit) {
         let kept = app.kept.clone();
         let built = async {
             let at = kept.sync(&app).await?;
-            Ok::<_, AppError>((at, build(&app, &unit, &key.1, key.2).await?))
+            // Taken after the feed read: a value dropped by a change up to `at` is not here,
+            // and one changed after `at` is dropped again when the scope is kept (`insert`).
+            let reuse: HashMap<Uuid, Arc<PackedValues>> = {
+                let st = kept.state();
+                st.scopes.get(&key).map_or_else(HashMap::new, |s| {
+                    s.children
+                        .iter()
+                        .zip(&s.values)
+                        .filter_map(|(c, v)| Some((c.id, v.clone()?)))
+                        .collect()
+                })
+            };
+            let scope = build(&app, &unit, &key.1, key.2, &reuse, Some(&progress)).await?;
+            Ok::<_, AppError>((at, scope))
         }
         .await;
         match built {
@@ -476,7 +560,9 @@ pub async fn evaluate_kept(
                     s.last_used = tick;
                     if s.stale_since.is_some() && !s.rebuilding {
                         s.rebuilding = true;
-                        spawn_rebuild(app, key.clone(), s.unit.clone());
+                        let progress = Arc::new(Progress::default());
+                        s.progress = Some(progress.clone());
+                        spawn_rebuild(app, key.clone(), s.unit.clone(), progress);
                     }
                     Step::Refresh {
                         todo: s
@@ -495,7 +581,9 @@ pub async fn evaluate_kept(
         };
         match step {
             Step::Build => {
-                let Some(mut scope) = build(app, &unit, set_id, year).await? else {
+                let Some(mut scope) =
+                    build(app, &unit, set_id, year, &HashMap::new(), None).await?
+                else {
                     return evaluate(app, actor, code, set_id, year).await;
                 };
                 let e = scope
@@ -512,17 +600,16 @@ pub async fn evaluate_kept(
             } => {
                 if !todo.is_empty() {
                     let units: Vec<Unit> = todo.iter().map(|(_, u)| u.clone()).collect();
-                    let evals = evaluate_units(
-                        app,
-                        &set,
-                        set_id,
-                        &units,
-                        year,
-                        date,
-                        region,
-                        Values::Current,
-                    )
-                    .await?;
+                    let ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
+                    let mut read = current_values_packed(app, &ids, set_id, year).await?;
+                    let values: Vec<Arc<PackedValues>> = ids
+                        .iter()
+                        .map(|id| Arc::new(read.remove(id).unwrap_or_default()))
+                        .collect();
+                    let refs: Vec<Option<&PackedValues>> =
+                        values.iter().map(|v| Some(&**v)).collect();
+                    let evals =
+                        evaluate_packed(app, &set, &units, &refs, year, date, region).await?;
                     kept.inner
                         .units_evaluated
                         .fetch_add(units.len() as u64, Ordering::Relaxed);
@@ -530,9 +617,10 @@ pub async fn evaluate_kept(
                     if let Some(s) = st.scopes.get_mut(&key)
                         && Arc::ptr_eq(&s.set, &set)
                     {
-                        for ((i, _), (e, _)) in todo.iter().zip(evals) {
+                        for (((i, _), e), v) in todo.iter().zip(evals).zip(values) {
                             if s.evals[*i].is_none() && s.changed_at[*i] <= at {
                                 s.evals[*i] = Some(Arc::new(e));
+                                s.values[*i] = Some(v);
                                 s.view = None;
                             }
                         }
