@@ -508,6 +508,11 @@ pub async fn dashboard(
         .iter()
         .filter_map(|r| r.as_ref().ok().and_then(|e| e.figures_at))
         .min();
+    // The background rebuilds' progress, summed over those figures.
+    let progress = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().and_then(|e| e.updating_progress))
+        .reduce(|a, b| (a.0 + b.0, a.1 + b.1));
     let mut results = results.into_iter();
     let mut evaluation = results
         .next()
@@ -515,6 +520,7 @@ pub async fn dashboard(
     if figures_at.is_some() {
         evaluation.updating = true;
         evaluation.figures_at = figures_at;
+        evaluation.updating_progress = progress;
     }
     let rollup = evaluation
         .rollup

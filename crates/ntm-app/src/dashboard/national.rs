@@ -66,6 +66,8 @@ pub struct NationalDashboard {
     /// province (its set, thresholds, groups, unit list): the earliest time of the figures
     /// shown instead ("đang cập nhật", [`Evaluation::updating`]).
     pub updating_since: Option<time::OffsetDateTime>,
+    /// Meanwhile: (provinces whose figures are up to date, provinces).
+    pub updating_provinces: Option<(usize, usize)>,
 }
 
 /// What the national dashboard is asked for: set and year (defaults: the latest year up to
@@ -126,6 +128,10 @@ pub async fn national_dashboard(
                 .then(|| e.version_used.clone()),
         });
     }
+    let updating_provinces = updating_since.map(|_| {
+        let updating = evaluations.iter().filter(|(_, e)| e.updating).count();
+        (evaluations.len() - updating, evaluations.len())
+    });
     let country = Rollup::merge(&parts);
     let blocking = country
         .blocking
@@ -158,6 +164,7 @@ pub async fn national_dashboard(
             .map(SetSummary::of)
             .collect(),
         updating_since,
+        updating_provinces,
     })
 }
 

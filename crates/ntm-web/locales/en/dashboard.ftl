@@ -68,10 +68,12 @@ dashboard-buckets-provisional-desc = Horizontal bar chart: communes by number of
 dashboard-trend-provisional-title = Communes with no indicator found short, by year (provisional)
 dashboard-trend-provisional-desc = Column chart: communes with no indicator found short for { $value }, by year (provisional, pending confirmation of thresholds). Communes meeting it (confirmed) are in the table beside it.
 dashboard-updating = Updating: a change to the whole area (criteria set, thresholds, commune groups or unit list) is being taken into account. The figures below are those from before the change made at { $value }; reload the page in a few minutes for the new figures.
+dashboard-updating-progress = Recomputed so far: { $done } of { $total } units.
 
 # National dashboard (crates/ntm-web/src/pages/dashboard/national.rs)
 national-nav = Country
 national-title = National dashboard
+national-updating-progress = Up to date so far: { $done } of { $total } provinces.
 national-eyebrow = Whole country
 national-units-on = administrative units as on
 national-structure-before = { $count } provinces before 01/07/2025 (communes within districts).

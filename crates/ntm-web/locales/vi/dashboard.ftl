@@ -68,10 +68,12 @@ dashboard-buckets-provisional-desc = Biểu đồ thanh ngang: số xã theo s�
 dashboard-trend-provisional-title = Số xã không phát hiện chỉ tiêu chưa đạt qua các năm (tạm tính)
 dashboard-trend-provisional-desc = Biểu đồ cột: số xã không phát hiện chỉ tiêu chưa đạt của { $value } theo từng năm (tạm tính, chờ xác nhận ngưỡng). Số xã đạt chính thức có trong bảng bên cạnh.
 dashboard-updating = Đang cập nhật: một thay đổi áp dụng cho cả địa bàn (bộ tiêu chí, ngưỡng, nhóm xã hoặc danh mục đơn vị) đang được tính lại. Số liệu dưới đây là số liệu trước thay đổi lúc { $value }; tải lại trang sau ít phút để xem số liệu mới.
+dashboard-updating-progress = Đã tính lại { $done }/{ $total } đơn vị.
 
 # Bảng tổng hợp toàn quốc (crates/ntm-web/src/pages/dashboard/national.rs)
 national-nav = Toàn quốc
 national-title = Bảng tổng hợp toàn quốc
+national-updating-progress = Đã cập nhật { $done }/{ $total } tỉnh, thành phố.
 national-eyebrow = Cả nước
 national-units-on = đơn vị hành chính theo ngày
 national-structure-before = { $count } tỉnh, thành phố trước ngày 01/07/2025 (xã thuộc huyện).

@@ -688,6 +688,12 @@ ntm_testkit::both_backends!(
             html.contains("id=\"dashboard-updating\"") && html.contains("Đang cập nhật"),
             "{html}"
         );
+        // With the recomputation's progress.
+        assert!(
+            html.contains("id=\"dashboard-updating-progress\">Đã tính lại ")
+                && html.contains(" đơn vị.</span>"),
+            "{html}"
+        );
         // Once taken in: no notice, the province's set is named, the figures are a full
         // evaluation's.
         app.kept_settled().await;

@@ -375,13 +375,20 @@ const READ_CHUNK: usize = 500;
 
 /// How far a background rebuild is: units evaluated again (their values reused or read) out
 /// of the scope's.
-#[derive(Default)]
 pub(crate) struct Progress {
     done: AtomicUsize,
     total: AtomicUsize,
 }
 
 impl Progress {
+    /// Nothing done yet of about `total` units (the scope's before the change).
+    fn of(total: usize) -> Self {
+        Progress {
+            done: AtomicUsize::new(0),
+            total: AtomicUsize::new(total),
+        }
+    }
+
     fn get(&self) -> (usize, usize) {
         (
             self.done.load(Ordering::Relaxed),
@@ -560,7 +567,7 @@ pub async fn evaluate_kept(
                     s.last_used = tick;
                     if s.stale_since.is_some() && !s.rebuilding {
                         s.rebuilding = true;
-                        let progress = Arc::new(Progress::default());
+                        let progress = Arc::new(Progress::of(s.children.len()));
                         s.progress = Some(progress.clone());
                         spawn_rebuild(app, key.clone(), s.unit.clone(), progress);
                     }

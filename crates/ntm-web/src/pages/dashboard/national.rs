@@ -49,6 +49,8 @@ pub struct NationalPage {
     pub dir: String,
     /// "Đang cập nhật": the time of the figures shown while a province is recomputed.
     pub updating_since: Option<String>,
+    /// Meanwhile, the provinces done ("Đã cập nhật 40/63 tỉnh, thành phố.").
+    pub updating_progress: Option<String>,
 }
 
 impl NationalPage {
@@ -174,6 +176,9 @@ fn build(ctx: Ctx, mut d: NationalDashboard, key: SortKey, desc: bool) -> Nation
         },
         dir: if desc { "desc".into() } else { "asc".into() },
         updating_since: d.updating_since.map(crate::view::format::time_date),
+        updating_progress: d.updating_provinces.map(|(done, total)| {
+            super::page::progress(lang, "national-updating-progress", done, total)
+        }),
         d,
         ctx,
     }

@@ -234,6 +234,10 @@ pub(super) fn build_page(ctx: Ctx, mut d: Dashboard, key: SortKey, desc: bool) -
             .updating
             .then(|| d.evaluation.figures_at.map(crate::view::format::time_date))
             .flatten(),
+        updating_progress: d
+            .evaluation
+            .updating_progress
+            .map(|(done, total)| progress(lang, "dashboard-updating-progress", done, total)),
         summary_title: lang.t1("dashboard-summary-title", year.to_string()),
         summaries,
         met,
@@ -295,4 +299,15 @@ pub async fn dashboard_page(
         }
         Err(e) => Err(dashboard_error(e, &p, &code)),
     }
+}
+
+/// "Đã tính lại 40/106 …": a background recomputation's progress, numbers as the language
+/// writes them.
+pub(super) fn progress(lang: crate::i18n::Lang, key: &str, done: usize, total: usize) -> String {
+    let n = |v: usize| {
+        fluent_templates::fluent_bundle::FluentValue::from(
+            lang.int(i64::try_from(v).unwrap_or(i64::MAX)),
+        )
+    };
+    lang.t_args(key, &[("done", n(done)), ("total", n(total))])
 }

@@ -111,6 +111,8 @@ pub struct DashboardPage {
     /// groups, a unit list) is being taken into account; the figures are those from before
     /// the change made at this time ("14:05 29/11/2026").
     pub updating_since: Option<String>,
+    /// Meanwhile, how far the recomputation is ("Đã tính lại 40/106 đơn vị.").
+    pub updating_progress: Option<String>,
     pub summary_title: String,
     pub summaries: Vec<SummaryView>,
     pub met: String,
