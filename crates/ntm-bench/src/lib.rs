@@ -27,6 +27,7 @@ pub use rng::Rng;
 pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 pub mod feedback;
+pub mod live;
 pub mod openloop;
 mod rng;
 pub mod survey;

@@ -12,9 +12,11 @@
 //!    provinces, as the province dashboard does (unit lookup, permission check, query,
 //!    evaluation, roll-up of the province's communes).
 //!
-//! 3. **kept** (issue 18): `ntm_app::dashboard::evaluate_kept` on the 63 provinces, once
-//!    cold, then right after each of 20 writes of one value (p50, p95, and the units read
-//!    again).
+//! 3. **live** (issue 18, `ntm_bench::live`): the national dashboard's data cold, warm and
+//!    right after each of 20 writes of one value; 16 concurrent clients reading the national
+//!    and province dashboards while 200 values/s are written (`NTM_LIVE_SECS`, default 20);
+//!    a threshold change for the whole country (a national version published) recomputed in
+//!    the background, with the reads meanwhile.
 //!
 //! PostgreSQL: a throwaway cluster from `/usr/lib/postgresql/*/bin` (as the tests use), or
 //! `TEST_DATABASE_URL`. Prints each phase's time; best of 5 for the evaluations.
@@ -226,41 +228,23 @@ async fn measure(backend: &str, year: i32) -> Res<()> {
         ms(best)
     );
 
-    // 3. The dashboards' kept evaluations (issue 18): the 63 provinces read once (cold),
-    // then again right after each of 20 writes of one value of a random commune (the write
-    // untimed): only that commune is read again. Before issue 18 every write emptied the
-    // cache, so each of these reads cost what (2) costs.
-    let t = Instant::now();
-    for p in &ds.provinces {
-        ntm_app::dashboard::evaluate_kept(&app, &cli, p, SET_ID, year).await?;
-    }
+    // 3–5. Live analytics (issue 18, `ntm_bench::live`): the national dashboard's data
+    // right after a write; dashboard reads from 16 clients while 200 values/s are written;
+    // a threshold change for the whole country recomputed in the background. The baseline
+    // of each: (2), what every read after any write cost before issue 18.
+    let secs: u64 = std::env::var("NTM_LIVE_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    ntm_bench::live::after_write(&app, &cli, &ds, year, 20, best).await?;
+    println!("memory: {} MB resident", ntm_bench::live::rss_mb());
+    ntm_bench::live::concurrent(&app, &cli, &ds, year, 16, 200, secs).await?;
+    println!("memory: {} MB resident", ntm_bench::live::rss_mb());
+    ntm_bench::live::threshold_change(&app, &cli, &ds, year, 85, best).await?;
     println!(
-        "kept: first read of the 63 provinces {year}: {}",
-        ms(t.elapsed())
-    );
-    let before = app.kept_stats();
-    let mut times = Vec::new();
-    for i in 0..20 {
-        let c = &ds.communes[(i * 7919) % ds.communes.len()];
-        ntm_bench::writes::rewrite_one(&app, &cli, &c.code, SET_ID, year).await?;
-        let t = Instant::now();
-        for p in &ds.provinces {
-            ntm_app::dashboard::evaluate_kept(&app, &cli, p, SET_ID, year).await?;
-        }
-        times.push(t.elapsed());
-    }
-    times.sort();
-    let after = app.kept_stats();
-    println!(
-        "kept: the 63 provinces {year} right after a write (20 writes): p50 {}, p95 {}, max {}; {} units read again; {:.0}x faster than (2) at p50",
-        ms(ntm_bench::timing::percentile(&times, 0.50)),
-        ms(ntm_bench::timing::percentile(&times, 0.95)),
-        ms(*times.last().unwrap_or(&Duration::ZERO)),
-        after.units_evaluated - before.units_evaluated,
-        best.as_secs_f64()
-            / ntm_bench::timing::percentile(&times, 0.50)
-                .as_secs_f64()
-                .max(1e-9),
+        "memory: {} MB resident; values kept {} MB",
+        ntm_bench::live::rss_mb(),
+        app.kept_stats().values_bytes / 1_000_000
     );
     Ok(())
 }

@@ -59,9 +59,15 @@ const FEED_PAGE: u64 = 5_000;
 /// Changes remembered for scopes built while they arrived.
 const RECENT_MAX: usize = 20_000;
 
-/// Scopes kept per process (least recently used dropped first). A province of a year is
-/// about 100 evaluations, the country 10,598.
-const SCOPES_MAX: usize = 96;
+/// Unit evaluations kept per process, all scopes together (least recently used scopes
+/// dropped first): about 2.5 KB each with its values, so about 400 MB at most. A province
+/// of a year is about 100–300 units; a province dashboard page reads 7 scopes (the set, the
+/// two other commune sets, four earlier years of the trend), so the pages of every province
+/// of the country take about 60,000 (docs/perf.md).
+const UNITS_MAX: usize = 160_000;
+
+/// Scopes kept per process, whatever their size.
+const SCOPES_MAX: usize = 4_096;
 
 /// Bumped by [`clear_all`]: every process-wide store forgets what it kept.
 static EPOCH: AtomicU64 = AtomicU64::new(0);
@@ -355,14 +361,18 @@ impl Kept {
         }
         st.tick += 1;
         scope.last_used = st.tick;
-        if st.scopes.len() >= SCOPES_MAX && !st.scopes.contains_key(&key) {
+        st.scopes.remove(&key);
+        let mut units: usize = st.scopes.values().map(|s| s.children.len()).sum();
+        while !st.scopes.is_empty()
+            && (st.scopes.len() >= SCOPES_MAX || units + scope.children.len() > UNITS_MAX)
+        {
             let oldest = st
                 .scopes
                 .iter()
                 .min_by_key(|(_, s)| s.last_used)
                 .map(|(k, _)| k.clone());
-            if let Some(k) = oldest {
-                st.scopes.remove(&k);
+            if let Some(s) = oldest.and_then(|k| st.scopes.remove(&k)) {
+                units -= s.children.len();
             }
         }
         st.scopes.insert(key, scope);

@@ -220,6 +220,7 @@ impl AuthoredSet {
             }),
             completeness: set.completeness,
             evidence_required: set.evidence_required,
+            applies_to: set.applies_to.clone(),
             prerequisites: set.prerequisites.clone(),
             legal_basis: set
                 .legal_basis
@@ -372,6 +373,7 @@ impl AuthoredSet {
             extends: None,
             completeness: set.completeness,
             evidence_required: Some(set.evidence_required),
+            applies_to: set.applies_to.clone(),
             prerequisites: set.prerequisites.clone(),
             legal_basis: set
                 .legal_basis

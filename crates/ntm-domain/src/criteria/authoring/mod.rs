@@ -74,6 +74,11 @@ pub struct AuthoredSet {
     pub extends: Option<AuthoredExtends>,
     pub completeness: Completeness,
     pub evidence_required: Option<bool>,
+    /// `applies_to.unit_kinds` (Xã, Phường, …); `None`: not said (every unit of the level;
+    /// an extending version inherits its base's). Versions stored before this field have
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to: Option<Vec<String>>,
     pub prerequisites: Vec<String>,
     pub legal_basis: Vec<AuthoredLegalBasis>,
     /// The citation table; thresholds cite its ids.
@@ -301,6 +306,7 @@ impl AuthoredSet {
             }),
             completeness: Completeness::Partial,
             evidence_required: None,
+            applies_to: None,
             prerequisites: Vec::new(),
             legal_basis: Vec::new(),
             sources: BTreeMap::new(),

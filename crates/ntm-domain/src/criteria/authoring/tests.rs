@@ -90,6 +90,11 @@ fn a_copy_of_a_shipped_version_resolves_like_the_original() {
     let cat2 = c::resolve(sets).expect("resolves");
     let copy = cat2.get("xa-ntm-2021-2025", "2026-copy").expect("copy");
     assert_eq!(copy.indicators.len(), orig.indicators.len());
+    // The unit kinds it applies to are kept (a copy once lost them and evaluated phường
+    // and thị trấn against the xã set).
+    assert_eq!(orig.applies_to.as_deref(), Some(&["Xã".to_string()][..]));
+    assert_eq!(copy.applies_to, orig.applies_to);
+    assert!(!copy.applies_to_kind("Phường") && copy.applies_to_kind("Xã"));
     for (i, (x, y)) in copy.indicators.iter().zip(&orig.indicators).enumerate() {
         assert_eq!(x.code, y.code);
         let (a, ca) = copy.threshold_for(i, Some(crate::Region::DBSCL), None);

@@ -203,6 +203,9 @@ impl AuthoredSet {
         if let Some(e) = self.evidence_required {
             let _ = writeln!(o, "evidence_required: {e}");
         }
+        if let Some(kinds) = &self.applies_to {
+            let _ = writeln!(o, "applies_to: {{unit_kinds: {}}}", list(kinds));
+        }
         if !self.prerequisites.is_empty() {
             let _ = writeln!(o, "prerequisites: {}", list(&self.prerequisites));
         }
