@@ -32,7 +32,7 @@ use crate::{Actor, App, AppError};
 pub(crate) mod kept;
 mod national;
 mod page;
-pub use kept::{KeptStats, evaluate_kept};
+pub use kept::{FEED_KEPT_FOR, KeptStats, evaluate_kept, prune_feed};
 pub use national::{
     NationalDashboard, NationalQuery, ProvinceRow, national_dashboard, sort_provinces,
 };

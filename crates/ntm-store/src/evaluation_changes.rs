@@ -15,7 +15,7 @@ use sea_query::{Expr, ExprTrait, Order, Query};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::db::{Db, Result, Tx};
+use crate::db::{Db, Result, Tx, sql};
 
 /// Rows per `INSERT` (8 columns).
 const ROWS_PER_INSERT: usize = 500;
@@ -61,6 +61,10 @@ pub enum Change {
 pub(crate) fn province_path(code: &str) -> String {
     format!("/{code}/")
 }
+
+/// The kind of the row left by [`Db::prune_evaluation_changes`] in place of the rows it
+/// deleted.
+pub const PRUNED: &str = "pruned";
 
 /// A row of the feed.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -156,5 +160,37 @@ impl Db {
             .limit(limit)
             .to_owned();
         self.fetch_all(&q).await
+    }
+
+    /// Deletes the rows written before `before` and leaves in their place one row of kind
+    /// [`PRUNED`] (scope `/`) at the last seq deleted, in one transaction: a reader that had
+    /// not read that far gets that row first and reads everything again
+    /// (`ntm_app::dashboard::kept`); one that had sees nothing of it. Returns the rows
+    /// deleted (the previous such row included).
+    pub async fn prune_evaluation_changes(&self, before: OffsetDateTime) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let (last,): (Option<i64>,) = tx
+            .fetch_one(sql!(
+                "SELECT MAX(seq) FROM evaluation_changes WHERE at < $1",
+                before
+            ))
+            .await?;
+        let Some(last) = last else {
+            return Ok(0);
+        };
+        let deleted = tx
+            .execute(sql!("DELETE FROM evaluation_changes WHERE seq <= $1", last))
+            .await?;
+        tx.execute(sql!(
+            "INSERT INTO evaluation_changes (id, seq, unit_id, set_id, year, scope_path, kind, at) \
+             VALUES ($1, $2, NULL, NULL, NULL, '/', $3, $4)",
+            Uuid::now_v7(),
+            last,
+            PRUNED,
+            OffsetDateTime::now_utc(),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(deleted)
     }
 }

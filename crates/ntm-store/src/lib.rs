@@ -54,7 +54,7 @@ pub use criteria_set_versions::{
 pub use criteria_sets::CriteriaSetFile;
 pub use db::{Backend, Db, Result, StoreError, db_time};
 pub use dossiers::{DossierDocumentRecord, DossierEventRecord, DossierRecord, ProcedureSetting};
-pub use evaluation_changes::{Change, EvaluationChange, ScopeChange};
+pub use evaluation_changes::{Change, EvaluationChange, PRUNED as FEED_PRUNED, ScopeChange};
 pub use features::{
     AreaFeatureRow, BoundaryOutline, FeatureWindow, FeedbackFeatureRow, OcopFeatureRow,
     PUBLISHED_FEEDBACK, PeriodShape, TourismFeatureRow, UnitStatusKey, UnitStatusRow,

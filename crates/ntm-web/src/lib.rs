@@ -122,11 +122,29 @@ pub async fn serve(
     cfg: WebConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let maintenance = tokio::spawn(maintenance(app.clone()));
     let router = router(app, cfg);
-    axum::serve(
+    let served = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    maintenance.abort();
+    served
+}
+
+/// The server's own upkeep, once an hour from its start: the dashboards' change feed pruned
+/// of rows older than a week (`ntm_app::dashboard::prune_feed`).
+async fn maintenance(app: ntm_app::App) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match ntm_app::dashboard::prune_feed(&app, &ntm_app::Actor::cli()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, "change feed pruned"),
+            Err(e) => tracing::warn!("change feed not pruned: {e}"),
+        }
+    }
 }

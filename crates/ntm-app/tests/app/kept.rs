@@ -496,3 +496,45 @@ both_backends!(
         assert_eq!(app.kept_stats().units_evaluated, s0.units_evaluated + 1);
     }
 );
+
+both_backends!(
+    rows_pruned_before_they_were_read_mean_a_full_read,
+    |db: Db| async move {
+        let app = app_on(db);
+        reference(&app).await;
+        let w = world(&app).await;
+        let cli = Actor::cli();
+        put(&app, &w.old[1], NTM, 2023, "3.1", "88").await;
+        let n = evaluate_kept(&app, &cli, "86", NTM, 2023)
+            .await
+            .unwrap()
+            .rollup
+            .unwrap()
+            .units;
+        let s0 = app.kept_stats();
+        // A write, then its row pruned before this process read it.
+        put(&app, &w.old[0], NTM, 2023, "3.1", "91").await;
+        let deleted = app
+            .db_for_tests()
+            .prune_evaluation_changes(ntm_app::now() + time::Duration::seconds(1))
+            .await
+            .unwrap();
+        assert!(deleted > 0);
+        // The marker left in their place: flagged, rebuilt reading every value again, equal
+        // to a full evaluation (the write included).
+        check(&app, &cli, "86", NTM, 2023, "rows pruned").await;
+        let s1 = app.kept_stats();
+        assert_eq!(s1.rebuilds, s0.rebuilds + 1, "{s1:?}");
+        assert_eq!(s1.units_evaluated, s0.units_evaluated + u64::from(n));
+        // Only the server's own maintenance prunes; a week's rows are kept.
+        assert!(matches!(
+            ntm_app::dashboard::prune_feed(&app, &w.officer).await,
+            Err(ntm_app::AppError::Forbidden(_))
+        ));
+        assert_eq!(
+            ntm_app::dashboard::prune_feed(&app, &cli).await.unwrap(),
+            0,
+            "nothing is a week old"
+        );
+    }
+);

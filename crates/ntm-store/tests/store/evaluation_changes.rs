@@ -143,4 +143,46 @@ ntm_testkit::both_backends!(writes_note_what_they_change, |db: Db| async move {
     assert_eq!(all.len(), 6);
     assert!(all.windows(2).all(|w| w[0].seq <= w[1].seq));
     assert_eq!(db.evaluation_changes_after(0, 2).await.unwrap().len(), 2);
+
+    // Pruning: nothing older than the cutoff, nothing done.
+    let first = all[0].at;
+    assert_eq!(
+        db.prune_evaluation_changes(first).await.unwrap(),
+        0,
+        "no row before the first"
+    );
+    // Everything written so far: the rows go, one row of kind `pruned` at the last seq
+    // deleted takes their place, seen by a reader that had not read that far and by no
+    // other.
+    let newest = all[all.len() - 1].clone();
+    let cutoff = newest.at + time::Duration::milliseconds(1);
+    assert_eq!(db.prune_evaluation_changes(cutoff).await.unwrap(), 6);
+    let behind = db.evaluation_changes_after(0, 100).await.unwrap();
+    assert_eq!(behind.len(), 1, "{behind:?}");
+    assert_eq!(
+        (
+            behind[0].seq,
+            behind[0].kind.as_str(),
+            behind[0].scope_path.as_deref()
+        ),
+        (newest.seq, ntm_store::FEED_PRUNED, Some("/"))
+    );
+    assert!(behind[0].unit_id.is_none());
+    assert!(
+        db.evaluation_changes_after(newest.seq, 100)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a reader that had read everything sees nothing"
+    );
+    // Pruned again later: the earlier marker goes with the rest, one marker stays.
+    assert_eq!(
+        db.prune_evaluation_changes(OffsetDateTime::now_utc() + time::Duration::seconds(1))
+            .await
+            .unwrap(),
+        1
+    );
+    let marker = db.evaluation_changes_after(0, 100).await.unwrap();
+    assert_eq!(marker.len(), 1);
+    assert_eq!(marker[0].kind, ntm_store::FEED_PRUNED);
 });

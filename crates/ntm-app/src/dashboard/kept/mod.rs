@@ -41,7 +41,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use ntm_domain::authz::Permission;
 use ntm_domain::criteria::{Measure, ResolvedSet, UnitEvaluation};
 use ntm_domain::units::Unit;
-use ntm_store::EvaluationChange;
+use ntm_store::{EvaluationChange, FEED_PRUNED};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -128,6 +128,12 @@ struct State {
     recent_from: i64,
     scopes: HashMap<Key, Scope>,
     tick: u64,
+    /// Unit records looked up by code and day, forgotten at every change to a whole scope
+    /// (unit lists and hamlets among them) seen in the feed: a kept read makes no query of
+    /// its own.
+    units: HashMap<(String, Date), Unit>,
+    /// Bumped when `units` is forgotten: a lookup begun before is not kept.
+    units_generation: u64,
 }
 
 /// One kept roll-up.
@@ -233,6 +239,35 @@ fn derives_from_children(set: &ResolvedSet) -> bool {
         })
 }
 
+impl State {
+    fn forget_units(&mut self) {
+        self.units.clear();
+        self.units_generation += 1;
+    }
+}
+
+/// The unit record of `code` on `date`, from the kept lookups or read (and kept). Call after
+/// [`Kept::sync`]: a change to unit records seen by it has emptied the kept lookups.
+async fn unit_on(app: &App, code: &str, date: Date) -> Result<Unit, AppError> {
+    let key = (code.to_string(), date);
+    let generation = {
+        let st = app.kept.state();
+        if let Some(u) = st.units.get(&key) {
+            return Ok(u.clone());
+        }
+        st.units_generation
+    };
+    let unit = unit_in_year(app, code, date).await?;
+    let mut st = app.kept.state();
+    if st.units_generation == generation {
+        if st.units.len() >= UNITS_MAX {
+            st.units.clear();
+        }
+        st.units.insert(key, unit.clone());
+    }
+    Ok(unit)
+}
+
 impl Kept {
     fn state(&self) -> MutexGuard<'_, State> {
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
@@ -307,6 +342,7 @@ impl Kept {
             st.position = Some(head);
             st.recent.clear();
             st.recent_from = head;
+            st.forget_units();
             return Ok(head);
         };
         let rows = app.db.evaluation_changes_after(position, FEED_PAGE).await?;
@@ -316,9 +352,10 @@ impl Kept {
         self.inner
             .feed_rows
             .fetch_add(rows.len() as u64, Ordering::Relaxed);
-        if rows.len() as u64 >= FEED_PAGE {
-            // Too many changes to follow one by one (a bulk import): every scope is
-            // rebuilt from a full read after the head.
+        if rows.len() as u64 >= FEED_PAGE || rows.iter().any(|r| r.kind == FEED_PRUNED) {
+            // Too many changes to follow one by one (a bulk import), or rows not read yet
+            // were pruned (`prune_feed`): every scope is rebuilt from a full read after the
+            // head.
             let head = app.db.audit_head().await?.0;
             let at = rows[0].at;
             let mut st = self.state();
@@ -327,6 +364,7 @@ impl Kept {
                 // Which units changed is not known: every value is read again.
                 s.values.iter_mut().for_each(|v| *v = None);
             }
+            st.forget_units();
             st.position = Some(head);
             st.recent.clear();
             st.recent_from = head;
@@ -334,6 +372,9 @@ impl Kept {
         }
         let mut st = self.state();
         let last = rows.last().map_or(position, |r| r.seq);
+        if rows.iter().any(|r| r.scope_path.is_some()) {
+            st.forget_units();
+        }
         for r in &rows {
             for s in st.scopes.values_mut() {
                 s.apply(r);
@@ -554,19 +595,24 @@ pub async fn evaluate_kept(
     set_id: &str,
     year: i32,
 ) -> Result<Evaluation, AppError> {
-    // The checks of `evaluate`, in its order, on every request.
+    // The checks of `evaluate`, in its order, on every request (the unit record as of the
+    // feed read: kept lookups are forgotten at any change to unit records).
     let national = lookup_set(app, set_id, year)?;
     let date = evaluation_date(national, year);
-    let unit = unit_in_year(app, code, date).await?;
+    let kept = &app.kept;
+    let mut synced = Some(kept.sync(app).await?);
+    let unit = unit_on(app, code, date).await?;
     require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
     if unit.level >= national.level {
         return evaluate(app, actor, code, set_id, year).await;
     }
-    let kept = &app.kept;
     let key: Key = (unit.id, set_id.to_string(), year);
     // A unit changed again while it was being read is read once more (bounded).
     for _ in 0..4 {
-        let at = kept.sync(app).await?;
+        let at = match synced.take() {
+            Some(at) => at,
+            None => kept.sync(app).await?,
+        };
         let step = {
             let mut st = kept.state();
             st.tick += 1;
@@ -654,4 +700,24 @@ pub async fn evaluate_kept(
     }
     // Writes keep landing on this scope faster than it is read: read it in full.
     evaluate(app, actor, code, set_id, year).await
+}
+
+/// Feed rows older than this are pruned by [`prune_feed`].
+pub const FEED_KEPT_FOR: time::Duration = time::Duration::days(7);
+
+/// Deletes the change feed's rows older than [`FEED_KEPT_FOR`] (run by each server once an
+/// hour; several servers on one database may both run it). A process that had not read
+/// them yet finds the row left in their place and reads everything again. The server's own
+/// maintenance only (the command-line actor).
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name()))]
+pub async fn prune_feed(app: &App, actor: &Actor) -> Result<u64, AppError> {
+    if !matches!(actor, Actor::Cli { .. }) {
+        return Err(AppError::Forbidden(
+            "the change feed is pruned by the server's own maintenance".into(),
+        ));
+    }
+    Ok(app
+        .db
+        .prune_evaluation_changes(crate::now() - FEED_KEPT_FOR)
+        .await?)
 }
