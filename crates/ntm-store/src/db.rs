@@ -262,6 +262,19 @@ impl Db {
         Ok(())
     }
 
+    /// A passive checkpoint of SQLite's WAL (copies what it can into the database file
+    /// without waiting for readers or writers, which go on meanwhile): `(frames in the WAL,
+    /// frames checkpointed)`. `None` on PostgreSQL or when SQLite is not in WAL mode.
+    pub async fn checkpoint_wal(&self) -> Result<Option<(i64, i64)>> {
+        let Db::Sqlite(p) = self else {
+            return Ok(None);
+        };
+        let (_busy, log, done): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+            .fetch_one(p)
+            .await?;
+        Ok((log >= 0).then_some((log, done)))
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p) => p.close().await,
@@ -357,17 +370,21 @@ impl Db {
     }
 }
 
-/// A write transaction on either engine; rolled back when dropped without `commit`.
-pub(crate) enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+/// A write transaction on either engine; rolled back when dropped without `commit`. On a
+/// pooled connection ([`Tx`]) or on a connection of its own (`'c`: the survey writer's).
+pub(crate) enum TxOn<'c> {
+    Sqlite(sqlx::Transaction<'c, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'c, sqlx::Postgres>),
 }
 
-impl Tx {
+/// A write transaction on a pooled connection.
+pub(crate) type Tx = TxOn<'static>;
+
+impl TxOn<'_> {
     pub(crate) async fn commit(self) -> Result<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+            TxOn::Sqlite(t) => t.commit().await?,
+            TxOn::Postgres(t) => t.commit().await?,
         }
         Ok(())
     }
@@ -487,19 +504,19 @@ impl Db {
     }
 }
 
-impl Tx {
+impl TxOn<'_> {
     #[allow(dead_code)]
     pub(crate) async fn fetch_all<R: Row>(&mut self, s: impl Stmt) -> Result<Vec<R>> {
         match self {
-            Tx::Sqlite(t) => run!(all, &mut **t, Backend::Sqlite, s),
-            Tx::Postgres(t) => run!(all, &mut **t, Backend::Postgres, s),
+            TxOn::Sqlite(t) => run!(all, &mut **t, Backend::Sqlite, s),
+            TxOn::Postgres(t) => run!(all, &mut **t, Backend::Postgres, s),
         }
     }
 
     pub(crate) async fn fetch_optional<R: Row>(&mut self, s: impl Stmt) -> Result<Option<R>> {
         match self {
-            Tx::Sqlite(t) => run!(optional, &mut **t, Backend::Sqlite, s),
-            Tx::Postgres(t) => run!(optional, &mut **t, Backend::Postgres, s),
+            TxOn::Sqlite(t) => run!(optional, &mut **t, Backend::Sqlite, s),
+            TxOn::Postgres(t) => run!(optional, &mut **t, Backend::Postgres, s),
         }
     }
 
@@ -509,8 +526,8 @@ impl Tx {
 
     pub(crate) async fn execute(&mut self, s: impl Stmt) -> Result<u64> {
         match self {
-            Tx::Sqlite(t) => run!(execute, &mut **t, Backend::Sqlite, s),
-            Tx::Postgres(t) => run!(execute, &mut **t, Backend::Postgres, s),
+            TxOn::Sqlite(t) => run!(execute, &mut **t, Backend::Sqlite, s),
+            TxOn::Postgres(t) => run!(execute, &mut **t, Backend::Postgres, s),
         }
     }
 }

@@ -389,7 +389,7 @@ impl Db {
     }
 }
 
-pub(crate) async fn insert_answer(tx: &mut crate::db::Tx, a: &NewSurveyAnswer) -> Result<()> {
+pub(crate) async fn insert_answer(tx: &mut crate::db::TxOn<'_>, a: &NewSurveyAnswer) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO survey_answers (id, campaign_id, household_key, hamlet_code, answer, extra, \
          channel, created_at, contents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

@@ -22,8 +22,16 @@ type WriterJob = (
 /// Group commit of token answers: requests hand their answer to one writer task, which
 /// commits everything waiting (up to [`WRITER_BATCH`]) in one transaction and only then
 /// acknowledges each one — an acknowledged answer is in the database. Under load this turns
-/// N commits into one; alone, an answer waits for nothing. The task ends when the last
-/// clone of the `App` is dropped.
+/// N commits into one; alone, an answer waits for nothing (a batch starts as soon as the
+/// previous commit is done, no timer). The task ends when the last clone of the `App` is
+/// dropped.
+///
+/// The task writes on a connection of its own (`Db::answer_writer`: no pool in between,
+/// warm caches). On SQLite its commits leave the WAL's checkpoints to a background task:
+/// after each batch, unless one is still running, a passive checkpoint on the shared pool
+/// copies the WAL into the database file, fsyncs included, while the next batches commit;
+/// the writer's connection itself checkpoints only past [`WRITER_WAL_FRAMES`] frames, by
+/// then a small remainder, which lets the WAL start again from its beginning.
 ///
 /// It also keeps the **open** campaigns read by the public answer path for
 /// [`CAMPAIGN_CACHE_TTL`] (one database round trip and one JSON parse less per answer). A
@@ -111,12 +119,29 @@ impl Writer {
     }
 }
 
+/// WAL frames at which a commit of the writer's own connection checkpoints (SQLite's
+/// default is 1,000 for every connection): the background checkpoints keep the WAL copied
+/// well before, so this commit's checkpoint copies little and lets the WAL start again.
+const WRITER_WAL_FRAMES: u32 = 4_000;
+
 async fn write_batches(db: ntm_store::Db, mut rx: tokio::sync::mpsc::Receiver<WriterJob>) {
+    // Its own connection (see `Db::answer_writer`); through the pool if it cannot open.
+    let mut writer = match db.answer_writer(WRITER_WAL_FRAMES).await {
+        Ok(w) => Some(w),
+        Err(e) => {
+            tracing::warn!(error = %e, "survey writer: no connection of its own, using the pool");
+            None
+        }
+    };
+    let mut checkpoint: Option<tokio::task::JoinHandle<()>> = None;
     let mut jobs = Vec::with_capacity(WRITER_BATCH);
     while rx.recv_many(&mut jobs, WRITER_BATCH).await > 0 {
         let items: Vec<(&str, &PublicAnswer)> =
             jobs.iter().map(|(h, a, _)| (h.as_str(), a)).collect();
-        let batch = db.answer_batch_with_tokens(&items).await;
+        let batch = match &mut writer {
+            Some(w) => w.answer_batch(&items).await,
+            None => db.answer_batch_with_tokens(&items).await,
+        };
         drop(items);
         match batch {
             Ok(results) => {
@@ -128,10 +153,30 @@ async fn write_batches(db: ntm_store::Db, mut rx: tokio::sync::mpsc::Receiver<Wr
                 // Nothing of the batch was written: each answer on its own, so one bad
                 // answer cannot fail the others.
                 for (h, a, done) in jobs.drain(..) {
-                    let r = db.answer_with_token(&h, &a).await;
+                    let r = match &mut writer {
+                        Some(w) => w.answer_one(&h, &a).await,
+                        None => db.answer_with_token(&h, &a).await,
+                    };
                     let _ = done.send(r);
                 }
             }
         }
+        // The WAL copied into the database file by another connection, off this path,
+        // one checkpoint at a time, as long as answers come.
+        if writer
+            .as_ref()
+            .is_some_and(ntm_store::AnswerWriter::checkpoints_wanted)
+            && checkpoint.as_ref().is_none_or(|c| c.is_finished())
+        {
+            let db = db.clone();
+            checkpoint = Some(tokio::spawn(async move {
+                if let Err(e) = db.checkpoint_wal().await {
+                    tracing::warn!(error = %e, "survey writer: background checkpoint failed");
+                }
+            }));
+        }
+    }
+    if let Some(w) = writer {
+        w.close().await;
     }
 }

@@ -244,3 +244,87 @@ both_backends!(
         }
     }
 );
+
+both_backends!(
+    concurrent_answers_go_through_the_writer_each_code_once,
+    |db: Db| async move {
+        // The writer task's own connection (and, on SQLite, its background checkpoints)
+        // under many answers at once: each code recorded once, a code sent twice at the
+        // same time refused once, every acknowledged answer counted.
+        let dir = temp_dir();
+        let app = app_in(&db, &dir);
+        reference(&app).await;
+        let cli = Actor::cli();
+        let hamlet = add_hamlets(
+            &app,
+            &cli,
+            vec![NewHamlet {
+                line: 0,
+                commune_code: "29374".into(),
+                code: None,
+                name: "Ấp Hai".into(),
+                kind: "ấp".into(),
+            }],
+        )
+        .await
+        .unwrap()
+        .added[0]
+            .code
+            .clone();
+        let now = ntm_app::now();
+        let c = surveys::create(
+            &app,
+            &cli,
+            NewCampaign {
+                unit_code: "29374".into(),
+                set_id: "xa-ntm-2021-2025".into(),
+                year: 2025,
+                input: CampaignInput {
+                    title: "Lấy ý kiến".into(),
+                    questionnaire: Questionnaire::suggested(),
+                    opens_at: now - time::Duration::hours(1),
+                    closes_at: now + time::Duration::days(7),
+                },
+            },
+        )
+        .await
+        .unwrap();
+        surveys::open(&app, &cli, &c.code).await.unwrap();
+        let tokens = surveys::issue_tokens(&app, &cli, &c.code, &[(hamlet, 300)])
+            .await
+            .unwrap();
+        // 300 codes, the first 40 sent twice: 340 answers at once.
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, t) in tokens.iter().chain(&tokens[..40]).enumerate() {
+            let (app, code, token) = (app.clone(), c.code.clone(), t.token.clone());
+            tasks.spawn(async move {
+                let origin = format!("10.1.{}.{}", i / 250, i % 250);
+                surveys::answer(&app, &origin, &code, input(Some(&token), None)).await
+            });
+        }
+        let (mut ok, mut used) = (0, 0);
+        while let Some(r) = tasks.join_next().await {
+            match r.unwrap() {
+                Ok(()) => ok += 1,
+                Err(Refusal::TokenUsed) => used += 1,
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+        assert_eq!((ok, used), (300, 40));
+        let r = surveys::results(&app, &cli, &c.code).await.unwrap();
+        assert_eq!((r.tokens_issued, r.tokens_used), (300, 300));
+        assert_eq!(r.total.responses(), 300);
+        // A code answered before is refused afterwards too.
+        assert_eq!(
+            surveys::answer(
+                &app,
+                "10.2.0.1",
+                &c.code,
+                input(Some(&tokens[7].token), None)
+            )
+            .await,
+            Err(Refusal::TokenUsed)
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+);

@@ -3,8 +3,8 @@
 //! a fresh token is recorded in its hamlet, a token used before or earlier in the same batch
 //! is `Used`, a token of another campaign or never issued is `Unknown` — across campaigns
 //! and past the statements' chunk sizes; the answers stored are exactly the recorded ones.
-//! (SQLite runs the few-statement batch, PostgreSQL two statements per answer: the same
-//! outcomes on both.)
+//! The same few statements on both engines, through the pool or the writer's own connection
+//! (`Db::answer_writer`), whose commits on SQLite leave the WAL to `Db::checkpoint_wal`.
 
 use ntm_domain::units::Level;
 use ntm_store::{Db, PublicAnswer, SurveyCampaignRecord, TokenAnswer};
@@ -146,7 +146,8 @@ ntm_testkit::both_backends!(
         db.insert_survey_campaign(&one, entry("survey.create", &one.code))
             .await
             .unwrap();
-        // More tokens than one UPDATE names (512) and answers than one INSERT takes (500).
+        // More tokens than one UPDATE names (512) and answers than one INSERT takes (256):
+        // 1,050 rows in INSERTs of 256, 256, 256, 256, 16, 8 and 2.
         let tokens = issue(&db, &one, 3, 1_100).await;
         let a = public(&one, "satisfied");
         let mut batch: Vec<(&str, &PublicAnswer)> = tokens[..1_050]
@@ -173,5 +174,68 @@ ntm_testkit::both_backends!(
                 .collect::<Vec<_>>(),
             vec![("A", 525), ("B", 525)]
         );
+    }
+);
+
+ntm_testkit::both_backends!(
+    a_dedicated_writer_answers_once_and_leaves_checkpoints_to_the_caller,
+    |db: Db| async move {
+        let p = unit("84", Level::Province, None, "/84/");
+        let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
+        db.insert_units(&[p, c.clone()], entry("units", "x"))
+            .await
+            .unwrap();
+        let one = campaign(&c, "BATCH4");
+        db.insert_survey_campaign(&one, entry("survey.create", &one.code))
+            .await
+            .unwrap();
+        // Commits through the writer never checkpoint (far fewer frames than this).
+        let mut w = db.answer_writer(1_000_000).await.unwrap();
+        let sqlite = db.backend() == ntm_store::Backend::Sqlite;
+        assert_eq!(w.checkpoints_wanted(), sqlite);
+        let tokens = issue(&db, &one, 4, 320).await;
+        let a = public(&one, "satisfied");
+        // 300 answers: INSERTs of 256, 32, 8 and 4 rows.
+        let batch: Vec<(&str, &PublicAnswer)> = tokens[..300]
+            .iter()
+            .map(|(h, _)| (h.as_str(), &a))
+            .collect();
+        let out = w.answer_batch(&batch).await.unwrap();
+        assert_eq!(out.len(), 300);
+        for (i, r) in out.iter().enumerate() {
+            assert_eq!(*r, recorded(if i % 2 == 0 { "A" } else { "B" }), "{i}");
+        }
+        // Seen at once by the shared pool: the same codes are used there.
+        let again = db.answer_batch_with_tokens(&batch[..40]).await.unwrap();
+        assert!(again.iter().all(|r| *r == TokenAnswer::Used));
+        assert_eq!(
+            db.answer_with_token(&tokens[299].0, &a).await.unwrap(),
+            TokenAnswer::Used
+        );
+        assert_eq!(stored(&db, &one).await, (300, 300));
+        // A token of another batch, used once more through the writer: refused.
+        assert_eq!(
+            w.answer_one(&tokens[0].0, &a).await.unwrap(),
+            TokenAnswer::Used
+        );
+        if !sqlite {
+            assert_eq!(db.checkpoint_wal().await.unwrap(), None);
+            w.close().await;
+            return;
+        }
+        // The writer's commits left their frames in the WAL; a passive checkpoint on the
+        // shared pool copies them all (nothing else is reading).
+        let (log, done) = db.checkpoint_wal().await.unwrap().unwrap();
+        assert!(log > 0, "the batch's frames are in the WAL");
+        assert_eq!(done, log);
+        // Everything copied: the writer's next transaction starts the WAL again from its
+        // beginning, so it then holds only that transaction's frames.
+        let one_more = [(tokens[300].0.as_str(), &a)];
+        assert_eq!(w.answer_batch(&one_more).await.unwrap(), [recorded("A")]);
+        let (after, done) = db.checkpoint_wal().await.unwrap().unwrap();
+        assert!(after > 0 && after < log, "{after} frames, {log} before");
+        assert_eq!(done, after);
+        assert_eq!(stored(&db, &one).await, (301, 301));
+        w.close().await;
     }
 );
