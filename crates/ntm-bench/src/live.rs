@@ -218,9 +218,11 @@ pub async fn threshold_change(
 
 /// Dashboard reads from `clients` concurrent clients (half the national dashboard's data,
 /// half a province dashboard page's, `ntm_app::dashboard::page`, of a random province), each
-/// reading again as soon as it has its answer, for `secs` seconds, while `rate` values per
+/// reading again `think` after it has its answer (zero: at once, a closed loop that keeps
+/// the 2 cores busy), for `secs` seconds, while `rate` values per
 /// second are written to random communes (open loop: the i-th write is due at
 /// start + i / rate, spread over 4 writers).
+#[allow(clippy::too_many_arguments)]
 pub async fn concurrent(
     app: &App,
     cli: &Actor,
@@ -229,6 +231,7 @@ pub async fn concurrent(
     clients: usize,
     rate: u32,
     secs: u64,
+    think: Duration,
 ) -> Res<()> {
     // Every page the clients will read, once (the first view of each builds its scopes).
     let t = Instant::now();
@@ -299,6 +302,9 @@ pub async fn concurrent(
                         .map_err(|e| e.to_string())?;
                 }
                 times.push(t.elapsed());
+                if !think.is_zero() {
+                    tokio::time::sleep(think).await;
+                }
             }
             Ok::<_, String>((k % 2 == 0, times))
         }));
@@ -321,8 +327,9 @@ pub async fn concurrent(
     }
     let s = app.kept_stats();
     println!(
-        "{clients} clients reading for {secs} s while {rate} values/s are written: {} writes done ({:.0}/s; \
+        "{clients} clients reading for {secs} s ({} ms between a client's reads) while {rate} values/s are written: {} writes done ({:.0}/s; \
          write latency from its due time {}); {} units read again, {} scopes built, {} feed reads",
+        think.as_millis(),
         writes.len(),
         writes.len() as f64 / elapsed.as_secs_f64(),
         spread(&mut writes),

@@ -1,7 +1,7 @@
 //! The national dashboard (`/dashboard`): the country's communes against a commune-level set
 //! and year, country → provinces → communes.
 //!
-//! Each province is evaluated through the dashboards' cache ([`super::evaluate_cached`]), all
+//! Each province is evaluated through the kept evaluations (`super::kept`, its roll-up shared, not copied), all
 //! at the same time, as the status map evaluates the country; the country's figures are the
 //! domain's merge of the provinces' roll-ups ([`Rollup::merge`]: counts add, averages are
 //! weighted by communes), so they equal the sum of the province dashboards. The year chooses
@@ -13,15 +13,14 @@
 //! national one) counts its communes by that version, as its dashboard does; its row says so,
 //! and its indicators the national set does not have are not in the national blocking list.
 
+use std::sync::Arc;
+
 use ntm_domain::authz::Permission;
 use ntm_domain::criteria::{Blocking, Bucket, ResolvedSet, Rollup};
 use ntm_domain::units::{Level, Unit};
 use time::Date;
 
-use super::{
-    BlockingRow, FIRST_YEAR, Tally, commune_sets, default_set_id, evaluate_cached, lookup,
-    set_years,
-};
+use super::{BlockingRow, FIRST_YEAR, Tally, commune_sets, default_set_id, lookup, set_years};
 use crate::authz::require;
 use crate::criteria::{Evaluation, RollupView, SetSummary, evaluation_date};
 use crate::criteria_sets::VersionUsed;
@@ -110,15 +109,11 @@ pub async fn national_dashboard(
     let mut parts = Vec::with_capacity(evaluations.len());
     let mut provinces = Vec::with_capacity(evaluations.len());
     let mut updating_since: Option<time::OffsetDateTime> = None;
-    for (unit, e) in &evaluations {
+    for (unit, e, r) in &evaluations {
         if e.updating {
             let at = e.figures_at.unwrap_or_else(crate::now);
             updating_since = Some(updating_since.map_or(at, |u| u.min(at)));
         }
-        let r = e
-            .rollup
-            .as_ref()
-            .ok_or_else(|| AppError::Internal(format!("no roll-up for province {}", unit.code)))?;
         parts.push(domain_rollup(set, r));
         provinces.push(ProvinceRow {
             code: unit.code.clone(),
@@ -129,7 +124,7 @@ pub async fn national_dashboard(
         });
     }
     let updating_provinces = updating_since.map(|_| {
-        let updating = evaluations.iter().filter(|(_, e)| e.updating).count();
+        let updating = evaluations.iter().filter(|(_, e, _)| e.updating).count();
         (evaluations.len() - updating, evaluations.len())
     });
     let country = Rollup::merge(&parts);
@@ -168,6 +163,9 @@ pub async fn national_dashboard(
     })
 }
 
+/// A province, its evaluation and its roll-up (shared with the kept evaluations).
+type Province = (Unit, Evaluation, Arc<RollupView>);
+
 /// The provinces of the set's evaluation day, each evaluated through the dashboards' cache,
 /// all at the same time; by code.
 async fn evaluate_provinces(
@@ -175,7 +173,7 @@ async fn evaluate_provinces(
     actor: &Actor,
     set: &ResolvedSet,
     year: i32,
-) -> Result<Vec<(Unit, Evaluation)>, AppError> {
+) -> Result<Vec<Province>, AppError> {
     let provinces = app
         .db
         .units_on(evaluation_date(set, year), Some(Level::Province))
@@ -184,18 +182,24 @@ async fn evaluate_provinces(
     for (i, p) in provinces.iter().enumerate() {
         let (app, actor, code, set_id) =
             (app.clone(), actor.clone(), p.code.clone(), set.id.clone());
-        tasks.spawn(async move { (i, evaluate_cached(&app, &actor, &code, &set_id, year).await) });
+        tasks.spawn(async move {
+            (
+                i,
+                super::kept::evaluate_kept_shared(&app, &actor, &code, &set_id, year).await,
+            )
+        });
     }
-    let mut out: Vec<Option<Evaluation>> = provinces.iter().map(|_| None).collect();
+    let mut out: Vec<Option<(Evaluation, Arc<RollupView>)>> =
+        provinces.iter().map(|_| None).collect();
     while let Some(r) = tasks.join_next().await {
         let (i, r) = r.map_err(|e| AppError::Internal(format!("evaluation task failed: {e}")))?;
         out[i] = Some(r?);
     }
-    let mut rows: Vec<(Unit, Evaluation)> = provinces
+    let mut rows: Vec<Province> = provinces
         .into_iter()
         .zip(out)
         .map(|(p, e)| {
-            e.map(|e| (p, e))
+            e.map(|(e, r)| (p, e, r))
                 .ok_or_else(|| AppError::Internal("evaluation missing".into()))
         })
         .collect::<Result<_, _>>()?;
@@ -211,7 +215,7 @@ async fn choose(
     app: &App,
     actor: &Actor,
     set_id: Option<&str>,
-) -> Result<(String, i32, Vec<(Unit, Evaluation)>), AppError> {
+) -> Result<(String, i32, Vec<Province>), AppError> {
     let this_year = crate::today().year();
     let candidates: Vec<(String, i32)> = match set_id {
         Some(s) => set_years(app, s, this_year)
@@ -232,7 +236,7 @@ async fn choose(
         if evaluations.is_empty() {
             continue;
         }
-        if evaluations.iter().any(|(_, e)| has_values(set, e)) {
+        if evaluations.iter().any(|(_, _, r)| has_values(set, r)) {
             return Ok((s, y, evaluations));
         }
         if fallback.is_none() {
@@ -251,10 +255,7 @@ async fn choose(
 /// Does a province's evaluation rest on any value? Some indicator of the national set typed
 /// in (not computed) is not missing in every commune, or an indicator of the province's own
 /// version (not in the national set) has a value somewhere.
-fn has_values(set: &ResolvedSet, e: &Evaluation) -> bool {
-    let Some(r) = &e.rollup else {
-        return false;
-    };
+fn has_values(set: &ResolvedSet, r: &RollupView) -> bool {
     if r.units == 0 {
         return false;
     }

@@ -238,7 +238,19 @@ async fn measure(backend: &str, year: i32) -> Res<()> {
         .unwrap_or(20);
     ntm_bench::live::after_write(&app, &cli, &ds, year, 20, best).await?;
     println!("memory: {} MB resident", ntm_bench::live::rss_mb());
-    ntm_bench::live::concurrent(&app, &cli, &ds, year, 16, 200, secs).await?;
+    for think in [0, 250] {
+        ntm_bench::live::concurrent(
+            &app,
+            &cli,
+            &ds,
+            year,
+            16,
+            200,
+            secs,
+            Duration::from_millis(think),
+        )
+        .await?;
+    }
     println!("memory: {} MB resident", ntm_bench::live::rss_mb());
     ntm_bench::live::threshold_change(&app, &cli, &ds, year, 85, best).await?;
     println!(

@@ -160,7 +160,7 @@ struct Scope {
     /// The feed seq of the last change seen for each unit.
     changed_at: Vec<i64>,
     /// The roll-up of `evals` while none changed.
-    view: Option<RollupView>,
+    view: Option<Arc<RollupView>>,
     /// A change to the whole scope not yet taken into account: its time.
     stale_since: Option<OffsetDateTime>,
     rebuilding: bool,
@@ -197,31 +197,37 @@ impl Scope {
         }
     }
 
-    fn evaluation(&mut self) -> Option<Evaluation> {
+    /// The evaluation without its roll-up, and the roll-up shared (computed once while no
+    /// unit changes).
+    fn evaluation(&mut self) -> Option<(Evaluation, Arc<RollupView>)> {
         if self.view.is_none() {
             let refs: Option<Vec<&UnitEvaluation>> =
                 self.evals.iter().map(|e| e.as_deref()).collect();
-            self.view = Some(rollup_view(&self.set, &self.children, &refs?));
+            self.view = Some(Arc::new(rollup_view(&self.set, &self.children, &refs?)));
         }
-        Some(Evaluation {
-            unit_code: self.unit.code.clone(),
-            unit_name: self.unit.name.clone(),
-            unit_level: self.unit.level,
-            set: self.national.clone(),
-            year: self.year,
-            units_on: self.date,
-            result: None,
-            rollup: self.view.clone(),
-            provincial: self.provincial.clone(),
-            not_applicable: None,
-            version_used: self.version_used.clone(),
-            updating: self.stale_since.is_some(),
-            figures_at: self.stale_since,
-            updating_progress: self
-                .stale_since
-                .and(self.progress.as_ref())
-                .map(|p| p.get()),
-        })
+        let view = self.view.clone()?;
+        Some((
+            Evaluation {
+                unit_code: self.unit.code.clone(),
+                unit_name: self.unit.name.clone(),
+                unit_level: self.unit.level,
+                set: self.national.clone(),
+                year: self.year,
+                units_on: self.date,
+                result: None,
+                rollup: None,
+                provincial: self.provincial.clone(),
+                not_applicable: None,
+                version_used: self.version_used.clone(),
+                updating: self.stale_since.is_some(),
+                figures_at: self.stale_since,
+                updating_progress: self
+                    .stale_since
+                    .and(self.progress.as_ref())
+                    .map(|p| p.get()),
+            },
+            view,
+        ))
     }
 }
 
@@ -595,6 +601,51 @@ pub async fn evaluate_kept(
     set_id: &str,
     year: i32,
 ) -> Result<Evaluation, AppError> {
+    Ok(match read(app, actor, code, set_id, year).await? {
+        Read::Full(e) => e,
+        Read::Kept(mut e, view) => {
+            e.rollup = Some((*view).clone());
+            e
+        }
+    })
+}
+
+/// [`evaluate_kept`] with the roll-up shared instead of copied (the national dashboard and
+/// the maps need only its figures, not a copy of every unit's row): the evaluation without
+/// its roll-up, and the roll-up.
+#[tracing::instrument(skip_all, fields(actor = %actor.audit_name(), unit = %code, set = %set_id, year))]
+pub(crate) async fn evaluate_kept_shared(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    set_id: &str,
+    year: i32,
+) -> Result<(Evaluation, Arc<RollupView>), AppError> {
+    match read(app, actor, code, set_id, year).await? {
+        Read::Full(mut e) => {
+            let view = e
+                .rollup
+                .take()
+                .ok_or_else(|| AppError::Internal(format!("no roll-up for unit {code}")))?;
+            Ok((e, Arc::new(view)))
+        }
+        Read::Kept(e, view) => Ok((e, view)),
+    }
+}
+
+/// What [`read`] gives: a full evaluation (not kept), or a kept one with its roll-up apart.
+enum Read {
+    Full(Evaluation),
+    Kept(Evaluation, Arc<RollupView>),
+}
+
+async fn read(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    set_id: &str,
+    year: i32,
+) -> Result<Read, AppError> {
     // The checks of `evaluate`, in its order, on every request (the unit record as of the
     // feed read: kept lookups are forgotten at any change to unit records).
     let national = lookup_set(app, set_id, year)?;
@@ -604,7 +655,7 @@ pub async fn evaluate_kept(
     let unit = unit_on(app, code, date).await?;
     require_on_unit(app, actor, Permission::ViewUnits, &unit).await?;
     if unit.level >= national.level {
-        return evaluate(app, actor, code, set_id, year).await;
+        return Ok(Read::Full(evaluate(app, actor, code, set_id, year).await?));
     }
     let key: Key = (unit.id, set_id.to_string(), year);
     // A unit changed again while it was being read is read once more (bounded).
@@ -647,13 +698,13 @@ pub async fn evaluate_kept(
                 let Some(mut scope) =
                     build(app, &unit, set_id, year, &HashMap::new(), None).await?
                 else {
-                    return evaluate(app, actor, code, set_id, year).await;
+                    return Ok(Read::Full(evaluate(app, actor, code, set_id, year).await?));
                 };
-                let e = scope
+                let (e, view) = scope
                     .evaluation()
                     .ok_or_else(|| AppError::Internal("kept scope incomplete".into()))?;
                 kept.insert(key, scope, at);
-                return Ok(e);
+                return Ok(Read::Kept(e, view));
             }
             Step::Refresh {
                 todo,
@@ -691,7 +742,7 @@ pub async fn evaluate_kept(
                 }
                 let mut st = kept.state();
                 match st.scopes.get_mut(&key).map(Scope::evaluation) {
-                    Some(Some(e)) => return Ok(e),
+                    Some(Some((e, view))) => return Ok(Read::Kept(e, view)),
                     // Changed again meanwhile, or replaced by a rebuild: once more.
                     _ => continue,
                 }
@@ -699,7 +750,7 @@ pub async fn evaluate_kept(
         }
     }
     // Writes keep landing on this scope faster than it is read: read it in full.
-    evaluate(app, actor, code, set_id, year).await
+    Ok(Read::Full(evaluate(app, actor, code, set_id, year).await?))
 }
 
 /// Feed rows older than this are pruned by [`prune_feed`].
