@@ -167,10 +167,10 @@ pub async fn threshold_change(
         let t = Instant::now();
         let d = national(app, cli, year).await?;
         reads.push(t.elapsed());
-        if let Some(p) = d.updating_provinces {
-            if progress.last() != Some(&p) {
-                progress.push(p);
-            }
+        if let Some(p) = d.updating_provinces
+            && progress.last() != Some(&p)
+        {
+            progress.push(p);
         }
         if d.updating_since.is_none() && reads.len() > 1 {
             break (t0.elapsed(), d);

@@ -63,7 +63,7 @@ const RECENT_MAX: usize = 20_000;
 /// dropped first): about 2.5 KB each with its values, so about 400 MB at most. A province
 /// of a year is about 100–300 units; a province dashboard page reads 7 scopes (the set, the
 /// two other commune sets, four earlier years of the trend), so the pages of every province
-/// of the country take about 60,000 (docs/perf.md).
+/// of the country take about 47,000 on the synthetic national data (docs/perf.md).
 const UNITS_MAX: usize = 160_000;
 
 /// Scopes kept per process, whatever their size.
