@@ -163,11 +163,18 @@ pub(crate) async fn current_values_packed(
     obs_set_id: &str,
     year: i32,
 ) -> Result<HashMap<Uuid, PackedValues>, AppError> {
+    Ok(packed_by_unit(
+        Values::Current.read(app, ids, obs_set_id, year).await?,
+    ))
+}
+
+/// Values as read, packed by unit.
+fn packed_by_unit(read: Vec<ntm_store::CurrentValue>) -> HashMap<Uuid, PackedValues> {
     let mut by_unit: HashMap<Uuid, Vec<ntm_store::CurrentValue>> = HashMap::new();
-    for v in Values::Current.read(app, ids, obs_set_id, year).await? {
+    for v in read {
         by_unit.entry(v.unit_id).or_default().push(v);
     }
-    Ok(by_unit
+    by_unit
         .into_iter()
         .map(|(id, vs)| {
             let packed = PackedValues::pack(
@@ -176,7 +183,7 @@ pub(crate) async fn current_values_packed(
             );
             (id, packed)
         })
-        .collect())
+        .collect()
 }
 
 /// Evaluates units of `set`'s level from values already read (`values[i]` for `units[i]`,
@@ -221,33 +228,10 @@ async fn evaluate_plain(
     region: Option<ntm_domain::Region>,
     which: Values,
 ) -> Result<Vec<UnitEvaluation>, AppError> {
-    let groups = crate::groups::groups_for_evaluation(app, set, units, date).await?;
     let ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
-    let mut by_unit: HashMap<Uuid, Vec<(String, String)>> = HashMap::new();
-    for v in which.read(app, &ids, &set.id, year).await? {
-        by_unit
-            .entry(v.unit_id)
-            .or_default()
-            .push((v.indicator_code, v.value_text));
-    }
-    let mut obs = Observations::new(set);
-    let mut out = Vec::with_capacity(units.len());
-    for u in units {
-        obs.clear();
-        for (code, text) in by_unit.remove(&u.id).unwrap_or_default() {
-            let _ = obs.set_text(set, &code, &text);
-        }
-        out.push(
-            evaluate_unit(
-                set,
-                &ctx_of(u, region, groups.get(&u.code).copied()),
-                &obs,
-                year,
-            )
-            .map_err(|e| AppError::invalid("set", e.to_string()))?,
-        );
-    }
-    Ok(out)
+    let by_unit = packed_by_unit(which.read(app, &ids, &set.id, year).await?);
+    let values: Vec<Option<&PackedValues>> = units.iter().map(|u| by_unit.get(&u.id)).collect();
+    evaluate_packed(app, set, units, &values, year, date, region).await
 }
 
 fn unit_result(
