@@ -61,41 +61,7 @@ both_backends!(
         let app = app_in(&db, &dir);
         reference(&app).await;
         let cli = Actor::cli();
-        let hamlet = add_hamlets(
-            &app,
-            &cli,
-            vec![NewHamlet {
-                line: 0,
-                commune_code: "29374".into(),
-                code: None,
-                name: "Ấp Một".into(),
-                kind: "ấp".into(),
-            }],
-        )
-        .await
-        .unwrap()
-        .added[0]
-            .code
-            .clone();
-        let now = ntm_app::now();
-        let c = surveys::create(
-            &app,
-            &cli,
-            NewCampaign {
-                unit_code: "29374".into(),
-                set_id: "xa-ntm-2021-2025".into(),
-                year: 2025,
-                input: CampaignInput {
-                    title: "Lấy ý kiến".into(),
-                    questionnaire: Questionnaire::suggested(),
-                    opens_at: now - time::Duration::hours(1),
-                    closes_at: now + time::Duration::days(7),
-                },
-            },
-        )
-        .await
-        .unwrap();
-        surveys::open(&app, &cli, &c.code).await.unwrap();
+        let (hamlet, c) = open_campaign(&app, "Ấp Một").await;
         let tokens = surveys::issue_tokens(&app, &cli, &c.code, &[(hamlet.clone(), 3)])
             .await
             .unwrap();
@@ -255,41 +221,7 @@ both_backends!(
         let app = app_in(&db, &dir);
         reference(&app).await;
         let cli = Actor::cli();
-        let hamlet = add_hamlets(
-            &app,
-            &cli,
-            vec![NewHamlet {
-                line: 0,
-                commune_code: "29374".into(),
-                code: None,
-                name: "Ấp Hai".into(),
-                kind: "ấp".into(),
-            }],
-        )
-        .await
-        .unwrap()
-        .added[0]
-            .code
-            .clone();
-        let now = ntm_app::now();
-        let c = surveys::create(
-            &app,
-            &cli,
-            NewCampaign {
-                unit_code: "29374".into(),
-                set_id: "xa-ntm-2021-2025".into(),
-                year: 2025,
-                input: CampaignInput {
-                    title: "Lấy ý kiến".into(),
-                    questionnaire: Questionnaire::suggested(),
-                    opens_at: now - time::Duration::hours(1),
-                    closes_at: now + time::Duration::days(7),
-                },
-            },
-        )
-        .await
-        .unwrap();
-        surveys::open(&app, &cli, &c.code).await.unwrap();
+        let (hamlet, c) = open_campaign(&app, "Ấp Hai").await;
         let tokens = surveys::issue_tokens(&app, &cli, &c.code, &[(hamlet, 300)])
             .await
             .unwrap();
@@ -328,3 +260,44 @@ both_backends!(
         let _ = std::fs::remove_dir_all(&dir);
     }
 );
+
+/// A hamlet `name` of xã 29374 and an open campaign there (2025, the suggested questions).
+async fn open_campaign(app: &App, name: &str) -> (String, surveys::CampaignView) {
+    let cli = Actor::cli();
+    let hamlet = add_hamlets(
+        app,
+        &cli,
+        vec![NewHamlet {
+            line: 0,
+            commune_code: "29374".into(),
+            code: None,
+            name: name.into(),
+            kind: "ấp".into(),
+        }],
+    )
+    .await
+    .unwrap()
+    .added[0]
+        .code
+        .clone();
+    let now = ntm_app::now();
+    let c = surveys::create(
+        app,
+        &cli,
+        NewCampaign {
+            unit_code: "29374".into(),
+            set_id: "xa-ntm-2021-2025".into(),
+            year: 2025,
+            input: CampaignInput {
+                title: "Lấy ý kiến".into(),
+                questionnaire: Questionnaire::suggested(),
+                opens_at: now - time::Duration::hours(1),
+                closes_at: now + time::Duration::days(7),
+            },
+        },
+    )
+    .await
+    .unwrap();
+    surveys::open(app, &cli, &c.code).await.unwrap();
+    (hamlet, c)
+}

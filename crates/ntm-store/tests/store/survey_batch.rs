@@ -6,7 +6,7 @@
 //! The same few statements on both engines, through the pool or the writer's own connection
 //! (`Db::answer_writer`), whose commits on SQLite leave the WAL to `Db::checkpoint_wal`.
 
-use ntm_domain::units::Level;
+use ntm_domain::units::{Level, Unit};
 use ntm_store::{Db, PublicAnswer, SurveyCampaignRecord, TokenAnswer};
 use time::OffsetDateTime;
 
@@ -38,6 +38,16 @@ fn recorded(h: &str) -> TokenAnswer {
     }
 }
 
+/// Province 84 and its xã 29374, stored; the xã.
+async fn commune(db: &Db) -> Unit {
+    let p = unit("84", Level::Province, None, "/84/");
+    let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
+    db.insert_units(&[p, c.clone()], entry("units", "x"))
+        .await
+        .unwrap();
+    c
+}
+
 async fn stored(db: &Db, c: &SurveyCampaignRecord) -> (i64, i64) {
     let answers = db
         .survey_counts(c.id)
@@ -59,11 +69,7 @@ async fn stored(db: &Db, c: &SurveyCampaignRecord) -> (i64, i64) {
 ntm_testkit::both_backends!(
     a_batch_answers_each_as_if_alone_in_order,
     |db: Db| async move {
-        let p = unit("84", Level::Province, None, "/84/");
-        let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
-        db.insert_units(&[p, c.clone()], entry("units", "x"))
-            .await
-            .unwrap();
+        let c = commune(&db).await;
         let one = campaign(&c, "BATCH1");
         let two = campaign(&c, "BATCH2");
         for r in [&one, &two] {
@@ -137,11 +143,7 @@ ntm_testkit::both_backends!(
 ntm_testkit::both_backends!(
     a_batch_larger_than_one_statement_is_whole,
     |db: Db| async move {
-        let p = unit("84", Level::Province, None, "/84/");
-        let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
-        db.insert_units(&[p, c.clone()], entry("units", "x"))
-            .await
-            .unwrap();
+        let c = commune(&db).await;
         let one = campaign(&c, "BATCH3");
         db.insert_survey_campaign(&one, entry("survey.create", &one.code))
             .await
@@ -180,11 +182,7 @@ ntm_testkit::both_backends!(
 ntm_testkit::both_backends!(
     a_dedicated_writer_answers_once_and_leaves_checkpoints_to_the_caller,
     |db: Db| async move {
-        let p = unit("84", Level::Province, None, "/84/");
-        let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
-        db.insert_units(&[p, c.clone()], entry("units", "x"))
-            .await
-            .unwrap();
+        let c = commune(&db).await;
         let one = campaign(&c, "BATCH4");
         db.insert_survey_campaign(&one, entry("survey.create", &one.code))
             .await
