@@ -259,7 +259,7 @@ pub struct Evaluation {
     #[serde(with = "time::serde::rfc3339::option")]
     pub figures_at: Option<time::OffsetDateTime>,
     /// While `updating` and its background rebuild runs: (units evaluated again so far,
-    /// units of the scope).
+    /// units of the scope); `None` for a scope with no unit.
     pub updating_progress: Option<(usize, usize)>,
 }
 

@@ -224,7 +224,9 @@ impl Scope {
                 updating_progress: self
                     .stale_since
                     .and(self.progress.as_ref())
-                    .map(|p| p.get()),
+                    .map(|p| p.get())
+                    // A scope with no unit has nothing to count ("0/0" says nothing).
+                    .filter(|&(_, total)| total > 0),
             },
             view,
         ))
