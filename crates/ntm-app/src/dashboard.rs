@@ -598,11 +598,10 @@ pub async fn dashboard(
     let mut districts: Vec<DistrictRow> = Vec::new();
     let mut district_names: HashMap<String, String> = HashMap::new();
     if unit.level == Level::Province && set.level == Level::Commune {
-        for d in app
-            .db
-            .subtree_on(&unit.path, date, Some(Level::District))
-            .await?
-        {
+        // After `evaluate_all`'s feed reads: the kept unit lists.
+        let list = kept::units_under_after_sync(app, Some(&unit.path), date, Some(Level::District))
+            .await?;
+        for d in list.iter().cloned() {
             district_names.insert(d.code.clone(), d.name.clone());
             districts.push(DistrictRow {
                 code: d.code,
@@ -618,11 +617,10 @@ pub async fn dashboard(
     let parents: HashMap<String, Option<String>> = if districts.is_empty() {
         HashMap::new()
     } else {
-        app.db
-            .subtree_on(&unit.path, date, Some(set.level))
+        kept::units_under_after_sync(app, Some(&unit.path), date, Some(set.level))
             .await?
-            .into_iter()
-            .map(|u| (u.code, u.parent_code))
+            .iter()
+            .map(|u| (u.code.clone(), u.parent_code.clone()))
             .collect()
     };
     // Per district: communes, met, sum of criteria met, no known shortfall, sum of criteria

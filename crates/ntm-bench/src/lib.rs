@@ -29,6 +29,7 @@ pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
 pub mod feedback;
 pub mod live;
 pub mod openloop;
+pub mod profile;
 mod rng;
 pub mod survey;
 pub mod timing;

@@ -216,23 +216,84 @@ pub async fn threshold_change(
     Ok(())
 }
 
-/// Dashboard reads from `clients` concurrent clients (half the national dashboard's data,
-/// half a province dashboard page's, `ntm_app::dashboard::page`, of a random province), each
-/// reading again `think` after it has its answer (zero: at once, a closed loop that keeps
-/// the 2 cores busy), for `secs` seconds, while `rate` values per
-/// second are written to random communes (open loop: the i-th write is due at
-/// start + i / rate, spread over 4 writers).
-#[allow(clippy::too_many_arguments)]
-pub async fn concurrent(
-    app: &App,
-    cli: &Actor,
-    ds: &Dataset,
-    year: i32,
-    clients: usize,
-    rate: u32,
-    secs: u64,
-    think: Duration,
-) -> Res<()> {
+/// Which dashboards the clients of [`concurrent`] read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mix {
+    /// Half the clients the national dashboard's data, half a random province's page.
+    Both,
+    National,
+    Province,
+}
+
+impl Mix {
+    /// `both`, `national` or `province`.
+    pub fn parse(s: &str) -> Res<Mix> {
+        Ok(match s {
+            "both" => Mix::Both,
+            "national" => Mix::National,
+            "province" => Mix::Province,
+            other => return Err(format!("unknown mix {other}: both, national or province").into()),
+        })
+    }
+
+    fn national(self, client: usize) -> bool {
+        match self {
+            Mix::Both => client.is_multiple_of(2),
+            Mix::National => true,
+            Mix::Province => false,
+        }
+    }
+}
+
+/// The load of [`concurrent`].
+#[derive(Debug, Clone, Copy)]
+pub struct Load {
+    pub clients: usize,
+    /// Values written per second.
+    pub rate: u32,
+    pub secs: u64,
+    /// Between a client's answer and its next read (zero: a closed loop).
+    pub think: Duration,
+    pub mix: Mix,
+}
+
+/// The machine's CPU time so far (all cores): (busy, total) in clock ticks (Linux; zeros
+/// elsewhere).
+fn cpu_ticks() -> (u64, u64) {
+    let Ok(stat) = std::fs::read_to_string("/proc/stat") else {
+        return (0, 0);
+    };
+    let Some(line) = stat.lines().find(|l| l.starts_with("cpu ")) else {
+        return (0, 0);
+    };
+    let f: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    let total: u64 = f.iter().take(8).sum();
+    // idle and iowait are not busy.
+    let idle = f.get(3).copied().unwrap_or(0) + f.get(4).copied().unwrap_or(0);
+    (total - idle, total)
+}
+
+/// Dashboard reads from `load.clients` concurrent clients (by `load.mix`: the national
+/// dashboard's data, the data of a random province's dashboard page,
+/// `ntm_app::dashboard::page`, or half each), each reading again `load.think` after it has
+/// its answer (zero: at once, a closed loop that keeps the 2 cores busy; otherwise each
+/// client starts at a random point and waits between ½ and 1½ × `load.think`, so that clients
+/// do not read in lockstep), for `load.secs`
+/// seconds, while `load.rate` values per second are written to random communes (open loop:
+/// the i-th write is due at start + i / rate, spread over 4 writers). Prints the machine's
+/// CPU use meanwhile, and with `NTM_LIVE_PROFILE` the queries and spans of the run.
+pub async fn concurrent(app: &App, cli: &Actor, ds: &Dataset, year: i32, load: Load) -> Res<()> {
+    let Load {
+        clients,
+        rate,
+        secs,
+        think,
+        mix,
+    } = load;
     // Every page the clients will read, once (the first view of each builds its scopes).
     let t = Instant::now();
     for p in &ds.provinces {
@@ -253,6 +314,8 @@ pub async fn concurrent(
             .collect::<Vec<_>>(),
     ));
     let before = app.kept_stats();
+    crate::profile::reset();
+    let cpu = cpu_ticks();
     let started = Instant::now();
     let due = Arc::new(AtomicU64::new(0));
     let mut writers = Vec::new();
@@ -266,7 +329,7 @@ pub async fn concurrent(
         );
         writers.push(tokio::spawn(async move {
             let mut late = Vec::new();
-            while !stop.load(Ordering::Relaxed) {
+            while !stop.load(Ordering::Relaxed) && rate > 0 {
                 let i = due.fetch_add(1, Ordering::Relaxed);
                 let at = started + Duration::from_secs_f64(i as f64 / f64::from(rate));
                 tokio::time::sleep_until(at.into()).await;
@@ -288,9 +351,15 @@ pub async fn concurrent(
         readers.push(tokio::spawn(async move {
             let mut times = Vec::new();
             let mut n = k;
+            // Clients do not read in step: each starts at a random point of a first think
+            // time and then waits between half and one and a half of it (mean `think`).
+            let mut rng = crate::Rng::seeded(k as u64 + 1);
+            if !think.is_zero() {
+                tokio::time::sleep(think.mul_f64(rng.unit())).await;
+            }
             while !stop.load(Ordering::Relaxed) {
                 let t = Instant::now();
-                if k % 2 == 0 {
+                if mix.national(k) {
                     national(&app, &cli, year)
                         .await
                         .map_err(|e| e.to_string())?;
@@ -303,15 +372,16 @@ pub async fn concurrent(
                 }
                 times.push(t.elapsed());
                 if !think.is_zero() {
-                    tokio::time::sleep(think).await;
+                    tokio::time::sleep(think.mul_f64(0.5 + rng.unit())).await;
                 }
             }
-            Ok::<_, String>((k % 2 == 0, times))
+            Ok::<_, String>((mix.national(k), times))
         }));
     }
     tokio::time::sleep(Duration::from_secs(secs)).await;
     stop.store(true, Ordering::Relaxed);
     let elapsed = started.elapsed();
+    let cpu_end = cpu_ticks();
     let mut writes = Vec::new();
     for w in writers {
         writes.extend(w.await??);
@@ -338,17 +408,24 @@ pub async fn concurrent(
         s.feed_reads - before.feed_reads,
     );
     println!(
+        "  CPU busy meanwhile (the machine, all cores): {:.0} %",
+        (cpu_end.0 - cpu.0) as f64 * 100.0 / (cpu_end.1 - cpu.1).max(1) as f64
+    );
+    println!(
         "  national dashboard data ({} clients): {} ({:.0} reads/s)",
-        clients.div_ceil(2),
+        (0..clients).filter(|&k| mix.national(k)).count(),
         spread(&mut nat),
         nat.len() as f64 / elapsed.as_secs_f64()
     );
     println!(
         "  province dashboard page data, random province ({} clients): {} ({:.0} reads/s)",
-        clients / 2,
+        (0..clients).filter(|&k| !mix.national(k)).count(),
         spread(&mut prov),
         prov.len() as f64 / elapsed.as_secs_f64()
     );
+    if std::env::var_os("NTM_LIVE_PROFILE").is_some() {
+        print!("{}", crate::profile::report(nat.len() + prov.len(), 25));
+    }
     Ok(())
 }
 

@@ -174,10 +174,13 @@ async fn evaluate_provinces(
     set: &ResolvedSet,
     year: i32,
 ) -> Result<Vec<Province>, AppError> {
-    let provinces = app
-        .db
-        .units_on(evaluation_date(set, year), Some(Level::Province))
-        .await?;
+    let provinces =
+        super::kept::units_under(app, None, evaluation_date(set, year), Some(Level::Province))
+            .await?
+            .as_ref()
+            .clone();
+    // The values written since the last read, for every province at once.
+    super::kept::refresh_all(app, &set.id, year).await?;
     let mut tasks = tokio::task::JoinSet::new();
     for (i, p) in provinces.iter().enumerate() {
         let (app, actor, code, set_id) =

@@ -1,7 +1,9 @@
 //! The dashboards' kept evaluations (issue 18, `ntm_app::dashboard::kept`): after any
 //! sequence of writes, what a read returns equals a full recomputation
 //! (`criteria::evaluate`); two applications on one database (two servers) see each other's
-//! writes at their next read; a write to one commune re-reads that commune only.
+//! writes at their next read; a write to one commune re-reads that commune only; the national
+//! dashboard reads the communes changed in every province once; unit lists are kept until
+//! units change.
 //!
 //! Scopes: old Vĩnh Long (86) in 2023 with `xa-ntm-2021-2025` (the province and two of its
 //! districts; a provincial set file changes 3.1's threshold) and Vĩnh Long (86) in 2026 with
@@ -12,9 +14,12 @@ use std::sync::OnceLock;
 use ntm_app::criteria::{
     Evaluation, StatusChange, ValueBatch, ValueInput, evaluate, put_observations, review,
 };
-use ntm_app::dashboard::evaluate_kept;
+use ntm_app::dashboard::{
+    DashboardPage, NationalQuery, Tally, evaluate_kept, national_dashboard, page,
+};
 use ntm_app::groups::{AssignInput, BasisInput, assign};
 use ntm_app::provincial::upload_set;
+use ntm_app::units::{NewHamlet, add_hamlets};
 use ntm_app::{Actor, App, AppConfig};
 use ntm_domain::criteria::Catalog;
 use ntm_domain::observation::{ObsSource, ObsStatus};
@@ -536,5 +541,98 @@ both_backends!(
             0,
             "nothing is a week old"
         );
+    }
+);
+
+both_backends!(
+    the_national_dashboard_reads_each_changed_commune_once,
+    |db: Db| async move {
+        let app = app_on(db);
+        reference(&app).await;
+        let w = world(&app).await;
+        let cli = Actor::cli();
+        let q = NationalQuery {
+            set: Some(NTM),
+            year: Some(2023),
+            from_form: false,
+        };
+        // The province and two of its districts kept, then every province.
+        read_all(&app, &w, "start").await;
+        national_dashboard(&app, &cli, q).await.expect("national");
+        let s0 = app.kept_stats();
+        // Two communes of the first district, one of the second.
+        for (commune, text) in [(&w.old[0], "81"), (&w.old[1], "93"), (&w.old[3], "99")] {
+            put(&app, commune, NTM, 2023, "3.1", text).await;
+        }
+        let d = national_dashboard(&app, &cli, q).await.expect("national");
+        let s1 = app.kept_stats();
+        // Read once, evaluated in each kept scope holding them: the province (3) and their
+        // districts (2 + 1).
+        assert_eq!(s1.units_evaluated - s0.units_evaluated, 6, "{s1:?}");
+        let full = evaluate(&app, &cli, "86", NTM, 2023)
+            .await
+            .expect("evaluate");
+        let row = d.provinces.iter().find(|p| p.code == "86").expect("86");
+        assert_eq!(row.tally, Tally::of(full.rollup.as_ref().expect("roll-up")));
+        // The districts' scopes refreshed with it equal a full evaluation too.
+        read_all(&app, &w, "national dashboard after three writes").await;
+        national_dashboard(&app, &cli, q).await.expect("national");
+        assert_eq!(app.kept_stats().units_evaluated, s1.units_evaluated);
+        // Only country-wide grants see it.
+        assert!(matches!(
+            national_dashboard(&app, &w.officer, q).await,
+            Err(ntm_app::AppError::Forbidden(_))
+        ));
+    }
+);
+
+both_backends!(
+    unit_lists_are_kept_until_units_change,
+    |db: Db| async move {
+        let app = app_on(db);
+        reference(&app).await;
+        let w = world(&app).await;
+        let cli = Actor::cli();
+        let districts = || async {
+            match page(&app, &cli, "86", Some(NTM), Some(2023), false)
+                .await
+                .expect("dashboard page")
+            {
+                DashboardPage::Page(p) => p.dashboard.districts.len(),
+                DashboardPage::Scorecard { .. } => panic!("a province has a dashboard"),
+            }
+        };
+        let n = districts().await;
+        let on = date!(2023 - 12 - 31);
+        let p = app.db_for_tests().unit_on("86", on).await.unwrap().unwrap();
+        let in_db = app
+            .db_for_tests()
+            .subtree_on(&p.path, on, Some(Level::District))
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(n, in_db, "every district of the province");
+        let s0 = app.kept_stats();
+        assert!(s0.unit_lists_read >= 2, "{s0:?}");
+        // Viewed again: no list is read.
+        assert_eq!(districts().await, n);
+        assert_eq!(app.kept_stats().unit_lists_read, s0.unit_lists_read);
+        // A hamlet added anywhere: the lists are read again at the next view.
+        add_hamlets(
+            &app,
+            &cli,
+            vec![NewHamlet {
+                line: 0,
+                commune_code: w.new[0].clone(),
+                code: None,
+                name: "Ấp Kiểm Thử".into(),
+                kind: "Ấp".into(),
+            }],
+        )
+        .await
+        .expect("hamlet");
+        assert_eq!(districts().await, n);
+        let s1 = app.kept_stats();
+        assert!(s1.unit_lists_read > s0.unit_lists_read, "{s1:?}");
     }
 );

@@ -18,6 +18,12 @@
 //!    a threshold change for the whole country (a national version published) recomputed in
 //!    the background, with the reads meanwhile.
 //!
+//! `NTM_LIVE_PHASES` (default `after,concurrent,threshold`) chooses the live phases;
+//! `NTM_LIVE_THINKS` (ms between a client's reads, default `0,250`: one run each),
+//! `NTM_LIVE_RATES` (values written per second, default `200`: one run each, times each think), `NTM_LIVE_CLIENTS` (16) and
+//! `NTM_LIVE_MIX` (`both`, `national`, `province`) the concurrent runs; `NTM_LIVE_PROFILE=1`
+//! prints where their time went (queries and use-case spans, `ntm_bench::profile`).
+//!
 //! PostgreSQL: a throwaway cluster from `/usr/lib/postgresql/*/bin` (as the tests use), or
 //! `TEST_DATABASE_URL`. Prints each phase's time; best of 5 for the evaluations.
 
@@ -76,6 +82,7 @@ fn ms(d: Duration) -> String {
 }
 
 async fn measure(backend: &str, year: i32) -> Res<()> {
+    ntm_bench::profile::install_if_asked();
     let cat = catalog()?;
     let ds = Dataset::generate(&cat)?;
     let (db, _guard) = match backend {
@@ -232,24 +239,43 @@ async fn measure(backend: &str, year: i32) -> Res<()> {
     // right after a write; dashboard reads from 16 clients while 200 values/s are written;
     // a threshold change for the whole country recomputed in the background. The baseline
     // of each: (2), what every read after any write cost before issue 18.
-    let secs: u64 = std::env::var("NTM_LIVE_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20);
-    ntm_bench::live::after_write(&app, &cli, &ds, year, 20, best).await?;
-    println!("memory: {} MB resident", ntm_bench::live::rss_mb());
-    for think in [0, 250] {
-        ntm_bench::live::concurrent(
-            &app,
-            &cli,
-            &ds,
-            year,
-            16,
-            200,
-            secs,
-            Duration::from_millis(think),
-        )
-        .await?;
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let secs: u64 = env("NTM_LIVE_SECS").map_or(Ok(20), |s| s.parse())?;
+    let rates: Vec<u32> = env("NTM_LIVE_RATES")
+        .unwrap_or_else(|| "200".into())
+        .split(',')
+        .map(|t| t.trim().parse())
+        .collect::<Result<_, _>>()?;
+    let clients: usize = env("NTM_LIVE_CLIENTS").map_or(Ok(16), |s| s.parse())?;
+    let mix = ntm_bench::live::Mix::parse(&env("NTM_LIVE_MIX").unwrap_or_else(|| "both".into()))?;
+    let thinks: Vec<u64> = env("NTM_LIVE_THINKS")
+        .unwrap_or_else(|| "0,250".into())
+        .split(',')
+        .map(|t| t.trim().parse())
+        .collect::<Result<_, _>>()?;
+    let phases = env("NTM_LIVE_PHASES").unwrap_or_else(|| "after,concurrent,threshold".into());
+    let phase = |p: &str| phases.split(',').any(|x| x.trim() == p);
+    if phase("after") {
+        ntm_bench::live::after_write(&app, &cli, &ds, year, 20, best).await?;
+        println!("memory: {} MB resident", ntm_bench::live::rss_mb());
+    }
+    if phase("concurrent") {
+        for (&rate, think) in rates
+            .iter()
+            .flat_map(|r| thinks.iter().map(move |t| (r, *t)))
+        {
+            let load = ntm_bench::live::Load {
+                clients,
+                rate,
+                secs,
+                think: Duration::from_millis(think),
+                mix,
+            };
+            ntm_bench::live::concurrent(&app, &cli, &ds, year, load).await?;
+        }
+    }
+    if !phase("threshold") {
+        return Ok(());
     }
     println!("memory: {} MB resident", ntm_bench::live::rss_mb());
     ntm_bench::live::threshold_change(&app, &cli, &ds, year, 85, best).await?;

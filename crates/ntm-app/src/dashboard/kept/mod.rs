@@ -40,7 +40,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use ntm_domain::authz::Permission;
 use ntm_domain::criteria::{Measure, ResolvedSet, UnitEvaluation};
-use ntm_domain::units::Unit;
+use ntm_domain::units::{Level, Unit};
 use ntm_store::{EvaluationChange, FEED_PRUNED};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -93,6 +93,8 @@ pub struct KeptStats {
     pub feed_reads: u64,
     /// Bytes of values kept for rebuilds (scopes overlapping count each their own).
     pub values_bytes: u64,
+    /// Unit lists read from the database ([`units_under`]; kept until units change).
+    pub unit_lists_read: u64,
 }
 
 /// The kept evaluations of one [`App`] (shared by its clones): one per server process.
@@ -107,16 +109,22 @@ struct Inner {
     /// One reader of the feed at a time, and the last read done: (its number, the position
     /// it reached).
     feed: tokio::sync::Mutex<Option<(u64, i64)>>,
+    /// One [`refresh_all`] at a time.
+    refreshing: tokio::sync::Mutex<()>,
     /// Reads of the feed begun (numbers them).
     reads_begun: AtomicU64,
     units_evaluated: AtomicU64,
     scopes_built: AtomicU64,
     rebuilds: AtomicU64,
     feed_rows: AtomicU64,
+    lists_read: AtomicU64,
     running: AtomicU64,
 }
 
 type Key = (Uuid, String, i32);
+
+/// A unit list: the path its units are under (`None`: the country), the day, the level.
+type ListKey = (Option<String>, Date, Option<Level>);
 
 #[derive(Default)]
 struct State {
@@ -132,7 +140,11 @@ struct State {
     /// (unit lists and hamlets among them) seen in the feed: a kept read makes no query of
     /// its own.
     units: HashMap<(String, Date), Unit>,
-    /// Bumped when `units` is forgotten: a lookup begun before is not kept.
+    /// Unit lists looked up (the units under a path, or every unit, of a level, valid on a
+    /// day), forgotten with `units`; their units together at most [`UNITS_MAX`].
+    lists: HashMap<ListKey, Arc<Vec<Unit>>>,
+    lists_units: usize,
+    /// Bumped when `units` and `lists` are forgotten: a lookup begun before is not kept.
     units_generation: u64,
 }
 
@@ -250,6 +262,8 @@ fn derives_from_children(set: &ResolvedSet) -> bool {
 impl State {
     fn forget_units(&mut self) {
         self.units.clear();
+        self.lists.clear();
+        self.lists_units = 0;
         self.units_generation += 1;
     }
 }
@@ -276,6 +290,52 @@ async fn unit_on(app: &App, code: &str, date: Date) -> Result<Unit, AppError> {
     Ok(unit)
 }
 
+/// The units valid on `date` under `path` (the unit at `path` included; `None`: every
+/// unit), of one level or all, ordered as [`ntm_store::Db::subtree_on`] orders them, from the
+/// kept lists or read (and kept). Call after [`Kept::sync`], as [`unit_on`].
+pub(crate) async fn units_under_after_sync(
+    app: &App,
+    path: Option<&str>,
+    date: Date,
+    level: Option<Level>,
+) -> Result<Arc<Vec<Unit>>, AppError> {
+    let key: ListKey = (path.map(str::to_string), date, level);
+    let generation = {
+        let st = app.kept.state();
+        if let Some(l) = st.lists.get(&key) {
+            return Ok(l.clone());
+        }
+        st.units_generation
+    };
+    let list = Arc::new(match path {
+        Some(p) => app.db.subtree_on(p, date, level).await?,
+        None => app.db.units_on(date, level).await?,
+    });
+    app.kept.inner.lists_read.fetch_add(1, Ordering::Relaxed);
+    let mut st = app.kept.state();
+    if st.units_generation == generation && !st.lists.contains_key(&key) {
+        if st.lists_units + list.len() > UNITS_MAX {
+            st.lists.clear();
+            st.lists_units = 0;
+        }
+        st.lists_units += list.len();
+        st.lists.insert(key, list.clone());
+    }
+    Ok(list)
+}
+
+/// [`units_under_after_sync`] after reading the change feed (a request that has not read
+/// it yet).
+pub(crate) async fn units_under(
+    app: &App,
+    path: Option<&str>,
+    date: Date,
+    level: Option<Level>,
+) -> Result<Arc<Vec<Unit>>, AppError> {
+    app.kept.sync(app).await?;
+    units_under_after_sync(app, path, date, level).await
+}
+
 impl Kept {
     fn state(&self) -> MutexGuard<'_, State> {
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
@@ -289,6 +349,7 @@ impl Kept {
             rebuilds: i.rebuilds.load(Ordering::Relaxed),
             feed_rows: i.feed_rows.load(Ordering::Relaxed),
             feed_reads: i.reads_begun.load(Ordering::Relaxed),
+            unit_lists_read: i.lists_read.load(Ordering::Relaxed),
             values_bytes: self
                 .state()
                 .scopes
@@ -313,6 +374,7 @@ impl Kept {
     /// every write committed before it, so that caller takes its position instead of reading
     /// again (the 63 provinces of a national page, evaluated at once, make one or two feed
     /// reads, not 63 in turn).
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn sync(&self, app: &App) -> Result<i64, AppError> {
         let arrival = self.inner.reads_begun.load(Ordering::SeqCst);
         let mut last = self.inner.feed.lock().await;
@@ -330,6 +392,7 @@ impl Kept {
     }
 
     /// One read of the feed after the last seq seen (under the `feed` lock).
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn read_feed(&self, app: &App) -> Result<i64, AppError> {
         let epoch = EPOCH.load(Ordering::SeqCst);
         let position = {
@@ -475,9 +538,13 @@ async fn build(
     if unit.level >= set.level || derives_from_children(&set) {
         return Ok(None);
     }
+    // Built after a feed read (a read's first step, or the rebuild's).
     let children = applicable_units(
         &set,
-        app.db.subtree_on(&unit.path, date, Some(set.level)).await?,
+        units_under_after_sync(app, Some(&unit.path), date, Some(set.level))
+            .await?
+            .as_ref()
+            .clone(),
     );
     let mut values: Vec<Option<Arc<PackedValues>>> =
         children.iter().map(|c| reuse.get(&c.id).cloned()).collect();
@@ -582,13 +649,116 @@ fn spawn_rebuild(app: &App, key: Key, unit: Unit, progress: Arc<Progress>) {
 enum Step {
     /// Not kept: read in full.
     Build,
-    /// Kept: evaluate again these units (index, unit) with the kept inputs.
-    Refresh {
-        todo: Vec<(usize, Unit)>,
-        set: Arc<ResolvedSet>,
-        region: Option<ntm_domain::Region>,
-        date: Date,
-    },
+    /// Kept: evaluate again its units whose values changed ([`refresh`]).
+    Refresh,
+}
+
+/// The units to evaluate again of one kept scope, with its inputs.
+struct Todo {
+    key: Key,
+    units: Vec<(usize, Unit)>,
+    set: Arc<ResolvedSet>,
+    region: Option<ntm_domain::Region>,
+    date: Date,
+}
+
+/// Evaluates again, from their values read in one query, the units whose values changed of
+/// every kept scope of `set_id` and `year` that `which` takes, after a feed read that reached
+/// `at`: an evaluation is kept only if its unit had no change after `at` and the scope was
+/// not replaced meanwhile. The national dashboard refreshes the 63 provinces so in one query
+/// instead of one per province.
+#[tracing::instrument(level = "debug", skip_all)]
+async fn refresh(
+    app: &App,
+    set_id: &str,
+    year: i32,
+    at: i64,
+    which: impl Fn(&Key) -> bool,
+) -> Result<(), AppError> {
+    let todo: Vec<Todo> = {
+        let st = app.kept.state();
+        st.scopes
+            .iter()
+            .filter(|(k, _)| k.1 == set_id && k.2 == year && which(k))
+            .filter_map(|(k, s)| {
+                let units: Vec<(usize, Unit)> = s
+                    .evals
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.is_none())
+                    .map(|(i, _)| (i, s.children[i].clone()))
+                    .collect();
+                (!units.is_empty()).then(|| Todo {
+                    key: k.clone(),
+                    units,
+                    set: s.set.clone(),
+                    region: s.region,
+                    date: s.date,
+                })
+            })
+            .collect()
+    };
+    if todo.is_empty() {
+        return Ok(());
+    }
+    let mut ids: Vec<Uuid> = todo
+        .iter()
+        .flat_map(|t| t.units.iter().map(|(_, u)| u.id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut read: HashMap<Uuid, Arc<PackedValues>> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(READ_CHUNK) {
+        read.extend(
+            current_values_packed(app, chunk, set_id, year)
+                .await?
+                .into_iter()
+                .map(|(id, v)| (id, Arc::new(v))),
+        );
+    }
+    let empty = Arc::new(PackedValues::default());
+    for t in todo {
+        let units: Vec<Unit> = t.units.iter().map(|(_, u)| u.clone()).collect();
+        let values: Vec<Arc<PackedValues>> = units
+            .iter()
+            .map(|u| read.get(&u.id).unwrap_or(&empty).clone())
+            .collect();
+        let refs: Vec<Option<&PackedValues>> = values.iter().map(|v| Some(&**v)).collect();
+        let evals = evaluate_packed(app, &t.set, &units, &refs, year, t.date, t.region).await?;
+        app.kept
+            .inner
+            .units_evaluated
+            .fetch_add(units.len() as u64, Ordering::Relaxed);
+        let mut st = app.kept.state();
+        if let Some(s) = st.scopes.get_mut(&t.key)
+            && Arc::ptr_eq(&s.set, &t.set)
+        {
+            for (((i, _), e), v) in t.units.iter().zip(evals).zip(values) {
+                if s.evals[*i].is_none() && s.changed_at[*i] <= at {
+                    s.evals[*i] = Some(Arc::new(e));
+                    s.values[*i] = Some(v);
+                    s.view = None;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Brings every kept scope of `set_id` and `year` up to date with the values written since
+/// (one feed read, one query for all their changed units): before the national dashboard
+/// reads the provinces' scopes, which then have little or nothing left to read. Returns at
+/// once while another runs.
+#[tracing::instrument(level = "debug", skip_all)]
+pub(crate) async fn refresh_all(app: &App, set_id: &str, year: i32) -> Result<(), AppError> {
+    // One at a time, and none waited for: national dashboards read together would each read
+    // the same units, or queue behind each other. This is only a head start: each province's
+    // read still reads the feed and its own changed units after it.
+    let Ok(_one) = app.kept.inner.refreshing.try_lock() else {
+        return Ok(());
+    };
+    let at = app.kept.sync(app).await?;
+    refresh(app, set_id, year, at, |_| true).await
 }
 
 /// The evaluation of `code` for a set and year as [`evaluate`] gives it, from the kept
@@ -680,18 +850,7 @@ async fn read(
                         s.progress = Some(progress.clone());
                         spawn_rebuild(app, key.clone(), s.unit.clone(), progress);
                     }
-                    Step::Refresh {
-                        todo: s
-                            .evals
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, e)| e.is_none())
-                            .map(|(i, _)| (i, s.children[i].clone()))
-                            .collect(),
-                        set: s.set.clone(),
-                        region: s.region,
-                        date: s.date,
-                    }
+                    Step::Refresh
                 }
             }
         };
@@ -708,40 +867,8 @@ async fn read(
                 kept.insert(key, scope, at);
                 return Ok(Read::Kept(e, view));
             }
-            Step::Refresh {
-                todo,
-                set,
-                region,
-                date,
-            } => {
-                if !todo.is_empty() {
-                    let units: Vec<Unit> = todo.iter().map(|(_, u)| u.clone()).collect();
-                    let ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
-                    let mut read = current_values_packed(app, &ids, set_id, year).await?;
-                    let values: Vec<Arc<PackedValues>> = ids
-                        .iter()
-                        .map(|id| Arc::new(read.remove(id).unwrap_or_default()))
-                        .collect();
-                    let refs: Vec<Option<&PackedValues>> =
-                        values.iter().map(|v| Some(&**v)).collect();
-                    let evals =
-                        evaluate_packed(app, &set, &units, &refs, year, date, region).await?;
-                    kept.inner
-                        .units_evaluated
-                        .fetch_add(units.len() as u64, Ordering::Relaxed);
-                    let mut st = kept.state();
-                    if let Some(s) = st.scopes.get_mut(&key)
-                        && Arc::ptr_eq(&s.set, &set)
-                    {
-                        for (((i, _), e), v) in todo.iter().zip(evals).zip(values) {
-                            if s.evals[*i].is_none() && s.changed_at[*i] <= at {
-                                s.evals[*i] = Some(Arc::new(e));
-                                s.values[*i] = Some(v);
-                                s.view = None;
-                            }
-                        }
-                    }
-                }
+            Step::Refresh => {
+                refresh(app, set_id, year, at, |k| *k == key).await?;
                 let mut st = kept.state();
                 match st.scopes.get_mut(&key).map(Scope::evaluation) {
                     Some(Some((e, view))) => return Ok(Read::Kept(e, view)),
