@@ -103,7 +103,7 @@ impl Db {
     /// --snapshot` dumps exactly what the fingerprints read.
     pub async fn read_snapshot(&self) -> Result<ReadSnapshot> {
         let (tx, id) = match self {
-            Db::Sqlite(p) => (Tx::Sqlite(p.begin().await?), None),
+            Db::Sqlite(p, _) => (Tx::Sqlite(p.begin().await?, None), None),
             Db::Postgres(p) => {
                 let mut tx = Tx::Postgres(p.begin().await?);
                 tx.execute(sql!(
@@ -134,7 +134,7 @@ impl ReadSnapshot {
 
     fn backend(&self) -> Backend {
         match self.tx {
-            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Sqlite(..) => Backend::Sqlite,
             Tx::Postgres(_) => Backend::Postgres,
         }
     }

@@ -102,9 +102,17 @@ impl Backend {
 /// A connection pool on one of the two engines. Cheap to clone.
 #[derive(Debug, Clone)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, WriteGate),
     Postgres(PgPool),
 }
+
+/// SQLite takes one writer at a time: the pool's write transactions ([`Db::begin`]) queue
+/// here, in order, instead of in SQLite's busy handler, which retries a locked database
+/// after sleeps growing to 100 ms — under many concurrent writes that left some waiting up to a
+/// second while the lock was free (`docs/perf.md`, "Live analytics"). Shared by the clones of
+/// one [`Db`]; other processes on the same file still meet the busy handler.
+#[derive(Debug, Clone, Default)]
+pub struct WriteGate(std::sync::Arc<tokio::sync::Mutex<()>>);
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -179,7 +187,7 @@ impl Db {
                 target: target(),
                 cause: e.to_string(),
             })?;
-        Ok(Db::Sqlite(pool))
+        Ok(Db::Sqlite(pool, WriteGate::default()))
     }
 
     async fn connect_postgres(url: &str) -> Result<Db> {
@@ -220,7 +228,7 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(_, _) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
@@ -234,7 +242,7 @@ impl Db {
     /// Postgres-compatible engines that lack it (`db.migrate_lock = false`).
     pub async fn migrate_with_lock(&self, lock: bool) -> Result<()> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("migrations/sqlite").run(p).await?,
+            Db::Sqlite(p, _) => sqlx::migrate!("migrations/sqlite").run(p).await?,
             Db::Postgres(p) => {
                 let mut m: Migrator = sqlx::migrate!("migrations/postgres");
                 m.set_locking(lock);
@@ -256,7 +264,7 @@ impl Db {
     /// A cheap round trip to the database, for health checks.
     pub async fn ping(&self) -> Result<()> {
         match self {
-            Db::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ())?,
+            Db::Sqlite(p, _) => sqlx::query("SELECT 1").execute(p).await.map(|_| ())?,
             Db::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ())?,
         }
         Ok(())
@@ -266,7 +274,7 @@ impl Db {
     /// without waiting for readers or writers, which go on meanwhile): `(frames in the WAL,
     /// frames checkpointed)`. `None` on PostgreSQL or when SQLite is not in WAL mode.
     pub async fn checkpoint_wal(&self) -> Result<Option<(i64, i64)>> {
-        let Db::Sqlite(p) = self else {
+        let Db::Sqlite(p, _) = self else {
             return Ok(None);
         };
         let (_busy, log, done): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
@@ -277,7 +285,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(p, _) => p.close().await,
             Db::Postgres(p) => p.close().await,
         }
     }
@@ -309,7 +317,7 @@ impl Db {
     pub async fn debug_execute_raw(&self, sql: &str) -> Result<u64> {
         let q = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
         Ok(match self {
-            Db::Sqlite(p) => q.execute(p).await?.rows_affected(),
+            Db::Sqlite(p, _) => q.execute(p).await?.rows_affected(),
             Db::Postgres(p) => q.execute(p).await?.rows_affected(),
         })
     }
@@ -341,7 +349,7 @@ impl Db {
             .collect();
         let q = format!("SELECT {} FROM \"{table}\"", exprs.join(", "));
         let texts: Vec<Vec<String>> = match self {
-            Db::Sqlite(p) => sqlx::query(AssertSqlSafe(q))
+            Db::Sqlite(p, _) => sqlx::query(AssertSqlSafe(q))
                 .fetch_all(p)
                 .await?
                 .iter()
@@ -364,7 +372,13 @@ impl Db {
     /// taken up front (no deadlock on upgrade; concurrent writers wait `busy_timeout`).
     pub(crate) async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(p, gate) => {
+                // As long as SQLite's own busy timeout would have waited.
+                let turn = tokio::time::timeout(CONNECT_TIMEOUT, gate.0.clone().lock_owned())
+                    .await
+                    .map_err(|_| StoreError::Db(sqlx::Error::PoolTimedOut))?;
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+            }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -373,7 +387,13 @@ impl Db {
 /// A write transaction on either engine; rolled back when dropped without `commit`. On a
 /// pooled connection ([`Tx`]) or on a connection of its own (`'c`: the survey writer's).
 pub(crate) enum TxOn<'c> {
-    Sqlite(sqlx::Transaction<'c, sqlx::Sqlite>),
+    /// With the pool's [`WriteGate`] turn while it lasts (`None`: the survey writer's own
+    /// connection, a backup's read).
+    Sqlite(
+        sqlx::Transaction<'c, sqlx::Sqlite>,
+        #[expect(dead_code, reason = "held for its drop: the next writer's turn")]
+        Option<tokio::sync::OwnedMutexGuard<()>>,
+    ),
     Postgres(sqlx::Transaction<'c, sqlx::Postgres>),
 }
 
@@ -383,7 +403,7 @@ pub(crate) type Tx = TxOn<'static>;
 impl TxOn<'_> {
     pub(crate) async fn commit(self) -> Result<()> {
         match self {
-            TxOn::Sqlite(t) => t.commit().await?,
+            TxOn::Sqlite(t, _) => t.commit().await?,
             TxOn::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -479,14 +499,14 @@ macro_rules! run {
 impl Db {
     pub(crate) async fn fetch_all<R: Row>(&self, s: impl Stmt) -> Result<Vec<R>> {
         match self {
-            Db::Sqlite(p) => run!(all, p, Backend::Sqlite, s),
+            Db::Sqlite(p, _) => run!(all, p, Backend::Sqlite, s),
             Db::Postgres(p) => run!(all, p, Backend::Postgres, s),
         }
     }
 
     pub(crate) async fn fetch_optional<R: Row>(&self, s: impl Stmt) -> Result<Option<R>> {
         match self {
-            Db::Sqlite(p) => run!(optional, p, Backend::Sqlite, s),
+            Db::Sqlite(p, _) => run!(optional, p, Backend::Sqlite, s),
             Db::Postgres(p) => run!(optional, p, Backend::Postgres, s),
         }
     }
@@ -498,7 +518,7 @@ impl Db {
     /// Runs one statement on its own (autocommit); returns the rows affected.
     pub(crate) async fn execute(&self, s: impl Stmt) -> Result<u64> {
         match self {
-            Db::Sqlite(p) => run!(execute, p, Backend::Sqlite, s),
+            Db::Sqlite(p, _) => run!(execute, p, Backend::Sqlite, s),
             Db::Postgres(p) => run!(execute, p, Backend::Postgres, s),
         }
     }
@@ -508,14 +528,14 @@ impl TxOn<'_> {
     #[allow(dead_code)]
     pub(crate) async fn fetch_all<R: Row>(&mut self, s: impl Stmt) -> Result<Vec<R>> {
         match self {
-            TxOn::Sqlite(t) => run!(all, &mut **t, Backend::Sqlite, s),
+            TxOn::Sqlite(t, _) => run!(all, &mut **t, Backend::Sqlite, s),
             TxOn::Postgres(t) => run!(all, &mut **t, Backend::Postgres, s),
         }
     }
 
     pub(crate) async fn fetch_optional<R: Row>(&mut self, s: impl Stmt) -> Result<Option<R>> {
         match self {
-            TxOn::Sqlite(t) => run!(optional, &mut **t, Backend::Sqlite, s),
+            TxOn::Sqlite(t, _) => run!(optional, &mut **t, Backend::Sqlite, s),
             TxOn::Postgres(t) => run!(optional, &mut **t, Backend::Postgres, s),
         }
     }
@@ -526,7 +546,7 @@ impl TxOn<'_> {
 
     pub(crate) async fn execute(&mut self, s: impl Stmt) -> Result<u64> {
         match self {
-            TxOn::Sqlite(t) => run!(execute, &mut **t, Backend::Sqlite, s),
+            TxOn::Sqlite(t, _) => run!(execute, &mut **t, Backend::Sqlite, s),
             TxOn::Postgres(t) => run!(execute, &mut **t, Backend::Postgres, s),
         }
     }
@@ -542,4 +562,39 @@ pub(crate) fn like_escape(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The write transactions of one SQLite pool take turns at its [`WriteGate`]: a second
+    /// waits for the first, and one that has waited as long as SQLite's busy timeout is
+    /// refused instead of hanging.
+    #[tokio::test]
+    async fn sqlite_writers_take_turns() {
+        let dir = std::env::temp_dir().join(format!("ntm-gate-{}", uuid::Uuid::now_v7()));
+        let db = Db::connect(&format!("sqlite:{}", dir.join("t.db").display()))
+            .await
+            .unwrap();
+        let first = db.begin().await.unwrap();
+        let other = db.clone();
+        let second = tokio::spawn(async move { other.begin().await?.commit().await });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!second.is_finished(), "the second writer waits its turn");
+        first.commit().await.unwrap();
+        second.await.unwrap().unwrap();
+        // A turn not given back: the next writer is refused after the timeout.
+        let held = db.begin().await.unwrap();
+        let refused = db.begin().await;
+        assert!(
+            matches!(refused, Err(StoreError::Db(sqlx::Error::PoolTimedOut))),
+            "{:?}",
+            refused.map(|_| ())
+        );
+        drop(held);
+        db.begin().await.unwrap().commit().await.unwrap();
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

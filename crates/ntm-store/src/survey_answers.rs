@@ -365,7 +365,7 @@ impl Db {
     /// mode (in memory) has no connection of its own: the batches go through the pool.
     pub async fn answer_writer(&self, wal_frames: u32) -> Result<AnswerWriter> {
         let wanted = match self {
-            Db::Sqlite(p) => {
+            Db::Sqlite(p, _) => {
                 let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(p).await?;
                 mode.eq_ignore_ascii_case("wal")
             }
@@ -389,7 +389,7 @@ impl AnswerWriter {
             return Ok(());
         }
         self.own = Some(match &self.shared {
-            Db::Sqlite(p) => Own::Sqlite(
+            Db::Sqlite(p, _) => Own::Sqlite(
                 (*p.connect_options())
                     .clone()
                     .pragma("wal_autocheckpoint", self.wal_frames.to_string())
@@ -423,7 +423,7 @@ impl AnswerWriter {
             Some(Own::Sqlite(c)) => {
                 use sqlx::Connection;
                 match c.begin_with("BEGIN IMMEDIATE").await {
-                    Ok(tx) => few_statements(TxOn::Sqlite(tx), items).await,
+                    Ok(tx) => few_statements(TxOn::Sqlite(tx, None), items).await,
                     Err(e) => Err(e.into()),
                 }
             }

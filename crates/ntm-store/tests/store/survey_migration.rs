@@ -51,7 +51,7 @@ async fn before_0017(db: &Db) -> Db {
     }
     let m = Migrator::new(dir.as_path()).await.unwrap();
     match &fresh {
-        Db::Sqlite(p) => m.run(p).await.unwrap(),
+        Db::Sqlite(p, _) => m.run(p).await.unwrap(),
         Db::Postgres(p) => m.run(p).await.unwrap(),
     }
     std::fs::remove_dir_all(&dir).unwrap();
