@@ -663,23 +663,26 @@ struct Todo {
 }
 
 /// Evaluates again, from their values read in one query, the units whose values changed of
-/// every kept scope of `set_id` and `year` that `which` takes, after a feed read that reached
-/// `at`: an evaluation is kept only if its unit had no change after `at` and the scope was
-/// not replaced meanwhile. The national dashboard refreshes the 63 provinces so in one query
-/// instead of one per province.
+/// the kept scope `only`, or of every kept scope of `set_id` and `year` (`None`), after a
+/// feed read that reached `at`: an evaluation is kept only if its unit had no change after
+/// `at` and the scope was not replaced meanwhile. The national dashboard refreshes the 63
+/// provinces so in one query instead of one per province.
 #[tracing::instrument(level = "debug", skip_all)]
 async fn refresh(
     app: &App,
     set_id: &str,
     year: i32,
     at: i64,
-    which: impl Fn(&Key) -> bool,
+    only: Option<&Key>,
 ) -> Result<(), AppError> {
     let todo: Vec<Todo> = {
         let st = app.kept.state();
-        st.scopes
-            .iter()
-            .filter(|(k, _)| k.1 == set_id && k.2 == year && which(k))
+        let scopes: Box<dyn Iterator<Item = (&Key, &Scope)>> = match only {
+            Some(k) => Box::new(st.scopes.get_key_value(k).into_iter()),
+            None => Box::new(st.scopes.iter()),
+        };
+        scopes
+            .filter(|(k, _)| k.1 == set_id && k.2 == year)
             .filter_map(|(k, s)| {
                 let units: Vec<(usize, Unit)> = s
                     .evals
@@ -758,7 +761,7 @@ pub(crate) async fn refresh_all(app: &App, set_id: &str, year: i32) -> Result<()
         return Ok(());
     };
     let at = app.kept.sync(app).await?;
-    refresh(app, set_id, year, at, |_| true).await
+    refresh(app, set_id, year, at, None).await
 }
 
 /// The evaluation of `code` for a set and year as [`evaluate`] gives it, from the kept
@@ -868,7 +871,7 @@ async fn read(
                 return Ok(Read::Kept(e, view));
             }
             Step::Refresh => {
-                refresh(app, set_id, year, at, |k| *k == key).await?;
+                refresh(app, set_id, year, at, Some(&key)).await?;
                 let mut st = kept.state();
                 match st.scopes.get_mut(&key).map(Scope::evaluation) {
                     Some(Some((e, view))) => return Ok(Read::Kept(e, view)),
