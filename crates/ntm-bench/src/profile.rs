@@ -82,25 +82,28 @@ pub fn report(per: usize, top: usize) -> String {
         count as f64 / per,
         total.as_secs_f64() * 1e3
     );
-    for (k, s) in q.iter().take(top) {
-        out += &format!(
-            "    {:>7} ({:>5.1}/read) {:>8.1} ms  avg {:>6.3} ms  {k}\n",
+    // One line: count, per read, total ms, average ms (and average wall ms for spans).
+    let line = |k: &str, s: &Sum, wall: bool| {
+        let avg = |d: Duration| d.as_secs_f64() * 1e3 / s.count.max(1) as f64;
+        let wall = if wall {
+            format!(" / {:>6.3}", avg(s.wall))
+        } else {
+            String::new()
+        };
+        format!(
+            "    {:>7} ({:>5.1}/read) {:>8.1} ms  avg {:>6.3}{wall} ms  {k}\n",
             s.count,
             s.count as f64 / per,
             s.time.as_secs_f64() * 1e3,
-            s.time.as_secs_f64() * 1e3 / s.count.max(1) as f64
-        );
+            avg(s.time),
+        )
+    };
+    for (k, s) in q.iter().take(top) {
+        out += &line(k, s, false);
     }
     out += "  spans (busy time; average busy / average from creation to close):\n";
     for (k, s) in sp.iter().take(top) {
-        out += &format!(
-            "    {:>7} ({:>5.1}/read) {:>8.1} ms  avg {:>6.3} / {:>6.3} ms  {k}\n",
-            s.count,
-            s.count as f64 / per,
-            s.time.as_secs_f64() * 1e3,
-            s.time.as_secs_f64() * 1e3 / s.count.max(1) as f64,
-            s.wall.as_secs_f64() * 1e3 / s.count.max(1) as f64
-        );
+        out += &line(k, s, true);
     }
     out
 }
@@ -193,5 +196,44 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Profile {
             e.count += 1;
             e.time += Duration::from_secs_f64(q.elapsed.max(0.0));
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_divides_by_the_reads_and_gives_averages() {
+        reset();
+        let ms = Duration::from_millis;
+        with(|s| {
+            s.queries.insert(
+                "SELECT 1".into(),
+                Sum {
+                    count: 4,
+                    time: ms(2),
+                    wall: Duration::ZERO,
+                },
+            );
+            s.spans.insert(
+                ("ntm_app::x", "page"),
+                Sum {
+                    count: 2,
+                    time: ms(3),
+                    wall: ms(10),
+                },
+            );
+        });
+        let r = report(2, 5);
+        assert!(r.contains("queries: 4 (2.0 per read), 2 ms"), "{r}");
+        assert!(
+            r.contains("(  2.0/read)      2.0 ms  avg  0.500 ms  SELECT 1"),
+            "{r}"
+        );
+        assert!(
+            r.contains("avg  1.500 /  5.000 ms  ntm_app::x::page"),
+            "{r}"
+        );
     }
 }
