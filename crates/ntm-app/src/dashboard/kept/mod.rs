@@ -268,26 +268,46 @@ impl State {
     }
 }
 
+/// A lookup kept until unit records change: found by `get` in the kept state, else `read`
+/// and kept by `put` — unless a change to unit records was seen meanwhile (the lookups were
+/// forgotten since it began).
+async fn kept_lookup<V: Clone>(
+    app: &App,
+    get: impl FnOnce(&State) -> Option<V>,
+    read: impl std::future::Future<Output = Result<V, AppError>>,
+    put: impl FnOnce(&mut State, V),
+) -> Result<V, AppError> {
+    let generation = {
+        let st = app.kept.state();
+        if let Some(v) = get(&st) {
+            return Ok(v);
+        }
+        st.units_generation
+    };
+    let v = read.await?;
+    let mut st = app.kept.state();
+    if st.units_generation == generation {
+        put(&mut st, v.clone());
+    }
+    Ok(v)
+}
+
 /// The unit record of `code` on `date`, from the kept lookups or read (and kept). Call after
 /// [`Kept::sync`]: a change to unit records seen by it has emptied the kept lookups.
 async fn unit_on(app: &App, code: &str, date: Date) -> Result<Unit, AppError> {
     let key = (code.to_string(), date);
-    let generation = {
-        let st = app.kept.state();
-        if let Some(u) = st.units.get(&key) {
-            return Ok(u.clone());
-        }
-        st.units_generation
-    };
-    let unit = unit_in_year(app, code, date).await?;
-    let mut st = app.kept.state();
-    if st.units_generation == generation {
-        if st.units.len() >= UNITS_MAX {
-            st.units.clear();
-        }
-        st.units.insert(key, unit.clone());
-    }
-    Ok(unit)
+    kept_lookup(
+        app,
+        |st| st.units.get(&key).cloned(),
+        unit_in_year(app, code, date),
+        |st, unit| {
+            if st.units.len() >= UNITS_MAX {
+                st.units.clear();
+            }
+            st.units.insert(key.clone(), unit);
+        },
+    )
+    .await
 }
 
 /// The units valid on `date` under `path` (the unit at `path` included; `None`: every
@@ -300,28 +320,31 @@ pub(crate) async fn units_under_after_sync(
     level: Option<Level>,
 ) -> Result<Arc<Vec<Unit>>, AppError> {
     let key: ListKey = (path.map(str::to_string), date, level);
-    let generation = {
-        let st = app.kept.state();
-        if let Some(l) = st.lists.get(&key) {
-            return Ok(l.clone());
-        }
-        st.units_generation
+    let read = async {
+        let list = match path {
+            Some(p) => app.db.subtree_on(p, date, level).await?,
+            None => app.db.units_on(date, level).await?,
+        };
+        app.kept.inner.lists_read.fetch_add(1, Ordering::Relaxed);
+        Ok(Arc::new(list))
     };
-    let list = Arc::new(match path {
-        Some(p) => app.db.subtree_on(p, date, level).await?,
-        None => app.db.units_on(date, level).await?,
-    });
-    app.kept.inner.lists_read.fetch_add(1, Ordering::Relaxed);
-    let mut st = app.kept.state();
-    if st.units_generation == generation && !st.lists.contains_key(&key) {
-        if st.lists_units + list.len() > UNITS_MAX {
-            st.lists.clear();
-            st.lists_units = 0;
-        }
-        st.lists_units += list.len();
-        st.lists.insert(key, list.clone());
-    }
-    Ok(list)
+    kept_lookup(
+        app,
+        |st| st.lists.get(&key).cloned(),
+        read,
+        |st, list| {
+            if st.lists.contains_key(&key) {
+                return;
+            }
+            if st.lists_units + list.len() > UNITS_MAX {
+                st.lists.clear();
+                st.lists_units = 0;
+            }
+            st.lists_units += list.len();
+            st.lists.insert(key.clone(), list);
+        },
+    )
+    .await
 }
 
 /// [`units_under_after_sync`] after reading the change feed (a request that has not read
