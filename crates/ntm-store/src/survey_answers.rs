@@ -8,7 +8,11 @@
 //! - the answer gets a random id (UUID v4) and a random household key `a:<id>`, generated
 //!   here, so nothing stored with it equals or derives from the token hash or phone key;
 //! - its only time is its day ([`PublicAnswer::day`], UTC+7), stored as midnight UTC;
-//! - a group commit inserts its answers in the order of their random ids, not of arrival.
+//! - a group commit inserts its answers in the order of their random ids, not of arrival;
+//! - the table is kept in the order answers are counted, (campaign, hamlet, answer, random
+//!   id) (migration 0034), so inside a hamlet and answer the rows are in a random order, and
+//!   an answer is written at one place of the table, not also in a household index (which
+//!   holds only paper forms' `h:` keys, the keys that can repeat) nor a tally index.
 //!
 //! Both rows still carry the hamlet (results are counted per hamlet), so an answer can be
 //! told apart only from the other answers of its hamlet, campaign and day.

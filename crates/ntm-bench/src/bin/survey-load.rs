@@ -14,7 +14,10 @@
 //! Load: for each rate of `RATES` (default `5000,6000` answers/s), `WARMUP` s (default 5,
 //! not counted) then `SECONDS` s (default 20) of open-loop load (`ntm_bench::openloop`:
 //! latency from each request's intended send time, so coordinated omission is counted).
-//! Every request is the public form's POST as a browser sends it: a fresh one-time code,
+//! Every request is the public form's POST as a browser sends it: a fresh one-time code
+//! (the codes are used in a random order, as citizens answer; `NTM_SURVEY_ORDER=issued` uses
+//! them in the order they were issued, as this benchmark did until 7 December 2026, which
+//! marks neighbouring rows of `survey_tokens` used one after the other),
 //! the double-submit CSRF token in the `ntm_csrf` cookie and the `_csrf` field (taken from
 //! the form's GET), `Origin`, the answer and the extra questions, and its own
 //! `X-Forwarded-For` address (the per-address limit is not raised; the limiter runs on
@@ -307,5 +310,10 @@ async fn setup(backend: &str, dir: &std::path::Path, codes: u32) -> Res<SetUp> {
     })
     .await
     .map_err(|e| e.to_string())?;
+    // Citizens answer in any order, not in the order the slips were printed.
+    if std::env::var("NTM_SURVEY_ORDER").as_deref() != Ok("issued") {
+        use rand::seq::SliceRandom;
+        tokens.shuffle(&mut rand::rng());
+    }
     Ok((db, pg, app, campaign, tokens))
 }

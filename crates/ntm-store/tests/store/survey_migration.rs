@@ -1,20 +1,23 @@
 //! Migration 0017 on a database that has survey answers from before it: the slip and phone
 //! answers lose every key, id and time shared with their slips and numbers, and yet the
-//! slips and numbers that answered still cannot answer again.
+//! slips and numbers that answered still cannot answer again. Migration 0034 (answers kept in
+//! the order they are counted): every answer kept as it was, paper households still once.
 
 use std::path::Path;
 
 use ntm_domain::units::Level;
-use ntm_store::{Backend, Db, NewSurveyAnswer, PhoneAnswer, TokenAnswer};
+use ntm_store::{Backend, Db, NewSurveyAnswer, PhoneAnswer, StoreError, TokenAnswer};
 use sqlx::migrate::Migrator;
 use time::OffsetDateTime;
 use time::macros::datetime;
+use uuid::Uuid;
 
 use crate::entry;
 use crate::surveys::{campaign, public, unit};
 
-/// A database on `backend` migrated up to 0016 only (and 0033, the evaluation change feed).
-async fn before_0017(db: &Db) -> Db {
+/// A database on `backend` migrated up to the migration before `version` only (and 0033, the
+/// evaluation change feed, which the store's writes use).
+async fn migrated_before(db: &Db, version: &str) -> Db {
     let fresh = match db.backend() {
         Backend::Sqlite => {
             let file =
@@ -44,8 +47,8 @@ async fn before_0017(db: &Db) -> Db {
         let e = e.unwrap();
         let name = e.file_name().to_string_lossy().into_owned();
         // 0033 too: the store's writes used below note what they change in its feed
-        // (sqlx applies the missing 0017–0032 later, in order, and skips 0033).
-        if name.as_str() < "0017" || name.starts_with("0033_") {
+        // (sqlx applies the missing ones later, in order, and skips 0033).
+        if name.as_str() < version || name.starts_with("0033_") {
             std::fs::copy(e.path(), dir.join(&name)).unwrap();
         }
     }
@@ -61,7 +64,7 @@ async fn before_0017(db: &Db) -> Db {
 ntm_testkit::both_backends!(
     migration_0017_unlinks_old_answers_and_keeps_them_answered,
     |db: Db| async move {
-        let db = before_0017(&db).await;
+        let db = migrated_before(&db, "0017").await;
         let p = unit("84", Level::Province, None, "/84/");
         let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
         db.insert_units(&[p, c.clone()], entry("units", "x"))
@@ -196,6 +199,148 @@ ntm_testkit::both_backends!(
         assert_eq!(
             db.get_setting("survey.phone_secret").await.unwrap(),
             Some("old-secret".into())
+        );
+    }
+);
+
+ntm_testkit::both_backends!(
+    migration_0034_keeps_every_answer_and_paper_households_once,
+    |db: Db| async move {
+        let db = migrated_before(&db, "0034").await;
+        let p = unit("84", Level::Province, None, "/84/");
+        let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
+        db.insert_units(&[p, c.clone()], entry("units", "x"))
+            .await
+            .unwrap();
+        let rec = campaign(&c, "CLU001");
+        db.insert_survey_campaign(&rec, entry("survey.create", "s"))
+            .await
+            .unwrap();
+        let hamlets = ["A", "B", "C"];
+        let tokens: Vec<(String, String)> = (0..60)
+            .map(|i| (format!("k{i:02}"), hamlets[i % 3].to_owned()))
+            .collect();
+        db.insert_survey_tokens(
+            rec.id,
+            &tokens,
+            OffsetDateTime::now_utc(),
+            entry("survey.tokens", "s"),
+        )
+        .await
+        .unwrap();
+        let kinds = ["satisfied", "not_satisfied", "invalid"];
+        let answer = |i: usize| {
+            let mut a = public(&rec, kinds[i % 3]);
+            a.contents = if i.is_multiple_of(2) {
+                "10-".into()
+            } else {
+                String::new()
+            };
+            a
+        };
+        // 40 slips answered before the migration, in one group commit; two paper forms.
+        let first: Vec<_> = (0..40).map(answer).collect();
+        let items: Vec<(&str, &_)> = tokens[..40]
+            .iter()
+            .map(|(h, _)| h.as_str())
+            .zip(first.iter())
+            .collect();
+        db.answer_batch_with_tokens(&items).await.unwrap();
+        let paper = |household: &str, hamlet: &str| NewSurveyAnswer {
+            id: Uuid::now_v7(),
+            campaign_id: rec.id,
+            household_key: format!("h:{household}"),
+            hamlet_code: hamlet.into(),
+            answer: "satisfied".into(),
+            extra: "[]".into(),
+            contents: String::new(),
+            channel: "paper".into(),
+            created_at: datetime!(2025-10-02 0:00 UTC),
+        };
+        db.import_survey_answers(
+            &[paper("1", "A"), paper("2", "B")],
+            entry("survey.import", "s"),
+        )
+        .await
+        .unwrap();
+        let rows_before = db.debug_dump_table("survey_answers").await.unwrap();
+        let counts_before = db.survey_counts(rec.id).await.unwrap();
+        let contents_before = db.survey_content_counts(rec.id).await.unwrap();
+        assert_eq!(rows_before.len(), 42);
+
+        db.migrate().await.unwrap();
+
+        // Every answer as it was, every column, ids included; the same tallies.
+        let by_id = |mut rows: Vec<std::collections::BTreeMap<String, String>>| {
+            rows.sort_by(|a, b| a["id"].cmp(&b["id"]));
+            rows
+        };
+        let rows_after = db.debug_dump_table("survey_answers").await.unwrap();
+        assert_eq!(by_id(rows_after), by_id(rows_before));
+        assert_eq!(db.survey_counts(rec.id).await.unwrap(), counts_before);
+        assert_eq!(
+            db.survey_content_counts(rec.id).await.unwrap(),
+            contents_before
+        );
+        // A paper household that answered is still refused, all or nothing.
+        let err = db
+            .import_survey_answers(
+                &[paper("3", "C"), paper("1", "C")],
+                entry("survey.import", "s"),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+        db.import_survey_answers(&[paper("3", "C")], entry("survey.import", "s"))
+            .await
+            .unwrap();
+        // Slips: the used ones still refused, the others recorded, in any hamlet and answer.
+        let later: Vec<_> = (40..60).map(answer).collect();
+        let mut items: Vec<(&str, &_)> = tokens[40..]
+            .iter()
+            .map(|(h, _)| h.as_str())
+            .zip(later.iter())
+            .collect();
+        items.push(("k00", &later[0]));
+        let got = db.answer_batch_with_tokens(&items).await.unwrap();
+        assert_eq!(got.last(), Some(&TokenAnswer::Used));
+        assert!(
+            got[..20]
+                .iter()
+                .all(|g| matches!(g, TokenAnswer::Recorded { .. })),
+            "{got:?}"
+        );
+        let counted: i64 = db
+            .survey_counts(rec.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.n)
+            .sum();
+        assert_eq!(counted, 42 + 1 + 20);
+        // Per hamlet and answer, as the rows say.
+        let rows = db.debug_dump_table("survey_answers").await.unwrap();
+        for c in db.survey_counts(rec.id).await.unwrap() {
+            let n = rows
+                .iter()
+                .filter(|r| r["hamlet_code"] == c.hamlet_code && r["answer"] == c.answer)
+                .count();
+            assert_eq!(n as i64, c.n, "{c:?}");
+        }
+        // Still append-only.
+        assert!(
+            db.debug_execute_raw("UPDATE survey_answers SET answer = 'invalid'")
+                .await
+                .is_err()
+        );
+        assert!(
+            db.debug_execute_raw("DELETE FROM survey_answers")
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            db.debug_dump_table("survey_answers").await.unwrap().len(),
+            63
         );
     }
 );
