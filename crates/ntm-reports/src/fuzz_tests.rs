@@ -64,3 +64,14 @@ proptest! {
         read_all(&b, "tep.csv");
     }
 }
+
+/// Found by `damaged_worksheet_xml`: calamine multiplies a cell reference of more than six
+/// letters past `u32` (a panic where overflow is checked). An error, like any damaged file.
+#[test]
+fn a_cell_reference_too_long_for_a_column_is_an_error() {
+    let xml = sheet_xml(None, &[("A1", "Mã"), ("ABCDEFGHIJ2", "x")]);
+    let file = xlsx_with_sheet_xml(xml.as_bytes());
+    assert!(read_table(&file, "tep.xlsx").is_err());
+    assert!(read_wide(&file, "tep.xlsx").is_err());
+    read_all(&file, "tep.xlsx");
+}

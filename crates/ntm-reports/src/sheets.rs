@@ -192,6 +192,23 @@ pub fn read_sheets(bytes: &[u8], first_only: bool, l: &Limits) -> Result<Vec<She
         ));
     }
     let kind = check_zip(bytes, l)?;
+    // A reader that panics on a damaged file (calamine 0.38 multiplies a cell reference of
+    // more than six letters past `u32` — a panic where overflow is checked, as in tests)
+    // gives the error of any unreadable file, not a panic in the caller's thread.
+    std::panic::catch_unwind(|| read_zip(bytes, kind, first_only, l)).unwrap_or_else(|_| {
+        Err(unreadable(
+            "tệp bảng tính bị hỏng, không đọc được (the workbook is damaged and cannot be read)",
+        ))
+    })
+}
+
+/// [`read_sheets`] of a zip whose kind is known.
+fn read_zip(
+    bytes: &[u8],
+    kind: ZipKind,
+    first_only: bool,
+    l: &Limits,
+) -> Result<Vec<Sheet>, ReportError> {
     let mut cells_left = l.cells;
     let mut out = Vec::new();
     match kind {
