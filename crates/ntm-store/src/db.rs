@@ -161,7 +161,12 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(CONNECT_TIMEOUT)
             .synchronous(SqliteSynchronous::Normal);
-        let mut pool = SqlitePoolOptions::new().acquire_timeout(CONNECT_TIMEOUT);
+        // No ping before each use: a SQLite connection is a file handle in this process, it
+        // cannot have been dropped by a server or a network (the ping is a round trip to the
+        // connection's worker thread, on every query).
+        let mut pool = SqlitePoolOptions::new()
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .test_before_acquire(false);
         if in_memory {
             // One connection keeps the in-memory database alive and avoids shared-cache locking.
             pool = pool
@@ -277,10 +282,7 @@ impl Db {
         let Db::Sqlite(p, _) = self else {
             return Ok(None);
         };
-        let (_busy, log, done): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
-            .fetch_one(p)
-            .await?;
-        Ok((log >= 0).then_some((log, done)))
+        passive_checkpoint(p).await
     }
 
     pub async fn close(&self) {
@@ -562,6 +564,18 @@ pub(crate) fn like_escape(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// `PRAGMA wal_checkpoint(PASSIVE)` on `e`: `(frames in the WAL, frames checkpointed)`, `None`
+/// when the database is not in WAL mode.
+pub(crate) async fn passive_checkpoint<'e, E>(e: E) -> Result<Option<(i64, i64)>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    let (_busy, log, done): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+        .fetch_one(e)
+        .await?;
+    Ok((log >= 0).then_some((log, done)))
 }
 
 #[cfg(test)]

@@ -78,7 +78,7 @@ pub use portal::{
 };
 pub use reports::{ReportClosureRecord, ReportRecord, ReportVersionRecord};
 pub use sessions::SessionRecord;
-pub use survey_answers::{AnswerWriter, PhoneAnswer, PublicAnswer, answer_time};
+pub use survey_answers::{AnswerWriter, PhoneAnswer, PublicAnswer, WalCheckpointer, answer_time};
 pub use survey_phones::SurveyPhoneList;
 pub use surveys::{
     NewSurveyAnswer, SurveyCampaignRecord, SurveyContentCount, SurveyCount, SurveyHouseholds,

@@ -363,7 +363,8 @@ impl Db {
     ///
     /// On SQLite its commits checkpoint the WAL only once it holds `wal_frames` frames
     /// (`wal_autocheckpoint`; the pool's connections keep SQLite's 1,000): the caller copies
-    /// the WAL in the background with [`Db::checkpoint_wal`] on the pool, so the checkpoint
+    /// the WAL in the background with [`AnswerWriter::checkpointer`] (or
+    /// [`Db::checkpoint_wal`] on the pool), so the checkpoint
     /// that one of its commits then runs has little left to copy and lets the next write
     /// start the WAL again from its beginning (which bounds the file). SQLite not in WAL
     /// mode (in memory) has no connection of its own: the batches go through the pool.
@@ -406,8 +407,8 @@ impl AnswerWriter {
         Ok(())
     }
 
-    /// Whether the WAL needs checkpoints from elsewhere ([`Db::checkpoint_wal`]): this
-    /// writer has a SQLite connection of its own.
+    /// Whether the WAL needs checkpoints from elsewhere ([`AnswerWriter::checkpointer`]):
+    /// this writer has a SQLite connection of its own.
     pub fn checkpoints_wanted(&self) -> bool {
         matches!(self.own, Some(Own::Sqlite(_)))
     }
@@ -452,6 +453,19 @@ impl AnswerWriter {
             .ok_or_else(|| crate::StoreError::Integrity("a batch of one gave no answer".into()))
     }
 
+    /// A connection of its own for the background checkpoints of this writer's WAL
+    /// ([`WalCheckpointer`]), opened as the pool's are: `None` unless the writer has a SQLite
+    /// connection of its own ([`AnswerWriter::checkpoints_wanted`]).
+    pub async fn checkpointer(&self) -> Result<Option<WalCheckpointer>> {
+        use sqlx::ConnectOptions;
+        match (&self.shared, &self.own) {
+            (Db::Sqlite(p, _), Some(Own::Sqlite(_))) => Ok(Some(WalCheckpointer(
+                (*p.connect_options()).clone().connect().await?,
+            ))),
+            _ => Ok(None),
+        }
+    }
+
     /// Closes the writer's own connection.
     pub async fn close(mut self) {
         use sqlx::Connection;
@@ -464,6 +478,27 @@ impl AnswerWriter {
             }
             None => {}
         }
+    }
+}
+
+/// The survey writer's background checkpoints on a SQLite connection of their own: a
+/// passive checkpoint copies the WAL into the database file (fsyncs included) while the
+/// writer's next batches commit. Its own connection, not the pool's: a pooled query is a
+/// pool acquire and a hand-back task on top of the statement, after every batch of the
+/// writer; this is the statement alone.
+pub struct WalCheckpointer(sqlx::SqliteConnection);
+
+impl WalCheckpointer {
+    /// A passive checkpoint: `(frames in the WAL, frames checkpointed)`, as
+    /// [`Db::checkpoint_wal`].
+    pub async fn checkpoint(&mut self) -> Result<Option<(i64, i64)>> {
+        crate::db::passive_checkpoint(&mut self.0).await
+    }
+
+    /// Closes its connection.
+    pub async fn close(self) {
+        use sqlx::Connection;
+        let _ = self.0.close().await;
     }
 }
 

@@ -28,8 +28,9 @@ type WriterJob = (
 ///
 /// The task writes on a connection of its own (`Db::answer_writer`: no pool in between,
 /// warm caches). On SQLite its commits leave the WAL's checkpoints to a background task:
-/// after each batch, unless one is still running, a passive checkpoint on the shared pool
-/// copies the WAL into the database file, fsyncs included, while the next batches commit;
+/// after each batch, unless one is already waiting, a passive checkpoint on a connection of
+/// its own (`AnswerWriter::checkpointer`; the pool if that cannot open) copies the WAL into
+/// the database file, fsyncs included, while the next batches commit;
 /// the writer's connection itself checkpoints only past [`WRITER_WAL_FRAMES`] frames, by
 /// then a small remainder, which lets the WAL start again from its beginning.
 ///
@@ -133,7 +134,19 @@ async fn write_batches(db: ntm_store::Db, mut rx: tokio::sync::mpsc::Receiver<Wr
             None
         }
     };
-    let mut checkpoint: Option<tokio::task::JoinHandle<()>> = None;
+    // The background checkpoints (SQLite): one task with a connection of its own, asked
+    // after each batch; a request made while one is waiting is dropped (one is enough).
+    let checkpoints = match &writer {
+        Some(w) => match w.checkpointer().await {
+            Ok(Some(c)) => Some(checkpoint_task(Ckpt::Own(c))),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, "survey writer: no checkpoint connection, using the pool");
+                Some(checkpoint_task(Ckpt::Pool(db.clone())))
+            }
+        },
+        None => None,
+    };
     let mut jobs = Vec::with_capacity(WRITER_BATCH);
     while rx.recv_many(&mut jobs, WRITER_BATCH).await > 0 {
         let items: Vec<(&str, &PublicAnswer)> =
@@ -163,20 +176,38 @@ async fn write_batches(db: ntm_store::Db, mut rx: tokio::sync::mpsc::Receiver<Wr
         }
         // The WAL copied into the database file by another connection, off this path,
         // one checkpoint at a time, as long as answers come.
-        if writer
-            .as_ref()
-            .is_some_and(ntm_store::AnswerWriter::checkpoints_wanted)
-            && checkpoint.as_ref().is_none_or(|c| c.is_finished())
-        {
-            let db = db.clone();
-            checkpoint = Some(tokio::spawn(async move {
-                if let Err(e) = db.checkpoint_wal().await {
-                    tracing::warn!(error = %e, "survey writer: background checkpoint failed");
-                }
-            }));
+        if let Some(c) = &checkpoints {
+            let _ = c.try_send(());
         }
     }
+    drop(checkpoints);
     if let Some(w) = writer {
         w.close().await;
     }
+}
+
+enum Ckpt {
+    Own(ntm_store::WalCheckpointer),
+    Pool(ntm_store::Db),
+}
+
+/// The task of the writer's background checkpoints: one per request received, until the
+/// writer drops its sender.
+fn checkpoint_task(mut c: Ckpt) -> tokio::sync::mpsc::Sender<()> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1);
+    tokio::spawn(async move {
+        while rx.recv().await.is_some() {
+            let r = match &mut c {
+                Ckpt::Own(c) => c.checkpoint().await,
+                Ckpt::Pool(db) => db.checkpoint_wal().await,
+            };
+            if let Err(e) = r {
+                tracing::warn!(error = %e, "survey writer: background checkpoint failed");
+            }
+        }
+        if let Ckpt::Own(c) = c {
+            c.close().await;
+        }
+    });
+    tx
 }

@@ -218,21 +218,30 @@ ntm_testkit::both_backends!(
         );
         if !sqlite {
             assert_eq!(db.checkpoint_wal().await.unwrap(), None);
+            assert!(w.checkpointer().await.unwrap().is_none());
             w.close().await;
             return;
         }
         // The writer's commits left their frames in the WAL; a passive checkpoint on the
-        // shared pool copies them all (nothing else is reading).
-        let (log, done) = db.checkpoint_wal().await.unwrap().unwrap();
+        // checkpointer's own connection copies them all (nothing else is reading).
+        let mut ck = w
+            .checkpointer()
+            .await
+            .unwrap()
+            .expect("a SQLite writer's checkpointer");
+        let (log, done) = ck.checkpoint().await.unwrap().unwrap();
         assert!(log > 0, "the batch's frames are in the WAL");
         assert_eq!(done, log);
         // Everything copied: the writer's next transaction starts the WAL again from its
         // beginning, so it then holds only that transaction's frames.
         let one_more = [(tokens[300].0.as_str(), &a)];
         assert_eq!(w.answer_batch(&one_more).await.unwrap(), [recorded("A")]);
-        let (after, done) = db.checkpoint_wal().await.unwrap().unwrap();
+        let (after, done) = ck.checkpoint().await.unwrap().unwrap();
         assert!(after > 0 && after < log, "{after} frames, {log} before");
         assert_eq!(done, after);
+        // The same through the pool: nothing left to copy.
+        assert_eq!(db.checkpoint_wal().await.unwrap(), Some((after, after)));
+        ck.close().await;
         assert_eq!(stored(&db, &one).await, (301, 301));
         w.close().await;
     }
