@@ -17,20 +17,24 @@ use crate::surveys::{campaign, public, unit};
 
 /// A database on `backend` migrated up to the migration before `version` only (and 0033, the
 /// evaluation change feed, which the store's writes use).
-async fn migrated_before(db: &Db, version: &str) -> Db {
-    let fresh = match db.backend() {
+/// On SQLite, a new database file, removed (with its WAL) when the guard is dropped.
+async fn migrated_before(db: &Db, version: &str) -> (Db, Option<Removed>) {
+    let (fresh, file) = match db.backend() {
         Backend::Sqlite => {
-            let file =
-                std::env::temp_dir().join(format!("ntm-0017-{}.db", uuid::Uuid::now_v7().simple()));
-            Db::connect(&format!("sqlite://{}?mode=rwc", file.display()))
+            let file = std::env::temp_dir().join(format!(
+                "ntm-before-{version}-{}.db",
+                uuid::Uuid::now_v7().simple()
+            ));
+            let fresh = Db::connect(&format!("sqlite://{}?mode=rwc", file.display()))
                 .await
-                .unwrap()
+                .unwrap();
+            (fresh, Some(Removed(file)))
         }
         Backend::Postgres => {
             db.debug_execute_raw("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
                 .await
                 .unwrap();
-            db.clone()
+            (db.clone(), None)
         }
     };
     let engine = match db.backend() {
@@ -58,13 +62,26 @@ async fn migrated_before(db: &Db, version: &str) -> Db {
         Db::Postgres(p) => m.run(p).await.unwrap(),
     }
     std::fs::remove_dir_all(&dir).unwrap();
-    fresh
+    (fresh, file)
+}
+
+/// A SQLite file (and its `-wal`, `-shm`) removed when dropped, the test passed or not.
+struct Removed(std::path::PathBuf);
+
+impl Drop for Removed {
+    fn drop(&mut self) {
+        for end in ["", "-wal", "-shm"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(end);
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 ntm_testkit::both_backends!(
     migration_0017_unlinks_old_answers_and_keeps_them_answered,
     |db: Db| async move {
-        let db = migrated_before(&db, "0017").await;
+        let (db, _file) = migrated_before(&db, "0017").await;
         let p = unit("84", Level::Province, None, "/84/");
         let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
         db.insert_units(&[p, c.clone()], entry("units", "x"))
@@ -206,7 +223,7 @@ ntm_testkit::both_backends!(
 ntm_testkit::both_backends!(
     migration_0034_keeps_every_answer_and_paper_households_once,
     |db: Db| async move {
-        let db = migrated_before(&db, "0034").await;
+        let (db, _file) = migrated_before(&db, "0034").await;
         let p = unit("84", Level::Province, None, "/84/");
         let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
         db.insert_units(&[p, c.clone()], entry("units", "x"))
