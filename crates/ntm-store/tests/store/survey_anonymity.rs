@@ -6,12 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use ntm_domain::units::Level;
 use ntm_store::{Db, PhoneAnswer, TokenAnswer};
 use time::OffsetDateTime;
 
 use crate::entry;
-use crate::surveys::{campaign, public, unit};
+use crate::surveys::{campaign, commune, public};
 
 type Rows = Vec<BTreeMap<String, String>>;
 
@@ -27,11 +26,7 @@ fn values<'a>(rows: &'a Rows, except: &'a [&str]) -> impl Iterator<Item = &'a st
 ntm_testkit::both_backends!(
     a_dump_links_no_answer_to_its_slip_or_number,
     |db: Db| async move {
-        let p = unit("84", Level::Province, None, "/84/");
-        let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
-        db.insert_units(&[p, c.clone()], entry("units", "x"))
-            .await
-            .unwrap();
+        let c = commune(&db).await;
         let rec = campaign(&c, "ANON01");
         db.insert_survey_campaign(&rec, entry("survey.create", "s"))
             .await

@@ -6,12 +6,11 @@
 //! The same few statements on both engines, through the pool or the writer's own connection
 //! (`Db::answer_writer`), whose commits on SQLite leave the WAL to `Db::checkpoint_wal`.
 
-use ntm_domain::units::{Level, Unit};
 use ntm_store::{Db, PublicAnswer, SurveyCampaignRecord, TokenAnswer};
 use time::OffsetDateTime;
 
 use crate::entry;
-use crate::surveys::{campaign, public, unit};
+use crate::surveys::{campaign, commune, public};
 
 /// `n` tokens `{tag}{i}` (hex-padded) in hamlets `A` (even) and `B` (odd).
 async fn issue(db: &Db, c: &SurveyCampaignRecord, tag: u32, n: u32) -> Vec<(String, String)> {
@@ -36,16 +35,6 @@ fn recorded(h: &str) -> TokenAnswer {
     TokenAnswer::Recorded {
         hamlet_code: h.to_owned(),
     }
-}
-
-/// Province 84 and its xã 29374, stored; the xã.
-async fn commune(db: &Db) -> Unit {
-    let p = unit("84", Level::Province, None, "/84/");
-    let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
-    db.insert_units(&[p, c.clone()], entry("units", "x"))
-        .await
-        .unwrap();
-    c
 }
 
 async fn stored(db: &Db, c: &SurveyCampaignRecord) -> (i64, i64) {

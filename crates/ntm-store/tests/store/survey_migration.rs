@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-use ntm_domain::units::Level;
 use ntm_store::{Backend, Db, NewSurveyAnswer, PhoneAnswer, StoreError, TokenAnswer};
 use sqlx::migrate::Migrator;
 use time::OffsetDateTime;
@@ -13,7 +12,7 @@ use time::macros::datetime;
 use uuid::Uuid;
 
 use crate::entry;
-use crate::surveys::{campaign, public, unit};
+use crate::surveys::{campaign, commune, public};
 
 /// A database on `backend` migrated up to the migration before `version` only (and 0033, the
 /// evaluation change feed, which the store's writes use).
@@ -82,11 +81,7 @@ ntm_testkit::both_backends!(
     migration_0017_unlinks_old_answers_and_keeps_them_answered,
     |db: Db| async move {
         let (db, _file) = migrated_before(&db, "0017").await;
-        let p = unit("84", Level::Province, None, "/84/");
-        let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
-        db.insert_units(&[p, c.clone()], entry("units", "x"))
-            .await
-            .unwrap();
+        let c = commune(&db).await;
         let rec = campaign(&c, "OLD001");
         db.insert_survey_campaign(&rec, entry("survey.create", "s"))
             .await
@@ -224,11 +219,7 @@ ntm_testkit::both_backends!(
     migration_0034_keeps_every_answer_and_paper_households_once,
     |db: Db| async move {
         let (db, _file) = migrated_before(&db, "0034").await;
-        let p = unit("84", Level::Province, None, "/84/");
-        let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
-        db.insert_units(&[p, c.clone()], entry("units", "x"))
-            .await
-            .unwrap();
+        let c = commune(&db).await;
         let rec = campaign(&c, "CLU001");
         db.insert_survey_campaign(&rec, entry("survey.create", "s"))
             .await

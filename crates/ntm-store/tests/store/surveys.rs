@@ -28,6 +28,16 @@ pub fn unit(code: &str, level: Level, parent: Option<&str>, path: &str) -> Unit 
     }
 }
 
+/// Province 84 and its xã 29374, stored; the xã.
+pub async fn commune(db: &Db) -> Unit {
+    let p = unit("84", Level::Province, None, "/84/");
+    let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
+    db.insert_units(&[p, c.clone()], entry("units", "x"))
+        .await
+        .unwrap();
+    c
+}
+
 pub fn campaign(u: &Unit, code: &str) -> SurveyCampaignRecord {
     let now = OffsetDateTime::now_utc();
     SurveyCampaignRecord {
@@ -73,11 +83,7 @@ pub fn public(c: &SurveyCampaignRecord, a: &str) -> PublicAnswer {
 }
 
 ntm_testkit::both_backends!(survey_campaign_tokens_and_answers, |db: Db| async move {
-    let p = unit("84", Level::Province, None, "/84/");
-    let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
-    db.insert_units(&[p, c.clone()], entry("units", "x"))
-        .await
-        .unwrap();
+    let c = commune(&db).await;
     let rec = campaign(&c, "ABC123");
     let stored = db
         .insert_survey_campaign(&rec, entry("survey.create", "s"))
@@ -267,11 +273,7 @@ ntm_testkit::both_backends!(survey_campaign_tokens_and_answers, |db: Db| async m
 });
 
 ntm_testkit::both_backends!(survey_contents_and_households, |db: Db| async move {
-    let p = unit("84", Level::Province, None, "/84/");
-    let c = unit("29374", Level::Commune, Some("84"), "/84/29374/");
-    db.insert_units(&[p, c.clone()], entry("units", "x"))
-        .await
-        .unwrap();
+    let c = commune(&db).await;
     let rec = campaign(&c, "CNT123");
     db.insert_survey_campaign(&rec, entry("survey.create", "s"))
         .await
